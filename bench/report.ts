@@ -1,0 +1,179 @@
+// Turns raw samples into medians, ratios and markdown; writes bench/results and the docs section.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { MemoryResult } from './idle-memory.ts';
+import { machineMarkdown, type MachineInfo } from './machine-info.ts';
+import type { BenchOptions } from './options.ts';
+import { TARGET_LABELS, type TargetName } from './targets.ts';
+import { METRIC_LABELS, THROUGHPUT_METRICS, type ThroughputMetric, type WorkloadName } from './workloads.ts';
+
+/** One throughput number from one round. */
+export interface Sample {
+  round: number;
+  target: TargetName;
+  metric: ThroughputMetric;
+  rps: number;
+  p50Ms: number | undefined;
+}
+
+/** Why a target has no (or partial) numbers. */
+export interface TargetStatus {
+  target: TargetName;
+  status: 'ok' | 'skipped' | 'failed';
+  reason?: string;
+}
+
+/** Everything one run produced; this is what latest.json holds. */
+export interface RunResult {
+  machine: MachineInfo;
+  options: BenchOptions;
+  targets: TargetStatus[];
+  samples: Sample[];
+  memory: Partial<Record<TargetName, MemoryResult>>;
+  errors: Array<{ round: number; target: TargetName; workload: WorkloadName | 'memory'; error: string }>;
+  summary?: Summary;
+}
+
+/** Median and relative spread per target per metric, plus the ratios. */
+export interface Summary {
+  medians: Partial<Record<TargetName, Partial<Record<ThroughputMetric | 'memory', number>>>>;
+  spreadPct: Partial<Record<TargetName, Partial<Record<ThroughputMetric, number>>>>;
+  ratios: Array<{ label: string; values: Partial<Record<ThroughputMetric | 'memory', number>> }>;
+}
+
+export const RATIOS: Array<{ label: string; num: TargetName; den: TargetName }> = [
+  { label: 'Fulcrum ÷ HAProxy', num: 'fulcrum', den: 'haproxy' },
+  { label: 'Fulcrum ÷ nginx', num: 'fulcrum', den: 'nginx' },
+  { label: 'Fulcrum ÷ direct', num: 'fulcrum', den: 'direct' },
+  { label: 'naive ÷ HAProxy', num: 'naive', den: 'haproxy' },
+];
+
+export function median(xs: number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+export function summarize(r: RunResult): Summary {
+  const medians: Summary['medians'] = {};
+  const spreadPct: Summary['spreadPct'] = {};
+  for (const { target } of r.targets) {
+    const m: Partial<Record<ThroughputMetric | 'memory', number>> = {};
+    const sp: Partial<Record<ThroughputMetric, number>> = {};
+    for (const metric of THROUGHPUT_METRICS) {
+      const xs = r.samples.filter((s) => s.target === target && s.metric === metric).map((s) => s.rps);
+      const med = median(xs);
+      if (med === undefined) continue;
+      m[metric] = med;
+      // Half the min–max range, relative to the median: a quick "how much to trust this".
+      sp[metric] = ((Math.max(...xs) - Math.min(...xs)) / 2 / med) * 100;
+    }
+    const mem = r.memory[target];
+    if (mem && !mem.error) m.memory = mem.bytesPerConnection;
+    medians[target] = m;
+    spreadPct[target] = sp;
+  }
+  const ratios = RATIOS.map(({ label, num, den }) => {
+    const values: Partial<Record<ThroughputMetric | 'memory', number>> = {};
+    for (const metric of [...THROUGHPUT_METRICS, 'memory'] as const) {
+      const a = medians[num]?.[metric];
+      const b = medians[den]?.[metric];
+      if (a !== undefined && b !== undefined && b > 0) values[metric] = a / b;
+    }
+    return { label, values };
+  });
+  return { medians, spreadPct, ratios };
+}
+
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
+const fmtKiB = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** The results section: tables, ratios, memory detail, skipped targets, errors, machine. */
+export function renderMarkdown(r: RunResult, s: Summary): string {
+  const targets = r.targets.map((t) => t.target);
+  const metrics = [...THROUGHPUT_METRICS, ...(r.options.memory ? (['memory'] as const) : [])];
+  const o = r.options;
+  const out: string[] = [];
+  out.push(`### Run of ${r.machine.date}${o.quick ? ' (QUICK SMOKE RUN — numbers are not meaningful)' : ''}`);
+  out.push('');
+  out.push(`${o.rounds} interleaved round(s); -n plain ${o.n.plain}, pipelined ${o.n.pipelined}, churn ${o.n.churn}; ` +
+    (o.memory ? `${o.idleConnections} idle connections for memory (once, on fresh processes); ` : 'memory not measured; ') +
+    `workers ${o.workers}. Throughput: median over rounds, ± half the min–max range.`);
+  out.push('');
+  out.push(`| metric | ${targets.map((t) => TARGET_LABELS[t]).join(' | ')} |`);
+  out.push(`|---|${targets.map(() => '---:').join('|')}|`);
+  for (const metric of metrics) {
+    const cells = targets.map((t) => {
+      const v = s.medians[t]?.[metric];
+      if (v === undefined) return '—';
+      if (metric === 'memory') return fmtKiB(v);
+      const sp = s.spreadPct[t]?.[metric];
+      return sp !== undefined && o.rounds > 1 ? `${fmtInt(v)} ±${sp.toFixed(0)}%` : fmtInt(v);
+    });
+    out.push(`| ${METRIC_LABELS[metric]} | ${cells.join(' | ')} |`);
+  }
+  out.push('');
+  out.push('Ratios of medians from this run (throughput: higher is better; memory: lower is better):');
+  out.push('');
+  out.push(`| metric | ${s.ratios.map((x) => x.label).join(' | ')} |`);
+  out.push(`|---|${s.ratios.map(() => '---:').join('|')}|`);
+  for (const metric of metrics) {
+    const cells = s.ratios.map((x) => { const v = x.values[metric]; return v === undefined ? '—' : `${v.toFixed(2)}×`; });
+    out.push(`| ${METRIC_LABELS[metric]} | ${cells.join(' | ')} |`);
+  }
+  const mem = Object.entries(r.memory) as Array<[TargetName, MemoryResult]>;
+  if (mem.length > 0) {
+    out.push('');
+    out.push('Memory detail (RSS of the whole process tree, e.g. nginx master + worker):');
+    out.push('');
+    out.push('| target | connections held | backend conns seen by redis | RSS before | RSS after | per connection |');
+    out.push('|---|---:|---:|---:|---:|---:|');
+    for (const [t, m] of mem) {
+      const per = m.error ? `error: ${m.error}` : fmtKiB(m.bytesPerConnection);
+      out.push(`| ${TARGET_LABELS[t]} | ${m.connections} | ${m.backendClients ?? '?'} | ` +
+        `${(m.rssBeforeBytes / 2 ** 20).toFixed(1)} MiB | ${(m.rssAfterBytes / 2 ** 20).toFixed(1)} MiB | ${per} |`);
+    }
+  }
+  const notOk = r.targets.filter((t) => t.status !== 'ok');
+  if (notOk.length > 0) {
+    out.push('');
+    for (const t of notOk) out.push(`- **${TARGET_LABELS[t.target]} ${t.status}**: ${t.reason ?? ''}`);
+  }
+  if (r.errors.length > 0) {
+    out.push('');
+    out.push('Errors during the run:');
+    for (const e of r.errors) out.push(`- round ${e.round}, ${e.target}, ${e.workload}: ${e.error}`);
+  }
+  out.push('');
+  out.push('Machine:');
+  out.push('');
+  out.push(machineMarkdown(r.machine));
+  return out.join('\n') + '\n';
+}
+
+function writeFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+/** Writes results/latest.md and results/latest.json. */
+export function writeResults(dir: string, r: RunResult, markdown: string): void {
+  writeFile(`${dir}/latest.md`, `# Fulcrum benchmark — latest run\n\n${markdown}`);
+  writeFile(`${dir}/latest.json`, JSON.stringify(r, null, 2) + '\n');
+}
+
+export const DOCS_START = '<!-- bench:results:start (generated by `pnpm bench --write-docs`; edit above or below) -->';
+export const DOCS_END = '<!-- bench:results:end -->';
+
+/** Replaces the generated section of docs/BENCHMARKS.md, keeping the hand-written text around it. */
+export function writeDocsSection(docsPath: string, markdown: string): void {
+  const block = `${DOCS_START}\n\n${markdown}\n${DOCS_END}`;
+  const doc = existsSync(docsPath) ? readFileSync(docsPath, 'utf8') : '# Benchmarks\n';
+  const a = doc.indexOf(DOCS_START);
+  const b = doc.indexOf(DOCS_END);
+  const next = a >= 0 && b > a
+    ? doc.slice(0, a) + block + doc.slice(b + DOCS_END.length)
+    : `${doc.trimEnd()}\n\n## Results\n\n${block}\n`;
+  writeFile(docsPath, next);
+}

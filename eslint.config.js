@@ -1,0 +1,49 @@
+// One lint setup for the whole monorepo. Layer rules keep the architecture honest:
+// the engine imports no app, the dashboard imports no engine and no Node built-ins.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'e2e/test-results/**', 'e2e/playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['packages/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['fastify', '@fastify/*', 'better-sqlite3', 'react', 'react-dom', 'zustand', 'recharts'], message: 'The engine is a data-plane library: no web, store or UI dependencies.' },
+          { group: ['@fulcrum/admin', '@fulcrum/dashboard', '**/apps/**'], message: 'The engine imports no app.' },
+        ],
+      }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'The engine takes its settings from apply(config), never from the environment.' }],
+    },
+  },
+  {
+    files: ['apps/dashboard/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@fulcrum/engine', '**/packages/engine/**'], message: 'The dashboard never imports the engine: talk to the admin API.' },
+          { group: ['@fulcrum/admin', '**/apps/admin/**'], message: 'The dashboard imports no admin code; shared types live in @fulcrum/shared.' },
+          { group: ['node:*'], message: 'The dashboard runs in the browser.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['packages/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@fulcrum/*', 'node:*'], message: 'shared holds plain types and schemas only.' }] }],
+    },
+  },
+);

@@ -1,0 +1,89 @@
+// A backend's live state: its config, counters and the connections it holds. Strategies read
+// it through the BackendView interface.
+import type { AdminState, BackendConfig, HealthState } from './config.ts';
+import type { BackendView } from './strategy.ts';
+import type { Connection } from './connection.ts';
+import { formatAddress } from '@fulcrum/shared/address';
+
+export class Backend implements BackendView {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+  readonly address: string;
+  weight: number;
+  effectiveWeight: number;
+  adminState: AdminState;
+  backup: boolean;
+  maxConnections: number;
+  health: HealthState = 'unknown';
+  /** Set when the backend was removed from the config and only drains. */
+  removed = false;
+  /** When health last became `up` (for slow start). */
+  upSince = 0;
+
+  active = 0;
+  total = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  connectFailures = 0;
+  connectTimeEwmaMs = 0;
+  bandwidthEwma = 0;
+  /** Bytes counted at the last bandwidth tick. */
+  lastBytes = 0;
+
+  /** Intrusive list of this backend's connections (no Set, no allocation per connection). */
+  head: Connection | null = null;
+  drainTimer: NodeJS.Timeout | null = null;
+
+  constructor(config: BackendConfig) {
+    this.id = config.id;
+    this.host = config.host;
+    this.port = config.port;
+    this.address = formatAddress(config.host, config.port);
+    this.weight = config.weight;
+    this.effectiveWeight = config.weight;
+    this.adminState = config.state;
+    this.backup = config.backup;
+    this.maxConnections = config.maxConnections;
+  }
+
+  /** Same identity: same id and same address (an address change is a new backend). */
+  sameAs(config: BackendConfig): boolean {
+    return config.id === this.id && config.host === this.host && config.port === this.port;
+  }
+
+  link(conn: Connection): void {
+    conn.prev = null;
+    conn.next = this.head;
+    if (this.head !== null) this.head.prev = conn;
+    this.head = conn;
+  }
+
+  unlink(conn: Connection): void {
+    if (conn.prev !== null) conn.prev.next = conn.next;
+    else if (this.head === conn) this.head = conn.next;
+    if (conn.next !== null) conn.next.prev = conn.prev;
+    conn.prev = null;
+    conn.next = null;
+  }
+
+  /** Destroys every connection to this backend; returns how many there were. */
+  destroyConnections(): number {
+    let n = 0;
+    let conn = this.head;
+    while (conn !== null) {
+      const next = conn.next;
+      conn.destroy();
+      n++;
+      conn = next;
+    }
+    return n;
+  }
+
+  clearDrainTimer(): void {
+    if (this.drainTimer !== null) {
+      clearTimeout(this.drainTimer);
+      this.drainTimer = null;
+    }
+  }
+}

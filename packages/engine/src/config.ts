@@ -1,0 +1,105 @@
+// The engine's configuration: a full snapshot handed to apply(). The engine never reads a
+// store or the environment; the admin builds this from SQLite.
+import type { StrategyName } from '@fulcrum/shared/strategies';
+
+export type { StrategyName };
+export type AdminState = 'enabled' | 'disabled' | 'draining';
+export type HealthState = 'unknown' | 'up' | 'down';
+export type HealthCheckType = 'none' | 'tcp' | 'redis' | 'postgres' | 'http' | 'send-expect';
+
+/** Active + passive health settings of a service. */
+export interface HealthCheckConfig {
+  type: HealthCheckType;
+  intervalMs: number;
+  timeoutMs: number;
+  rise: number;
+  fall: number;
+  httpPath: string;
+  httpStatusMin: number;
+  httpStatusMax: number;
+  send: string;
+  expect: string;
+  expectRegex: boolean;
+  passiveFailures: number;
+  slowStartMs: number;
+  closeOnDown: boolean;
+}
+
+export interface StrategyOptions {
+  boundedLoadFactor?: number;
+}
+
+/** One backend of a service. `id` is stable across applies; it is how changes are diffed. */
+export interface BackendConfig {
+  id: string;
+  host: string;
+  port: number;
+  /** 0 = no new connections; 1–1000 otherwise. */
+  weight: number;
+  state: AdminState;
+  backup: boolean;
+  /** 0 = unlimited. */
+  maxConnections: number;
+}
+
+/** One service: a listening port and the backends behind it. */
+export interface ServiceConfig {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  strategy: StrategyName;
+  strategyOptions: StrategyOptions;
+  connectTimeoutMs: number;
+  /** 0 = no idle timeout. */
+  idleTimeoutMs: number;
+  /** Connect attempts on other backends after the first one fails. */
+  retries: number;
+  drainTimeoutMs: number;
+  /** Clients waiting for a free backend slot when every backend is at maxConnections (0 = reject at once). */
+  maxQueue: number;
+  queueTimeoutMs: number;
+  healthCheck: HealthCheckConfig;
+  backends: BackendConfig[];
+}
+
+export interface EngineConfig {
+  services: ServiceConfig[];
+}
+
+/** Health-check defaults (HAProxy-like: inter 2s, rise 2, fall 3). */
+export const HEALTH_CHECK_DEFAULTS: HealthCheckConfig = {
+  type: 'tcp',
+  intervalMs: 2000,
+  timeoutMs: 1000,
+  rise: 2,
+  fall: 3,
+  httpPath: '/',
+  httpStatusMin: 200,
+  httpStatusMax: 399,
+  send: '',
+  expect: '',
+  expectRegex: false,
+  passiveFailures: 3,
+  slowStartMs: 0,
+  closeOnDown: false,
+};
+
+/** Service defaults; documented in the README. */
+export const SERVICE_DEFAULTS = {
+  strategy: 'round-robin' as StrategyName,
+  strategyOptions: {} as StrategyOptions,
+  connectTimeoutMs: 3000,
+  idleTimeoutMs: 0,
+  retries: 2,
+  drainTimeoutMs: 30_000,
+  maxQueue: 0,
+  queueTimeoutMs: 5000,
+};
+
+export const BACKEND_DEFAULTS = {
+  weight: 1,
+  state: 'enabled' as AdminState,
+  backup: false,
+  maxConnections: 0,
+};

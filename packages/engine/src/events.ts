@@ -1,0 +1,49 @@
+// Typed events the engine emits. Discrete and rare (never per connection): the admin
+// stores them in the event log and pushes them to browsers.
+import type { AdminState, HealthState } from './config.ts';
+
+export interface BackendHealthEvent {
+  time: number;
+  serviceId: string;
+  backendId: string;
+  address: string;
+  from: HealthState;
+  to: HealthState;
+  /** Why, e.g. `fall: 3 × connect timeout` or `passive: 3 consecutive connect failures`. */
+  reason: string;
+}
+
+export interface BackendStateEvent {
+  time: number;
+  serviceId: string;
+  backendId: string;
+  address: string;
+  from: AdminState;
+  to: AdminState;
+}
+
+export interface BackendDrainedEvent {
+  time: number;
+  serviceId: string;
+  backendId: string;
+  address: string;
+  /** Connections still open when the drain timeout passed, closed by the engine. */
+  closedByTimeout: number;
+  /** true when the backend was removed from the config (vs. set to `draining`). */
+  removed: boolean;
+}
+
+export interface ServiceErrorEvent {
+  time: number;
+  serviceId: string;
+  code: string;
+  message: string;
+}
+
+/** Event map for LoadBalancer (Node's typed EventEmitter). */
+export interface EngineEvents {
+  'backend-health': [BackendHealthEvent];
+  'backend-state': [BackendStateEvent];
+  'backend-drained': [BackendDrainedEvent];
+  'service-error': [ServiceErrorEvent];
+}

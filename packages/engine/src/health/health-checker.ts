@@ -1,0 +1,298 @@
+// Health of one service's backends: active probes on a jittered timer plus passive outlier
+// detection fed by the data plane. State changes are reported through onChange.
+//
+// Rules (HAProxy-like):
+// - A target starts 'unknown'. Its first successful probe makes it 'up' at once; `fall`
+//   consecutive failures make it 'down' (from 'unknown' or 'up'); from 'down', `rise`
+//   consecutive successes make it 'up' again — but never before a passive ejection period ends.
+// - Passive: `passiveFailures` consecutive reportFailure() calls (0 = off) eject an 'unknown'
+//   or 'up' target at once; reportSuccess() resets that count. Ejection periods follow the flap
+//   back-off of ejection-backoff.ts. Reports about a 'down' target are ignored.
+// - Type 'none': no probes; targets are 'up' at once and come back after an ejection period.
+// - Scheduling: a new target's first probe starts within the first 20% of an interval (at most
+//   2 s) so N targets are not probed in the same millisecond; afterwards the next probe starts
+//   intervalMs ± 10% after the previous one finished, so at most one probe per target is in
+//   flight and a hung backend costs one timeout per interval.
+import type { HealthCheckConfig, HealthState } from '../config.ts';
+import { nextEjectionMs } from './ejection-backoff.ts';
+import type { PreviousEjection } from './ejection-backoff.ts';
+import { probe } from './probe.ts';
+import type { ProbeResult } from './probe-result.ts';
+
+/** A backend to watch; `id` is stable, host/port may change (the state then restarts). */
+export interface HealthTarget {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Called synchronously after a target's state changed. Must not throw. */
+export type HealthChangeListener = (targetId: string, from: HealthState, to: HealthState, reason: string) => void;
+
+/** Construction options of a HealthChecker. */
+export interface HealthCheckerOptions {
+  config: HealthCheckConfig;
+  onChange: HealthChangeListener;
+  /** Randomness for jitter (default Math.random). */
+  random?: () => number;
+  /** Clock in ms for ejection back-off and upSince (default performance.now). */
+  now?: () => number;
+}
+
+const FIRST_PROBE_SPREAD = 0.2;
+const MAX_FIRST_PROBE_DELAY_MS = 2000;
+const JITTER = 0.1;
+/** Settings that change what a probe does: a change restarts the rise/fall counts. */
+const PROBE_FIELDS = ['type', 'timeoutMs', 'httpPath', 'httpStatusMin', 'httpStatusMax', 'send', 'expect', 'expectRegex'] as const;
+
+interface Entry {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+  health: HealthState;
+  okStreak: number;
+  failStreak: number;
+  passiveFails: number;
+  lastReason: string | undefined;
+  lastLatencyMs: number | undefined;
+  upSince: number | undefined;
+  probeTimer: NodeJS.Timeout | undefined;
+  inFlight: AbortController | undefined;
+  /** Pending while the target serves a passive ejection period. */
+  ejectionTimer: NodeJS.Timeout | undefined;
+  lastEjection: PreviousEjection | undefined;
+}
+
+/** Active and passive health checking of one service's backends. */
+export class HealthChecker {
+  #config: HealthCheckConfig;
+  readonly #onChange: HealthChangeListener;
+  readonly #random: () => number;
+  readonly #now: () => number;
+  readonly #entries = new Map<string, Entry>();
+  #closed = false;
+
+  constructor(opts: HealthCheckerOptions) {
+    this.#config = { ...opts.config };
+    this.#onChange = opts.onChange;
+    this.#random = opts.random ?? Math.random;
+    this.#now = opts.now ?? (() => performance.now());
+  }
+
+  /**
+   * Makes `targets` the watched set: new ids start 'unknown' (or 'up' with type 'none'),
+   * missing ids are dropped (their probes aborted, no event), kept ids keep their state unless
+   * host or port changed — then they restart at 'unknown' (event reason 'address changed').
+   */
+  setTargets(targets: readonly HealthTarget[]): void {
+    if (this.#closed) return;
+    const wanted = new Map<string, HealthTarget>();
+    for (const target of targets) wanted.set(target.id, target);
+    for (const entry of [...this.#entries.values()]) {
+      if (!wanted.has(entry.id)) this.#drop(entry);
+    }
+    for (const target of wanted.values()) {
+      const entry = this.#entries.get(target.id);
+      if (entry !== undefined && entry.host === target.host && entry.port === target.port) continue;
+      let reason: string | undefined;
+      if (entry !== undefined) {
+        this.#drop(entry);
+        reason = 'address changed';
+        if (entry.health !== 'unknown') this.#onChange(entry.id, entry.health, 'unknown', reason);
+      }
+      this.#add(target, reason);
+    }
+  }
+
+  /** Applies new settings, keeping every target's state; probes are rescheduled when timing or the check changed. */
+  updateConfig(config: HealthCheckConfig): void {
+    if (this.#closed) return;
+    const previous = this.#config;
+    this.#config = { ...config };
+    const checkChanged = PROBE_FIELDS.some((field) => previous[field] !== config[field]);
+    const intervalChanged = previous.intervalMs !== config.intervalMs;
+    if (config.passiveFailures <= 0) for (const entry of this.#entries.values()) entry.passiveFails = 0;
+    for (const entry of [...this.#entries.values()]) {
+      if (config.type === 'none') {
+        this.#stopProbing(entry);
+        entry.okStreak = 0;
+        entry.failStreak = 0;
+        if (entry.health !== 'up' && entry.ejectionTimer === undefined) this.#transition(entry, 'up', 'checks disabled');
+      } else if (checkChanged) {
+        this.#stopProbing(entry);
+        entry.okStreak = 0;
+        entry.failStreak = 0;
+        this.#schedule(entry, this.#firstDelay());
+      } else if (intervalChanged && entry.inFlight === undefined) {
+        this.#schedule(entry, this.#firstDelay());
+      }
+    }
+  }
+
+  /** Current state; 'unknown' for an id that is not watched. */
+  state(id: string): HealthState {
+    return this.#entries.get(id)?.health ?? 'unknown';
+  }
+
+  /** Latency of the latest successful probe, in ms. */
+  lastLatencyMs(id: string): number | undefined {
+    return this.#entries.get(id)?.lastLatencyMs;
+  }
+
+  /** Reason of the latest state change (`fall: 3 × connect refused`). */
+  lastReason(id: string): string | undefined {
+    return this.#entries.get(id)?.lastReason;
+  }
+
+  /** `now()` of the latest change to 'up' (for slow start); undefined unless 'up'. */
+  upSince(id: string): number | undefined {
+    return this.#entries.get(id)?.upSince;
+  }
+
+  /** Period of the latest passive ejection in ms (0 if never ejected). */
+  ejectionPeriodMs(id: string): number {
+    return this.#entries.get(id)?.lastEjection?.periodMs ?? 0;
+  }
+
+  /** A real connection to the target failed (connect refused/timeout, reset before any byte). */
+  reportFailure(id: string, reason: string): void {
+    const entry = this.#entries.get(id);
+    const limit = this.#config.passiveFailures;
+    if (this.#closed || entry === undefined || !(limit > 0)) return;
+    if (entry.health === 'down') {
+      entry.passiveFails = 0;
+      return;
+    }
+    entry.passiveFails += 1;
+    if (entry.passiveFails >= limit) this.#eject(entry, `passive: ${limit} × ${reason}`);
+  }
+
+  /** A real connection to the target succeeded: the passive failure count restarts. */
+  reportSuccess(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) entry.passiveFails = 0;
+  }
+
+  /** Stops every timer and aborts in-flight probes (their sockets are destroyed). No events after this. */
+  close(): void {
+    this.#closed = true;
+    for (const entry of this.#entries.values()) this.#stop(entry);
+    this.#entries.clear();
+  }
+
+  #add(target: HealthTarget, reason: string | undefined): void {
+    const entry: Entry = {
+      id: target.id,
+      host: target.host,
+      port: target.port,
+      health: 'unknown',
+      okStreak: 0,
+      failStreak: 0,
+      passiveFails: 0,
+      lastReason: reason,
+      lastLatencyMs: undefined,
+      upSince: undefined,
+      probeTimer: undefined,
+      inFlight: undefined,
+      ejectionTimer: undefined,
+      lastEjection: undefined,
+    };
+    this.#entries.set(entry.id, entry);
+    if (this.#config.type === 'none') this.#transition(entry, 'up', 'checks disabled');
+    else this.#schedule(entry, this.#firstDelay());
+  }
+
+  #drop(entry: Entry): void {
+    this.#stop(entry);
+    this.#entries.delete(entry.id);
+  }
+
+  #stop(entry: Entry): void {
+    this.#stopProbing(entry);
+    if (entry.ejectionTimer !== undefined) clearTimeout(entry.ejectionTimer);
+    entry.ejectionTimer = undefined;
+  }
+
+  #stopProbing(entry: Entry): void {
+    if (entry.probeTimer !== undefined) clearTimeout(entry.probeTimer);
+    entry.probeTimer = undefined;
+    entry.inFlight?.abort();
+    entry.inFlight = undefined;
+  }
+
+  #firstDelay(): number {
+    return this.#random() * Math.min(this.#config.intervalMs * FIRST_PROBE_SPREAD, MAX_FIRST_PROBE_DELAY_MS);
+  }
+
+  #nextDelay(): number {
+    return this.#config.intervalMs * (1 - JITTER + 2 * JITTER * this.#random());
+  }
+
+  #schedule(entry: Entry, delayMs: number): void {
+    if (entry.probeTimer !== undefined) clearTimeout(entry.probeTimer);
+    entry.probeTimer = setTimeout(() => this.#startProbe(entry), Math.max(0, delayMs));
+    entry.probeTimer.unref();
+  }
+
+  #startProbe(entry: Entry): void {
+    entry.probeTimer = undefined;
+    if (this.#closed || entry.inFlight !== undefined || this.#entries.get(entry.id) !== entry) return;
+    const controller = new AbortController();
+    entry.inFlight = controller;
+    void probe({ host: entry.host, port: entry.port }, this.#config, controller.signal).then((result) => {
+      // Aborted, replaced or closed meanwhile: the result belongs to nobody.
+      if (entry.inFlight !== controller || this.#closed) return;
+      entry.inFlight = undefined;
+      this.#onProbeResult(entry, result);
+      if (!this.#closed && this.#config.type !== 'none' && this.#entries.get(entry.id) === entry) this.#schedule(entry, this.#nextDelay());
+    });
+  }
+
+  #onProbeResult(entry: Entry, result: ProbeResult): void {
+    if (result.ok) {
+      entry.lastLatencyMs = result.latencyMs;
+      entry.failStreak = 0;
+      entry.okStreak += 1;
+      if (entry.health === 'unknown') this.#transition(entry, 'up', 'first check ok');
+      else if (entry.health === 'down') this.#maybeRise(entry);
+      return;
+    }
+    entry.okStreak = 0;
+    entry.failStreak += 1;
+    const fall = Math.max(1, this.#config.fall);
+    if (entry.health !== 'down' && entry.failStreak >= fall) this.#transition(entry, 'down', `fall: ${fall} × ${result.reason}`);
+  }
+
+  #maybeRise(entry: Entry): void {
+    const rise = Math.max(1, this.#config.rise);
+    if (entry.ejectionTimer === undefined && entry.okStreak >= rise) this.#transition(entry, 'up', `rise: ${rise} × ok`);
+  }
+
+  #eject(entry: Entry, reason: string): void {
+    const now = this.#now();
+    const periodMs = nextEjectionMs(entry.lastEjection, now, this.#config.intervalMs);
+    entry.lastEjection = { periodMs, endsAt: now + periodMs };
+    entry.passiveFails = 0;
+    entry.okStreak = 0;
+    if (entry.ejectionTimer !== undefined) clearTimeout(entry.ejectionTimer);
+    entry.ejectionTimer = setTimeout(() => this.#endEjection(entry), periodMs);
+    entry.ejectionTimer.unref();
+    this.#transition(entry, 'down', reason);
+  }
+
+  #endEjection(entry: Entry): void {
+    entry.ejectionTimer = undefined;
+    if (this.#closed || entry.health !== 'down' || this.#entries.get(entry.id) !== entry) return;
+    if (this.#config.type === 'none') this.#transition(entry, 'up', 'ejection period over');
+    else this.#maybeRise(entry);
+  }
+
+  #transition(entry: Entry, to: HealthState, reason: string): void {
+    const from = entry.health;
+    if (from === to) return;
+    entry.health = to;
+    entry.lastReason = reason;
+    entry.upSince = to === 'up' ? this.#now() : undefined;
+    this.#onChange(entry.id, from, to, reason);
+  }
+}

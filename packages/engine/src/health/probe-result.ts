@@ -1,0 +1,17 @@
+// What one health probe reports, and the shape every probe function shares.
+import type { HealthCheckConfig } from '../config.ts';
+
+/** Where a probe connects. */
+export interface ProbeTarget {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Outcome of one probe: latency on success, a short human reason (`connect refused`) on failure. */
+export type ProbeResult = { ok: true; latencyMs: number } | { ok: false; reason: string };
+
+/**
+ * One check type. Opens at most one socket, finishes within `config.timeoutMs` (connect and
+ * reply together), destroys the socket exactly once and never rejects.
+ */
+export type ProbeFn = (target: ProbeTarget, config: HealthCheckConfig, signal?: AbortSignal) => Promise<ProbeResult>;

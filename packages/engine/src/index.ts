@@ -1,0 +1,20 @@
+// Public surface of @fulcrum/engine. Nothing else is imported from outside the package.
+export { createLoadBalancer, LoadBalancer } from './load-balancer.ts';
+export type { LoadBalancerOptions, CloseOptions } from './load-balancer.ts';
+export type {
+  AdminState,
+  BackendConfig,
+  EngineConfig,
+  HealthCheckConfig,
+  HealthCheckType,
+  HealthState,
+  ServiceConfig,
+  StrategyName,
+  StrategyOptions,
+} from './config.ts';
+export { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from './config.ts';
+export { validateConfig } from './validate-config.ts';
+export { EngineError, EngineClosedError, InvalidConfigError, ListenError } from './errors.ts';
+export type { EngineErrorCode } from './errors.ts';
+export type { BackendDrainedEvent, BackendHealthEvent, BackendStateEvent, EngineEvents, ServiceErrorEvent } from './events.ts';
+export type { BackendStats, EngineStats, ServiceStats } from './stats.ts';

@@ -1,0 +1,206 @@
+// The data plane's single entry point: apply(config), stats(), typed events, close().
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:net';
+import type { AdminState, EngineConfig, HealthState } from './config.ts';
+import type { EngineEvents } from './events.ts';
+import type { EngineStats } from './stats.ts';
+import type { Backend } from './backend.ts';
+import type { ServiceHost } from './service.ts';
+import { Service } from './service.ts';
+import { EngineClosedError } from './errors.ts';
+import { listen } from './listen.ts';
+import { validateConfig } from './validate-config.ts';
+import { ewma } from './ewma.ts';
+
+export interface LoadBalancerOptions {
+  /** Randomness for strategies (tests inject a seeded one). */
+  random?: () => number;
+}
+
+export interface CloseOptions {
+  /** Keep established connections until they end or `timeoutMs` passes (default: close at once). */
+  drain?: boolean;
+  timeoutMs?: number;
+}
+
+/** How often bandwidth EWMAs and slow-start weights are recomputed. */
+const TICK_MS = 1000;
+const BANDWIDTH_EWMA_ALPHA = 0.5;
+
+/** The data plane: one listener per service, splicing clients to backends. */
+export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceHost {
+  readonly random: () => number;
+  #services = new Map<string, Service>();
+  /** Services removed from the config whose connections still drain. */
+  #retired = new Set<Service>();
+  #config: EngineConfig = { services: [] };
+  #applying: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  #tick: NodeJS.Timeout;
+  #lastTick = performance.now();
+
+  constructor(opts: LoadBalancerOptions = {}) {
+    super();
+    this.random = opts.random ?? Math.random;
+    this.#tick = setInterval(() => this.#onTick(), TICK_MS);
+    this.#tick.unref();
+  }
+
+  /**
+   * Makes `config` the running configuration, diffing against the current one: new
+   * listeners are bound first; if any bind fails, or the config is invalid, it throws an
+   * EngineError and nothing changed. Established connections are never cut by a change;
+   * removed backends and services drain.
+   */
+  apply(config: EngineConfig): Promise<void> {
+    const run = this.#applying.then(() => this.#apply(config));
+    this.#applying = run.catch(() => undefined);
+    return run;
+  }
+
+  async #apply(config: EngineConfig): Promise<void> {
+    if (this.#closed) throw new EngineClosedError();
+    validateConfig(config);
+    // Phase 1 (can fail): bind every new or moved listener. Nothing else is touched yet.
+    const bound = new Map<string, Server>();
+    try {
+      for (const sc of config.services) {
+        const cur = this.#services.get(sc.id);
+        if (cur === undefined || cur.config.host !== sc.host || cur.config.port !== sc.port) {
+          bound.set(sc.id, await listen(sc.id, sc.host, sc.port));
+        }
+      }
+    } catch (err) {
+      for (const s of bound.values()) s.close();
+      throw err;
+    }
+    if (this.#closed) {
+      for (const s of bound.values()) s.close();
+      throw new EngineClosedError();
+    }
+    // Phase 2 (cannot fail): swap in the new state synchronously.
+    const keep = new Set<string>();
+    for (const sc of config.services) {
+      keep.add(sc.id);
+      const cur = this.#services.get(sc.id);
+      const server = bound.get(sc.id) ?? null;
+      if (cur === undefined) {
+        this.#services.set(sc.id, new Service(sc, server as Server, this));
+      } else {
+        cur.update(sc, server)?.close();
+      }
+    }
+    for (const [id, svc] of this.#services) if (!keep.has(id)) this.#retireService(svc);
+    this.#config = structuredClone(config);
+  }
+
+  #retireService(svc: Service): void {
+    this.#services.delete(svc.id);
+    svc.retiredService = true;
+    svc.server.close();
+    svc.health.close();
+    this.#retired.add(svc);
+    for (const b of [...svc.backends.values()]) {
+      svc.backends.delete(b.id);
+      b.removed = true;
+      b.adminState = 'draining';
+      svc.retired.add(b);
+    }
+    svc.refreshStrategies();
+    if (svc.active === 0) {
+      this.onServiceGone(svc);
+      return;
+    }
+    const timer = setTimeout(() => svc.destroyAll(), svc.config.drainTimeoutMs);
+    timer.unref();
+  }
+
+  /** The config last applied successfully. */
+  get config(): EngineConfig {
+    return this.#config;
+  }
+
+  /** A snapshot of every counter. Cheap: call it a few times a second. */
+  stats(): EngineStats {
+    const services = [];
+    for (const svc of this.#services.values()) services.push(svc.stats());
+    return { time: Date.now(), services };
+  }
+
+  /** The port a service actually listens on (useful with port 0). */
+  listenPort(serviceId: string): number | undefined {
+    const addr = this.#services.get(serviceId)?.server.address();
+    return addr !== null && typeof addr === 'object' ? addr.port : undefined;
+  }
+
+  /** Stops listening and closes (or drains) every connection. */
+  async close(opts: CloseOptions = {}): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#applying;
+    clearInterval(this.#tick);
+    const all = [...this.#services.values(), ...this.#retired];
+    await Promise.all(all.map((svc) => new Promise<void>((resolve) => svc.server.close(() => resolve()))));
+    if (opts.drain === true) {
+      const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+      while (Date.now() < deadline && all.some((s) => s.active > 0)) await new Promise((r) => setTimeout(r, 50));
+    }
+    for (const svc of all) {
+      svc.health.close();
+      svc.destroyAll();
+      for (const b of svc.backends.values()) b.clearDrainTimer();
+      for (const b of svc.retired) b.clearDrainTimer();
+    }
+    this.#services.clear();
+    this.#retired.clear();
+  }
+
+  #onTick(): void {
+    const now = performance.now();
+    const dt = (now - this.#lastTick) / 1000;
+    this.#lastTick = now;
+    if (dt <= 0) return;
+    for (const svc of this.#services.values()) {
+      svc.tickSlowStart(now);
+      for (const b of svc.backends.values()) {
+        const bytes = b.bytesIn + b.bytesOut;
+        b.bandwidthEwma = ewma(b.bandwidthEwma, (bytes - b.lastBytes) / dt, BANDWIDTH_EWMA_ALPHA);
+        b.lastBytes = bytes;
+      }
+    }
+  }
+
+  // ServiceHost callbacks.
+  onDrained(service: Service, backend: Backend, closedByTimeout: number): void {
+    this.emit('backend-drained', {
+      time: Date.now(),
+      serviceId: service.id,
+      backendId: backend.id,
+      address: backend.address,
+      closedByTimeout,
+      removed: backend.removed,
+    });
+  }
+
+  onConnectFailure(_service: Service, _backend: Backend, _reason: string): void {}
+
+  onConnectSuccess(_service: Service, _backend: Backend): void {}
+
+  onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void {
+    this.emit('backend-health', { time: Date.now(), serviceId: service.id, backendId: backend.id, address: backend.address, from, to, reason });
+  }
+
+  onStateChange(service: Service, backend: Backend, from: AdminState): void {
+    this.emit('backend-state', { time: Date.now(), serviceId: service.id, backendId: backend.id, address: backend.address, from, to: backend.adminState });
+  }
+
+  onServiceGone(service: Service): void {
+    this.#retired.delete(service);
+  }
+}
+
+/** Creates a data plane with no services; call apply() to start listening. */
+export function createLoadBalancer(opts: LoadBalancerOptions = {}): LoadBalancer {
+  return new LoadBalancer(opts);
+}
+

@@ -1,0 +1,335 @@
+// One service: its listening socket, its backends, its strategy, and the rules for choosing,
+// retrying, queueing and draining.
+import type { Server, Socket } from 'node:net';
+import type { BackendConfig, ServiceConfig } from './config.ts';
+import type { Strategy } from './strategy.ts';
+import type { BackendStats, ServiceStats } from './stats.ts';
+import { Backend } from './backend.ts';
+import { Connection } from './connection.ts';
+import { isEligible } from './strategy.ts';
+import { createStrategy } from './strategies/registry.ts';
+import { HealthChecker } from './health/health-checker.ts';
+import { slowStartFactor } from './health/slow-start.ts';
+import type { HealthState } from './config.ts';
+
+/** What a service needs from the load balancer that owns it. */
+export interface ServiceHost {
+  readonly random: () => number;
+  /** A backend finished draining (its last connection closed, or the drain timeout passed). */
+  onDrained(service: Service, backend: Backend, closedByTimeout: number): void;
+  /** A connect attempt failed; passive health checking hears about it here. */
+  onConnectFailure(service: Service, backend: Backend, reason: string): void;
+  onConnectSuccess(service: Service, backend: Backend): void;
+  /** A backend's health changed (active check, passive detection, or checks disabled). */
+  onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void;
+  /** An operator changed a backend's admin state. */
+  onStateChange(service: Service, backend: Backend, from: Backend['adminState']): void;
+  /** A retired service has no connections left. */
+  onServiceGone(service: Service): void;
+}
+
+export class Service {
+  readonly id: string;
+  config: ServiceConfig;
+  server: Server;
+  readonly host: ServiceHost;
+  /** Backends in the config, by id. */
+  readonly backends = new Map<string, Backend>();
+  /** Backends removed from the config that still drain connections. */
+  readonly retired = new Set<Backend>();
+  primary: Strategy;
+  backup: Strategy;
+  readonly health: HealthChecker;
+  retiredService = false;
+
+  active = 0;
+  total = 0;
+  rejected = 0;
+  retries = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  readonly queue: Connection[] = [];
+
+  constructor(config: ServiceConfig, server: Server, host: ServiceHost) {
+    this.id = config.id;
+    this.config = config;
+    this.host = host;
+    this.server = server;
+    this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
+    this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
+    this.attach(server);
+    for (const b of config.backends) this.backends.set(b.id, new Backend(b));
+    this.health = new HealthChecker({
+      config: config.healthCheck,
+      random: host.random,
+      onChange: (id, from, to, reason) => this.onHealthChange(id, from, to, reason),
+    });
+    this.refreshStrategies();
+    this.health.setTargets([...this.backends.values()]);
+  }
+
+  private onHealthChange(id: string, from: HealthState, to: HealthState, reason: string): void {
+    const b = this.backends.get(id);
+    if (b === undefined) return;
+    b.health = to;
+    if (to === 'up') {
+      b.upSince = performance.now();
+      // Slow start only after a recovery, not when the balancer itself starts.
+      b.effectiveWeight = from === 'down' && this.config.healthCheck.slowStartMs > 0 ? b.weight * 0.1 : b.weight;
+    }
+    this.refreshStrategies();
+    this.host.onHealth(this, b, from, to, reason);
+    if (to === 'down' && this.config.healthCheck.closeOnDown) b.destroyConnections();
+    if (to === 'up') this.drainQueue();
+  }
+
+  attach(server: Server): void {
+    this.server = server;
+    server.on('connection', (socket: Socket) => this.accept(socket));
+  }
+
+  /** Applies a new config for this service. Never touches established connections. */
+  update(config: ServiceConfig, newServer: Server | null): Server | null {
+    const old = this.config;
+    this.config = config;
+    let oldServer: Server | null = null;
+    if (newServer !== null) {
+      oldServer = this.server;
+      this.attach(newServer);
+    }
+    if (old.strategy !== config.strategy || JSON.stringify(old.strategyOptions) !== JSON.stringify(config.strategyOptions)) {
+      this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
+      this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
+    }
+    const seen = new Set<string>();
+    for (const bc of config.backends) {
+      seen.add(bc.id);
+      const cur = this.backends.get(bc.id);
+      if (cur !== undefined && cur.sameAs(bc)) this.updateBackend(cur, bc);
+      else {
+        if (cur !== undefined) this.retire(cur);
+        this.backends.set(bc.id, new Backend(bc));
+      }
+    }
+    for (const [id, b] of this.backends) if (!seen.has(id)) this.retire(b);
+    this.health.updateConfig(config.healthCheck);
+    this.health.setTargets([...this.backends.values()]);
+    this.refreshStrategies();
+    this.drainQueue();
+    return oldServer;
+  }
+
+  private updateBackend(b: Backend, bc: BackendConfig): void {
+    const wasDraining = b.adminState === 'draining';
+    if (b.weight !== bc.weight) {
+      b.effectiveWeight = b.effectiveWeight === b.weight ? bc.weight : Math.min(bc.weight, b.effectiveWeight);
+      b.weight = bc.weight;
+    }
+    const from = b.adminState;
+    b.adminState = bc.state;
+    if (from !== bc.state) this.host.onStateChange(this, b, from);
+    b.backup = bc.backup;
+    b.maxConnections = bc.maxConnections;
+    if (bc.state === 'draining' && !wasDraining) this.startDrain(b);
+    else if (bc.state !== 'draining' && wasDraining) b.clearDrainTimer();
+  }
+
+  /** Removes a backend from the pool; its connections drain. */
+  private retire(b: Backend): void {
+    this.backends.delete(b.id);
+    b.removed = true;
+    b.adminState = 'draining';
+    this.retired.add(b);
+    this.startDrain(b);
+  }
+
+  private startDrain(b: Backend): void {
+    b.clearDrainTimer();
+    if (b.active === 0) {
+      this.finishDrain(b, 0);
+      return;
+    }
+    b.drainTimer = setTimeout(() => this.finishDrain(b, b.destroyConnections()), this.config.drainTimeoutMs);
+    b.drainTimer.unref();
+  }
+
+  private finishDrain(b: Backend, closedByTimeout: number): void {
+    b.clearDrainTimer();
+    if (b.removed) this.retired.delete(b);
+    this.host.onDrained(this, b, closedByTimeout);
+    if (this.retiredService && this.active === 0) this.host.onServiceGone(this);
+  }
+
+  /** Recomputes slow-start weights (called once a second); true if any changed. */
+  tickSlowStart(now: number): void {
+    const windowMs = this.config.healthCheck.slowStartMs;
+    let changed = false;
+    for (const b of this.backends.values()) {
+      if (b.effectiveWeight === b.weight || b.health !== 'up') continue;
+      const next = windowMs <= 0 ? b.weight : b.weight * slowStartFactor(now - b.upSince, windowMs);
+      if (next !== b.effectiveWeight) {
+        b.effectiveWeight = next;
+        changed = true;
+      }
+    }
+    if (changed) this.refreshStrategies();
+  }
+
+  /** Re-feeds both strategies after any change to membership, weight, state or health. */
+  refreshStrategies(): void {
+    const primaries: Backend[] = [];
+    const backups: Backend[] = [];
+    for (const b of this.backends.values()) (b.backup ? backups : primaries).push(b);
+    this.primary.update(primaries);
+    this.backup.update(backups);
+  }
+
+  private accept(socket: Socket): void {
+    if (this.retiredService) {
+      socket.destroy();
+      return;
+    }
+    this.active++;
+    const conn = new Connection(this, socket);
+    this.dispatch(conn);
+  }
+
+  /** Picks a backend and connects, or queues, or rejects. */
+  private dispatch(conn: Connection): void {
+    const b = (this.primary.pick(conn) ?? this.backup.pick(conn)) as Backend | undefined;
+    if (b !== undefined) {
+      conn.connect(b);
+      return;
+    }
+    const cfg = this.config;
+    if (cfg.maxQueue > 0 && this.queue.length < cfg.maxQueue && this.hasBusyEligible(conn)) {
+      this.queue.push(conn);
+      conn.queueTimer = setTimeout(rejectQueued, cfg.queueTimeoutMs, this, conn);
+      return;
+    }
+    this.reject(conn);
+  }
+
+  /** Some eligible backend exists that was not tried yet: it is only full, so waiting helps. */
+  private hasBusyEligible(conn: Connection): boolean {
+    for (const b of this.backends.values()) if (isEligible(b) && (conn.exclude === null || !conn.exclude.has(b))) return true;
+    return false;
+  }
+
+  reject(conn: Connection): void {
+    this.rejected++;
+    conn.client.destroy();
+  }
+
+  /** Removes a connection from the queue (client left, or timed out). */
+  dequeue(conn: Connection): void {
+    if (conn.queueTimer === null) return;
+    clearTimeout(conn.queueTimer);
+    conn.queueTimer = null;
+    const i = this.queue.indexOf(conn);
+    if (i >= 0) this.queue.splice(i, 1);
+  }
+
+  /** A slot may have freed up or the pool changed: let queued clients try again, in order. */
+  private drainQueue(): void {
+    while (this.queue.length > 0) {
+      const conn = this.queue[0] as Connection;
+      const b = (this.primary.pick(conn) ?? this.backup.pick(conn)) as Backend | undefined;
+      if (b === undefined) return;
+      this.dequeue(conn);
+      conn.connect(b);
+    }
+  }
+
+  onConnected(conn: Connection, backend: Backend): void {
+    void conn;
+    backend.total++;
+    this.total++;
+    if (!backend.removed) this.health.reportSuccess(backend.id);
+    this.host.onConnectSuccess(this, backend);
+  }
+
+  onConnectFailed(conn: Connection): void {
+    const b = conn.releaseBackend();
+    conn.upstream = null;
+    if (conn.clientClosed) {
+      conn.finalize();
+      return;
+    }
+    if (b !== null) {
+      b.connectFailures++;
+      if (!b.removed) this.health.reportFailure(b.id, conn.lastFailure);
+      this.host.onConnectFailure(this, b, conn.lastFailure);
+      if (b.adminState === 'draining' && b.active === 0) this.finishDrain(b, 0);
+      (conn.exclude ??= new Set()).add(b);
+    }
+    if (conn.attempts <= this.config.retries) {
+      this.retries++;
+      this.dispatch(conn);
+    } else {
+      this.reject(conn);
+    }
+  }
+
+  onConnectionEnd(conn: Connection): void {
+    this.active--;
+    const b = conn.releaseBackend();
+    if (b !== null && b.active === 0 && b.adminState === 'draining') this.finishDrain(b, 0);
+    else if (this.retiredService && this.active === 0) this.host.onServiceGone(this);
+    if (this.queue.length > 0) this.drainQueue();
+  }
+
+  /** Destroys every connection of this service (shutdown, or drain timeout of a removed service). */
+  destroyAll(): void {
+    for (const conn of this.queue.slice()) conn.client.destroy();
+    for (const b of this.backends.values()) b.destroyConnections();
+    for (const b of this.retired) b.destroyConnections();
+  }
+
+  stats(): ServiceStats {
+    const backends: BackendStats[] = [];
+    for (const b of this.backends.values()) backends.push(backendStats(b));
+    for (const b of this.retired) backends.push(backendStats(b));
+    const addr = this.server.address();
+    return {
+      id: this.id,
+      name: this.config.name,
+      host: this.config.host,
+      port: addr !== null && typeof addr === 'object' ? addr.port : this.config.port,
+      listening: this.server.listening,
+      active: this.active,
+      total: this.total,
+      rejected: this.rejected,
+      queued: this.queue.length,
+      retries: this.retries,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      backends,
+    };
+  }
+}
+
+function rejectQueued(service: Service, conn: Connection): void {
+  conn.queueTimer = null;
+  const i = service.queue.indexOf(conn);
+  if (i >= 0) service.queue.splice(i, 1);
+  service.reject(conn);
+}
+
+function backendStats(b: Backend): BackendStats {
+  return {
+    id: b.id,
+    address: b.address,
+    state: b.adminState,
+    health: b.health,
+    removed: b.removed,
+    weight: b.weight,
+    effectiveWeight: b.effectiveWeight,
+    active: b.active,
+    total: b.total,
+    bytesIn: b.bytesIn,
+    bytesOut: b.bytesOut,
+    connectFailures: b.connectFailures,
+    connectTimeMs: Math.round(b.connectTimeEwmaMs * 100) / 100,
+  };
+}

@@ -1,0 +1,34 @@
+// Round robin: each new connection goes to the next eligible backend in turn.
+import { canTake, isEligible } from '../strategy.ts';
+import type { BackendView, PickContext, Strategy, StrategyFactory } from '../strategy.ts';
+
+/** Rotates over eligible backends, ignoring weights. */
+export class RoundRobinStrategy implements Strategy {
+  readonly name = 'round-robin';
+  #backends: readonly BackendView[] = [];
+  #next = 0;
+
+  update(backends: readonly BackendView[]): void {
+    // The cursor survives the change: it is wrapped on the next pick.
+    this.#backends = backends.filter(isEligible);
+  }
+
+  pick(ctx: PickContext): BackendView | undefined {
+    const list = this.#backends;
+    const n = list.length;
+    let i = this.#next;
+    for (let k = 0; k < n; k++, i++) {
+      if (i >= n) i = 0;
+      const b = list[i]!;
+      // Re-checked live: state can move before the engine calls update().
+      if (isEligible(b) && canTake(b, ctx)) {
+        this.#next = i + 1;
+        return b;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Creates a round-robin strategy. */
+export const createRoundRobin: StrategyFactory = () => new RoundRobinStrategy();

@@ -1,0 +1,36 @@
+// Source IP hash: hash(client IP) mod eligible count. Sticky and stateless, but a membership
+// change remaps most clients; consistent-hash is the variant that moves only ~1/N.
+import { canTake, isEligible } from '../strategy.ts';
+import type { BackendView, PickContext, Strategy, StrategyFactory } from '../strategy.ts';
+import { hashClientAddress } from './hash.ts';
+
+/** Maps each client IP to a fixed eligible backend; walks forward when that one cannot take it. */
+export class SourceIpHashStrategy implements Strategy {
+  readonly name = 'source-ip-hash';
+  #backends: readonly BackendView[] = [];
+
+  update(backends: readonly BackendView[]): void {
+    // Sorted by id so the mapping depends on the set of backends, not on config order.
+    this.#backends = backends.filter(isEligible).sort(byId);
+  }
+
+  pick(ctx: PickContext): BackendView | undefined {
+    const list = this.#backends;
+    const n = list.length;
+    if (n === 0) return undefined;
+    let i = hashClientAddress(ctx.clientAddress) % n;
+    for (let k = 0; k < n; k++) {
+      const b = list[i]!;
+      if (isEligible(b) && canTake(b, ctx)) return b;
+      i = i + 1 === n ? 0 : i + 1;
+    }
+    return undefined;
+  }
+}
+
+function byId(a: BackendView, b: BackendView): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Creates a source-IP-hash strategy. */
+export const createSourceIpHash: StrategyFactory = () => new SourceIpHashStrategy();

@@ -1,0 +1,123 @@
+// Real servers on loopback for engine tests. No mocks: every byte crosses real sockets.
+import net from 'node:net';
+import { once } from 'node:events';
+import type { BackendConfig, EngineConfig, ServiceConfig } from '../src/config.ts';
+import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '../src/config.ts';
+
+export interface TestServer {
+  server: net.Server;
+  port: number;
+  sockets: Set<net.Socket>;
+  accepted: number;
+  close(): Promise<void>;
+}
+
+/** Starts a TCP server on 127.0.0.1:0 running `onSocket` for each connection. */
+export async function startServer(onSocket: (s: net.Socket) => void, opts: net.ServerOpts = {}): Promise<TestServer> {
+  const sockets = new Set<net.Socket>();
+  const t: TestServer = {
+    server: net.createServer(opts, (s) => {
+      t.accepted++;
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+      onSocket(s);
+    }),
+    port: 0,
+    sockets,
+    accepted: 0,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => t.server.close(() => r()));
+    },
+  };
+  t.server.listen(0, '127.0.0.1');
+  await once(t.server, 'listening');
+  t.port = (t.server.address() as net.AddressInfo).port;
+  return t;
+}
+
+/** Echo server (half-close aware: echoes, then ends after the client's FIN). */
+export function startEcho(): Promise<TestServer> {
+  return startServer((s) => s.pipe(s), { allowHalfOpen: true });
+}
+
+/** A port with nothing listening (bound then closed). */
+export async function deadPort(): Promise<number> {
+  const s = net.createServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+let seq = 0;
+
+/** A backend config with defaults. */
+export function backend(port: number, over: Partial<BackendConfig> = {}): BackendConfig {
+  return { id: `b${++seq}`, host: '127.0.0.1', port, ...BACKEND_DEFAULTS, ...over };
+}
+
+/** A service config on an ephemeral port with health checks off (tests drive health explicitly). */
+export function service(backends: BackendConfig[], over: Partial<ServiceConfig> = {}): ServiceConfig {
+  return {
+    id: `s${++seq}`,
+    name: `svc${seq}`,
+    host: '127.0.0.1',
+    port: 0,
+    ...SERVICE_DEFAULTS,
+    healthCheck: { ...HEALTH_CHECK_DEFAULTS, type: 'none', passiveFailures: 0 },
+    backends,
+    ...over,
+  };
+}
+
+export function config(...services: ServiceConfig[]): EngineConfig {
+  return { services };
+}
+
+/** Connects a client to 127.0.0.1:port; resolves once connected. */
+export async function connect(port: number, opts: { allowHalfOpen?: boolean } = {}): Promise<net.Socket> {
+  const s = net.connect({ host: '127.0.0.1', port, allowHalfOpen: opts.allowHalfOpen ?? false });
+  s.on('error', () => {});
+  await once(s, 'connect');
+  return s;
+}
+
+/** Sends `data`, optionally half-closes, and collects everything until the peer ends. */
+export function exchange(port: number, data: Buffer, halfClose = true): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const s = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    s.on('error', reject);
+    s.on('data', (c) => chunks.push(c));
+    s.on('end', () => {
+      s.end();
+      resolve(Buffer.concat(chunks));
+    });
+    s.write(data);
+    if (halfClose) s.end();
+  });
+}
+
+/** Polls `cond` every 10 ms until true or `timeoutMs` passes (then throws with `what`). */
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Deterministic PRNG (mulberry32) for reproducible strategy behaviour. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

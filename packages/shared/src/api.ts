@@ -1,0 +1,139 @@
+// Wire types of the admin REST API (/api). The admin validates with TypeBox schemas of the
+// same shape; the dashboard imports these types only.
+import type { StrategyName } from './strategies.ts';
+
+export type AdminState = 'enabled' | 'disabled' | 'draining';
+export type HealthState = 'unknown' | 'up' | 'down';
+export type HealthCheckType = 'none' | 'tcp' | 'redis' | 'postgres' | 'http' | 'send-expect';
+
+export interface HealthCheckDto {
+  type: HealthCheckType;
+  intervalMs: number;
+  timeoutMs: number;
+  rise: number;
+  fall: number;
+  /** HTTP check: request path and accepted status range. */
+  httpPath: string;
+  httpStatusMin: number;
+  httpStatusMax: number;
+  /** send-expect check: bytes to send (text; `\r\n` escapes allowed) and what the first reply must contain or match. */
+  send: string;
+  expect: string;
+  expectRegex: boolean;
+  /** Passive outlier detection: consecutive real connection failures that mark a backend down (0 = off). */
+  passiveFailures: number;
+  /** Slow start window after a backend comes back up (0 = off). */
+  slowStartMs: number;
+  /** Close established connections to a backend that goes down. */
+  closeOnDown: boolean;
+}
+
+export interface StrategyOptionsDto {
+  /** consistent-hash: no backend takes more than factor × average load (0 = unbounded). */
+  boundedLoadFactor?: number;
+}
+
+export interface BackendDto {
+  id: number;
+  serviceId: number;
+  address: string;
+  weight: number;
+  state: AdminState;
+  backup: boolean;
+  /** 0 = unlimited. */
+  maxConnections: number;
+}
+
+export interface ServiceDto {
+  id: number;
+  name: string;
+  listen: string;
+  strategy: StrategyName;
+  strategyOptions: StrategyOptionsDto;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  retries: number;
+  drainTimeoutMs: number;
+  maxQueue: number;
+  queueTimeoutMs: number;
+  healthCheck: HealthCheckDto;
+  version: number;
+  backends: BackendDto[];
+}
+
+export interface ApiErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  field?: string;
+}
+
+export interface BackendStatsDto {
+  id: number;
+  address: string;
+  state: AdminState;
+  health: HealthState;
+  /** true while a backend removed from the config still drains its connections. */
+  removed: boolean;
+  weight: number;
+  effectiveWeight: number;
+  active: number;
+  total: number;
+  bytesIn: number;
+  bytesOut: number;
+  connectFailures: number;
+  connectTimeMs: number;
+}
+
+export interface ServiceStatsDto {
+  id: number;
+  name: string;
+  listen: string;
+  active: number;
+  total: number;
+  rejected: number;
+  queued: number;
+  bytesIn: number;
+  bytesOut: number;
+  backends: BackendStatsDto[];
+}
+
+export interface StatsDto {
+  /** Milliseconds since the epoch when the sample was taken. */
+  time: number;
+  services: ServiceStatsDto[];
+}
+
+export interface EventDto {
+  id: number;
+  time: string;
+  kind: string;
+  actor: string;
+  serviceId: number | null;
+  backendId: number | null;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Stable error codes of the admin API (`code` in every error body). Clients branch on these,
+ * never on `message`. HTTP status in brackets.
+ */
+export const API_ERROR_CODES = {
+  VALIDATION_ERROR: 'a field is missing, of the wrong type or out of range; `field` names it [400]',
+  INVALID_ADDRESS: 'an address is not host:port or its port is out of range [400]',
+  UNKNOWN_STRATEGY: 'strategy is not one of the documented names [400]',
+  UNAUTHORIZED: 'no valid token or session [401]',
+  CSRF_REJECTED: 'a cookie-authenticated change lacked the x-fulcrum-csrf header [403]',
+  NOT_FOUND: 'no such service, backend or route [404]',
+  DUPLICATE_SERVICE: 'another service already has this name or listen address [409]',
+  DUPLICATE_BACKEND: 'the service already has a backend at this address [409]',
+  ADDRESS_IN_USE: 'the listen address is taken by another process [409]',
+  VERSION_CONFLICT: 'If-Match / version is stale; re-read and retry [409]',
+  ENGINE_REJECTED: 'the engine refused the change; nothing was changed [422]',
+  PAYLOAD_TOO_LARGE: 'request body too large [413]',
+  RATE_LIMITED: 'too many login attempts [429]',
+  INTERNAL: 'unexpected server error; details are in the server log only [500]',
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERROR_CODES;

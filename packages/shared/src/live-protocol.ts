@@ -1,0 +1,29 @@
+// Messages the admin pushes over the WebSocket at /api/live. Server → client only.
+import type { EventDto, ServiceDto, StatsDto } from './api.ts';
+
+/** Sent once on connect: the full configuration and the latest stats. */
+export interface HelloMessage {
+  type: 'hello';
+  services: ServiceDto[];
+  stats: StatsDto;
+}
+
+/** A stats sample, pushed at least twice a second. */
+export interface StatsMessage {
+  type: 'stats';
+  stats: StatsDto;
+}
+
+/** A discrete event (config change, health transition, drain finished…), pushed as it happens. */
+export interface EventMessage {
+  type: 'event';
+  event: EventDto;
+}
+
+/** The configuration after a committed change. */
+export interface ConfigMessage {
+  type: 'config';
+  services: ServiceDto[];
+}
+
+export type LiveMessage = HelloMessage | StatsMessage | EventMessage | ConfigMessage;
