@@ -21,7 +21,12 @@ export class Backend implements BackendView {
   /** When health last became `up` (for slow start). */
   upSince = 0;
 
-  active = 0;
+  /** Connections of this process (connecting or established). */
+  localActive = 0;
+  /** Connections other worker processes reported for this backend (setRemoteLoad). */
+  remoteActive = 0;
+  /** Consecutive failed connect attempts (reset by a successful connect). */
+  failStreak = 0;
   total = 0;
   bytesIn = 0;
   bytesOut = 0;
@@ -34,6 +39,11 @@ export class Backend implements BackendView {
   /** Intrusive list of this backend's connections (no Set, no allocation per connection). */
   head: Connection | null = null;
   drainTimer: NodeJS.Timeout | null = null;
+
+  /** What strategies and maxConnections see: this process's connections plus other workers'. */
+  get active(): number {
+    return this.localActive + this.remoteActive;
+  }
 
   constructor(config: BackendConfig) {
     this.id = config.id;

@@ -25,7 +25,6 @@ const LINGER_MS = 30_000;
 export class Connection implements PickContext {
   readonly service: Service;
   readonly client: Socket;
-  readonly clientAddress: string;
   exclude: Set<Backend> | null = null;
   backend: Backend | null = null;
   upstream: Socket | null = null;
@@ -45,17 +44,21 @@ export class Connection implements PickContext {
   constructor(service: Service, client: Socket) {
     this.service = service;
     this.client = client;
-    this.clientAddress = client.remoteAddress ?? '';
     (client as TaggedSocket)[kConn] = this;
     client.on('error', onSocketError);
     client.on('close', onClientClose);
+  }
+
+  /** Client IP, read lazily: only hash strategies need it, and it costs a getpeername(2). */
+  get clientAddress(): string {
+    return this.client.remoteAddress ?? '';
   }
 
   /** Starts a connect attempt to `backend`; the backend's slot is taken now. */
   connect(backend: Backend): void {
     this.backend = backend;
     this.attempts++;
-    backend.active++;
+    backend.localActive++;
     backend.link(this);
     this.connectStart = performance.now();
     const up = connectBackend(backend.host, backend.port, this.service.config.connectTimeoutMs);
@@ -86,7 +89,7 @@ export class Connection implements PickContext {
     const b = this.backend;
     if (b === null) return null;
     this.backend = null;
-    b.active--;
+    b.localActive--;
     b.unlink(this);
     return b;
   }

@@ -40,10 +40,21 @@ export interface ServiceErrorEvent {
   message: string;
 }
 
+/** External health mode: `streak` consecutive connect failures to a backend in this process. */
+export interface PassiveFailureEvent {
+  time: number;
+  serviceId: string;
+  backendId: string;
+  address: string;
+  reason: string;
+  streak: number;
+}
+
 /** Event map for LoadBalancer (Node's typed EventEmitter). */
 export interface EngineEvents {
   'backend-health': [BackendHealthEvent];
   'backend-state': [BackendStateEvent];
   'backend-drained': [BackendDrainedEvent];
   'service-error': [ServiceErrorEvent];
+  'passive-failure': [PassiveFailureEvent];
 }

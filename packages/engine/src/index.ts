@@ -16,5 +16,8 @@ export { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from './con
 export { validateConfig } from './validate-config.ts';
 export { EngineError, EngineClosedError, InvalidConfigError, ListenError } from './errors.ts';
 export type { EngineErrorCode } from './errors.ts';
-export type { BackendDrainedEvent, BackendHealthEvent, BackendStateEvent, EngineEvents, ServiceErrorEvent } from './events.ts';
+export type { BackendDrainedEvent, BackendHealthEvent, BackendStateEvent, EngineEvents, PassiveFailureEvent, ServiceErrorEvent } from './events.ts';
+export { HealthChecker } from './health/health-checker.ts';
+export type { HealthCheckerOptions, HealthTarget } from './health/health-checker.ts';
+export { slowStartFactor } from './health/slow-start.ts';
 export type { BackendStats, EngineStats, ServiceStats } from './stats.ts';

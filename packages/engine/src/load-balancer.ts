@@ -15,6 +15,13 @@ import { ewma } from './ewma.ts';
 export interface LoadBalancerOptions {
   /** Randomness for strategies (tests inject a seeded one). */
   random?: () => number;
+  /**
+   * `local` (default): each service runs its own active + passive health checks.
+   * `external`: no checks here; backends stay `unknown` (unused) until setBackendHealth()
+   * says otherwise, and a streak of `passiveFailures` connect failures emits
+   * `passive-failure`. Worker processes use this so each backend is checked once, centrally.
+   */
+  health?: 'local' | 'external';
 }
 
 export interface CloseOptions {
@@ -30,6 +37,7 @@ const BANDWIDTH_EWMA_ALPHA = 0.5;
 /** The data plane: one listener per service, splicing clients to backends. */
 export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceHost {
   readonly random: () => number;
+  readonly externalHealth: boolean;
   #services = new Map<string, Service>();
   /** Services removed from the config whose connections still drain. */
   #retired = new Set<Service>();
@@ -42,6 +50,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   constructor(opts: LoadBalancerOptions = {}) {
     super();
     this.random = opts.random ?? Math.random;
+    this.externalHealth = opts.health === 'external';
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#tick.unref();
   }
@@ -98,7 +107,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     this.#services.delete(svc.id);
     svc.retiredService = true;
     svc.server.close();
-    svc.health.close();
+    svc.health?.close();
     this.#retired.add(svc);
     for (const b of [...svc.backends.values()]) {
       svc.backends.delete(b.id);
@@ -127,6 +136,24 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     return { time: Date.now(), services };
   }
 
+  /** External health mode: sets a backend's health as decided elsewhere (the primary's checks). */
+  setBackendHealth(serviceId: string, backendId: string, health: HealthState, reason: string): void {
+    const svc = this.#services.get(serviceId);
+    const b = svc?.backends.get(backendId);
+    if (svc === undefined || b === undefined) return;
+    svc.setHealth(backendId, b.health, health, reason);
+  }
+
+  /**
+   * Tells this engine how many connections other processes hold per backend of a service, so
+   * load-aware strategies and maxConnections see the whole picture. Unlisted backends → 0.
+   */
+  setRemoteLoad(serviceId: string, activeByBackend: Readonly<Record<string, number>>): void {
+    const svc = this.#services.get(serviceId);
+    if (svc === undefined) return;
+    for (const b of svc.backends.values()) b.remoteActive = activeByBackend[b.id] ?? 0;
+  }
+
   /** The port a service actually listens on (useful with port 0). */
   listenPort(serviceId: string): number | undefined {
     const addr = this.#services.get(serviceId)?.server.address();
@@ -146,7 +173,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
       while (Date.now() < deadline && all.some((s) => s.active > 0)) await new Promise((r) => setTimeout(r, 50));
     }
     for (const svc of all) {
-      svc.health.close();
+      svc.health?.close();
       svc.destroyAll();
       for (const b of svc.backends.values()) b.clearDrainTimer();
       for (const b of svc.retired) b.clearDrainTimer();
@@ -188,6 +215,10 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
 
   onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void {
     this.emit('backend-health', { time: Date.now(), serviceId: service.id, backendId: backend.id, address: backend.address, from, to, reason });
+  }
+
+  onPassiveThreshold(service: Service, backend: Backend, reason: string): void {
+    this.emit('passive-failure', { time: Date.now(), serviceId: service.id, backendId: backend.id, address: backend.address, reason, streak: backend.failStreak });
   }
 
   onStateChange(service: Service, backend: Backend, from: AdminState): void {

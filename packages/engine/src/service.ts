@@ -24,6 +24,10 @@ export interface ServiceHost {
   onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void;
   /** An operator changed a backend's admin state. */
   onStateChange(service: Service, backend: Backend, from: Backend['adminState']): void;
+  /** External health mode: a backend reached `passiveFailures` consecutive connect failures here. */
+  onPassiveThreshold(service: Service, backend: Backend, reason: string): void;
+  /** true: no local health checks; setBackendHealth() drives health (worker processes). */
+  readonly externalHealth: boolean;
   /** A retired service has no connections left. */
   onServiceGone(service: Service): void;
 }
@@ -39,7 +43,8 @@ export class Service {
   readonly retired = new Set<Backend>();
   primary: Strategy;
   backup: Strategy;
-  readonly health: HealthChecker;
+  /** null when health is driven from outside (worker processes: the primary checks once). */
+  readonly health: HealthChecker | null;
   retiredService = false;
 
   active = 0;
@@ -59,18 +64,21 @@ export class Service {
     this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     this.attach(server);
     for (const b of config.backends) this.backends.set(b.id, new Backend(b));
-    this.health = new HealthChecker({
-      config: config.healthCheck,
-      random: host.random,
-      onChange: (id, from, to, reason) => this.onHealthChange(id, from, to, reason),
-    });
+    this.health = host.externalHealth
+      ? null
+      : new HealthChecker({
+          config: config.healthCheck,
+          random: host.random,
+          onChange: (id, from, to, reason) => this.setHealth(id, from, to, reason),
+        });
     this.refreshStrategies();
-    this.health.setTargets([...this.backends.values()]);
+    this.health?.setTargets([...this.backends.values()]);
   }
 
-  private onHealthChange(id: string, from: HealthState, to: HealthState, reason: string): void {
+  /** Records a health transition of backend `id` and acts on it. */
+  setHealth(id: string, from: HealthState, to: HealthState, reason: string): void {
     const b = this.backends.get(id);
-    if (b === undefined) return;
+    if (b === undefined || b.health === to) return;
     b.health = to;
     if (to === 'up') {
       b.upSince = performance.now();
@@ -112,8 +120,8 @@ export class Service {
       }
     }
     for (const [id, b] of this.backends) if (!seen.has(id)) this.retire(b);
-    this.health.updateConfig(config.healthCheck);
-    this.health.setTargets([...this.backends.values()]);
+    this.health?.updateConfig(config.healthCheck);
+    this.health?.setTargets([...this.backends.values()]);
     this.refreshStrategies();
     this.drainQueue();
     return oldServer;
@@ -145,7 +153,7 @@ export class Service {
 
   private startDrain(b: Backend): void {
     b.clearDrainTimer();
-    if (b.active === 0) {
+    if (b.localActive === 0) {
       this.finishDrain(b, 0);
       return;
     }
@@ -245,7 +253,8 @@ export class Service {
     void conn;
     backend.total++;
     this.total++;
-    if (!backend.removed) this.health.reportSuccess(backend.id);
+    backend.failStreak = 0;
+    if (!backend.removed) this.health?.reportSuccess(backend.id);
     this.host.onConnectSuccess(this, backend);
   }
 
@@ -258,9 +267,13 @@ export class Service {
     }
     if (b !== null) {
       b.connectFailures++;
-      if (!b.removed) this.health.reportFailure(b.id, conn.lastFailure);
+      b.failStreak++;
+      if (!b.removed) {
+        if (this.health !== null) this.health.reportFailure(b.id, conn.lastFailure);
+        else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, conn.lastFailure);
+      }
       this.host.onConnectFailure(this, b, conn.lastFailure);
-      if (b.adminState === 'draining' && b.active === 0) this.finishDrain(b, 0);
+      if (b.adminState === 'draining' && b.localActive === 0) this.finishDrain(b, 0);
       (conn.exclude ??= new Set()).add(b);
     }
     if (conn.attempts <= this.config.retries) {
@@ -274,7 +287,7 @@ export class Service {
   onConnectionEnd(conn: Connection): void {
     this.active--;
     const b = conn.releaseBackend();
-    if (b !== null && b.active === 0 && b.adminState === 'draining') this.finishDrain(b, 0);
+    if (b !== null && b.localActive === 0 && b.adminState === 'draining') this.finishDrain(b, 0);
     else if (this.retiredService && this.active === 0) this.host.onServiceGone(this);
     if (this.queue.length > 0) this.drainQueue();
   }
@@ -325,7 +338,7 @@ function backendStats(b: Backend): BackendStats {
     removed: b.removed,
     weight: b.weight,
     effectiveWeight: b.effectiveWeight,
-    active: b.active,
+    active: b.localActive,
     total: b.total,
     bytesIn: b.bytesIn,
     bytesOut: b.bytesOut,

@@ -1,0 +1,100 @@
+// The `fulcrum` command: parse flags, start, print where everything is, stop cleanly on signals.
+import { formatAddress } from '@fulcrum/shared/address';
+import { USAGE, UsageError, parseCliArgs } from './cli-args.ts';
+import type { CliOptions } from './cli-args.ts';
+import { StartupError, startServer } from './server.ts';
+import type { RunningServer } from './server.ts';
+
+const say = (line: string): void => {
+  process.stdout.write(`fulcrum: ${line}\n`);
+};
+const complain = (line: string): void => {
+  process.stderr.write(`fulcrum: ${line}\n`);
+};
+
+const LOOPBACK = /^(127\.|::1$|localhost$)/;
+
+function printBanner(server: RunningServer, opts: CliOptions): void {
+  say(`data directory ${server.store.dataDir}`);
+  if (server.seed === 'ignored') {
+    say('using the stored configuration; --listen/--backend/--strategy apply only on the first run');
+  }
+  const services = server.app.fulcrum.config.services;
+  if (services.length === 0) say('no services yet: add one in the dashboard');
+  for (const s of services) {
+    const n = s.backends.length;
+    say(`service "${s.name}" listening on ${s.listen} (${s.strategy}, ${n} backend${n === 1 ? '' : 's'})`);
+  }
+  say(`dashboard ${server.url}`);
+  switch (server.token.source) {
+    case 'generated':
+      say(`login link (new admin token, shown only this once): ${server.url}?token=${server.token.token}`);
+      break;
+    case 'env':
+      say('login token: the value of FULCRUM_ADMIN_TOKEN');
+      break;
+    case 'stored':
+      say('login token: the one printed on the first start (set FULCRUM_ADMIN_TOKEN to replace it)');
+      break;
+  }
+  if (!LOOPBACK.test(opts.admin.host)) {
+    complain(`warning: the admin console listens on ${formatAddress(opts.admin.host, opts.admin.port)} over plain HTTP; put it behind TLS or keep it on loopback`);
+  }
+  if (opts.adminToken !== undefined && opts.adminToken.length < 16) {
+    complain('warning: FULCRUM_ADMIN_TOKEN is shorter than 16 characters; use a long random value');
+  }
+}
+
+async function main(): Promise<void> {
+  let opts: CliOptions;
+  try {
+    opts = parseCliArgs(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    complain(err.message);
+    process.exit(2);
+  }
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      admin: opts.admin,
+      dataDir: opts.dataDir,
+      seed: opts.seed,
+      adminToken: opts.adminToken,
+      logLevel: process.env.FULCRUM_LOG_LEVEL,
+    });
+  } catch (err) {
+    complain(err instanceof StartupError ? err.message : String(err));
+    process.exit(1);
+  }
+  printBanner(server, opts);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      complain(`${signal} again: exiting without waiting for connections to drain`);
+      process.exit(1);
+    }
+    stopping = true;
+    say(`${signal}: shutting down (established connections get up to 10 s to finish)`);
+    server.close().then(
+      () => {
+        say('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        complain(`error while shutting down: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+await main();

@@ -1,0 +1,98 @@
+// Change functions for one backend. Every backend change bumps its service's version.
+import { formatAddress } from '@fulcrum/shared/address';
+import type { BackendInput, PatchBackendBody } from '../schemas/service-schemas.ts';
+import type { ServiceRecord } from '../store/services-repo.ts';
+import type { BackendRecord } from '../store/backends-repo.ts';
+import { ApiError, notFound } from '../api-error.ts';
+import type { ChangeContext } from './config-service.ts';
+import { checkAddress, checkVersion } from './input-checks.ts';
+import { backendValues, diff } from './service-changes.ts';
+
+function serviceFor(ctx: ChangeContext, serviceId: number, ifMatch: number | undefined, version?: number): ServiceRecord {
+  const service = ctx.store.services.get(serviceId);
+  if (!service) throw notFound(`service ${serviceId}`);
+  checkVersion(service.version, ifMatch, version);
+  return service;
+}
+
+function backendFor(ctx: ChangeContext, service: ServiceRecord, backendId: number): BackendRecord {
+  const backend = ctx.store.backends.get(service.id, backendId);
+  if (!backend) throw notFound(`backend ${backendId} of service ${service.id}`);
+  return backend;
+}
+
+function duplicate(address: string): ApiError {
+  return new ApiError(409, 'DUPLICATE_BACKEND', `address: the service already has a backend at ${address}`, 'address');
+}
+
+/** Adds a backend; returns its id. */
+export function addBackend(ctx: ChangeContext, serviceId: number, input: BackendInput, ifMatch?: number): number {
+  const service = serviceFor(ctx, serviceId, ifMatch);
+  const { host, port } = checkAddress(input.address, 'address');
+  const address = formatAddress(host, port);
+  if (ctx.store.backends.findByAddress(serviceId, host, port)) throw duplicate(address);
+  const values = backendValues(host, port, input);
+  const id = ctx.store.backends.insert(serviceId, values);
+  ctx.store.services.bumpVersion(serviceId);
+  ctx.audit({
+    kind: 'backend-added',
+    serviceId,
+    backendId: id,
+    message: `backend ${address} added to "${service.name}"`,
+    details: { address, weight: values.weight, state: values.state, backup: values.backup, maxConnections: values.maxConnections },
+  });
+  return id;
+}
+
+/** Changes a backend's settings (and possibly its address). */
+export function updateBackend(
+  ctx: ChangeContext,
+  serviceId: number,
+  backendId: number,
+  input: PatchBackendBody,
+  ifMatch?: number,
+): void {
+  const service = serviceFor(ctx, serviceId, ifMatch, input.version);
+  const current = backendFor(ctx, service, backendId);
+  const { host, port } = input.address === undefined ? current : checkAddress(input.address, 'address');
+  const { id: _id, serviceId: _serviceId, ...currentValues } = current;
+  const next = backendValues(host, port, input, currentValues);
+  const changes = diff(currentValues, next);
+  if (Object.keys(changes).length === 0) return;
+  if (changes.host || changes.port) {
+    const address = formatAddress(host, port);
+    const other = ctx.store.backends.findByAddress(serviceId, host, port);
+    if (other && other.id !== backendId) throw duplicate(address);
+    delete changes.host;
+    delete changes.port;
+    changes.address = { from: formatAddress(current.host, current.port), to: address };
+  }
+  ctx.store.backends.update(backendId, next);
+  ctx.store.services.bumpVersion(serviceId);
+  const summary = Object.entries(changes)
+    .map(([field, c]) => `${field} ${String(c.from)} → ${String(c.to)}`)
+    .join(', ');
+  ctx.audit({
+    kind: 'backend-updated',
+    serviceId,
+    backendId,
+    message: `backend ${formatAddress(current.host, current.port)} of "${service.name}" updated: ${summary}`,
+    details: { changes },
+  });
+}
+
+/** Removes a backend; the engine stops sending it new connections and drains the rest. */
+export function removeBackend(ctx: ChangeContext, serviceId: number, backendId: number, ifMatch?: number): void {
+  const service = serviceFor(ctx, serviceId, ifMatch);
+  const current = backendFor(ctx, service, backendId);
+  ctx.store.backends.delete(backendId);
+  ctx.store.services.bumpVersion(serviceId);
+  const address = formatAddress(current.host, current.port);
+  ctx.audit({
+    kind: 'backend-removed',
+    serviceId,
+    backendId,
+    message: `backend ${address} removed from "${service.name}"; its connections drain`,
+    details: { address },
+  });
+}

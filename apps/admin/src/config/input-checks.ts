@@ -1,0 +1,72 @@
+// Checks shared by the change functions: addresses, strategies and optimistic versions.
+// Each failure is an ApiError naming the field, thrown inside the change's transaction.
+import type { HostPort } from '@fulcrum/shared/address';
+import { parseAddress } from '@fulcrum/shared/address';
+import type { HealthCheckDto, StrategyOptionsDto } from '@fulcrum/shared/api';
+import { isStrategyName } from '@fulcrum/shared/strategies';
+import type { StrategyName } from '@fulcrum/shared/strategies';
+import { ApiError, validationError } from '../api-error.ts';
+
+/** Parses a listen or backend address; 400 INVALID_ADDRESS naming `field` otherwise. */
+export function checkAddress(input: string, field: string): HostPort {
+  const parsed = parseAddress(input);
+  if (!parsed.ok) throw new ApiError(400, 'INVALID_ADDRESS', `${field}: ${parsed.reason}`, field);
+  return parsed.value;
+}
+
+/** 400 UNKNOWN_STRATEGY unless `input` is a documented strategy name. */
+export function checkStrategy(input: string): StrategyName {
+  if (!isStrategyName(input)) {
+    throw new ApiError(400, 'UNKNOWN_STRATEGY', `strategy: "${input}" is not a known strategy`, 'strategy');
+  }
+  return input;
+}
+
+/** boundedLoadFactor is 0 (unbounded) or 1.0–10. */
+export function checkStrategyOptions(options: StrategyOptionsDto): StrategyOptionsDto {
+  const factor = options.boundedLoadFactor;
+  if (factor !== undefined && factor !== 0 && (factor < 1 || factor > 10)) {
+    throw validationError('strategyOptions.boundedLoadFactor', 'must be 0 (unbounded) or between 1.0 and 10');
+  }
+  return factor === undefined ? {} : { boundedLoadFactor: factor };
+}
+
+/** Rules that span fields of a merged health check. */
+export function checkHealthCheck(hc: HealthCheckDto): HealthCheckDto {
+  if (hc.httpStatusMin > hc.httpStatusMax) {
+    throw validationError('healthCheck.httpStatusMin', 'must not be greater than healthCheck.httpStatusMax');
+  }
+  if (hc.expectRegex) {
+    try {
+      new RegExp(hc.expect);
+    } catch {
+      throw validationError('healthCheck.expect', 'is not a valid regular expression');
+    }
+  }
+  if (hc.type === 'send-expect' && hc.send === '' && hc.expect === '') {
+    throw validationError('healthCheck.send', 'a send-expect check needs send or expect');
+  }
+  return hc;
+}
+
+/** Parses an If-Match header: `"3"`, `W/"3"`, `3`, or `*` (any version). */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match) throw validationError('if-match', 'must be a service version, e.g. "3"');
+  return Number(match[1]);
+}
+
+/** 409 VERSION_CONFLICT when a version the client based its change on is stale. */
+export function checkVersion(current: number, ...expected: (number | undefined)[]): void {
+  for (const version of expected) {
+    if (version !== undefined && version !== current) {
+      throw new ApiError(
+        409,
+        'VERSION_CONFLICT',
+        `the service is at version ${current}, not ${version}; re-read it and retry`,
+        'version',
+      );
+    }
+  }
+}

@@ -1,0 +1,182 @@
+// Change functions for services. They run synchronously inside a config change's transaction
+// (see config-service.ts), throw ApiErrors for bad input and record what they changed.
+import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/engine';
+import { formatAddress } from '@fulcrum/shared/address';
+import type { BackendInput, CreateServiceBody, PatchServiceBody } from '../schemas/service-schemas.ts';
+import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';
+import type { ServiceValues } from '../store/services-repo.ts';
+import { ApiError, notFound } from '../api-error.ts';
+import type { ChangeContext } from './config-service.ts';
+import { checkAddress, checkHealthCheck, checkStrategy, checkStrategyOptions, checkVersion } from './input-checks.ts';
+
+type Changes = Record<string, { from: unknown; to: unknown }>;
+
+/** Field-by-field differences of two flat records (objects compared as JSON). */
+export function diff(before: object, after: object, prefix = ''): Changes {
+  const changes: Changes = {};
+  for (const [key, to] of Object.entries(after)) {
+    const from = (before as Record<string, unknown>)[key];
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[prefix + key] = { from, to };
+  }
+  return changes;
+}
+
+function uniqueService(ctx: ChangeContext, values: Pick<ServiceValues, 'name' | 'host' | 'port'>, selfId?: number): void {
+  const byName = ctx.store.services.findByName(values.name);
+  if (byName && byName.id !== selfId) {
+    throw new ApiError(409, 'DUPLICATE_SERVICE', `name: a service named "${values.name}" already exists`, 'name');
+  }
+  const byListen = ctx.store.services.findByListen(values.host, values.port);
+  if (byListen && byListen.id !== selfId) {
+    const address = formatAddress(values.host, values.port);
+    throw new ApiError(409, 'DUPLICATE_SERVICE', `listen: service "${byListen.name}" already listens on ${address}`, 'listen');
+  }
+}
+
+/** Parses a list of backends; duplicates within the list are 409 DUPLICATE_BACKEND. */
+function parseBackendList(list: BackendInput[]): { input: BackendInput; host: string; port: number; key: string }[] {
+  const seen = new Set<string>();
+  return list.map((input, i) => {
+    const field = `backends[${i}].address`;
+    const { host, port } = checkAddress(input.address, field);
+    const key = formatAddress(host, port);
+    if (seen.has(key)) throw new ApiError(409, 'DUPLICATE_BACKEND', `${field}: ${key} is listed twice`, field);
+    seen.add(key);
+    return { input, host, port, key };
+  });
+}
+
+/** Values of a backend: the input over the current values (or the defaults). */
+export function backendValues(host: string, port: number, input: Omit<BackendInput, 'address'>, current?: BackendValues): BackendValues {
+  const base = current ?? { host, port, ...BACKEND_DEFAULTS };
+  return {
+    host,
+    port,
+    weight: input.weight ?? base.weight,
+    state: input.state ?? base.state,
+    backup: input.backup ?? base.backup,
+    maxConnections: input.maxConnections ?? base.maxConnections,
+  };
+}
+
+/** Creates a service with its backends; returns its id. */
+export function createService(ctx: ChangeContext, input: CreateServiceBody): number {
+  const listen = checkAddress(input.listen, 'listen');
+  const values: ServiceValues = {
+    name: input.name,
+    host: listen.host,
+    port: listen.port,
+    strategy: checkStrategy(input.strategy ?? SERVICE_DEFAULTS.strategy),
+    strategyOptions: checkStrategyOptions(input.strategyOptions ?? SERVICE_DEFAULTS.strategyOptions),
+    connectTimeoutMs: input.connectTimeoutMs ?? SERVICE_DEFAULTS.connectTimeoutMs,
+    idleTimeoutMs: input.idleTimeoutMs ?? SERVICE_DEFAULTS.idleTimeoutMs,
+    retries: input.retries ?? SERVICE_DEFAULTS.retries,
+    drainTimeoutMs: input.drainTimeoutMs ?? SERVICE_DEFAULTS.drainTimeoutMs,
+    maxQueue: input.maxQueue ?? SERVICE_DEFAULTS.maxQueue,
+    queueTimeoutMs: input.queueTimeoutMs ?? SERVICE_DEFAULTS.queueTimeoutMs,
+    healthCheck: checkHealthCheck({ ...HEALTH_CHECK_DEFAULTS, ...input.healthCheck }),
+  };
+  const backends = parseBackendList(input.backends ?? []);
+  uniqueService(ctx, values);
+  const id = ctx.store.services.insert(values);
+  for (const b of backends) ctx.store.backends.insert(id, backendValues(b.host, b.port, b.input));
+  ctx.audit({
+    kind: 'service-created',
+    serviceId: id,
+    message: `service "${values.name}" created on ${input.listen.trim()} (${values.strategy}, ${backends.length} backends)`,
+    details: { name: values.name, listen: formatAddress(values.host, values.port), strategy: values.strategy, backends: backends.map((b) => b.key) },
+  });
+  return id;
+}
+
+/** Reconciles a service's backends with a complete new list, matched by address. */
+function replaceBackends(ctx: ChangeContext, serviceId: number, list: BackendInput[]) {
+  const wanted = parseBackendList(list);
+  const existing = new Map<string, BackendRecord>(
+    ctx.store.backends.listByService(serviceId).map((b) => [formatAddress(b.host, b.port), b]),
+  );
+  const added: string[] = [];
+  const updated: Record<string, Changes> = {};
+  for (const b of wanted) {
+    const current = existing.get(b.key);
+    if (!current) {
+      ctx.store.backends.insert(serviceId, backendValues(b.host, b.port, b.input));
+      added.push(b.key);
+      continue;
+    }
+    existing.delete(b.key);
+    const next = backendValues(b.host, b.port, b.input, current);
+    const changes = diff(current, next);
+    if (Object.keys(changes).length > 0) {
+      ctx.store.backends.update(current.id, next);
+      updated[b.key] = changes;
+    }
+  }
+  const removed = [...existing.keys()];
+  for (const b of existing.values()) ctx.store.backends.delete(b.id);
+  const changed = added.length + removed.length + Object.keys(updated).length > 0;
+  return { changed, added, removed, updated };
+}
+
+/** Applies a partial update; `ifMatch` is the If-Match version, if any. */
+export function updateService(ctx: ChangeContext, id: number, input: PatchServiceBody, ifMatch?: number): void {
+  const current = ctx.store.services.get(id);
+  if (!current) throw notFound(`service ${id}`);
+  checkVersion(current.version, ifMatch, input.version);
+  const listen = input.listen === undefined ? current : checkAddress(input.listen, 'listen');
+  const { id: _id, version: _version, ...currentValues } = current;
+  const next: ServiceValues = {
+    ...currentValues,
+    name: input.name ?? current.name,
+    host: listen.host,
+    port: listen.port,
+    strategy: input.strategy === undefined ? current.strategy : checkStrategy(input.strategy),
+    strategyOptions: input.strategyOptions === undefined ? current.strategyOptions : checkStrategyOptions(input.strategyOptions),
+    connectTimeoutMs: input.connectTimeoutMs ?? current.connectTimeoutMs,
+    idleTimeoutMs: input.idleTimeoutMs ?? current.idleTimeoutMs,
+    retries: input.retries ?? current.retries,
+    drainTimeoutMs: input.drainTimeoutMs ?? current.drainTimeoutMs,
+    maxQueue: input.maxQueue ?? current.maxQueue,
+    queueTimeoutMs: input.queueTimeoutMs ?? current.queueTimeoutMs,
+    healthCheck: checkHealthCheck({ ...current.healthCheck, ...input.healthCheck }),
+  };
+  const { healthCheck: hcBefore, ...flatBefore } = currentValues;
+  const { healthCheck: hcAfter, ...flatAfter } = next;
+  const changes = { ...diff(flatBefore, flatAfter), ...diff(hcBefore, hcAfter, 'healthCheck.') };
+  // host and port read better as one field in the audit log.
+  if (changes.host || changes.port) {
+    delete changes.host;
+    delete changes.port;
+    changes.listen = { from: formatAddress(current.host, current.port), to: formatAddress(next.host, next.port) };
+  }
+  const serviceChanged = Object.keys(changes).length > 0;
+  if (serviceChanged) {
+    uniqueService(ctx, next, id);
+    ctx.store.services.update(id, next);
+  }
+  const backends = input.backends === undefined ? undefined : replaceBackends(ctx, id, input.backends);
+  if (!serviceChanged && !backends?.changed) return;
+  if (!serviceChanged) ctx.store.services.bumpVersion(id);
+  const parts = Object.keys(changes);
+  if (backends?.changed) parts.push('backends');
+  ctx.audit({
+    kind: 'service-updated',
+    serviceId: id,
+    message: `service "${next.name}" updated: ${parts.join(', ')}`,
+    details: backends?.changed ? { changes, backends: { added: backends.added, removed: backends.removed, updated: backends.updated } } : { changes },
+  });
+}
+
+/** Deletes a service; the engine drains its connections. */
+export function deleteService(ctx: ChangeContext, id: number, ifMatch?: number): void {
+  const current = ctx.store.services.get(id);
+  if (!current) throw notFound(`service ${id}`);
+  checkVersion(current.version, ifMatch);
+  ctx.store.services.delete(id);
+  ctx.audit({
+    kind: 'service-deleted',
+    serviceId: id,
+    message: `service "${current.name}" deleted (was on ${formatAddress(current.host, current.port)})`,
+    details: { name: current.name, listen: formatAddress(current.host, current.port) },
+  });
+}

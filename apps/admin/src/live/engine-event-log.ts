@@ -1,0 +1,71 @@
+// Engine events → the event log (with the service's name in the message) → live clients.
+import type { FastifyBaseLogger } from 'fastify';
+import type { EngineEvents, LoadBalancer } from '@fulcrum/engine';
+import type { ConfigService } from '../config/config-service.ts';
+import type { NewEvent } from '../store/events-repo.ts';
+
+const ENGINE_ACTOR = 'engine';
+
+/** The event's own time when it is a sane epoch-milliseconds value, else now. */
+const at = (time: number): Date => (Number.isFinite(time) && time > 0 && time < 8.64e15 ? new Date(time) : new Date());
+
+/** Records engine events as they happen; returns the function that stops listening. */
+export function logEngineEvents(engine: LoadBalancer, config: ConfigService, log: FastifyBaseLogger): () => void {
+  const serviceName = (id: string) => config.service(Number(id))?.name ?? `#${id}`;
+  const record = (event: NewEvent) => {
+    config.recordEvent(event).catch((err: unknown) => log.error({ err }, 'could not record an engine event'));
+  };
+  const ids = (e: { serviceId: string; backendId?: string }) => ({
+    serviceId: Number(e.serviceId),
+    backendId: e.backendId === undefined ? null : Number(e.backendId),
+  });
+
+  const handlers: { [K in keyof EngineEvents]: (...args: EngineEvents[K]) => void } = {
+    'backend-health': (e) =>
+      record({
+        kind: 'backend-health',
+        actor: ENGINE_ACTOR,
+        time: at(e.time),
+        ...ids(e),
+        message: `backend ${e.address} of "${serviceName(e.serviceId)}" is ${e.to} (${e.reason})`,
+        details: { address: e.address, from: e.from, to: e.to, reason: e.reason },
+      }),
+    'backend-state': (e) =>
+      record({
+        kind: 'backend-state',
+        actor: ENGINE_ACTOR,
+        time: at(e.time),
+        ...ids(e),
+        message: `backend ${e.address} of "${serviceName(e.serviceId)}" is now ${e.to}`,
+        details: { address: e.address, from: e.from, to: e.to },
+      }),
+    'backend-drained': (e) =>
+      record({
+        kind: 'backend-drained',
+        actor: ENGINE_ACTOR,
+        time: at(e.time),
+        ...ids(e),
+        message:
+          `backend ${e.address} of "${serviceName(e.serviceId)}" drained` +
+          (e.closedByTimeout > 0 ? `; ${e.closedByTimeout} connections closed at the drain timeout` : ''),
+        details: { address: e.address, closedByTimeout: e.closedByTimeout, removed: e.removed },
+      }),
+    'service-error': (e) =>
+      record({
+        kind: 'service-error',
+        actor: ENGINE_ACTOR,
+        time: at(e.time),
+        ...ids(e),
+        message: `service "${serviceName(e.serviceId)}": ${e.message}`,
+        details: { code: e.code },
+      }),
+    // Only emitted by engines in external-health mode (worker processes), where the primary's
+    // health checker turns the streak into a health transition; that transition is logged.
+    'passive-failure': () => {},
+  };
+
+  for (const [name, handler] of Object.entries(handlers)) engine.on(name as keyof EngineEvents, handler as never);
+  return () => {
+    for (const [name, handler] of Object.entries(handlers)) engine.off(name as keyof EngineEvents, handler as never);
+  };
+}

@@ -1,0 +1,54 @@
+// /api/services/:id/backends: add, change and remove one backend.
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { BackendDto } from '@fulcrum/shared/api';
+import { notFound } from '../api-error.ts';
+import { addBackend, removeBackend, updateBackend } from '../config/backend-changes.ts';
+import { parseIfMatch } from '../config/input-checks.ts';
+import { BackendParams, ServiceParams } from '../schemas/common-schemas.ts';
+import { BackendInput, BackendSchema, PatchBackendBody } from '../schemas/service-schemas.ts';
+import type { RouteDeps } from './route-deps.ts';
+import { etag } from './service-routes.ts';
+
+export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config }) => {
+  const committed = (serviceId: number, backendId: number, reply: FastifyReply): BackendDto => {
+    const service = config.service(serviceId);
+    const backend = service?.backends.find((b) => b.id === backendId);
+    if (!service || !backend) throw notFound(`backend ${backendId} of service ${serviceId}`);
+    void reply.header('etag', etag(service.version));
+    return backend;
+  };
+
+  app.post<{ Params: ServiceParams; Body: BackendInput }>(
+    '/services/:id/backends',
+    { schema: { params: ServiceParams, body: BackendInput, response: { 201: BackendSchema } } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const ifMatch = parseIfMatch(request.headers['if-match']);
+      const backendId = await config.change(request.actor, (ctx) => addBackend(ctx, id, request.body, ifMatch));
+      void reply.code(201).header('location', `/api/services/${id}/backends/${backendId}`);
+      return committed(id, backendId, reply);
+    },
+  );
+
+  app.patch<{ Params: BackendParams; Body: PatchBackendBody }>(
+    '/services/:id/backends/:backendId',
+    { schema: { params: BackendParams, body: PatchBackendBody, response: { 200: BackendSchema } } },
+    async (request, reply) => {
+      const { id, backendId } = request.params;
+      const ifMatch = parseIfMatch(request.headers['if-match']);
+      await config.change(request.actor, (ctx) => updateBackend(ctx, id, backendId, request.body, ifMatch));
+      return committed(id, backendId, reply);
+    },
+  );
+
+  app.delete<{ Params: BackendParams }>(
+    '/services/:id/backends/:backendId',
+    { schema: { params: BackendParams } },
+    async (request, reply) => {
+      const { id, backendId } = request.params;
+      const ifMatch = parseIfMatch(request.headers['if-match']);
+      await config.change(request.actor, (ctx) => removeBackend(ctx, id, backendId, ifMatch));
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,39 @@
+// POST /api/login and /api/logout (public): exchange a token for a session cookie and back.
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type {} from '@fastify/rate-limit'; // the rateLimit route option
+import { ApiError } from '../api-error.ts';
+import { SESSION_COOKIE } from '../auth/authenticate.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+const LoginBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });
+
+function cookieOptions(request: FastifyRequest) {
+  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: request.protocol === 'https' };
+}
+
+export const loginRoutes: FastifyPluginAsync<RouteDeps> = async (app, { auth, sessions, loginRateLimit }) => {
+  app.post<{ Body: Static<typeof LoginBody> }>(
+    '/login',
+    {
+      schema: { body: LoginBody },
+      config: { rateLimit: { max: loginRateLimit.max, timeWindow: loginRateLimit.timeWindowMs } },
+    },
+    async (request, reply: FastifyReply) => {
+      const who = auth.resolveToken(request.body.token);
+      if (!who) throw new ApiError(401, 'UNAUTHORIZED', 'that token is not valid');
+      const previous = request.cookies[SESSION_COOKIE];
+      if (previous) sessions.delete(previous);
+      reply.setCookie(SESSION_COOKIE, sessions.create(who.actor, who.tokenId), cookieOptions(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post('/logout', async (request, reply) => {
+    const sessionId = request.cookies[SESSION_COOKIE];
+    if (sessionId) sessions.delete(sessionId);
+    reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+    return reply.code(204).send();
+  });
+};

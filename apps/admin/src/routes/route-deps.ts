@@ -1,0 +1,20 @@
+// What route plugins are given: the app's services, passed explicitly as plugin options.
+import type { LoadBalancer } from '@fulcrum/engine';
+import type { Authenticator } from '../auth/authenticate.ts';
+import type { SessionStore } from '../auth/sessions.ts';
+import type { ConfigService } from '../config/config-service.ts';
+import type { LiveHub } from '../live/live-hub.ts';
+import type { StatsSampler } from '../live/stats-sampler.ts';
+import type { Store } from '../store/store.ts';
+
+export interface RouteDeps {
+  store: Store;
+  engine: LoadBalancer;
+  config: ConfigService;
+  auth: Authenticator;
+  sessions: SessionStore;
+  hub: LiveHub;
+  sampler: StatsSampler;
+  /** Login attempts allowed per client IP and window. */
+  loginRateLimit: { max: number; timeWindowMs: number };
+}

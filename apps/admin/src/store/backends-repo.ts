@@ -1,0 +1,93 @@
+// Repository of the backends table: a small factory over prepared statements.
+import type { Database } from 'better-sqlite3';
+import type { AdminState, BackendDto } from '@fulcrum/shared/api';
+
+/** A backend as stored. */
+export interface BackendRecord {
+  id: number;
+  serviceId: number;
+  host: string;
+  port: number;
+  weight: number;
+  state: AdminState;
+  backup: boolean;
+  maxConnections: number;
+}
+
+/** The writable columns of a backend. */
+export type BackendValues = Omit<BackendRecord, 'id' | 'serviceId'>;
+
+interface BackendRow {
+  id: number;
+  service_id: number;
+  host: string;
+  port: number;
+  weight: number;
+  state: string;
+  backup: number;
+  max_connections: number;
+}
+
+function toRecord(row: BackendRow): BackendRecord {
+  return {
+    id: row.id,
+    serviceId: row.service_id,
+    host: row.host,
+    port: row.port,
+    weight: row.weight,
+    state: row.state as BackendDto['state'],
+    backup: row.backup === 1,
+    maxConnections: row.max_connections,
+  };
+}
+
+function toParams(values: BackendValues) {
+  return {
+    host: values.host,
+    port: values.port,
+    weight: values.weight,
+    state: values.state,
+    backup: values.backup ? 1 : 0,
+    max_connections: values.maxConnections,
+  };
+}
+
+export type BackendsRepo = ReturnType<typeof createBackendsRepo>;
+
+/** Builds the backends repository over `db`. */
+export function createBackendsRepo(db: Database) {
+  const list = db.prepare<[], BackendRow>('SELECT * FROM backends ORDER BY service_id, id');
+  const byService = db.prepare<[number], BackendRow>('SELECT * FROM backends WHERE service_id = ? ORDER BY id');
+  const get = db.prepare<[number, number], BackendRow>('SELECT * FROM backends WHERE id = ? AND service_id = ?');
+  const byAddress = db.prepare<[number, string, number], BackendRow>(
+    'SELECT * FROM backends WHERE service_id = ? AND host = ? AND port = ?',
+  );
+  const insert = db.prepare(`
+    INSERT INTO backends (service_id, host, port, weight, state, backup, max_connections, created_at)
+    VALUES (@service_id, @host, @port, @weight, @state, @backup, @max_connections, @now)`);
+  const update = db.prepare(`
+    UPDATE backends SET host = @host, port = @port, weight = @weight, state = @state, backup = @backup,
+      max_connections = @max_connections
+    WHERE id = @id`);
+  const remove = db.prepare<[number]>('DELETE FROM backends WHERE id = ?');
+
+  return {
+    list: (): BackendRecord[] => list.all().map(toRecord),
+    listByService: (serviceId: number): BackendRecord[] => byService.all(serviceId).map(toRecord),
+    /** The backend `id` of service `serviceId`, if both exist and belong together. */
+    get: (serviceId: number, id: number): BackendRecord | undefined => {
+      const row = get.get(id, serviceId);
+      return row && toRecord(row);
+    },
+    findByAddress: (serviceId: number, host: string, port: number): BackendRecord | undefined => {
+      const row = byAddress.get(serviceId, host, port);
+      return row && toRecord(row);
+    },
+    insert: (serviceId: number, values: BackendValues): number =>
+      Number(insert.run({ ...toParams(values), service_id: serviceId, now: new Date().toISOString() }).lastInsertRowid),
+    update: (id: number, values: BackendValues): void => {
+      update.run({ ...toParams(values), id });
+    },
+    delete: (id: number): boolean => remove.run(id).changes > 0,
+  };
+}

@@ -1,0 +1,85 @@
+// Schema migrations, versioned by `PRAGMA user_version`. Append only: never edit a shipped step.
+import type { Database } from 'better-sqlite3';
+
+/** One step per schema version; index 0 takes an empty file to version 1. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE services (
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: engine ids are String(id)
+    name               TEXT    NOT NULL UNIQUE,
+    host               TEXT    NOT NULL,
+    port               INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    strategy           TEXT    NOT NULL,
+    strategy_options   TEXT    NOT NULL DEFAULT '{}',
+    connect_timeout_ms INTEGER NOT NULL,
+    idle_timeout_ms    INTEGER NOT NULL,
+    retries            INTEGER NOT NULL,
+    drain_timeout_ms   INTEGER NOT NULL,
+    max_queue          INTEGER NOT NULL,
+    queue_timeout_ms   INTEGER NOT NULL,
+    health_check       TEXT    NOT NULL DEFAULT '{}',
+    version            INTEGER NOT NULL DEFAULT 1,
+    created_at         TEXT    NOT NULL,
+    updated_at         TEXT    NOT NULL,
+    UNIQUE (host, port)
+  );
+  CREATE TABLE backends (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    service_id      INTEGER NOT NULL REFERENCES services (id) ON DELETE CASCADE,
+    host            TEXT    NOT NULL,
+    port            INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    weight          INTEGER NOT NULL,
+    state           TEXT    NOT NULL CHECK (state IN ('enabled', 'disabled', 'draining')),
+    backup          INTEGER NOT NULL DEFAULT 0,
+    max_connections INTEGER NOT NULL DEFAULT 0,
+    created_at      TEXT    NOT NULL,
+    UNIQUE (service_id, host, port)
+  );
+  CREATE TABLE events (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    time       TEXT    NOT NULL,
+    kind       TEXT    NOT NULL,
+    actor      TEXT    NOT NULL,
+    service_id INTEGER, -- no foreign key: the audit log outlives deleted services
+    backend_id INTEGER,
+    message    TEXT    NOT NULL,
+    details    TEXT    NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX events_by_kind ON events (kind, id);
+  CREATE INDEX events_by_service ON events (service_id, id);
+  CREATE TABLE tokens (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    name       TEXT NOT NULL UNIQUE,
+    hash       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];
+
+/** Thrown when the data directory was written by a newer fulcrum than this one. */
+export class SchemaTooNewError extends Error {
+  constructor(found: number, known: number) {
+    super(`the database schema is version ${found}, newer than this fulcrum knows (${known}); upgrade fulcrum`);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/** Brings the schema to the latest version, one transaction per step. */
+export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) throw new SchemaTooNewError(current, migrations.length);
+  for (let version = current; version < migrations.length; version++) {
+    const step = db.transaction(() => {
+      db.exec(migrations[version] as string);
+      // PRAGMA takes no bound parameters; the value is our own integer.
+      db.pragma(`user_version = ${version + 1}`);
+    });
+    step.immediate();
+  }
+  return migrations.length;
+}

@@ -1,0 +1,135 @@
+// Repository of the services table: a small factory over prepared statements.
+import type { Database } from 'better-sqlite3';
+import type { HealthCheckDto, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { StrategyName } from '@fulcrum/shared/strategies';
+import { HEALTH_CHECK_DEFAULTS } from '@fulcrum/engine';
+
+/** A service as stored, without its backends. */
+export interface ServiceRecord {
+  id: number;
+  name: string;
+  host: string;
+  port: number;
+  strategy: StrategyName;
+  strategyOptions: StrategyOptionsDto;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  retries: number;
+  drainTimeoutMs: number;
+  maxQueue: number;
+  queueTimeoutMs: number;
+  healthCheck: HealthCheckDto;
+  version: number;
+}
+
+/** The writable columns of a service. */
+export type ServiceValues = Omit<ServiceRecord, 'id' | 'version'>;
+
+interface ServiceRow {
+  id: number;
+  name: string;
+  host: string;
+  port: number;
+  strategy: string;
+  strategy_options: string;
+  connect_timeout_ms: number;
+  idle_timeout_ms: number;
+  retries: number;
+  drain_timeout_ms: number;
+  max_queue: number;
+  queue_timeout_ms: number;
+  health_check: string;
+  version: number;
+}
+
+function toRecord(row: ServiceRow): ServiceRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    host: row.host,
+    port: row.port,
+    strategy: row.strategy as StrategyName,
+    strategyOptions: JSON.parse(row.strategy_options) as StrategyOptionsDto,
+    connectTimeoutMs: row.connect_timeout_ms,
+    idleTimeoutMs: row.idle_timeout_ms,
+    retries: row.retries,
+    drainTimeoutMs: row.drain_timeout_ms,
+    maxQueue: row.max_queue,
+    queueTimeoutMs: row.queue_timeout_ms,
+    // Merging with the defaults lets a newer fulcrum add health-check fields without a migration.
+    healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(JSON.parse(row.health_check) as Partial<HealthCheckDto>) },
+    version: row.version,
+  };
+}
+
+function toParams(values: ServiceValues) {
+  return {
+    name: values.name,
+    host: values.host,
+    port: values.port,
+    strategy: values.strategy,
+    strategy_options: JSON.stringify(values.strategyOptions),
+    connect_timeout_ms: values.connectTimeoutMs,
+    idle_timeout_ms: values.idleTimeoutMs,
+    retries: values.retries,
+    drain_timeout_ms: values.drainTimeoutMs,
+    max_queue: values.maxQueue,
+    queue_timeout_ms: values.queueTimeoutMs,
+    health_check: JSON.stringify(values.healthCheck),
+    now: new Date().toISOString(),
+  };
+}
+
+export type ServicesRepo = ReturnType<typeof createServicesRepo>;
+
+/** Builds the services repository over `db`. */
+export function createServicesRepo(db: Database) {
+  const list = db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY id');
+  const get = db.prepare<[number], ServiceRow>('SELECT * FROM services WHERE id = ?');
+  const byName = db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE name = ?');
+  const byListen = db.prepare<[string, number], ServiceRow>('SELECT * FROM services WHERE host = ? AND port = ?');
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM services');
+  const insert = db.prepare(`
+    INSERT INTO services (name, host, port, strategy, strategy_options, connect_timeout_ms, idle_timeout_ms,
+      retries, drain_timeout_ms, max_queue, queue_timeout_ms, health_check, version, created_at, updated_at)
+    VALUES (@name, @host, @port, @strategy, @strategy_options, @connect_timeout_ms, @idle_timeout_ms,
+      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @health_check, 1, @now, @now)`);
+  const update = db.prepare(`
+    UPDATE services SET name = @name, host = @host, port = @port, strategy = @strategy,
+      strategy_options = @strategy_options, connect_timeout_ms = @connect_timeout_ms,
+      idle_timeout_ms = @idle_timeout_ms, retries = @retries, drain_timeout_ms = @drain_timeout_ms,
+      max_queue = @max_queue, queue_timeout_ms = @queue_timeout_ms, health_check = @health_check,
+      version = version + 1, updated_at = @now
+    WHERE id = @id`);
+  const bump = db.prepare<[string, number]>('UPDATE services SET version = version + 1, updated_at = ? WHERE id = ?');
+  const remove = db.prepare<[number]>('DELETE FROM services WHERE id = ?');
+
+  return {
+    list: (): ServiceRecord[] => list.all().map(toRecord),
+    get: (id: number): ServiceRecord | undefined => {
+      const row = get.get(id);
+      return row && toRecord(row);
+    },
+    findByName: (name: string): ServiceRecord | undefined => {
+      const row = byName.get(name);
+      return row && toRecord(row);
+    },
+    findByListen: (host: string, port: number): ServiceRecord | undefined => {
+      const row = byListen.get(host, port);
+      return row && toRecord(row);
+    },
+    count: (): number => count.get()?.n ?? 0,
+    /** Inserts a service at version 1 and returns its id. */
+    insert: (values: ServiceValues): number => Number(insert.run(toParams(values)).lastInsertRowid),
+    /** Overwrites a service and increments its version. */
+    update: (id: number, values: ServiceValues): void => {
+      update.run({ ...toParams(values), id });
+    },
+    /** Increments the version after a change to one of the service's backends. */
+    bumpVersion: (id: number): void => {
+      bump.run(new Date().toISOString(), id);
+    },
+    /** Deletes a service; its backends go with it (ON DELETE CASCADE). */
+    delete: (id: number): boolean => remove.run(id).changes > 0,
+  };
+}

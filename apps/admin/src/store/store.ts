@@ -1,0 +1,109 @@
+// The SQLite store: one connection, WAL, FULL sync, foreign keys, migrated on open.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import type { BackendDto, ServiceDto } from '@fulcrum/shared/api';
+import { formatAddress } from '@fulcrum/shared/address';
+import { migrate } from './migrations.ts';
+import { createServicesRepo } from './services-repo.ts';
+import type { ServicesRepo } from './services-repo.ts';
+import { createBackendsRepo } from './backends-repo.ts';
+import type { BackendRecord, BackendsRepo } from './backends-repo.ts';
+import { createEventsRepo } from './events-repo.ts';
+import type { EventsRepo } from './events-repo.ts';
+import { createTokensRepo } from './tokens-repo.ts';
+import type { TokensRepo } from './tokens-repo.ts';
+import { createSettingsRepo } from './settings-repo.ts';
+import type { SettingsRepo } from './settings-repo.ts';
+
+/** The database file inside a data directory. */
+export const DB_FILE = 'fulcrum.db';
+
+/** The store handed to buildApp: the connection and its repositories. */
+export interface Store {
+  /** The directory holding the database (absolute). */
+  readonly dataDir: string;
+  /**
+   * The one connection. Every write must go through the config service's exclusive section,
+   * because a config change keeps a transaction open on this connection while the engine applies it.
+   */
+  readonly db: Db;
+  readonly services: ServicesRepo;
+  readonly backends: BackendsRepo;
+  readonly events: EventsRepo;
+  readonly tokens: TokensRepo;
+  readonly settings: SettingsRepo;
+  /** Every service with its backends, as the API shows them, ordered by id. */
+  readServices(): ServiceDto[];
+  close(): void;
+}
+
+/** Maps a stored backend to its wire form. */
+export function toBackendDto(b: BackendRecord): BackendDto {
+  return {
+    id: b.id,
+    serviceId: b.serviceId,
+    address: formatAddress(b.host, b.port),
+    weight: b.weight,
+    state: b.state,
+    backup: b.backup,
+    maxConnections: b.maxConnections,
+  };
+}
+
+/** Opens (creating if needed) the store in `dataDir` and migrates it to the latest schema. */
+export function openStore(dataDir: string): Store {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const db = new Database(join(dir, DB_FILE));
+  try {
+    db.pragma('journal_mode = WAL');
+    // FULL: a 2xx promises the change survives a power cut, not only a process crash.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const services = createServicesRepo(db);
+  const backends = createBackendsRepo(db);
+  return {
+    dataDir: dir,
+    db,
+    services,
+    backends,
+    events: createEventsRepo(db),
+    tokens: createTokensRepo(db),
+    settings: createSettingsRepo(db),
+    readServices() {
+      const byService = new Map<number, BackendDto[]>();
+      for (const b of backends.list()) {
+        const list = byService.get(b.serviceId) ?? [];
+        list.push(toBackendDto(b));
+        byService.set(b.serviceId, list);
+      }
+      return services.list().map((s) => ({
+        id: s.id,
+        name: s.name,
+        listen: formatAddress(s.host, s.port),
+        strategy: s.strategy,
+        strategyOptions: s.strategyOptions,
+        connectTimeoutMs: s.connectTimeoutMs,
+        idleTimeoutMs: s.idleTimeoutMs,
+        retries: s.retries,
+        drainTimeoutMs: s.drainTimeoutMs,
+        maxQueue: s.maxQueue,
+        queueTimeoutMs: s.queueTimeoutMs,
+        healthCheck: s.healthCheck,
+        version: s.version,
+        backends: byService.get(s.id) ?? [],
+      }));
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// Repository of API tokens. Only SHA-256 hashes are stored (see auth/tokens.ts for why not a slow KDF).
+import type { Database } from 'better-sqlite3';
+
+export interface TokenRecord {
+  id: number;
+  name: string;
+  hash: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+interface TokenRow {
+  id: number;
+  name: string;
+  hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+function toRecord(row: TokenRow): TokenRecord {
+  return { id: row.id, name: row.name, hash: row.hash, createdAt: row.created_at, revokedAt: row.revoked_at };
+}
+
+export type TokensRepo = ReturnType<typeof createTokensRepo>;
+
+/** Builds the tokens repository over `db`. */
+export function createTokensRepo(db: Database) {
+  const active = db.prepare<[], TokenRow>('SELECT * FROM tokens WHERE revoked_at IS NULL ORDER BY id');
+  const byName = db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE name = ?');
+  const byId = db.prepare<[number], TokenRow>('SELECT * FROM tokens WHERE id = ?');
+  const upsert = db.prepare<[string, string, string]>(`
+    INSERT INTO tokens (name, hash, created_at) VALUES (?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, revoked_at = NULL`);
+  const revoke = db.prepare<[string, string]>('UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL');
+
+  return {
+    listActive: (): TokenRecord[] => active.all().map(toRecord),
+    getByName: (name: string): TokenRecord | undefined => {
+      const row = byName.get(name);
+      return row && toRecord(row);
+    },
+    getById: (id: number): TokenRecord | undefined => {
+      const row = byId.get(id);
+      return row && toRecord(row);
+    },
+    /** Creates the token `name`, or replaces its hash (and un-revokes it). */
+    upsert: (name: string, hash: string): void => {
+      upsert.run(name, hash, new Date().toISOString());
+    },
+    revoke: (name: string): boolean => revoke.run(new Date().toISOString(), name).changes > 0,
+  };
+}

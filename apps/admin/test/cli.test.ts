@@ -1,0 +1,156 @@
+// The real `fulcrum` command in a child process: usage errors, a full start, restart, SIGTERM.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
+import { eventually, freePort, startEchoServer, startTcpServer, tcpRoundTrip, tempDir } from './helpers.ts';
+
+const ADMIN_DIR = fileURLToPath(new URL('..', import.meta.url));
+const children: ChildProcess[] = [];
+const cleanup: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+  }
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+interface Run {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match of `pattern` on stdout. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exit(): Promise<number | null>;
+}
+
+function run(args: string[], env: Record<string, string> = {}, entry: 'cli' | 'bin' = 'cli'): Run {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FULCRUM_')));
+  const argv = entry === 'bin' ? ['bin/fulcrum.js', ...args] : ['--import', 'tsx', 'src/cli.ts', ...args];
+  const child = spawn(process.execPath, argv, { cwd: ADMIN_DIR, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += String(d)));
+  child.stderr!.on('data', (d) => (err += String(d)));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exit: () => exited,
+    async waitFor(pattern, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = out.match(pattern);
+        if (match) return match;
+        if (child.exitCode !== null) throw new Error(`fulcrum exited (${child.exitCode}) before printing ${pattern}:\n${out}\n${err}`);
+        if (Date.now() > deadline) throw new Error(`fulcrum did not print ${pattern}:\n${out}\n${err}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
+
+describe('usage errors', () => {
+  it.each([
+    [['--bogus'], /^fulcrum: unknown option --bogus/],
+    [['--listen', 'nonsense'], /^fulcrum: --listen "nonsense": /],
+    [['--listen', '127.0.0.1:70000'], /^fulcrum: --listen "127\.0\.0\.1:70000": port 70000 is out of range/],
+    [['--listen', '127.0.0.1:6380', '--strategy', 'fastest'], /^fulcrum: unknown strategy "fastest"/],
+    [['--backend', '127.0.0.1:7001'], /^fulcrum: --backend needs --listen/],
+    [['--admin', 'localhost'], /^fulcrum: --admin "localhost": /],
+    [['--', '--listen'], /^fulcrum: --listen needs a value/],
+    [['stray'], /^fulcrum: unexpected argument "stray"/],
+  ])('%j exits 2 with one line on stderr', async (args, pattern) => {
+    const r = run(args);
+    expect(await r.exit()).toBe(2);
+    expect(r.stderr()).toMatch(pattern);
+    expect(r.stderr().trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stdout()).toBe('');
+  });
+
+  it('--help prints usage and exits 0', async () => {
+    const r = run(['--help']);
+    expect(await r.exit()).toBe(0);
+    expect(r.stdout()).toContain('Usage: fulcrum');
+    expect(r.stdout()).toContain('--backend HOST:PORT');
+  });
+});
+
+describe('running', () => {
+  it('starts with a first-run service, proxies, serves the API, and stops on SIGTERM', async () => {
+    const data = tempDir();
+    cleanup.push(data.remove);
+    const echo = await startEchoServer();
+    cleanup.push(() => echo.close());
+    const adminPort = await freePort();
+    const listenPort = await freePort();
+
+    const r = run(
+      ['--', '--data', data.dir, '--admin', `127.0.0.1:${adminPort}`, '--listen', `127.0.0.1:${listenPort}`, '--backend', `127.0.0.1:${echo.port}`, '--strategy', 'least-connections'],
+      {},
+      'bin',
+    );
+    const [, url] = await r.waitFor(/fulcrum: dashboard (http:\/\/127\.0\.0\.1:\d+\/)\n/);
+    expect(url).toBe(`http://127.0.0.1:${adminPort}/`);
+    const [, token] = await r.waitFor(/fulcrum: login link \(new admin token, shown only this once\): http:\/\/127\.0\.0\.1:\d+\/\?token=([A-Za-z0-9_-]+)\n/);
+    expect(r.stdout()).toContain(`fulcrum: service "default" listening on 127.0.0.1:${listenPort} (least-connections, 1 backend)`);
+    expect(r.stdout()).toContain(`fulcrum: data directory ${data.dir}`);
+
+    const health = await fetch(`${url}api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${url}api/services`)).status).toBe(401);
+    const services = (await (await fetch(`${url}api/services`, { headers: { authorization: `Bearer ${token}` } })).json()) as ServiceDto[];
+    expect(services).toHaveLength(1);
+    expect(services[0]).toMatchObject({ name: 'default', strategy: 'least-connections', backends: [{ address: `127.0.0.1:${echo.port}` }] });
+
+    // The default TCP health check has to see the backend up before it gets traffic.
+    await eventually(async () => {
+      const stats = (await (await fetch(`${url}api/stats`, { headers: { authorization: `Bearer ${token}` } })).json()) as StatsDto;
+      return stats.services[0]?.backends[0]?.health === 'up';
+    });
+    expect((await tcpRoundTrip(listenPort, 'through the cli')).toString()).toBe('through the cli');
+
+    process.kill(r.child.pid!, 'SIGTERM');
+    expect(await r.exit()).toBe(0);
+    expect(r.stdout()).toContain('fulcrum: stopped');
+    expect(r.stderr()).toBe('');
+
+    // Second start on the same data: the stored config wins and the token comes from the env.
+    const again = run(['--data', data.dir, '--admin', `127.0.0.1:${adminPort}`, '--listen', `127.0.0.1:${await freePort()}`], {
+      FULCRUM_ADMIN_TOKEN: 'env-token-0123456789abcdef',
+    });
+    await again.waitFor(/fulcrum: dashboard /);
+    expect(again.stdout()).toContain('using the stored configuration');
+    expect(again.stdout()).toContain(`service "default" listening on 127.0.0.1:${listenPort}`);
+    expect(again.stdout()).toContain('login token: the value of FULCRUM_ADMIN_TOKEN');
+    expect(again.stdout()).not.toContain('?token=');
+    const withEnvToken = await fetch(`${url}api/services`, { headers: { authorization: 'Bearer env-token-0123456789abcdef' } });
+    expect(withEnvToken.status).toBe(200);
+    expect(((await withEnvToken.json()) as ServiceDto[]).map((s) => s.listen)).toEqual([`127.0.0.1:${listenPort}`]);
+    process.kill(again.child.pid!, 'SIGINT');
+    expect(await again.exit()).toBe(0);
+  });
+
+  it('exits 1 with one line when the admin port is taken, leaving no token unseen', async () => {
+    const data = tempDir();
+    cleanup.push(data.remove);
+    const squatter = await startTcpServer(() => {});
+    cleanup.push(() => squatter.close());
+    const r = run(['--data', data.dir, '--admin', `127.0.0.1:${squatter.port}`]);
+    expect(await r.exit()).toBe(1);
+    expect(r.stderr()).toMatch(new RegExp(`^fulcrum: cannot listen on 127\\.0\\.0\\.1:${squatter.port} for the admin console: address already in use\\n$`));
+
+    // The next successful start still prints a fresh login link.
+    const ok = run(['--data', data.dir, '--admin', `127.0.0.1:${await freePort()}`]);
+    await ok.waitFor(/fulcrum: login link /);
+    expect(ok.stdout()).toContain('fulcrum: no services yet');
+    process.kill(ok.child.pid!, 'SIGTERM');
+    expect(await ok.exit()).toBe(0);
+  });
+});

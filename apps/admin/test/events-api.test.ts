@@ -1,0 +1,65 @@
+// GET /api/events: newest first, paging with `before`, filters.
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { ApiErrorBody, EventDto, ServiceDto } from '@fulcrum/shared/api';
+import type { TestApp } from './helpers.ts';
+import { api, freePort, startApp } from './helpers.ts';
+
+interface Page {
+  events: EventDto[];
+  nextBefore: number | null;
+}
+
+let t: TestApp;
+let a: ServiceDto;
+let b: ServiceDto;
+
+beforeEach(async () => {
+  t = await startApp();
+  a = (await api(t.app, 'POST', '/api/services', { name: 'a', listen: `127.0.0.1:${await freePort()}` })).json<ServiceDto>();
+  b = (await api(t.app, 'POST', '/api/services', { name: 'b', listen: `127.0.0.1:${await freePort()}` })).json<ServiceDto>();
+  for (let i = 0; i < 5; i++) await api(t.app, 'PATCH', `/api/services/${a.id}`, { retries: i });
+});
+
+afterEach(async () => {
+  await t.close();
+});
+
+it('lists newest first and pages backwards', async () => {
+  const all = (await api(t.app, 'GET', '/api/events')).json<Page>();
+  expect(all.events).toHaveLength(7);
+  expect(all.nextBefore).toBeNull();
+  const ids = all.events.map((e) => e.id);
+  expect([...ids].sort((x, y) => y - x)).toEqual(ids);
+  expect(all.events[0]).toMatchObject({ kind: 'service-updated', actor: 'admin', serviceId: a.id, backendId: null });
+  expect(all.events[0]?.details).toMatchObject({ changes: { retries: { from: 3, to: 4 } } });
+  expect(new Date(all.events[0]!.time).getTime()).not.toBeNaN();
+
+  const page1 = (await api(t.app, 'GET', '/api/events?limit=3')).json<Page>();
+  expect(page1.events.map((e) => e.id)).toEqual(ids.slice(0, 3));
+  expect(page1.nextBefore).toBe(ids[2]);
+  const page2 = (await api(t.app, 'GET', `/api/events?limit=3&before=${page1.nextBefore}`)).json<Page>();
+  expect(page2.events.map((e) => e.id)).toEqual(ids.slice(3, 6));
+  const page3 = (await api(t.app, 'GET', `/api/events?limit=3&before=${page2.nextBefore}`)).json<Page>();
+  expect(page3.events.map((e) => e.id)).toEqual(ids.slice(6));
+  expect(page3.nextBefore).toBeNull();
+});
+
+it('filters by kind and service', async () => {
+  const created = (await api(t.app, 'GET', '/api/events?kind=service-created')).json<Page>();
+  expect(created.events.map((e) => e.serviceId)).toEqual([b.id, a.id]);
+  const onlyB = (await api(t.app, 'GET', `/api/events?serviceId=${b.id}`)).json<Page>();
+  expect(onlyB.events.map((e) => e.kind)).toEqual(['service-created']);
+});
+
+it.each([
+  ['limit=0', 'limit'],
+  ['limit=501', 'limit'],
+  ['limit=ten', 'limit'],
+  ['before=-1', 'before'],
+  ['serviceId=x', 'serviceId'],
+  ['colour=red', 'colour'],
+])('rejects ?%s naming the field', async (query, field) => {
+  const res = await api(t.app, 'GET', `/api/events?${query}`);
+  expect(res.statusCode).toBe(400);
+  expect(res.json<ApiErrorBody>()).toMatchObject({ code: 'VALIDATION_ERROR', field });
+});

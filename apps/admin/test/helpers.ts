@@ -1,0 +1,167 @@
+// Real things for admin tests: a real engine, a real SQLite store in a temp dir, real sockets on
+// 127.0.0.1. Nothing is mocked.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { once } from 'node:events';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createLoadBalancer } from '@fulcrum/engine';
+import type { LoadBalancer } from '@fulcrum/engine';
+import type { ServiceDto } from '@fulcrum/shared/api';
+import { buildApp } from '../src/app.ts';
+import type { BuildAppOptions } from '../src/app.ts';
+import { openStore } from '../src/store/store.ts';
+import type { Store } from '../src/store/store.ts';
+
+export const TOKEN = 'test-token-0123456789abcdef';
+
+/** A fresh temporary directory; removed by the returned function. */
+export function tempDir(prefix = 'fulcrum-admin-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  engine: LoadBalancer;
+  store: Store;
+  dir: string;
+  /** Closes app, engine and store; keeps the data dir unless `remove`. */
+  close(opts?: { keepDir?: boolean }): Promise<void>;
+}
+
+/** Builds a ready app over a real engine and a store in `dir` (a new temp dir by default). */
+export async function startApp(opts: Partial<BuildAppOptions> & { dir?: string } = {}): Promise<TestApp> {
+  const temp = opts.dir === undefined ? tempDir() : undefined;
+  const dir = opts.dir ?? temp!.dir;
+  const store = openStore(dir);
+  const engine = createLoadBalancer();
+  const app = await buildApp({ adminToken: TOKEN, dashboardDir: join(dir, 'no-dashboard'), ...opts, engine, store });
+  try {
+    await app.ready();
+  } catch (err) {
+    await app.close();
+    await engine.close();
+    store.close();
+    temp?.remove();
+    throw err;
+  }
+  return {
+    app,
+    engine,
+    store,
+    dir,
+    async close(closeOpts = {}) {
+      await app.close();
+      await engine.close();
+      store.close();
+      if (!closeOpts.keepDir) temp?.remove();
+    },
+  };
+}
+
+/** inject() with the Bearer token and a JSON body. */
+export function api(
+  app: FastifyInstance,
+  method: InjectOptions['method'],
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${TOKEN}`, ...headers },
+    ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }),
+  });
+}
+
+/** A port that was free a moment ago (bound on 127.0.0.1:0, then closed). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface TcpServer {
+  port: number;
+  /** Connections accepted so far. */
+  accepted: number;
+  close(): Promise<void>;
+}
+
+/** A TCP server on 127.0.0.1 (port 0 unless given) running `onSocket` per connection. */
+export async function startTcpServer(onSocket: (socket: net.Socket) => void, port = 0): Promise<TcpServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    result.accepted++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    onSocket(socket);
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  const result: TcpServer = {
+    port: (server.address() as net.AddressInfo).port,
+    accepted: 0,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return result;
+}
+
+/** An echo server: bytes in, same bytes out. */
+export const startEchoServer = (): Promise<TcpServer> => startTcpServer((socket) => socket.pipe(socket));
+
+/** Sends `payload` to 127.0.0.1:port and resolves with everything received until the peer ends. */
+export async function tcpRoundTrip(port: number, payload: Buffer | string): Promise<Buffer> {
+  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await once(socket, 'connect');
+  socket.end(payload);
+  await once(socket, 'end');
+  socket.destroy();
+  return Buffer.concat(chunks);
+}
+
+/** Resolves true if nothing accepts connections on 127.0.0.1:port. */
+export async function refused(port: number): Promise<boolean> {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  try {
+    await once(socket, 'connect');
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** Everything a failed request must leave untouched: the API's view, the engine's view. */
+export async function observable(t: TestApp): Promise<{ services: ServiceDto[]; engine: unknown; stored: ServiceDto[] }> {
+  const res = await api(t.app, 'GET', '/api/services');
+  return {
+    services: res.json<ServiceDto[]>(),
+    engine: structuredClone(t.engine.config),
+    stored: t.store.readServices(),
+  };
+}
+
+/** Polls `check` until it returns a truthy value (no timing assertions: only a generous limit). */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000, stepMs = 25): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}

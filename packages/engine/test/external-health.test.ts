@@ -1,0 +1,72 @@
+// Hooks for multi-process mode: health driven from outside, passive streak events, and load
+// reported by other processes.
+import { afterEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
+import type { PassiveFailureEvent } from '../src/events.ts';
+import { HEALTH_CHECK_DEFAULTS } from '../src/config.ts';
+import { backend, config, connect, deadPort, exchange, service, startEcho, type TestServer } from './helpers.ts';
+
+describe('external health and remote load', () => {
+  let lb: LoadBalancer;
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await lb?.close();
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  it('backends stay unused until setBackendHealth() says up; no local probes run', async () => {
+    const echo = await startEcho();
+    servers.push(echo);
+    lb = createLoadBalancer({ health: 'external' });
+    const b = backend(echo.port);
+    const svc = service([b], { healthCheck: { ...HEALTH_CHECK_DEFAULTS, type: 'tcp', intervalMs: 100 } });
+    await lb.apply(config(svc));
+    const port = lb.listenPort(svc.id) as number;
+    const c = await connect(port);
+    await once(c, 'close');
+    expect(lb.stats().services[0]!.rejected).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(echo.accepted).toBe(0); // no tcp probe from this process
+    lb.setBackendHealth(svc.id, b.id, 'up', 'primary says up');
+    expect((await exchange(port, Buffer.from('hi'))).toString()).toBe('hi');
+  });
+
+  it('emits passive-failure once a backend reaches passiveFailures consecutive connect failures', async () => {
+    const echo = await startEcho();
+    servers.push(echo);
+    lb = createLoadBalancer({ health: 'external' });
+    const dead = backend(await deadPort());
+    const ok = backend(echo.port);
+    const svc = service([dead, ok], { retries: 1, healthCheck: { ...HEALTH_CHECK_DEFAULTS, passiveFailures: 2 } });
+    await lb.apply(config(svc));
+    lb.setBackendHealth(svc.id, dead.id, 'up', 'test');
+    lb.setBackendHealth(svc.id, ok.id, 'up', 'test');
+    const events: PassiveFailureEvent[] = [];
+    lb.on('passive-failure', (e) => events.push(e));
+    const port = lb.listenPort(svc.id) as number;
+    for (let i = 0; i < 6; i++) await exchange(port, Buffer.from('x'));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ backendId: dead.id, reason: 'connect refused', streak: 2 });
+  });
+
+  it('setRemoteLoad steers least-connections and counts toward maxConnections, but not toward local stats', async () => {
+    const [a, b] = [await startEcho(), await startEcho()];
+    servers.push(a, b);
+    lb = createLoadBalancer({ health: 'external' });
+    const ba = backend(a.port, { maxConnections: 5 });
+    const bb = backend(b.port);
+    const svc = service([ba, bb], { strategy: 'least-connections' });
+    await lb.apply(config(svc));
+    lb.setBackendHealth(svc.id, ba.id, 'up', 't');
+    lb.setBackendHealth(svc.id, bb.id, 'up', 't');
+    lb.setRemoteLoad(svc.id, { [ba.id]: 3 });
+    const port = lb.listenPort(svc.id) as number;
+    for (let i = 0; i < 3; i++) await exchange(port, Buffer.from('x'));
+    expect([a.accepted, b.accepted]).toEqual([0, 3]);
+    lb.setRemoteLoad(svc.id, { [ba.id]: 5, [bb.id]: 100 }); // a is full (5/5) elsewhere
+    for (let i = 0; i < 3; i++) await exchange(port, Buffer.from('x'));
+    expect(a.accepted).toBe(0);
+    expect(lb.stats().services[0]!.backends.map((x) => x.active)).toEqual([0, 0]);
+  });
+});
