@@ -88,7 +88,7 @@ export class Service {
     this.refreshStrategies();
     this.host.onHealth(this, b, from, to, reason);
     if (to === 'down' && this.config.healthCheck.closeOnDown) b.destroyConnections();
-    if (to === 'up') this.drainQueue();
+    this.drainQueue();
   }
 
   attach(server: Server): void {
@@ -210,7 +210,7 @@ export class Service {
       return;
     }
     const cfg = this.config;
-    if (cfg.maxQueue > 0 && this.queue.length < cfg.maxQueue && this.hasBusyEligible(conn)) {
+    if (this.queue.length < Math.max(cfg.maxQueue, PENDING_CHECK_QUEUE) && this.worthWaiting(conn)) {
       this.queue.push(conn);
       conn.queueTimer = setTimeout(rejectQueued, cfg.queueTimeoutMs, this, conn);
       return;
@@ -218,10 +218,19 @@ export class Service {
     this.reject(conn);
   }
 
-  /** Some eligible backend exists that was not tried yet: it is only full, so waiting helps. */
-  private hasBusyEligible(conn: Connection): boolean {
-    for (const b of this.backends.values()) if (isEligible(b) && (conn.exclude === null || !conn.exclude.has(b))) return true;
-    return false;
+  /**
+   * Waiting can help this client: an eligible backend it has not tried is only full (and the
+   * operator allowed a queue), or a backend is still `unknown` — its first health check has
+   * not finished, as right after a start or an add — so rejecting now would be premature.
+   */
+  private worthWaiting(conn: Connection): boolean {
+    let full = false;
+    for (const b of this.backends.values()) {
+      if (conn.exclude !== null && conn.exclude.has(b)) continue;
+      if (b.health === 'unknown' && b.adminState === 'enabled' && b.weight > 0) return true;
+      if (isEligible(b)) full = true;
+    }
+    return full && this.queue.length < this.config.maxQueue;
   }
 
   reject(conn: Connection): void {
@@ -239,14 +248,28 @@ export class Service {
   }
 
   /** A slot may have freed up or the pool changed: let queued clients try again, in order. */
-  private drainQueue(): void {
+  drainQueue(): void {
     while (this.queue.length > 0) {
       const conn = this.queue[0] as Connection;
       const b = (this.primary.pick(conn) ?? this.backup.pick(conn)) as Backend | undefined;
-      if (b === undefined) return;
+      if (b === undefined) {
+        // Nothing to wait for any more (e.g. the pending first checks failed): reject now.
+        if (this.worthWaitingQueued(conn)) return;
+        this.dequeue(conn);
+        this.reject(conn);
+        continue;
+      }
       this.dequeue(conn);
       conn.connect(b);
     }
+  }
+
+  private worthWaitingQueued(conn: Connection): boolean {
+    for (const b of this.backends.values()) {
+      if (conn.exclude !== null && conn.exclude.has(b)) continue;
+      if ((b.health === 'unknown' && b.adminState === 'enabled' && b.weight > 0) || isEligible(b)) return true;
+    }
+    return false;
   }
 
   onConnected(conn: Connection, backend: Backend): void {
@@ -321,6 +344,12 @@ export class Service {
     };
   }
 }
+
+/**
+ * Clients that may wait for a backend's first health check even when maxQueue is 0. Bounded:
+ * past it, clients are rejected as before.
+ */
+const PENDING_CHECK_QUEUE = 1024;
 
 function rejectQueued(service: Service, conn: Connection): void {
   conn.queueTimer = null;

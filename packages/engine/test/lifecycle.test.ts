@@ -109,3 +109,38 @@ describe('connection lifecycle', () => {
     expect((await exchange(lb.listenPort(svc.id) as number, Buffer.from('x'))).toString()).toBe('x');
   });
 });
+
+describe('first health check pending', () => {
+  it('a client arriving before the first check finished waits for it instead of being rejected', async () => {
+    const { HEALTH_CHECK_DEFAULTS } = await import('../src/config.ts');
+    const echo = await startEcho();
+    const lb = createLoadBalancer();
+    try {
+      // Checks every 60 s: the first probe runs within 20 % of an interval (capped at 2 s), so
+      // a client connecting right after apply() finds the backend still 'unknown'.
+      const svc = service([backend(echo.port)], { healthCheck: { ...HEALTH_CHECK_DEFAULTS, type: 'tcp', intervalMs: 60_000 } });
+      await lb.apply(config(svc));
+      expect(lb.stats().services[0]!.backends[0]!.health).toBe('unknown');
+      expect((await exchange(lb.listenPort(svc.id) as number, Buffer.from('early'))).toString()).toBe('early');
+      expect(lb.stats().services[0]!.rejected).toBe(0);
+    } finally {
+      await lb.close();
+      await echo.close();
+    }
+  });
+
+  it('a waiting client is rejected once the pending first check fails', async () => {
+    const { HEALTH_CHECK_DEFAULTS } = await import('../src/config.ts');
+    const lb = createLoadBalancer();
+    try {
+      const svc = service([backend(await deadPort())], { healthCheck: { ...HEALTH_CHECK_DEFAULTS, type: 'tcp', intervalMs: 60_000, fall: 1 } });
+      await lb.apply(config(svc));
+      const c = await connect(lb.listenPort(svc.id) as number);
+      await once(c, 'close');
+      expect(lb.stats().services[0]!.rejected).toBe(1);
+      expect(lb.stats().services[0]!.backends[0]!.health).toBe('down');
+    } finally {
+      await lb.close();
+    }
+  });
+});

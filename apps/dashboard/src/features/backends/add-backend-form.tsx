@@ -1,0 +1,112 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError, errorMessage } from '../../lib/api-client.ts';
+import { backendSaved, showToast } from '../../store/actions.ts';
+import { addBackend } from './backends-api.ts';
+import { parseWeight, validateBackendAddress } from './backend-validation.ts';
+
+type Field = 'address' | 'weight' | 'form';
+
+/** Adds a backend to the service. Validates inline; server errors land next to the field they name. */
+export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: number; existingAddresses: readonly string[] }) {
+  const id = useId();
+  const [address, setAddress] = useState('');
+  const [weight, setWeight] = useState('1');
+  const [backup, setBackup] = useState(false);
+  const [touched, setTouched] = useState({ address: false, weight: false });
+  const [serverError, setServerError] = useState<{ field: Field; message: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const addressError = touched.address ? validateBackendAddress(address, existingAddresses) : null;
+  const parsedWeight = parseWeight(weight);
+  const weightError = touched.weight && !parsedWeight.ok ? parsedWeight.reason : null;
+  const shownAddressError = addressError ?? (serverError?.field === 'address' ? serverError.message : null);
+  const shownWeightError = weightError ?? (serverError?.field === 'weight' ? serverError.message : null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setTouched({ address: true, weight: true });
+    if (validateBackendAddress(address, existingAddresses) || !parsedWeight.ok) return;
+    setBusy(true);
+    setServerError(null);
+    try {
+      const created = await addBackend(serviceId, { address: address.trim(), weight: parsedWeight.value, ...(backup ? { backup } : {}) });
+      backendSaved(created);
+      showToast('success', `Backend ${created.address} added.`);
+      setAddress('');
+      setWeight('1');
+      setBackup(false);
+      setTouched({ address: false, weight: false });
+    } catch (error) {
+      const field: Field = error instanceof ApiError && (error.field === 'address' || error.field === 'weight') ? error.field : error instanceof ApiError && (error.code === 'INVALID_ADDRESS' || error.code === 'DUPLICATE_BACKEND') ? 'address' : 'form';
+      setServerError({ field, message: errorMessage(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="add-backend" onSubmit={submit} noValidate aria-label="Add backend" data-testid="add-backend-form">
+      <div className="field add-backend-address">
+        <label className="field-label" htmlFor={`${id}-address`}>
+          Backend address
+        </label>
+        <input
+          id={`${id}-address`}
+          className="input mono"
+          placeholder="10.0.0.5:6379"
+          autoComplete="off"
+          spellCheck={false}
+          value={address}
+          aria-invalid={shownAddressError ? true : undefined}
+          aria-describedby={shownAddressError ? `${id}-address-error` : undefined}
+          onChange={(e) => {
+            setAddress(e.target.value);
+            if (serverError?.field === 'address') setServerError(null);
+          }}
+          onBlur={() => address && setTouched((t) => ({ ...t, address: true }))}
+        />
+        {shownAddressError ? (
+          <p id={`${id}-address-error`} className="field-error" role="alert" data-testid="address-error">
+            {shownAddressError}
+          </p>
+        ) : null}
+      </div>
+      <div className="field add-backend-weight">
+        <label className="field-label" htmlFor={`${id}-weight`}>
+          Weight
+        </label>
+        <input
+          id={`${id}-weight`}
+          className="input num"
+          inputMode="numeric"
+          value={weight}
+          aria-invalid={shownWeightError ? true : undefined}
+          aria-describedby={shownWeightError ? `${id}-weight-error` : undefined}
+          onChange={(e) => {
+            setWeight(e.target.value);
+            setTouched((t) => ({ ...t, weight: true }));
+            if (serverError?.field === 'weight') setServerError(null);
+          }}
+        />
+        {shownWeightError ? (
+          <p id={`${id}-weight-error`} className="field-error" role="alert" data-testid="weight-error">
+            {shownWeightError}
+          </p>
+        ) : null}
+      </div>
+      <label className="checkbox add-backend-backup">
+        <input type="checkbox" checked={backup} onChange={(e) => setBackup(e.target.checked)} />
+        Backup
+      </label>
+      <button type="submit" className="btn btn-primary add-backend-submit" disabled={busy}>
+        {busy ? <span className="spinner" aria-hidden="true" /> : null}
+        Add backend
+      </button>
+      {serverError?.field === 'form' ? (
+        <p className="field-error add-backend-form-error" role="alert" data-testid="add-backend-error">
+          {serverError.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,114 @@
+import { memo } from 'react';
+import type { AdminState } from '@fulcrum/shared/api';
+import { Badge } from '../../components/badge.tsx';
+import { formatByteRate, formatCount, formatDuration } from '../../lib/format.ts';
+import { seriesColor } from '../../lib/colors.ts';
+import { drainProgress, stateLabel, stateTone, type BackendRow } from './backend-rows.ts';
+import { WeightCell } from './weight-cell.tsx';
+
+interface BackendRowProps {
+  row: BackendRow;
+  busy: boolean;
+  onSetState: (row: BackendRow, state: AdminState) => void;
+  onSetWeight: (row: BackendRow, weight: number) => Promise<void>;
+  onRemove: (row: BackendRow) => void;
+}
+
+/** One backend: config (weight, admin state) and live numbers, with its actions. */
+export const BackendTableRow = memo(function BackendTableRow({ row, busy, onSetState, onSetWeight, onRemove }: BackendRowProps) {
+  const draining = row.removed || row.state === 'draining';
+  return (
+    <tr
+      data-testid={`backend-row-${row.address}`}
+      data-backend-id={row.id}
+      className={`${row.state === 'disabled' ? 'is-disabled' : ''}${row.removed ? ' is-removed' : ''}`}
+    >
+      <td data-testid="address">
+        <span className="backend-address">
+          <span className="series-swatch" style={{ background: seriesColor(row.id) }} aria-hidden="true" />
+          <span className="mono">{row.address}</span>
+          {row.backup ? <Badge tone="plain">backup</Badge> : null}
+          {row.maxConnections > 0 ? (
+            <span className="muted small" title="Connection limit">
+              max {row.maxConnections}
+            </span>
+          ) : null}
+        </span>
+      </td>
+      <td data-testid="weight">
+        <WeightCell
+          address={row.address}
+          weight={row.weight}
+          effectiveWeight={row.removed ? null : row.effectiveWeight}
+          editable={!row.removed}
+          onSave={(w) => onSetWeight(row, w)}
+        />
+      </td>
+      <td data-testid="state" data-state={row.removed ? 'removed' : row.state}>
+        <div className="state-cell">
+          <Badge tone={stateTone(row)}>{stateLabel(row)}</Badge>
+          {draining ? (
+            <span className="drain-progress num live" data-testid="drain-progress">
+              {drainProgress(row.active)}
+            </span>
+          ) : null}
+        </div>
+      </td>
+      <td data-testid="health" data-health={row.health}>
+        <Badge tone={row.health}>{row.health}</Badge>
+      </td>
+      <td className="right num live strong" data-testid="active">
+        {row.active ?? '—'}
+      </td>
+      <td className="right num live col-optional" data-testid="total">
+        {formatCount(row.total)}
+      </td>
+      <td className="right num live" data-testid="throughput">
+        <span className="io">
+          <span data-testid="bytes-in-rate" title="Client → backend">
+            <span className="io-label">in</span> {formatByteRate(row.rates?.bytesInPerSec)}
+          </span>
+          <span data-testid="bytes-out-rate" title="Backend → client">
+            <span className="io-label">out</span> {formatByteRate(row.rates?.bytesOutPerSec)}
+          </span>
+        </span>
+      </td>
+      <td className="right num live col-optional" data-testid="connect-time">
+        {row.connectTimeMs == null || (row.total ?? 0) === 0 ? '—' : formatDuration(row.connectTimeMs)}
+      </td>
+      <td className={`right num live${(row.connectFailures ?? 0) > 0 ? ' warn' : ''}`} data-testid="failures">
+        {formatCount(row.connectFailures)}
+      </td>
+      <td className="actions-cell">
+        {row.removed ? (
+          <span className="muted small">removing…</span>
+        ) : (
+          <div className="row-actions">
+            {row.state === 'enabled' ? (
+              <button type="button" className="btn btn-sm" disabled={busy} aria-label={`Disable ${row.address}`} onClick={() => onSetState(row, 'disabled')}>
+                Disable
+              </button>
+            ) : (
+              <button type="button" className="btn btn-sm" disabled={busy} aria-label={`Enable ${row.address}`} onClick={() => onSetState(row, 'enabled')}>
+                Enable
+              </button>
+            )}
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={busy || row.state === 'draining'}
+              aria-label={`Drain ${row.address}`}
+              title="Stop new connections; let established ones finish"
+              onClick={() => onSetState(row, 'draining')}
+            >
+              Drain
+            </button>
+            <button type="button" className="btn btn-sm btn-danger-text" disabled={busy} aria-label={`Remove ${row.address}`} onClick={() => onRemove(row)}>
+              Remove
+            </button>
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+});

@@ -1,0 +1,162 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { AdminState, ServiceDto } from '@fulcrum/shared/api';
+import { ConfirmDialog } from '../../components/dialog.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { errorMessage } from '../../lib/api-client.ts';
+import { formatDuration } from '../../lib/format.ts';
+import { backendDeleted, backendSaved, showToast } from '../../store/actions.ts';
+import { useAppStore } from '../../store/app-store.ts';
+import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
+import { AddBackendForm } from './add-backend-form.tsx';
+import { BackendTableRow } from './backend-row.tsx';
+import { buildBackendRows, type BackendRow } from './backend-rows.ts';
+import { removeBackend, updateBackend } from './backends-api.ts';
+
+const STATE_VERB: Record<AdminState, string> = { enabled: 'enabled', disabled: 'disabled', draining: 'draining' };
+
+/** The backends of one service with live numbers, row actions and the add form. */
+export function BackendsPanel({ service }: { service: ServiceDto }) {
+  const stats = useAppStore(serviceStatsById(service.id));
+  const rates = useAppStore(serviceRatesById(service.id));
+  const rows = useMemo(() => buildBackendRows(service, stats, rates), [service, stats, rates]);
+  const [busyIds, setBusyIds] = useState<ReadonlySet<number>>(new Set());
+  const [removing, setRemoving] = useState<BackendRow | null>(null);
+  const [removeBusy, setRemoveBusy] = useState(false);
+  const [removeError, setRemoveError] = useState<string | null>(null);
+
+  const withBusy = useCallback(async (id: number, work: () => Promise<void>) => {
+    setBusyIds((s) => new Set(s).add(id));
+    try {
+      await work();
+    } finally {
+      setBusyIds((s) => {
+        const next = new Set(s);
+        next.delete(id);
+        return next;
+      });
+    }
+  }, []);
+
+  const onSetState = useCallback(
+    (row: BackendRow, state: AdminState) => {
+      void withBusy(row.id, async () => {
+        try {
+          backendSaved(await updateBackend(service.id, row.id, { state }));
+          showToast('info', `${row.address} is now ${STATE_VERB[state]}.`);
+        } catch (error) {
+          showToast('error', `Could not change ${row.address}: ${errorMessage(error)}`);
+        }
+      });
+    },
+    [service.id, withBusy],
+  );
+
+  const onSetWeight = useCallback(
+    async (row: BackendRow, weight: number) => {
+      // Errors propagate to the weight editor, which shows them next to the input.
+      backendSaved(await updateBackend(service.id, row.id, { weight }));
+    },
+    [service.id],
+  );
+
+  const onRemove = useCallback((row: BackendRow) => {
+    setRemoveError(null);
+    setRemoving(row);
+  }, []);
+
+  async function confirmRemove() {
+    if (!removing) return;
+    setRemoveBusy(true);
+    setRemoveError(null);
+    try {
+      await removeBackend(service.id, removing.id);
+      backendDeleted(service.id, removing.id);
+      showToast('info', `${removing.address} removed; open connections drain.`);
+      setRemoving(null);
+    } catch (error) {
+      setRemoveError(errorMessage(error));
+    } finally {
+      setRemoveBusy(false);
+    }
+  }
+
+  const configuredAddresses = useMemo(() => service.backends.map((b) => b.address), [service.backends]);
+
+  return (
+    <section className="panel" aria-labelledby="backends-title">
+      <div className="panel-head">
+        <div>
+          <h2 id="backends-title">Backends</h2>
+          <p>Click a weight to change it. Live numbers update twice a second; rates are per second.</p>
+        </div>
+      </div>
+      {rows.length === 0 ? (
+        <EmptyState title="No backends yet">Add the first backend below; Fulcrum starts health-checking it right away.</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table backends-table" data-testid="backends-table">
+            <thead>
+              <tr>
+                <th scope="col">Address</th>
+                <th scope="col">Weight</th>
+                <th scope="col">State</th>
+                <th scope="col">Health</th>
+                <th scope="col" className="right">
+                  Active
+                </th>
+                <th scope="col" className="right col-optional">
+                  Total
+                </th>
+                <th scope="col" className="right" title="Bytes per second: in = client → backend, out = backend → client">
+                  In / out
+                </th>
+                <th scope="col" className="right col-optional" title="Connect latency (moving average)">
+                  Latency
+                </th>
+                <th scope="col" className="right" title="Failed connection attempts">
+                  Fails
+                </th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <BackendTableRow
+                  key={row.id}
+                  row={row}
+                  busy={busyIds.has(row.id)}
+                  onSetState={onSetState}
+                  onSetWeight={onSetWeight}
+                  onRemove={onRemove}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div className="panel-foot">
+        <AddBackendForm serviceId={service.id} existingAddresses={configuredAddresses} />
+      </div>
+      <ConfirmDialog
+        open={removing !== null}
+        title={removing ? `Remove ${removing.address}?` : 'Remove backend?'}
+        confirmLabel="Remove"
+        busy={removeBusy}
+        error={removeError}
+        onConfirm={() => void confirmRemove()}
+        onCancel={() => setRemoving(null)}
+      >
+        {removing ? (
+          <p>
+            <span className="mono">{removing.address}</span> stops receiving new connections immediately.
+            {removing.active ? ` Its ${removing.active} open connection${removing.active === 1 ? '' : 's'} drain` : ' Open connections drain'} for up to{' '}
+            {service.drainTimeoutMs > 0 ? formatDuration(service.drainTimeoutMs) : 'as long as they last'}; it stays listed as “draining (removed)” until
+            then.
+          </p>
+        ) : null}
+      </ConfirmDialog>
+    </section>
+  );
+}

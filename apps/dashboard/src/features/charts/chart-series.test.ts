@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { BackendPoint, HistoryPoint } from '../../store/stats-slice.ts';
+import { buildChartRows, collectSeries } from './chart-series.ts';
+
+function bp(active: number, newPerSec: number | null = null, bytesIn: number | null = null, bytesOut: number | null = null): BackendPoint {
+  return { active, newPerSec, bytesInPerSec: bytesIn, bytesOutPerSec: bytesOut };
+}
+
+const points: HistoryPoint[] = [
+  { time: 1000, services: { 1: { active: 3, backends: { 10: bp(3) } } } },
+  { time: 2000, services: { 1: { active: 5, backends: { 10: bp(4, 2, 100, 50), 11: bp(1, 1, 0, 10) } } } },
+  { time: 3000, services: { 1: { active: 1, backends: { 11: bp(1, 0, null, null) } }, 2: { active: 9, backends: { 20: bp(9) } } } },
+];
+
+describe('collectSeries', () => {
+  it('includes current backends and ones only seen in history, labelled by address', () => {
+    const series = collectSeries(points, 1, new Map([[11, 'b:1']]));
+    expect(series).toEqual([
+      { id: 10, key: 'b10', label: 'backend #10' },
+      { id: 11, key: 'b11', label: 'b:1' },
+    ]);
+  });
+  it('ignores other services', () => {
+    expect(collectSeries(points, 2, new Map()).map((s) => s.id)).toEqual([20]);
+  });
+});
+
+describe('buildChartRows', () => {
+  const series = collectSeries(points, 1, new Map());
+
+  it('maps active connections with gaps for absent backends', () => {
+    expect(buildChartRows(points, 1, series, 'active')).toEqual([
+      { time: 1000, b10: 3, b11: null },
+      { time: 2000, b10: 4, b11: 1 },
+      { time: 3000, b10: null, b11: 1 },
+    ]);
+  });
+  it('maps new connections per second', () => {
+    expect(buildChartRows(points, 1, series, 'newPerSec').map((r) => r.b10)).toEqual([null, 2, null]);
+  });
+  it('sums both directions for throughput', () => {
+    expect(buildChartRows(points, 1, series, 'throughput').map((r) => [r.b10, r.b11])).toEqual([
+      [null, null],
+      [150, 10],
+      [null, null],
+    ]);
+  });
+});

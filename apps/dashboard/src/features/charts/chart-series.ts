@@ -1,0 +1,61 @@
+// Turns the stats history into recharts rows for one service: one row per second, one key per
+// backend (`b<id>`), so each backend is one line with a colour fixed by its id.
+import type { BackendPoint, HistoryPoint } from '../../store/stats-slice.ts';
+
+export type ChartMetric = 'active' | 'newPerSec' | 'throughput';
+
+export interface ChartRow {
+  time: number;
+  [series: string]: number | null;
+}
+
+export interface ChartSeries {
+  id: number;
+  key: string;
+  label: string;
+}
+
+/** The series key of a backend. */
+export function seriesKey(backendId: number): string {
+  return `b${backendId}`;
+}
+
+function metricValue(point: BackendPoint, metric: ChartMetric): number | null {
+  switch (metric) {
+    case 'active':
+      return point.active;
+    case 'newPerSec':
+      return point.newPerSec;
+    case 'throughput':
+      return point.bytesInPerSec == null && point.bytesOutPerSec == null ? null : (point.bytesInPerSec ?? 0) + (point.bytesOutPerSec ?? 0);
+  }
+}
+
+/**
+ * One row per history point for `serviceId`. Backends missing from a point get null, which
+ * recharts draws as a gap: a backend that did not exist yet has no line, not a zero line.
+ */
+export function buildChartRows(points: readonly HistoryPoint[], serviceId: number, series: readonly ChartSeries[], metric: ChartMetric): ChartRow[] {
+  const rows: ChartRow[] = [];
+  for (const point of points) {
+    const service = point.services[serviceId];
+    const row: ChartRow = { time: point.time };
+    for (const s of series) {
+      const backend = service?.backends[s.id];
+      row[s.key] = backend ? metricValue(backend, metric) : null;
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Every backend that appears in the history for `serviceId` (so removed ones keep their line), labelled by address. */
+export function collectSeries(points: readonly HistoryPoint[], serviceId: number, addresses: ReadonlyMap<number, string>): ChartSeries[] {
+  const ids = new Set<number>(addresses.keys());
+  for (const point of points) {
+    const service = point.services[serviceId];
+    if (!service) continue;
+    for (const id of Object.keys(service.backends)) ids.add(Number(id));
+  }
+  return [...ids].sort((a, b) => a - b).map((id) => ({ id, key: seriesKey(id), label: addresses.get(id) ?? `backend #${id}` }));
+}

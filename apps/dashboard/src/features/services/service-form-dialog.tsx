@@ -1,0 +1,226 @@
+import { cloneElement, isValidElement, useId, useState, type FormEvent, type ReactNode } from 'react';
+import type { ServiceDto } from '@fulcrum/shared/api';
+import { STRATEGIES, type StrategyName } from '@fulcrum/shared/strategies';
+import { Dialog } from '../../components/dialog.tsx';
+import { ApiError, errorMessage } from '../../lib/api-client.ts';
+import { selectService, serviceSaved, showToast } from '../../store/actions.ts';
+import { useAppStore } from '../../store/app-store.ts';
+import {
+  HEALTH_CHECK_TYPES,
+  emptyServiceForm,
+  formFieldForServerField,
+  serviceToForm,
+  toCreateBody,
+  toPatchBody,
+  validateServiceForm,
+  type ServiceFormErrors,
+  type ServiceFormField,
+  type ServiceFormValues,
+} from './service-form-model.ts';
+import { createService, updateService } from './services-api.ts';
+
+interface ServiceFormDialogProps {
+  /** null: create a new service. */
+  service: ServiceDto | null;
+  open: boolean;
+  onClose: () => void;
+}
+
+/** Create or edit a service. Mounted fresh each time it opens, so it starts from current values. */
+export function ServiceFormDialog({ service, open, onClose }: ServiceFormDialogProps) {
+  return (
+    <Dialog open={open} title={service ? `Edit service ${service.name}` : 'New service'} onClose={onClose} wide>
+      {open ? <ServiceForm service={service} onDone={onClose} /> : null}
+    </Dialog>
+  );
+}
+
+function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: () => void }) {
+  const id = useId();
+  const allServices = useAppStore((s) => s.services);
+  const [values, setValues] = useState<ServiceFormValues>(() => (service ? serviceToForm(service) : emptyServiceForm()));
+  const [errors, setErrors] = useState<ServiceFormErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  function set<K extends ServiceFormField>(field: K, value: ServiceFormValues[K]) {
+    setValues((v) => ({ ...v, [field]: value }));
+    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const others = allServices.filter((s) => s.id !== service?.id);
+    const found = validateServiceForm(values, others);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    try {
+      if (service) {
+        const patch = toPatchBody(values, service);
+        if (Object.keys(patch).length > 0) serviceSaved(await updateService(service.id, patch));
+        showToast('success', `Service ${values.name.trim()} saved.`);
+      } else {
+        const created = await createService(toCreateBody(values));
+        serviceSaved(created);
+        selectService(created.id);
+        showToast('success', `Service ${created.name} created on ${created.listen}.`);
+      }
+      onDone();
+    } catch (error) {
+      const field = error instanceof ApiError ? formFieldForServerField(error.field) : 'form';
+      setErrors({ [field]: errorMessage(error) });
+      setBusy(false);
+    }
+  }
+
+  const f = (field: ServiceFormField) => ({
+    id: `${id}-${field}`,
+    error: errors[field],
+  });
+
+  const hcOn = values.hcType !== 'none';
+
+  return (
+    <form className="service-form" onSubmit={submit} noValidate data-testid="service-form">
+      <fieldset>
+        <legend>Service</legend>
+        <div className="form-grid">
+          <FormField {...f('name')} label="Name" hint="Shown in the console and in metrics labels.">
+            <input className="input" value={values.name} onChange={(e) => set('name', e.target.value)} autoFocus={!service} />
+          </FormField>
+          <FormField {...f('listen')} label="Listen address" hint="host:port Fulcrum accepts clients on.">
+            <input className="input mono" placeholder="0.0.0.0:6380" value={values.listen} onChange={(e) => set('listen', e.target.value)} />
+          </FormField>
+          <FormField {...f('strategy')} label="Strategy" wide hint={STRATEGIES.find((s) => s.name === values.strategy)?.description}>
+            <select className="select" value={values.strategy} onChange={(e) => set('strategy', e.target.value as StrategyName)}>
+              {STRATEGIES.map((s) => (
+                <option key={s.name} value={s.name}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </FormField>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Timeouts and retries</legend>
+        <div className="form-grid form-grid-4">
+          <FormField {...f('connectTimeoutMs')} label="Connect timeout (ms)">
+            <input className="input num" inputMode="numeric" value={values.connectTimeoutMs} onChange={(e) => set('connectTimeoutMs', e.target.value)} />
+          </FormField>
+          <FormField {...f('idleTimeoutMs')} label="Idle timeout (ms)" hint="0 = never">
+            <input className="input num" inputMode="numeric" value={values.idleTimeoutMs} onChange={(e) => set('idleTimeoutMs', e.target.value)} />
+          </FormField>
+          <FormField {...f('drainTimeoutMs')} label="Drain timeout (ms)" hint="0 = wait forever">
+            <input className="input num" inputMode="numeric" value={values.drainTimeoutMs} onChange={(e) => set('drainTimeoutMs', e.target.value)} />
+          </FormField>
+          <FormField {...f('retries')} label="Connect retries">
+            <input className="input num" inputMode="numeric" value={values.retries} onChange={(e) => set('retries', e.target.value)} />
+          </FormField>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Health check</legend>
+        <div className="form-grid form-grid-5">
+          <FormField {...f('hcType')} label="Check type">
+            <select className="select" value={values.hcType} onChange={(e) => set('hcType', e.target.value as ServiceFormValues['hcType'])}>
+              {HEALTH_CHECK_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </FormField>
+          {hcOn ? (
+            <>
+              <FormField {...f('hcIntervalMs')} label="Interval (ms)">
+                <input className="input num" inputMode="numeric" value={values.hcIntervalMs} onChange={(e) => set('hcIntervalMs', e.target.value)} />
+              </FormField>
+              <FormField {...f('hcTimeoutMs')} label="Check timeout (ms)">
+                <input className="input num" inputMode="numeric" value={values.hcTimeoutMs} onChange={(e) => set('hcTimeoutMs', e.target.value)} />
+              </FormField>
+              <FormField {...f('hcRise')} label="Rise" hint="passes to mark up">
+                <input className="input num" inputMode="numeric" value={values.hcRise} onChange={(e) => set('hcRise', e.target.value)} />
+              </FormField>
+              <FormField {...f('hcFall')} label="Fall" hint="failures to mark down">
+                <input className="input num" inputMode="numeric" value={values.hcFall} onChange={(e) => set('hcFall', e.target.value)} />
+              </FormField>
+            </>
+          ) : null}
+        </div>
+        {values.hcType === 'http' ? (
+          <div className="form-grid">
+            <FormField {...f('hcHttpPath')} label="HTTP path">
+              <input className="input mono" value={values.hcHttpPath} onChange={(e) => set('hcHttpPath', e.target.value)} />
+            </FormField>
+          </div>
+        ) : null}
+        {values.hcType === 'send-expect' ? (
+          <div className="form-grid">
+            <FormField {...f('hcSend')} label="Send" hint="\r\n escapes allowed">
+              <input className="input mono" value={values.hcSend} onChange={(e) => set('hcSend', e.target.value)} />
+            </FormField>
+            <FormField {...f('hcExpect')} label="Expect" hint="reply must contain">
+              <input className="input mono" value={values.hcExpect} onChange={(e) => set('hcExpect', e.target.value)} />
+            </FormField>
+          </div>
+        ) : null}
+      </fieldset>
+
+      {errors.form ? (
+        <p className="field-error form-error" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
+      <div className="dialog-actions">
+        <button type="button" className="btn" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? <span className="spinner" aria-hidden="true" /> : null}
+          {service ? 'Save service' : 'Create service'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+interface FormFieldProps {
+  id: string;
+  label: string;
+  error: string | undefined;
+  hint?: string | undefined;
+  wide?: boolean;
+  children: ReactNode;
+}
+
+/** Label + control + error/hint, wiring ids and aria attributes onto the single child control. */
+function FormField({ id, label, error, hint, wide, children }: FormFieldProps) {
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  return (
+    <div className={`field${wide ? ' field-wide' : ''}`}>
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      <FieldControl id={id} invalid={Boolean(error)} describedBy={describedBy}>
+        {children}
+      </FieldControl>
+      {error ? (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </p>
+      ) : hint ? (
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function FieldControl({ id, invalid, describedBy, children }: { id: string; invalid: boolean; describedBy: string | undefined; children: ReactNode }) {
+  if (!isValidElement<Record<string, unknown>>(children)) return <>{children}</>;
+  return cloneElement(children, { id, 'aria-invalid': invalid || undefined, 'aria-describedby': describedBy });
+}

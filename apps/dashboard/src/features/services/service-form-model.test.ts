@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceDto } from '@fulcrum/shared/api';
+import { emptyServiceForm, formFieldForServerField, serviceToForm, toCreateBody, toPatchBody, validateServiceForm } from './service-form-model.ts';
+
+function filled() {
+  return { ...emptyServiceForm(), name: 'redis', listen: '127.0.0.1:6380' };
+}
+
+const existing: ServiceDto = {
+  id: 1,
+  name: 'redis',
+  listen: '127.0.0.1:6380',
+  strategy: 'round-robin',
+  strategyOptions: {},
+  connectTimeoutMs: 2000,
+  idleTimeoutMs: 0,
+  retries: 1,
+  drainTimeoutMs: 30000,
+  maxQueue: 0,
+  queueTimeoutMs: 0,
+  healthCheck: {
+    type: 'tcp',
+    intervalMs: 2000,
+    timeoutMs: 1000,
+    rise: 2,
+    fall: 3,
+    httpPath: '/',
+    httpStatusMin: 200,
+    httpStatusMax: 399,
+    send: '',
+    expect: '',
+    expectRegex: false,
+    passiveFailures: 0,
+    slowStartMs: 0,
+    closeOnDown: false,
+  },
+  version: 3,
+  backends: [],
+};
+
+describe('validateServiceForm', () => {
+  it('accepts a complete form', () => {
+    expect(validateServiceForm(filled())).toEqual({});
+  });
+  it('flags each bad field', () => {
+    const errors = validateServiceForm({ ...filled(), name: '', listen: 'nope', connectTimeoutMs: 'x', hcRise: '0' });
+    expect(Object.keys(errors).sort()).toEqual(['connectTimeoutMs', 'hcRise', 'listen', 'name']);
+    expect(errors.listen).toMatch(/host:port/);
+  });
+  it('checks the port range through parseAddress', () => {
+    expect(validateServiceForm({ ...filled(), listen: '127.0.0.1:70000' }).listen).toMatch(/out of range/);
+  });
+  it('rejects duplicate names and listen addresses', () => {
+    const errors = validateServiceForm(filled(), [existing]);
+    expect(errors.name).toMatch(/already exists/);
+    expect(errors.listen).toMatch(/already listens/);
+  });
+  it('skips health-check numbers when checks are off', () => {
+    expect(validateServiceForm({ ...filled(), hcType: 'none', hcIntervalMs: '' })).toEqual({});
+  });
+});
+
+describe('bodies', () => {
+  it('builds a create body with numbers and only the relevant health-check fields', () => {
+    const body = toCreateBody({ ...filled(), hcType: 'http', hcHttpPath: '/healthz' });
+    expect(body).toMatchObject({ name: 'redis', listen: '127.0.0.1:6380', strategy: 'round-robin', connectTimeoutMs: 2000, retries: 1 });
+    expect(body.healthCheck).toEqual({ type: 'http', intervalMs: 2000, timeoutMs: 1000, rise: 2, fall: 3, httpPath: '/healthz' });
+    expect(toCreateBody({ ...filled(), hcType: 'none' }).healthCheck).toEqual({ type: 'none' });
+  });
+  it('patches only what changed', () => {
+    const values = serviceToForm(existing);
+    expect(toPatchBody(values, existing)).toEqual({});
+    expect(toPatchBody({ ...values, listen: '127.0.0.1:7000', hcFall: '5', idleTimeoutMs: '60000' }, existing)).toEqual({
+      listen: '127.0.0.1:7000',
+      idleTimeoutMs: 60000,
+      healthCheck: { fall: 5 },
+    });
+  });
+});
+
+describe('formFieldForServerField', () => {
+  it('understands the usual spellings of a field path', () => {
+    expect(formFieldForServerField('listen')).toBe('listen');
+    expect(formFieldForServerField('healthCheck.intervalMs')).toBe('hcIntervalMs');
+    expect(formFieldForServerField('/healthCheck/rise')).toBe('hcRise');
+    expect(formFieldForServerField('body.name')).toBe('name');
+    expect(formFieldForServerField('somethingElse')).toBe('form');
+    expect(formFieldForServerField(undefined)).toBe('form');
+  });
+});

@@ -1,0 +1,190 @@
+// The create/edit service form as plain data: text fields in, a validated API body out, and
+// server errors mapped back to the field they name.
+import type { HealthCheckType, ServiceDto } from '@fulcrum/shared/api';
+import { parseAddress } from '@fulcrum/shared/address';
+import { isStrategyName, type StrategyName } from '@fulcrum/shared/strategies';
+import type { ServiceCreate, ServicePatch } from './services-api.ts';
+
+export const HEALTH_CHECK_TYPES: readonly HealthCheckType[] = ['none', 'tcp', 'redis', 'postgres', 'http', 'send-expect'];
+
+export interface ServiceFormValues {
+  name: string;
+  listen: string;
+  strategy: StrategyName;
+  connectTimeoutMs: string;
+  idleTimeoutMs: string;
+  drainTimeoutMs: string;
+  retries: string;
+  hcType: HealthCheckType;
+  hcIntervalMs: string;
+  hcTimeoutMs: string;
+  hcRise: string;
+  hcFall: string;
+  hcHttpPath: string;
+  hcSend: string;
+  hcExpect: string;
+}
+
+export type ServiceFormField = keyof ServiceFormValues;
+export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
+
+/** Defaults for a new service, matching what an operator of HAProxy/nginx would expect. */
+export function emptyServiceForm(): ServiceFormValues {
+  return {
+    name: '',
+    listen: '',
+    strategy: 'round-robin',
+    connectTimeoutMs: '2000',
+    idleTimeoutMs: '0',
+    drainTimeoutMs: '30000',
+    retries: '1',
+    hcType: 'tcp',
+    hcIntervalMs: '2000',
+    hcTimeoutMs: '1000',
+    hcRise: '2',
+    hcFall: '3',
+    hcHttpPath: '/',
+    hcSend: '',
+    hcExpect: '',
+  };
+}
+
+export function serviceToForm(service: ServiceDto): ServiceFormValues {
+  const hc = service.healthCheck;
+  return {
+    name: service.name,
+    listen: service.listen,
+    strategy: service.strategy,
+    connectTimeoutMs: String(service.connectTimeoutMs),
+    idleTimeoutMs: String(service.idleTimeoutMs),
+    drainTimeoutMs: String(service.drainTimeoutMs),
+    retries: String(service.retries),
+    hcType: hc.type,
+    hcIntervalMs: String(hc.intervalMs),
+    hcTimeoutMs: String(hc.timeoutMs),
+    hcRise: String(hc.rise),
+    hcFall: String(hc.fall),
+    hcHttpPath: hc.httpPath,
+    hcSend: hc.send,
+    hcExpect: hc.expect,
+  };
+}
+
+const INTEGER_FIELDS: Array<[ServiceFormField, string, number]> = [
+  ['connectTimeoutMs', 'Connect timeout', 1],
+  ['idleTimeoutMs', 'Idle timeout', 0],
+  ['drainTimeoutMs', 'Drain timeout', 0],
+  ['retries', 'Retries', 0],
+  ['hcIntervalMs', 'Interval', 1],
+  ['hcTimeoutMs', 'Timeout', 1],
+  ['hcRise', 'Rise', 1],
+  ['hcFall', 'Fall', 1],
+];
+
+function parseInteger(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return null;
+  const n = Number(trimmed);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** Client-side checks; the server validates again and has the last word. */
+export function validateServiceForm(values: ServiceFormValues, others: readonly ServiceDto[] = []): ServiceFormErrors {
+  const errors: ServiceFormErrors = {};
+  const name = values.name.trim();
+  if (!name) errors.name = 'Name is required.';
+  else if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) errors.name = 'Use letters, digits, ".", "_" or "-" (up to 63).';
+  else if (others.some((s) => s.name === name)) errors.name = `A service named "${name}" already exists.`;
+  const listen = parseAddress(values.listen);
+  if (!listen.ok) errors.listen = `Listen address ${listen.reason}.`;
+  else if (others.some((s) => s.listen === values.listen.trim())) errors.listen = 'Another service already listens there.';
+  if (!isStrategyName(values.strategy)) errors.strategy = 'Pick a strategy.';
+  const checked = values.hcType === 'none' ? INTEGER_FIELDS.filter(([f]) => !f.startsWith('hc')) : INTEGER_FIELDS;
+  for (const [field, label, min] of checked) {
+    const n = parseInteger(values[field]);
+    if (n === null) errors[field] = `${label} must be a whole number.`;
+    else if (n < min) errors[field] = `${label} must be at least ${min}.`;
+  }
+  if (values.hcType === 'http' && !values.hcHttpPath.startsWith('/')) errors.hcHttpPath = 'Path must start with "/".';
+  if (values.hcType === 'send-expect' && !values.hcExpect) errors.hcExpect = 'Say what the reply must contain.';
+  return errors;
+}
+
+function num(text: string): number {
+  return Number(text.trim());
+}
+
+/** The full body for POST /api/services (call only when validation passed). */
+export function toCreateBody(values: ServiceFormValues): ServiceCreate {
+  const healthCheck: ServiceCreate['healthCheck'] = { type: values.hcType };
+  if (values.hcType !== 'none') {
+    Object.assign(healthCheck, {
+      intervalMs: num(values.hcIntervalMs),
+      timeoutMs: num(values.hcTimeoutMs),
+      rise: num(values.hcRise),
+      fall: num(values.hcFall),
+    });
+    if (values.hcType === 'http') healthCheck.httpPath = values.hcHttpPath;
+    if (values.hcType === 'send-expect') Object.assign(healthCheck, { send: values.hcSend, expect: values.hcExpect });
+  }
+  return {
+    name: values.name.trim(),
+    listen: values.listen.trim(),
+    strategy: values.strategy,
+    connectTimeoutMs: num(values.connectTimeoutMs),
+    idleTimeoutMs: num(values.idleTimeoutMs),
+    drainTimeoutMs: num(values.drainTimeoutMs),
+    retries: num(values.retries),
+    healthCheck,
+  };
+}
+
+/** Only what changed, for PATCH /api/services/:id; empty when nothing did. */
+export function toPatchBody(values: ServiceFormValues, original: ServiceDto): ServicePatch {
+  const next = toCreateBody(values);
+  const patch: ServicePatch = {};
+  if (next.name !== original.name) patch.name = next.name;
+  if (next.listen !== original.listen) patch.listen = next.listen;
+  if (next.strategy !== original.strategy) patch.strategy = next.strategy;
+  for (const key of ['connectTimeoutMs', 'idleTimeoutMs', 'drainTimeoutMs', 'retries'] as const) {
+    if (next[key] !== original[key]) patch[key] = next[key];
+  }
+  const hc: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(next.healthCheck ?? {})) {
+    if (original.healthCheck[key as keyof typeof original.healthCheck] !== value) hc[key] = value;
+  }
+  if (Object.keys(hc).length > 0) patch.healthCheck = hc;
+  return patch;
+}
+
+const SERVER_FIELD: Record<string, ServiceFormField> = {
+  name: 'name',
+  listen: 'listen',
+  strategy: 'strategy',
+  connecttimeoutms: 'connectTimeoutMs',
+  idletimeoutms: 'idleTimeoutMs',
+  draintimeoutms: 'drainTimeoutMs',
+  retries: 'retries',
+  'healthcheck.type': 'hcType',
+  'healthcheck.intervalms': 'hcIntervalMs',
+  'healthcheck.timeoutms': 'hcTimeoutMs',
+  'healthcheck.rise': 'hcRise',
+  'healthcheck.fall': 'hcFall',
+  'healthcheck.httppath': 'hcHttpPath',
+  'healthcheck.send': 'hcSend',
+  'healthcheck.expect': 'hcExpect',
+};
+
+/**
+ * Maps the server's `field` ("listen", "healthCheck.intervalMs", "/healthCheck/intervalMs",
+ * "body.listen") to a form field, or 'form' when it names nothing on the form.
+ */
+export function formFieldForServerField(field: string | undefined): ServiceFormField | 'form' {
+  if (!field) return 'form';
+  const key = field
+    .replace(/^\/+/, '')
+    .replace(/\//g, '.')
+    .replace(/^body\./, '')
+    .toLowerCase();
+  return SERVER_FIELD[key] ?? 'form';
+}

@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import type { ServiceDto } from '@fulcrum/shared/api';
+import { ConfirmDialog } from '../../components/dialog.tsx';
+import { Stat } from '../../components/stat.tsx';
+import { errorMessage } from '../../lib/api-client.ts';
+import { formatByteRate, formatCount, formatDuration, formatRate } from '../../lib/format.ts';
+import { serviceDeleted, showToast } from '../../store/actions.ts';
+import { useAppStore } from '../../store/app-store.ts';
+import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
+import { deleteService } from './services-api.ts';
+import { countBackends, serviceHealth } from './service-summary.ts';
+import { StrategySelect } from './strategy-select.tsx';
+
+const HEALTH_TEXT = { up: 'all backends up', degraded: 'degraded', down: 'no backend serving', unknown: 'health unknown', empty: 'no backends' } as const;
+
+/** Name, listen address, live totals, strategy and the edit/delete actions of one service. */
+export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit: () => void }) {
+  const stats = useAppStore(serviceStatsById(service.id));
+  const rates = useAppStore(serviceRatesById(service.id));
+  const counts = countBackends(service, stats);
+  const health = serviceHealth(counts, stats !== undefined);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function remove() {
+    setBusy(true);
+    setError(null);
+    try {
+      await deleteService(service.id);
+      serviceDeleted(service.id);
+      showToast('info', `Service ${service.name} deleted.`);
+      setConfirming(false);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const hc = service.healthCheck;
+
+  return (
+    <section className="panel service-header" aria-labelledby="service-title" data-testid="service-header">
+      <div className="service-title-row">
+        <div className="service-title">
+          <span className={`health-dot health-${health}`} aria-hidden="true" />
+          <h1 id="service-title">{service.name}</h1>
+          <span className={`service-health-text up-${health}`}>{HEALTH_TEXT[health]}</span>
+        </div>
+        <div className="service-actions">
+          <button type="button" className="btn btn-sm" onClick={onEdit}>
+            Edit service
+          </button>
+          <button type="button" className="btn btn-sm btn-danger-text" onClick={() => setConfirming(true)}>
+            Delete service
+          </button>
+        </div>
+      </div>
+      <dl className="service-facts">
+        <div>
+          <dt>Listen</dt>
+          <dd className="mono" data-testid="service-listen">
+            {service.listen}
+          </dd>
+        </div>
+        <div>
+          <dt>Health check</dt>
+          <dd>{hc.type === 'none' ? 'off' : `${hc.type} every ${formatDuration(hc.intervalMs)} · rise ${hc.rise} · fall ${hc.fall}`}</dd>
+        </div>
+        <div>
+          <dt>Timeouts</dt>
+          <dd>
+            connect {formatDuration(service.connectTimeoutMs)} · idle {service.idleTimeoutMs ? formatDuration(service.idleTimeoutMs) : 'off'} · drain{' '}
+            {service.drainTimeoutMs ? formatDuration(service.drainTimeoutMs) : '∞'}
+          </dd>
+        </div>
+      </dl>
+      <div className="service-body">
+        <div className="kpis">
+          <Stat label="Active" value={formatCount(stats?.active)} testId="service-active" />
+          <Stat label="New / s" value={formatRate(rates?.newPerSec)} />
+          <Stat label="In / s" value={formatByteRate(rates?.bytesInPerSec)} />
+          <Stat label="Out / s" value={formatByteRate(rates?.bytesOutPerSec)} />
+          <Stat label="Backends up" value={`${counts.up}/${counts.total}`} testId="service-up" />
+          <Stat
+            label="Rejected · queued"
+            value={
+              <>
+                <span className={(stats?.rejected ?? 0) > 0 ? 'warn' : undefined}>{formatCount(stats?.rejected)}</span>
+                <span className="muted"> · </span>
+                {formatCount(stats?.queued)}
+              </>
+            }
+          />
+        </div>
+        <StrategySelect service={service} />
+      </div>
+      <ConfirmDialog
+        open={confirming}
+        title={`Delete service ${service.name}?`}
+        confirmLabel="Delete"
+        busy={busy}
+        error={error}
+        onConfirm={() => void remove()}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>
+          The listener on <span className="mono">{service.listen}</span> closes and its {service.backends.length} backend
+          {service.backends.length === 1 ? '' : 's'} are removed. Open connections drain first. This cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { memo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { STRATEGIES } from '@fulcrum/shared/strategies';
+import type { ServiceDto } from '@fulcrum/shared/api';
+import { formatByteRate, formatCount } from '../../lib/format.ts';
+import { selectService } from '../../store/actions.ts';
+import { useAppStore } from '../../store/app-store.ts';
+import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
+import { countBackends, serviceHealth, throughput } from './service-summary.ts';
+
+const STRATEGY_LABEL = new Map<string, string>(STRATEGIES.map((s) => [s.name, s.label]));
+
+/** The service selector: every service with listen address, strategy, health and live load. */
+export function ServiceList({ onCreate }: { onCreate: () => void }) {
+  const { services, selectedId, loaded } = useAppStore(
+    useShallow((s) => ({ services: s.services, selectedId: s.selectedServiceId, loaded: s.servicesLoaded })),
+  );
+  return (
+    <nav className="service-nav" aria-label="Services">
+      <div className="service-nav-head">
+        <h2>
+          Services <span className="count-pill">{services.length}</span>
+        </h2>
+        <button type="button" className="btn btn-sm" onClick={onCreate} aria-label="New service" title="Create a service">
+          + New
+        </button>
+      </div>
+      {!loaded ? (
+        <p className="muted service-nav-empty">Loading…</p>
+      ) : services.length === 0 ? (
+        <p className="muted service-nav-empty">No services yet. Create one to start balancing.</p>
+      ) : (
+        <ul className="service-items" data-testid="service-list">
+          {services.map((service) => (
+            <ServiceItem key={service.id} service={service} selected={service.id === selectedId} />
+          ))}
+        </ul>
+      )}
+    </nav>
+  );
+}
+
+const ServiceItem = memo(function ServiceItem({ service, selected }: { service: ServiceDto; selected: boolean }) {
+  // Primitives only, so an item re-renders when its numbers change, not on every sample.
+  const active = useAppStore((s) => serviceStatsById(service.id)(s)?.active);
+  const bytesPerSec = useAppStore((s) => throughput(serviceRatesById(service.id)(s)));
+  const counts = useAppStore(
+    useShallow((s) => {
+      const stats = serviceStatsById(service.id)(s);
+      return { ...countBackends(service, stats), hasStats: stats !== undefined };
+    }),
+  );
+  const health = serviceHealth(counts, counts.hasStats);
+  return (
+    <li>
+      <button
+        type="button"
+        className={`service-item${selected ? ' is-selected' : ''}`}
+        aria-current={selected ? 'page' : undefined}
+        data-testid={`service-item-${service.name}`}
+        onClick={() => selectService(service.id)}
+      >
+        <span className="service-item-top">
+          <span className={`health-dot health-${health}`} title={`Health: ${health}`} aria-hidden="true" />
+          <span className="service-item-name">{service.name}</span>
+          <span className={`service-item-up num up-${health}`} title="Healthy backends / configured backends">
+            {counts.up}/{counts.total} up
+          </span>
+        </span>
+        <span className="service-item-meta">
+          <span className="mono">{service.listen}</span>
+          <span className="dot-sep" aria-hidden="true">
+            ·
+          </span>
+          <span>{STRATEGY_LABEL.get(service.strategy) ?? service.strategy}</span>
+        </span>
+        <span className="service-item-live num live">
+          <span title="Active connections">
+            <b>{formatCount(active)}</b> conns
+          </span>
+          <span title="Throughput, both directions">{formatByteRate(bytesPerSec)}</span>
+        </span>
+      </button>
+    </li>
+  );
+});

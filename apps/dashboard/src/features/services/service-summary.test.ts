@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
+import { countBackends, serviceHealth, throughput } from './service-summary.ts';
+
+const service = {
+  id: 1,
+  backends: [
+    { id: 1, state: 'enabled' },
+    { id: 2, state: 'draining' },
+    { id: 3, state: 'enabled' },
+  ],
+} as unknown as ServiceDto;
+
+function stats(health: Record<number, 'up' | 'down' | 'unknown'>, extra: Array<{ id: number; health: 'up' }> = []): ServiceStatsDto {
+  return { id: 1, backends: [...Object.entries(health).map(([id, h]) => ({ id: Number(id), health: h })), ...extra] } as unknown as ServiceStatsDto;
+}
+
+describe('countBackends', () => {
+  it('counts healthy configured backends and the ones that serve', () => {
+    expect(countBackends(service, stats({ 1: 'up', 2: 'up', 3: 'down' }))).toEqual({ up: 2, total: 3, serving: 1 });
+  });
+  it('ignores removed backends that only exist in stats', () => {
+    expect(countBackends(service, stats({ 1: 'up' }, [{ id: 99, health: 'up' }]))).toEqual({ up: 1, total: 3, serving: 1 });
+  });
+  it('counts nothing as up before stats arrive', () => {
+    expect(countBackends(service, undefined)).toEqual({ up: 0, total: 3, serving: 0 });
+  });
+});
+
+describe('serviceHealth', () => {
+  it('summarises counts', () => {
+    expect(serviceHealth({ up: 3, total: 3, serving: 3 }, true)).toBe('up');
+    expect(serviceHealth({ up: 1, total: 3, serving: 1 }, true)).toBe('degraded');
+    expect(serviceHealth({ up: 1, total: 3, serving: 0 }, true)).toBe('down');
+    expect(serviceHealth({ up: 0, total: 0, serving: 0 }, true)).toBe('empty');
+    expect(serviceHealth({ up: 0, total: 2, serving: 0 }, false)).toBe('unknown');
+  });
+});
+
+describe('throughput', () => {
+  it('adds both directions', () => {
+    expect(throughput({ newPerSec: 0, bytesInPerSec: 100, bytesOutPerSec: 50 })).toBe(150);
+    expect(throughput({ newPerSec: 0, bytesInPerSec: null, bytesOutPerSec: null })).toBeNull();
+    expect(throughput(undefined)).toBeNull();
+  });
+});

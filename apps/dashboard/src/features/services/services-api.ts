@@ -1,0 +1,32 @@
+import type { HealthCheckDto, ServiceDto, StatsDto } from '@fulcrum/shared/api';
+import type { StrategyName } from '@fulcrum/shared/strategies';
+import { api } from '../../lib/api-client.ts';
+
+/** Body of POST /api/services: name, listen and strategy, everything else optional. */
+export type ServiceCreate = Pick<ServiceDto, 'name' | 'listen' | 'strategy'> &
+  Partial<Omit<ServiceDto, 'id' | 'version' | 'backends' | 'healthCheck' | 'name' | 'listen' | 'strategy'>> & {
+    healthCheck?: Partial<HealthCheckDto>;
+  };
+
+/** Body of PATCH /api/services/:id. */
+export type ServicePatch = Partial<Omit<ServiceCreate, 'strategy'>> & { strategy?: StrategyName };
+
+export function listServices(): Promise<ServiceDto[]> {
+  return api.get<ServiceDto[]>('/services');
+}
+
+export function createService(body: ServiceCreate): Promise<ServiceDto> {
+  return api.post<ServiceDto>('/services', body);
+}
+
+export function updateService(id: number, patch: ServicePatch): Promise<ServiceDto> {
+  return api.patch<ServiceDto>(`/services/${id}`, patch);
+}
+
+export function deleteService(id: number): Promise<void> {
+  return api.delete(`/services/${id}`);
+}
+
+export function fetchStats(): Promise<StatsDto> {
+  return api.get<StatsDto>('/stats');
+}

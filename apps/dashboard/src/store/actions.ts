@@ -1,0 +1,91 @@
+// Every state change of the console. Plain functions over the store, callable from React
+// handlers, the WebSocket client and tests alike.
+import type { BackendDto, EventDto, ServiceDto, StatsDto } from '@fulcrum/shared/api';
+import { useAppStore, initialAppState, type AppState } from './app-store.ts';
+import type { ConnectionSlice } from './connection-slice.ts';
+import { mergeEvents } from './events-slice.ts';
+import * as services from './services-slice.ts';
+import type { SessionSlice } from './session-slice.ts';
+import { ingestStats } from './stats-slice.ts';
+import { MAX_TOASTS, type Toast } from './ui-slice.ts';
+
+const get = useAppStore.getState;
+const set = useAppStore.setState;
+
+function servicesPart(state: AppState): services.ServicesSlice {
+  return { services: state.services, servicesLoaded: state.servicesLoaded, selectedServiceId: state.selectedServiceId };
+}
+
+/** Signed in as `actor`. */
+export function sessionAuthenticated(actor: string): void {
+  set({ session: { status: 'authenticated', actor, notice: null } });
+}
+
+/** Signed out or session gone: drop all data (another operator may sign in next). */
+export function sessionEnded(notice: string | null = null): void {
+  set({ ...initialAppState(), session: { status: 'anonymous', actor: null, notice } });
+}
+
+export function setSessionNotice(notice: SessionSlice['session']['notice']): void {
+  set((s) => ({ session: { ...s.session, notice } }));
+}
+
+export function setServices(list: readonly ServiceDto[]): void {
+  set((s) => services.replaceServices(servicesPart(s), list));
+}
+
+export function serviceSaved(service: ServiceDto): void {
+  set((s) => services.upsertService(servicesPart(s), service));
+}
+
+export function serviceDeleted(serviceId: number): void {
+  set((s) => services.removeService(servicesPart(s), serviceId));
+}
+
+export function backendSaved(backend: BackendDto): void {
+  set((s) => services.upsertBackend(servicesPart(s), backend));
+}
+
+export function backendDeleted(serviceId: number, backendId: number): void {
+  set((s) => services.removeBackend(servicesPart(s), serviceId, backendId));
+}
+
+export function selectService(serviceId: number | null): void {
+  set((s) => ({ selectedServiceId: services.resolveSelection(s.services, serviceId) }));
+}
+
+export function statsReceived(sample: StatsDto): void {
+  const patch = ingestStats(get(), sample);
+  if (Object.keys(patch).length > 0) set(patch);
+}
+
+export function eventsReceived(events: readonly EventDto[], nextBefore?: number | string | null): void {
+  set((s) => ({
+    events: mergeEvents(s.events, events),
+    eventsLoaded: true,
+    ...(nextBefore !== undefined ? { eventsNextBefore: nextBefore } : {}),
+  }));
+}
+
+export function setConnection(patch: Partial<ConnectionSlice['connection']>): void {
+  set((s) => ({ connection: { ...s.connection, ...patch } }));
+}
+
+/** Pausing freezes what the charts show; the history keeps recording underneath. */
+export function setChartsPaused(paused: boolean): void {
+  set((s) => ({ chartsPaused: paused, frozenHistory: paused ? s.history.toArray() : null }));
+}
+
+let toastSeq = 0;
+const TOAST_MS = 6000;
+
+/** Shows a transient notification (action results that have no field to sit next to). */
+export function showToast(tone: Toast['tone'], text: string): void {
+  const id = ++toastSeq;
+  set((s) => ({ toasts: [...s.toasts, { id, tone, text }].slice(-MAX_TOASTS) }));
+  setTimeout(() => dismissToast(id), tone === 'error' ? TOAST_MS * 2 : TOAST_MS);
+}
+
+export function dismissToast(id: number): void {
+  set((s) => (s.toasts.some((t) => t.id === id) ? { toasts: s.toasts.filter((t) => t.id !== id) } : s));
+}
