@@ -10,6 +10,7 @@ import type { Service } from './service.ts';
 import type { PickContext } from './strategy.ts';
 import { connectBackend } from './connector.ts';
 import { ewma } from './ewma.ts';
+import { connectionCloseChannel, type CloseReason } from './diagnostics.ts';
 
 const kConn = Symbol('fulcrum.connection');
 type TaggedSocket = Socket & { [kConn]: Connection };
@@ -32,6 +33,9 @@ export class Connection implements PickContext {
   clientClosed = false;
   upstreamClosed = false;
   finalized = false;
+  /** First cause of the teardown wins; null = a normal close. */
+  reason: CloseReason | null = null;
+  readonly acceptedAt = performance.now();
   attempts = 0;
   connectStart = 0;
   lastFailure: ConnectFailure = 'connect error';
@@ -73,6 +77,7 @@ export class Connection implements PickContext {
 
   /** Closes both sides at once (drain timeout, closeOnDown, shutdown, idle timeout). */
   destroy(): void {
+    this.reason ??= 'destroyed';
     this.client.destroy();
     if (this.upstream !== null) this.upstream.destroy();
   }
@@ -81,7 +86,21 @@ export class Connection implements PickContext {
   finalize(): void {
     if (this.finalized) return;
     this.finalized = true;
+    if (connectionCloseChannel.hasSubscribers) this.publishClose();
     this.service.onConnectionEnd(this);
+  }
+
+  private publishClose(): void {
+    const client = this.client;
+    connectionCloseChannel.publish({
+      serviceId: this.service.id,
+      client: `${client.remoteAddress ?? '?'}:${client.remotePort ?? 0}`,
+      backend: this.connected && this.backend !== null ? this.backend.address : null,
+      durationMs: Math.round(performance.now() - this.acceptedAt),
+      bytesIn: client.bytesRead,
+      bytesOut: client.bytesWritten,
+      reason: this.reason ?? (this.connected ? 'closed' : 'client-gone'),
+    });
   }
 
   /** Releases the backend slot taken by connect(). */
@@ -185,12 +204,15 @@ function onUpstreamEnd(this: Socket): void {
 }
 
 function onClientTimeout(this: Socket): void {
-  connOf(this).destroy();
+  const c = connOf(this);
+  c.reason ??= 'idle-timeout';
+  c.destroy();
 }
 
 function onClientClose(this: Socket, hadError: boolean): void {
   const c = connOf(this);
   c.clientClosed = true;
+  if (hadError) c.reason ??= 'client-error';
   c.service.dequeue(c);
   const up = c.upstream;
   if (up === null || c.upstreamClosed) {
@@ -214,6 +236,8 @@ function onUpstreamClose(this: Socket, hadError: boolean): void {
     c.finalize();
     return;
   }
-  if (hadError) c.client.destroy();
-  else c.client.setTimeout(LINGER_MS);
+  if (hadError) {
+    c.reason ??= 'backend-error';
+    c.client.destroy();
+  } else c.client.setTimeout(LINGER_MS);
 }

@@ -21,3 +21,5 @@ export { HealthChecker } from './health/health-checker.ts';
 export type { HealthCheckerOptions, HealthTarget } from './health/health-checker.ts';
 export { slowStartFactor } from './health/slow-start.ts';
 export type { BackendStats, EngineStats, ServiceStats } from './stats.ts';
+export { connectionCloseChannel } from './diagnostics.ts';
+export type { CloseReason, ConnectionCloseMessage } from './diagnostics.ts';

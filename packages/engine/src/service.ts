@@ -235,6 +235,7 @@ export class Service {
 
   reject(conn: Connection): void {
     this.rejected++;
+    conn.reason ??= 'rejected';
     conn.client.destroy();
   }
 

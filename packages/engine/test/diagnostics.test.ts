@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
+import { connectionCloseChannel, type ConnectionCloseMessage } from '../src/diagnostics.ts';
+import { backend, config, connect, deadPort, exchange, service, startEcho, waitFor, type TestServer } from './helpers.ts';
+
+describe('fulcrum:connection:close channel', () => {
+  let lb: LoadBalancer;
+  const servers: TestServer[] = [];
+  const seen: ConnectionCloseMessage[] = [];
+  const listener = (m: unknown): void => void seen.push(m as ConnectionCloseMessage);
+  afterEach(async () => {
+    connectionCloseChannel.unsubscribe(listener);
+    seen.length = 0;
+    await lb?.close();
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  it('publishes one message per connection with backend, bytes and close reason', async () => {
+    const echo = await startEcho();
+    servers.push(echo);
+    lb = createLoadBalancer();
+    const svc = service([backend(echo.port)], { idleTimeoutMs: 100 });
+    await lb.apply(config(svc));
+    connectionCloseChannel.subscribe(listener);
+    const port = lb.listenPort(svc.id) as number;
+    await exchange(port, Buffer.alloc(1000, 1));
+    const idle = await connect(port);
+    await once(idle, 'close');
+    await waitFor(() => seen.length === 2, 'two close messages');
+    expect(seen[0]).toMatchObject({ serviceId: svc.id, backend: `127.0.0.1:${echo.port}`, bytesIn: 1000, bytesOut: 1000, reason: 'closed' });
+    expect(seen[1]).toMatchObject({ reason: 'idle-timeout', bytesIn: 0 });
+  });
+
+  it('reports rejected connections', async () => {
+    lb = createLoadBalancer();
+    const svc = service([backend(await deadPort())], { retries: 0 });
+    await lb.apply(config(svc));
+    connectionCloseChannel.subscribe(listener);
+    const c = await connect(lb.listenPort(svc.id) as number);
+    await once(c, 'close');
+    await waitFor(() => seen.length === 1, 'close message');
+    expect(seen[0]).toMatchObject({ backend: null, reason: 'rejected' });
+  });
+});
