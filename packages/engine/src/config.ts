@@ -55,6 +55,7 @@ export interface ServiceConfig {
   idleTimeoutMs: number;
   /** Connect attempts on other backends after the first one fails. */
   retries: number;
+  /** How long draining connections may last before they are closed; 0 = no limit. */
   drainTimeoutMs: number;
   /** Clients waiting for a free backend slot when every backend is at maxConnections (0 = reject at once). */
   maxQueue: number;

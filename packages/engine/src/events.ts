@@ -5,6 +5,8 @@ import type { AdminState, HealthState } from './config.ts';
 export interface BackendHealthEvent {
   time: number;
   serviceId: string;
+  /** The service's name when the event happened (the admin may not have committed it yet). */
+  serviceName?: string;
   backendId: string;
   address: string;
   from: HealthState;
@@ -16,6 +18,8 @@ export interface BackendHealthEvent {
 export interface BackendStateEvent {
   time: number;
   serviceId: string;
+  /** The service's name when the event happened (the admin may not have committed it yet). */
+  serviceName?: string;
   backendId: string;
   address: string;
   from: AdminState;
@@ -25,6 +29,8 @@ export interface BackendStateEvent {
 export interface BackendDrainedEvent {
   time: number;
   serviceId: string;
+  /** The service's name when the event happened (the admin may not have committed it yet). */
+  serviceName?: string;
   backendId: string;
   address: string;
   /** Connections still open when the drain timeout passed, closed by the engine. */
@@ -36,6 +42,8 @@ export interface BackendDrainedEvent {
 export interface ServiceErrorEvent {
   time: number;
   serviceId: string;
+  /** The service's name when the event happened (the admin may not have committed it yet). */
+  serviceName?: string;
   code: string;
   message: string;
 }
@@ -44,6 +52,8 @@ export interface ServiceErrorEvent {
 export interface PassiveFailureEvent {
   time: number;
   serviceId: string;
+  /** The service's name when the event happened (the admin may not have committed it yet). */
+  serviceName?: string;
   backendId: string;
   address: string;
   reason: string;

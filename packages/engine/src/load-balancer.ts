@@ -120,6 +120,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
       this.onServiceGone(svc);
       return;
     }
+    if (svc.config.drainTimeoutMs === 0) return; // no limit
     const timer = setTimeout(() => svc.destroyAll(), svc.config.drainTimeoutMs);
     timer.unref();
   }
@@ -202,6 +203,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     this.emit('backend-drained', {
       time: Date.now(),
       serviceId: service.id,
+      serviceName: service.config.name,
       backendId: backend.id,
       address: backend.address,
       closedByTimeout,
@@ -214,15 +216,15 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   onConnectSuccess(_service: Service, _backend: Backend): void {}
 
   onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void {
-    this.emit('backend-health', { time: Date.now(), serviceId: service.id, backendId: backend.id, address: backend.address, from, to, reason });
+    this.emit('backend-health', { time: Date.now(), serviceId: service.id, serviceName: service.config.name, backendId: backend.id, address: backend.address, from, to, reason });
   }
 
   onPassiveThreshold(service: Service, backend: Backend, reason: string): void {
-    this.emit('passive-failure', { time: Date.now(), serviceId: service.id, backendId: backend.id, address: backend.address, reason, streak: backend.failStreak });
+    this.emit('passive-failure', { time: Date.now(), serviceId: service.id, serviceName: service.config.name, backendId: backend.id, address: backend.address, reason, streak: backend.failStreak });
   }
 
   onStateChange(service: Service, backend: Backend, from: AdminState): void {
-    this.emit('backend-state', { time: Date.now(), serviceId: service.id, backendId: backend.id, address: backend.address, from, to: backend.adminState });
+    this.emit('backend-state', { time: Date.now(), serviceId: service.id, serviceName: service.config.name, backendId: backend.id, address: backend.address, from, to: backend.adminState });
   }
 
   onServiceGone(service: Service): void {

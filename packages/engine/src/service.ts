@@ -157,6 +157,8 @@ export class Service {
       this.finishDrain(b, 0);
       return;
     }
+    // drainTimeoutMs 0 = no limit: the drain ends when the last connection does.
+    if (this.config.drainTimeoutMs === 0) return;
     b.drainTimer = setTimeout(() => this.finishDrain(b, b.destroyConnections()), this.config.drainTimeoutMs);
     b.drainTimer.unref();
   }

@@ -157,3 +157,31 @@ describe('balancing, retries and live changes', () => {
     held.destroy();
   });
 });
+
+describe('drainTimeoutMs 0', () => {
+  it('means no limit: a draining backend keeps its connection until the client closes it', async () => {
+    const a = await startEcho();
+    const b = await startEcho();
+    const lb = createLoadBalancer();
+    try {
+      const ba = backend(a.port);
+      const svc = service([ba, backend(b.port)], { drainTimeoutMs: 0 });
+      await lb.apply(config(svc));
+      const held = await connect(lb.listenPort(svc.id) as number);
+      await waitFor(() => a.sockets.size === 1, 'held on a');
+      const drained = once(lb, 'backend-drained') as Promise<[BackendDrainedEvent]>;
+      await lb.apply(config({ ...svc, backends: [svc.backends[1]!] }));
+      await new Promise((r) => setTimeout(r, 300));
+      held.write('still here');
+      const [d] = await once(held, 'data');
+      expect(String(d)).toBe('still here');
+      held.end();
+      const [ev] = await drained;
+      expect(ev).toMatchObject({ backendId: ba.id, closedByTimeout: 0, serviceName: svc.name });
+    } finally {
+      await lb.close();
+      await a.close();
+      await b.close();
+    }
+  });
+});
