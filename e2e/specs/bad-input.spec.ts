@@ -110,7 +110,7 @@ test('service form: missing, malformed, duplicate and refused values are shown a
       { what: 'listen port out of range', name: 'other', listen: '127.0.0.1:65536', field: 'listen', error: /out of range/ },
       { what: 'listen of another service', name: 'other', listen, field: 'listen', error: /already listens there/ },
       { what: 'listen port taken by another process (server check)', name: 'other', listen: `127.0.0.1:${takenPort}`, field: 'listen', error: /already in use/ },
-      { what: 'health check interval below the server minimum', name: 'other', listen: '127.0.0.1:7001', interval: '50', field: 'interval', error: /greater or equal to 100/ },
+      { what: 'health check interval below the server minimum', name: 'other', listen: '127.0.0.1:7001', interval: '50', field: 'interval', error: /at least 100/ },
     ];
     for (const c of cases) {
       await test.step(c.what, async () => {

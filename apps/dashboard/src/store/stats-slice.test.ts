@@ -70,7 +70,7 @@ describe('ingestStats', () => {
     expect(points.map((p) => p.time)).toEqual([10_000, 11_000, 12_000, 13_000, 14_000, 15_000]);
     expect(state.historyVersion).toBe(6);
     // 20 new connections per second, measured over the full second between points.
-    expect(points[1]?.services[1]?.backends[1]).toEqual({ active: 2, newPerSec: 20, bytesInPerSec: 0, bytesOutPerSec: 0 });
+    expect(points[1]?.services[1]?.backends[1]).toEqual({ active: 2, address: '10.0.0.1:6379', newPerSec: 20, bytesInPerSec: 0, bytesOutPerSec: 0 });
     expect(points[0]?.services[1]?.backends[1]?.newPerSec).toBeNull();
   });
 

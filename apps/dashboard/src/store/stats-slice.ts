@@ -19,6 +19,11 @@ export type RatesByService = Record<number, ServiceRates>;
 /** One backend in one chart point. */
 export interface BackendPoint extends Rates {
   active: number;
+  /**
+   * The address stats reported. Kept per point so a chart can still name a backend after it
+   * was removed and left the stats, for as long as it is in the history window.
+   */
+  address: string;
 }
 
 /** One chart point: one second of one sample stream, every service. */
@@ -96,6 +101,7 @@ function toPoint(sample: StatsDto, rates: RatesByService): HistoryPoint {
       const r = rates[service.id]?.backends[backend.id];
       backends[backend.id] = {
         active: backend.active,
+        address: backend.address,
         newPerSec: r?.newPerSec ?? null,
         bytesInPerSec: r?.bytesInPerSec ?? null,
         bytesOutPerSec: r?.bytesOutPerSec ?? null,

@@ -2,17 +2,20 @@ import { useId, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from '../../lib/api-client.ts';
 import { backendSaved, showToast } from '../../store/actions.ts';
 import { addBackend } from './backends-api.ts';
-import { parseWeight, validateBackendAddress } from './backend-validation.ts';
+import { parseMaxConnections, parseWeight, validateBackendAddress } from './backend-validation.ts';
 
-type Field = 'address' | 'weight' | 'form';
+type Field = 'address' | 'weight' | 'maxConnections' | 'form';
+
+const FIELDS: readonly string[] = ['address', 'weight', 'maxConnections'];
 
 /** Adds a backend to the service. Validates inline; server errors land next to the field they name. */
 export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: number; existingAddresses: readonly string[] }) {
   const id = useId();
   const [address, setAddress] = useState('');
   const [weight, setWeight] = useState('1');
+  const [maxConnections, setMaxConnections] = useState('');
   const [backup, setBackup] = useState(false);
-  const [touched, setTouched] = useState({ address: false, weight: false });
+  const [touched, setTouched] = useState({ address: false, weight: false, maxConnections: false });
   const [serverError, setServerError] = useState<{ field: Field; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -21,23 +24,37 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
   const weightError = touched.weight && !parsedWeight.ok ? parsedWeight.reason : null;
   const shownAddressError = addressError ?? (serverError?.field === 'address' ? serverError.message : null);
   const shownWeightError = weightError ?? (serverError?.field === 'weight' ? serverError.message : null);
+  const parsedMax = parseMaxConnections(maxConnections);
+  const maxError = touched.maxConnections && !parsedMax.ok ? parsedMax.reason : null;
+  const shownMaxError = maxError ?? (serverError?.field === 'maxConnections' ? serverError.message : null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setTouched({ address: true, weight: true });
-    if (validateBackendAddress(address, existingAddresses) || !parsedWeight.ok) return;
+    setTouched({ address: true, weight: true, maxConnections: true });
+    if (validateBackendAddress(address, existingAddresses) || !parsedWeight.ok || !parsedMax.ok) return;
     setBusy(true);
     setServerError(null);
     try {
-      const created = await addBackend(serviceId, { address: address.trim(), weight: parsedWeight.value, ...(backup ? { backup } : {}) });
+      const created = await addBackend(serviceId, {
+        address: address.trim(),
+        weight: parsedWeight.value,
+        ...(parsedMax.value > 0 ? { maxConnections: parsedMax.value } : {}),
+        ...(backup ? { backup } : {}),
+      });
       backendSaved(created);
       showToast('success', `Backend ${created.address} added.`);
       setAddress('');
       setWeight('1');
+      setMaxConnections('');
       setBackup(false);
-      setTouched({ address: false, weight: false });
+      setTouched({ address: false, weight: false, maxConnections: false });
     } catch (error) {
-      const field: Field = error instanceof ApiError && (error.field === 'address' || error.field === 'weight') ? error.field : error instanceof ApiError && (error.code === 'INVALID_ADDRESS' || error.code === 'DUPLICATE_BACKEND') ? 'address' : 'form';
+      const field: Field =
+        error instanceof ApiError && error.field !== undefined && FIELDS.includes(error.field)
+          ? (error.field as Field)
+          : error instanceof ApiError && (error.code === 'INVALID_ADDRESS' || error.code === 'DUPLICATE_BACKEND')
+            ? 'address'
+            : 'form';
       setServerError({ field, message: errorMessage(error) });
     } finally {
       setBusy(false);
@@ -91,6 +108,30 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
         {shownWeightError ? (
           <p id={`${id}-weight-error`} className="field-error" role="alert" data-testid="weight-error">
             {shownWeightError}
+          </p>
+        ) : null}
+      </div>
+      <div className="field add-backend-max">
+        <label className="field-label" htmlFor={`${id}-max`}>
+          Max connections
+        </label>
+        <input
+          id={`${id}-max`}
+          className="input num"
+          inputMode="numeric"
+          placeholder="no limit"
+          value={maxConnections}
+          aria-invalid={shownMaxError ? true : undefined}
+          aria-describedby={shownMaxError ? `${id}-max-error` : undefined}
+          onChange={(e) => {
+            setMaxConnections(e.target.value);
+            setTouched((t) => ({ ...t, maxConnections: true }));
+            if (serverError?.field === 'maxConnections') setServerError(null);
+          }}
+        />
+        {shownMaxError ? (
+          <p id={`${id}-max-error`} className="field-error" role="alert" data-testid="max-connections-error">
+            {shownMaxError}
           </p>
         ) : null}
       </div>

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { AdminState } from '@fulcrum/shared/api';
 import { Badge } from '../../components/badge.tsx';
+import { drainOutcome } from '../../lib/drain-text.ts';
 import { formatByteRate, formatCount, formatDuration } from '../../lib/format.ts';
 import { seriesColor } from '../../lib/colors.ts';
 import { drainProgress, stateLabel, stateTone, type BackendRow } from './backend-rows.ts';
@@ -9,13 +10,15 @@ import { WeightCell } from './weight-cell.tsx';
 interface BackendRowProps {
   row: BackendRow;
   busy: boolean;
+  /** The service's drain timeout, for the Drain button's hint. */
+  drainTimeoutMs: number;
   onSetState: (row: BackendRow, state: AdminState) => void;
   onSetWeight: (row: BackendRow, weight: number) => Promise<void>;
   onRemove: (row: BackendRow) => void;
 }
 
 /** One backend: config (weight, admin state) and live numbers, with its actions. */
-export const BackendTableRow = memo(function BackendTableRow({ row, busy, onSetState, onSetWeight, onRemove }: BackendRowProps) {
+export const BackendTableRow = memo(function BackendTableRow({ row, busy, drainTimeoutMs, onSetState, onSetWeight, onRemove }: BackendRowProps) {
   const draining = row.removed || row.state === 'draining';
   return (
     <tr
@@ -55,7 +58,9 @@ export const BackendTableRow = memo(function BackendTableRow({ row, busy, onSetS
         </div>
       </td>
       <td data-testid="health" data-health={row.health}>
-        <Badge tone={row.health}>{row.health}</Badge>
+        <Badge tone={row.health} className="live">
+          {row.health}
+        </Badge>
       </td>
       <td className="right num live strong" data-testid="active">
         {row.active ?? '—'}
@@ -98,7 +103,7 @@ export const BackendTableRow = memo(function BackendTableRow({ row, busy, onSetS
               className="btn btn-sm"
               disabled={busy || row.state === 'draining'}
               aria-label={`Drain ${row.address}`}
-              title="Stop new connections; let established ones finish"
+              title={`Stop new connections; let established ones finish. ${drainOutcome(drainTimeoutMs)}`}
               onClick={() => onSetState(row, 'draining')}
             >
               Drain

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeAddress, parseWeight, validateBackendAddress } from './backend-validation.ts';
+import { normalizeAddress, parseMaxConnections, parseWeight, validateBackendAddress } from './backend-validation.ts';
 
 describe('validateBackendAddress', () => {
   const existing = ['10.0.0.1:6379', 'Cache.Internal:6379'];
@@ -35,7 +35,18 @@ describe('parseWeight', () => {
     expect(parseWeight('1.5').ok).toBe(false);
     expect(parseWeight('-1').ok).toBe(false);
     expect(parseWeight('').ok).toBe(false);
-    expect(parseWeight('1001').ok).toBe(false);
+    expect(parseWeight('1001')).toEqual({ ok: false, reason: 'Weight must be at most 1000.' });
     expect(parseWeight('1000')).toEqual({ ok: true, value: 1000 });
+    expect(parseWeight('99999999999999999999').ok).toBe(false);
+  });
+});
+
+describe('parseMaxConnections', () => {
+  it('reads empty as no limit and checks the admin range', () => {
+    expect(parseMaxConnections('')).toEqual({ ok: true, value: 0 });
+    expect(parseMaxConnections('500')).toEqual({ ok: true, value: 500 });
+    expect(parseMaxConnections('1000000')).toEqual({ ok: true, value: 1_000_000 });
+    expect(parseMaxConnections('1000001')).toEqual({ ok: false, reason: 'Max connections must be at most 1,000,000.' });
+    expect(parseMaxConnections('-5').ok).toBe(false);
   });
 });

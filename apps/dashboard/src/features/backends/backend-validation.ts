@@ -1,6 +1,7 @@
 // Inline checks for the add-backend form and the weight editor. The server validates again;
 // these only save a round trip and say what is wrong while typing.
 import { formatAddress, parseAddress } from '@fulcrum/shared/address';
+import { LIMITS, parseIntInRange, type IntParse } from '../../lib/limits.ts';
 
 /** Canonical form for duplicate checks: trimmed, host lower-cased. */
 export function normalizeAddress(address: string): string {
@@ -20,13 +21,15 @@ export function validateBackendAddress(address: string, existing: readonly strin
 }
 
 /** Largest weight the admin accepts (its schema: 0–1000). */
-export const MAX_WEIGHT = 1000;
+export const MAX_WEIGHT = LIMITS.weight.max;
 
 /** Parses a weight field: a whole number 0–MAX_WEIGHT. */
-export function parseWeight(text: string): { ok: true; value: number } | { ok: false; reason: string } {
-  const trimmed = text.trim();
-  if (!/^\d+$/.test(trimmed)) return { ok: false, reason: 'Weight must be a whole number.' };
-  const value = Number(trimmed);
-  if (value > MAX_WEIGHT) return { ok: false, reason: `Weight must be at most ${MAX_WEIGHT}.` };
-  return { ok: true, value };
+export function parseWeight(text: string): IntParse {
+  return parseIntInRange(text, 'Weight', LIMITS.weight);
+}
+
+/** Parses a connection limit field: empty or 0 = no limit, else a whole number up to the admin's maximum. */
+export function parseMaxConnections(text: string): IntParse {
+  if (!text.trim()) return { ok: true, value: 0 };
+  return parseIntInRange(text, 'Max connections', LIMITS.maxConnections);
 }

@@ -3,7 +3,7 @@ import type { AdminState, ServiceDto } from '@fulcrum/shared/api';
 import { ConfirmDialog } from '../../components/dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { errorMessage } from '../../lib/api-client.ts';
-import { formatDuration } from '../../lib/format.ts';
+import { drainOutcome } from '../../lib/drain-text.ts';
 import { backendDeleted, backendSaved, showToast } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
@@ -12,13 +12,12 @@ import { BackendTableRow } from './backend-row.tsx';
 import { buildBackendRows, type BackendRow } from './backend-rows.ts';
 import { removeBackend, updateBackend } from './backends-api.ts';
 
-const STATE_VERB: Record<AdminState, string> = { enabled: 'enabled', disabled: 'disabled', draining: 'draining' };
-
 /** The backends of one service with live numbers, row actions and the add form. */
 export function BackendsPanel({ service }: { service: ServiceDto }) {
   const stats = useAppStore(serviceStatsById(service.id));
   const rates = useAppStore(serviceRatesById(service.id));
   const rows = useMemo(() => buildBackendRows(service, stats, rates), [service, stats, rates]);
+  const drainTimeoutMs = service.drainTimeoutMs;
   const [busyIds, setBusyIds] = useState<ReadonlySet<number>>(new Set());
   const [removing, setRemoving] = useState<BackendRow | null>(null);
   const [removeBusy, setRemoveBusy] = useState(false);
@@ -42,13 +41,13 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
       void withBusy(row.id, async () => {
         try {
           backendSaved(await updateBackend(service.id, row.id, { state }));
-          showToast('info', `${row.address} is now ${STATE_VERB[state]}.`);
+          showToast('info', state === 'draining' ? `${row.address} is now draining. ${drainOutcome(drainTimeoutMs)}` : `${row.address} is now ${state}.`);
         } catch (error) {
           showToast('error', `Could not change ${row.address}: ${errorMessage(error)}`);
         }
       });
     },
-    [service.id, withBusy],
+    [service.id, drainTimeoutMs, withBusy],
   );
 
   const onSetWeight = useCallback(
@@ -71,7 +70,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
     try {
       await removeBackend(service.id, removing.id);
       backendDeleted(service.id, removing.id);
-      showToast('info', `${removing.address} removed; open connections drain.`);
+      showToast('info', `${removing.address} removed; open connections drain. ${drainOutcome(drainTimeoutMs)}`);
       setRemoving(null);
     } catch (error) {
       setRemoveError(errorMessage(error));
@@ -127,6 +126,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
                   key={row.id}
                   row={row}
                   busy={busyIds.has(row.id)}
+                  drainTimeoutMs={drainTimeoutMs}
                   onSetState={onSetState}
                   onSetWeight={onSetWeight}
                   onRemove={onRemove}
@@ -150,10 +150,9 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
       >
         {removing ? (
           <p>
-            <span className="mono">{removing.address}</span> stops receiving new connections immediately.
-            {removing.active ? ` Its ${removing.active} open connection${removing.active === 1 ? '' : 's'} drain` : ' Open connections drain'} for up to{' '}
-            {service.drainTimeoutMs > 0 ? formatDuration(service.drainTimeoutMs) : 'as long as they last'}; it stays listed as “draining (removed)” until
-            then.
+            <span className="mono">{removing.address}</span> stops receiving new connections immediately
+            {removing.active ? `; its ${removing.active} open connection${removing.active === 1 ? '' : 's'} drain` : ''}. {drainOutcome(drainTimeoutMs)} It stays
+            listed as “draining (removed)” until its last connection closes.
           </p>
         ) : null}
       </ConfirmDialog>

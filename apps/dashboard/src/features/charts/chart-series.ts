@@ -49,13 +49,20 @@ export function buildChartRows(points: readonly HistoryPoint[], serviceId: numbe
   return rows;
 }
 
-/** Every backend that appears in the history for `serviceId` (so removed ones keep their line), labelled by address. */
-export function collectSeries(points: readonly HistoryPoint[], serviceId: number, addresses: ReadonlyMap<number, string>): ChartSeries[] {
-  const ids = new Set<number>(addresses.keys());
+/**
+ * Every configured backend plus every one in the history for `serviceId` (so removed ones keep
+ * their line), labelled by address: the configured one, else the newest one the history
+ * recorded, so a backend that finished draining and left the stats keeps its name.
+ */
+export function collectSeries(points: readonly HistoryPoint[], serviceId: number, configured: ReadonlyMap<number, string>): ChartSeries[] {
+  const seen = new Map<number, string>();
   for (const point of points) {
     const service = point.services[serviceId];
     if (!service) continue;
-    for (const id of Object.keys(service.backends)) ids.add(Number(id));
+    for (const [id, backend] of Object.entries(service.backends)) seen.set(Number(id), backend.address);
   }
-  return [...ids].sort((a, b) => a - b).map((id) => ({ id, key: seriesKey(id), label: addresses.get(id) ?? `backend #${id}` }));
+  const ids = new Set<number>([...configured.keys(), ...seen.keys()]);
+  return [...ids]
+    .sort((a, b) => a - b)
+    .map((id) => ({ id, key: seriesKey(id), label: configured.get(id) ?? seen.get(id) ?? `backend #${id}` }));
 }

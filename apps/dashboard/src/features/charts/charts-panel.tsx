@@ -19,24 +19,9 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
     void version; // the ring buffer mutates in place; `version` says when it changed
     return frozen ?? history.toArray();
   }, [frozen, history, version]);
-  // Removed-but-draining backends only exist in stats; a primitive key keeps this selector
-  // from re-rendering the charts on every sample.
-  const removedKey = useAppStore((s) =>
-    (s.latest?.services.find((x) => x.id === service.id)?.backends ?? [])
-      .filter((b) => b.removed)
-      .map((b) => `${b.id}=${b.address}`)
-      .join(' '),
-  );
-  const configured = useMemo(() => new Set(service.backends.map((b) => b.id)), [service.backends]);
-  const addresses = useMemo(() => {
-    const map = new Map(service.backends.map((b) => [b.id, b.address]));
-    for (const pair of removedKey.split(' ').filter(Boolean)) {
-      const at = pair.indexOf('=');
-      map.set(Number(pair.slice(0, at)), pair.slice(at + 1));
-    }
-    return map;
-  }, [service.backends, removedKey]);
-  const series = useMemo(() => collectSeries(points, service.id, addresses), [points, service.id, addresses]);
+  // Removed backends are named from the history points, which carry each backend's address.
+  const configured = useMemo(() => new Map(service.backends.map((b) => [b.id, b.address])), [service.backends]);
+  const series = useMemo(() => collectSeries(points, service.id, configured), [points, service.id, configured]);
   const end = points.at(-1)?.time ?? 0;
 
   const active = useMemo(() => buildChartRows(points, service.id, series, 'active'), [points, service.id, series]);

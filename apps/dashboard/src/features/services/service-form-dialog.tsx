@@ -68,7 +68,9 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
       onDone();
     } catch (error) {
       const field = error instanceof ApiError ? formFieldForServerField(error.field) : 'form';
-      setErrors({ [field]: errorMessage(error) });
+      // Next to its field the message needs no field name; at the bottom of the form it does.
+      const named = field === 'form' && error instanceof ApiError && error.field ? `${error.field}: ${errorMessage(error)}` : errorMessage(error);
+      setErrors({ [field]: named });
       setBusy(false);
     }
   }
@@ -115,8 +117,20 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
           <FormField {...f('drainTimeoutMs')} label="Drain timeout (ms)" hint="0 = wait forever">
             <input className="input num" inputMode="numeric" value={values.drainTimeoutMs} onChange={(e) => set('drainTimeoutMs', e.target.value)} />
           </FormField>
-          <FormField {...f('retries')} label="Connect retries">
+          <FormField {...f('retries')} label="Connect retries" hint="0–10, on other backends">
             <input className="input num" inputMode="numeric" value={values.retries} onChange={(e) => set('retries', e.target.value)} />
+          </FormField>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Queue when every backend is at its connection limit</legend>
+        <div className="form-grid form-grid-4">
+          <FormField {...f('maxQueue')} label="Max queue" hint="0 = refuse at once">
+            <input className="input num" inputMode="numeric" value={values.maxQueue} onChange={(e) => set('maxQueue', e.target.value)} />
+          </FormField>
+          <FormField {...f('queueTimeoutMs')} label="Queue timeout (ms)" hint="longest wait for a slot">
+            <input className="input num" inputMode="numeric" value={values.queueTimeoutMs} onChange={(e) => set('queueTimeoutMs', e.target.value)} />
           </FormField>
         </div>
       </fieldset>

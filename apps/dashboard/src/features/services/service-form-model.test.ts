@@ -17,7 +17,7 @@ const existing: ServiceDto = {
   retries: 1,
   drainTimeoutMs: 30000,
   maxQueue: 0,
-  queueTimeoutMs: 0,
+  queueTimeoutMs: 5000,
   healthCheck: {
     type: 'tcp',
     intervalMs: 2000,
@@ -55,6 +55,35 @@ describe('validateServiceForm', () => {
     expect(errors.name).toMatch(/already exists/);
     expect(errors.listen).toMatch(/already listens/);
   });
+  it('uses the admin ranges for every number', () => {
+    const errors = validateServiceForm({
+      ...filled(),
+      hcIntervalMs: '99',
+      hcTimeoutMs: '9',
+      hcRise: '101',
+      retries: '11',
+      drainTimeoutMs: '3600001',
+      idleTimeoutMs: '86400001',
+      connectTimeoutMs: '0',
+      maxQueue: '100001',
+      queueTimeoutMs: '0',
+    });
+    expect(errors).toEqual({
+      hcIntervalMs: 'Interval must be at least 100.',
+      hcTimeoutMs: 'Timeout must be at least 10.',
+      hcRise: 'Rise must be at most 100.',
+      retries: 'Retries must be at most 10.',
+      drainTimeoutMs: 'Drain timeout must be at most 3,600,000.',
+      idleTimeoutMs: 'Idle timeout must be at most 86,400,000.',
+      connectTimeoutMs: 'Connect timeout must be at least 1.',
+      maxQueue: 'Max queue must be at most 100,000.',
+      queueTimeoutMs: 'Queue timeout must be at least 1.',
+    });
+  });
+  it('accepts the edges of each range', () => {
+    const edges = { hcIntervalMs: '100', hcTimeoutMs: '600000', hcRise: '1', hcFall: '100', retries: '0', drainTimeoutMs: '0', idleTimeoutMs: '86400000', maxQueue: '100000', queueTimeoutMs: '600000' };
+    expect(validateServiceForm({ ...filled(), ...edges })).toEqual({});
+  });
   it('skips health-check numbers when checks are off', () => {
     expect(validateServiceForm({ ...filled(), hcType: 'none', hcIntervalMs: '' })).toEqual({});
   });
@@ -63,16 +92,17 @@ describe('validateServiceForm', () => {
 describe('bodies', () => {
   it('builds a create body with numbers and only the relevant health-check fields', () => {
     const body = toCreateBody({ ...filled(), hcType: 'http', hcHttpPath: '/healthz' });
-    expect(body).toMatchObject({ name: 'redis', listen: '127.0.0.1:6380', strategy: 'round-robin', connectTimeoutMs: 2000, retries: 1 });
+    expect(body).toMatchObject({ name: 'redis', listen: '127.0.0.1:6380', strategy: 'round-robin', connectTimeoutMs: 2000, retries: 1, maxQueue: 0, queueTimeoutMs: 5000 });
     expect(body.healthCheck).toEqual({ type: 'http', intervalMs: 2000, timeoutMs: 1000, rise: 2, fall: 3, httpPath: '/healthz' });
     expect(toCreateBody({ ...filled(), hcType: 'none' }).healthCheck).toEqual({ type: 'none' });
   });
   it('patches only what changed', () => {
     const values = serviceToForm(existing);
     expect(toPatchBody(values, existing)).toEqual({});
-    expect(toPatchBody({ ...values, listen: '127.0.0.1:7000', hcFall: '5', idleTimeoutMs: '60000' }, existing)).toEqual({
+    expect(toPatchBody({ ...values, listen: '127.0.0.1:7000', hcFall: '5', idleTimeoutMs: '60000', maxQueue: '50' }, existing)).toEqual({
       listen: '127.0.0.1:7000',
       idleTimeoutMs: 60000,
+      maxQueue: 50,
       healthCheck: { fall: 5 },
     });
   });
@@ -84,6 +114,7 @@ describe('formFieldForServerField', () => {
     expect(formFieldForServerField('healthCheck.intervalMs')).toBe('hcIntervalMs');
     expect(formFieldForServerField('/healthCheck/rise')).toBe('hcRise');
     expect(formFieldForServerField('body.name')).toBe('name');
+    expect(formFieldForServerField('queueTimeoutMs')).toBe('queueTimeoutMs');
     expect(formFieldForServerField('somethingElse')).toBe('form');
     expect(formFieldForServerField(undefined)).toBe('form');
   });

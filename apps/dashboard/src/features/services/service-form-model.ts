@@ -3,6 +3,7 @@
 import type { HealthCheckType, ServiceDto } from '@fulcrum/shared/api';
 import { parseAddress } from '@fulcrum/shared/address';
 import { isStrategyName, type StrategyName } from '@fulcrum/shared/strategies';
+import { LIMITS, parseIntInRange, type IntRange } from '../../lib/limits.ts';
 import type { ServiceCreate, ServicePatch } from './services-api.ts';
 
 export const HEALTH_CHECK_TYPES: readonly HealthCheckType[] = ['none', 'tcp', 'redis', 'postgres', 'http', 'send-expect'];
@@ -15,6 +16,8 @@ export interface ServiceFormValues {
   idleTimeoutMs: string;
   drainTimeoutMs: string;
   retries: string;
+  maxQueue: string;
+  queueTimeoutMs: string;
   hcType: HealthCheckType;
   hcIntervalMs: string;
   hcTimeoutMs: string;
@@ -34,10 +37,12 @@ export function emptyServiceForm(): ServiceFormValues {
     name: '',
     listen: '',
     strategy: 'round-robin',
-    connectTimeoutMs: '2000',
+    connectTimeoutMs: '3000',
     idleTimeoutMs: '0',
     drainTimeoutMs: '30000',
-    retries: '1',
+    retries: '2',
+    maxQueue: '0',
+    queueTimeoutMs: '5000',
     hcType: 'tcp',
     hcIntervalMs: '2000',
     hcTimeoutMs: '1000',
@@ -59,6 +64,8 @@ export function serviceToForm(service: ServiceDto): ServiceFormValues {
     idleTimeoutMs: String(service.idleTimeoutMs),
     drainTimeoutMs: String(service.drainTimeoutMs),
     retries: String(service.retries),
+    maxQueue: String(service.maxQueue),
+    queueTimeoutMs: String(service.queueTimeoutMs),
     hcType: hc.type,
     hcIntervalMs: String(hc.intervalMs),
     hcTimeoutMs: String(hc.timeoutMs),
@@ -70,23 +77,19 @@ export function serviceToForm(service: ServiceDto): ServiceFormValues {
   };
 }
 
-const INTEGER_FIELDS: Array<[ServiceFormField, string, number]> = [
-  ['connectTimeoutMs', 'Connect timeout', 1],
-  ['idleTimeoutMs', 'Idle timeout', 0],
-  ['drainTimeoutMs', 'Drain timeout', 0],
-  ['retries', 'Retries', 0],
-  ['hcIntervalMs', 'Interval', 1],
-  ['hcTimeoutMs', 'Timeout', 1],
-  ['hcRise', 'Rise', 1],
-  ['hcFall', 'Fall', 1],
+/** Every numeric field with its label in messages and the admin's range for it. */
+const INTEGER_FIELDS: Array<[ServiceFormField, string, IntRange]> = [
+  ['connectTimeoutMs', 'Connect timeout', LIMITS.connectTimeoutMs],
+  ['idleTimeoutMs', 'Idle timeout', LIMITS.idleTimeoutMs],
+  ['drainTimeoutMs', 'Drain timeout', LIMITS.drainTimeoutMs],
+  ['retries', 'Retries', LIMITS.retries],
+  ['maxQueue', 'Max queue', LIMITS.maxQueue],
+  ['queueTimeoutMs', 'Queue timeout', LIMITS.queueTimeoutMs],
+  ['hcIntervalMs', 'Interval', LIMITS.hcIntervalMs],
+  ['hcTimeoutMs', 'Timeout', LIMITS.hcTimeoutMs],
+  ['hcRise', 'Rise', LIMITS.hcRise],
+  ['hcFall', 'Fall', LIMITS.hcFall],
 ];
-
-function parseInteger(text: string): number | null {
-  const trimmed = text.trim();
-  if (!/^\d+$/.test(trimmed)) return null;
-  const n = Number(trimmed);
-  return Number.isSafeInteger(n) ? n : null;
-}
 
 /** Client-side checks; the server validates again and has the last word. */
 export function validateServiceForm(values: ServiceFormValues, others: readonly ServiceDto[] = []): ServiceFormErrors {
@@ -100,10 +103,9 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   else if (others.some((s) => s.listen === values.listen.trim())) errors.listen = 'Another service already listens there.';
   if (!isStrategyName(values.strategy)) errors.strategy = 'Pick a strategy.';
   const checked = values.hcType === 'none' ? INTEGER_FIELDS.filter(([f]) => !f.startsWith('hc')) : INTEGER_FIELDS;
-  for (const [field, label, min] of checked) {
-    const n = parseInteger(values[field]);
-    if (n === null) errors[field] = `${label} must be a whole number.`;
-    else if (n < min) errors[field] = `${label} must be at least ${min}.`;
+  for (const [field, label, range] of checked) {
+    const parsed = parseIntInRange(values[field], label, range);
+    if (!parsed.ok) errors[field] = parsed.reason;
   }
   if (values.hcType === 'http' && !values.hcHttpPath.startsWith('/')) errors.hcHttpPath = 'Path must start with "/".';
   if (values.hcType === 'send-expect' && !values.hcExpect) errors.hcExpect = 'Say what the reply must contain.';
@@ -135,6 +137,8 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     idleTimeoutMs: num(values.idleTimeoutMs),
     drainTimeoutMs: num(values.drainTimeoutMs),
     retries: num(values.retries),
+    maxQueue: num(values.maxQueue),
+    queueTimeoutMs: num(values.queueTimeoutMs),
     healthCheck,
   };
 }
@@ -146,7 +150,7 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
   if (next.name !== original.name) patch.name = next.name;
   if (next.listen !== original.listen) patch.listen = next.listen;
   if (next.strategy !== original.strategy) patch.strategy = next.strategy;
-  for (const key of ['connectTimeoutMs', 'idleTimeoutMs', 'drainTimeoutMs', 'retries'] as const) {
+  for (const key of ['connectTimeoutMs', 'idleTimeoutMs', 'drainTimeoutMs', 'retries', 'maxQueue', 'queueTimeoutMs'] as const) {
     if (next[key] !== original[key]) patch[key] = next[key];
   }
   const hc: Record<string, unknown> = {};
@@ -165,6 +169,8 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   idletimeoutms: 'idleTimeoutMs',
   draintimeoutms: 'drainTimeoutMs',
   retries: 'retries',
+  maxqueue: 'maxQueue',
+  queuetimeoutms: 'queueTimeoutMs',
   'healthcheck.type': 'hcType',
   'healthcheck.intervalms': 'hcIntervalMs',
   'healthcheck.timeoutms': 'hcTimeoutMs',

@@ -3,6 +3,7 @@ import type { ServiceDto } from '@fulcrum/shared/api';
 import { ConfirmDialog } from '../../components/dialog.tsx';
 import { Stat } from '../../components/stat.tsx';
 import { errorMessage } from '../../lib/api-client.ts';
+import { drainLimit, drainOutcome } from '../../lib/drain-text.ts';
 import { formatByteRate, formatCount, formatDuration, formatRate } from '../../lib/format.ts';
 import { serviceDeleted, showToast } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
@@ -44,9 +45,9 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
     <section className="panel service-header" aria-labelledby="service-title" data-testid="service-header">
       <div className="service-title-row">
         <div className="service-title">
-          <span className={`health-dot health-${health}`} aria-hidden="true" />
+          <span className={`health-dot health-${health} live`} aria-hidden="true" />
           <h1 id="service-title">{service.name}</h1>
-          <span className={`service-health-text up-${health}`}>{HEALTH_TEXT[health]}</span>
+          <span className={`service-health-text up-${health} live`}>{HEALTH_TEXT[health]}</span>
         </div>
         <div className="service-actions">
           <button type="button" className="btn btn-sm" onClick={onEdit}>
@@ -71,8 +72,8 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
         <div>
           <dt>Timeouts</dt>
           <dd>
-            connect {formatDuration(service.connectTimeoutMs)} · idle {service.idleTimeoutMs ? formatDuration(service.idleTimeoutMs) : 'off'} · drain{' '}
-            {service.drainTimeoutMs ? formatDuration(service.drainTimeoutMs) : '∞'}
+            connect {formatDuration(service.connectTimeoutMs)} · idle {service.idleTimeoutMs ? formatDuration(service.idleTimeoutMs) : 'off'} ·{' '}
+            <span title={drainOutcome(service.drainTimeoutMs)}>drain {drainLimit(service.drainTimeoutMs)}</span>
           </dd>
         </div>
       </dl>
@@ -82,7 +83,16 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
           <Stat label="New / s" value={formatRate(rates?.newPerSec)} />
           <Stat label="In / s" value={formatByteRate(rates?.bytesInPerSec)} />
           <Stat label="Out / s" value={formatByteRate(rates?.bytesOutPerSec)} />
-          <Stat label="Backends up" value={`${counts.up}/${counts.total}`} testId="service-up" />
+          <Stat
+            label="Backends up"
+            value={
+              <>
+                {counts.up}/{counts.total}
+                {counts.draining > 0 ? <span className="stat-aside warn"> · {counts.draining} draining</span> : null}
+              </>
+            }
+            testId="service-up"
+          />
           <Stat
             label="Rejected · queued"
             value={
@@ -107,7 +117,8 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
       >
         <p>
           The listener on <span className="mono">{service.listen}</span> closes and its {service.backends.length} backend
-          {service.backends.length === 1 ? '' : 's'} are removed. Open connections drain first. This cannot be undone.
+          {service.backends.length === 1 ? ' is' : 's are'} removed; established connections drain first. {drainOutcome(service.drainTimeoutMs)} This
+          cannot be undone.
         </p>
       </ConfirmDialog>
     </section>

@@ -6,7 +6,7 @@ import { formatByteRate, formatCount } from '../../lib/format.ts';
 import { selectService } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
-import { countBackends, serviceHealth, throughput } from './service-summary.ts';
+import { countBackends, serviceHealth, throughput, upText } from './service-summary.ts';
 
 const STRATEGY_LABEL = new Map<string, string>(STRATEGIES.map((s) => [s.name, s.label]));
 
@@ -61,10 +61,10 @@ const ServiceItem = memo(function ServiceItem({ service, selected }: { service: 
         onClick={() => selectService(service.id)}
       >
         <span className="service-item-top">
-          <span className={`health-dot health-${health}`} title={`Health: ${health}`} aria-hidden="true" />
+          <span className={`health-dot health-${health} live`} title={`Health: ${health}`} aria-hidden="true" />
           <span className="service-item-name">{service.name}</span>
-          <span className={`service-item-up num up-${health}`} title="Healthy backends / configured backends">
-            {counts.up}/{counts.total} up
+          <span className={`service-item-up num up-${health} live`} title="Serving backends (enabled and healthy) / configured backends">
+            {upText(counts)}
           </span>
         </span>
         <span className="service-item-meta">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
-import { countBackends, serviceHealth, throughput } from './service-summary.ts';
+import { countBackends, serviceHealth, throughput, upText } from './service-summary.ts';
 
 const service = {
   id: 1,
@@ -16,24 +16,37 @@ function stats(health: Record<number, 'up' | 'down' | 'unknown'>, extra: Array<{
 }
 
 describe('countBackends', () => {
-  it('counts healthy configured backends and the ones that serve', () => {
-    expect(countBackends(service, stats({ 1: 'up', 2: 'up', 3: 'down' }))).toEqual({ up: 2, total: 3, serving: 1 });
+  it('counts only enabled, healthy backends as up and draining ones separately', () => {
+    expect(countBackends(service, stats({ 1: 'up', 2: 'up', 3: 'down' }))).toEqual({ up: 1, total: 3, draining: 1 });
+    expect(countBackends(service, stats({ 1: 'up', 2: 'up', 3: 'up' }))).toEqual({ up: 2, total: 3, draining: 1 });
+  });
+  it('does not count a disabled backend as up, however healthy', () => {
+    const withDisabled = { ...service, backends: [...service.backends, { id: 4, state: 'disabled' }] } as unknown as ServiceDto;
+    expect(countBackends(withDisabled, stats({ 1: 'up', 2: 'up', 3: 'up', 4: 'up' }))).toEqual({ up: 2, total: 4, draining: 1 });
   });
   it('ignores removed backends that only exist in stats', () => {
-    expect(countBackends(service, stats({ 1: 'up' }, [{ id: 99, health: 'up' }]))).toEqual({ up: 1, total: 3, serving: 1 });
+    expect(countBackends(service, stats({ 1: 'up' }, [{ id: 99, health: 'up' }]))).toEqual({ up: 1, total: 3, draining: 1 });
   });
   it('counts nothing as up before stats arrive', () => {
-    expect(countBackends(service, undefined)).toEqual({ up: 0, total: 3, serving: 0 });
+    expect(countBackends(service, undefined)).toEqual({ up: 0, total: 3, draining: 1 });
+  });
+});
+
+describe('upText', () => {
+  it('shows draining backends separately', () => {
+    expect(upText({ up: 2, total: 3, draining: 1 })).toBe('2/3 up · 1 draining');
+    expect(upText({ up: 2, total: 2, draining: 0 })).toBe('2/2 up');
   });
 });
 
 describe('serviceHealth', () => {
   it('summarises counts', () => {
-    expect(serviceHealth({ up: 3, total: 3, serving: 3 }, true)).toBe('up');
-    expect(serviceHealth({ up: 1, total: 3, serving: 1 }, true)).toBe('degraded');
-    expect(serviceHealth({ up: 1, total: 3, serving: 0 }, true)).toBe('down');
-    expect(serviceHealth({ up: 0, total: 0, serving: 0 }, true)).toBe('empty');
-    expect(serviceHealth({ up: 0, total: 2, serving: 0 }, false)).toBe('unknown');
+    expect(serviceHealth({ up: 3, total: 3, draining: 0 }, true)).toBe('up');
+    expect(serviceHealth({ up: 2, total: 3, draining: 1 }, true)).toBe('degraded');
+    expect(serviceHealth({ up: 1, total: 3, draining: 0 }, true)).toBe('degraded');
+    expect(serviceHealth({ up: 0, total: 3, draining: 3 }, true)).toBe('down');
+    expect(serviceHealth({ up: 0, total: 0, draining: 0 }, true)).toBe('empty');
+    expect(serviceHealth({ up: 0, total: 2, draining: 0 }, false)).toBe('unknown');
   });
 });
 

@@ -3,24 +3,32 @@ import type { ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
 import type { Rates } from '../../store/stats-slice.ts';
 
 export interface BackendCounts {
-  /** Configured backends whose health is up. */
+  /**
+   * Configured backends that serve: enabled and health up, the ones that get new connections.
+   * A draining or disabled backend is not "up" here, however healthy.
+   */
   up: number;
   /** Configured backends (removed-but-draining ones excluded). */
   total: number;
-  /** Configured backends that are up and enabled: the ones that get new connections. */
-  serving: number;
+  /** Configured backends in the draining state, shown next to the up count. */
+  draining: number;
 }
 
 export function countBackends(service: ServiceDto, stats: ServiceStatsDto | undefined): BackendCounts {
   const health = new Map((stats?.backends ?? []).map((b) => [b.id, b.health]));
   let up = 0;
-  let serving = 0;
+  let draining = 0;
   for (const backend of service.backends) {
-    if (health.get(backend.id) !== 'up') continue;
-    up++;
-    if (backend.state === 'enabled') serving++;
+    if (backend.state === 'draining') draining++;
+    else if (backend.state === 'enabled' && health.get(backend.id) === 'up') up++;
   }
-  return { up, total: service.backends.length, serving };
+  return { up, total: service.backends.length, draining };
+}
+
+/** "2/3 up", or "2/3 up · 1 draining". */
+export function upText(counts: BackendCounts): string {
+  const up = `${counts.up}/${counts.total} up`;
+  return counts.draining > 0 ? `${up} · ${counts.draining} draining` : up;
 }
 
 export type ServiceHealth = 'up' | 'degraded' | 'down' | 'unknown' | 'empty';
@@ -29,7 +37,7 @@ export type ServiceHealth = 'up' | 'degraded' | 'down' | 'unknown' | 'empty';
 export function serviceHealth(counts: BackendCounts, hasStats: boolean): ServiceHealth {
   if (counts.total === 0) return 'empty';
   if (!hasStats) return 'unknown';
-  if (counts.serving === 0) return 'down';
+  if (counts.up === 0) return 'down';
   return counts.up === counts.total ? 'up' : 'degraded';
 }
 
