@@ -12,9 +12,9 @@ const existing: ServiceDto = {
   listen: '127.0.0.1:6380',
   strategy: 'round-robin',
   strategyOptions: {},
-  connectTimeoutMs: 2000,
+  connectTimeoutMs: 3000,
   idleTimeoutMs: 0,
-  retries: 1,
+  retries: 2,
   drainTimeoutMs: 30000,
   maxQueue: 0,
   queueTimeoutMs: 5000,
@@ -92,7 +92,7 @@ describe('validateServiceForm', () => {
 describe('bodies', () => {
   it('builds a create body with numbers and only the relevant health-check fields', () => {
     const body = toCreateBody({ ...filled(), hcType: 'http', hcHttpPath: '/healthz' });
-    expect(body).toMatchObject({ name: 'redis', listen: '127.0.0.1:6380', strategy: 'round-robin', connectTimeoutMs: 2000, retries: 1, maxQueue: 0, queueTimeoutMs: 5000 });
+    expect(body).toMatchObject({ name: 'redis', listen: '127.0.0.1:6380', strategy: 'round-robin', connectTimeoutMs: 3000, retries: 2, maxQueue: 0, queueTimeoutMs: 5000 });
     expect(body.healthCheck).toEqual({ type: 'http', intervalMs: 2000, timeoutMs: 1000, rise: 2, fall: 3, httpPath: '/healthz' });
     expect(toCreateBody({ ...filled(), hcType: 'none' }).healthCheck).toEqual({ type: 'none' });
   });
