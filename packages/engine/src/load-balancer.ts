@@ -168,7 +168,9 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     await this.#applying;
     clearInterval(this.#tick);
     const all = [...this.#services.values(), ...this.#retired];
-    await Promise.all(all.map((svc) => new Promise<void>((resolve) => svc.server.close(() => resolve()))));
+    // Stop accepting now. server.close()'s callback waits for every accepted socket to end,
+    // so it is not awaited: the drain below has its own deadline.
+    for (const svc of all) svc.server.close();
     if (opts.drain === true) {
       const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
       while (Date.now() < deadline && all.some((s) => s.active > 0)) await new Promise((r) => setTimeout(r, 50));

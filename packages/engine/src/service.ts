@@ -80,6 +80,9 @@ export class Service {
     const b = this.backends.get(id);
     if (b === undefined || b.health === to) return;
     b.health = to;
+    // A new verdict starts a new passive streak (else an external-health backend that came
+    // back could never be ejected again: the threshold event fires on equality).
+    b.failStreak = 0;
     if (to === 'up') {
       b.upSince = performance.now();
       // Slow start only after a recovery, not when the balancer itself starts.

@@ -70,3 +70,46 @@ describe('external health and remote load', () => {
     expect(lb.stats().services[0]!.backends.map((x) => x.active)).toEqual([0, 0]);
   });
 });
+
+describe('external health: repeated passive ejection', () => {
+  it('a backend that came back up can be reported again by a second streak', async () => {
+    const { startEcho: echoServer, deadPort: dead } = await import('./helpers.ts');
+    const echo = await echoServer();
+    const lb = createLoadBalancer({ health: 'external' });
+    try {
+      const bad = backend(await dead());
+      const ok = backend(echo.port);
+      const svc = service([bad, ok], { retries: 1, strategy: 'round-robin', healthCheck: { ...HEALTH_CHECK_DEFAULTS, passiveFailures: 2 } });
+      await lb.apply(config(svc));
+      lb.setBackendHealth(svc.id, ok.id, 'up', 't');
+      const events: PassiveFailureEvent[] = [];
+      lb.on('passive-failure', (e) => events.push(e));
+      const port = lb.listenPort(svc.id) as number;
+      for (let round = 1; round <= 2; round++) {
+        lb.setBackendHealth(svc.id, bad.id, 'up', 'primary says up');
+        for (let i = 0; i < 4; i++) await exchange(port, Buffer.from('x'));
+        expect(events).toHaveLength(round);
+        lb.setBackendHealth(svc.id, bad.id, 'down', 'primary ejects');
+      }
+    } finally {
+      await lb.close();
+      await echo.close();
+    }
+  });
+});
+
+describe('close({ drain })', () => {
+  it('returns by its deadline even while a client stays connected, closing it', async () => {
+    const { startEcho: echoServer } = await import('./helpers.ts');
+    const echo = await echoServer();
+    const lb = createLoadBalancer();
+    const b = backend(echo.port);
+    const svc = service([b], { healthCheck: { ...HEALTH_CHECK_DEFAULTS, type: 'none' } });
+    await lb.apply(config(svc));
+    const c = await connect(lb.listenPort(svc.id) as number);
+    const closed = once(c, 'close');
+    await lb.close({ drain: true, timeoutMs: 300 });
+    await closed;
+    await echo.close();
+  });
+});
