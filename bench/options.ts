@@ -28,7 +28,8 @@ export const USAGE = `Usage: pnpm bench [options]
   --n-churn N         requests for -k 0 ping_inline (default 20000; ephemeral ports are finite)
   --idle-conns N      idle connections for the memory measurement (default 5000, max 9000)
   --no-memory         skip the memory measurement
-  --workers N         proxy workers/threads (only 1 is supported today)
+  --workers N         proxy workers/threads: HAProxy nbthread, nginx worker_processes, fulcrum --workers
+                      (default 1; results of N > 1 go to bench/results/latest-workers-N.*)
   --write-docs        also rewrite the results section of docs/BENCHMARKS.md (not with --quick)
   --keep-tmp          keep the temp dir (configs, logs) for inspection
   --timeout S         seconds before one redis-benchmark run is killed (default 120)
@@ -88,7 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       default: throw new Error(`unknown option ${flag}\n${USAGE}`);
     }
   }
-  if (o.workers !== 1) throw new Error('--workers > 1 is not built yet (targets take the number; the run does not)');
+  if (o.workers > 64) throw new Error('--workers above 64 makes no sense on a loopback benchmark');
   if (o.writeDocs && o.quick) throw new Error('--write-docs with --quick would publish smoke numbers; drop one');
   // The harness holds every idle socket itself; the proxy needs two fds per connection.
   if (o.idleConnections > 9_000) throw new Error('--idle-conns above 9000 does not fit the 20 000 open-files limit');

@@ -160,10 +160,11 @@ async function main(): Promise<number> {
     result.summary = summary;
     const md = renderMarkdown(result, summary);
     process.stdout.write('\n' + md);
-    writeResults(join(repoRoot, 'bench', 'results'), result, md);
-    log('wrote bench/results/latest.md and bench/results/latest.json');
+    const name = o.workers > 1 ? `latest-workers-${o.workers}` : 'latest';
+    writeResults(join(repoRoot, 'bench', 'results'), result, md, name);
+    log(`wrote bench/results/${name}.md and bench/results/${name}.json`);
     if (o.writeDocs) {
-      writeDocsSection(join(repoRoot, 'docs', 'BENCHMARKS.md'), md);
+      writeDocsSection(join(repoRoot, 'docs', 'BENCHMARKS.md'), md, o.workers);
       log('rewrote the results section of docs/BENCHMARKS.md');
     }
     for (const t of result.targets) if (t.status !== 'ok') log(`note: ${TARGET_LABELS[t.target]} ${t.status}: ${t.reason ?? ''}`);

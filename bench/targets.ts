@@ -23,7 +23,7 @@ export interface TargetContext {
   repoRoot: string;
   tmpDir: string;
   redisPort: number;
-  /** HAProxy nbthread / nginx worker_processes / fulcrum --workers. Only 1 is wired today. */
+  /** HAProxy nbthread / nginx worker_processes / fulcrum --workers (the naive proxy stays one process). */
   workers: number;
   /** Fulcrum's CLI entry point (absolute). */
   fulcrumCli: string;

@@ -4,10 +4,12 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { LoadBalancer } from '@fulcrum/engine';
+import type { DataPlane } from './cluster/data-plane.ts';
+import { workersRoutes } from './cluster/workers-routes.ts';
 import { ApiError } from './api-error.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
@@ -19,14 +21,21 @@ import { errorHandler } from './error-handler.ts';
 import { logEngineEvents } from './live/engine-event-log.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { StatsSampler } from './live/stats-sampler.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import type { FulcrumMetrics } from './metrics/metrics.ts';
+import { openApiOptions, requireRouteDocs } from './openapi.ts';
 import { backendRoutes } from './routes/backend-routes.ts';
+import { configRoutes } from './routes/config-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
 import { loginRoutes } from './routes/login-routes.ts';
+import { metricsRoutes } from './routes/metrics-routes.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
 import { serviceRoutes } from './routes/service-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 import { statsRoutes } from './routes/stats-routes.ts';
+import { tokenRoutes } from './routes/token-routes.ts';
+import { ApiErrorBodySchema } from './schemas/common-schemas.ts';
 import { helmetOptions } from './security-headers.ts';
 import type { Store } from './store/store.ts';
 import { typeboxValidatorCompiler } from './validator-compiler.ts';
@@ -34,12 +43,13 @@ import { typeboxValidatorCompiler } from './validator-compiler.ts';
 /** The app's services, reachable as `app.fulcrum` (tests and the CLI use them). */
 export interface AppServices {
   store: Store;
-  engine: LoadBalancer;
+  engine: DataPlane;
   config: ConfigService;
   auth: Authenticator;
   sessions: SessionStore;
   hub: LiveHub;
   sampler: StatsSampler;
+  metrics: FulcrumMetrics;
 }
 
 declare module 'fastify' {
@@ -49,7 +59,7 @@ declare module 'fastify' {
 }
 
 export interface BuildAppOptions {
-  engine: LoadBalancer;
+  engine: DataPlane;
   store: Store;
   /** Fastify logger setting (default: off). */
   logger?: FastifyServerOptions['logger'];
@@ -65,7 +75,16 @@ export interface BuildAppOptions {
   liveMaxBuffered?: number;
   /** Session idle timeout (default 12 h). */
   sessionIdleTimeoutMs?: number;
+  /** Serve HTTPS with this PEM key and certificate (chain) instead of plain HTTP. */
+  https?: { key: string | Buffer; cert: string | Buffer };
+  /** How often the event log is pruned to its retention besides every 1000 inserts (default 1 h). */
+  eventPruneIntervalMs?: number;
+  /** Export process_* / nodejs_* metrics on /metrics (default true). */
+  processMetrics?: boolean;
 }
+
+/** Default period of the event-log pruning timer. */
+export const EVENT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Request bodies are small JSON documents. */
 export const BODY_LIMIT = 64 * 1024;
@@ -89,9 +108,17 @@ function loggerOption(logger: FastifyServerOptions['logger']): FastifyServerOpti
 /** Builds the admin application. Startup (engine.apply of the stored config) runs on ready(). */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { engine, store } = opts;
-  const app = Fastify({ logger: loggerOption(opts.logger), bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  // Typed as the plain-HTTP instance either way: nothing here depends on the transport.
+  const app = Fastify({
+    logger: loggerOption(opts.logger),
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+    ...(opts.https ? { https: { key: opts.https.key, cert: opts.https.cert } } : {}),
+  }) as unknown as FastifyInstance;
   app.setValidatorCompiler(typeboxValidatorCompiler);
   app.setErrorHandler(errorHandler);
+  app.addSchema(ApiErrorBodySchema);
+  app.addHook('onRoute', requireRouteDocs);
 
   // An empty JSON body (a DELETE sent with content-type: application/json) means "no body".
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -115,12 +142,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const hub = new LiveHub({ maxBuffered: opts.liveMaxBuffered });
   app.addHook('preClose', async () => hub.closeAll());
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'Fulcrum admin API', version: '0.1.0' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
+  // The plugin hides WebSocket routes from OpenAPI; /api/live is part of the API, so it is listed.
+  app.addHook('onRoute', (route) => {
+    if (route.websocket && route.schema) route.schema.hide = false;
   });
+  await app.register(fastifySwagger, openApiOptions);
 
   // 2. App services.
   if (opts.adminToken !== undefined) ensureAdminToken(store, opts.adminToken);
@@ -133,19 +159,30 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     wanted: () => hub.size > 0,
     onSample: (stats) => hub.broadcast({ type: 'stats', stats }),
   });
-  app.decorate('fulcrum', { store, engine, config, auth, sessions, hub, sampler });
+  const metrics = createMetrics({ stats: () => engine.stats(), defaultMetrics: opts.processMetrics });
+  app.decorate('fulcrum', { store, engine, config, auth, sessions, hub, sampler, metrics });
   app.decorateRequest('actor', '');
   app.decorateRequest('authVia', undefined);
+  app.decorateRequest('tokenId', undefined);
 
   let stopEngineEvents: (() => void) | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  // Age-based retention must also act when nothing is logged for a while.
+  const pruneEvents = () =>
+    config.runExclusive(() => store.events.prune()).catch((err: unknown) => app.log.error({ err }, 'could not prune the event log'));
   app.addHook('onReady', async () => {
     await config.start();
     stopEngineEvents = logEngineEvents(engine, config, app.log);
     sampler.start();
     hub.start();
+    await pruneEvents();
+    pruneTimer = setInterval(() => void pruneEvents(), opts.eventPruneIntervalMs ?? EVENT_PRUNE_INTERVAL_MS);
+    pruneTimer.unref();
   });
   app.addHook('preClose', async () => {
     sampler.stop();
+    clearInterval(pruneTimer);
+    metrics.registry.clear();
     stopEngineEvents?.();
   });
 
@@ -165,6 +202,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await api.register(healthRoutes);
       await api.register(loginRoutes, deps);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      // Swagger UI's own pages; its scripts and styles are same-origin files, so the global CSP holds.
+      await api.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, persistAuthorization: false } });
     },
     { prefix: '/api' },
   );
@@ -176,9 +215,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await api.register(backendRoutes, deps);
       await api.register(statsRoutes, deps);
       await api.register(liveRoutes, deps);
+      await api.register(workersRoutes, { engine });
+      await api.register(configRoutes, deps);
+      await api.register(tokenRoutes, deps);
     },
     { prefix: '/api' },
   );
+  await app.register(async (scraped) => {
+    scraped.addHook('onRequest', auth.authenticate);
+    await scraped.register(metricsRoutes, { metrics });
+  });
   await registerDashboard(app, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
   return app;
 }

@@ -3,7 +3,12 @@ import { UsageError, parseCliArgs } from './cli-args.ts';
 
 describe('parseCliArgs', () => {
   it('uses the defaults', () => {
-    expect(parseCliArgs([])).toEqual({ help: false, admin: { host: '127.0.0.1', port: 8080 }, dataDir: './data' });
+    expect(parseCliArgs([])).toEqual({
+      help: false,
+      admin: { host: '127.0.0.1', port: 8080 },
+      dataDir: './data',
+      eventRetention: { maxEvents: 100_000, maxDays: 30 },
+    });
   });
 
   it('reads the environment, flags winning', () => {
@@ -37,6 +42,32 @@ describe('parseCliArgs', () => {
     [['--listen', '127.0.0.1:0'], '--listen "127.0.0.1:0": port 0 is out of range (1-65535)'],
   ])('%j → %s', (args, message) => {
     expect(() => parseCliArgs(args)).toThrow(new UsageError(message));
+  });
+
+  it('reads --config, TLS files and event retention (flags over environment)', () => {
+    const env = { FULCRUM_TLS_CERT: 'env.crt', FULCRUM_TLS_KEY: 'env.key', FULCRUM_EVENTS_MAX: '5000', FULCRUM_EVENTS_DAYS: '7' };
+    expect(parseCliArgs(['--config', 'fulcrum.yaml'], env)).toMatchObject({
+      configFile: 'fulcrum.yaml',
+      tls: { certFile: 'env.crt', keyFile: 'env.key' },
+      eventRetention: { maxEvents: 5000, maxDays: 7 },
+    });
+    expect(parseCliArgs(['--tls-cert', 'a.crt', '--tls-key', 'a.key', '--events-max', '200', '--events-days', '1'], env)).toMatchObject({
+      tls: { certFile: 'a.crt', keyFile: 'a.key' },
+      eventRetention: { maxEvents: 200, maxDays: 1 },
+    });
+  });
+
+  it.each([
+    [['--events-max', '99'], {}, '--events-max "99": must be a whole number from 100 to 100000000'],
+    [['--events-max', '1e5'], {}, '--events-max "1e5": must be a whole number from 100 to 100000000'],
+    [['--events-days', '0'], {}, '--events-days "0": must be a whole number from 1 to 36500'],
+    [[], { FULCRUM_EVENTS_DAYS: 'week' }, 'FULCRUM_EVENTS_DAYS "week": must be a whole number from 1 to 36500'],
+    [['--tls-cert', 'a.crt'], {}, "--tls-cert needs --tls-key (the certificate's private key)"],
+    [[], { FULCRUM_TLS_KEY: 'k' }, 'FULCRUM_TLS_KEY needs --tls-cert (the certificate for the key)'],
+    [['--config', 'a.yaml', '--listen', '127.0.0.1:1'], {}, '--config and --listen both describe the first configuration; give one of them'],
+    [['--config', ''], {}, '--config needs a file'],
+  ])('%j %j → %s', (args, env, message) => {
+    expect(() => parseCliArgs(args, env)).toThrow(new UsageError(message));
   });
 
   it('rejects a malformed FULCRUM_ADMIN by name', () => {

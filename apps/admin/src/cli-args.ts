@@ -4,6 +4,9 @@ import type { HostPort } from '@fulcrum/shared/address';
 import { formatAddress, parseAddress } from '@fulcrum/shared/address';
 import { STRATEGY_NAMES, isStrategyName } from '@fulcrum/shared/strategies';
 import type { StrategyName } from '@fulcrum/shared/strategies';
+import { EVENT_RETENTION_DEFAULTS } from './store/events-repo.ts';
+import type { EventRetention } from './store/events-repo.ts';
+import { parseWorkers } from './cluster/worker-args.ts';
 
 /** A usage mistake: printed as one line `fulcrum: <message>`, exit code 2. */
 export class UsageError extends Error {
@@ -21,6 +24,16 @@ export interface CliOptions {
   seed?: { listen: HostPort; backends: HostPort[]; strategy: StrategyName };
   /** FULCRUM_ADMIN_TOKEN, if set. */
   adminToken?: string;
+  /** --config FILE: the initial configuration of an empty store. */
+  configFile?: string;
+  /** --tls-cert/--tls-key: serve the admin over HTTPS. */
+  tls?: { certFile: string; keyFile: string };
+  /** --events-max/--events-days: how much of the event log to keep. */
+  eventRetention: EventRetention;
+  /** --workers N|auto (env FULCRUM_WORKERS): engine processes; absent = 1, the engine runs in this process. */
+  workers?: number | 'auto';
+  /** --shutdown-timeout MS (env FULCRUM_SHUTDOWN_TIMEOUT): how long connections may finish on shutdown/reload. */
+  shutdownTimeoutMs?: number;
 }
 
 export const DEFAULT_ADMIN = '127.0.0.1:8080';
@@ -36,7 +49,23 @@ Options:
   --listen HOST:PORT    first run only: create a service "default" listening here
   --backend HOST:PORT   first run only: a backend of that service (repeatable)
   --strategy NAME       first run only: its strategy (default round-robin)
+  --config FILE         first run only: load this configuration file (YAML or JSON) into the empty store
+  --tls-cert FILE       serve the admin over HTTPS with this PEM certificate (chain) (env FULCRUM_TLS_CERT)
+  --tls-key FILE        ... and this PEM private key (env FULCRUM_TLS_KEY)
+  --events-max N        keep at most N events in the event log (env FULCRUM_EVENTS_MAX, default ${EVENT_RETENTION_DEFAULTS.maxEvents})
+  --events-days D       keep events for at most D days (env FULCRUM_EVENTS_DAYS, default ${EVENT_RETENTION_DEFAULTS.maxDays})
+  --workers N|auto      engine worker processes, auto = one per core (env FULCRUM_WORKERS, default 1:
+                        the engine runs in the admin process); see docs/WORKERS.md
+  --shutdown-timeout MS how long established connections may finish on SIGTERM or reload
+                        (env FULCRUM_SHUTDOWN_TIMEOUT, default 10000)
   -h, --help            show this help
+
+Commands (see README):
+  fulcrum export [--data DIR] [--format yaml|json]        print the stored configuration
+  fulcrum import FILE [--data DIR] [--admin HOST:PORT]    replace the configuration with FILE
+  fulcrum token create|revoke NAME [--data DIR]           create (printed once) or revoke an API token
+  fulcrum token list [--data DIR]                         list the active API tokens
+  fulcrum reload [--data DIR]                             zero-downtime reload of a running fulcrum (SIGHUP)
 
 Strategies: ${STRATEGY_NAMES.join(', ')}
 
@@ -44,8 +73,8 @@ Environment:
   FULCRUM_ADMIN_TOKEN   the admin token (otherwise one is generated on first start and printed once)
   FULCRUM_LOG_LEVEL     server log level (default warn)
 
-Once a data directory holds services, --listen/--backend/--strategy are ignored: change the
-configuration in the dashboard or through the API instead.
+Once a data directory holds services, --listen/--backend/--strategy and --config are ignored:
+change the configuration in the dashboard, through the API or with \`fulcrum import\` instead.
 `;
 
 const OPTIONS = {
@@ -54,6 +83,13 @@ const OPTIONS = {
   listen: { type: 'string' },
   backend: { type: 'string', multiple: true },
   strategy: { type: 'string' },
+  config: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'events-max': { type: 'string' },
+  'events-days': { type: 'string' },
+  workers: { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,6 +107,20 @@ function describeParseError(args: string[]): string {
     if (spec.type === 'boolean' && token.value !== undefined) return `${token.rawName} takes no value`;
   }
   return 'invalid arguments (see fulcrum --help)';
+}
+
+/** A whole number in [min, max], named `what` in the error. */
+export function wholeNumber(value: string, what: string, min: number, max: number): number {
+  const n = /^\d{1,12}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${what} "${value}": must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** A flag's value, else the environment variable's (named in errors by what was used). */
+function flagOrEnv(flag: string | undefined, env: NodeJS.ProcessEnv, name: string, option: string): [string, string] | undefined {
+  if (flag !== undefined) return [flag, option];
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : [value, name];
 }
 
 function address(value: string, what: string): HostPort {
@@ -117,5 +167,42 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     seed = { listen, backends, strategy };
   }
   const adminToken = env.FULCRUM_ADMIN_TOKEN === undefined || env.FULCRUM_ADMIN_TOKEN === '' ? undefined : env.FULCRUM_ADMIN_TOKEN;
-  return { help, admin, dataDir, ...(seed ? { seed } : {}), ...(adminToken ? { adminToken } : {}) };
+
+  const configFile = values.config;
+  if (configFile !== undefined) {
+    if (configFile.trim() === '') throw new UsageError('--config needs a file');
+    if (seed) throw new UsageError('--config and --listen both describe the first configuration; give one of them');
+  }
+  const cert = flagOrEnv(values['tls-cert'], env, 'FULCRUM_TLS_CERT', '--tls-cert');
+  const key = flagOrEnv(values['tls-key'], env, 'FULCRUM_TLS_KEY', '--tls-key');
+  if (cert && !key) throw new UsageError(`${cert[1]} needs --tls-key (the certificate's private key)`);
+  if (key && !cert) throw new UsageError(`${key[1]} needs --tls-cert (the certificate for the key)`);
+  const tls = cert && key ? { certFile: cert[0], keyFile: key[0] } : undefined;
+  const maxEvents = flagOrEnv(values['events-max'], env, 'FULCRUM_EVENTS_MAX', '--events-max');
+  const maxDays = flagOrEnv(values['events-days'], env, 'FULCRUM_EVENTS_DAYS', '--events-days');
+  const eventRetention: EventRetention = {
+    maxEvents: maxEvents ? wholeNumber(maxEvents[0], maxEvents[1], 100, 100_000_000) : EVENT_RETENTION_DEFAULTS.maxEvents,
+    maxDays: maxDays ? wholeNumber(maxDays[0], maxDays[1], 1, 36_500) : EVENT_RETENTION_DEFAULTS.maxDays,
+  };
+  const workersArg = flagOrEnv(values.workers, env, 'FULCRUM_WORKERS', '--workers');
+  let workers: number | 'auto' | undefined;
+  try {
+    workers = workersArg ? parseWorkers(workersArg[0], workersArg[1]) : undefined;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const shutdown = flagOrEnv(values['shutdown-timeout'], env, 'FULCRUM_SHUTDOWN_TIMEOUT', '--shutdown-timeout');
+  const shutdownTimeoutMs = shutdown ? wholeNumber(shutdown[0], shutdown[1], 0, 86_400_000) : undefined;
+  return {
+    help,
+    admin,
+    dataDir,
+    ...(seed ? { seed } : {}),
+    ...(adminToken ? { adminToken } : {}),
+    ...(configFile !== undefined ? { configFile } : {}),
+    ...(tls ? { tls } : {}),
+    eventRetention,
+    ...(workers !== undefined ? { workers } : {}),
+    ...(shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs } : {}),
+  };
 }

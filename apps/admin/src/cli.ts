@@ -2,7 +2,13 @@
 import { formatAddress } from '@fulcrum/shared/address';
 import { USAGE, UsageError, parseCliArgs } from './cli-args.ts';
 import type { CliOptions } from './cli-args.ts';
-import { StartupError, startServer } from './server.ts';
+import { installLifecycle } from './cluster/lifecycle.ts';
+import { isReloadCommand, runReloadCommand } from './cluster/reload-command.ts';
+import { resolveWorkers } from './cluster/worker-args.ts';
+import { isSubcommand } from './commands/command-args.ts';
+import { runSubcommand } from './commands/run-command.ts';
+import { loadStartFiles } from './start-files.ts';
+import { SHUTDOWN_DRAIN_MS, StartupError, startServer } from './server.ts';
 import type { RunningServer } from './server.ts';
 
 const say = (line: string): void => {
@@ -17,9 +23,12 @@ const LOOPBACK = /^(127\.|::1$|localhost$)/;
 function printBanner(server: RunningServer, opts: CliOptions): void {
   say(`data directory ${server.store.dataDir}`);
   if (server.seed === 'ignored') {
-    say('using the stored configuration; --listen/--backend/--strategy apply only on the first run');
+    say(opts.configFile !== undefined
+      ? `the store already holds services and wins; --config ${opts.configFile} applies only to an empty store (use fulcrum import or PUT /api/config to replace)`
+      : 'using the stored configuration; --listen/--backend/--strategy apply only on the first run');
   }
   const services = server.app.fulcrum.config.services;
+  if (server.cluster) say(server.cluster.describe());
   if (services.length === 0) say('no services yet: add one in the dashboard');
   for (const s of services) {
     const n = s.backends.length;
@@ -37,7 +46,7 @@ function printBanner(server: RunningServer, opts: CliOptions): void {
       say('login token: the one printed on the first start (set FULCRUM_ADMIN_TOKEN to replace it)');
       break;
   }
-  if (!LOOPBACK.test(opts.admin.host)) {
+  if (!opts.tls && !LOOPBACK.test(opts.admin.host)) {
     complain(`warning: the admin console listens on ${formatAddress(opts.admin.host, opts.admin.port)} over plain HTTP; put it behind TLS or keep it on loopback`);
   }
   if (opts.adminToken !== undefined && opts.adminToken.length < 16) {
@@ -46,9 +55,13 @@ function printBanner(server: RunningServer, opts: CliOptions): void {
 }
 
 async function main(): Promise<void> {
+  if (isReloadCommand(process.argv.slice(2))) process.exit(runReloadCommand(process.argv.slice(2), process.env));
+  if (isSubcommand(process.argv.slice(2))) process.exit(await runSubcommand(process.argv.slice(2), process.env));
   let opts: CliOptions;
+  let files: ReturnType<typeof loadStartFiles>;
   try {
     opts = parseCliArgs(process.argv.slice(2), process.env);
+    files = loadStartFiles(opts);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     complain(err.message);
@@ -67,6 +80,10 @@ async function main(): Promise<void> {
       seed: opts.seed,
       adminToken: opts.adminToken,
       logLevel: process.env.FULCRUM_LOG_LEVEL,
+      ...files,
+      eventRetention: opts.eventRetention,
+      workers: resolveWorkers(opts.workers),
+      shutdownTimeoutMs: opts.shutdownTimeoutMs,
     });
   } catch (err) {
     complain(err instanceof StartupError ? err.message : String(err));
@@ -74,27 +91,15 @@ async function main(): Promise<void> {
   }
   printBanner(server, opts);
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      complain(`${signal} again: exiting without waiting for connections to drain`);
-      process.exit(1);
-    }
-    stopping = true;
-    say(`${signal}: shutting down (established connections get up to 10 s to finish)`);
-    server.close().then(
-      () => {
-        say('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        complain(`error while shutting down: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  installLifecycle({
+    dataDir: server.store.dataDir,
+    shutdownTimeoutMs: opts.shutdownTimeoutMs ?? SHUTDOWN_DRAIN_MS,
+    cluster: server.cluster,
+    close: () => server.close(),
+    terminate: () => server.terminate(),
+    say,
+    complain,
+  });
 }
 
 await main();

@@ -63,3 +63,40 @@ it.each([
   expect(res.statusCode).toBe(400);
   expect(res.json<ApiErrorBody>()).toMatchObject({ code: 'VALIDATION_ERROR', field });
 });
+
+it('filters by actor and by time, since inclusive and until exclusive, with paging', async () => {
+  const all = (await api(t.app, 'GET', '/api/events')).json<Page>().events;
+  expect((await api(t.app, 'GET', '/api/events?actor=admin')).json<Page>().events).toEqual(all);
+  expect((await api(t.app, 'GET', '/api/events?actor=engine')).json<Page>().events).toEqual([]);
+
+  // Known times, written straight into the table (the log is just rows).
+  const at = (iso: string, message: string) =>
+    t.store.events.insert({ time: new Date(iso), kind: 'test', actor: 'test', message });
+  at('2020-01-01T00:00:00.000Z', 'a');
+  at('2020-01-02T00:00:00.000Z', 'b');
+  at('2020-01-02T12:00:00.000Z', 'c');
+  at('2020-01-03T00:00:00.000Z', 'd');
+  const messages = async (query: string) =>
+    (await api(t.app, 'GET', `/api/events?kind=test&${query}`)).json<Page>().events.map((e) => e.message);
+  expect(await messages('since=2020-01-02')).toEqual(['d', 'c', 'b']);
+  expect(await messages('until=2020-01-02')).toEqual(['a']);
+  expect(await messages('since=2020-01-02&until=2020-01-03T00:00:00Z')).toEqual(['c', 'b']);
+  // Offsets are converted to UTC before comparing.
+  expect(await messages(`since=${encodeURIComponent('2020-01-02T13:00:00+02:00')}`)).toEqual(['d', 'c']);
+  const page = (await api(t.app, 'GET', '/api/events?kind=test&since=2020-01-01&limit=2')).json<Page>();
+  expect(page.events.map((e) => e.message)).toEqual(['d', 'c']);
+  const rest = (await api(t.app, 'GET', `/api/events?kind=test&since=2020-01-01&limit=2&before=${page.nextBefore}`)).json<Page>();
+  expect(rest.events.map((e) => e.message)).toEqual(['b', 'a']);
+  expect(rest.nextBefore).toBeNull();
+});
+
+it.each([
+  ['since=yesterday', 'since'],
+  ['since=2020-01-01T10:00:00', 'since'],
+  ['until=2020-13-45', 'until'],
+  ['actor=', 'actor'],
+])('rejects ?%s naming the field', async (query, field) => {
+  const res = await api(t.app, 'GET', `/api/events?${query}`);
+  expect(res.statusCode).toBe(400);
+  expect(res.json<ApiErrorBody>()).toMatchObject({ code: 'VALIDATION_ERROR', field });
+});

@@ -90,7 +90,7 @@ it('refuses a database written by a newer fulcrum', () => {
 it('prunes the event log beyond its bound', async () => {
   const store = open();
   const { createEventsRepo } = await import('../src/store/events-repo.ts');
-  const events = createEventsRepo(store.db, 10);
+  const events = createEventsRepo(store.db, { maxEvents: 10 });
   for (let i = 0; i < 1000; i++) events.insert({ kind: 'k', actor: 'a', message: String(i) });
   const left = events.list({ limit: 500 });
   expect(left.length).toBeLessThanOrEqual(11);

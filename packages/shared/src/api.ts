@@ -61,6 +61,54 @@ export interface ServiceDto {
   backends: BackendDto[];
 }
 
+/** One backend in a configuration document: no ids, matched by address. */
+export interface ConfigBackendDoc {
+  address: string;
+  weight: number;
+  state: AdminState;
+  backup: boolean;
+  maxConnections: number;
+}
+
+/** One service in a configuration document: no ids, matched by name. */
+export interface ConfigServiceDoc {
+  name: string;
+  listen: string;
+  strategy: StrategyName;
+  strategyOptions: StrategyOptionsDto;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  retries: number;
+  drainTimeoutMs: number;
+  maxQueue: number;
+  queueTimeoutMs: number;
+  healthCheck: HealthCheckDto;
+  backends: ConfigBackendDoc[];
+}
+
+/** GET/PUT /api/config: the whole configuration as one portable document. */
+export interface ConfigDocument {
+  version: 1;
+  services: ConfigServiceDoc[];
+}
+
+/** An API token as listed (never its secret). */
+export interface TokenDto {
+  id: number;
+  name: string;
+  createdAt: string;
+  /** true for the token the caller authenticated with. */
+  current: boolean;
+}
+
+/** The answer to POST /api/tokens: the secret is shown this once. */
+export interface CreatedTokenDto {
+  id: number;
+  name: string;
+  token: string;
+  createdAt: string;
+}
+
 export interface ApiErrorBody {
   statusCode: number;
   code: string;
@@ -125,13 +173,15 @@ export const API_ERROR_CODES = {
   UNKNOWN_STRATEGY: 'strategy is not one of the documented names [400]',
   UNAUTHORIZED: 'no valid token or session [401]',
   CSRF_REJECTED: 'a cookie-authenticated change lacked the x-fulcrum-csrf header [403]',
-  NOT_FOUND: 'no such service, backend or route [404]',
+  NOT_FOUND: 'no such service, backend, token or route [404]',
   DUPLICATE_SERVICE: 'another service already has this name or listen address [409]',
   DUPLICATE_BACKEND: 'the service already has a backend at this address [409]',
-  ADDRESS_IN_USE: 'the listen address is taken by another process [409]',
+  ADDRESS_IN_USE: 'the listen address is taken: by another process, or (in one PUT /api/config) by another service of the current configuration [409]',
   VERSION_CONFLICT: 'If-Match / version is stale; re-read and retry [409]',
+  DUPLICATE_TOKEN: 'an active API token already has this name [409]',
   ENGINE_REJECTED: 'the engine refused the change; nothing was changed [422]',
   PAYLOAD_TOO_LARGE: 'request body too large [413]',
+  UNSUPPORTED_MEDIA_TYPE: 'the request body has a Content-Type this route does not accept [415]',
   RATE_LIMITED: 'too many login attempts [429]',
   INTERNAL: 'unexpected server error; details are in the server log only [500]',
 } as const;

@@ -15,6 +15,8 @@ declare module 'fastify' {
     /** Who is calling: the token's name. Empty on unauthenticated routes. */
     actor: string;
     authVia: 'token' | 'session' | undefined;
+    /** The id of the token the caller presented or logged in with. */
+    tokenId: number | undefined;
   }
   interface FastifyContextConfig {
     /** Accept `?token=` (WebSocket upgrades only). */
@@ -63,6 +65,7 @@ export function createAuthenticator(store: Store, sessions: SessionStore): Authe
         if (!who) throw unauthorized('the Bearer token is not valid');
         request.actor = who.actor;
         request.authVia = 'token';
+        request.tokenId = who.tokenId;
         return;
       }
 
@@ -83,6 +86,7 @@ export function createAuthenticator(store: Store, sessions: SessionStore): Authe
         }
         request.actor = session.actor;
         request.authVia = 'session';
+        request.tokenId = session.tokenId;
         return;
       }
 
@@ -92,6 +96,7 @@ export function createAuthenticator(store: Store, sessions: SessionStore): Authe
         if (who) {
           request.actor = who.actor;
           request.authVia = 'token';
+          request.tokenId = who.tokenId;
           return;
         }
       }

@@ -62,4 +62,16 @@ export class SessionStore {
   delete(id: string): void {
     this.#sessions.delete(id);
   }
+
+  /** Ends every session opened with token `tokenId` (it was revoked); returns how many. */
+  deleteByToken(tokenId: number): number {
+    let n = 0;
+    for (const [id, session] of this.#sessions) {
+      if (session.tokenId === tokenId) {
+        this.#sessions.delete(id);
+        n++;
+      }
+    }
+    return n;
+  }
 }

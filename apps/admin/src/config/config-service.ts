@@ -8,7 +8,7 @@
 // change writes (the event log) also goes through the mutex; GET routes for services read the
 // in-memory committed snapshot, so they never see an uncommitted transaction.
 import type { FastifyBaseLogger } from 'fastify';
-import type { LoadBalancer } from '@fulcrum/engine';
+import type { DataPlane } from '../cluster/data-plane.ts';
 import type { EventDto, ServiceDto } from '@fulcrum/shared/api';
 import type { LiveMessage } from '@fulcrum/shared/live-protocol';
 import type { Store } from '../store/store.ts';
@@ -29,7 +29,7 @@ export interface ChangeContext {
 
 export interface ConfigServiceOptions {
   store: Store;
-  engine: LoadBalancer;
+  engine: DataPlane;
   log: FastifyBaseLogger;
   /** Receives `config` and `event` messages after each commit. */
   publish: (message: LiveMessage) => void;
@@ -38,7 +38,7 @@ export interface ConfigServiceOptions {
 /** Owns the committed configuration and the only path that changes it. */
 export class ConfigService {
   readonly #store: Store;
-  readonly #engine: LoadBalancer;
+  readonly #engine: DataPlane;
   readonly #log: FastifyBaseLogger;
   readonly #publish: (message: LiveMessage) => void;
   readonly #mutex = new Mutex();
@@ -85,6 +85,25 @@ export class ConfigService {
       const stored = this.#store.events.insert(event);
       this.#publish({ type: 'event', event: stored });
       return stored;
+    });
+  }
+
+  /**
+   * A change to admin data the engine does not run (API tokens): `write` and its audit rows in
+   * one transaction, then the events are published. No engine apply.
+   */
+  recordChange<T>(actor: string, write: (ctx: ChangeContext) => T): Promise<T> {
+    return this.#mutex.run(() => {
+      const audit: AuditEntry[] = [];
+      const time = new Date();
+      const run = this.#store.db.transaction(() => {
+        const result = write({ store: this.#store, audit: (entry) => audit.push(entry) });
+        const events = audit.map((entry) => this.#store.events.insert({ ...entry, actor, time }));
+        return { result, events };
+      });
+      const { result, events } = run.immediate();
+      for (const event of events) this.#publish({ type: 'event', event });
+      return result;
     });
   }
 

@@ -1,6 +1,7 @@
 // Engine events → the event log (with the service's name in the message) → live clients.
 import type { FastifyBaseLogger } from 'fastify';
-import type { EngineEvents, LoadBalancer } from '@fulcrum/engine';
+import type { EngineEvents } from '@fulcrum/engine';
+import type { DataPlane } from '../cluster/data-plane.ts';
 import type { ConfigService } from '../config/config-service.ts';
 import type { NewEvent } from '../store/events-repo.ts';
 
@@ -10,7 +11,7 @@ const ENGINE_ACTOR = 'engine';
 const at = (time: number): Date => (Number.isFinite(time) && time > 0 && time < 8.64e15 ? new Date(time) : new Date());
 
 /** Records engine events as they happen; returns the function that stops listening. */
-export function logEngineEvents(engine: LoadBalancer, config: ConfigService, log: FastifyBaseLogger): () => void {
+export function logEngineEvents(engine: DataPlane, config: ConfigService, log: FastifyBaseLogger): () => void {
   const serviceName = (id: string) => config.service(Number(id))?.name ?? `#${id}`;
   const record = (event: NewEvent) => {
     config.recordEvent(event).catch((err: unknown) => log.error({ err }, 'could not record an engine event'));

@@ -9,6 +9,8 @@ import type { LiveMessage } from '@fulcrum/shared/live-protocol';
 const OPEN = 1;
 /** Close code: "try again later". */
 export const CLOSE_TOO_SLOW = 1013;
+/** Close code: the credentials this client used were revoked. */
+export const CLOSE_POLICY_VIOLATION = 1008;
 /** Close code: the server is going away. */
 export const CLOSE_GOING_AWAY = 1001;
 
@@ -22,6 +24,8 @@ export interface LiveHubOptions {
 /** Tracks live sockets and broadcasts messages to them. */
 export class LiveHub {
   readonly #clients = new Set<WebSocket>();
+  /** The token each client authenticated with, so revoking it can close the client. */
+  readonly #tokenOf = new WeakMap<WebSocket, number>();
   /** Clients that answered the last ping (or connected since). */
   readonly #alive = new WeakSet<WebSocket>();
   readonly #maxBuffered: number;
@@ -61,9 +65,10 @@ export class LiveHub {
     return this.#skipped;
   }
 
-  /** Adds a socket; it leaves the hub when it closes. */
-  add(socket: WebSocket): void {
+  /** Adds a socket (opened with token `tokenId`); it leaves the hub when it closes. */
+  add(socket: WebSocket, tokenId?: number): void {
     this.#clients.add(socket);
+    if (tokenId !== undefined) this.#tokenOf.set(socket, tokenId);
     this.#alive.add(socket);
     socket.on('pong', () => this.#alive.add(socket));
     socket.once('close', () => this.#clients.delete(socket));
@@ -88,6 +93,15 @@ export class LiveHub {
     this.#heartbeat = undefined;
     for (const socket of this.#clients) socket.close(code, reason);
     this.#clients.clear();
+  }
+
+  /** Closes the clients that authenticated with token `tokenId` (it was revoked). */
+  closeByToken(tokenId: number): void {
+    for (const socket of this.#clients) {
+      if (this.#tokenOf.get(socket) !== tokenId) continue;
+      this.#clients.delete(socket);
+      socket.close(CLOSE_POLICY_VIOLATION, 'token revoked');
+    }
   }
 
   #deliver(socket: WebSocket, data: string, droppable: boolean): void {

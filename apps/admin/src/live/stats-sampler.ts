@@ -1,10 +1,10 @@
 // Samples engine.stats() on one timer for all clients, and only while someone listens.
-import type { LoadBalancer } from '@fulcrum/engine';
+import type { DataPlane } from '../cluster/data-plane.ts';
 import type { StatsDto } from '@fulcrum/shared/api';
 import { toStatsDto } from './to-stats-dto.ts';
 
 export interface StatsSamplerOptions {
-  engine: LoadBalancer;
+  engine: DataPlane;
   /** Receives each sample (the hub broadcasts it). */
   onSample: (stats: StatsDto) => void;
   /** Skip sampling while this returns false (no clients connected). */

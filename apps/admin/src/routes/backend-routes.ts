@@ -1,10 +1,11 @@
 // /api/services/:id/backends: add, change and remove one backend.
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { BackendDto } from '@fulcrum/shared/api';
 import { notFound } from '../api-error.ts';
 import { addBackend, removeBackend, updateBackend } from '../config/backend-changes.ts';
 import { parseIfMatch } from '../config/input-checks.ts';
-import { BackendParams, ServiceParams } from '../schemas/common-schemas.ts';
+import { BackendParams, CHANGE_ERRORS, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
 import { BackendInput, BackendSchema, PatchBackendBody } from '../schemas/service-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { etag } from './service-routes.ts';
@@ -20,7 +21,15 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
 
   app.post<{ Params: ServiceParams; Body: BackendInput }>(
     '/services/:id/backends',
-    { schema: { params: ServiceParams, body: BackendInput, response: { 201: BackendSchema } } },
+    {
+      schema: {
+        summary: 'Add a backend to a service',
+        tags: ['backends'],
+        params: ServiceParams,
+        body: BackendInput,
+        response: { 201: BackendSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 422) },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const ifMatch = parseIfMatch(request.headers['if-match']);
@@ -32,7 +41,15 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
 
   app.patch<{ Params: BackendParams; Body: PatchBackendBody }>(
     '/services/:id/backends/:backendId',
-    { schema: { params: BackendParams, body: PatchBackendBody, response: { 200: BackendSchema } } },
+    {
+      schema: {
+        summary: 'Change a backend (weight, state, backup, maxConnections, address)',
+        tags: ['backends'],
+        params: BackendParams,
+        body: PatchBackendBody,
+        response: { 200: BackendSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 422) },
+      },
+    },
     async (request, reply) => {
       const { id, backendId } = request.params;
       const ifMatch = parseIfMatch(request.headers['if-match']);
@@ -43,7 +60,14 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
 
   app.delete<{ Params: BackendParams }>(
     '/services/:id/backends/:backendId',
-    { schema: { params: BackendParams } },
+    {
+      schema: {
+        summary: 'Remove a backend; its connections drain',
+        tags: ['backends'],
+        params: BackendParams,
+        response: { 204: Type.Null({ description: 'removed' }), ...errorResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
     async (request, reply) => {
       const { id, backendId } = request.params;
       const ifMatch = parseIfMatch(request.headers['if-match']);

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/rate-limit'; // the rateLimit route option
 import { ApiError } from '../api-error.ts';
 import { SESSION_COOKIE } from '../auth/authenticate.ts';
+import { errorResponses } from '../schemas/common-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 const LoginBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });
@@ -17,7 +18,13 @@ export const loginRoutes: FastifyPluginAsync<RouteDeps> = async (app, { auth, se
   app.post<{ Body: Static<typeof LoginBody> }>(
     '/login',
     {
-      schema: { body: LoginBody },
+      schema: {
+        summary: 'Exchange a token for a session cookie (fulcrum_session; HttpOnly, SameSite=Strict)',
+        tags: ['session'],
+        security: [],
+        body: LoginBody,
+        response: { 204: Type.Null({ description: 'logged in; the cookie is set' }), ...errorResponses(400, 401, 413, 415, 429) },
+      },
       config: { rateLimit: { max: loginRateLimit.max, timeWindow: loginRateLimit.timeWindowMs } },
     },
     async (request, reply: FastifyReply) => {
@@ -30,10 +37,21 @@ export const loginRoutes: FastifyPluginAsync<RouteDeps> = async (app, { auth, se
     },
   );
 
-  app.post('/logout', async (request, reply) => {
+  app.post(
+    '/logout',
+    {
+      schema: {
+        summary: 'End the session and clear its cookie',
+        tags: ['session'],
+        security: [],
+        response: { 204: Type.Null({ description: 'logged out' }), ...errorResponses() },
+      },
+    },
+    async (request, reply) => {
     const sessionId = request.cookies[SESSION_COOKIE];
     if (sessionId) sessions.delete(sessionId);
     reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
     return reply.code(204).send();
-  });
+    },
+  );
 };

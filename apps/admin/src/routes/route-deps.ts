@@ -1,5 +1,5 @@
 // What route plugins are given: the app's services, passed explicitly as plugin options.
-import type { LoadBalancer } from '@fulcrum/engine';
+import type { DataPlane } from '../cluster/data-plane.ts';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { ConfigService } from '../config/config-service.ts';
@@ -9,7 +9,7 @@ import type { Store } from '../store/store.ts';
 
 export interface RouteDeps {
   store: Store;
-  engine: LoadBalancer;
+  engine: DataPlane;
   config: ConfigService;
   auth: Authenticator;
   sessions: SessionStore;

@@ -5,7 +5,7 @@ import type { ServiceDto } from '@fulcrum/shared/api';
 import { notFound } from '../api-error.ts';
 import { parseIfMatch } from '../config/input-checks.ts';
 import { createService, deleteService, updateService } from '../config/service-changes.ts';
-import { ServiceParams } from '../schemas/common-schemas.ts';
+import { AUTH_ERRORS, CHANGE_ERRORS, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
 import { CreateServiceBody, PatchServiceBody, ServiceSchema } from '../schemas/service-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -20,17 +20,41 @@ export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
     return service;
   };
 
-  app.get('/services', { schema: { response: { 200: Type.Array(ServiceSchema) } } }, async () => config.services);
+  app.get(
+    '/services',
+    {
+      schema: {
+        summary: 'List the services with their backends',
+        tags: ['services'],
+        response: { 200: Type.Array(ServiceSchema), ...errorResponses(...AUTH_ERRORS) },
+      },
+    },
+    async () => config.services,
+  );
 
   app.get<{ Params: ServiceParams }>(
     '/services/:id',
-    { schema: { params: ServiceParams, response: { 200: ServiceSchema } } },
+    {
+      schema: {
+        summary: 'One service (ETag: its version)',
+        tags: ['services'],
+        params: ServiceParams,
+        response: { 200: ServiceSchema, ...errorResponses(400, ...AUTH_ERRORS, 404) },
+      },
+    },
     async (request, reply) => committed(request.params.id, reply),
   );
 
   app.post<{ Body: CreateServiceBody }>(
     '/services',
-    { schema: { body: CreateServiceBody, response: { 201: ServiceSchema } } },
+    {
+      schema: {
+        summary: 'Create a service (it listens at once)',
+        tags: ['services'],
+        body: CreateServiceBody,
+        response: { 201: ServiceSchema, ...errorResponses(...CHANGE_ERRORS, 409, 422) },
+      },
+    },
     async (request, reply) => {
       const id = await config.change(request.actor, (ctx) => createService(ctx, request.body));
       void reply.code(201).header('location', `/api/services/${id}`);
@@ -40,7 +64,15 @@ export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
 
   app.patch<{ Params: ServiceParams; Body: PatchServiceBody }>(
     '/services/:id',
-    { schema: { params: ServiceParams, body: PatchServiceBody, response: { 200: ServiceSchema } } },
+    {
+      schema: {
+        summary: 'Change a service; `backends`, when given, is the complete new list (matched by address)',
+        tags: ['services'],
+        params: ServiceParams,
+        body: PatchServiceBody,
+        response: { 200: ServiceSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 422) },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const ifMatch = parseIfMatch(request.headers['if-match']);
@@ -51,7 +83,14 @@ export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
 
   app.delete<{ Params: ServiceParams }>(
     '/services/:id',
-    { schema: { params: ServiceParams } },
+    {
+      schema: {
+        summary: 'Delete a service; its connections drain',
+        tags: ['services'],
+        params: ServiceParams,
+        response: { 204: Type.Null({ description: 'deleted' }), ...errorResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
     async (request, reply) => {
       const ifMatch = parseIfMatch(request.headers['if-match']);
       await config.change(request.actor, (ctx) => deleteService(ctx, request.params.id, ifMatch));

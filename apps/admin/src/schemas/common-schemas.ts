@@ -1,6 +1,6 @@
 // Small TypeBox pieces reused by the request and response schemas.
 import { Type } from '@sinclair/typebox';
-import type { Static, TLiteral, TUnion } from '@sinclair/typebox';
+import type { Static, TLiteral, TSchema, TUnion } from '@sinclair/typebox';
 
 /** A union of string literals, e.g. the admin states. */
 export function literalUnion<const T extends string>(values: readonly T[]): TUnion<TLiteral<T>[]> {
@@ -16,13 +16,42 @@ export type ServiceParams = Static<typeof ServiceParams>;
 export const BackendParams = Type.Object({ id: DbId, backendId: DbId });
 export type BackendParams = Static<typeof BackendParams>;
 
-/** The body of every error response (ApiErrorBody in @fulcrum/shared/api). */
-export const ApiErrorBodySchema = Type.Object({
-  statusCode: Type.Integer(),
-  code: Type.String(),
-  message: Type.String(),
-  field: Type.Optional(Type.String()),
-});
+/** The body of every error response (ApiErrorBody in @fulcrum/shared/api); registered with app.addSchema. */
+export const ApiErrorBodySchema = Type.Object(
+  {
+    statusCode: Type.Integer({ description: 'the HTTP status, repeated' }),
+    code: Type.String({ description: 'stable error code (API_ERROR_CODES); branch on this, never on message' }),
+    message: Type.String({ description: 'one line for humans' }),
+    field: Type.Optional(Type.String({ description: 'the offending field, e.g. backends[0].address' })),
+  },
+  { $id: 'ApiErrorBody', description: 'Every error response has this body.' },
+);
+
+/** What each error status means on this API (the OpenAPI response descriptions). */
+const ERROR_STATUS = {
+  400: 'Invalid input: VALIDATION_ERROR, INVALID_ADDRESS or UNKNOWN_STRATEGY; `field` names the offending field',
+  401: 'UNAUTHORIZED: no valid Bearer token or session cookie',
+  403: 'CSRF_REJECTED: a cookie-authenticated change without the header x-fulcrum-csrf: 1',
+  404: 'NOT_FOUND',
+  409: 'Conflict: DUPLICATE_SERVICE, DUPLICATE_BACKEND, DUPLICATE_TOKEN, ADDRESS_IN_USE or VERSION_CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'ENGINE_REJECTED: the engine refused the change; nothing was changed',
+  429: 'RATE_LIMITED',
+  500: 'INTERNAL: details are in the server log only',
+} as const;
+export type ErrorStatus = keyof typeof ERROR_STATUS;
+
+/** Error responses for a route schema, each an ApiErrorBody. 500 is always included. */
+export function errorResponses(...statuses: ErrorStatus[]): Record<number, TSchema> {
+  const all = [...new Set<ErrorStatus>([...statuses, 500])].sort((a, b) => a - b);
+  return Object.fromEntries(all.map((status) => [status, Type.Ref(ApiErrorBodySchema.$id!, { description: ERROR_STATUS[status] })]));
+}
+
+/** Errors of every authenticated route. */
+export const AUTH_ERRORS: ErrorStatus[] = [401];
+/** Errors of every authenticated change with a JSON body. */
+export const CHANGE_ERRORS: ErrorStatus[] = [400, 401, 403, 413, 415];
 
 /** Optional `If-Match` header carrying the service version (`"3"`, `W/"3"` or `3`). */
 export const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 64 })) });

@@ -52,13 +52,25 @@ export const EventsPage = Type.Object({
   nextBefore: Type.Union([Type.Integer(), Type.Null()]),
 });
 
+/** An ISO 8601 date (`2025-01-31`, UTC midnight) or date-time with a zone (`…T10:00:00Z`, `…+02:00`). */
+const isoTime = (description: string) =>
+  Type.String({
+    description,
+    maxLength: 40,
+    pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?$',
+    errorMessage: 'must be an ISO 8601 date or date-time with a zone, e.g. 2025-01-31 or 2025-01-31T10:00:00Z',
+  });
+
 /** GET /api/events query. */
 export const EventsQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    before: Type.Optional(Type.Integer({ minimum: 1 })),
-    kind: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    serviceId: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'page size (default 50)' })),
+    before: Type.Optional(Type.Integer({ minimum: 1, description: 'only events with a smaller id: the previous page\'s nextBefore' })),
+    kind: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'only this kind, e.g. backend-health' })),
+    serviceId: Type.Optional(Type.Integer({ minimum: 1, description: 'only events of this service' })),
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'only events by this actor (a token name, cli or engine)' })),
+    since: Type.Optional(isoTime('only events at or after this time')),
+    until: Type.Optional(isoTime('only events before this time')),
   },
   { additionalProperties: false },
 );

@@ -19,6 +19,17 @@ export interface EventQuery {
   before?: number;
   kind?: string;
   serviceId?: number;
+  actor?: string;
+  /** Only events at or after this time (ISO 8601, UTC). */
+  since?: string;
+  /** Only events before this time (ISO 8601, UTC). */
+  until?: string;
+}
+
+/** How much of the event log is kept: at most `maxEvents` events, none older than `maxDays`. */
+export interface EventRetention {
+  maxEvents: number;
+  maxDays: number;
 }
 
 interface EventRow {
@@ -45,14 +56,17 @@ function toDto(row: EventRow): EventDto {
   };
 }
 
-/** How many events the log keeps; older ones are pruned so a flapping backend cannot fill the disk. */
-export const EVENTS_KEPT = 100_000;
+/** Default retention: a flapping backend cannot fill the disk, and a month of history stays. */
+export const EVENT_RETENTION_DEFAULTS: EventRetention = { maxEvents: 100_000, maxDays: 30 };
+/** Inserts between two prunes: pruning is a batch job, not a per-insert cost. */
 const PRUNE_EVERY = 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type EventsRepo = ReturnType<typeof createEventsRepo>;
 
 /** Builds the events repository over `db`. */
-export function createEventsRepo(db: Database, keep = EVENTS_KEPT) {
+export function createEventsRepo(db: Database, retention: Partial<EventRetention> = {}) {
+  let keep: EventRetention = { ...EVENT_RETENTION_DEFAULTS, ...retention };
   const insert = db.prepare(`
     INSERT INTO events (time, kind, actor, service_id, backend_id, message, details)
     VALUES (@time, @kind, @actor, @service_id, @backend_id, @message, @details)`);
@@ -61,10 +75,19 @@ export function createEventsRepo(db: Database, keep = EVENTS_KEPT) {
     WHERE (@before IS NULL OR id < @before)
       AND (@kind IS NULL OR kind = @kind)
       AND (@service_id IS NULL OR service_id = @service_id)
+      AND (@actor IS NULL OR actor = @actor)
+      AND (@since IS NULL OR time >= @since)
+      AND (@until IS NULL OR time < @until)
     ORDER BY id DESC
     LIMIT @limit`);
-  const prune = db.prepare<[number]>('DELETE FROM events WHERE id <= (SELECT max(id) FROM events) - ?');
+  const pruneCount = db.prepare<[number]>('DELETE FROM events WHERE id <= (SELECT max(id) FROM events) - ?');
+  // Times are ISO 8601 in UTC (toISOString), so text order is time order.
+  const pruneAge = db.prepare<[string]>('DELETE FROM events WHERE time < ?');
   let sincePrune = 0;
+
+  /** Deletes what the retention no longer covers; returns how many events went. */
+  const prune = (now = Date.now()): number =>
+    pruneCount.run(keep.maxEvents).changes + pruneAge.run(new Date(now - keep.maxDays * DAY_MS).toISOString()).changes;
 
   return {
     /** Records an event and returns it as stored. */
@@ -81,15 +104,31 @@ export function createEventsRepo(db: Database, keep = EVENTS_KEPT) {
       const id = Number(insert.run(row).lastInsertRowid);
       if (++sincePrune >= PRUNE_EVERY) {
         sincePrune = 0;
-        prune.run(keep);
+        prune();
       }
       return toDto({ ...row, id });
     },
     /** Newest first. */
     list(q: EventQuery): EventDto[] {
       return query
-        .all({ before: q.before ?? null, kind: q.kind ?? null, service_id: q.serviceId ?? null, limit: q.limit })
+        .all({
+          before: q.before ?? null,
+          kind: q.kind ?? null,
+          service_id: q.serviceId ?? null,
+          actor: q.actor ?? null,
+          since: q.since ?? null,
+          until: q.until ?? null,
+          limit: q.limit,
+        })
         .map(toDto);
+    },
+    prune,
+    get retention(): EventRetention {
+      return { ...keep };
+    },
+    /** Changes the retention; takes effect at the next prune. */
+    setRetention(next: Partial<EventRetention>): void {
+      keep = { ...keep, ...next };
     },
   };
 }

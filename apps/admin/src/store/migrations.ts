@@ -59,6 +59,10 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: the event log is filtered by time (since/until) and pruned by age.
+  `
+  CREATE INDEX events_by_time ON events (time);
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

@@ -103,6 +103,7 @@ export function createServicesRepo(db: Database) {
     WHERE id = @id`);
   const bump = db.prepare<[string, number]>('UPDATE services SET version = version + 1, updated_at = ? WHERE id = ?');
   const remove = db.prepare<[number]>('DELETE FROM services WHERE id = ?');
+  const park = db.prepare<[string, number]>('UPDATE services SET host = ? WHERE id = ?');
 
   return {
     list: (): ServiceRecord[] => list.all().map(toRecord),
@@ -128,6 +129,13 @@ export function createServicesRepo(db: Database) {
     /** Increments the version after a change to one of the service's backends. */
     bumpVersion: (id: number): void => {
       bump.run(new Date().toISOString(), id);
+    },
+    /**
+     * Moves a service's listen address out of the way (a placeholder host) inside a transaction
+     * that will rewrite it, so services can trade addresses without breaking UNIQUE (host, port).
+     */
+    park: (id: number): void => {
+      park.run(`(parked ${id})`, id);
     },
     /** Deletes a service; its backends go with it (ON DELETE CASCADE). */
     delete: (id: number): boolean => remove.run(id).changes > 0,

@@ -11,7 +11,7 @@ import type { ServicesRepo } from './services-repo.ts';
 import { createBackendsRepo } from './backends-repo.ts';
 import type { BackendRecord, BackendsRepo } from './backends-repo.ts';
 import { createEventsRepo } from './events-repo.ts';
-import type { EventsRepo } from './events-repo.ts';
+import type { EventRetention, EventsRepo } from './events-repo.ts';
 import { createTokensRepo } from './tokens-repo.ts';
 import type { TokensRepo } from './tokens-repo.ts';
 import { createSettingsRepo } from './settings-repo.ts';
@@ -52,8 +52,13 @@ export function toBackendDto(b: BackendRecord): BackendDto {
   };
 }
 
+export interface StoreOptions {
+  /** How much of the event log to keep (default 100 000 events, 30 days). */
+  eventRetention?: Partial<EventRetention>;
+}
+
 /** Opens (creating if needed) the store in `dataDir` and migrates it to the latest schema. */
-export function openStore(dataDir: string): Store {
+export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const db = new Database(join(dir, DB_FILE));
@@ -75,7 +80,7 @@ export function openStore(dataDir: string): Store {
     db,
     services,
     backends,
-    events: createEventsRepo(db),
+    events: createEventsRepo(db, opts.eventRetention),
     tokens: createTokensRepo(db),
     settings: createSettingsRepo(db),
     readServices() {

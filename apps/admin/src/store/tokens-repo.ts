@@ -32,6 +32,9 @@ export function createTokensRepo(db: Database) {
     INSERT INTO tokens (name, hash, created_at) VALUES (?, ?, ?)
     ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, revoked_at = NULL`);
   const revoke = db.prepare<[string, string]>('UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL');
+  const insert = db.prepare<[string, string, string]>('INSERT INTO tokens (name, hash, created_at) VALUES (?, ?, ?)');
+  const removeRevoked = db.prepare<[string]>('DELETE FROM tokens WHERE name = ? AND revoked_at IS NOT NULL');
+  const revokeById = db.prepare<[string, number]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
 
   return {
     listActive: (): TokenRecord[] => active.all().map(toRecord),
@@ -48,5 +51,14 @@ export function createTokensRepo(db: Database) {
       upsert.run(name, hash, new Date().toISOString());
     },
     revoke: (name: string): boolean => revoke.run(new Date().toISOString(), name).changes > 0,
+    /**
+     * Adds a token under a new id. A revoked token of the same name is deleted first, so the
+     * new one never inherits its id (sessions are bound to token ids).
+     */
+    insert: (name: string, hash: string): number => {
+      removeRevoked.run(name);
+      return Number(insert.run(name, hash, new Date().toISOString()).lastInsertRowid);
+    },
+    revokeById: (id: number): boolean => revokeById.run(new Date().toISOString(), id).changes > 0,
   };
 }

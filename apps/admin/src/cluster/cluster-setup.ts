@@ -1,0 +1,71 @@
+// How worker processes are started: entry point, Node flags (tsx must be loaded, since fulcrum
+// runs from TypeScript source), and how connections reach them (docs/WORKERS.md, "Accepting").
+import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The worker entry point (TypeScript; needs the tsx loader). */
+export const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+
+/**
+ * Node flags for workers: the primary's own, minus watch mode (the watcher is the primary's
+ * parent, not us), plus `--import tsx` when the primary loaded tsx some other way (bin/fulcrum.js
+ * registers it through the API, which a forked process does not inherit).
+ */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] as string;
+    if (arg === '--watch' || arg.startsWith('--watch=') || arg.startsWith('--watch-path') || arg === '--watch-preserve-output') {
+      if (arg === '--watch-path') i++;
+      continue;
+    }
+    args.push(arg);
+  }
+  // `--import tsx`, `--import=tsx`, or a resolved path inside node_modules/tsx/.
+  const hasTsx = args.some((arg) => /(^|[=/\\])tsx([/\\]|$)/.test(arg));
+  return hasTsx ? args : [...args, '--import', import.meta.resolve('tsx')];
+}
+
+/** How accepted connections reach workers. */
+export type SchedulingPolicy = 'rr' | 'none';
+
+/** The policy when NODE_CLUSTER_SCHED_POLICY does not choose one (see docs/WORKERS.md). */
+export const DEFAULT_SCHEDULING: SchedulingPolicy = 'none';
+
+/**
+ * Points the cluster module at the worker entry. NODE_CLUSTER_SCHED_POLICY (Node's own variable,
+ * `rr` or `none`) wins over our default. Must run before the first fork.
+ */
+export function setupCluster(): SchedulingPolicy {
+  const fromEnv = process.env.NODE_CLUSTER_SCHED_POLICY;
+  if (fromEnv !== 'rr' && fromEnv !== 'none') {
+    cluster.schedulingPolicy = DEFAULT_SCHEDULING === 'rr' ? cluster.SCHED_RR : cluster.SCHED_NONE;
+  }
+  cluster.setupPrimary({ exec: WORKER_ENTRY, execArgv: workerExecArgv(), args: [] });
+  return cluster.schedulingPolicy === cluster.SCHED_RR ? 'rr' : 'none';
+}
+
+/** Whether this Node's net.Server.listen() knows `reusePort` (22.12+ on 22.x, 23.1+). */
+export function nodeHasReusePort(version: string = process.versions.node): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+}
+
+/**
+ * Whether workers could each bind their own SO_REUSEPORT socket (kernel-balanced, no primary hop).
+ * Besides Node support this needs the engine to pass `reusePort` to listen() (it does not yet),
+ * and net.ipv4.tcp_migrate_req=1, without which closing an old worker's socket during a reload
+ * resets the connections waiting in its accept queue.
+ */
+export function reusePortStatus(): { usable: boolean; reason: string } {
+  if (!nodeHasReusePort()) return { usable: false, reason: `Node ${process.versions.node} has no reusePort (needs 22.12+ or 23.1+)` };
+  let migrate = '0';
+  try {
+    migrate = readFileSync('/proc/sys/net/ipv4/tcp_migrate_req', 'utf8').trim();
+  } catch {
+    // Not Linux, or a kernel older than 5.14.
+  }
+  if (migrate !== '1') return { usable: false, reason: 'net.ipv4.tcp_migrate_req is not 1: closing a reuseport socket on reload would reset queued connections' };
+  return { usable: false, reason: 'the engine does not pass reusePort to listen() yet' };
+}

@@ -1,0 +1,19 @@
+// The narrow interface the admin drives the data plane through (see docs/WORKERS.md): the
+// in-process LoadBalancer and the ClusterEngine (engines in worker processes) both satisfy it,
+// so routes, the store and the config service never know which one runs.
+import type { EventEmitter } from 'node:events';
+import type { CloseOptions, EngineConfig, EngineEvents, EngineStats } from '@fulcrum/engine';
+
+/** What the admin uses of an engine: apply a snapshot, read counters, hear events, close. */
+export interface DataPlane extends EventEmitter<EngineEvents> {
+  /** Makes `config` live everywhere, or throws an EngineError with nothing changed. */
+  apply(config: EngineConfig): Promise<void>;
+  /** Cumulative counters (merged over workers in cluster mode). */
+  stats(): EngineStats;
+  /** The config last applied successfully. */
+  readonly config: EngineConfig;
+  /** The port a service actually listens on. */
+  listenPort(serviceId: string): number | undefined;
+  /** Stops listening and closes (or drains) every connection. */
+  close(opts?: CloseOptions): Promise<void>;
+}

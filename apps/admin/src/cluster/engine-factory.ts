@@ -1,0 +1,42 @@
+// Which data plane the admin runs: the in-process LoadBalancer (workers = 1, the default) or
+// engines in worker processes behind ClusterEngine (workers ≥ 2). Both stop the same way:
+// stop accepting, let established connections finish for at most the shutdown timeout.
+import { LoadBalancer, createLoadBalancer } from '@fulcrum/engine';
+import { ClusterEngine } from './cluster-engine.ts';
+import type { DataPlane } from './data-plane.ts';
+import { drainEngine } from './graceful-close.ts';
+
+/** Default of --shutdown-timeout: how long established connections may finish on shutdown. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+export interface DataPlaneOptions {
+  workers?: number;
+  shutdownTimeoutMs?: number;
+  warn?: (line: string) => void;
+}
+
+/** Starts the data plane (forking and waiting for workers in cluster mode). */
+export async function createDataPlane(opts: DataPlaneOptions): Promise<DataPlane> {
+  const workers = opts.workers ?? 1;
+  if (workers <= 1) return createLoadBalancer();
+  return ClusterEngine.start({ workers, shutdownTimeoutMs: opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, warn: opts.warn });
+}
+
+/** Graceful stop with a hard deadline (see graceful-close.ts for why not just close()). */
+export async function stopDataPlane(engine: DataPlane, timeoutMs: number): Promise<void> {
+  if (engine instanceof LoadBalancer) {
+    await drainEngine(engine, timeoutMs);
+    return;
+  }
+  await engine.close({ drain: true, timeoutMs });
+}
+
+/** The cluster behind a data plane, if it is one. */
+export function clusterOf(engine: DataPlane): ClusterEngine | undefined {
+  return engine instanceof ClusterEngine ? engine : undefined;
+}
+
+/** Kills worker processes at once (second signal); nothing to do in-process. */
+export function terminateDataPlane(engine: DataPlane): void {
+  clusterOf(engine)?.terminate();
+}

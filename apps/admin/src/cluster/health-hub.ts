@@ -1,0 +1,123 @@
+// Health checks in cluster mode run once, here in the primary: one HealthChecker per service
+// (the engine's own class). Transitions go to every worker (setBackendHealth there), and workers'
+// passive-failure streaks come back as reportFailure() calls, so a backend ejected by any worker's
+// traffic is ejected in all of them.
+import { HealthChecker } from '@fulcrum/engine';
+import type { EngineConfig, HealthState, PassiveFailureEvent, ServiceConfig } from '@fulcrum/engine';
+import { formatAddress } from '@fulcrum/shared/address';
+import type { HealthTable } from './protocol.ts';
+
+/** A health transition decided by the primary's checker. */
+export interface HealthChange {
+  serviceId: string;
+  serviceName: string;
+  backendId: string;
+  address: string;
+  from: HealthState;
+  to: HealthState;
+  reason: string;
+}
+
+interface Watched {
+  checker: HealthChecker;
+  config: ServiceConfig;
+  /** Backend id → address the checker watches. */
+  addresses: Map<string, string>;
+}
+
+/** Every service's health checker, kept in step with the committed config. */
+export class HealthHub {
+  readonly #services = new Map<string, Watched>();
+  readonly #onChange: (change: HealthChange) => void;
+  #closed = false;
+  #syncing = false;
+
+  constructor(onChange: (change: HealthChange) => void) {
+    this.#onChange = onChange;
+  }
+
+  /** Follows a committed config: new services get a checker, removed ones lose theirs. */
+  sync(config: EngineConfig): void {
+    if (this.#closed) return;
+    this.#syncing = true;
+    try {
+      this.#sync(config);
+    } finally {
+      this.#syncing = false;
+    }
+  }
+
+  #sync(config: EngineConfig): void {
+    const keep = new Set<string>();
+    for (const sc of config.services) {
+      keep.add(sc.id);
+      let watched = this.#services.get(sc.id);
+      if (watched === undefined) {
+        const addresses = new Map<string, string>();
+        const checker = new HealthChecker({
+          config: sc.healthCheck,
+          onChange: (backendId, from, to, reason) => {
+            // A moved backend is a new backend in the engine, already 'unknown': no event (as in-process).
+            if (this.#syncing && to === 'unknown') return;
+            const serviceName = this.#services.get(sc.id)?.config.name ?? sc.name;
+            this.#onChange({ serviceId: sc.id, serviceName, backendId, address: addresses.get(backendId) ?? '', from, to, reason });
+          },
+        });
+        watched = { checker, config: sc, addresses };
+        this.#services.set(sc.id, watched);
+      } else {
+        watched.config = sc;
+        watched.checker.updateConfig(sc.healthCheck);
+      }
+      // Addresses first: setTargets() reports 'address changed' transitions synchronously.
+      watched.addresses.clear();
+      for (const b of sc.backends) watched.addresses.set(b.id, formatAddress(b.host, b.port));
+      watched.checker.setTargets(sc.backends);
+    }
+    for (const [id, watched] of this.#services) {
+      if (keep.has(id)) continue;
+      watched.checker.close();
+      this.#services.delete(id);
+    }
+  }
+
+  /** Current state of a backend, if it is watched. */
+  state(serviceId: string, backendId: string): HealthState | undefined {
+    const watched = this.#services.get(serviceId);
+    return watched?.addresses.has(backendId) ? watched.checker.state(backendId) : undefined;
+  }
+
+  /**
+   * The health to install with `config` (sent inside the apply message, so a worker never runs a
+   * backend the primary already knows about as 'unknown'): watched backends keep their state, new
+   * ones start 'unknown', or 'up' when the service has checks off (as the engine does in-process).
+   */
+  table(config: EngineConfig): HealthTable {
+    const table: HealthTable = {};
+    for (const sc of config.services) {
+      const watched = this.#services.get(sc.id);
+      const row: Record<string, HealthState> = {};
+      for (const b of sc.backends) {
+        const same = watched?.addresses.get(b.id) === formatAddress(b.host, b.port);
+        const known = same ? watched?.checker.state(b.id) : undefined;
+        row[b.id] = sc.healthCheck.type === 'none' ? (known === 'down' ? 'down' : 'up') : (known ?? 'unknown');
+      }
+      table[sc.id] = row;
+    }
+    return table;
+  }
+
+  /** A worker saw `streak` consecutive connect failures: the checker hears each of them. */
+  reportPassive(event: PassiveFailureEvent): void {
+    const watched = this.#services.get(event.serviceId);
+    if (watched === undefined || !watched.addresses.has(event.backendId)) return;
+    const n = Math.max(1, Math.min(event.streak, 100));
+    for (let i = 0; i < n; i++) watched.checker.reportFailure(event.backendId, event.reason);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const watched of this.#services.values()) watched.checker.close();
+    this.#services.clear();
+  }
+}

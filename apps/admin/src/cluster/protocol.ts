@@ -1,0 +1,51 @@
+// The IPC protocol between the cluster primary and its workers (see docs/WORKERS.md). Messages
+// are small JSON objects over the cluster channel; none is ever sent per connection.
+import type { EngineConfig, EngineErrorCode, EngineEvents, EngineStats, HealthState } from '@fulcrum/engine';
+
+/** How often a worker sends its counters (one message per worker per batch). */
+export const STATS_BATCH_MS = 250;
+
+/** Health of every backend, by service id then backend id. */
+export type HealthTable = Record<string, Record<string, HealthState>>;
+
+/** Other workers' active connections, by service id then backend id. */
+export type LoadTable = Record<string, Record<string, number>>;
+
+/** An EngineError, flattened for IPC; the primary rebuilds the same class and code. */
+export interface WireError {
+  code: EngineErrorCode | 'INTERNAL';
+  message: string;
+  field?: string;
+  serviceId?: string;
+  /** The errno code of a listen failure (EADDRINUSE, EACCES…). */
+  errno?: string;
+}
+
+/** Primary → worker. Applied in order: a worker handles one message at a time. */
+export type ToWorker =
+  /** Make `config` live, then set `health`; answer `applied` or `apply-failed` with the same version. */
+  | { type: 'apply'; version: number; config: EngineConfig; health: HealthTable }
+  /** The primary's health checker changed a backend's state. */
+  | { type: 'health'; serviceId: string; backendId: string; health: HealthState; reason: string }
+  /** Reply to `stats`: what every other worker holds, for setRemoteLoad(). */
+  | { type: 'remote-load'; load: LoadTable }
+  /** Stop accepting, let connections finish for at most `timeoutMs`, send `stats` (final), exit 0. */
+  | { type: 'stop'; timeoutMs: number };
+
+/** Engine events a worker forwards (backend-health comes from the primary's own checker). */
+export type ForwardedEvent = 'backend-state' | 'backend-drained' | 'service-error' | 'passive-failure';
+
+/** Worker → primary. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'applied'; version: number }
+  | { type: 'apply-failed'; version: number; error: WireError }
+  | { type: 'stats'; stats: EngineStats; final: boolean }
+  | {
+      [K in ForwardedEvent]: { type: 'event'; name: K; event: EngineEvents[K][0]; version: number };
+    }[ForwardedEvent];
+
+/** True for objects that look like our messages (the cluster's own are filtered by Node). */
+export function isMessage<T extends { type: string }>(value: unknown): value is T {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}

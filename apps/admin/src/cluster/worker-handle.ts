@@ -1,0 +1,142 @@
+// The primary's handle on one worker process: its state, its latest counters, and the
+// request/acknowledge side of the apply protocol.
+import type { Worker } from 'node:cluster';
+import type { EngineConfig, EngineStats } from '@fulcrum/engine';
+import { isMessage } from './protocol.ts';
+import type { FromWorker, HealthTable, ToWorker, WireError } from './protocol.ts';
+
+/** starting: forked, not yet running the committed config; live: serving; draining: told to stop. */
+export type WorkerState = 'starting' | 'live' | 'draining' | 'exited';
+
+/** How one worker answered an apply. */
+export type ApplyOutcome = { kind: 'ok' } | { kind: 'failed'; error: WireError } | { kind: 'gone' } | { kind: 'timeout' };
+
+/** Extra time a stopping worker gets past its drain timeout before it is killed. */
+const STOP_GRACE_MS = 5000;
+/** After the process exited, how long its IPC channel may take to deliver what is left. */
+const DISCONNECT_WAIT_MS = 1000;
+
+/** One worker process as the primary sees it. */
+export class WorkerHandle {
+  readonly worker: Worker;
+  readonly id: number;
+  readonly pid: number;
+  readonly generation: number;
+  readonly startedAt = Date.now();
+  state: WorkerState = 'starting';
+  liveSince: number | undefined;
+  /** Config version this worker last acknowledged. */
+  version = 0;
+  /** Its latest cumulative counters (the final ones once it stopped). */
+  stats: EngineStats | undefined;
+  /** true once the primary asked it to stop (its exit is then not a crash). */
+  stopRequested = false;
+  exitCode: number | null = null;
+  exitSignal: NodeJS.Signals | null = null;
+  /** Resolves when the worker said it is ready; rejects if it exits first. */
+  readonly ready: Promise<void>;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<void>;
+  readonly #waiters = new Map<number, (outcome: ApplyOutcome) => void>();
+  #killTimer: NodeJS.Timeout | undefined;
+
+  constructor(worker: Worker, generation: number, onMessage: (handle: WorkerHandle, message: FromWorker) => void) {
+    this.worker = worker;
+    this.id = worker.id;
+    this.pid = worker.process.pid ?? -1;
+    this.generation = generation;
+    let readyResolve!: () => void;
+    let readyReject!: (err: Error) => void;
+    this.ready = new Promise<void>((resolve, reject) => {
+      readyResolve = resolve;
+      readyReject = reject;
+    });
+    this.ready.catch(() => {});
+    // Exited = the process is gone AND the channel is closed, so every message it sent (its final
+    // counters above all) has been handled before anyone hears of the exit.
+    this.exited = new Promise<void>((resolve) => {
+      let finished = false;
+      const finish = (): void => {
+        if (finished) return;
+        finished = true;
+        this.state = 'exited';
+        clearTimeout(this.#killTimer);
+        readyReject(new Error(`worker ${this.id} (pid ${this.pid}) exited before it was ready (${describeExit(this.exitCode, this.exitSignal)})`));
+        for (const resolveWaiter of this.#waiters.values()) resolveWaiter({ kind: 'gone' });
+        this.#waiters.clear();
+        resolve();
+      };
+      worker.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+        this.exitCode = code;
+        this.exitSignal = signal;
+        if (!worker.isConnected()) finish();
+        else {
+          worker.once('disconnect', finish);
+          setTimeout(finish, DISCONNECT_WAIT_MS).unref();
+        }
+      });
+    });
+    worker.on('message', (message: unknown) => {
+      if (!isMessage<FromWorker>(message)) return;
+      if (message.type === 'ready') readyResolve();
+      else if (message.type === 'applied') this.#settle(message.version, { kind: 'ok' });
+      else if (message.type === 'apply-failed') this.#settle(message.version, { kind: 'failed', error: message.error });
+      onMessage(this, message);
+    });
+    // An IPC write to a dying worker fails with EPIPE; its exit is handled above.
+    worker.on('error', () => {});
+  }
+
+  /** Sends a message if the channel is still open. */
+  send(message: ToWorker): void {
+    if (this.state === 'exited' || !this.worker.isConnected()) return;
+    this.worker.send(message, undefined, () => {});
+  }
+
+  /** Sends a snapshot and waits for this worker's answer about exactly that version. */
+  apply(version: number, config: EngineConfig, health: HealthTable, timeoutMs: number): Promise<ApplyOutcome> {
+    if (this.state === 'exited') return Promise.resolve({ kind: 'gone' });
+    return new Promise<ApplyOutcome>((resolve) => {
+      const timer = setTimeout(() => this.#settle(version, { kind: 'timeout' }), timeoutMs);
+      this.#waiters.set(version, (outcome) => {
+        clearTimeout(timer);
+        if (outcome.kind === 'ok') this.version = version;
+        resolve(outcome);
+      });
+      this.send({ type: 'apply', version, config, health });
+    });
+  }
+
+  #settle(version: number, outcome: ApplyOutcome): void {
+    const waiter = this.#waiters.get(version);
+    if (waiter === undefined) return;
+    this.#waiters.delete(version);
+    waiter(outcome);
+  }
+
+  /** Asks the worker to stop accepting, drain for at most `timeoutMs` and exit; kills it if it does not. */
+  stop(timeoutMs: number): void {
+    if (this.state === 'exited') return;
+    this.stopRequested = true;
+    this.state = 'draining';
+    this.send({ type: 'stop', timeoutMs });
+    clearTimeout(this.#killTimer);
+    this.#killTimer = setTimeout(() => this.kill(), timeoutMs + STOP_GRACE_MS);
+    this.#killTimer.unref();
+  }
+
+  /** SIGKILL by pid, now. */
+  kill(): void {
+    if (this.state === 'exited' || this.pid <= 0) return;
+    try {
+      process.kill(this.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** `code 1` or `signal SIGKILL`. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal !== null ? `signal ${signal}` : `code ${code ?? '?'}`;
+}

@@ -1,0 +1,137 @@
+// Entry point of a cluster worker: one engine in external-health mode, driven entirely by the
+// primary over IPC (protocol.ts). It serves every service port; listen() goes through the
+// primary (node:cluster), so a port in use fails here exactly as it would in-process.
+import cluster from 'node:cluster';
+import { EngineError, ListenError, createLoadBalancer } from '@fulcrum/engine';
+import type { EngineEvents } from '@fulcrum/engine';
+import { drainEngine } from './graceful-close.ts';
+import { PassiveWatch } from './passive-watch.ts';
+import { STATS_BATCH_MS, isMessage } from './protocol.ts';
+import type { ForwardedEvent, FromWorker, ToWorker, WireError } from './protocol.ts';
+
+if (!cluster.isWorker || typeof process.send !== 'function') {
+  process.stderr.write('fulcrum: worker-main.ts runs only as a cluster worker started by `fulcrum --workers N`\n');
+  process.exit(2);
+}
+
+const engine = createLoadBalancer({ health: 'external' });
+const label = `worker ${cluster.worker?.id ?? '?'} (pid ${process.pid})`;
+/** The version being applied right now (events emitted during apply carry it). */
+let applying = 0;
+let stopping = false;
+/** Messages are handled strictly in order: health after the apply that created its backend. */
+let queue: Promise<void> = Promise.resolve();
+
+// The primary coordinates shutdown and reload; a terminal's Ctrl-C reaches the whole process
+// group, so workers must not act on it themselves. If the primary dies, Node's cluster module
+// exits the worker as soon as the IPC channel closes.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
+
+function send(message: FromWorker, done?: () => void): void {
+  if (!process.connected) {
+    done?.();
+    return;
+  }
+  process.send!(message, undefined, {}, () => done?.());
+}
+
+function toWire(err: unknown): WireError {
+  if (err instanceof ListenError) {
+    const errno = (err.cause as NodeJS.ErrnoException | undefined)?.code;
+    return { code: err.code, message: err.message, field: err.field, serviceId: err.serviceId, ...(errno ? { errno } : {}) };
+  }
+  if (err instanceof EngineError) return { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.type) {
+    case 'apply': {
+      if (stopping) return;
+      applying = message.version;
+      try {
+        await engine.apply(message.config);
+      } catch (err) {
+        send({ type: 'apply-failed', version: message.version, error: toWire(err) });
+        return;
+      }
+      // Synchronously after the swap: no connection is accepted before health is known.
+      for (const [serviceId, backends] of Object.entries(message.health)) {
+        for (const [backendId, health] of Object.entries(backends)) engine.setBackendHealth(serviceId, backendId, health, 'primary');
+      }
+      send({ type: 'applied', version: message.version });
+      sendStats(false);
+      return;
+    }
+    case 'health':
+      engine.setBackendHealth(message.serviceId, message.backendId, message.health, message.reason);
+      return;
+    case 'remote-load':
+      for (const [serviceId, load] of Object.entries(message.load)) engine.setRemoteLoad(serviceId, load);
+      return;
+    case 'stop':
+      await stop(message.timeoutMs);
+      return;
+  }
+}
+
+function sendStats(final: boolean, stats = engine.stats(), done?: () => void): void {
+  send({ type: 'stats', stats, final }, done);
+}
+
+const watch = new PassiveWatch();
+
+/** One batch: the counters, plus failure streaks the engine could not report (passive-watch.ts). */
+function tick(): void {
+  const stats = engine.stats();
+  for (const event of watch.observe(stats, engine.config)) send({ type: 'event', name: 'passive-failure', event, version: applying });
+  sendStats(false, stats);
+}
+
+const statsTimer = setInterval(tick, STATS_BATCH_MS);
+
+async function stop(timeoutMs: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(statsTimer);
+  let lastSent = Date.now();
+  const { last } = await drainEngine(engine, timeoutMs, (stats) => {
+    // Keep the primary's view of the draining connections current, at the batch rate.
+    if (Date.now() - lastSent < STATS_BATCH_MS) return;
+    lastSent = Date.now();
+    sendStats(false, stats);
+  });
+  // Connections still open now are closed by the exit; the final counters say so (active 0).
+  for (const s of last.services) {
+    s.active = 0;
+    s.queued = 0;
+    for (const b of s.backends) b.active = 0;
+  }
+  const exit = (): never => process.exit(0);
+  setTimeout(exit, 1000).unref();
+  sendStats(true, last, exit);
+}
+
+function forward<K extends ForwardedEvent>(name: K): void {
+  engine.on(name, ((event: EngineEvents[K][0]) => {
+    send({ type: 'event', name, event, version: applying } as FromWorker);
+  }) as never);
+}
+forward('backend-state');
+forward('backend-drained');
+forward('service-error');
+forward('passive-failure');
+engine.on('passive-failure', (event) => watch.reported(event.serviceId, event.backendId));
+
+process.on('message', (message: unknown) => {
+  if (!isMessage<ToWorker>(message)) return;
+  queue = queue.then(
+    () => handle(message),
+    () => handle(message),
+  );
+  queue.catch((err: unknown) => {
+    process.stderr.write(`fulcrum: ${label}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  });
+});
+
+send({ type: 'ready' });

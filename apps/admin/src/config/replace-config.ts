@@ -1,0 +1,259 @@
+// Replaces the whole configuration with a document, inside one config change (one transaction,
+// one engine.apply). Services are matched by name and backends by address: matched ones are
+// updated in place and keep their ids, so the engine leaves their established connections alone;
+// services and backends missing from the document are removed (their connections drain); new
+// ones are created. Everything is checked before anything is written; any failure changes nothing.
+import { BACKEND_DEFAULTS, EngineError, HEALTH_CHECK_DEFAULTS, ListenError, SERVICE_DEFAULTS } from '@fulcrum/engine';
+import { formatAddress, parseAddress } from '@fulcrum/shared/address';
+import type { ServiceValues } from '../store/services-repo.ts';
+import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';
+import type { ConfigDocumentInput } from '../schemas/config-schemas.ts';
+import type { BackendInput } from '../schemas/service-schemas.ts';
+import { ApiError } from '../api-error.ts';
+import type { ChangeContext } from './config-service.ts';
+import { checkAddress, checkHealthCheck, checkStrategy, checkStrategyOptions } from './input-checks.ts';
+import { backendValues, diff } from './service-changes.ts';
+
+/** Runs `check`, re-throwing its ApiError with `prefix` in front of the field it names. */
+function within<T>(prefix: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.field === undefined) throw err;
+    const field = `${prefix}${err.field}`;
+    const message = err.message.startsWith(`${err.field}:`) ? `${prefix}${err.message}` : `${field}: ${err.message}`;
+    throw new ApiError(err.statusCode, err.code, message, field, { cause: err.cause });
+  }
+}
+
+interface PlannedBackend {
+  key: string;
+  values: BackendValues;
+}
+
+interface PlannedService {
+  values: ServiceValues;
+  listenKey: string;
+  backends: PlannedBackend[];
+}
+
+/** Checks one service entry completely and returns the values it stands for (defaults filled in). */
+function planService(input: ConfigDocumentInput['services'][number], i: number): PlannedService {
+  const prefix = `services[${i}].`;
+  return within(prefix, () => {
+    const listen = checkAddress(input.listen, 'listen');
+    const values: ServiceValues = {
+      name: input.name,
+      host: listen.host,
+      port: listen.port,
+      strategy: checkStrategy(input.strategy ?? SERVICE_DEFAULTS.strategy),
+      strategyOptions: checkStrategyOptions(input.strategyOptions ?? SERVICE_DEFAULTS.strategyOptions),
+      connectTimeoutMs: input.connectTimeoutMs ?? SERVICE_DEFAULTS.connectTimeoutMs,
+      idleTimeoutMs: input.idleTimeoutMs ?? SERVICE_DEFAULTS.idleTimeoutMs,
+      retries: input.retries ?? SERVICE_DEFAULTS.retries,
+      drainTimeoutMs: input.drainTimeoutMs ?? SERVICE_DEFAULTS.drainTimeoutMs,
+      maxQueue: input.maxQueue ?? SERVICE_DEFAULTS.maxQueue,
+      queueTimeoutMs: input.queueTimeoutMs ?? SERVICE_DEFAULTS.queueTimeoutMs,
+      healthCheck: checkHealthCheck({ ...HEALTH_CHECK_DEFAULTS, ...input.healthCheck }),
+    };
+    const seen = new Set<string>();
+    const backends = (input.backends ?? []).map((b: BackendInput, j) => {
+      const field = `backends[${j}].address`;
+      const { host, port } = checkAddress(b.address, field);
+      const key = formatAddress(host, port);
+      if (seen.has(key)) throw new ApiError(409, 'DUPLICATE_BACKEND', `${field}: ${key} is listed twice`, field);
+      seen.add(key);
+      return { key, values: backendValues(host, port, b, { host, port, ...BACKEND_DEFAULTS }) };
+    });
+    return { values, listenKey: formatAddress(listen.host, listen.port), backends };
+  });
+}
+
+/** Checks the whole document; the first problem is thrown naming its path. */
+export function planConfig(doc: ConfigDocumentInput): PlannedService[] {
+  const plans = doc.services.map(planService);
+  const names = new Map<string, number>();
+  const listens = new Map<string, number>();
+  plans.forEach((plan, i) => {
+    const sameName = names.get(plan.values.name);
+    if (sameName !== undefined) {
+      const field = `services[${i}].name`;
+      throw new ApiError(409, 'DUPLICATE_SERVICE', `${field}: "${plan.values.name}" is also the name of services[${sameName}]`, field);
+    }
+    const sameListen = listens.get(plan.listenKey);
+    if (sameListen !== undefined) {
+      const field = `services[${i}].listen`;
+      throw new ApiError(409, 'DUPLICATE_SERVICE', `${field}: services[${sameListen}] also listens on ${plan.listenKey}`, field);
+    }
+    names.set(plan.values.name, i);
+    listens.set(plan.listenKey, i);
+  });
+  return plans;
+}
+
+/** What a replacement did, by service name (also the `config-replaced` audit details). */
+export interface ReplaceSummary {
+  created: string[];
+  updated: string[];
+  deleted: string[];
+  unchanged: string[];
+}
+
+/** Reconciles one service's backends with the planned list; returns what changed (by address). */
+function reconcileBackends(ctx: ChangeContext, serviceId: number, planned: PlannedBackend[]) {
+  const existing = new Map<string, BackendRecord>(
+    ctx.store.backends.listByService(serviceId).map((b) => [formatAddress(b.host, b.port), b]),
+  );
+  const added: string[] = [];
+  const updated: Record<string, ReturnType<typeof diff>> = {};
+  const wanted = new Set(planned.map((b) => b.key));
+  const removed = [...existing.keys()].filter((key) => !wanted.has(key));
+  for (const key of removed) ctx.store.backends.delete(existing.get(key)!.id);
+  for (const b of planned) {
+    const current = existing.get(b.key);
+    if (!current) {
+      ctx.store.backends.insert(serviceId, b.values);
+      added.push(b.key);
+      continue;
+    }
+    const { id: _id, serviceId: _sid, ...currentValues } = current;
+    const changes = diff(currentValues, b.values);
+    if (Object.keys(changes).length > 0) {
+      ctx.store.backends.update(current.id, b.values);
+      updated[b.key] = changes;
+    }
+  }
+  return { changed: added.length + removed.length + Object.keys(updated).length > 0, added, removed, updated };
+}
+
+/**
+ * The change function: makes the store hold exactly `doc`. `onIds` learns which service name got
+ * which id (to name the document entry when the engine refuses one).
+ */
+export function replaceConfig(ctx: ChangeContext, doc: ConfigDocumentInput, onIds?: (idToName: Map<number, string>) => void): ReplaceSummary {
+  const plans = planConfig(doc);
+  const current = new Map(ctx.store.services.list().map((s) => [s.name, s]));
+  const wantedNames = new Set(plans.map((p) => p.values.name));
+  const summary: ReplaceSummary = { created: [], updated: [], deleted: [], unchanged: [] };
+  const idToName = new Map<number, string>();
+
+  for (const [name, service] of current) {
+    if (wantedNames.has(name)) continue;
+    ctx.store.services.delete(service.id);
+    summary.deleted.push(name);
+    ctx.audit({
+      kind: 'service-deleted',
+      serviceId: service.id,
+      message: `service "${name}" deleted (was on ${formatAddress(service.host, service.port)})`,
+      details: { name, listen: formatAddress(service.host, service.port) },
+    });
+  }
+  // Two kept services may trade listen addresses: park the movers first so UNIQUE (host, port)
+  // holds after every statement, not only at the end.
+  for (const plan of plans) {
+    const existing = current.get(plan.values.name);
+    if (existing && (existing.host !== plan.values.host || existing.port !== plan.values.port)) {
+      ctx.store.services.park(existing.id);
+    }
+  }
+  for (const plan of plans) {
+    const existing = current.get(plan.values.name);
+    if (!existing) continue;
+    idToName.set(existing.id, plan.values.name);
+    const { id, version: _version, ...before } = existing;
+    const { healthCheck: hcBefore, ...flatBefore } = before;
+    const { healthCheck: hcAfter, ...flatAfter } = plan.values;
+    const changes = { ...diff(flatBefore, flatAfter), ...diff(hcBefore, hcAfter, 'healthCheck.') };
+    if (changes.host || changes.port) {
+      delete changes.host;
+      delete changes.port;
+      changes.listen = { from: formatAddress(existing.host, existing.port), to: plan.listenKey };
+    }
+    const serviceChanged = Object.keys(changes).length > 0;
+    // A parked service's listen changed, so it is always rewritten here.
+    if (serviceChanged) ctx.store.services.update(id, plan.values);
+    const backends = reconcileBackends(ctx, id, plan.backends);
+    if (!serviceChanged && !backends.changed) {
+      summary.unchanged.push(plan.values.name);
+      continue;
+    }
+    if (!serviceChanged) ctx.store.services.bumpVersion(id);
+    summary.updated.push(plan.values.name);
+    const parts = Object.keys(changes);
+    if (backends.changed) parts.push('backends');
+    ctx.audit({
+      kind: 'service-updated',
+      serviceId: id,
+      message: `service "${plan.values.name}" updated: ${parts.join(', ')}`,
+      details: backends.changed
+        ? { changes, backends: { added: backends.added, removed: backends.removed, updated: backends.updated } }
+        : { changes },
+    });
+  }
+  for (const plan of plans) {
+    if (current.has(plan.values.name)) continue;
+    const id = ctx.store.services.insert(plan.values);
+    idToName.set(id, plan.values.name);
+    for (const b of plan.backends) ctx.store.backends.insert(id, b.values);
+    summary.created.push(plan.values.name);
+    ctx.audit({
+      kind: 'service-created',
+      serviceId: id,
+      message: `service "${plan.values.name}" created on ${plan.listenKey} (${plan.values.strategy}, ${plan.backends.length} backends)`,
+      details: { name: plan.values.name, listen: plan.listenKey, strategy: plan.values.strategy, backends: plan.backends.map((b) => b.key) },
+    });
+  }
+  onIds?.(idToName);
+  if (summary.created.length + summary.updated.length + summary.deleted.length > 0) {
+    const { unchanged: _unchanged, ...changed } = summary;
+    ctx.audit({
+      kind: 'config-replaced',
+      message: `configuration replaced: ${summary.created.length} services created, ${summary.updated.length} updated, ${summary.deleted.length} deleted`,
+      details: changed,
+    });
+  }
+  return summary;
+}
+
+/**
+ * Names the document entry an engine refusal is about: `services[2].listen` instead of the
+ * engine's own index or the bare `listen`. Other errors pass through.
+ */
+export function locateEngineError(
+  err: unknown,
+  doc: ConfigDocumentInput,
+  idToName: Map<number, string>,
+  before: readonly { name: string; listen: string }[] = [],
+): unknown {
+  if (!(err instanceof ApiError) || !(err.cause instanceof EngineError)) return err;
+  const cause = err.cause;
+  let name: string | undefined;
+  let rest: string | undefined;
+  if (cause instanceof ListenError) {
+    name = idToName.get(Number(cause.serviceId));
+    rest = 'listen';
+  } else {
+    const match = /^services\[(\d+)\]\.?(.*)$/.exec(cause.field ?? '');
+    if (match) {
+      // The engine's index is the position in its snapshot, which is ordered by id.
+      const ids = [...idToName.keys()].sort((a, b) => a - b);
+      name = idToName.get(ids[Number(match[1])] ?? -1);
+      rest = match[2];
+    }
+  }
+  const index = doc.services.findIndex((s) => s.name === name);
+  if (index < 0) return err;
+  const field = rest ? `services[${index}].${rest}` : `services[${index}]`;
+  let message = `${field}: ${cause.message}`;
+  if (err.code === 'ADDRESS_IN_USE') {
+    const parsed = parseAddress(doc.services[index]?.listen);
+    const listen = parsed.ok ? formatAddress(parsed.value.host, parsed.value.port) : undefined;
+    const holder = before.find((s) => s.listen === listen && s.name !== name);
+    if (holder) {
+      message +=
+        ` by service "${holder.name}" of the current configuration: new listeners are bound before old ones are released,` +
+        ' so moving a listen address between services takes two steps (or rename with PATCH /api/services/:id)';
+    }
+  }
+  return new ApiError(err.statusCode, err.code, message, field, { cause });
+}

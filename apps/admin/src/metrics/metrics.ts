@@ -1,0 +1,144 @@
+// Prometheus metrics from engine counters. Nothing is counted per connection here: each scrape
+// takes one engine.stats() snapshot and the collectors turn it into samples, so series of removed
+// backends and services disappear with them. Own Registry, never prom-client's global one.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EngineStats, ServiceStats, BackendStats } from '@fulcrum/engine';
+
+export interface FulcrumMetrics {
+  readonly registry: Registry;
+  /** The exposition-format content type. */
+  readonly contentType: string;
+  /** One scrape: a fresh stats snapshot rendered in the text format. */
+  render(): Promise<string>;
+}
+
+export interface MetricsOptions {
+  /** Where the counters come from (engine.stats). */
+  stats: () => EngineStats;
+  /** Also export process_* and nodejs_* metrics (default true). */
+  defaultMetrics?: boolean;
+}
+
+const HEALTH_STATES = ['up', 'down', 'unknown'] as const;
+const ADMIN_STATES = ['enabled', 'disabled', 'draining'] as const;
+const BACKEND_LABELS = ['service', 'backend'] as const;
+const SERVICE_LABELS = ['service'] as const;
+
+type BackendLabel = (typeof BACKEND_LABELS)[number];
+type ServiceLabel = (typeof SERVICE_LABELS)[number];
+
+/** Builds the registry and its scrape-time collectors. */
+export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
+  const registry = new Registry();
+  let snapshot: EngineStats | undefined;
+  const current = (): EngineStats => (snapshot ??= opts.stats());
+
+  const eachBackend = (visit: (labels: Record<BackendLabel, string>, b: BackendStats, s: ServiceStats) => void) => {
+    for (const s of current().services) for (const b of s.backends) visit({ service: s.name, backend: b.address }, b, s);
+  };
+  const eachService = (visit: (labels: Record<ServiceLabel, string>, s: ServiceStats) => void) => {
+    for (const s of current().services) visit({ service: s.name }, s);
+  };
+
+  // Sums, because a removed backend that still drains can share its address with a new one.
+  const backendCounter = (name: string, help: string, value: (b: BackendStats) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: BACKEND_LABELS,
+      registers: [registry],
+      collect() {
+        this.reset();
+        eachBackend((labels, b) => this.inc(labels, value(b)));
+      },
+    });
+  const backendGauge = (name: string, help: string, value: (b: BackendStats) => number, configuredOnly = false) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: BACKEND_LABELS,
+      registers: [registry],
+      collect() {
+        this.reset();
+        eachBackend((labels, b) => {
+          if (!(configuredOnly && b.removed)) this.inc(labels, value(b));
+        });
+      },
+    });
+  const serviceCounter = (name: string, help: string, value: (s: ServiceStats) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: SERVICE_LABELS,
+      registers: [registry],
+      collect() {
+        this.reset();
+        eachService((labels, s) => this.inc(labels, value(s)));
+      },
+    });
+  const serviceGauge = (name: string, help: string, value: (s: ServiceStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: SERVICE_LABELS,
+      registers: [registry],
+      collect() {
+        this.reset();
+        eachService((labels, s) => this.set(labels, value(s)));
+      },
+    });
+  const backendStateSet = (name: string, help: string, states: readonly string[], state: (b: BackendStats) => string) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: [...BACKEND_LABELS, 'state'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        eachBackend((labels, b) => {
+          if (b.removed) return;
+          for (const s of states) this.set({ ...labels, state: s }, state(b) === s ? 1 : 0);
+        });
+      },
+    });
+
+  backendGauge('fulcrum_backend_connections_active', 'Established client connections to the backend.', (b) => b.active);
+  backendCounter('fulcrum_backend_connections_total', 'Client connections spliced to the backend.', (b) => b.total);
+  backendCounter('fulcrum_backend_bytes_in_total', 'Bytes from clients forwarded to the backend.', (b) => b.bytesIn);
+  backendCounter('fulcrum_backend_bytes_out_total', 'Bytes from the backend forwarded to clients.', (b) => b.bytesOut);
+  backendCounter('fulcrum_backend_connect_failures_total', 'Failed connection attempts to the backend.', (b) => b.connectFailures);
+  backendGauge('fulcrum_backend_weight', 'Configured weight (0 = no new connections).', (b) => b.weight, true);
+  backendGauge('fulcrum_backend_effective_weight', 'Weight in use now (lower during slow start).', (b) => b.effectiveWeight, true);
+  backendGauge('fulcrum_backend_connect_time_seconds', 'Connect time, exponentially weighted moving average.', (b) => b.connectTimeMs / 1000, true);
+  backendGauge(
+    'fulcrum_backend_draining_connections',
+    'Connections still open on a draining or removed backend.',
+    (b) => (b.removed || b.state === 'draining' ? b.active : 0),
+  );
+  backendStateSet('fulcrum_backend_health_state', 'Health as seen by the checks: 1 for the current state.', HEALTH_STATES, (b) => b.health);
+  backendStateSet('fulcrum_backend_admin_state', 'Administrative state: 1 for the current state.', ADMIN_STATES, (b) => b.state);
+
+  serviceGauge('fulcrum_service_connections_active', 'Established client connections of the service.', (s) => s.active);
+  serviceCounter('fulcrum_service_connections_total', 'Client connections accepted by the service.', (s) => s.total);
+  serviceCounter('fulcrum_service_rejected_total', 'Clients closed because no backend could take them.', (s) => s.rejected);
+  serviceCounter('fulcrum_service_retries_total', 'Connect attempts retried on another backend.', (s) => s.retries);
+  serviceCounter('fulcrum_service_bytes_in_total', 'Bytes received from clients.', (s) => s.bytesIn);
+  serviceCounter('fulcrum_service_bytes_out_total', 'Bytes sent to clients.', (s) => s.bytesOut);
+  serviceGauge('fulcrum_service_queue_length', 'Clients waiting for a free backend slot.', (s) => s.queued);
+  serviceGauge('fulcrum_service_listening', '1 while the service listens on its address.', (s) => (s.listening ? 1 : 0));
+
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    async render() {
+      snapshot = opts.stats();
+      try {
+        return await registry.metrics();
+      } finally {
+        snapshot = undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// GET /metrics: Prometheus text format, authenticated like /api (Bearer token).
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { FulcrumMetrics } from '../metrics/metrics.ts';
+import { AUTH_ERRORS, errorResponses } from '../schemas/common-schemas.ts';
+
+export const metricsRoutes: FastifyPluginAsync<{ metrics: FulcrumMetrics }> = async (app, { metrics }) => {
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Prometheus metrics (text exposition format)',
+        description: 'Needs the same Bearer token as /api: scrape with `authorization: { credentials: <token> }`.',
+        tags: ['metrics'],
+        response: {
+          200: { description: 'The samples', content: { 'text/plain': { schema: Type.String({ description: 'text/plain; version=0.0.4' }) } } },
+          ...errorResponses(...AUTH_ERRORS),
+        },
+      },
+    },
+    async (_request, reply) => reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.render()),
+  );
+};

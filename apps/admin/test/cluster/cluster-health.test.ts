@@ -1,0 +1,104 @@
+// Health with `--workers 2`: checks run once, in the primary, and every worker follows them; a
+// dead backend found by real traffic in any worker (passive) is ejected in all of them; each
+// transition is logged once, not once per worker.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { EventDto, ServiceDto } from '@fulcrum/shared/api';
+import { eventually, freePort, startEchoServer } from '../helpers.ts';
+import type { TcpServer } from '../helpers.ts';
+import { cleanup, echoOnce, onCleanup, startFulcrum } from './harness.ts';
+import type { Fulcrum } from './harness.ts';
+
+let f: Fulcrum;
+let alive: TcpServer;
+
+beforeAll(async () => {
+  alive = await startEchoServer();
+  onCleanup(() => alive.close());
+  f = await startFulcrum({ workers: 2 });
+}, 60_000);
+
+afterAll(cleanup);
+
+async function service(healthCheck: Record<string, unknown>): Promise<{ svc: ServiceDto; port: number; deadAddress: string }> {
+  const port = await freePort();
+  const deadAddress = `127.0.0.1:${await freePort()}`; // nothing listens: connect refused
+  const res = await f.api<ServiceDto>('POST', '/api/services', {
+    name: `health-${port}`,
+    listen: `127.0.0.1:${port}`,
+    retries: 2,
+    healthCheck,
+    backends: [{ address: `127.0.0.1:${alive.port}` }, { address: deadAddress }],
+  });
+  expect(res.status).toBe(201);
+  return { svc: res.body, port, deadAddress };
+}
+
+async function backendStats(serviceId: number, address: string) {
+  return (await f.stats()).services.find((s) => s.id === serviceId)?.backends.find((b) => b.address === address);
+}
+
+async function healthEvents(serviceId: number, address: string): Promise<EventDto[]> {
+  const page = (await f.api<{ events: EventDto[] }>('GET', `/api/events?limit=500`)).body;
+  return page.events.filter((e) => e.kind === 'backend-health' && e.serviceId === serviceId && e.details.address === address);
+}
+
+it('active checks in the primary mark a dead backend down in every worker, logged once', async () => {
+  const { svc, port, deadAddress } = await service({ type: 'tcp', intervalMs: 200, timeoutMs: 200, fall: 1, rise: 1 });
+  await eventually(async () => (await backendStats(svc.id, deadAddress))?.health === 'down');
+  await eventually(async () => (await backendStats(svc.id, `127.0.0.1:${alive.port}`))?.health === 'up');
+  for (let i = 0; i < 30; i++) expect(await echoOnce(port, `hc ${i}`)).toBe(`hc ${i}`);
+  const dead = await eventually(async () => {
+    const b = await backendStats(svc.id, deadAddress);
+    const workers = await f.workers();
+    return workers.workers.every((w) => w.active === 0) && b ? b : undefined;
+  });
+  // Neither worker ever tried the dead backend: they only run what the primary decided.
+  expect(dead.total).toBe(0);
+  expect(dead.connectFailures).toBe(0);
+  const events = await healthEvents(svc.id, deadAddress);
+  expect(events.filter((e) => e.details.to === 'down')).toHaveLength(1);
+});
+
+it('a passive ejection seen by one worker stops every worker from using the backend', async () => {
+  // No active checks: both backends are up at once; only real connect failures can eject.
+  // The ejection period is the check interval: long enough to outlast the test.
+  const { svc, port, deadAddress } = await service({ type: 'none', passiveFailures: 2, intervalMs: 60_000 });
+  let served = 0;
+  await eventually(async () => {
+    for (let i = 0; i < 10; i++) {
+      expect(await echoOnce(port, 'retried past the dead one')).toBe('retried past the dead one');
+      served++;
+    }
+    return (await backendStats(svc.id, deadAddress))?.health === 'down';
+  }, 30_000);
+  expect(served).toBeGreaterThan(0);
+  const events = await eventually(async () => {
+    const list = await healthEvents(svc.id, deadAddress);
+    return list.some((e) => e.details.to === 'down') ? list : undefined;
+  });
+  expect(events.filter((e) => e.details.to === 'down')).toHaveLength(1);
+  expect(String(events.find((e) => e.details.to === 'down')?.details.reason)).toMatch(/^passive: 2 × connect refused/);
+
+  // Ejected everywhere: more traffic adds no failures on it, in any worker.
+  const failuresAtEjection = await eventually(async () => {
+    const a = (await backendStats(svc.id, deadAddress))?.connectFailures;
+    await new Promise((r) => setTimeout(r, 600)); // two stats batches: the count has settled
+    return a !== undefined && a === (await backendStats(svc.id, deadAddress))?.connectFailures ? a : undefined;
+  });
+  for (let i = 0; i < 40; i++) expect(await echoOnce(port, `after ${i}`)).toBe(`after ${i}`);
+  await new Promise((r) => setTimeout(r, 600));
+  expect((await backendStats(svc.id, deadAddress))?.connectFailures).toBe(failuresAtEjection);
+});
+
+it('a backend that comes back after an ejection and fails again is ejected again, every time', async () => {
+  // Ejection period = check interval (1 s, doubling on flaps): it comes back, fails real traffic,
+  // goes down again. By the third time every worker has seen a full streak before.
+  const { svc, port, deadAddress } = await service({ type: 'none', passiveFailures: 2, intervalMs: 1000 });
+  const downs = async () => (await healthEvents(svc.id, deadAddress)).filter((e) => e.details.to === 'down').length;
+  await eventually(async () => {
+    for (let i = 0; i < 10; i++) expect(await echoOnce(port, 'again')).toBe('again');
+    return (await downs()) >= 3;
+  }, 25_000);
+  const events = await healthEvents(svc.id, deadAddress);
+  expect(events.map((e) => e.details.to)).toEqual(expect.arrayContaining(['down', 'up', 'down', 'up', 'down']));
+});
