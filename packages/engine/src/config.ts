@@ -1,33 +1,15 @@
 // The engine's configuration: a full snapshot handed to apply(). The engine never reads a
 // store or the environment; the admin builds this from SQLite.
 import type { StrategyName } from '@fulcrum/shared/strategies';
+import type { AdminState, HealthCheckDto, HealthCheckType, HealthState, StrategyOptionsDto } from '@fulcrum/shared/api';
 
-export type { StrategyName };
-export type AdminState = 'enabled' | 'disabled' | 'draining';
-export type HealthState = 'unknown' | 'up' | 'down';
-export type HealthCheckType = 'none' | 'tcp' | 'redis' | 'postgres' | 'http' | 'send-expect';
+// The shapes the admin API and the engine share are defined once, in @fulcrum/shared.
+export type { AdminState, HealthCheckType, HealthState, StrategyName };
 
-/** Active + passive health settings of a service. */
-export interface HealthCheckConfig {
-  type: HealthCheckType;
-  intervalMs: number;
-  timeoutMs: number;
-  rise: number;
-  fall: number;
-  httpPath: string;
-  httpStatusMin: number;
-  httpStatusMax: number;
-  send: string;
-  expect: string;
-  expectRegex: boolean;
-  passiveFailures: number;
-  slowStartMs: number;
-  closeOnDown: boolean;
-}
+/** Active + passive health settings of a service (the API's shape). */
+export type HealthCheckConfig = HealthCheckDto;
 
-export interface StrategyOptions {
-  boundedLoadFactor?: number;
-}
+export type StrategyOptions = StrategyOptionsDto;
 
 /** One backend of a service. `id` is stable across applies; it is how changes are diffed. */
 export interface BackendConfig {
