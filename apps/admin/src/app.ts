@@ -77,7 +77,7 @@ export interface BuildAppOptions {
   sessionIdleTimeoutMs?: number;
   /** Serve HTTPS with this PEM key and certificate (chain) instead of plain HTTP. */
   https?: { key: string | Buffer; cert: string | Buffer };
-  /** How often the event log is pruned to its retention besides every 1000 inserts (default 1 h). */
+  /** How often the event log and expired sessions are pruned (default 1 h; the log also every 1000 inserts). */
   eventPruneIntervalMs?: number;
   /** Export process_* / nodejs_* metrics on /metrics (default true). */
   processMetrics?: boolean;
@@ -150,9 +150,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // 2. App services.
   if (opts.adminToken !== undefined) ensureAdminToken(store, opts.adminToken);
-  const sessions = new SessionStore({ idleTimeoutMs: opts.sessionIdleTimeoutMs });
-  const auth = createAuthenticator(store, sessions);
   const config = new ConfigService({ store, engine, log: app.log, publish: (message) => hub.broadcast(message) });
+  const sessions = new SessionStore({
+    repo: store.sessions,
+    write: (task) => config.runExclusive(task),
+    idleTimeoutMs: opts.sessionIdleTimeoutMs,
+    onError: (err) => app.log.error({ err }, 'could not record a session'),
+  });
+  const auth = createAuthenticator(store, sessions);
   const sampler = new StatsSampler({
     engine,
     intervalMs: opts.statsIntervalMs,
@@ -167,9 +172,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   let stopEngineEvents: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
-  // Age-based retention must also act when nothing is logged for a while.
+  // Age-based retention must also act when nothing is logged for a while; expired sessions go too.
   const pruneEvents = () =>
-    config.runExclusive(() => store.events.prune()).catch((err: unknown) => app.log.error({ err }, 'could not prune the event log'));
+    Promise.all([
+      config.runExclusive(() => store.events.prune()).catch((err: unknown) => app.log.error({ err }, 'could not prune the event log')),
+      sessions.prune().catch((err: unknown) => app.log.error({ err }, 'could not prune expired sessions')),
+    ]);
   app.addHook('onReady', async () => {
     await config.start();
     stopEngineEvents = logEngineEvents(engine, config, app.log);

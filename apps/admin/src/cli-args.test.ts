@@ -8,7 +8,17 @@ describe('parseCliArgs', () => {
       admin: { host: '127.0.0.1', port: 8080 },
       dataDir: './data',
       eventRetention: { maxEvents: 100_000, maxDays: 30 },
+      accessLog: false,
     });
+  });
+
+  it('turns the access log on with --access-log or FULCRUM_ACCESS_LOG=1', () => {
+    expect(parseCliArgs(['--access-log']).accessLog).toBe(true);
+    expect(parseCliArgs([], { FULCRUM_ACCESS_LOG: '1' }).accessLog).toBe(true);
+    expect(parseCliArgs([], { FULCRUM_ACCESS_LOG: '0' }).accessLog).toBe(false);
+    expect(parseCliArgs(['--access-log'], { FULCRUM_ACCESS_LOG: '0' }).accessLog).toBe(true);
+    expect(() => parseCliArgs([], { FULCRUM_ACCESS_LOG: 'yes' })).toThrow(/FULCRUM_ACCESS_LOG "yes"/);
+    expect(() => parseCliArgs(['--access-log=1'])).toThrow(/--access-log takes no value/);
   });
 
   it('reads the environment, flags winning', () => {

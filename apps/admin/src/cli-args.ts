@@ -34,6 +34,8 @@ export interface CliOptions {
   workers?: number | 'auto';
   /** --shutdown-timeout MS (env FULCRUM_SHUTDOWN_TIMEOUT): how long connections may finish on shutdown/reload. */
   shutdownTimeoutMs?: number;
+  /** --access-log (env FULCRUM_ACCESS_LOG=1): one JSON line per connection on stdout. */
+  accessLog: boolean;
 }
 
 export const DEFAULT_ADMIN = '127.0.0.1:8080';
@@ -58,6 +60,9 @@ Options:
                         the engine runs in the admin process); see docs/WORKERS.md
   --shutdown-timeout MS how long established connections may finish on SIGTERM or reload
                         (env FULCRUM_SHUTDOWN_TIMEOUT, default 10000)
+  --access-log          log every connection as one JSON line on stdout (msg "connection": service,
+                        client, backend, durationMs, bytesIn, bytesOut, reason), whatever
+                        FULCRUM_LOG_LEVEL says (env FULCRUM_ACCESS_LOG=1, default off)
   -h, --help            show this help
 
 Commands (see README):
@@ -90,6 +95,7 @@ const OPTIONS = {
   'events-days': { type: 'string' },
   workers: { type: 'string' },
   'shutdown-timeout': { type: 'string' },
+  'access-log': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -126,7 +132,8 @@ function flagOrEnv(flag: string | undefined, env: NodeJS.ProcessEnv, name: strin
 function address(value: string, what: string): HostPort {
   const parsed = parseAddress(value);
   if (!parsed.ok) throw new UsageError(`${what} "${value}": ${parsed.reason}`);
-  return parsed.value;
+  // Host names are case-insensitive; the store keeps them in lower case (see input-checks.ts).
+  return { host: parsed.value.host.toLowerCase(), port: parsed.value.port };
 }
 
 /** Parses argv (without node and script) and the environment. Throws UsageError. */
@@ -193,6 +200,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   }
   const shutdown = flagOrEnv(values['shutdown-timeout'], env, 'FULCRUM_SHUTDOWN_TIMEOUT', '--shutdown-timeout');
   const shutdownTimeoutMs = shutdown ? wholeNumber(shutdown[0], shutdown[1], 0, 86_400_000) : undefined;
+  const accessLogEnv = env.FULCRUM_ACCESS_LOG ?? '';
+  if (!['', '0', '1'].includes(accessLogEnv.trim())) throw new UsageError(`FULCRUM_ACCESS_LOG "${accessLogEnv}": must be 1 (on) or 0 (off)`);
+  const accessLog = values['access-log'] === true || accessLogEnv.trim() === '1';
   return {
     help,
     admin,
@@ -204,5 +214,6 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     eventRetention,
     ...(workers !== undefined ? { workers } : {}),
     ...(shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs } : {}),
+    accessLog,
   };
 }

@@ -84,6 +84,7 @@ async function main(): Promise<void> {
       eventRetention: opts.eventRetention,
       workers: resolveWorkers(opts.workers),
       shutdownTimeoutMs: opts.shutdownTimeoutMs,
+      accessLog: opts.accessLog,
     });
   } catch (err) {
     complain(err instanceof StartupError ? err.message : String(err));

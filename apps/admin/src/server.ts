@@ -6,6 +6,7 @@ import type { HostPort } from '@fulcrum/shared/address';
 import { formatAddress } from '@fulcrum/shared/address';
 import type { StrategyName } from '@fulcrum/shared/strategies';
 import { ApiError } from './api-error.ts';
+import { startAccessLog } from './access-log.ts';
 import { buildApp } from './app.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import type { AdminTokenSource } from './auth/admin-token.ts';
@@ -40,6 +41,8 @@ export interface ServerOptions {
   shutdownTimeoutMs?: number;
   /** Where worker crashes and similar problems are reported (default stderr). */
   warn?: (line: string) => void;
+  /** --access-log: one JSON line per connection on stdout (see access-log.ts). */
+  accessLog?: boolean;
 }
 
 export interface RunningServer {
@@ -106,15 +109,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   let engine: DataPlane;
   try {
-    engine = await createDataPlane({ workers: opts.workers, shutdownTimeoutMs: opts.shutdownTimeoutMs, warn: opts.warn });
+    engine = await createDataPlane({ workers: opts.workers, shutdownTimeoutMs: opts.shutdownTimeoutMs, warn: opts.warn, accessLog: opts.accessLog });
   } catch (err) {
     store.close();
     lock.release();
     throw new StartupError(`cannot start the engine workers: ${(err as Error).message}`, { cause: err });
   }
   let app: FastifyInstance | undefined;
+  let stopAccessLog = (): void => {};
   try {
     app = await buildApp({ engine, store, logger: { level: opts.logLevel ?? 'warn' }, dashboardDir: opts.dashboardDir, https: opts.tls });
+    // With workers, each worker process subscribes to its own engine (worker-main.ts).
+    if (opts.accessLog && clusterOf(engine) === undefined) stopAccessLog = startAccessLog(engine, app.log);
     await app.ready(); // applies the stored configuration to the engine
     let seed: RunningServer['seed'] = 'none';
     if (opts.seed) {
@@ -161,6 +167,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       async close() {
         await running.close();
         await stopDataPlane(engine, opts.shutdownTimeoutMs ?? SHUTDOWN_DRAIN_MS);
+        stopAccessLog(); // after the drain: its connections are logged too
         store.close();
         lock.release();
       },
@@ -170,6 +177,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const message = describeStartupError(err, store, opts.admin);
     await app?.close().catch(() => {});
     await engine.close().catch(() => {});
+    stopAccessLog();
     store.close();
     lock.release();
     throw new StartupError(message, { cause: err });

@@ -137,6 +137,43 @@ describe('running', () => {
     expect(await again.exit()).toBe(0);
   });
 
+  it('--access-log writes one JSON line per connection on stdout, whatever the log level', async () => {
+    const data = tempDir();
+    cleanup.push(data.remove);
+    const echo = await startEchoServer();
+    cleanup.push(() => echo.close());
+    const listenPort = await freePort();
+    const r = run(
+      ['--data', data.dir, '--admin', `127.0.0.1:${await freePort()}`, '--listen', `127.0.0.1:${listenPort}`, '--backend', `127.0.0.1:${echo.port}`, '--access-log'],
+      { FULCRUM_ADMIN_TOKEN: 'env-token-0123456789abcdef' },
+    );
+    const [, url] = await r.waitFor(/fulcrum: dashboard (\S+)\n/);
+    await eventually(async () => {
+      const res = await fetch(`${url}api/stats`, { headers: { authorization: 'Bearer env-token-0123456789abcdef' } });
+      return ((await res.json()) as StatsDto).services[0]?.backends[0]?.health === 'up';
+    });
+    expect((await tcpRoundTrip(listenPort, 'hello')).toString()).toBe('hello');
+    expect((await tcpRoundTrip(listenPort, 'a longer line')).toString()).toBe('a longer line');
+
+    const lines = await eventually(() => {
+      const found = r.stdout().split('\n').filter((line) => line.startsWith('{'));
+      return found.length >= 2 ? found : undefined;
+    });
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toHaveLength(2);
+    const backend = `127.0.0.1:${echo.port}`;
+    expect(entries).toEqual([
+      expect.objectContaining({ level: 30, msg: 'connection', service: 'default', backend, bytesIn: 5, bytesOut: 5, reason: 'closed' }),
+      expect.objectContaining({ level: 30, msg: 'connection', service: 'default', backend, bytesIn: 13, bytesOut: 13, reason: 'closed' }),
+    ]);
+    for (const e of entries) {
+      expect(e.client).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(e.durationMs).toEqual(expect.any(Number));
+    }
+    process.kill(r.child.pid!, 'SIGTERM');
+    expect(await r.exit()).toBe(0);
+  });
+
   it('exits 1 with one line when the admin port is taken, leaving no token unseen', async () => {
     const data = tempDir();
     cleanup.push(data.remove);

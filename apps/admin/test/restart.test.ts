@@ -3,7 +3,8 @@ import { afterEach, expect, it } from 'vitest';
 import type { ApiErrorBody, ServiceDto } from '@fulcrum/shared/api';
 import { ApiError } from '../src/api-error.ts';
 import type { TcpServer } from './helpers.ts';
-import { api, freePort, refused, startApp, startEchoServer, startTcpServer, tcpRoundTrip, tempDir } from './helpers.ts';
+import { TOKEN, api, freePort, refused, startApp, startEchoServer, startTcpServer, tcpRoundTrip, tempDir } from './helpers.ts';
+import { hashToken } from '../src/auth/tokens.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -79,4 +80,39 @@ it('keeps the admin token hash across restarts and replaces it when the given to
   expect(old.json<ApiErrorBody>().code).toBe('UNAUTHORIZED');
   const fresh = await second.app.inject({ method: 'GET', url: '/api/services', headers: { authorization: 'Bearer rotated-token-value-123' } });
   expect(fresh.statusCode).toBe(200);
+});
+
+it('keeps browser sessions across a restart, except those of a token revoked meanwhile', async () => {
+  const { dir, remove } = tempDir();
+  cleanup.push(remove);
+  const first = await startApp({ dir });
+  const login = async (app: typeof first.app, token: string): Promise<string> => {
+    const res = await app.inject({ method: 'POST', url: '/api/login', payload: { token } });
+    expect(res.statusCode).toBe(204);
+    return res.cookies.find((c) => c.name === 'fulcrum_session')!.value;
+  };
+  const admin = await login(first.app, TOKEN);
+  const ops = (await api(first.app, 'POST', '/api/tokens', { name: 'ops' })).json<{ id: number; token: string }>();
+  const opsSession = await login(first.app, ops.token);
+  // Only hashes are stored: the database does not hold a usable cookie.
+  const stored = first.store.db.prepare<[], { id: string }>('SELECT id FROM sessions').all().map((r) => r.id);
+  expect(stored.sort()).toEqual([hashToken(admin), hashToken(opsSession)].sort());
+  await first.close({ keepDir: true });
+
+  const second = await startApp({ dir });
+  const whoAmI = (app: typeof first.app, session: string) =>
+    app.inject({ method: 'GET', url: '/api/session', headers: { cookie: `fulcrum_session=${session}` } });
+  expect((await whoAmI(second.app, admin)).json()).toEqual({ actor: 'admin' });
+  expect((await whoAmI(second.app, opsSession)).json()).toEqual({ actor: 'ops' });
+  expect((await api(second.app, 'DELETE', `/api/tokens/${ops.id}`)).statusCode).toBe(204);
+  expect((await whoAmI(second.app, opsSession)).statusCode).toBe(401);
+  // `fulcrum token revoke` writes the store directly: its sessions go in the same transaction.
+  second.store.tokens.revoke('admin');
+  expect(second.store.sessions.count()).toBe(0);
+  await second.close({ keepDir: true });
+
+  const third = await startApp({ dir });
+  cleanup.push(() => third.close({ keepDir: true }));
+  expect((await whoAmI(third.app, opsSession)).statusCode).toBe(401);
+  expect((await whoAmI(third.app, admin)).statusCode).toBe(401);
 });

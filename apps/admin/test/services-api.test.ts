@@ -138,6 +138,38 @@ describe('creating a service', () => {
     expect(await observable(t)).toEqual(before);
   });
 
+  it('treats host names case-insensitively: stored in lower case, LOCALHOST duplicates localhost', async () => {
+    const listenPort = await freePort();
+    const res = await api(t.app, 'POST', '/api/services', {
+      name: 'mixed',
+      listen: `LocalHost:${listenPort}`,
+      healthCheck: { type: 'none' },
+      backends: [{ address: 'LOCALHOST:6379' }, { address: '[::FFFF:7F00:1]:6379' }],
+    });
+    expect(res.statusCode).toBe(201);
+    const body = res.json<ServiceDto>();
+    expect(body.listen).toBe(`localhost:${listenPort}`);
+    expect(body.backends.map((b) => b.address)).toEqual(['localhost:6379', '[::ffff:7f00:1]:6379']);
+
+    const before = await observable(t);
+    const sameListen = await api(t.app, 'POST', '/api/services', { name: 'other', listen: `LOCALHOST:${listenPort}` });
+    expect(sameListen.statusCode).toBe(409);
+    expect(sameListen.json<ApiErrorBody>()).toMatchObject({ code: 'DUPLICATE_SERVICE', field: 'listen' });
+    const sameBackend = await api(t.app, 'POST', `/api/services/${body.id}/backends`, { address: 'localhost:6379' });
+    expect(sameBackend.statusCode).toBe(409);
+    expect(sameBackend.json<ApiErrorBody>()).toMatchObject({ code: 'DUPLICATE_BACKEND', field: 'address' });
+    const sameIpv6 = await api(t.app, 'POST', `/api/services/${body.id}/backends`, { address: '[::ffff:7f00:1]:6379' });
+    expect(sameIpv6.json<ApiErrorBody>()).toMatchObject({ code: 'DUPLICATE_BACKEND' });
+    const listedTwice = await api(t.app, 'POST', '/api/services', {
+      name: 'twice',
+      listen: `127.0.0.1:${await freePort()}`,
+      backends: [{ address: 'localhost:6379' }, { address: 'LOCALHOST:6379' }],
+    });
+    expect(listedTwice.statusCode).toBe(409);
+    expect(listedTwice.json<ApiErrorBody>()).toMatchObject({ code: 'DUPLICATE_BACKEND', field: 'backends[1].address' });
+    expect(await observable(t)).toEqual(before);
+  });
+
   it('rejects a listen port held by another process: 409, nothing stored, nothing bound', async () => {
     const blocker = await startTcpServer((socket) => socket.end('blocker\n'));
     try {

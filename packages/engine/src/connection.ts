@@ -36,6 +36,8 @@ export class Connection implements PickContext {
   /** First cause of the teardown wins; null = a normal close. */
   reason: CloseReason | null = null;
   readonly acceptedAt = performance.now();
+  /** `ip:port` of the client, read at accept only when the close channel is observed. */
+  readonly peer: string | null;
   attempts = 0;
   connectStart = 0;
   lastFailure: ConnectFailure = 'connect error';
@@ -49,6 +51,9 @@ export class Connection implements PickContext {
     this.service = service;
     this.client = client;
     (client as TaggedSocket)[kConn] = this;
+    // The address is gone once the socket closes, and reading it costs a getpeername(2):
+    // take it now, and only if someone listens.
+    this.peer = connectionCloseChannel.hasSubscribers ? `${client.remoteAddress ?? '?'}:${client.remotePort ?? 0}` : null;
     client.on('error', onSocketError);
     client.on('close', onClientClose);
   }
@@ -94,7 +99,7 @@ export class Connection implements PickContext {
     const client = this.client;
     connectionCloseChannel.publish({
       serviceId: this.service.id,
-      client: `${client.remoteAddress ?? '?'}:${client.remotePort ?? 0}`,
+      client: this.peer ?? '?:0',
       backend: this.connected && this.backend !== null ? this.backend.address : null,
       durationMs: Math.round(performance.now() - this.acceptedAt),
       bytesIn: client.bytesRead,

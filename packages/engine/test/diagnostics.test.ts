@@ -28,6 +28,7 @@ describe('fulcrum:connection:close channel', () => {
     const idle = await connect(port);
     await once(idle, 'close');
     await waitFor(() => seen.length === 2, 'two close messages');
+    expect(seen[0]!.client).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(seen[0]).toMatchObject({ serviceId: svc.id, backend: `127.0.0.1:${echo.port}`, bytesIn: 1000, bytesOut: 1000, reason: 'closed' });
     expect(seen[1]).toMatchObject({ reason: 'idle-timeout', bytesIn: 0 });
   });

@@ -75,7 +75,7 @@ export function createAuthenticator(store: Store, sessions: SessionStore): Authe
         // A revoked or replaced token ends the sessions it opened.
         const token = session && store.tokens.getById(session.tokenId);
         if (!session || !token || token.revokedAt !== null || token.name !== session.actor) {
-          if (session) sessions.delete(sessionId);
+          if (session) await sessions.delete(sessionId);
           throw unauthorized('the session has expired; log in again');
         }
         if (MUTATING.has(request.method) && request.headers[CSRF_HEADER] !== '1') {

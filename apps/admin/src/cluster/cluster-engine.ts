@@ -21,6 +21,7 @@ import type { ApplyOutcome, WorkerHandle } from './worker-handle.ts';
 import { WorkerPool } from './worker-pool.ts';
 import type { ReloadResult } from './worker-pool.ts';
 import { describeWorkers } from './workers-info.ts';
+import { ACCESS_LOG_ENV } from '../access-log.ts';
 import type { ClusterInfo } from './workers-info.ts';
 
 export interface ClusterEngineOptions {
@@ -34,6 +35,8 @@ export interface ClusterEngineOptions {
   ackTimeoutMs?: number;
   /** How long a new worker may take to load (default 60 s). */
   startTimeoutMs?: number;
+  /** Workers write the access log (see access-log.ts). */
+  accessLog?: boolean;
 }
 
 const DEFAULT_ACK_TIMEOUT_MS = 15_000;
@@ -82,6 +85,8 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
       size: opts.workers,
       shutdownTimeoutMs: opts.shutdownTimeoutMs,
       startTimeoutMs: opts.startTimeoutMs,
+      // Always set, so a FULCRUM_ACCESS_LOG inherited from the environment cannot disagree with us.
+      env: { [ACCESS_LOG_ENV]: opts.accessLog ? '1' : '0' },
       bootstrap: (h) => this.#bootstrap(h),
       onMessage: (h, message) => this.#onMessage(h, message),
       onExit: (h) => this.#onExit(h),

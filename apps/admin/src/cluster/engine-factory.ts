@@ -13,13 +13,20 @@ export interface DataPlaneOptions {
   workers?: number;
   shutdownTimeoutMs?: number;
   warn?: (line: string) => void;
+  /** Worker processes write the access log (in-process, server.ts subscribes itself). */
+  accessLog?: boolean;
 }
 
 /** Starts the data plane (forking and waiting for workers in cluster mode). */
 export async function createDataPlane(opts: DataPlaneOptions): Promise<DataPlane> {
   const workers = opts.workers ?? 1;
   if (workers <= 1) return createLoadBalancer();
-  return ClusterEngine.start({ workers, shutdownTimeoutMs: opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, warn: opts.warn });
+  return ClusterEngine.start({
+    workers,
+    shutdownTimeoutMs: opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    warn: opts.warn,
+    accessLog: opts.accessLog,
+  });
 }
 
 /** Graceful stop with a hard deadline (see graceful-close.ts for why not just close()). */

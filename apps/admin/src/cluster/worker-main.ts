@@ -4,6 +4,8 @@
 import cluster from 'node:cluster';
 import { EngineError, ListenError, createLoadBalancer } from '@fulcrum/engine';
 import type { EngineEvents } from '@fulcrum/engine';
+import Fastify from 'fastify';
+import { ACCESS_LOG_ENV, startAccessLog } from '../access-log.ts';
 import { drainEngine } from './graceful-close.ts';
 import { PassiveWatch } from './passive-watch.ts';
 import { STATS_BATCH_MS, isMessage } from './protocol.ts';
@@ -15,6 +17,9 @@ if (!cluster.isWorker || typeof process.send !== 'function') {
 }
 
 const engine = createLoadBalancer({ health: 'external' });
+// The access log is written where the connections are: here. A Fastify instance that never
+// listens is the way to its pino logger (stdout, the same JSON lines as the in-process engine's).
+if (process.env[ACCESS_LOG_ENV] === '1') startAccessLog(engine, Fastify({ logger: { level: 'info' } }).log);
 const label = `worker ${cluster.worker?.id ?? '?'} (pid ${process.pid})`;
 /** The version being applied right now (events emitted during apply carry it). */
 let applying = 0;

@@ -23,6 +23,8 @@ export interface WorkerPoolOptions {
   /** How long a new worker may take to load (tsx compiles the sources on a cold start). */
   startTimeoutMs?: number;
   backoff?: BackoffOptions;
+  /** Extra environment of every worker (e.g. FULCRUM_ACCESS_LOG). */
+  env?: Record<string, string>;
 }
 
 /** What a reload did. */
@@ -152,7 +154,7 @@ export class WorkerPool {
   }
 
   #spawn(generation: number): WorkerHandle {
-    const worker = cluster.fork();
+    const worker = cluster.fork(this.#opts.env);
     const h = new WorkerHandle(worker, generation, (handle, message) => this.#opts.onMessage(handle, message));
     this.#handles.add(h);
     void h.exited.then(() => this.#onExit(h));

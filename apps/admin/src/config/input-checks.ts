@@ -7,11 +7,20 @@ import { isStrategyName } from '@fulcrum/shared/strategies';
 import type { StrategyName } from '@fulcrum/shared/strategies';
 import { ApiError, validationError } from '../api-error.ts';
 
-/** Parses a listen or backend address; 400 INVALID_ADDRESS naming `field` otherwise. */
+/**
+ * Parses a listen or backend address; 400 INVALID_ADDRESS naming `field` otherwise. Host names
+ * (and IPv6 hex digits) are case-insensitive, so the host is lower-cased: stored addresses compare
+ * as text and `LOCALHOST:6379` must be a duplicate of `localhost:6379`.
+ */
 export function checkAddress(input: string, field: string): HostPort {
   const parsed = parseAddress(input);
   if (!parsed.ok) throw new ApiError(400, 'INVALID_ADDRESS', `${field}: ${parsed.reason}`, field);
-  return parsed.value;
+  return { host: parsed.value.host.toLowerCase(), port: parsed.value.port };
+}
+
+/** `n thing` or `n things`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** 400 UNKNOWN_STRATEGY unless `input` is a documented strategy name. */

@@ -11,8 +11,8 @@ import type { ConfigDocumentInput } from '../schemas/config-schemas.ts';
 import type { BackendInput } from '../schemas/service-schemas.ts';
 import { ApiError } from '../api-error.ts';
 import type { ChangeContext } from './config-service.ts';
-import { checkAddress, checkHealthCheck, checkStrategy, checkStrategyOptions } from './input-checks.ts';
-import { backendValues, diff } from './service-changes.ts';
+import { checkAddress, checkHealthCheck, checkStrategy, checkStrategyOptions, plural } from './input-checks.ts';
+import { backendValues, describeChanges, diff } from './service-changes.ts';
 
 /** Runs `check`, re-throwing its ApiError with `prefix` in front of the field it names. */
 function within<T>(prefix: string, check: () => T): T {
@@ -179,7 +179,7 @@ export function replaceConfig(ctx: ChangeContext, doc: ConfigDocumentInput, onId
     }
     if (!serviceChanged) ctx.store.services.bumpVersion(id);
     summary.updated.push(plan.values.name);
-    const parts = Object.keys(changes);
+    const parts = describeChanges(changes);
     if (backends.changed) parts.push('backends');
     ctx.audit({
       kind: 'service-updated',
@@ -199,7 +199,7 @@ export function replaceConfig(ctx: ChangeContext, doc: ConfigDocumentInput, onId
     ctx.audit({
       kind: 'service-created',
       serviceId: id,
-      message: `service "${plan.values.name}" created on ${plan.listenKey} (${plan.values.strategy}, ${plan.backends.length} backends)`,
+      message: `service "${plan.values.name}" created on ${plan.listenKey} (${plan.values.strategy}, ${plural(plan.backends.length, 'backend')})`,
       details: { name: plan.values.name, listen: plan.listenKey, strategy: plan.values.strategy, backends: plan.backends.map((b) => b.key) },
     });
   }
@@ -208,7 +208,7 @@ export function replaceConfig(ctx: ChangeContext, doc: ConfigDocumentInput, onId
     const { unchanged: _unchanged, ...changed } = summary;
     ctx.audit({
       kind: 'config-replaced',
-      message: `configuration replaced: ${summary.created.length} services created, ${summary.updated.length} updated, ${summary.deleted.length} deleted`,
+      message: `configuration replaced: ${plural(summary.created.length, 'service')} created, ${summary.updated.length} updated, ${summary.deleted.length} deleted`,
       details: changed,
     });
   }
@@ -247,7 +247,7 @@ export function locateEngineError(
   let message = `${field}: ${cause.message}`;
   if (err.code === 'ADDRESS_IN_USE') {
     const parsed = parseAddress(doc.services[index]?.listen);
-    const listen = parsed.ok ? formatAddress(parsed.value.host, parsed.value.port) : undefined;
+    const listen = parsed.ok ? formatAddress(parsed.value.host.toLowerCase(), parsed.value.port) : undefined;
     const holder = before.find((s) => s.listen === listen && s.name !== name);
     if (holder) {
       message +=

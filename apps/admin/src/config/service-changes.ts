@@ -7,7 +7,7 @@ import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';
 import type { ServiceValues } from '../store/services-repo.ts';
 import { ApiError, notFound } from '../api-error.ts';
 import type { ChangeContext } from './config-service.ts';
-import { checkAddress, checkHealthCheck, checkStrategy, checkStrategyOptions, checkVersion } from './input-checks.ts';
+import { checkAddress, checkHealthCheck, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
 
@@ -19,6 +19,18 @@ export function diff(before: object, after: object, prefix = ''): Changes {
     if (JSON.stringify(from) !== JSON.stringify(to)) changes[prefix + key] = { from, to };
   }
   return changes;
+}
+
+const isScalar = (v: unknown): boolean => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+
+/**
+ * The audit message's list of changed fields: `strategy: round-robin → least-connections` for
+ * scalar fields, the bare name for objects (their from/to are in the event's details).
+ */
+export function describeChanges(changes: Changes): string[] {
+  return Object.entries(changes).map(([field, { from, to }]) =>
+    isScalar(from) && isScalar(to) ? `${field}: ${String(from)} → ${String(to)}` : field,
+  );
 }
 
 function uniqueService(ctx: ChangeContext, values: Pick<ServiceValues, 'name' | 'host' | 'port'>, selfId?: number): void {
@@ -83,7 +95,7 @@ export function createService(ctx: ChangeContext, input: CreateServiceBody): num
   ctx.audit({
     kind: 'service-created',
     serviceId: id,
-    message: `service "${values.name}" created on ${input.listen.trim()} (${values.strategy}, ${backends.length} backends)`,
+    message: `service "${values.name}" created on ${formatAddress(values.host, values.port)} (${values.strategy}, ${plural(backends.length, 'backend')})`,
     details: { name: values.name, listen: formatAddress(values.host, values.port), strategy: values.strategy, backends: backends.map((b) => b.key) },
   });
   return id;
@@ -157,7 +169,7 @@ export function updateService(ctx: ChangeContext, id: number, input: PatchServic
   const backends = input.backends === undefined ? undefined : replaceBackends(ctx, id, input.backends);
   if (!serviceChanged && !backends?.changed) return;
   if (!serviceChanged) ctx.store.services.bumpVersion(id);
-  const parts = Object.keys(changes);
+  const parts = describeChanges(changes);
   if (backends?.changed) parts.push('backends');
   ctx.audit({
     kind: 'service-updated',

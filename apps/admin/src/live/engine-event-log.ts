@@ -12,7 +12,9 @@ const at = (time: number): Date => (Number.isFinite(time) && time > 0 && time < 
 
 /** Records engine events as they happen; returns the function that stops listening. */
 export function logEngineEvents(engine: DataPlane, config: ConfigService, log: FastifyBaseLogger): () => void {
-  const serviceName = (id: string) => config.service(Number(id))?.name ?? `#${id}`;
+  // The engine names the service itself: a new service's first events come before the admin commits it.
+  const serviceName = (e: { serviceId: string; serviceName?: string }) =>
+    e.serviceName ?? config.service(Number(e.serviceId))?.name ?? `#${e.serviceId}`;
   const record = (event: NewEvent) => {
     config.recordEvent(event).catch((err: unknown) => log.error({ err }, 'could not record an engine event'));
   };
@@ -28,7 +30,7 @@ export function logEngineEvents(engine: DataPlane, config: ConfigService, log: F
         actor: ENGINE_ACTOR,
         time: at(e.time),
         ...ids(e),
-        message: `backend ${e.address} of "${serviceName(e.serviceId)}" is ${e.to} (${e.reason})`,
+        message: `backend ${e.address} of "${serviceName(e)}" is ${e.to} (${e.reason})`,
         details: { address: e.address, from: e.from, to: e.to, reason: e.reason },
       }),
     'backend-state': (e) =>
@@ -37,7 +39,7 @@ export function logEngineEvents(engine: DataPlane, config: ConfigService, log: F
         actor: ENGINE_ACTOR,
         time: at(e.time),
         ...ids(e),
-        message: `backend ${e.address} of "${serviceName(e.serviceId)}" is now ${e.to}`,
+        message: `backend ${e.address} of "${serviceName(e)}" is now ${e.to}`,
         details: { address: e.address, from: e.from, to: e.to },
       }),
     'backend-drained': (e) =>
@@ -47,7 +49,7 @@ export function logEngineEvents(engine: DataPlane, config: ConfigService, log: F
         time: at(e.time),
         ...ids(e),
         message:
-          `backend ${e.address} of "${serviceName(e.serviceId)}" drained` +
+          `backend ${e.address} of "${serviceName(e)}" drained` +
           (e.closedByTimeout > 0 ? `; ${e.closedByTimeout} connections closed at the drain timeout` : ''),
         details: { address: e.address, closedByTimeout: e.closedByTimeout, removed: e.removed },
       }),
@@ -57,7 +59,7 @@ export function logEngineEvents(engine: DataPlane, config: ConfigService, log: F
         actor: ENGINE_ACTOR,
         time: at(e.time),
         ...ids(e),
-        message: `service "${serviceName(e.serviceId)}": ${e.message}`,
+        message: `service "${serviceName(e)}": ${e.message}`,
         details: { code: e.code },
       }),
     // Only emitted by engines in external-health mode (worker processes), where the primary's

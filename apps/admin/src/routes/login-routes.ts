@@ -31,8 +31,8 @@ export const loginRoutes: FastifyPluginAsync<RouteDeps> = async (app, { auth, se
       const who = auth.resolveToken(request.body.token);
       if (!who) throw new ApiError(401, 'UNAUTHORIZED', 'that token is not valid');
       const previous = request.cookies[SESSION_COOKIE];
-      if (previous) sessions.delete(previous);
-      reply.setCookie(SESSION_COOKIE, sessions.create(who.actor, who.tokenId), cookieOptions(request));
+      if (previous) await sessions.delete(previous);
+      reply.setCookie(SESSION_COOKIE, await sessions.create(who.tokenId), cookieOptions(request));
       return reply.code(204).send();
     },
   );
@@ -49,7 +49,7 @@ export const loginRoutes: FastifyPluginAsync<RouteDeps> = async (app, { auth, se
     },
     async (request, reply) => {
     const sessionId = request.cookies[SESSION_COOKIE];
-    if (sessionId) sessions.delete(sessionId);
+    if (sessionId) await sessions.delete(sessionId);
     reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
     return reply.code(204).send();
     },

@@ -28,7 +28,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _tokenAgrees: Same<Static<typeof TokenSchema>, TokenDto> = true;
 const _createdAgrees: Same<Static<typeof CreatedTokenSchema>, CreatedTokenDto> = true;
 
-export const tokenRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store, config, sessions, hub }) => {
+export const tokenRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store, config, hub }) => {
   app.get(
     '/tokens',
     {
@@ -74,8 +74,8 @@ export const tokenRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store, c
     },
     async (request, reply) => {
       const { id } = request.params;
+      // Revoking deletes the token's sessions in the same transaction (tokens-repo.ts).
       await config.recordChange(request.actor, (ctx) => revokeToken(ctx, id));
-      sessions.deleteByToken(id);
       hub.closeByToken(id);
       return reply.code(204).send();
     },

@@ -63,6 +63,19 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX events_by_time ON events (time);
   `,
+  // 3: browser sessions survive a restart. id is the SHA-256 (hex) of the cookie's random id;
+  // times are epoch milliseconds. Revoking a token deletes its sessions (tokens-repo.ts).
+  `
+  CREATE TABLE sessions (
+    id         TEXT    PRIMARY KEY,
+    token_id   INTEGER NOT NULL REFERENCES tokens (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_by_token ON sessions (token_id);
+  CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

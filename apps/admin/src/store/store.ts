@@ -14,6 +14,8 @@ import { createEventsRepo } from './events-repo.ts';
 import type { EventRetention, EventsRepo } from './events-repo.ts';
 import { createTokensRepo } from './tokens-repo.ts';
 import type { TokensRepo } from './tokens-repo.ts';
+import { createSessionsRepo } from './sessions-repo.ts';
+import type { SessionsRepo } from './sessions-repo.ts';
 import { createSettingsRepo } from './settings-repo.ts';
 import type { SettingsRepo } from './settings-repo.ts';
 
@@ -33,6 +35,7 @@ export interface Store {
   readonly backends: BackendsRepo;
   readonly events: EventsRepo;
   readonly tokens: TokensRepo;
+  readonly sessions: SessionsRepo;
   readonly settings: SettingsRepo;
   /** Every service with its backends, as the API shows them, ordered by id. */
   readServices(): ServiceDto[];
@@ -82,6 +85,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
     backends,
     events: createEventsRepo(db, opts.eventRetention),
     tokens: createTokensRepo(db),
+    sessions: createSessionsRepo(db),
     settings: createSettingsRepo(db),
     readServices() {
       const byService = new Map<number, BackendDto[]>();

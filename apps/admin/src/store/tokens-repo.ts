@@ -35,6 +35,19 @@ export function createTokensRepo(db: Database) {
   const insert = db.prepare<[string, string, string]>('INSERT INTO tokens (name, hash, created_at) VALUES (?, ?, ?)');
   const removeRevoked = db.prepare<[string]>('DELETE FROM tokens WHERE name = ? AND revoked_at IS NOT NULL');
   const revokeById = db.prepare<[string, number]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const endSessions = db.prepare<[number]>('DELETE FROM sessions WHERE token_id = ?');
+  const endSessionsByName = db.prepare<[string]>('DELETE FROM sessions WHERE token_id IN (SELECT id FROM tokens WHERE name = ?)');
+  // A revoked token's sessions end with it, in the same transaction (the CLI revokes too).
+  const revokeAndEnd = db.transaction((name: string): boolean => {
+    if (revoke.run(new Date().toISOString(), name).changes === 0) return false;
+    endSessionsByName.run(name);
+    return true;
+  });
+  const revokeByIdAndEnd = db.transaction((id: number): boolean => {
+    if (revokeById.run(new Date().toISOString(), id).changes === 0) return false;
+    endSessions.run(id);
+    return true;
+  });
 
   return {
     listActive: (): TokenRecord[] => active.all().map(toRecord),
@@ -50,7 +63,8 @@ export function createTokensRepo(db: Database) {
     upsert: (name: string, hash: string): void => {
       upsert.run(name, hash, new Date().toISOString());
     },
-    revoke: (name: string): boolean => revoke.run(new Date().toISOString(), name).changes > 0,
+    /** Revokes the active token `name` and ends its sessions. */
+    revoke: (name: string): boolean => revokeAndEnd(name),
     /**
      * Adds a token under a new id. A revoked token of the same name is deleted first, so the
      * new one never inherits its id (sessions are bound to token ids).
@@ -59,6 +73,7 @@ export function createTokensRepo(db: Database) {
       removeRevoked.run(name);
       return Number(insert.run(name, hash, new Date().toISOString()).lastInsertRowid);
     },
-    revokeById: (id: number): boolean => revokeById.run(new Date().toISOString(), id).changes > 0,
+    /** Revokes the active token `id` and ends its sessions. */
+    revokeById: (id: number): boolean => revokeByIdAndEnd(id),
   };
 }
