@@ -17,6 +17,7 @@ const NODE = process.execPath;
 const repoRoot = join(import.meta.dirname, '..');
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3);
 const requests = Number(process.argv.find((a) => a.startsWith('--n='))?.slice(4) ?? 200_000);
+const workers = Number(process.argv.find((a) => a.startsWith('--workers='))?.slice(10) ?? 1);
 const TOKEN = 'bench-config-burst-token';
 
 async function api(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; ms: number }> {
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
       'fulcrum',
       NODE,
       ['--import', 'tsx', join(repoRoot, 'apps/admin/src/cli.ts'), '--admin', `127.0.0.1:${adminPort}`, '--data', join(tmp, 'data'),
-        '--listen', `127.0.0.1:${port}`, ...redisPorts.flatMap((p) => ['--backend', `127.0.0.1:${p}`]), '--strategy', 'round-robin'],
+        '--listen', `127.0.0.1:${port}`, ...redisPorts.flatMap((p) => ['--backend', `127.0.0.1:${p}`]), '--strategy', 'round-robin', ...(workers > 1 ? ['--workers', String(workers)] : [])],
       { cwd: repoRoot, env: { ...process.env, FULCRUM_ADMIN_TOKEN: TOKEN }, logPath: join(tmp, 'fulcrum.log') },
     );
     await waitForPing(port, fulcrum, 30_000);
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     const mq = median(quiet) ?? 0;
     const mb = median(burst) ?? 0;
     const p = (q: number): string => (latencies[Math.floor(q * (latencies.length - 1))] ?? 0).toFixed(1);
-    console.log(`# Config changes under load (${rounds} interleaved rounds, redis-benchmark -c 50 -n ${requests} -t get)\n`);
+    console.log(`# Config changes under load (${workers > 1 ? `${workers} workers` : 'one process'}; ${rounds} interleaved rounds, redis-benchmark -c 50 -n ${requests} -t get)\n`);
     console.log('| | GET req/s (median) |');
     console.log('|---|---:|');
     console.log(`| no config changes | ${Math.round(mq)} |`);
