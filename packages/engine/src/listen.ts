@@ -4,7 +4,7 @@ import { ListenError } from './errors.ts';
 import { formatAddress } from '@fulcrum/shared/address';
 
 /** Binds a service's listening socket; rejects with ListenError (EADDRINUSE → FULCRUM_ADDRESS_IN_USE). */
-export function listen(serviceId: string, host: string, port: number): Promise<net.Server> {
+export function listen(serviceId: string, host: string, port: number, reusePort = false): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const server = net.createServer(LISTEN_SOCKET_OPTIONS);
     const onError = (err: NodeJS.ErrnoException): void => {
@@ -12,7 +12,11 @@ export function listen(serviceId: string, host: string, port: number): Promise<n
       reject(new ListenError(serviceId, formatAddress(host, port), err));
     };
     server.once('error', onError);
-    server.listen({ host, port, backlog: 4096 }, () => {
+    // reusePort (Node ≥ 22.12 / 23.1): each process binds its own SO_REUSEPORT socket and the
+    // kernel spreads connections; `exclusive` keeps a cluster worker from sharing the
+    // primary's handle instead. Older Node ignores the option.
+    const opts: net.ListenOptions & { reusePort?: boolean } = reusePort ? { host, port, backlog: 4096, exclusive: true, reusePort: true } : { host, port, backlog: 4096 };
+    server.listen(opts, () => {
       server.off('error', onError);
       // A listening socket's later errors (rare: EMFILE on accept) must not crash the process.
       server.on('error', noop);

@@ -22,6 +22,11 @@ export interface LoadBalancerOptions {
    * `passive-failure`. Worker processes use this so each backend is checked once, centrally.
    */
   health?: 'local' | 'external';
+  /**
+   * Bind service ports with SO_REUSEPORT (`exclusive`, so cluster workers each own a socket).
+   * Only where Node supports it (22.12+, 23.1+); the caller decides.
+   */
+  reusePort?: boolean;
 }
 
 export interface CloseOptions {
@@ -38,6 +43,7 @@ const BANDWIDTH_EWMA_ALPHA = 0.5;
 export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceHost {
   readonly random: () => number;
   readonly externalHealth: boolean;
+  readonly #reusePort: boolean;
   #services = new Map<string, Service>();
   /** Services removed from the config whose connections still drain. */
   #retired = new Set<Service>();
@@ -51,6 +57,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     super();
     this.random = opts.random ?? Math.random;
     this.externalHealth = opts.health === 'external';
+    this.#reusePort = opts.reusePort === true;
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#tick.unref();
   }
@@ -76,7 +83,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
       for (const sc of config.services) {
         const cur = this.#services.get(sc.id);
         if (cur === undefined || cur.config.host !== sc.host || cur.config.port !== sc.port) {
-          bound.set(sc.id, await listen(sc.id, sc.host, sc.port));
+          bound.set(sc.id, await listen(sc.id, sc.host, sc.port, this.#reusePort));
         }
       }
     } catch (err) {

@@ -54,8 +54,7 @@ export function nodeHasReusePort(version: string = process.versions.node): boole
 
 /**
  * Whether workers could each bind their own SO_REUSEPORT socket (kernel-balanced, no primary hop).
- * Besides Node support this needs the engine to pass `reusePort` to listen() (it does not yet),
- * and net.ipv4.tcp_migrate_req=1, without which closing an old worker's socket during a reload
+ * Besides Node support this needs net.ipv4.tcp_migrate_req=1, without which closing an old worker's socket during a reload
  * resets the connections waiting in its accept queue.
  */
 export function reusePortStatus(): { usable: boolean; reason: string } {
@@ -67,5 +66,5 @@ export function reusePortStatus(): { usable: boolean; reason: string } {
     // Not Linux, or a kernel older than 5.14.
   }
   if (migrate !== '1') return { usable: false, reason: 'net.ipv4.tcp_migrate_req is not 1: closing a reuseport socket on reload would reset queued connections' };
-  return { usable: false, reason: 'the engine does not pass reusePort to listen() yet' };
+  return { usable: true, reason: 'Node has reusePort and net.ipv4.tcp_migrate_req is 1: each worker binds its own socket' };
 }

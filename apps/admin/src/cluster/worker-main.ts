@@ -3,6 +3,7 @@
 // primary (node:cluster), so a port in use fails here exactly as it would in-process.
 import cluster from 'node:cluster';
 import { EngineError, ListenError, createLoadBalancer } from '@fulcrum/engine';
+import { reusePortStatus } from './cluster-setup.ts';
 import type { EngineEvents } from '@fulcrum/engine';
 import Fastify from 'fastify';
 import { ACCESS_LOG_ENV, startAccessLog } from '../access-log.ts';
@@ -16,7 +17,7 @@ if (!cluster.isWorker || typeof process.send !== 'function') {
   process.exit(2);
 }
 
-const engine = createLoadBalancer({ health: 'external' });
+const engine = createLoadBalancer({ health: 'external', reusePort: reusePortStatus().usable });
 // The access log is written where the connections are: here. A Fastify instance that never
 // listens is the way to its pino logger (stdout, the same JSON lines as the in-process engine's).
 if (process.env[ACCESS_LOG_ENV] === '1') startAccessLog(engine, Fastify({ logger: { level: 'info' } }).log);
