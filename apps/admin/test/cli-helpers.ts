@@ -24,10 +24,14 @@ export interface Run {
   exit(): Promise<number | null>;
 }
 
-/** Starts `node --import tsx src/cli.ts …args` with a clean FULCRUM_* environment plus `env`. */
-export function run(args: string[], env: Record<string, string> = {}): Run {
+/**
+ * Starts `node --import tsx src/cli.ts …args` (or the `bin/fulcrum.js` launcher) with a clean
+ * FULCRUM_* environment plus `env`.
+ */
+export function run(args: string[], env: Record<string, string> = {}, entry: 'cli' | 'bin' = 'cli'): Run {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FULCRUM_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const argv = entry === 'bin' ? ['bin/fulcrum.js', ...args] : ['--import', 'tsx', 'src/cli.ts', ...args];
+  const child = spawn(process.execPath, argv, {
     cwd: ADMIN_DIR,
     env: { ...clean, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

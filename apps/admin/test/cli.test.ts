@@ -1,59 +1,15 @@
 // The real `fulcrum` command in a child process: usage errors, a full start, restart, SIGTERM.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import { eventually, freePort, startEchoServer, startTcpServer, tcpRoundTrip, tempDir } from './helpers.ts';
+import { killChildren, run } from './cli-helpers.ts';
 
-const ADMIN_DIR = fileURLToPath(new URL('..', import.meta.url));
-const children: ChildProcess[] = [];
 const cleanup: (() => Promise<void> | void)[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-  }
+  killChildren();
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
-
-interface Run {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the first match of `pattern` on stdout. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  exit(): Promise<number | null>;
-}
-
-function run(args: string[], env: Record<string, string> = {}, entry: 'cli' | 'bin' = 'cli'): Run {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FULCRUM_')));
-  const argv = entry === 'bin' ? ['bin/fulcrum.js', ...args] : ['--import', 'tsx', 'src/cli.ts', ...args];
-  const child = spawn(process.execPath, argv, { cwd: ADMIN_DIR, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += String(d)));
-  child.stderr!.on('data', (d) => (err += String(d)));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exit: () => exited,
-    async waitFor(pattern, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const match = out.match(pattern);
-        if (match) return match;
-        if (child.exitCode !== null) throw new Error(`fulcrum exited (${child.exitCode}) before printing ${pattern}:\n${out}\n${err}`);
-        if (Date.now() > deadline) throw new Error(`fulcrum did not print ${pattern}:\n${out}\n${err}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
-  };
-}
 
 describe('usage errors', () => {
   it.each([

@@ -44,10 +44,8 @@ export interface BackendDto {
   maxConnections: number;
 }
 
-export interface ServiceDto {
-  id: number;
-  name: string;
-  listen: string;
+/** A service's balancing, timeout, limit and health settings (every shape of a service has them). */
+export interface ServiceSettingsDto {
   strategy: StrategyName;
   strategyOptions: StrategyOptionsDto;
   connectTimeoutMs: number;
@@ -57,32 +55,23 @@ export interface ServiceDto {
   maxQueue: number;
   queueTimeoutMs: number;
   healthCheck: HealthCheckDto;
+}
+
+export interface ServiceDto extends ServiceSettingsDto {
+  id: number;
+  name: string;
+  listen: string;
   version: number;
   backends: BackendDto[];
 }
 
 /** One backend in a configuration document: no ids, matched by address. */
-export interface ConfigBackendDoc {
-  address: string;
-  weight: number;
-  state: AdminState;
-  backup: boolean;
-  maxConnections: number;
-}
+export type ConfigBackendDoc = Omit<BackendDto, 'id' | 'serviceId'>;
 
 /** One service in a configuration document: no ids, matched by name. */
-export interface ConfigServiceDoc {
+export interface ConfigServiceDoc extends ServiceSettingsDto {
   name: string;
   listen: string;
-  strategy: StrategyName;
-  strategyOptions: StrategyOptionsDto;
-  connectTimeoutMs: number;
-  idleTimeoutMs: number;
-  retries: number;
-  drainTimeoutMs: number;
-  maxQueue: number;
-  queueTimeoutMs: number;
-  healthCheck: HealthCheckDto;
   backends: ConfigBackendDoc[];
 }
 

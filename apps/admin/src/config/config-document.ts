@@ -6,6 +6,7 @@ import type { ConfigDocument, ServiceDto } from '@fulcrum/shared/api';
 import { ApiError } from '../api-error.ts';
 import { CONFIG_FORMAT_VERSION, ConfigDocumentInput } from '../schemas/config-schemas.ts';
 import { typeboxValidatorCompiler } from '../validator-compiler.ts';
+import { serviceSettings } from './to-engine-config.ts';
 
 export type ConfigFormat = 'json' | 'yaml';
 
@@ -19,15 +20,7 @@ export function toConfigDocument(services: readonly ServiceDto[]): ConfigDocumen
     services: services.map((s) => ({
       name: s.name,
       listen: s.listen,
-      strategy: s.strategy,
-      strategyOptions: { ...s.strategyOptions },
-      connectTimeoutMs: s.connectTimeoutMs,
-      idleTimeoutMs: s.idleTimeoutMs,
-      retries: s.retries,
-      drainTimeoutMs: s.drainTimeoutMs,
-      maxQueue: s.maxQueue,
-      queueTimeoutMs: s.queueTimeoutMs,
-      healthCheck: { ...s.healthCheck },
+      ...serviceSettings(s),
       backends: s.backends.map((b) => ({
         address: b.address,
         weight: b.weight,

@@ -3,7 +3,7 @@
 // updated in place and keep their ids, so the engine leaves their established connections alone;
 // services and backends missing from the document are removed (their connections drain); new
 // ones are created. Everything is checked before anything is written; any failure changes nothing.
-import { BACKEND_DEFAULTS, EngineError, HEALTH_CHECK_DEFAULTS, ListenError, SERVICE_DEFAULTS } from '@fulcrum/engine';
+import { BACKEND_DEFAULTS, EngineError, ListenError } from '@fulcrum/engine';
 import { formatAddress, parseAddress } from '@fulcrum/shared/address';
 import type { ServiceValues } from '../store/services-repo.ts';
 import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';
@@ -11,8 +11,8 @@ import type { ConfigDocumentInput } from '../schemas/config-schemas.ts';
 import type { BackendInput } from '../schemas/service-schemas.ts';
 import { ApiError } from '../api-error.ts';
 import type { ChangeContext } from './config-service.ts';
-import { checkAddress, checkHealthCheck, checkStrategy, checkStrategyOptions, plural } from './input-checks.ts';
-import { backendValues, describeChanges, diff } from './service-changes.ts';
+import { checkAddress, plural } from './input-checks.ts';
+import { backendValues, describeChanges, diff, serviceValuesFrom } from './service-changes.ts';
 
 /** Runs `check`, re-throwing its ApiError with `prefix` in front of the field it names. */
 function within<T>(prefix: string, check: () => T): T {
@@ -41,21 +41,7 @@ interface PlannedService {
 function planService(input: ConfigDocumentInput['services'][number], i: number): PlannedService {
   const prefix = `services[${i}].`;
   return within(prefix, () => {
-    const listen = checkAddress(input.listen, 'listen');
-    const values: ServiceValues = {
-      name: input.name,
-      host: listen.host,
-      port: listen.port,
-      strategy: checkStrategy(input.strategy ?? SERVICE_DEFAULTS.strategy),
-      strategyOptions: checkStrategyOptions(input.strategyOptions ?? SERVICE_DEFAULTS.strategyOptions),
-      connectTimeoutMs: input.connectTimeoutMs ?? SERVICE_DEFAULTS.connectTimeoutMs,
-      idleTimeoutMs: input.idleTimeoutMs ?? SERVICE_DEFAULTS.idleTimeoutMs,
-      retries: input.retries ?? SERVICE_DEFAULTS.retries,
-      drainTimeoutMs: input.drainTimeoutMs ?? SERVICE_DEFAULTS.drainTimeoutMs,
-      maxQueue: input.maxQueue ?? SERVICE_DEFAULTS.maxQueue,
-      queueTimeoutMs: input.queueTimeoutMs ?? SERVICE_DEFAULTS.queueTimeoutMs,
-      healthCheck: checkHealthCheck({ ...HEALTH_CHECK_DEFAULTS, ...input.healthCheck }),
-    };
+    const values = serviceValuesFrom(input);
     const seen = new Set<string>();
     const backends = (input.backends ?? []).map((b: BackendInput, j) => {
       const field = `backends[${j}].address`;
@@ -65,7 +51,7 @@ function planService(input: ConfigDocumentInput['services'][number], i: number):
       seen.add(key);
       return { key, values: backendValues(host, port, b, { host, port, ...BACKEND_DEFAULTS }) };
     });
-    return { values, listenKey: formatAddress(listen.host, listen.port), backends };
+    return { values, listenKey: formatAddress(values.host, values.port), backends };
   });
 }
 

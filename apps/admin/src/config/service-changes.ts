@@ -71,10 +71,10 @@ export function backendValues(host: string, port: number, input: Omit<BackendInp
   };
 }
 
-/** Creates a service with its backends; returns its id. */
-export function createService(ctx: ChangeContext, input: CreateServiceBody): number {
+/** The service a create request or a config-file entry stands for: checked, defaults filled in. */
+export function serviceValuesFrom(input: Omit<CreateServiceBody, 'backends'>): ServiceValues {
   const listen = checkAddress(input.listen, 'listen');
-  const values: ServiceValues = {
+  return {
     name: input.name,
     host: listen.host,
     port: listen.port,
@@ -88,6 +88,11 @@ export function createService(ctx: ChangeContext, input: CreateServiceBody): num
     queueTimeoutMs: input.queueTimeoutMs ?? SERVICE_DEFAULTS.queueTimeoutMs,
     healthCheck: checkHealthCheck({ ...HEALTH_CHECK_DEFAULTS, ...input.healthCheck }),
   };
+}
+
+/** Creates a service with its backends; returns its id. */
+export function createService(ctx: ChangeContext, input: CreateServiceBody): number {
+  const values = serviceValuesFrom(input);
   const backends = parseBackendList(input.backends ?? []);
   uniqueService(ctx, values);
   const id = ctx.store.services.insert(values);

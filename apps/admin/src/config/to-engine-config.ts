@@ -1,6 +1,6 @@
 // Maps the API's view of the configuration to the engine's snapshot. Engine ids are String(dbId).
 import type { EngineConfig, ServiceConfig } from '@fulcrum/engine';
-import type { ServiceDto } from '@fulcrum/shared/api';
+import type { ServiceDto, ServiceSettingsDto } from '@fulcrum/shared/api';
 import { parseAddress } from '@fulcrum/shared/address';
 import type { HostPort } from '@fulcrum/shared/address';
 
@@ -9,6 +9,21 @@ function hostPort(address: string): HostPort {
   // Stored addresses were validated on the way in; failing here means a corrupt database.
   if (!parsed.ok) throw new TypeError(`stored address "${address}" is invalid: ${parsed.reason}`);
   return parsed.value;
+}
+
+/** A service's balancing, timeout, limit and health settings: the same in every shape it takes. */
+export function serviceSettings(s: ServiceDto): ServiceSettingsDto {
+  return {
+    strategy: s.strategy,
+    strategyOptions: { ...s.strategyOptions },
+    connectTimeoutMs: s.connectTimeoutMs,
+    idleTimeoutMs: s.idleTimeoutMs,
+    retries: s.retries,
+    drainTimeoutMs: s.drainTimeoutMs,
+    maxQueue: s.maxQueue,
+    queueTimeoutMs: s.queueTimeoutMs,
+    healthCheck: { ...s.healthCheck },
+  };
 }
 
 /** The engine snapshot for the given services. */
@@ -21,15 +36,7 @@ export function toEngineConfig(services: readonly ServiceDto[]): EngineConfig {
         name: s.name,
         host: listen.host,
         port: listen.port,
-        strategy: s.strategy,
-        strategyOptions: { ...s.strategyOptions },
-        connectTimeoutMs: s.connectTimeoutMs,
-        idleTimeoutMs: s.idleTimeoutMs,
-        retries: s.retries,
-        drainTimeoutMs: s.drainTimeoutMs,
-        maxQueue: s.maxQueue,
-        queueTimeoutMs: s.queueTimeoutMs,
-        healthCheck: { ...s.healthCheck },
+        ...serviceSettings(s),
         backends: s.backends.map((b) => {
           const address = hostPort(b.address);
           return {

@@ -1,24 +1,15 @@
 // Repository of the services table: a small factory over prepared statements.
 import type { Database } from 'better-sqlite3';
-import type { HealthCheckDto, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { HealthCheckDto, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
 import type { StrategyName } from '@fulcrum/shared/strategies';
 import { HEALTH_CHECK_DEFAULTS } from '@fulcrum/engine';
 
 /** A service as stored, without its backends. */
-export interface ServiceRecord {
+export interface ServiceRecord extends ServiceSettingsDto {
   id: number;
   name: string;
   host: string;
   port: number;
-  strategy: StrategyName;
-  strategyOptions: StrategyOptionsDto;
-  connectTimeoutMs: number;
-  idleTimeoutMs: number;
-  retries: number;
-  drainTimeoutMs: number;
-  maxQueue: number;
-  queueTimeoutMs: number;
-  healthCheck: HealthCheckDto;
   version: number;
 }
 
