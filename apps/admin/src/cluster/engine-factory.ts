@@ -1,10 +1,9 @@
 // Which data plane the admin runs: the in-process LoadBalancer (workers = 1, the default) or
 // engines in worker processes behind ClusterEngine (workers ≥ 2). Both stop the same way:
 // stop accepting, let established connections finish for at most the shutdown timeout.
-import { LoadBalancer, createLoadBalancer } from '@fulcrum/engine';
+import { createLoadBalancer } from '@fulcrum/engine';
 import { ClusterEngine } from './cluster-engine.ts';
 import type { DataPlane } from './data-plane.ts';
-import { drainEngine } from './graceful-close.ts';
 
 /** Default of --shutdown-timeout: how long established connections may finish on shutdown. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -29,12 +28,8 @@ export async function createDataPlane(opts: DataPlaneOptions): Promise<DataPlane
   });
 }
 
-/** Graceful stop with a hard deadline (see graceful-close.ts for why not just close()). */
+/** Graceful stop: stop accepting, let connections finish for up to `timeoutMs`, close the rest. */
 export async function stopDataPlane(engine: DataPlane, timeoutMs: number): Promise<void> {
-  if (engine instanceof LoadBalancer) {
-    await drainEngine(engine, timeoutMs);
-    return;
-  }
   await engine.close({ drain: true, timeoutMs });
 }
 

@@ -8,7 +8,6 @@ import type { EngineEvents } from '@fulcrum/engine';
 import Fastify from 'fastify';
 import { ACCESS_LOG_ENV, startAccessLog } from '../access-log.ts';
 import { drainEngine } from './graceful-close.ts';
-import { PassiveWatch } from './passive-watch.ts';
 import { STATS_BATCH_MS, isMessage } from './protocol.ts';
 import type { ForwardedEvent, FromWorker, ToWorker, WireError } from './protocol.ts';
 
@@ -85,16 +84,8 @@ function sendStats(final: boolean, stats = engine.stats(), done?: () => void): v
   send({ type: 'stats', stats, final }, done);
 }
 
-const watch = new PassiveWatch();
-
-/** One batch: the counters, plus failure streaks the engine could not report (passive-watch.ts). */
-function tick(): void {
-  const stats = engine.stats();
-  for (const event of watch.observe(stats, engine.config)) send({ type: 'event', name: 'passive-failure', event, version: applying });
-  sendStats(false, stats);
-}
-
-const statsTimer = setInterval(tick, STATS_BATCH_MS);
+/** One batch of counters to the primary. */
+const statsTimer = setInterval(() => sendStats(false), STATS_BATCH_MS);
 
 async function stop(timeoutMs: number): Promise<void> {
   if (stopping) return;
@@ -127,7 +118,6 @@ forward('backend-state');
 forward('backend-drained');
 forward('service-error');
 forward('passive-failure');
-engine.on('passive-failure', (event) => watch.reported(event.serviceId, event.backendId));
 
 process.on('message', (message: unknown) => {
   if (!isMessage<ToWorker>(message)) return;
