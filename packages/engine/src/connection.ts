@@ -35,8 +35,8 @@ export class Connection implements PickContext {
   finalized = false;
   /** First cause of the teardown wins; null = a normal close. */
   reason: CloseReason | null = null;
-  readonly acceptedAt = performance.now();
-  /** `ip:port` of the client, read at accept only when the close channel is observed. */
+  /** When and from where the client came: taken only when the close channel is observed. */
+  readonly acceptedAt: number;
   readonly peer: string | null;
   attempts = 0;
   connectStart = 0;
@@ -53,7 +53,9 @@ export class Connection implements PickContext {
     (client as TaggedSocket)[kConn] = this;
     // The address is gone once the socket closes, and reading it costs a getpeername(2):
     // take it now, and only if someone listens.
-    this.peer = connectionCloseChannel.hasSubscribers ? `${client.remoteAddress ?? '?'}:${client.remotePort ?? 0}` : null;
+    const observed = connectionCloseChannel.hasSubscribers;
+    this.acceptedAt = observed ? performance.now() : 0;
+    this.peer = observed ? `${client.remoteAddress ?? '?'}:${client.remotePort ?? 0}` : null;
     client.on('error', onSocketError);
     client.on('close', onClientClose);
   }
@@ -101,7 +103,7 @@ export class Connection implements PickContext {
       serviceId: this.service.id,
       client: this.peer ?? '?:0',
       backend: this.connected && this.backend !== null ? this.backend.address : null,
-      durationMs: Math.round(performance.now() - this.acceptedAt),
+      durationMs: this.peer === null ? 0 : Math.round(performance.now() - this.acceptedAt),
       bytesIn: client.bytesRead,
       bytesOut: client.bytesWritten,
       reason: this.reason ?? (this.connected ? 'closed' : 'client-gone'),
@@ -175,17 +177,13 @@ function onUpstreamConnect(this: Socket): void {
 
 function onClientData(this: Socket, chunk: Buffer): void {
   const c = connOf(this);
-  const n = chunk.length;
-  (c.backend as Backend).bytesIn += n;
-  c.service.bytesIn += n;
+  (c.backend as Backend).bytesIn += chunk.length;
   if (!(c.upstream as Socket).write(chunk)) this.pause();
 }
 
 function onUpstreamData(this: Socket, chunk: Buffer): void {
   const c = connOf(this);
-  const n = chunk.length;
-  (c.backend as Backend).bytesOut += n;
-  c.service.bytesOut += n;
+  (c.backend as Backend).bytesOut += chunk.length;
   if (!c.client.write(chunk)) this.pause();
 }
 

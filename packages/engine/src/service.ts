@@ -48,11 +48,13 @@ export class Service {
   retiredService = false;
 
   active = 0;
-  total = 0;
   rejected = 0;
   retries = 0;
-  bytesIn = 0;
-  bytesOut = 0;
+  // Service totals are the sum of its backends' counters (taken in stats(), not per chunk),
+  // plus these: the counters of removed backends that finished draining.
+  goneTotal = 0;
+  goneBytesIn = 0;
+  goneBytesOut = 0;
   readonly queue: Connection[] = [];
 
   constructor(config: ServiceConfig, server: Server, host: ServiceHost) {
@@ -168,7 +170,11 @@ export class Service {
 
   private finishDrain(b: Backend, closedByTimeout: number): void {
     b.clearDrainTimer();
-    if (b.removed) this.retired.delete(b);
+    if (b.removed && this.retired.delete(b)) {
+      this.goneTotal += b.total;
+      this.goneBytesIn += b.bytesIn;
+      this.goneBytesOut += b.bytesOut;
+    }
     this.host.onDrained(this, b, closedByTimeout);
     if (this.retiredService && this.active === 0) this.host.onServiceGone(this);
   }
@@ -281,7 +287,6 @@ export class Service {
   onConnected(conn: Connection, backend: Backend): void {
     void conn;
     backend.total++;
-    this.total++;
     backend.failStreak = 0;
     if (!backend.removed) this.health?.reportSuccess(backend.id);
     this.host.onConnectSuccess(this, backend);
@@ -332,6 +337,14 @@ export class Service {
     const backends: BackendStats[] = [];
     for (const b of this.backends.values()) backends.push(backendStats(b));
     for (const b of this.retired) backends.push(backendStats(b));
+    let total = this.goneTotal;
+    let bytesIn = this.goneBytesIn;
+    let bytesOut = this.goneBytesOut;
+    for (const b of backends) {
+      total += b.total;
+      bytesIn += b.bytesIn;
+      bytesOut += b.bytesOut;
+    }
     const addr = this.server.address();
     return {
       id: this.id,
@@ -340,12 +353,12 @@ export class Service {
       port: addr !== null && typeof addr === 'object' ? addr.port : this.config.port,
       listening: this.server.listening,
       active: this.active,
-      total: this.total,
+      total,
       rejected: this.rejected,
       queued: this.queue.length,
       retries: this.retries,
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
+      bytesIn,
+      bytesOut,
       backends,
     };
   }
