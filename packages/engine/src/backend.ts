@@ -39,6 +39,8 @@ export class Backend implements BackendView {
   /** Intrusive list of this backend's connections (no Set, no allocation per connection). */
   head: Connection | null = null;
   drainTimer: NodeJS.Timeout | null = null;
+  /** The current drain already ended (its event was emitted); reset when a new drain starts. */
+  drainDone = false;
 
   /** What strategies and maxConnections see: this process's connections plus other workers'. */
   get active(): number {

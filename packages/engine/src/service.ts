@@ -158,6 +158,7 @@ export class Service {
 
   private startDrain(b: Backend): void {
     b.clearDrainTimer();
+    b.drainDone = false;
     if (b.localActive === 0) {
       this.finishDrain(b, 0);
       return;
@@ -169,6 +170,9 @@ export class Service {
   }
 
   private finishDrain(b: Backend, closedByTimeout: number): void {
+    // After a drain timeout, the connections it closed end later and would finish it again.
+    if (b.drainDone) return;
+    b.drainDone = true;
     b.clearDrainTimer();
     if (b.removed && this.retired.delete(b)) {
       this.goneTotal += b.total;

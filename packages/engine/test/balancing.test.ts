@@ -119,6 +119,12 @@ describe('balancing, retries and live changes', () => {
     const [ev] = await drained;
     expect(ev).toMatchObject({ backendId: ba.id, removed: false, closedByTimeout: 1 });
     await once(held, 'close');
+    // The connections the timeout closed end afterwards: the drain is still reported once.
+    let again = 0;
+    lb.on('backend-drained', () => again++);
+    await waitFor(() => lb.stats().services[0]!.active === 0, 'closed connections ended');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(again).toBe(0);
   });
 
   it('idle timeout closes both sides of a silent connection', async () => {
