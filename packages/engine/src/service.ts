@@ -225,7 +225,9 @@ export class Service {
       return;
     }
     const cfg = this.config;
-    if (this.queue.length < Math.max(cfg.maxQueue, PENDING_CHECK_QUEUE) && this.worthWaiting(conn)) {
+    const why = this.waitReason(conn);
+    const queued = this.queue.length;
+    if ((why === 'pending-check' && queued < Math.max(cfg.maxQueue, PENDING_CHECK_QUEUE)) || (why === 'full' && queued < cfg.maxQueue)) {
       this.queue.push(conn);
       conn.queueTimer = setTimeout(rejectQueued, cfg.queueTimeoutMs, this, conn);
       return;
@@ -234,18 +236,19 @@ export class Service {
   }
 
   /**
-   * Waiting can help this client: an eligible backend it has not tried is only full (and the
-   * operator allowed a queue), or a backend is still `unknown` — its first health check has
-   * not finished, as right after a start or an add — so rejecting now would be premature.
+   * Why waiting can help this client: a backend is still `unknown` — its first health check
+   * has not finished, as right after a start or an add — so rejecting now would be premature
+   * ('pending-check'); or an eligible backend it has not tried is only full ('full', worth it
+   * when the operator allowed a queue). null: nothing to wait for.
    */
-  private worthWaiting(conn: Connection): boolean {
+  private waitReason(conn: Connection): 'pending-check' | 'full' | null {
     let full = false;
     for (const b of this.backends.values()) {
       if (conn.exclude !== null && conn.exclude.has(b)) continue;
-      if (b.health === 'unknown' && b.adminState === 'enabled' && b.weight > 0) return true;
+      if (b.health === 'unknown' && b.adminState === 'enabled' && b.weight > 0) return 'pending-check';
       if (isEligible(b)) full = true;
     }
-    return full && this.queue.length < this.config.maxQueue;
+    return full ? 'full' : null;
   }
 
   reject(conn: Connection): void {
@@ -270,7 +273,7 @@ export class Service {
       const b = (this.primary.pick(conn) ?? this.backup.pick(conn)) as Backend | undefined;
       if (b === undefined) {
         // Nothing to wait for any more (e.g. the pending first checks failed): reject now.
-        if (this.worthWaitingQueued(conn)) return;
+        if (this.waitReason(conn) !== null) return;
         this.dequeue(conn);
         this.reject(conn);
         continue;
@@ -278,14 +281,6 @@ export class Service {
       this.dequeue(conn);
       conn.connect(b);
     }
-  }
-
-  private worthWaitingQueued(conn: Connection): boolean {
-    for (const b of this.backends.values()) {
-      if (conn.exclude !== null && conn.exclude.has(b)) continue;
-      if ((b.health === 'unknown' && b.adminState === 'enabled' && b.weight > 0) || isEligible(b)) return true;
-    }
-    return false;
   }
 
   onConnected(conn: Connection, backend: Backend): void {
