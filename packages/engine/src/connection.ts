@@ -159,7 +159,7 @@ function onUpstreamConnect(this: Socket): void {
   this.setTimeout(0);
   const backend = c.backend as Backend;
   backend.connectTimeEwmaMs = ewma(backend.connectTimeEwmaMs, performance.now() - c.connectStart, CONNECT_EWMA_ALPHA);
-  c.service.onConnected(c, backend);
+  c.service.onConnected(backend);
   // Splice: both directions with backpressure, FIN forwarded (half-close).
   client.on('data', onClientData);
   client.on('end', onClientEnd);

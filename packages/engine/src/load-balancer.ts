@@ -220,10 +220,6 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     });
   }
 
-  onConnectFailure(_service: Service, _backend: Backend, _reason: string): void {}
-
-  onConnectSuccess(_service: Service, _backend: Backend): void {}
-
   onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void {
     this.emit('backend-health', { time: Date.now(), serviceId: service.id, serviceName: service.config.name, backendId: backend.id, address: backend.address, from, to, reason });
   }

@@ -17,9 +17,6 @@ export interface ServiceHost {
   readonly random: () => number;
   /** A backend finished draining (its last connection closed, or the drain timeout passed). */
   onDrained(service: Service, backend: Backend, closedByTimeout: number): void;
-  /** A connect attempt failed; passive health checking hears about it here. */
-  onConnectFailure(service: Service, backend: Backend, reason: string): void;
-  onConnectSuccess(service: Service, backend: Backend): void;
   /** A backend's health changed (active check, passive detection, or checks disabled). */
   onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void;
   /** An operator changed a backend's admin state. */
@@ -283,12 +280,10 @@ export class Service {
     }
   }
 
-  onConnected(conn: Connection, backend: Backend): void {
-    void conn;
+  onConnected(backend: Backend): void {
     backend.total++;
     backend.failStreak = 0;
     if (!backend.removed) this.health?.reportSuccess(backend.id);
-    this.host.onConnectSuccess(this, backend);
   }
 
   onConnectFailed(conn: Connection): void {
@@ -305,7 +300,6 @@ export class Service {
         if (this.health !== null) this.health.reportFailure(b.id, conn.lastFailure);
         else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, conn.lastFailure);
       }
-      this.host.onConnectFailure(this, b, conn.lastFailure);
       if (b.adminState === 'draining' && b.localActive === 0) this.finishDrain(b, 0);
       (conn.exclude ??= new Set()).add(b);
     }
