@@ -112,25 +112,10 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
 
   #retireService(svc: Service): void {
     this.#services.delete(svc.id);
-    svc.retiredService = true;
-    svc.server.close();
-    svc.health?.close();
     this.#retired.add(svc);
-    for (const b of [...svc.backends.values()]) {
-      svc.backends.delete(b.id);
-      b.removed = true;
-      b.adminState = 'draining';
-      svc.retired.add(b);
-    }
-    svc.refreshStrategies();
-    if (svc.active === 0) {
-      this.onServiceGone(svc);
-      return;
-    }
-    if (svc.config.drainTimeoutMs === 0) return; // no limit
-    const timer = setTimeout(() => svc.destroyAll(), svc.config.drainTimeoutMs);
-    timer.unref();
+    svc.retireAll();
   }
+
 
   /** The config last applied successfully. */
   get config(): EngineConfig {

@@ -146,11 +146,34 @@ export class Service {
 
   /** Removes a backend from the pool; its connections drain. */
   private retire(b: Backend): void {
+    this.detach(b);
+    this.startDrain(b);
+  }
+
+  /** Takes a backend out of the pool; it stays in stats, draining, until its connections end. */
+  private detach(b: Backend): void {
     this.backends.delete(b.id);
     b.removed = true;
     b.adminState = 'draining';
     this.retired.add(b);
-    this.startDrain(b);
+  }
+
+  /**
+   * The service was removed: stop accepting; established connections continue until they end
+   * or drainTimeoutMs passes (0 = no limit), then they are closed.
+   */
+  retireAll(): void {
+    this.retiredService = true;
+    this.server.close();
+    this.health?.close();
+    for (const b of [...this.backends.values()]) this.detach(b);
+    this.refreshStrategies();
+    if (this.active === 0) {
+      this.host.onServiceGone(this);
+      return;
+    }
+    if (this.config.drainTimeoutMs === 0) return;
+    setTimeout(() => this.destroyAll(), this.config.drainTimeoutMs).unref();
   }
 
   private startDrain(b: Backend): void {
