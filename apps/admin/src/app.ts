@@ -13,7 +13,6 @@ import { workersRoutes } from './cluster/workers-routes.ts';
 import { ApiError } from './api-error.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
-import type { Authenticator } from './auth/authenticate.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { ConfigService } from './config/config-service.ts';
 import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './dashboard.ts';
@@ -41,14 +40,7 @@ import type { Store } from './store/store.ts';
 import { typeboxValidatorCompiler } from './validator-compiler.ts';
 
 /** The app's services, reachable as `app.fulcrum` (tests and the CLI use them). */
-export interface AppServices {
-  store: Store;
-  engine: DataPlane;
-  config: ConfigService;
-  auth: Authenticator;
-  sessions: SessionStore;
-  hub: LiveHub;
-  sampler: StatsSampler;
+export interface AppServices extends Omit<RouteDeps, 'loginRateLimit'> {
   metrics: FulcrumMetrics;
 }
 

@@ -6,7 +6,7 @@ import type { ConfigDocument, ServiceDto } from '@fulcrum/shared/api';
 import { ApiError } from '../api-error.ts';
 import { CONFIG_FORMAT_VERSION, ConfigDocumentInput } from '../schemas/config-schemas.ts';
 import { typeboxValidatorCompiler } from '../validator-compiler.ts';
-import { serviceSettings } from './to-engine-config.ts';
+import { serviceSettings } from '../store/services-repo.ts';
 
 export type ConfigFormat = 'json' | 'yaml';
 

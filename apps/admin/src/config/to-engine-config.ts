@@ -1,6 +1,7 @@
 // Maps the API's view of the configuration to the engine's snapshot. Engine ids are String(dbId).
 import type { EngineConfig, ServiceConfig } from '@fulcrum/engine';
-import type { ServiceDto, ServiceSettingsDto } from '@fulcrum/shared/api';
+import type { ServiceDto } from '@fulcrum/shared/api';
+import { serviceSettings } from '../store/services-repo.ts';
 import { parseAddress } from '@fulcrum/shared/address';
 import type { HostPort } from '@fulcrum/shared/address';
 
@@ -9,21 +10,6 @@ function hostPort(address: string): HostPort {
   // Stored addresses were validated on the way in; failing here means a corrupt database.
   if (!parsed.ok) throw new TypeError(`stored address "${address}" is invalid: ${parsed.reason}`);
   return parsed.value;
-}
-
-/** A service's balancing, timeout, limit and health settings: the same in every shape it takes. */
-export function serviceSettings(s: ServiceDto): ServiceSettingsDto {
-  return {
-    strategy: s.strategy,
-    strategyOptions: { ...s.strategyOptions },
-    connectTimeoutMs: s.connectTimeoutMs,
-    idleTimeoutMs: s.idleTimeoutMs,
-    retries: s.retries,
-    drainTimeoutMs: s.drainTimeoutMs,
-    maxQueue: s.maxQueue,
-    queueTimeoutMs: s.queueTimeoutMs,
-    healthCheck: { ...s.healthCheck },
-  };
 }
 
 /** The engine snapshot for the given services. */

@@ -16,6 +16,21 @@ export interface ServiceRecord extends ServiceSettingsDto {
 /** The writable columns of a service. */
 export type ServiceValues = Omit<ServiceRecord, 'id' | 'version'>;
 
+/** A service's balancing, timeout, limit and health settings: the same in every shape it takes. */
+export function serviceSettings(s: ServiceSettingsDto): ServiceSettingsDto {
+  return {
+    strategy: s.strategy,
+    strategyOptions: { ...s.strategyOptions },
+    connectTimeoutMs: s.connectTimeoutMs,
+    idleTimeoutMs: s.idleTimeoutMs,
+    retries: s.retries,
+    drainTimeoutMs: s.drainTimeoutMs,
+    maxQueue: s.maxQueue,
+    queueTimeoutMs: s.queueTimeoutMs,
+    healthCheck: { ...s.healthCheck },
+  };
+}
+
 interface ServiceRow {
   id: number;
   name: string;

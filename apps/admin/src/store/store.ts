@@ -6,7 +6,7 @@ import type { Database as Db } from 'better-sqlite3';
 import type { BackendDto, ServiceDto } from '@fulcrum/shared/api';
 import { formatAddress } from '@fulcrum/shared/address';
 import { migrate } from './migrations.ts';
-import { createServicesRepo } from './services-repo.ts';
+import { createServicesRepo, serviceSettings } from './services-repo.ts';
 import type { ServicesRepo } from './services-repo.ts';
 import { createBackendsRepo } from './backends-repo.ts';
 import type { BackendRecord, BackendsRepo } from './backends-repo.ts';
@@ -98,15 +98,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
         id: s.id,
         name: s.name,
         listen: formatAddress(s.host, s.port),
-        strategy: s.strategy,
-        strategyOptions: s.strategyOptions,
-        connectTimeoutMs: s.connectTimeoutMs,
-        idleTimeoutMs: s.idleTimeoutMs,
-        retries: s.retries,
-        drainTimeoutMs: s.drainTimeoutMs,
-        maxQueue: s.maxQueue,
-        queueTimeoutMs: s.queueTimeoutMs,
-        healthCheck: s.healthCheck,
+        ...serviceSettings(s),
         version: s.version,
         backends: byService.get(s.id) ?? [],
       }));
