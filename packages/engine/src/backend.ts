@@ -3,6 +3,7 @@
 import type { AdminState, BackendConfig, HealthState } from './config.ts';
 import type { BackendView } from './strategy.ts';
 import type { Connection } from './connection.ts';
+import { isIP } from 'node:net';
 import { formatAddress } from '@fulcrum/shared/address';
 
 export class Backend implements BackendView {
@@ -10,6 +11,8 @@ export class Backend implements BackendView {
   readonly host: string;
   readonly port: number;
   readonly address: string;
+  /** 4 or 6 for an IP address; 0 for a host name, resolved per connection. */
+  readonly family: number;
   weight: number;
   effectiveWeight: number;
   adminState: AdminState;
@@ -52,6 +55,7 @@ export class Backend implements BackendView {
     this.host = config.host;
     this.port = config.port;
     this.address = formatAddress(config.host, config.port);
+    this.family = isIP(config.host);
     this.weight = config.weight;
     this.effectiveWeight = config.weight;
     this.adminState = config.state;

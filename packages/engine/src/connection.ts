@@ -1,36 +1,69 @@
 // One proxied client connection: from accept, through backend selection and connect (with
 // retries), to splicing both sockets and tearing down exactly once.
 //
-// Hot-path rules: every socket handler is a module-level function that finds its Connection
-// through a symbol on the socket (no closure per connection); per chunk we only add to two
-// counters and write; backpressure pauses the side that reads faster.
-import type { Socket } from 'node:net';
+// Hot path (docs/DESIGN.md, "Why raw handles"): both sides are libuv TCP handles, not
+// net.Sockets. Every handle reads into one module-level buffer; a chunk leaves it before the
+// read handler returns — written at once by libuv, or copied by Node if the peer's send buffer
+// is full — so the next read anywhere may reuse it. A write that had to queue stops the side
+// that produced it until the write completes (backpressure). Handlers are module-level
+// functions that find their Connection through a symbol on the handle: no closure, stream or
+// emitter per connection, and per chunk two counters, one string and one write call.
 import type { Backend } from './backend.ts';
 import type { Service } from './service.ts';
 import type { PickContext } from './strategy.ts';
-import { connectBackend } from './connector.ts';
+import { lookup } from 'node:dns';
+import { startConnect, tuneSocket } from './connector.ts';
 import { ewma } from './ewma.ts';
 import { connectionCloseChannel, type CloseReason } from './diagnostics.ts';
+import {
+  LAST_WRITE_WAS_ASYNC, READ_BYTES_OR_ERROR, UV_ECONNREFUSED, UV_ECONNRESET, UV_EOF, UV_ETIMEDOUT,
+  newShutdownRequest, newSocketHandle, newWriteRequest, streamState, type TcpHandle, type UvRequest,
+} from './tcp-handle.ts';
 
 const kConn = Symbol('fulcrum.connection');
-type TaggedSocket = Socket & { [kConn]: Connection };
+type TaggedHandle = TcpHandle & { [kConn]: Connection };
+/** A write request remembers which handle to resume when it completes late, and its bytes. */
+type WriteRequest = UvRequest & { src: TcpHandle | null; data: Uint8Array | null };
 
 /** Why a connect attempt failed, in the words passive health checks report. */
 export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect reset' | 'connect error';
 
 /** Weight of a new connect-time sample in the backend's EWMA. */
 const CONNECT_EWMA_ALPHA = 0.3;
-/** A socket whose peer closed cleanly gets this long to flush before it is destroyed. */
+/** A side whose peer finished cleanly gets this long to flush before it is destroyed. */
 const LINGER_MS = 30_000;
+
+/** The one read buffer of the process (libuv's 64 KiB read size). */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024) as Buffer & { latin1Slice(start: number, end: number): string };
+/** The same memory as a plain Uint8Array, so slice() copies (Buffer#slice would not). */
+const READ_VIEW = new Uint8Array(READ_BUFFER.buffer, READ_BUFFER.byteOffset, READ_BUFFER.length);
+/**
+ * Chunks up to this size go out as latin1 strings: Node writes them from its 16 KiB stack
+ * buffer and copies only what the kernel did not take. Bigger chunks are copied once.
+ */
+const STRING_WRITE_MAX = 16 * 1024;
+
+// What the one timer of a connection is counting down.
+const TIMER_CONNECT = 1;
+const TIMER_IDLE = 2;
+const TIMER_LINGER = 3;
 
 export class Connection implements PickContext {
   readonly service: Service;
-  readonly client: Socket;
+  readonly client: TcpHandle;
   exclude: Set<Backend> | null = null;
   backend: Backend | null = null;
-  upstream: Socket | null = null;
+  upstream: TcpHandle | null = null;
   connected = false;
+  // Per side: FIN received (eof), our FIN sent and acknowledged by libuv (shut), close()
+  // called (closing), close callback ran (closed).
+  clientEof = false;
+  clientShut = false;
+  clientClosing = false;
   clientClosed = false;
+  upstreamEof = false;
+  upstreamShut = false;
+  upstreamClosing = false;
   upstreamClosed = false;
   finalized = false;
   /** First cause of the teardown wins; null = a normal close. */
@@ -38,31 +71,44 @@ export class Connection implements PickContext {
   /** When and from where the client came: taken only when the close channel is observed. */
   readonly acceptedAt: number;
   readonly peer: string | null;
+  bytesIn = 0;
+  bytesOut = 0;
   attempts = 0;
   connectStart = 0;
   lastFailure: ConnectFailure = 'connect error';
+  /** Connect timeout, then idle timeout, then linger: one timer at a time. */
+  timer: NodeJS.Timeout | null = null;
+  timerKind = 0;
+  idleMs = 0;
+  /** performance.now() of the last relayed chunk (kept only when idleMs > 0). */
+  lastActive = 0;
   /** Queue bookkeeping (only while waiting for a free backend slot). */
   queueTimer: NodeJS.Timeout | null = null;
   // Intrusive list links of the backend's connection list.
   prev: Connection | null = null;
   next: Connection | null = null;
+  private address: string | null = null;
 
-  constructor(service: Service, client: Socket) {
+  constructor(service: Service, client: TcpHandle) {
     this.service = service;
     this.client = client;
-    (client as TaggedSocket)[kConn] = this;
+    (client as TaggedHandle)[kConn] = this;
+    tuneSocket(client);
     // The address is gone once the socket closes, and reading it costs a getpeername(2):
     // take it now, and only if someone listens.
     const observed = connectionCloseChannel.hasSubscribers;
     this.acceptedAt = observed ? performance.now() : 0;
-    this.peer = observed ? `${client.remoteAddress ?? '?'}:${client.remotePort ?? 0}` : null;
-    client.on('error', onSocketError);
-    client.on('close', onClientClose);
+    this.peer = observed ? peerOf(client) : null;
   }
 
   /** Client IP, read lazily: only hash strategies need it, and it costs a getpeername(2). */
   get clientAddress(): string {
-    return this.client.remoteAddress ?? '';
+    if (this.address === null) {
+      const out: { address?: string } = {};
+      this.client.getpeername(out);
+      this.address = out.address ?? '';
+    }
+    return this.address;
   }
 
   /** Starts a connect attempt to `backend`; the backend's slot is taken now. */
@@ -72,40 +118,54 @@ export class Connection implements PickContext {
     backend.localActive++;
     backend.link(this);
     this.connectStart = performance.now();
-    const up = connectBackend(backend.host, backend.port, this.service.config.connectTimeoutMs);
-    (up as TaggedSocket)[kConn] = this;
+    const up = newSocketHandle();
+    (up as TaggedHandle)[kConn] = this;
     this.upstream = up;
-    this.upstreamClosed = false;
-    up.once('connect', onUpstreamConnect);
-    up.on('error', onUpstreamError);
-    up.on('timeout', onUpstreamTimeout);
-    up.on('close', onUpstreamClose);
+    this.upstreamEof = this.upstreamShut = this.upstreamClosing = this.upstreamClosed = false;
+    tuneSocket(up);
+    const timeout = this.service.config.connectTimeoutMs;
+    if (timeout > 0) arm(this, TIMER_CONNECT, timeout);
+    if (backend.family !== 0) startConnect(up, backend.host, backend.port, backend.family, afterConnect);
+    else this.resolveAndConnect(up, backend);
   }
 
-  /** Closes both sides at once (drain timeout, closeOnDown, shutdown, idle timeout). */
+  /** A backend named by host name: resolved per connection, as net.connect does. */
+  private resolveAndConnect(up: TcpHandle, backend: Backend): void {
+    lookup(backend.host, (err, address, family) => {
+      if (this.upstream !== up || this.upstreamClosing) return;
+      if (err !== null) {
+        this.lastFailure = 'connect error';
+        closeUpstream(this);
+        return;
+      }
+      startConnect(up, address, backend.port, family, afterConnect);
+    });
+  }
+
+  /** Closes both sides at once (drain timeout, closeOnDown, shutdown, idle timeout, reject). */
   destroy(): void {
     this.reason ??= 'destroyed';
-    this.client.destroy();
-    if (this.upstream !== null) this.upstream.destroy();
+    closeClient(this);
+    closeUpstream(this);
   }
 
   /** Runs exactly once, when the client and the current upstream (if any) are both closed. */
   finalize(): void {
     if (this.finalized) return;
     this.finalized = true;
+    disarm(this);
     if (connectionCloseChannel.hasSubscribers) this.publishClose();
     this.service.onConnectionEnd(this);
   }
 
   private publishClose(): void {
-    const client = this.client;
     connectionCloseChannel.publish({
       serviceId: this.service.id,
       client: this.peer ?? '?:0',
       backend: this.connected && this.backend !== null ? this.backend.address : null,
       durationMs: this.peer === null ? 0 : Math.round(performance.now() - this.acceptedAt),
-      bytesIn: client.bytesRead,
-      bytesOut: client.bytesWritten,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
       reason: this.reason ?? (this.connected ? 'closed' : 'client-gone'),
     });
   }
@@ -121,126 +181,230 @@ export class Connection implements PickContext {
   }
 }
 
-function connOf(socket: Socket): Connection {
-  return (socket as TaggedSocket)[kConn];
+function connOf(handle: TcpHandle): Connection {
+  return (handle as TaggedHandle)[kConn];
 }
 
-function onSocketError(this: Socket): void {
-  // The error itself carries nothing we act on: 'close' (with hadError) follows and does the work.
+function peerOf(handle: TcpHandle): string {
+  const out: { address?: string; port?: number } = {};
+  handle.getpeername(out);
+  return `${out.address ?? '?'}:${out.port ?? 0}`;
 }
 
-function onUpstreamError(this: Socket, err: NodeJS.ErrnoException): void {
-  const c = connOf(this);
-  if (!c.connected && this === c.upstream) {
-    c.lastFailure = err.code === 'ECONNREFUSED' ? 'connect refused' : err.code === 'ECONNRESET' ? 'connect reset' : 'connect error';
-  }
+// ---- timers -------------------------------------------------------------------------------
+
+function arm(c: Connection, kind: number, ms: number): void {
+  if (c.timer !== null) clearTimeout(c.timer);
+  c.timerKind = kind;
+  c.timer = setTimeout(onTimer, ms, c);
 }
 
-function onUpstreamTimeout(this: Socket): void {
-  const c = connOf(this);
-  if (!c.connected) {
+function disarm(c: Connection): void {
+  if (c.timer === null) return;
+  clearTimeout(c.timer);
+  c.timer = null;
+}
+
+function onTimer(c: Connection): void {
+  c.timer = null;
+  if (c.timerKind === TIMER_CONNECT) {
     c.lastFailure = 'connect timeout';
-    this.destroy();
-  } else {
-    // Linger after the client side closed: the backend stopped reading.
-    c.destroy();
-  }
+    closeUpstream(c);
+  } else if (c.timerKind === TIMER_IDLE) {
+    // Chunks only stamp lastActive; the timer re-arms for the rest of the window.
+    const quiet = performance.now() - c.lastActive;
+    if (quiet >= c.idleMs - 1) {
+      c.reason ??= 'idle-timeout';
+      c.destroy();
+    } else arm(c, TIMER_IDLE, c.idleMs - quiet);
+  } else c.destroy();
 }
 
-function onUpstreamConnect(this: Socket): void {
-  const c = connOf(this);
-  if (this !== c.upstream) return;
-  const client = c.client;
-  if (c.clientClosed) {
-    this.destroy();
+// ---- connect ------------------------------------------------------------------------------
+
+function afterConnect(this: UvRequest, status: number, up: TcpHandle): void {
+  const c = connOf(up);
+  if (up !== c.upstream || c.upstreamClosing) return;
+  if (status !== 0) {
+    c.lastFailure = status === UV_ECONNREFUSED ? 'connect refused'
+      : status === UV_ECONNRESET ? 'connect reset'
+        : status === UV_ETIMEDOUT ? 'connect timeout' : 'connect error';
+    closeUpstream(c);
+    return;
+  }
+  if (c.clientClosing) {
+    closeUpstream(c);
     return;
   }
   c.connected = true;
-  this.setTimeout(0);
+  disarm(c);
   const backend = c.backend as Backend;
   backend.connectTimeEwmaMs = ewma(backend.connectTimeEwmaMs, performance.now() - c.connectStart, CONNECT_EWMA_ALPHA);
   c.service.onConnected(backend);
-  // Splice: both directions with backpressure, FIN forwarded (half-close).
-  client.on('data', onClientData);
-  client.on('end', onClientEnd);
-  client.on('timeout', onClientTimeout);
-  this.on('data', onUpstreamData);
-  this.on('end', onUpstreamEnd);
-  this.on('drain', onUpstreamDrain);
-  client.on('drain', onClientDrain);
-  const idle = c.service.config.idleTimeoutMs;
-  // One timer per connection: the client socket's timer is refreshed by reads (client→backend
-  // traffic) and by writes (backend→client traffic), so it measures idleness both ways.
-  if (idle > 0) client.setTimeout(idle);
-  client.resume();
+  // One timer per connection measures idleness both ways: every relayed chunk stamps it.
+  c.idleMs = c.service.config.idleTimeoutMs;
+  if (c.idleMs > 0) {
+    c.lastActive = performance.now();
+    arm(c, TIMER_IDLE, c.idleMs);
+  }
+  const client = c.client;
+  client.useUserBuffer(READ_VIEW);
+  up.useUserBuffer(READ_VIEW);
+  client.onread = onRead;
+  up.onread = onRead;
+  if (client.readStart() !== 0) fail(c, 'client-error');
+  else if (up.readStart() !== 0) fail(c, 'backend-error');
 }
 
-function onClientData(this: Socket, chunk: Buffer): void {
+// ---- splice -------------------------------------------------------------------------------
+
+let writeRequest = newWriteRequestFor();
+
+function newWriteRequestFor(): WriteRequest {
+  const req = newWriteRequest() as WriteRequest;
+  req.oncomplete = afterWrite;
+  req.src = null;
+  req.data = null;
+  return req;
+}
+
+function onRead(this: TcpHandle): undefined {
+  const n = streamState[READ_BYTES_OR_ERROR] as number;
   const c = connOf(this);
-  (c.backend as Backend).bytesIn += chunk.length;
-  if (!(c.upstream as Socket).write(chunk)) this.pause();
+  const fromClient = this === c.client;
+  if (n > 0) {
+    const backend = c.backend as Backend;
+    let dst: TcpHandle;
+    if (fromClient) {
+      backend.bytesIn += n;
+      dst = c.upstream as TcpHandle;
+    } else {
+      backend.bytesOut += n;
+      dst = c.client;
+    }
+    if (c.idleMs > 0) c.lastActive = performance.now();
+    const req = writeRequest;
+    req.src = this;
+    let err: number;
+    if (n <= STRING_WRITE_MAX) err = dst.writeLatin1String(req, READ_BUFFER.latin1Slice(0, n));
+    else {
+      // libuv may keep writing from the copy after we return: the request holds it alive.
+      req.data = READ_VIEW.slice(0, n);
+      err = dst.writeBuffer(req, req.data);
+    }
+    if (err !== 0) fail(c, fromClient ? 'backend-error' : 'client-error');
+    else if (streamState[LAST_WRITE_WAS_ASYNC] !== 0) {
+      // The request now belongs to libuv until it completes; stop the producer meanwhile.
+      writeRequest = newWriteRequestFor();
+      this.readStop();
+      return undefined;
+    }
+    req.src = null;
+    req.data = null;
+    return undefined;
+  }
+  if (n === UV_EOF) {
+    // FIN: forward it and keep relaying the other direction (half-close).
+    if (fromClient) {
+      c.clientEof = true;
+      if (c.clientShut) finishClient(c);
+      shutdown(c.upstream as TcpHandle);
+    } else {
+      c.upstreamEof = true;
+      if (c.upstreamShut) finishUpstream(c);
+      shutdown(c.client);
+    }
+  } else if (n < 0) fail(c, fromClient ? 'client-error' : 'backend-error');
+  return undefined;
 }
 
-function onUpstreamData(this: Socket, chunk: Buffer): void {
-  const c = connOf(this);
-  (c.backend as Backend).bytesOut += chunk.length;
-  if (!c.client.write(chunk)) this.pause();
+function afterWrite(this: UvRequest, status: number, dst: TcpHandle): void {
+  const req = this as WriteRequest;
+  const src = req.src as TcpHandle;
+  req.src = null;
+  req.data = null;
+  const c = connOf(dst);
+  const toClient = dst === c.client;
+  if (toClient ? c.clientClosing : c.upstreamClosing) return;
+  if (status < 0) {
+    fail(c, toClient ? 'client-error' : 'backend-error');
+    return;
+  }
+  const srcDone = toClient ? c.upstreamClosing || c.upstreamEof : c.clientClosing || c.clientEof;
+  if (dst.writeQueueSize === 0 && !srcDone && src.readStart() !== 0) fail(c, toClient ? 'backend-error' : 'client-error');
 }
 
-function onUpstreamDrain(this: Socket): void {
-  connOf(this).client.resume();
+function shutdown(handle: TcpHandle): void {
+  const req = newShutdownRequest();
+  req.oncomplete = afterShutdown;
+  if (handle.shutdown(req) !== 0) {
+    const c = connOf(handle);
+    fail(c, handle === c.client ? 'client-error' : 'backend-error');
+  }
 }
 
-function onClientDrain(this: Socket): void {
-  const up = connOf(this).upstream;
-  if (up !== null) up.resume();
+function afterShutdown(this: UvRequest, status: number, handle: TcpHandle): void {
+  const c = connOf(handle);
+  if (handle === c.client) {
+    if (c.clientClosing) return;
+    c.clientShut = true;
+    if (status < 0) fail(c, 'client-error');
+    else if (c.clientEof) finishClient(c);
+  } else {
+    if (handle !== c.upstream || c.upstreamClosing) return;
+    c.upstreamShut = true;
+    if (status < 0) fail(c, 'backend-error');
+    else if (c.upstreamEof) finishUpstream(c);
+  }
 }
 
-function onClientEnd(this: Socket): void {
-  // Client sent FIN: forward it, keep relaying the backend's reply.
-  const up = connOf(this).upstream;
-  if (up !== null) up.end();
-}
+// ---- teardown -----------------------------------------------------------------------------
 
-function onUpstreamEnd(this: Socket): void {
-  connOf(this).client.end();
-}
-
-function onClientTimeout(this: Socket): void {
-  const c = connOf(this);
-  c.reason ??= 'idle-timeout';
+function fail(c: Connection, reason: CloseReason): void {
+  c.reason ??= reason;
   c.destroy();
 }
 
-function onClientClose(this: Socket, hadError: boolean): void {
-  const c = connOf(this);
-  c.clientClosed = true;
-  if (hadError) c.reason ??= 'client-error';
-  c.service.dequeue(c);
-  const up = c.upstream;
-  if (up === null || c.upstreamClosed) {
-    c.finalize();
-    return;
-  }
-  if (!c.connected || hadError) up.destroy();
-  // Clean close: the backend already got our FIN; give it LINGER_MS to finish flushing.
-  else up.setTimeout(LINGER_MS);
+/** The client finished both ways cleanly; the backend gets LINGER_MS to take our FIN. */
+function finishClient(c: Connection): void {
+  closeClient(c);
+  if (!c.upstreamClosing) arm(c, TIMER_LINGER, LINGER_MS);
 }
 
-function onUpstreamClose(this: Socket, hadError: boolean): void {
+function finishUpstream(c: Connection): void {
+  closeUpstream(c);
+  if (!c.clientClosing) arm(c, TIMER_LINGER, LINGER_MS);
+}
+
+function closeClient(c: Connection): void {
+  if (c.clientClosing) return;
+  c.clientClosing = true;
+  if (c.peer !== null) {
+    c.bytesIn = c.client.bytesRead;
+    c.bytesOut = c.client.bytesWritten;
+  }
+  c.client.close(onClientClosed);
+}
+
+function closeUpstream(c: Connection): void {
+  const up = c.upstream;
+  if (up === null || c.upstreamClosing) return;
+  c.upstreamClosing = true;
+  up.close(onUpstreamClosed);
+}
+
+function onClientClosed(this: TcpHandle): void {
+  const c = connOf(this);
+  c.clientClosed = true;
+  c.service.dequeue(c);
+  if (c.upstream === null || c.upstreamClosed) c.finalize();
+}
+
+function onUpstreamClosed(this: TcpHandle): void {
   const c = connOf(this);
   if (this !== c.upstream) return;
   c.upstreamClosed = true;
-  if (!c.connected) {
-    c.service.onConnectFailed(c);
-    return;
-  }
-  if (c.clientClosed) {
-    c.finalize();
-    return;
-  }
-  if (hadError) {
-    c.reason ??= 'backend-error';
-    c.client.destroy();
-  } else c.client.setTimeout(LINGER_MS);
+  if (!c.connected) c.service.onConnectFailed(c);
+  else if (c.clientClosed) c.finalize();
 }
+

@@ -1,32 +1,30 @@
-// The one place backend sockets are created, so every upstream connection gets the same
-// socket options (undici's buildConnector is the model).
-import net from 'node:net';
+// The one place proxied sockets get their options and backend connects are issued, so every
+// connection is set up the same way (undici's buildConnector is the model).
+import { newConnectRequest, type TcpHandle, type UvRequest } from './tcp-handle.ts';
 
 /** Keepalive probe delay for both sides of a proxied connection. */
-export const KEEPALIVE_INITIAL_DELAY_MS = 30_000;
+export const KEEPALIVE_INITIAL_DELAY_S = 30;
 
-/** Options for the listening sockets: clients arrive paused until a backend is connected. */
-export const LISTEN_SOCKET_OPTIONS: net.ServerOpts = {
-  allowHalfOpen: true,
-  pauseOnConnect: true,
-  noDelay: true,
-  keepAlive: true,
-  keepAliveInitialDelay: KEEPALIVE_INITIAL_DELAY_MS,
-};
+/** Nagle off and TCP keepalive on; on an unconnected handle libuv applies both at connect. */
+export function tuneSocket(handle: TcpHandle): void {
+  handle.setNoDelay(true);
+  handle.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_S);
+}
+
+type ConnectCallback = (this: UvRequest, status: number, handle: TcpHandle) => void;
 
 /**
- * Opens a connection to a backend: half-open allowed (we forward FIN ourselves), Nagle off,
- * TCP keepalive on, connect timeout enforced with the socket's own idle timer (no extra timer).
+ * Connects `handle` to an IP address. `oncomplete` runs once with 0 or a negative libuv error
+ * code — also when the connect could not even start (then on the next turn of the loop, like
+ * every other outcome).
  */
-export function connectBackend(host: string, port: number, connectTimeoutMs: number): net.Socket {
-  const socket = net.connect({
-    host,
-    port,
-    allowHalfOpen: true,
-    noDelay: true,
-    keepAlive: true,
-    keepAliveInitialDelay: KEEPALIVE_INITIAL_DELAY_MS,
-  });
-  socket.setTimeout(connectTimeoutMs);
-  return socket;
+export function startConnect(handle: TcpHandle, ip: string, port: number, family: number, oncomplete: ConnectCallback): void {
+  const req = newConnectRequest();
+  req.oncomplete = oncomplete;
+  const err = family === 6 ? handle.connect6(req, ip, port) : handle.connect(req, ip, port);
+  if (err !== 0) setImmediate(failConnect, req, err, handle);
+}
+
+function failConnect(req: UvRequest, err: number, handle: TcpHandle): void {
+  req.oncomplete?.call(req, err, handle);
 }

@@ -6,10 +6,7 @@ export type EngineErrorCode =
   | 'FULCRUM_LISTEN_FAILED'
   | 'FULCRUM_ADDRESS_IN_USE'
   | 'FULCRUM_ENGINE_CLOSED'
-  | 'FULCRUM_NO_BACKEND'
-  | 'FULCRUM_CONNECT_TIMEOUT'
-  | 'FULCRUM_QUEUE_TIMEOUT'
-  | 'FULCRUM_QUEUE_FULL';
+  | 'FULCRUM_UNSUPPORTED_RUNTIME';
 
 /** Base class of engine errors. */
 export class EngineError extends Error {

@@ -1,11 +1,13 @@
 // One service: its listening socket, its backends, its strategy, and the rules for choosing,
 // retrying, queueing and draining.
-import type { Server, Socket } from 'node:net';
+import type { Server } from 'node:net';
 import type { BackendConfig, ServiceConfig } from './config.ts';
 import type { Strategy } from './strategy.ts';
 import type { BackendStats, ServiceStats } from './stats.ts';
 import { Backend } from './backend.ts';
 import { Connection } from './connection.ts';
+import { acceptRaw } from './listen.ts';
+import type { TcpHandle } from './tcp-handle.ts';
 import { isEligible } from './strategy.ts';
 import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
@@ -95,7 +97,7 @@ export class Service {
 
   attach(server: Server): void {
     this.server = server;
-    server.on('connection', (socket: Socket) => this.accept(socket));
+    acceptRaw(server, (client) => this.accept(client));
   }
 
   /** Applies a new config for this service. Never touches established connections. */
@@ -227,13 +229,13 @@ export class Service {
     this.backup.update(backups);
   }
 
-  private accept(socket: Socket): void {
+  private accept(client: TcpHandle): void {
     if (this.retiredService) {
-      socket.destroy();
+      client.close();
       return;
     }
     this.active++;
-    const conn = new Connection(this, socket);
+    const conn = new Connection(this, client);
     this.dispatch(conn);
   }
 
@@ -274,7 +276,7 @@ export class Service {
   reject(conn: Connection): void {
     this.rejected++;
     conn.reason ??= 'rejected';
-    conn.client.destroy();
+    conn.destroy();
   }
 
   /** Removes a connection from the queue (client left, or timed out). */
@@ -312,8 +314,9 @@ export class Service {
   onConnectFailed(conn: Connection): void {
     const b = conn.releaseBackend();
     conn.upstream = null;
-    if (conn.clientClosed) {
-      conn.finalize();
+    if (conn.clientClosing) {
+      // Torn down meanwhile (shutdown, drain timeout): not a backend failure.
+      if (conn.clientClosed) conn.finalize();
       return;
     }
     if (b !== null) {
@@ -344,7 +347,7 @@ export class Service {
 
   /** Destroys every connection of this service (shutdown, or drain timeout of a removed service). */
   destroyAll(): void {
-    for (const conn of this.queue.slice()) conn.client.destroy();
+    for (const conn of this.queue.slice()) conn.destroy();
     for (const b of this.backends.values()) b.destroyConnections();
     for (const b of this.retired) b.destroyConnections();
   }

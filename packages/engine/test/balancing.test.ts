@@ -138,6 +138,40 @@ describe('balancing, retries and live changes', () => {
     await waitFor(() => a!.sockets.size === 0, 'backend side closed');
   });
 
+  it('idle timeout counts traffic either way: a connection that talks outlives it, then goes once quiet', async () => {
+    // The backend talks on its own for a while (backend → client only), then falls silent.
+    const srv = await startServer((s) => {
+      let n = 0;
+      const tick = setInterval(() => (++n <= 8 ? s.write('.') : clearInterval(tick)), 100);
+      s.on('close', () => clearInterval(tick));
+    });
+    servers.push(srv);
+    lb = createLoadBalancer();
+    const svc = service([backend(srv.port)], { idleTimeoutMs: 500 });
+    await lb.apply(config(svc));
+    const c = await connect(lb.listenPort(svc.id) as number);
+    let got = 0;
+    c.on('data', (d: Buffer) => (got += d.length));
+    await once(c, 'close');
+    // 8 dots 100 ms apart keep it open past 500 ms; it closes only after they stop.
+    expect(got).toBe(8);
+
+    // Client → backend traffic alone keeps it open too (the backend only reads).
+    const sink = await startServer((s) => void s.resume());
+    servers.push(sink);
+    const svc2 = service([backend(sink.port)], { idleTimeoutMs: 500 });
+    await lb.apply(config(svc, svc2));
+    const c2 = await connect(lb.listenPort(svc2.id) as number);
+    let closed = false;
+    c2.on('close', () => (closed = true));
+    for (let i = 0; i < 8; i++) {
+      c2.write('x');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(closed).toBe(false);
+    await once(c2, 'close');
+  });
+
   it('a disabled backend gets no new connections; weight 0 likewise', async () => {
     const [a, b, c] = await echoes(3);
     lb = createLoadBalancer();

@@ -1,6 +1,8 @@
 // Connection lifecycle rules: connect timeout + redispatch, maxConnections + queue, backups.
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import net from 'node:net';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import { backend, config, connect, deadPort, exchange, service, startEcho, waitFor, type TestServer } from './helpers.ts';
 import { startBlackhole } from './health/test-servers.ts';
@@ -107,6 +109,43 @@ describe('connection lifecycle', () => {
     const svc = service([backend(await deadPort()), backend(spare.port, { backup: true })], { retries: 1 });
     await lb.apply(config(svc));
     expect((await exchange(lb.listenPort(svc.id) as number, Buffer.from('x'))).toString()).toBe('x');
+  });
+
+  it('backends named by IPv6 address or by host name relay like IPv4 ones', async () => {
+    // One dual-stack echo server: reachable as [::1] and as localhost whichever family it resolves to.
+    const echo = net.createServer((s) => s.pipe(s));
+    echo.listen(0, '::');
+    await once(echo, 'listening');
+    cleanups.push(() => new Promise((r) => echo.close(() => r())));
+    const port = (echo.address() as net.AddressInfo).port;
+    lb = createLoadBalancer();
+    const v6 = service([backend(port, { host: '::1' })]);
+    const named = service([backend(port, { host: 'localhost' })]);
+    await lb.apply(config(v6, named));
+    for (const svc of [v6, named]) {
+      expect((await exchange(lb.listenPort(svc.id) as number, Buffer.from(`via ${svc.name}`))).toString()).toBe(`via ${svc.name}`);
+    }
+    const st = lb.stats().services;
+    expect(st.map((s) => s.backends[0]!.total)).toEqual([1, 1]);
+    expect(st.map((s) => s.backends[0]!.connectFailures)).toEqual([0, 0]);
+  });
+
+  it('both sockets the balancer holds have TCP keepalive on, as ss(8) sees them', async () => {
+    const echo = await startEcho();
+    servers.push(echo);
+    lb = createLoadBalancer();
+    const svc = service([backend(echo.port)]);
+    await lb.apply(config(svc));
+    const port = lb.listenPort(svc.id) as number;
+    const c = await connect(port);
+    await waitFor(() => echo.sockets.size === 1, 'backend accept');
+    const ss = (filter: string): string => execFileSync('ss', ['-tnoH', 'state', 'established', filter], { encoding: 'utf8' });
+    // The balancer's accepted socket (local port = listen port) and its backend socket
+    // (remote port = backend port) carry the keepalive timer; the test's own client does not.
+    expect(ss(`( sport = :${port} )`)).toMatch(/timer:\(keepalive,/);
+    expect(ss(`( dport = :${echo.port} )`)).toMatch(/timer:\(keepalive,/);
+    expect(ss(`( dport = :${port} )`)).not.toMatch(/keepalive/);
+    c.destroy();
   });
 });
 
