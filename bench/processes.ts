@@ -197,6 +197,27 @@ export function treeRssBytes(rootPid: number): number {
   return total;
 }
 
+/** Clock ticks per second of /proc/PID/stat times (USER_HZ: 100 on every Linux we run). */
+const USER_HZ = 100;
+
+/**
+ * CPU time (user + system) in ms used so far by the pid plus its live descendants, from
+ * /proc/PID/stat fields 14 and 15. Noise-resistant where throughput is not: on a shared
+ * 2-core machine a run's req/s swings with the neighbours, its CPU per request much less.
+ */
+export function treeCpuMs(rootPid: number): number {
+  let ticks = 0;
+  for (const pid of processTree(rootPid)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // After ")": field 3 is at index 0, so utime (14) is index 11 and stime (15) index 12.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch { /* exited */ }
+  }
+  return (ticks * 1000) / USER_HZ;
+}
+
 /** Hard open-files limit of this process (children inherit it). */
 export function openFilesLimit(): number {
   try {

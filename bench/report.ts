@@ -16,6 +16,14 @@ export interface Sample {
   p50Ms: number | undefined;
 }
 
+/** CPU time the proxy's process tree used for one workload run, per 1 000 requests. */
+export interface CpuSample {
+  round: number;
+  target: TargetName;
+  workload: WorkloadName;
+  msPerKReq: number;
+}
+
 /** Why a target has no (or partial) numbers. */
 export interface TargetStatus {
   target: TargetName;
@@ -29,6 +37,7 @@ export interface RunResult {
   options: BenchOptions;
   targets: TargetStatus[];
   samples: Sample[];
+  cpu: CpuSample[];
   memory: Partial<Record<TargetName, MemoryResult>>;
   errors: Array<{ round: number; target: TargetName; workload: WorkloadName | 'memory'; error: string }>;
   summary?: Summary;
@@ -39,6 +48,8 @@ export interface Summary {
   medians: Partial<Record<TargetName, Partial<Record<ThroughputMetric | 'memory', number>>>>;
   spreadPct: Partial<Record<TargetName, Partial<Record<ThroughputMetric, number>>>>;
   ratios: Array<{ label: string; values: Partial<Record<ThroughputMetric | 'memory', number>> }>;
+  /** Median proxy CPU ms per 1 000 requests, per target and workload. */
+  cpu: Partial<Record<TargetName, Partial<Record<WorkloadName, number>>>>;
 }
 
 export const RATIOS: Array<{ label: string; num: TargetName; den: TargetName }> = [
@@ -83,8 +94,17 @@ export function summarize(r: RunResult): Summary {
     }
     return { label, values };
   });
-  return { medians, spreadPct, ratios };
+  const cpu: Summary['cpu'] = {};
+  for (const { target } of r.targets) {
+    for (const workload of WORKLOADS) {
+      const med = median((r.cpu ?? []).filter((c) => c.target === target && c.workload === workload).map((c) => c.msPerKReq));
+      if (med !== undefined) (cpu[target] ??= {})[workload] = med;
+    }
+  }
+  return { medians, spreadPct, ratios, cpu };
 }
+
+const WORKLOADS: WorkloadName[] = ['plain', 'pipelined', 'churn'];
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
 const fmtKiB = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -126,6 +146,23 @@ export function renderMarkdown(r: RunResult, s: Summary): string {
   for (const metric of metrics) {
     const cells = s.ratios.map((x) => { const v = x.values[metric]; return v === undefined ? '—' : `${v.toFixed(2)}×`; });
     out.push(`| ${METRIC_LABELS[metric]} | ${cells.join(' | ')} |`);
+  }
+  const cpuTargets = targets.filter((t) => s.cpu[t] !== undefined);
+  if (cpuTargets.length > 0) {
+    out.push('');
+    out.push('Proxy CPU time per 1 000 requests (user + system of its process tree, median over rounds; lower is better). ' +
+      'Steadier than req/s on a shared machine: it does not depend on how the cores were split with redis and redis-benchmark.');
+    out.push('');
+    const hasRatio = s.cpu.fulcrum !== undefined && s.cpu.haproxy !== undefined;
+    out.push(`| workload | ${cpuTargets.map((t) => TARGET_LABELS[t]).join(' | ')} |${hasRatio ? ' Fulcrum ÷ HAProxy |' : ''}`);
+    out.push(`|---|${cpuTargets.map(() => '---:').join('|')}|${hasRatio ? '---:|' : ''}`);
+    for (const w of WORKLOADS) {
+      const cells = cpuTargets.map((t) => { const v = s.cpu[t]?.[w]; return v === undefined ? '—' : `${v.toFixed(2)} ms`; });
+      const f = s.cpu.fulcrum?.[w];
+      const h = s.cpu.haproxy?.[w];
+      const ratio = hasRatio ? ` ${f !== undefined && h !== undefined && h > 0 ? `${(f / h).toFixed(2)}×` : '—'} |` : '';
+      out.push(`| ${w} | ${cells.join(' | ')} |${ratio}`);
+    }
   }
   const mem = Object.entries(r.memory) as Array<[TargetName, MemoryResult]>;
   if (mem.length > 0) {

@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { measureIdleMemory } from './idle-memory.ts';
 import { collectMachineInfo } from './machine-info.ts';
 import { parseOptions, USAGE, type BenchOptions } from './options.ts';
-import { isStopping, livePids, onExitSync, stopAll, stopProcess, type Tracked } from './processes.ts';
+import { isStopping, livePids, onExitSync, stopAll, stopProcess, treeCpuMs, type Tracked } from './processes.ts';
 import { renderMarkdown, summarize, writeDocsSection, writeResults, type RunResult, type TargetStatus } from './report.ts';
 import { startRedis, startTarget, TARGET_LABELS, type RunningTarget, type TargetName } from './targets.ts';
 import { runWorkload, workloads } from './workloads.ts';
@@ -44,7 +44,7 @@ const rotate = <T>(xs: T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % x
 
 async function bench(o: BenchOptions, tmpDir: string): Promise<RunResult> {
   const result: RunResult = {
-    machine: collectMachineInfo(repoRoot), options: o, targets: [], samples: [], memory: {}, errors: [],
+    machine: collectMachineInfo(repoRoot), options: o, targets: [], samples: [], cpu: [], memory: {}, errors: [],
   };
   const busy = result.machine.loadAvgStart[0] ?? 0;
   if (busy > result.machine.nproc * 0.25) {
@@ -117,14 +117,20 @@ async function bench(o: BenchOptions, tmpDir: string): Promise<RunResult> {
       for (const w of ws) {
         for (const t of order) {
           if (!alive(t)) continue;
+          const pid = t.process?.pid;
+          const cpuBefore = pid === undefined ? 0 : treeCpuMs(pid);
           const res = await runWorkload(w, t.port, o.timeoutMs);
           if (isStopping()) break; // interrupted: its half-run is not a result
+          const cpuMs = pid === undefined ? undefined : treeCpuMs(pid) - cpuBefore;
+          if (cpuMs !== undefined && !res.error) {
+            result.cpu.push({ round, target: t.name, workload: w.name, msPerKReq: (cpuMs * 1000) / w.requests });
+          }
           for (const [metric, v] of Object.entries(res.values)) {
             result.samples.push({ round, target: t.name, metric: metric as keyof typeof res.values, rps: v.rps, p50Ms: v.p50Ms });
           }
           const shown = Object.entries(res.values).map(([m, v]) => `${m} ${Math.round(v.rps)}`).join(', ');
           log(`round ${round}/${o.rounds} ${w.name.padEnd(9)} ${t.name.padEnd(8)} ${shown || '-'}` +
-            ` (${res.seconds.toFixed(1)} s)${res.error ? ` ERROR ${res.error}` : ''}`);
+            `${cpuMs === undefined ? '' : `, cpu ${Math.round(cpuMs)} ms`} (${res.seconds.toFixed(1)} s)${res.error ? ` ERROR ${res.error}` : ''}`);
           if (res.error) {
             result.errors.push({ round, target: t.name, workload: w.name, error: res.error });
             alive(t);
