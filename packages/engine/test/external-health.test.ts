@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import type { PassiveFailureEvent } from '../src/events.ts';
 import { HEALTH_CHECK_DEFAULTS } from '../src/config.ts';
-import { backend, config, connect, deadPort, exchange, service, startEcho, type TestServer } from './helpers.ts';
+import { backend, config, connect, deadPort, exchange, service, startEcho, waitFor, type TestServer } from './helpers.ts';
 
 describe('external health and remote load', () => {
   let lb: LoadBalancer;
@@ -67,6 +67,8 @@ describe('external health and remote load', () => {
     lb.setRemoteLoad(svc.id, { [ba.id]: 5, [bb.id]: 100 }); // a is full (5/5) elsewhere
     for (let i = 0; i < 3; i++) await exchange(port, Buffer.from('x'));
     expect(a.accepted).toBe(0);
+    // Remote load never shows up as local connections: once ours are torn down, both are 0.
+    await waitFor(() => lb.stats().services[0]!.active === 0, 'teardown');
     expect(lb.stats().services[0]!.backends.map((x) => x.active)).toEqual([0, 0]);
   });
 });
