@@ -90,8 +90,8 @@ async function main(): Promise<void> {
     complain(err instanceof StartupError ? err.message : String(err));
     process.exit(1);
   }
-  printBanner(server, opts);
-
+  // Signal handlers first: whoever reads the banner (a supervisor, a test) may send SIGTERM
+  // the moment it appears, and until a handler exists SIGTERM kills without a clean shutdown.
   installLifecycle({
     dataDir: server.store.dataDir,
     shutdownTimeoutMs: opts.shutdownTimeoutMs ?? SHUTDOWN_DRAIN_MS,
@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     say,
     complain,
   });
+  printBanner(server, opts);
 }
 
 await main();

@@ -115,6 +115,7 @@ export class Connection implements PickContext {
       if (this.upstream !== up || this.upstreamClosing) return;
       if (err !== null) {
         this.lastFailure = 'connect error';
+        disarm(this);
         closeUpstream(this);
         return;
       }
@@ -210,6 +211,7 @@ function afterConnect(this: UvRequest, status: number, up: TcpHandle): void {
     c.lastFailure = status === UV_ECONNREFUSED ? 'connect refused'
       : status === UV_ECONNRESET ? 'connect reset'
         : status === UV_ETIMEDOUT ? 'connect timeout' : 'connect error';
+    disarm(c);
     closeUpstream(c);
     return;
   }
