@@ -79,7 +79,7 @@ function load(): { tcp: TcpWrapBinding; stream: StreamWrapBinding; uv: UvBinding
   } catch (err) {
     throw new EngineError(
       'FULCRUM_UNSUPPORTED_RUNTIME',
-      `Node ${process.version} does not offer the libuv TCP bindings the data plane runs on (${err instanceof Error ? err.message : String(err)}); run Fulcrum on Node 20`,
+      `Node ${process.version} does not offer the libuv TCP bindings the data plane runs on (${err instanceof Error ? err.message : String(err)}); run Fulcrum on Node 20, 22 or 24`,
     );
   }
 }
