@@ -71,23 +71,29 @@ export function backendValues(host: string, port: number, input: Omit<BackendInp
   };
 }
 
-/** The service a create request or a config-file entry stands for: checked, defaults filled in. */
-export function serviceValuesFrom(input: Omit<CreateServiceBody, 'backends'>): ServiceValues {
-  const listen = checkAddress(input.listen, 'listen');
+/** Values of a service: the input over `base` (the current values, or the defaults), checked. */
+function serviceValuesOver(base: ServiceValues, input: Omit<PatchServiceBody, 'backends' | 'version'>): ServiceValues {
+  const listen = input.listen === undefined ? base : checkAddress(input.listen, 'listen');
   return {
-    name: input.name,
+    name: input.name ?? base.name,
     host: listen.host,
     port: listen.port,
-    strategy: checkStrategy(input.strategy ?? SERVICE_DEFAULTS.strategy),
-    strategyOptions: checkStrategyOptions(input.strategyOptions ?? SERVICE_DEFAULTS.strategyOptions),
-    connectTimeoutMs: input.connectTimeoutMs ?? SERVICE_DEFAULTS.connectTimeoutMs,
-    idleTimeoutMs: input.idleTimeoutMs ?? SERVICE_DEFAULTS.idleTimeoutMs,
-    retries: input.retries ?? SERVICE_DEFAULTS.retries,
-    drainTimeoutMs: input.drainTimeoutMs ?? SERVICE_DEFAULTS.drainTimeoutMs,
-    maxQueue: input.maxQueue ?? SERVICE_DEFAULTS.maxQueue,
-    queueTimeoutMs: input.queueTimeoutMs ?? SERVICE_DEFAULTS.queueTimeoutMs,
-    healthCheck: checkHealthCheck({ ...HEALTH_CHECK_DEFAULTS, ...input.healthCheck }),
+    strategy: checkStrategy(input.strategy ?? base.strategy),
+    strategyOptions: checkStrategyOptions(input.strategyOptions ?? base.strategyOptions),
+    connectTimeoutMs: input.connectTimeoutMs ?? base.connectTimeoutMs,
+    idleTimeoutMs: input.idleTimeoutMs ?? base.idleTimeoutMs,
+    retries: input.retries ?? base.retries,
+    drainTimeoutMs: input.drainTimeoutMs ?? base.drainTimeoutMs,
+    maxQueue: input.maxQueue ?? base.maxQueue,
+    queueTimeoutMs: input.queueTimeoutMs ?? base.queueTimeoutMs,
+    healthCheck: checkHealthCheck({ ...base.healthCheck, ...input.healthCheck }),
   };
+}
+
+/** The service a create request or a config-file entry stands for: checked, defaults filled in. */
+export function serviceValuesFrom(input: Omit<CreateServiceBody, 'backends'>): ServiceValues {
+  const defaults: ServiceValues = { name: input.name, host: '', port: 0, ...SERVICE_DEFAULTS, healthCheck: HEALTH_CHECK_DEFAULTS };
+  return serviceValuesOver(defaults, input);
 }
 
 /** Creates a service with its backends; returns its id. */
@@ -140,23 +146,8 @@ export function updateService(ctx: ChangeContext, id: number, input: PatchServic
   const current = ctx.store.services.get(id);
   if (!current) throw notFound(`service ${id}`);
   checkVersion(current.version, ifMatch, input.version);
-  const listen = input.listen === undefined ? current : checkAddress(input.listen, 'listen');
   const { id: _id, version: _version, ...currentValues } = current;
-  const next: ServiceValues = {
-    ...currentValues,
-    name: input.name ?? current.name,
-    host: listen.host,
-    port: listen.port,
-    strategy: input.strategy === undefined ? current.strategy : checkStrategy(input.strategy),
-    strategyOptions: input.strategyOptions === undefined ? current.strategyOptions : checkStrategyOptions(input.strategyOptions),
-    connectTimeoutMs: input.connectTimeoutMs ?? current.connectTimeoutMs,
-    idleTimeoutMs: input.idleTimeoutMs ?? current.idleTimeoutMs,
-    retries: input.retries ?? current.retries,
-    drainTimeoutMs: input.drainTimeoutMs ?? current.drainTimeoutMs,
-    maxQueue: input.maxQueue ?? current.maxQueue,
-    queueTimeoutMs: input.queueTimeoutMs ?? current.queueTimeoutMs,
-    healthCheck: checkHealthCheck({ ...current.healthCheck, ...input.healthCheck }),
-  };
+  const next = serviceValuesOver(currentValues, input);
   const { healthCheck: hcBefore, ...flatBefore } = currentValues;
   const { healthCheck: hcAfter, ...flatAfter } = next;
   const changes = { ...diff(flatBefore, flatAfter), ...diff(hcBefore, hcAfter, 'healthCheck.') };
