@@ -40,53 +40,34 @@ export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
     for (const s of current().services) visit({ service: s.name }, s);
   };
 
-  // Sums, because a removed backend that still drains can share its address with a new one.
-  const backendCounter = (name: string, help: string, value: (b: BackendStats) => number) =>
-    new Counter({
+  // One collector shape for every per-backend and per-service number: reset, then re-add from
+  // the snapshot. Sums, because a removed backend that still drains can share its address with
+  // a new one. `value` returning undefined leaves that series out.
+  const summed = <L extends string, T>(
+    kind: 'counter' | 'gauge', name: string, help: string, labelNames: readonly L[],
+    each: (visit: (labels: Record<L, string>, item: T) => void) => void, value: (item: T) => number | undefined,
+  ) => {
+    const config = {
       name,
       help,
-      labelNames: BACKEND_LABELS,
+      labelNames,
       registers: [registry],
-      collect() {
+      collect(this: { reset(): void; inc(labels: Record<L, string>, v: number): void }) {
         this.reset();
-        eachBackend((labels, b) => this.inc(labels, value(b)));
-      },
-    });
-  const backendGauge = (name: string, help: string, value: (b: BackendStats) => number, configuredOnly = false) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: BACKEND_LABELS,
-      registers: [registry],
-      collect() {
-        this.reset();
-        eachBackend((labels, b) => {
-          if (!(configuredOnly && b.removed)) this.inc(labels, value(b));
+        each((labels, item) => {
+          const v = value(item);
+          if (v !== undefined) this.inc(labels, v);
         });
       },
-    });
-  const serviceCounter = (name: string, help: string, value: (s: ServiceStats) => number) =>
-    new Counter({
-      name,
-      help,
-      labelNames: SERVICE_LABELS,
-      registers: [registry],
-      collect() {
-        this.reset();
-        eachService((labels, s) => this.inc(labels, value(s)));
-      },
-    });
-  const serviceGauge = (name: string, help: string, value: (s: ServiceStats) => number) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: SERVICE_LABELS,
-      registers: [registry],
-      collect() {
-        this.reset();
-        eachService((labels, s) => this.set(labels, value(s)));
-      },
-    });
+    };
+    return kind === 'counter' ? new Counter(config) : new Gauge(config);
+  };
+  type Value<T> = (item: T) => number | undefined;
+  const backendCounter = (name: string, help: string, value: Value<BackendStats>) => summed('counter', name, help, BACKEND_LABELS, eachBackend, value);
+  const backendGauge = (name: string, help: string, value: Value<BackendStats>, configuredOnly = false) =>
+    summed('gauge', name, help, BACKEND_LABELS, eachBackend, (b) => (configuredOnly && b.removed ? undefined : value(b)));
+  const serviceCounter = (name: string, help: string, value: Value<ServiceStats>) => summed('counter', name, help, SERVICE_LABELS, eachService, value);
+  const serviceGauge = (name: string, help: string, value: Value<ServiceStats>) => summed('gauge', name, help, SERVICE_LABELS, eachService, value);
   const backendStateSet = (name: string, help: string, states: readonly string[], state: (b: BackendStats) => string) =>
     new Gauge({
       name,
