@@ -3,7 +3,7 @@
 import { newConnectRequest, type TcpHandle, type UvRequest } from './tcp-handle.ts';
 
 /** Keepalive probe delay for both sides of a proxied connection. */
-export const KEEPALIVE_INITIAL_DELAY_S = 30;
+const KEEPALIVE_INITIAL_DELAY_S = 30;
 
 /** Nagle off and TCP keepalive on; on an unconnected handle libuv applies both at connect. */
 export function tuneSocket(handle: TcpHandle): void {

@@ -19,7 +19,6 @@ export interface UvRequest {
 /** Node's TCPWrap: a libuv TCP socket. Methods return 0 or a negative libuv error code. */
 export interface TcpHandle {
   onread: ((this: TcpHandle, buffer: ArrayBuffer | undefined) => Uint8Array | undefined) | null;
-  onconnection?: unknown;
   readonly writeQueueSize: number;
   readonly bytesRead: number;
   readonly bytesWritten: number;
