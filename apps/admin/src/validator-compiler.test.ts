@@ -34,6 +34,15 @@ describe('typeboxValidatorCompiler', () => {
     expect(validate({ n: '1', other: 'x' }).error).toMatchObject({ field: 'other', message: 'other: is not a known field' });
   });
 
+  it('converts only canonical text: a loosely readable number stays a string and fails', () => {
+    const validate = compile('querystring');
+    for (const bad of ['1e9', '1.99', '0x2', ' 1', '1 ', 'true', '01', '+1', '1.0', '', '9007199254740993']) {
+      expect(validate({ n: bad }).error, bad).toMatchObject({ statusCode: 400, field: 'n' });
+    }
+    for (const bad of ['1', 'TRUE', 'yes', '']) expect(validate({ n: '1', flag: bad }).error?.field, bad).toBe('flag');
+    expect(validate({ n: '9007199254740991', flag: 'false' })).toEqual({ value: { n: 9007199254740991, flag: false } });
+  });
+
   it('reports a missing body without a field', () => {
     const { error } = compile('body')(null);
     expect(error?.field).toBeUndefined();

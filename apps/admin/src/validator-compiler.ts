@@ -1,6 +1,7 @@
 // Request validation with TypeBox's compiler instead of Fastify's default Ajv setup:
 // JSON bodies are checked strictly (no type coercion, unknown properties rejected), while
-// path and query strings are converted to the schema's types first. The first error becomes a
+// path and query strings are converted to the schema's types first, and only from canonical
+// text (param-conversion.ts). The first error becomes a
 // 400 VALIDATION_ERROR whose `field` is the offending property path (`healthCheck.intervalMs`,
 // `backends[0].weight`).
 import type { FastifySchemaCompiler } from 'fastify';
@@ -9,8 +10,8 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import type { ValueError } from '@sinclair/typebox/errors';
-import { Value } from '@sinclair/typebox/value';
 import { ApiError } from './api-error.ts';
+import { convertParameters } from './param-conversion.ts';
 
 /** `/backends/0/address` → `backends[0].address`. */
 export function pointerToField(pointer: string): string | undefined {
@@ -49,7 +50,7 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   const check = TypeCompiler.Compile(schema);
   const strict = httpPart === 'body';
   return (data: unknown) => {
-    const value = strict ? data : Value.Convert(schema, data);
+    const value = strict ? data : convertParameters(schema, data);
     if (check.Check(value)) return { value };
     return { error: toApiError(check.Errors(value).First(), httpPart === 'querystring' ? 'query' : (httpPart ?? 'request')) };
   };

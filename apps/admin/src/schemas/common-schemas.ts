@@ -7,8 +7,12 @@ export function literalUnion<const T extends string>(values: readonly T[]): TUni
   return Type.Union(values.map((v) => Type.Literal(v)));
 }
 
-/** A database id in a URL (`/services/:id`); converted from the path string. */
-export const DbId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+/** A database id in a URL (`/services/:id`): only canonical decimal text (`12`, never `012`, `1e1`, `12.0`). */
+export const DbId = Type.Integer({
+  minimum: 1,
+  maximum: Number.MAX_SAFE_INTEGER,
+  errorMessage: 'must be a positive integer written in decimal digits without sign, leading zeros, spaces or exponent',
+});
 
 export const ServiceParams = Type.Object({ id: DbId });
 export type ServiceParams = Static<typeof ServiceParams>;
