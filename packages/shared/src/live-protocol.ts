@@ -1,5 +1,6 @@
 // Messages the admin pushes over the WebSocket at /api/live. Server → client only.
 import type { EventDto, ServiceDto, StatsDto } from './api.ts';
+import type { ClusterDto } from './cluster.ts';
 
 /** Sent once on connect: the full configuration and the latest stats. */
 export interface HelloMessage {
@@ -26,4 +27,10 @@ export interface ConfigMessage {
   services: ServiceDto[];
 }
 
-export type LiveMessage = HelloMessage | StatsMessage | EventMessage | ConfigMessage;
+/** The cluster view (GET /api/cluster), pushed when a node's state or version changes. */
+export interface ClusterMessage {
+  type: 'cluster';
+  cluster: ClusterDto;
+}
+
+export type LiveMessage = HelloMessage | StatsMessage | EventMessage | ConfigMessage | ClusterMessage;

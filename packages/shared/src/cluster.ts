@@ -1,0 +1,39 @@
+// Wire types of the cluster view (GET /api/cluster and the live `cluster` message): every node
+// sharing one configuration store, with the configuration version each one runs.
+
+/** How a node stands against the cluster's configuration version. */
+export const NODE_STATES = ['in-step', 'behind', 'apply-failed', 'lost'] as const;
+export type NodeState = (typeof NODE_STATES)[number];
+
+/** One Fulcrum node as the shared store sees it. */
+export interface ClusterNodeDto {
+  /** --node-name (default: the host name). */
+  name: string;
+  /** Where this node's admin API answers (scheme://host:port). */
+  adminUrl: string;
+  /** --listen-host: the host every service listens on on this node (null: each service's own host). */
+  listenHost: string | null;
+  /** The configuration version this node runs. */
+  appliedVersion: number;
+  state: NodeState;
+  /** Why the last version could not be applied (state apply-failed), else null. */
+  lastApplyError: string | null;
+  /** The node's last heartbeat (ISO 8601). */
+  lastSeen: string;
+  uptimeMs: number;
+  /** Proxied connections open on this node at its last heartbeat. */
+  activeConnections: number;
+  /** Versions this node is behind the cluster (0 when in step). */
+  lag: number;
+  /** True for the node that answered this request. */
+  self: boolean;
+}
+
+/** GET /api/cluster. A single SQLite node answers the same shape with itself alone. */
+export interface ClusterDto {
+  /** The store's current configuration version. */
+  version: number;
+  /** `sqlite` (one node, embedded store) or `postgres` (shared store). */
+  store: 'sqlite' | 'postgres';
+  nodes: ClusterNodeDto[];
+}
