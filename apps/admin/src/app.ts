@@ -8,6 +8,8 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type pg from 'pg';
+import type { ClusterDto } from '@fulcrum/shared/cluster';
 import type { DataPlane } from './cluster/data-plane.ts';
 import { workersRoutes } from './cluster/workers-routes.ts';
 import { ApiError } from './api-error.ts';
@@ -17,6 +19,12 @@ import { SessionStore } from './auth/sessions.ts';
 import { ConfigService } from './config/config-service.ts';
 import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './dashboard.ts';
 import { errorHandler } from './error-handler.ts';
+import { ClusterLink } from './fleet/cluster-link.ts';
+import { clusterView, defaultNodeName } from './fleet/cluster-view.ts';
+import type { NodeIdentity } from './fleet/cluster-view.ts';
+import { PgSharedConfig } from './fleet/pg-shared-config.ts';
+import { registerClusterWait } from './fleet/wait-for-cluster.ts';
+import type { SharedStoreUrl } from './fleet/store-url.ts';
 import { logEngineEvents } from './live/engine-event-log.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { StatsSampler } from './live/stats-sampler.ts';
@@ -24,6 +32,7 @@ import { createMetrics } from './metrics/metrics.ts';
 import type { FulcrumMetrics } from './metrics/metrics.ts';
 import { openApiOptions, requireRouteDocs } from './openapi.ts';
 import { backendRoutes } from './routes/backend-routes.ts';
+import { clusterRoutes } from './routes/cluster-routes.ts';
 import { configRoutes } from './routes/config-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
@@ -42,6 +51,12 @@ import { typeboxValidatorCompiler } from './validator-compiler.ts';
 /** The app's services, reachable as `app.fulcrum` (tests and the CLI use them). */
 export interface AppServices extends Omit<RouteDeps, 'loginRateLimit'> {
   metrics: FulcrumMetrics;
+  /** Who this node is in the cluster (its adminUrl is set once the admin listens). */
+  node: NodeIdentity;
+  /** The cluster view (GET /api/cluster). */
+  cluster(): Promise<ClusterDto>;
+  /** The link to the shared store, with --store postgres://… */
+  link: ClusterLink | undefined;
 }
 
 declare module 'fastify' {
@@ -73,7 +88,16 @@ export interface BuildAppOptions {
   eventPruneIntervalMs?: number;
   /** Export process_* / nodejs_* metrics on /metrics (default true). */
   processMetrics?: boolean;
+  /** This node in a cluster: --node-name (default the host name) and --listen-host. */
+  node?: { name?: string; listenHost?: string };
+  /** The shared store (--store postgres://…), already migrated; the caller owns and ends the pool. */
+  sharedStore?: { url: SharedStoreUrl; pool: pg.Pool };
+  /** Heartbeat and version-check periods of a cluster node (default 1 s and 3 s). */
+  clusterTimings?: { heartbeatMs?: number; checkMs?: number };
 }
+
+/** Settings key of the newest shared event copied into the local log. */
+const EVENT_CURSOR_KEY = 'cluster.events';
 
 /** Default period of the event-log pruning timer. */
 export const EVENT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -142,7 +166,59 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // 2. App services.
   if (opts.adminToken !== undefined) ensureAdminToken(store, opts.adminToken);
-  const config = new ConfigService({ store, engine, log: app.log, publish: (message) => hub.broadcast(message) });
+  const node: NodeIdentity = {
+    name: opts.node?.name ?? defaultNodeName(),
+    listenHost: opts.node?.listenHost ?? null,
+    adminUrl: '',
+    startedAt: new Date(),
+  };
+  const shared = opts.sharedStore
+    ? new PgSharedConfig({
+        pool: opts.sharedStore.pool,
+        node: node.name,
+        eventCursor: {
+          get: () => {
+            const value = store.settings.get(EVENT_CURSOR_KEY);
+            return value === undefined ? undefined : Number(value);
+          },
+          set: (id) => store.settings.set(EVENT_CURSOR_KEY, String(id)),
+        },
+      })
+    : undefined;
+  const config = new ConfigService({
+    store,
+    engine,
+    log: app.log,
+    publish: (message) => hub.broadcast(message),
+    shared,
+    listenHost: opts.node?.listenHost,
+  });
+  const activeConnections = () => engine.stats().services.reduce((sum, s) => sum + s.active, 0);
+  const link = opts.sharedStore
+    ? new ClusterLink({
+        url: opts.sharedStore.url.url,
+        pool: opts.sharedStore.pool,
+        node: node.name,
+        heartbeatMs: opts.clusterTimings?.heartbeatMs,
+        checkMs: opts.clusterTimings?.checkMs,
+        report: () => ({
+          name: node.name,
+          adminUrl: node.adminUrl,
+          listenHost: node.listenHost,
+          appliedVersion: config.version,
+          applyFailure: config.applyFailure,
+          activeConnections: activeConnections(),
+          startedAt: node.startedAt,
+        }),
+        catchUp: () => config.catchUp(),
+        onCluster: (cluster) => {
+          if (hub.size > 0) hub.broadcast({ type: 'cluster', cluster });
+        },
+        onError: (err, what) => app.log.warn({ err }, `shared store: could not ${what}; serving the configuration this node runs and retrying`),
+      })
+    : undefined;
+  const cluster = () =>
+    clusterView(node, { version: config.version, applyFailure: config.applyFailure, activeConnections: activeConnections() }, link);
   const sessions = new SessionStore({
     repo: store.sessions,
     write: (task) => config.runExclusive(task),
@@ -157,7 +233,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     onSample: (stats) => hub.broadcast({ type: 'stats', stats }),
   });
   const metrics = createMetrics({ stats: () => engine.stats(), defaultMetrics: opts.processMetrics });
-  app.decorate('fulcrum', { store, engine, config, auth, sessions, hub, sampler, metrics });
+  app.decorate('fulcrum', { store, engine, config, auth, sessions, hub, sampler, metrics, node, cluster, link });
   app.decorateRequest('actor', '');
   app.decorateRequest('authVia', undefined);
   app.decorateRequest('tokenId', undefined);
@@ -172,6 +248,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     ]);
   app.addHook('onReady', async () => {
     await config.start();
+    link?.start();
     stopEngineEvents = logEngineEvents(engine, config, app.log);
     sampler.start();
     hub.start();
@@ -180,6 +257,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     pruneTimer.unref();
   });
   app.addHook('preClose', async () => {
+    await link?.stop({ leave: true });
     sampler.stop();
     clearInterval(pruneTimer);
     metrics.registry.clear();
@@ -210,6 +288,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(
     async (api) => {
       api.addHook('onRequest', auth.authenticate);
+      registerClusterWait(api, config, link);
       await api.register(sessionRoutes);
       await api.register(serviceRoutes, deps);
       await api.register(backendRoutes, deps);
@@ -218,6 +297,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await api.register(workersRoutes, { engine });
       await api.register(configRoutes, deps);
       await api.register(tokenRoutes, deps);
+      await api.register(clusterRoutes, { cluster });
     },
     { prefix: '/api' },
   );

@@ -7,6 +7,8 @@ import type { StrategyName } from '@fulcrum/shared/strategies';
 import { EVENT_RETENTION_DEFAULTS } from './store/events-repo.ts';
 import type { EventRetention } from './store/events-repo.ts';
 import { parseWorkers } from './cluster/worker-args.ts';
+import { parseStoreUrl } from './fleet/store-url.ts';
+import type { SharedStoreUrl } from './fleet/store-url.ts';
 
 /** A usage mistake: printed as one line `fulcrum: <message>`, exit code 2. */
 export class UsageError extends Error {
@@ -36,6 +38,12 @@ export interface CliOptions {
   shutdownTimeoutMs?: number;
   /** --access-log (env FULCRUM_ACCESS_LOG=1): one JSON line per connection on stdout. */
   accessLog: boolean;
+  /** --store postgres://… (env FULCRUM_STORE): share the configuration with other nodes. */
+  store?: SharedStoreUrl;
+  /** --node-name (env FULCRUM_NODE_NAME): this node's name in the cluster (default: the host name). */
+  nodeName?: string;
+  /** --listen-host (env FULCRUM_LISTEN_HOST): every service listens on this host on this node. */
+  listenHost?: string;
 }
 
 export const DEFAULT_ADMIN = '127.0.0.1:8080';
@@ -63,6 +71,12 @@ Options:
   --access-log          log every connection as one JSON line on stdout (msg "connection": service,
                         client, backend, durationMs, bytesIn, bytesOut, reason), whatever
                         FULCRUM_LOG_LEVEL says (env FULCRUM_ACCESS_LOG=1, default off)
+  --store URL           share the configuration with other nodes through PostgreSQL:
+                        postgres://user:password@host:port/database (env FULCRUM_STORE;
+                        default: the embedded SQLite store in --data); see README "Cluster and HA"
+  --node-name NAME      this node's name in the cluster (env FULCRUM_NODE_NAME, default the host name)
+  --listen-host HOST    on this node, every service listens on HOST instead of its configured host
+                        (env FULCRUM_LISTEN_HOST)
   -h, --help            show this help
 
 Commands (see README):
@@ -96,6 +110,9 @@ const OPTIONS = {
   workers: { type: 'string' },
   'shutdown-timeout': { type: 'string' },
   'access-log': { type: 'boolean' },
+  store: { type: 'string' },
+  'node-name': { type: 'string' },
+  'listen-host': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -203,10 +220,31 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   const accessLogEnv = env.FULCRUM_ACCESS_LOG ?? '';
   if (!['', '0', '1'].includes(accessLogEnv.trim())) throw new UsageError(`FULCRUM_ACCESS_LOG "${accessLogEnv}": must be 1 (on) or 0 (off)`);
   const accessLog = values['access-log'] === true || accessLogEnv.trim() === '1';
+  const storeArg = flagOrEnv(values.store, env, 'FULCRUM_STORE', '--store');
+  let store: SharedStoreUrl | undefined;
+  try {
+    store = storeArg ? parseStoreUrl(storeArg[0]) : undefined;
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/^--store/, storeArg![1]));
+  }
+  const nodeNameArg = flagOrEnv(values['node-name'], env, 'FULCRUM_NODE_NAME', '--node-name');
+  if (nodeNameArg && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(nodeNameArg[0])) {
+    throw new UsageError(`${nodeNameArg[1]} "${nodeNameArg[0]}": 1–63 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+  }
+  const listenHostArg = flagOrEnv(values['listen-host'], env, 'FULCRUM_LISTEN_HOST', '--listen-host');
+  let listenHost: string | undefined;
+  if (listenHostArg) {
+    const parsed = parseAddress(`${listenHostArg[0].includes(':') ? `[${listenHostArg[0]}]` : listenHostArg[0]}:1`);
+    if (!parsed.ok) throw new UsageError(`${listenHostArg[1]} "${listenHostArg[0]}": not a host name or IP address`);
+    listenHost = parsed.value.host.toLowerCase();
+  }
   return {
     help,
     admin,
     dataDir,
+    ...(store ? { store } : {}),
+    ...(nodeNameArg ? { nodeName: nodeNameArg[0] } : {}),
+    ...(listenHost ? { listenHost } : {}),
     ...(seed ? { seed } : {}),
     ...(adminToken ? { adminToken } : {}),
     ...(configFile !== undefined ? { configFile } : {}),

@@ -22,6 +22,11 @@ const LOOPBACK = /^(127\.|::1$|localhost$)/;
 
 function printBanner(server: RunningServer, opts: CliOptions): void {
   say(`data directory ${server.store.dataDir}`);
+  if (opts.store) {
+    const node = server.app.fulcrum.node;
+    say(`cluster node "${node.name}" sharing ${opts.store.display}, configuration version ${server.app.fulcrum.config.version}${node.listenHost ? `, services listen on ${node.listenHost}` : ''}`);
+    if (server.storeDown) complain(`warning: ${server.storeDown}; serving this node's local copy (version ${server.app.fulcrum.config.version}) and retrying`);
+  }
   if (server.seed === 'ignored') {
     say(opts.configFile !== undefined
       ? `the store already holds services and wins; --config ${opts.configFile} applies only to an empty store (use fulcrum import or PUT /api/config to replace)`
@@ -85,10 +90,13 @@ async function main(): Promise<void> {
       workers: resolveWorkers(opts.workers),
       shutdownTimeoutMs: opts.shutdownTimeoutMs,
       accessLog: opts.accessLog,
+      ...(opts.store ? { store: opts.store } : {}),
+      ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
+      ...(opts.listenHost !== undefined ? { listenHost: opts.listenHost } : {}),
     });
   } catch (err) {
     complain(err instanceof StartupError ? err.message : String(err));
-    process.exit(1);
+    process.exit(err instanceof StartupError ? err.exitCode : 1);
   }
   // Signal handlers first: whoever reads the banner (a supervisor, a test) may send SIGTERM
   // the moment it appears, and until a handler exists SIGTERM kills without a clean shutdown.

@@ -28,6 +28,8 @@ function codeForStatus(status: number): ApiErrorCode {
 /** Maps any thrown error to a status and ApiErrorBody. */
 export function toErrorBody(error: FastifyError | ApiError | Error): ApiErrorBody {
   if (error instanceof ApiError) {
+    // A 503 from the shared store is operational, not a bug: its message says what is down and that nothing changed.
+    if (error.statusCode === 503 && error.code === 'STORE_UNAVAILABLE') return body(503, error.code, error.message);
     if (error.statusCode >= 500) return body(error.statusCode, 'INTERNAL', 'internal server error');
     return body(error.statusCode, error.code, error.message, error.field);
   }
@@ -48,7 +50,8 @@ export function toErrorBody(error: FastifyError | ApiError | Error): ApiErrorBod
 /** Fastify error handler: logs server errors, answers with ApiErrorBody. */
 export function errorHandler(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void {
   const payload = toErrorBody(error);
-  if (payload.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+  if (payload.code === 'STORE_UNAVAILABLE') request.log.warn({ err: error }, 'change refused: the shared store is unreachable');
+  else if (payload.statusCode >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.debug({ err: error }, 'request rejected');
   void reply.code(payload.statusCode).type('application/json; charset=utf-8').send(payload);
 }

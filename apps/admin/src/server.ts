@@ -18,6 +18,9 @@ import { locateEngineError, replaceConfig } from './config/replace-config.ts';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
 import type { DataDirLock } from './data-dir-lock.ts';
 import type { ConfigDocumentInput } from './schemas/config-schemas.ts';
+import { createPool, prepareSharedStore, SharedStoreError } from './fleet/shared-store.ts';
+import type { SharedStoreUrl } from './fleet/store-url.ts';
+import type pg from 'pg';
 import type { EventRetention } from './store/events-repo.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
@@ -43,7 +46,17 @@ export interface ServerOptions {
   warn?: (line: string) => void;
   /** --access-log: one JSON line per connection on stdout (see access-log.ts). */
   accessLog?: boolean;
+  /** --store postgres://…: share the configuration with other nodes. */
+  store?: SharedStoreUrl;
+  /** --node-name (default the host name). */
+  nodeName?: string;
+  /** --listen-host: every service listens on this host on this node. */
+  listenHost?: string;
 }
+
+/** Settings keys marking a data directory as a cluster node's local copy. */
+const STORE_MODE_KEY = 'store.mode';
+const STORE_URL_KEY = 'store.url';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -56,6 +69,8 @@ export interface RunningServer {
   token: AdminTokenSource;
   /** What happened to --listen/--backend/--strategy or --config. */
   seed: 'created' | 'ignored' | 'none';
+  /** With --store: the shared store could not be reached at start; the node runs its local copy. */
+  storeDown: string | undefined;
   /** Graceful stop: admin first, then drain the engine (up to the shutdown timeout), then the database. */
   close(): Promise<void>;
   /** Kills worker processes at once (a second shutdown signal). */
@@ -67,9 +82,32 @@ export const SHUTDOWN_DRAIN_MS = 10_000;
 
 /** A start-up failure with a one-line, operator-facing message. */
 export class StartupError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The process exit code: 2 for a setting the operator must change (like a usage error), else 1. */
+  readonly exitCode: number;
+  constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
     super(message, options);
     this.name = 'StartupError';
+    this.exitCode = options?.exitCode ?? 1;
+  }
+}
+
+/**
+ * A data directory is either a single node's store or a cluster node's local copy: refuses to
+ * start one as the other, since that would serve (or overwrite) the wrong configuration.
+ */
+function checkStoreMode(store: Store, shared: SharedStoreUrl | undefined): void {
+  const mode = store.settings.get(STORE_MODE_KEY);
+  if (shared && mode !== 'postgres' && store.services.count() > 0) {
+    throw new StartupError(
+      `the data directory ${store.dataDir} holds a single node's configuration (SQLite); a cluster node needs a data directory of its own: give it another --data, and bring this configuration into the cluster with fulcrum import FILE --admin HOST:PORT`,
+      { exitCode: 2 },
+    );
+  }
+  if (!shared && mode === 'postgres') {
+    throw new StartupError(
+      `the data directory ${store.dataDir} is the local copy of a cluster node (--store ${store.settings.get(STORE_URL_KEY) ?? 'postgres://…'}); start it with --store, or use another --data for a single node`,
+      { exitCode: 2 },
+    );
   }
 }
 
@@ -107,10 +145,41 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     store.close();
     throw new StartupError(err instanceof DataDirLockedError ? err.message : `cannot lock ${store.dataDir}: ${(err as Error).message}`, { cause: err });
   }
+  let pool: pg.Pool | undefined;
+  let storeDown: string | undefined;
+  if (opts.store) {
+    const shared = opts.store;
+    try {
+      checkStoreMode(store, shared);
+      pool = createPool(shared, () => {});
+      await prepareSharedStore(pool, shared);
+    } catch (err) {
+      const hasCopy = store.settings.get(STORE_MODE_KEY) === 'postgres';
+      if (!(err instanceof SharedStoreError && err.unreachable && hasCopy)) {
+        await pool?.end().catch(() => {});
+        store.close();
+        lock.release();
+        if (err instanceof StartupError) throw err;
+        const message = err instanceof SharedStoreError && err.unreachable ? `${err.message}, and ${store.dataDir} holds no local copy to start from` : (err as Error).message;
+        throw new StartupError(message, { cause: err, exitCode: 2 });
+      }
+      // Static stability: the last configuration this node applied is in its local copy.
+      storeDown = err.message;
+    }
+  } else {
+    try {
+      checkStoreMode(store, undefined);
+    } catch (err) {
+      store.close();
+      lock.release();
+      throw err;
+    }
+  }
   let engine: DataPlane;
   try {
     engine = await createDataPlane({ workers: opts.workers, shutdownTimeoutMs: opts.shutdownTimeoutMs, warn: opts.warn, accessLog: opts.accessLog });
   } catch (err) {
+    await pool?.end().catch(() => {});
     store.close();
     lock.release();
     throw new StartupError(`cannot start the engine workers: ${(err as Error).message}`, { cause: err });
@@ -118,10 +187,29 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let app: FastifyInstance | undefined;
   let stopAccessLog = (): void => {};
   try {
-    app = await buildApp({ engine, store, logger: { level: opts.logLevel ?? 'warn' }, dashboardDir: opts.dashboardDir, https: opts.tls });
+    app = await buildApp({
+      engine,
+      store,
+      logger: { level: opts.logLevel ?? 'warn' },
+      dashboardDir: opts.dashboardDir,
+      https: opts.tls,
+      node: { ...(opts.nodeName !== undefined ? { name: opts.nodeName } : {}), ...(opts.listenHost !== undefined ? { listenHost: opts.listenHost } : {}) },
+      ...(opts.store && pool ? { sharedStore: { url: opts.store, pool } } : {}),
+    });
     // With workers, each worker process subscribes to its own engine (worker-main.ts).
     if (opts.accessLog && clusterOf(engine) === undefined) stopAccessLog = startAccessLog(engine, app.log);
-    await app.ready(); // applies the stored configuration to the engine
+    await app.ready(); // applies the stored configuration (with --store: the local copy) to the engine
+    if (opts.store && storeDown === undefined) {
+      // A joining or restarting node serves the cluster's current version before anything else.
+      await app.fulcrum.config.catchUp();
+      const applyFailure = app.fulcrum.config.applyFailure;
+      if (applyFailure) throw new StartupError(`cannot run the cluster's configuration version ${applyFailure.version}: ${applyFailure.message}`);
+      const url = opts.store.display;
+      await app.fulcrum.config.runExclusive(() => {
+        store.settings.set(STORE_MODE_KEY, 'postgres');
+        store.settings.set(STORE_URL_KEY, url);
+      });
+    }
     let seed: RunningServer['seed'] = 'none';
     if (opts.seed) {
       seed = store.services.count() > 0 ? 'ignored' : 'created';
@@ -150,11 +238,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     await app.listen({ host: opts.admin.host, port: opts.admin.port });
     // Only now: a token generated by a start that then failed would never have been shown.
-    const token = await app.fulcrum.config.runExclusive(() => ensureAdminToken(store, opts.adminToken));
+    const token = opts.store
+      ? await app.fulcrum.config
+          .recordChange('cli', (ctx) => ensureAdminToken(ctx.store, opts.adminToken, ctx.audit))
+          // The store is down: the local copy's admin token stands until it is back.
+          .catch((err: unknown) => {
+            if (err instanceof ApiError && err.code === 'STORE_UNAVAILABLE') return { source: 'stored' as const };
+            throw err;
+          })
+      : await app.fulcrum.config.runExclusive(() => ensureAdminToken(store, opts.adminToken));
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : opts.admin.port;
     const url = adminUrl(opts.admin.host, port, opts.tls !== undefined);
     lock.setUrl(url);
+    app.fulcrum.node.adminUrl = url.replace(/\/$/, '');
     const running = app;
     return {
       app,
@@ -164,8 +261,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       url,
       token,
       seed,
+      storeDown,
       async close() {
         await running.close();
+        await pool?.end().catch(() => {});
         await stopDataPlane(engine, opts.shutdownTimeoutMs ?? SHUTDOWN_DRAIN_MS);
         stopAccessLog(); // after the drain: its connections are logged too
         store.close();
@@ -177,9 +276,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const message = describeStartupError(err, store, opts.admin);
     await app?.close().catch(() => {});
     await engine.close().catch(() => {});
+    await pool?.end().catch(() => {});
     stopAccessLog();
     store.close();
     lock.release();
-    throw new StartupError(message, { cause: err });
+    throw err instanceof StartupError ? err : new StartupError(message, { cause: err });
   }
 }

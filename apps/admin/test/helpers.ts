@@ -120,9 +120,9 @@ export async function startTcpServer(onSocket: (socket: net.Socket) => void, por
 /** An echo server: bytes in, same bytes out. */
 export const startEchoServer = (): Promise<TcpServer> => startTcpServer((socket) => socket.pipe(socket));
 
-/** Sends `payload` to 127.0.0.1:port and resolves with everything received until the peer ends. */
-export async function tcpRoundTrip(port: number, payload: Buffer | string): Promise<Buffer> {
-  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+/** Sends `payload` to host:port (default 127.0.0.1) and resolves with everything received until the peer ends. */
+export async function tcpRoundTrip(port: number, payload: Buffer | string, host = '127.0.0.1'): Promise<Buffer> {
+  const socket = net.connect({ host, port, allowHalfOpen: true });
   const chunks: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
   await once(socket, 'connect');

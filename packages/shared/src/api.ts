@@ -173,6 +173,7 @@ export const API_ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 'the request body has a Content-Type this route does not accept [415]',
   RATE_LIMITED: 'too many login attempts [429]',
   INTERNAL: 'unexpected server error; details are in the server log only [500]',
+  STORE_UNAVAILABLE: 'the shared configuration store (PostgreSQL) cannot be reached; nothing was changed, traffic is served as before [503]',
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

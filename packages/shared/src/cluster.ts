@@ -35,5 +35,10 @@ export interface ClusterDto {
   version: number;
   /** `sqlite` (one node, embedded store) or `postgres` (shared store). */
   store: 'sqlite' | 'postgres';
+  /**
+   * Why the shared store cannot be reached right now (null: it can). While it is unreachable the
+   * nodes are shown as this node last saw them, and changes fail with 503 STORE_UNAVAILABLE.
+   */
+  storeError: string | null;
   nodes: ClusterNodeDto[];
 }

@@ -1,20 +1,28 @@
-// The consistency protocol. A change is committed to SQLite and live in the engine, or neither:
-//   BEGIN IMMEDIATE → sync repository writes → read the new config inside the transaction →
-//   await engine.apply(new config) → COMMIT → swap the committed snapshot → publish.
-// Any throw before COMMIT rolls back; apply() is atomic, so the engine is untouched. If COMMIT
-// itself fails after a successful apply, the previous snapshot is re-applied and the caller gets 500.
-// Changes are serialized by one mutex. Because the transaction stays open on the store's only
-// connection while apply() runs, every other write (engine events) and every read of tables a
-// change writes (the event log) also goes through the mutex; GET routes for services read the
-// in-memory committed snapshot, so they never see an uncommitted transaction.
+// The consistency protocol. A change is committed to the store and live in the engine, or neither:
+//   [shared store: lock the cluster version; if it is ahead, its configuration is written into
+//   the local copy first] → BEGIN IMMEDIATE → sync repository writes → read the new config inside
+//   the transaction → await engine.apply(new config) → [shared store: write the new version,
+//   NOTIFY, COMMIT] → COMMIT → swap the committed snapshot → publish.
+// Any throw before the commits rolls back both; apply() is atomic, so the engine is untouched, and
+// if it had already applied the change it is given the previous configuration back. If the local
+// COMMIT fails after the shared one, the change stands cluster-wide and the next catch-up brings
+// the local copy to it.
+// Changes are serialized by one mutex (and across nodes by the shared store's row lock). Because
+// the transaction stays open on the store's only connection while apply() runs, every other write
+// (engine events) and every read of tables a change writes (the event log) also goes through the
+// mutex; GET routes for services read the in-memory committed snapshot, so they never see an
+// uncommitted transaction.
 import type { FastifyBaseLogger } from 'fastify';
 import type { DataPlane } from '../cluster/data-plane.ts';
 import type { EventDto, ServiceDto } from '@fulcrum/shared/api';
 import type { LiveMessage } from '@fulcrum/shared/live-protocol';
 import type { Store } from '../store/store.ts';
 import type { NewEvent } from '../store/events-repo.ts';
+import { localVersion, readReplicated, setLocalVersion, writeReplicated } from '../store/replica.ts';
+import type { ReplicatedState } from '../store/replica.ts';
 import { ApiError, fromEngineError } from '../api-error.ts';
 import { Mutex } from './mutex.ts';
+import type { ApplyFailure, SharedChange, SharedConfig } from './shared-config.ts';
 import { toEngineConfig } from './to-engine-config.ts';
 
 /** An audit-log entry recorded by a change; written in the same transaction. */
@@ -33,6 +41,10 @@ export interface ConfigServiceOptions {
   log: FastifyBaseLogger;
   /** Receives `config` and `event` messages after each commit. */
   publish: (message: LiveMessage) => void;
+  /** The shared store, when this node is one of several (--store postgres://…). */
+  shared?: SharedConfig;
+  /** --listen-host: every service listens on this host on this node. */
+  listenHost?: string;
 }
 
 /** Owns the committed configuration and the only path that changes it. */
@@ -41,14 +53,20 @@ export class ConfigService {
   readonly #engine: DataPlane;
   readonly #log: FastifyBaseLogger;
   readonly #publish: (message: LiveMessage) => void;
+  readonly #shared: SharedConfig | undefined;
+  readonly #listenHost: string | undefined;
   readonly #mutex = new Mutex();
   #committed: ServiceDto[] = [];
+  #version = 0;
+  #applyFailure: ApplyFailure | null = null;
 
   constructor(opts: ConfigServiceOptions) {
     this.#store = opts.store;
     this.#engine = opts.engine;
     this.#log = opts.log;
     this.#publish = opts.publish;
+    this.#shared = opts.shared;
+    this.#listenHost = opts.listenHost;
   }
 
   /** The committed configuration (what the engine runs), ordered by id. */
@@ -56,21 +74,36 @@ export class ConfigService {
     return this.#committed;
   }
 
+  /** The configuration version the engine runs (the cluster's, with a shared store). */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Why the newest shared version could not be applied here (null: it could). */
+  get applyFailure(): ApplyFailure | null {
+    return this.#applyFailure;
+  }
+
   /** One committed service. */
   service(id: number): ServiceDto | undefined {
     return this.#committed.find((s) => s.id === id);
   }
 
-  /** Loads the stored configuration and makes the engine run it (the store wins). */
+  #engineConfig(services: readonly ServiceDto[]) {
+    return toEngineConfig(services, this.#listenHost);
+  }
+
+  /** Loads the stored configuration (the local copy) and makes the engine run it (the store wins). */
   async start(): Promise<void> {
     await this.#mutex.run(async () => {
       const services = this.#store.readServices();
       try {
-        await this.#engine.apply(toEngineConfig(services));
+        await this.#engine.apply(this.#engineConfig(services));
       } catch (err) {
         throw fromEngineError(err);
       }
       this.#committed = services;
+      this.#version = localVersion(this.#store.db);
     });
   }
 
@@ -90,21 +123,10 @@ export class ConfigService {
 
   /**
    * A change to admin data the engine does not run (API tokens): `write` and its audit rows in
-   * one transaction, then the events are published. No engine apply.
+   * one transaction (cluster-wide with a shared store), then the events are published.
    */
   recordChange<T>(actor: string, write: (ctx: ChangeContext) => T): Promise<T> {
-    return this.#mutex.run(() => {
-      const audit: AuditEntry[] = [];
-      const time = new Date();
-      const run = this.#store.db.transaction(() => {
-        const result = write({ store: this.#store, audit: (entry) => audit.push(entry) });
-        const events = audit.map((entry) => this.#store.events.insert({ ...entry, actor, time }));
-        return { result, events };
-      });
-      const { result, events } = run.immediate();
-      for (const event of events) this.#publish({ type: 'event', event });
-      return result;
-    });
+    return this.#mutex.run(() => this.#change(actor, write, false));
   }
 
   /**
@@ -112,47 +134,142 @@ export class ConfigService {
    * ApiError (4xx). Resolves once the change is committed and live; rejects with nothing changed.
    */
   change<T>(actor: string, write: (ctx: ChangeContext) => T): Promise<T> {
-    return this.#mutex.run(() => this.#change(actor, write));
+    return this.#mutex.run(() => this.#change(actor, write, true));
   }
 
-  async #change<T>(actor: string, write: (ctx: ChangeContext) => T): Promise<T> {
+  /**
+   * Brings this node to the shared store's newest version (after a NOTIFY, a periodic check or a
+   * reconnect). A version the engine refuses is recorded as an apply failure and the node keeps
+   * serving the last version it could apply; the next version is tried again.
+   */
+  catchUp(): Promise<void> {
+    const shared = this.#shared;
+    if (!shared) return Promise.resolve();
+    return this.#mutex.run(async () => {
+      const latest = await shared.latestVersion();
+      const events = await shared.othersEvents();
+      const state = latest > this.#version && latest !== this.#applyFailure?.version ? await shared.read() : undefined;
+      if (state && state.version > this.#version) await this.#follow(state, events);
+      else this.#recordOthersEvents(events);
+    });
+  }
+
+  async #follow(state: ReplicatedState, events: readonly NewEvent[]): Promise<void> {
+    const { db } = this.#store;
+    db.exec('BEGIN IMMEDIATE');
+    let next: ServiceDto[];
+    let stored: EventDto[];
+    try {
+      writeReplicated(db, state);
+      stored = events.map((e) => this.#store.events.insert(e));
+      next = this.#store.readServices();
+      await this.#engine.apply(this.#engineConfig(next));
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      const message = (fromEngineError(err) as Error).message;
+      const first = this.#applyFailure?.version !== state.version;
+      this.#applyFailure = { version: state.version, message };
+      this.#log.error({ err }, `could not apply configuration version ${state.version}; still serving version ${this.#version}`);
+      if (first) {
+        const event = this.#store.events.insert({
+          kind: 'apply-failed',
+          actor: 'cluster',
+          message: `this node could not apply configuration version ${state.version} and still serves version ${this.#version}: ${message}`,
+          details: { version: state.version, servingVersion: this.#version },
+        });
+        this.#publish({ type: 'event', event });
+      }
+      return;
+    }
+    this.#applyFailure = null;
+    this.#committed = next;
+    this.#version = state.version;
+    this.#publish({ type: 'config', services: next });
+    for (const event of stored) this.#publish({ type: 'event', event });
+  }
+
+  #recordOthersEvents(events: readonly NewEvent[]): void {
+    if (events.length === 0) return;
+    const stored = this.#store.db.transaction(() => events.map((e) => this.#store.events.insert(e))).immediate();
+    for (const event of stored) this.#publish({ type: 'event', event });
+  }
+
+  async #beginShared(): Promise<SharedChange | undefined> {
+    if (!this.#shared) return undefined;
+    const change = await this.#shared.begin(this.#version);
+    if (change.pending && change.pending.version === this.#applyFailure?.version) {
+      await change.rollback();
+      throw new ApiError(422, 'ENGINE_REJECTED', `this node cannot run the cluster's configuration version ${change.pending.version} (${this.#applyFailure.message}); make the change on another node or fix this one`);
+    }
+    return change;
+  }
+
+  async #change<T>(actor: string, write: (ctx: ChangeContext) => T, engineChange: boolean): Promise<T> {
     const { db } = this.#store;
     const before = this.#committed;
+    const shared = await this.#beginShared();
     const audit: AuditEntry[] = [];
-    db.exec('BEGIN IMMEDIATE');
+    let applied = false;
     let next: ServiceDto[];
     let result: T;
     let events: EventDto[];
+    let version: number;
+    db.exec('BEGIN IMMEDIATE');
     try {
+      if (shared?.pending) writeReplicated(db, shared.pending);
       result = write({ store: this.#store, audit: (entry) => audit.push(entry) });
       if (result instanceof Promise) throw new TypeError('a config change must write synchronously');
-      if (audit.length === 0) {
+      if (audit.length === 0 && !shared?.pending) {
         db.exec('ROLLBACK');
+        await shared?.rollback();
         return result;
       }
       const time = new Date();
       events = audit.map((entry) => this.#store.events.insert({ ...entry, actor, time }));
       next = this.#store.readServices();
-      await this.#engine.apply(toEngineConfig(next));
+      if (engineChange || shared?.pending) {
+        await this.#engine.apply(this.#engineConfig(next));
+        applied = true;
+      }
+      version = (shared?.version ?? this.#version) + (audit.length > 0 ? 1 : 0);
+      setLocalVersion(db, version);
+      if (shared) {
+        if (audit.length > 0) await shared.commit(readReplicated(db, version), events);
+        else await shared.rollback();
+      }
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
+      await shared?.rollback().catch(() => {});
+      if (applied) await this.#restoreEngine(before);
       throw fromEngineError(err);
     }
     try {
       db.exec('COMMIT');
     } catch (commitErr) {
       if (db.inTransaction) db.exec('ROLLBACK');
-      this.#log.error({ err: commitErr }, 'config commit failed after the engine applied it; restoring the engine');
-      try {
-        await this.#engine.apply(toEngineConfig(before));
-      } catch (restoreErr) {
-        this.#log.fatal({ err: restoreErr }, 'could not restore the engine to the committed config: engine and store differ');
+      if (shared) {
+        // The change stands in the shared store and runs here; the local copy catches up later.
+        this.#log.error({ err: commitErr }, 'the local copy could not record a change the shared store committed; it will catch up');
+      } else {
+        this.#log.error({ err: commitErr }, 'config commit failed after the engine applied it; restoring the engine');
+        if (applied) await this.#restoreEngine(before);
+        throw new ApiError(500, 'INTERNAL', 'the change could not be saved; nothing was changed', undefined, { cause: commitErr });
       }
-      throw new ApiError(500, 'INTERNAL', 'the change could not be saved; nothing was changed', undefined, { cause: commitErr });
     }
+    this.#applyFailure = null;
     this.#committed = next;
-    this.#publish({ type: 'config', services: next });
+    this.#version = version;
+    if (engineChange || shared?.pending) this.#publish({ type: 'config', services: next });
     for (const event of events) this.#publish({ type: 'event', event });
     return result;
+  }
+
+  async #restoreEngine(services: readonly ServiceDto[]): Promise<void> {
+    try {
+      await this.#engine.apply(this.#engineConfig(services));
+    } catch (restoreErr) {
+      this.#log.fatal({ err: restoreErr }, 'could not restore the engine to the committed config: engine and store differ');
+    }
   }
 }

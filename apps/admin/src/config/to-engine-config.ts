@@ -12,15 +12,15 @@ function hostPort(address: string): HostPort {
   return parsed.value;
 }
 
-/** The engine snapshot for the given services. */
-export function toEngineConfig(services: readonly ServiceDto[]): EngineConfig {
+/** The engine snapshot for the given services; `listenHost` (--listen-host) replaces every service's listen host. */
+export function toEngineConfig(services: readonly ServiceDto[], listenHost?: string): EngineConfig {
   return {
     services: services.map((s): ServiceConfig => {
       const listen = hostPort(s.listen);
       return {
         id: String(s.id),
         name: s.name,
-        host: listen.host,
+        host: listenHost ?? listen.host,
         port: listen.port,
         ...serviceSettings(s),
         backends: s.backends.map((b) => {

@@ -11,6 +11,8 @@ export interface NewEvent {
   backendId?: number | null;
   message: string;
   details?: Record<string, unknown>;
+  /** The node it happened on, when several share one store (null: this node, or a single node). */
+  node?: string | null;
 }
 
 export interface EventQuery {
@@ -68,8 +70,8 @@ export type EventsRepo = ReturnType<typeof createEventsRepo>;
 export function createEventsRepo(db: Database, retention: Partial<EventRetention> = {}) {
   let keep: EventRetention = { ...EVENT_RETENTION_DEFAULTS, ...retention };
   const insert = db.prepare(`
-    INSERT INTO events (time, kind, actor, service_id, backend_id, message, details)
-    VALUES (@time, @kind, @actor, @service_id, @backend_id, @message, @details)`);
+    INSERT INTO events (time, kind, actor, service_id, backend_id, message, details, node)
+    VALUES (@time, @kind, @actor, @service_id, @backend_id, @message, @details, @node)`);
   const query = db.prepare<Record<string, unknown>, EventRow>(`
     SELECT * FROM events
     WHERE (@before IS NULL OR id < @before)
@@ -101,7 +103,7 @@ export function createEventsRepo(db: Database, retention: Partial<EventRetention
         message: event.message,
         details: JSON.stringify(event.details ?? {}),
       };
-      const id = Number(insert.run(row).lastInsertRowid);
+      const id = Number(insert.run({ ...row, node: event.node ?? null }).lastInsertRowid);
       if (++sincePrune >= PRUNE_EVERY) {
         sincePrune = 0;
         prune();

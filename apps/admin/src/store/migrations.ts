@@ -76,6 +76,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_by_token ON sessions (token_id);
   CREATE INDEX sessions_by_expiry ON sessions (expires_at);
   `,
+  // 4: several nodes may share one store (--store postgres://…): an event names the node it
+  // happened on (NULL: before clusters, or a single node).
+  `
+  ALTER TABLE events ADD COLUMN node TEXT;
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

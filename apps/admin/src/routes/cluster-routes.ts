@@ -1,0 +1,23 @@
+// GET /api/cluster: every node sharing this node's store, the version each runs, and its state.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ClusterDto } from '@fulcrum/shared/cluster';
+import { AUTH_ERRORS, errorResponses } from '../schemas/common-schemas.ts';
+import { ClusterSchema } from '../schemas/cluster-schemas.ts';
+
+export interface ClusterRouteDeps {
+  cluster: () => Promise<ClusterDto>;
+}
+
+export const clusterRoutes: FastifyPluginAsync<ClusterRouteDeps> = async (app, { cluster }) => {
+  app.get(
+    '/cluster',
+    {
+      schema: {
+        summary: 'The nodes sharing this configuration store, with the version each runs (a single node lists itself)',
+        tags: ['cluster'],
+        response: { 200: ClusterSchema, ...errorResponses(...AUTH_ERRORS) },
+      },
+    },
+    async () => cluster(),
+  );
+};

@@ -1,0 +1,129 @@
+// Three nodes on one machine (services listening on 127.0.0.2/.3/.4) share one real PostgreSQL:
+// a change through any node is live on every node, each node says which version it runs, and
+// optimistic concurrency holds across nodes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceDto } from '@fulcrum/shared/api';
+import type { ClusterDto } from '@fulcrum/shared/cluster';
+import { eventually, freePort, startEchoServer, tcpRoundTrip } from '../helpers.ts';
+import type { TcpServer } from '../helpers.ts';
+import { PostgresServer, createDatabase, removeNodeDirs, startNode } from './harness.ts';
+import type { NodeHandle } from './harness.ts';
+
+let pgServer: PostgresServer;
+let echo: TcpServer;
+let nodes: NodeHandle[] = [];
+
+beforeAll(async () => {
+  pgServer = await PostgresServer.start();
+  echo = await startEchoServer();
+}, 60_000);
+
+afterAll(async () => {
+  for (const n of nodes) await n.stop().catch(() => {});
+  await echo?.close();
+  await pgServer?.stop();
+  removeNodeDirs();
+});
+
+async function roundTrip(host: string, port: number, text: string): Promise<string> {
+  return (await tcpRoundTrip(port, text, host)).toString();
+}
+
+describe('three nodes, one configuration', () => {
+  let url: string;
+  beforeAll(async () => {
+    url = await createDatabase(pgServer);
+    nodes = [
+      await startNode({ url, name: 'a', listenHost: '127.0.0.2' }),
+      await startNode({ url, name: 'b', listenHost: '127.0.0.3' }),
+      await startNode({ url, name: 'c', listenHost: '127.0.0.4' }),
+    ];
+  }, 60_000);
+
+  it('a change through one node is live on every node; ?wait=cluster says all applied', async () => {
+    const [a, b, c] = nodes as [NodeHandle, NodeHandle, NodeHandle];
+    const port = await freePort();
+    const res = await a.api('POST', '/api/services?wait=cluster', {
+      name: 'echo',
+      listen: `127.0.0.1:${port}`,
+      healthCheck: { type: 'none' },
+      backends: [{ address: `127.0.0.1:${echo.port}` }],
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const version = Number(res.headers.get('fulcrum-config-version'));
+    expect(version).toBeGreaterThan(0);
+    expect(res.headers.get('fulcrum-cluster-pending')).toBe('');
+    expect(res.headers.get('fulcrum-cluster-applied')?.split(',').sort()).toEqual(['a', 'b', 'c']);
+    // Each node listens on its own --listen-host and proxies.
+    for (const [host, node] of [['127.0.0.2', a], ['127.0.0.3', b], ['127.0.0.4', c]] as const) {
+      expect(node.server.app.fulcrum.config.version).toBe(version);
+      expect(await roundTrip(host, port, `via ${node.name}`)).toBe(`via ${node.name}`);
+    }
+    // The configured host itself is not used on these nodes.
+    expect(nodes.every((n) => n.server.engine.config.services[0]?.host !== '127.0.0.1')).toBe(true);
+
+    // A change through b reaches a and c without waiting for anything but the change itself.
+    const id = (await res.json() as ServiceDto).id;
+    const patched = await b.api('PATCH', `/api/services/${id}?wait=cluster`, { strategy: 'least-connections' });
+    expect(patched.status).toBe(200);
+    expect(patched.headers.get('fulcrum-cluster-pending')).toBe('');
+    for (const node of nodes) expect(node.server.app.fulcrum.config.service(id)?.strategy).toBe('least-connections');
+    const cluster = (await (await c.api('GET', '/api/cluster')).json()) as ClusterDto;
+    expect(cluster.store).toBe('postgres');
+    expect(cluster.version).toBe(version + 1);
+    expect(cluster.nodes.map((n) => [n.name, n.state, n.appliedVersion, n.listenHost, n.self])).toEqual([
+      ['a', 'in-step', version + 1, '127.0.0.2', false],
+      ['b', 'in-step', version + 1, '127.0.0.3', false],
+      ['c', 'in-step', version + 1, '127.0.0.4', true],
+    ]);
+    expect(cluster.nodes.every((n) => n.adminUrl.startsWith('http://127.0.0.1:'))).toBe(true);
+  });
+
+  it('without waiting, the other nodes follow through LISTEN/NOTIFY', async () => {
+    const [a, , c] = nodes as [NodeHandle, NodeHandle, NodeHandle];
+    const id = a.server.app.fulcrum.config.services[0]!.id;
+    const res = await a.api('PATCH', `/api/services/${id}`, { retries: 5 });
+    expect(res.status).toBe(200);
+    const version = Number(res.headers.get('fulcrum-config-version'));
+    await eventually(() => c.server.app.fulcrum.config.version === version);
+    expect(c.server.app.fulcrum.config.service(id)?.retries).toBe(5);
+    expect(c.server.engine.config.services[0]?.retries).toBe(5);
+  });
+
+  it('If-Match works across nodes: two operators on two nodes cannot overwrite each other', async () => {
+    const [a, b] = nodes as [NodeHandle, NodeHandle, NodeHandle];
+    const id = a.server.app.fulcrum.config.services[0]!.id;
+    const seen = await a.api('GET', `/api/services/${id}`);
+    const etag = seen.headers.get('etag')!;
+    const first = await b.api('PATCH', `/api/services/${id}`, { retries: 1 }, { 'if-match': etag });
+    expect(first.status).toBe(200);
+    // a has not necessarily heard of b's change yet; the shared lock makes it check the newest version.
+    const second = await a.api('PATCH', `/api/services/${id}`, { retries: 2 }, { 'if-match': etag });
+    expect(second.status).toBe(409);
+    expect((await second.json() as { code: string }).code).toBe('VERSION_CONFLICT');
+    for (const node of nodes) await eventually(() => node.server.app.fulcrum.config.service(id)?.retries === 1);
+  });
+
+  it("audit events of every node appear in every node's event log", async () => {
+    const [, , c] = nodes as [NodeHandle, NodeHandle, NodeHandle];
+    const events = await eventually(async () => {
+      const list = (await (await c.api('GET', '/api/events?limit=50&kind=service-updated')).json()) as { events: { actor: string; message: string }[] };
+      return list.events.length >= 3 ? list.events : undefined;
+    });
+    expect(events.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a node that joins serves the current configuration as soon as it has started; a node that leaves disappears', async () => {
+    const [a] = nodes as [NodeHandle, NodeHandle, NodeHandle];
+    const service = a.server.app.fulcrum.config.services[0]!;
+    const port = Number(service.listen.split(':').at(-1));
+    const d = await startNode({ url, name: 'd', listenHost: '127.0.0.5' });
+    nodes.push(d);
+    expect(d.server.app.fulcrum.config.version).toBe(a.server.app.fulcrum.config.version);
+    expect(await roundTrip('127.0.0.5', port, 'joined')).toBe('joined');
+    await eventually(async () => ((await (await a.api('GET', '/api/cluster')).json()) as ClusterDto).nodes.some((n) => n.name === 'd' && n.state === 'in-step'));
+    await d.stop();
+    const after = (await (await a.api('GET', '/api/cluster')).json()) as ClusterDto;
+    expect(after.nodes.map((n) => n.name)).toEqual(['a', 'b', 'c']);
+  });
+});
