@@ -27,7 +27,7 @@ async function pair(): Promise<{ server: WebSocket; client: WebSocket }> {
 }
 
 const stats: LiveMessage = { type: 'stats', stats: { time: 1, services: [] } };
-const config: LiveMessage = { type: 'config', services: [] };
+const config: LiveMessage = { type: 'config', services: [], version: 1 };
 
 it('skips stats for a client that stops reading, and closes it rather than drop a change', async () => {
   const { server, client } = await pair();

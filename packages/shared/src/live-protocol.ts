@@ -21,10 +21,12 @@ export interface EventMessage {
   event: EventDto;
 }
 
-/** The configuration after a committed change. */
+/** The configuration after a committed change (made through this node or, in a cluster, any node). */
 export interface ConfigMessage {
   type: 'config';
   services: ServiceDto[];
+  /** The configuration version this node now runs (see GET /api/cluster). */
+  version: number;
 }
 
 /** The cluster view (GET /api/cluster), pushed when a node's state or version changes. */

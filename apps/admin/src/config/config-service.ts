@@ -185,7 +185,7 @@ export class ConfigService {
     this.#applyFailure = null;
     this.#committed = next;
     this.#version = state.version;
-    this.#publish({ type: 'config', services: next });
+    this.#publish({ type: 'config', services: next, version: state.version });
     for (const event of stored) this.#publish({ type: 'event', event });
   }
 
@@ -260,7 +260,7 @@ export class ConfigService {
     this.#applyFailure = null;
     this.#committed = next;
     this.#version = version;
-    if (engineChange || shared?.pending) this.#publish({ type: 'config', services: next });
+    if (engineChange || shared?.pending) this.#publish({ type: 'config', services: next, version });
     for (const event of events) this.#publish({ type: 'event', event });
     return result;
   }
