@@ -4,9 +4,9 @@ import type { HostPort } from '@fulcrum/shared/address';
 import { formatAddress, parseAddress } from '@fulcrum/shared/address';
 import { STRATEGY_NAMES, isStrategyName } from '@fulcrum/shared/strategies';
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import { EVENT_RETENTION_DEFAULTS } from './store/events-repo.ts';
-import type { EventRetention } from './store/events-repo.ts';
-import { parseWorkers } from './cluster/worker-args.ts';
+import { EVENT_RETENTION_DEFAULTS } from '../store/events-repo.ts';
+import type { EventRetention } from '../store/events-repo.ts';
+import { parseWorkers } from './worker-args.ts';
 
 /** A usage mistake: printed as one line `fulcrum: <message>`, exit code 2. */
 export class UsageError extends Error {
