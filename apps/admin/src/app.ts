@@ -1,4 +1,5 @@
-// buildApp(): the Fastify application, ready to inject() or listen(). It never listens itself.
+// buildApp() (at the root: it wires every folder together): the Fastify application, ready to
+// inject() or listen(). It never listens itself.
 // Registration order is the architecture: external plugins → app services → routes.
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
@@ -9,16 +10,17 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type pg from 'pg';
-import type { ClusterDto } from '@fulcrum/shared/cluster';
-import type { DataPlane } from './cluster/data-plane.ts';
-import { workersRoutes } from './cluster/workers-routes.ts';
-import { ApiError } from './api-error.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { ConfigService } from './config/config-service.ts';
-import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './dashboard.ts';
-import { errorHandler } from './error-handler.ts';
+import type { DataPlane } from './data-plane/data-plane.ts';
+import { ApiError } from './http/api-error.ts';
+import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './http/dashboard.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { openApiOptions, requireRouteDocs } from './http/openapi.ts';
+import { helmetOptions } from './http/security-headers.ts';
+import { typeboxValidatorCompiler } from './http/validator-compiler.ts';
 import { ClusterLink } from './fleet/cluster-link.ts';
 import { clusterView, defaultNodeName } from './fleet/cluster-view.ts';
 import type { NodeIdentity } from './fleet/cluster-view.ts';
@@ -29,11 +31,10 @@ import { logEngineEvents } from './live/engine-event-log.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { StatsSampler } from './live/stats-sampler.ts';
 import { createMetrics } from './metrics/metrics.ts';
-import type { FulcrumMetrics } from './metrics/metrics.ts';
-import { openApiOptions, requireRouteDocs } from './openapi.ts';
 import { backendRoutes } from './routes/backend-routes.ts';
 import { clusterRoutes } from './routes/cluster-routes.ts';
 import { configRoutes } from './routes/config-routes.ts';
+import { eventsRoutes } from './routes/events-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
 import { loginRoutes } from './routes/login-routes.ts';
@@ -43,21 +44,12 @@ import { serviceRoutes } from './routes/service-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 import { statsRoutes } from './routes/stats-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
+import { workersRoutes } from './routes/workers-routes.ts';
 import { ApiErrorBodySchema } from './schemas/common-schemas.ts';
-import { helmetOptions } from './security-headers.ts';
 import type { Store } from './store/store.ts';
-import { typeboxValidatorCompiler } from './validator-compiler.ts';
 
-/** The app's services, reachable as `app.fulcrum` (tests and the CLI use them). */
-export interface AppServices extends Omit<RouteDeps, 'loginRateLimit'> {
-  metrics: FulcrumMetrics;
-  /** Who this node is in the cluster (its adminUrl is set once the admin listens). */
-  node: NodeIdentity;
-  /** The cluster view (GET /api/cluster). */
-  cluster(): Promise<ClusterDto>;
-  /** The link to the shared store, with --store postgres://… */
-  link: ClusterLink | undefined;
-}
+/** The app's services, reachable as `app.fulcrum` (tests and server.ts use them; routes get RouteDeps as plugin options). */
+export type AppServices = Omit<RouteDeps, 'loginRateLimit'>;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -233,7 +225,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     onSample: (stats) => hub.broadcast({ type: 'stats', stats }),
   });
   const metrics = createMetrics({ stats: () => engine.stats(), defaultMetrics: opts.processMetrics });
-  app.decorate('fulcrum', { store, engine, config, auth, sessions, hub, sampler, metrics, node, cluster, link });
+  app.decorate('fulcrum', { store, engine, config, auth, sessions, hub, sampler, metrics, node, cluster, link } satisfies AppServices);
   app.decorateRequest('actor', '');
   app.decorateRequest('authVia', undefined);
   app.decorateRequest('tokenId', undefined);
@@ -273,6 +265,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     sessions,
     hub,
     sampler,
+    metrics,
+    node,
+    cluster,
+    link,
     loginRateLimit: opts.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
   };
   await app.register(
@@ -293,17 +289,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await api.register(serviceRoutes, deps);
       await api.register(backendRoutes, deps);
       await api.register(statsRoutes, deps);
+      await api.register(eventsRoutes, deps);
       await api.register(liveRoutes, deps);
-      await api.register(workersRoutes, { engine });
+      await api.register(workersRoutes, deps);
       await api.register(configRoutes, deps);
       await api.register(tokenRoutes, deps);
-      await api.register(clusterRoutes, { cluster });
+      await api.register(clusterRoutes, deps);
     },
     { prefix: '/api' },
   );
   await app.register(async (scraped) => {
     scraped.addHook('onRequest', auth.authenticate);
-    await scraped.register(metricsRoutes, { metrics });
+    await scraped.register(metricsRoutes, deps);
   });
   await registerDashboard(app, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
   return app;

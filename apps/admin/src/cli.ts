@@ -1,13 +1,14 @@
-// The `fulcrum` command: parse flags, start, print where everything is, stop cleanly on signals.
+// The `fulcrum` command's entry point (at the root: bin/fulcrum.js, pnpm start and the e2e specs
+// run this file): parse flags, start, print where everything is, stop cleanly on signals.
 import { formatAddress } from '@fulcrum/shared/address';
-import { USAGE, UsageError, parseCliArgs } from './cli-args.ts';
-import type { CliOptions } from './cli-args.ts';
-import { installLifecycle } from './cluster/lifecycle.ts';
-import { isReloadCommand, runReloadCommand } from './cluster/reload-command.ts';
-import { resolveWorkers } from './cluster/worker-args.ts';
+import { USAGE, UsageError, parseCliArgs } from './cli/cli-args.ts';
+import type { CliOptions } from './cli/cli-args.ts';
+import { installLifecycle } from './cli/lifecycle.ts';
+import { isReloadCommand, runReloadCommand } from './commands/reload-command.ts';
+import { resolveWorkers } from './cli/worker-args.ts';
 import { isSubcommand } from './commands/command-args.ts';
 import { runSubcommand } from './commands/run-command.ts';
-import { loadStartFiles } from './start-files.ts';
+import { loadStartFiles } from './cli/start-files.ts';
 import { SHUTDOWN_DRAIN_MS, StartupError, startServer } from './server.ts';
 import type { RunningServer } from './server.ts';
 

@@ -1,22 +1,22 @@
-// Starts fulcrum: open the store, create the engine, build the app, seed a first-run service,
-// listen. No argument parsing and no printing: cli.ts does both.
+// The composition root (at the root with app.ts and cli.ts): open the store, create the engine,
+// build the app, seed a first-run service, listen. No argument parsing and no printing: cli.ts does both.
 import type { FastifyInstance } from 'fastify';
 import { EngineError, ListenError } from '@fulcrum/engine';
 import type { HostPort } from '@fulcrum/shared/address';
 import { formatAddress } from '@fulcrum/shared/address';
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import { ApiError } from './api-error.ts';
-import { startAccessLog } from './access-log.ts';
+import { ApiError } from './http/api-error.ts';
+import { startAccessLog } from './data-plane/access-log.ts';
 import { buildApp } from './app.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import type { AdminTokenSource } from './auth/admin-token.ts';
 import type { ClusterEngine } from './cluster/cluster-engine.ts';
-import type { DataPlane } from './cluster/data-plane.ts';
-import { clusterOf, createDataPlane, stopDataPlane, terminateDataPlane } from './cluster/engine-factory.ts';
+import type { DataPlane } from './data-plane/data-plane.ts';
+import { clusterOf, createDataPlane, stopDataPlane, terminateDataPlane } from './data-plane/engine-factory.ts';
 import { createService } from './config/service-changes.ts';
 import { locateEngineError, replaceConfig } from './config/replace-config.ts';
-import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
-import type { DataDirLock } from './data-dir-lock.ts';
+import { DataDirLockedError, lockDataDir } from './store/data-dir-lock.ts';
+import type { DataDirLock } from './store/data-dir-lock.ts';
 import type { ConfigDocumentInput } from './schemas/config-schemas.ts';
 import { createPool, prepareSharedStore, SharedStoreError } from './fleet/shared-store.ts';
 import type { SharedStoreUrl } from './fleet/store-url.ts';

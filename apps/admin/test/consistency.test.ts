@@ -2,7 +2,7 @@
 // engine exactly as they were — including a failure of COMMIT itself after the engine applied.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, EventDto, ServiceDto } from '@fulcrum/shared/api';
-import { ApiError } from '../src/api-error.ts';
+import { ApiError } from '../src/http/api-error.ts';
 import { createService } from '../src/config/service-changes.ts';
 import type { TestApp } from './helpers.ts';
 import { api, eventually, freePort, observable, refused, startApp, startTcpServer } from './helpers.ts';

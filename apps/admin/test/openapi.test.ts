@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { API_ERROR_CODES } from '@fulcrum/shared/api';
-import { requireRouteDocs } from '../src/openapi.ts';
+import { requireRouteDocs } from '../src/http/openapi.ts';
 import type { TestApp } from './helpers.ts';
 import { startApp } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 // After a restart the engine runs exactly the persisted configuration (the store wins).
 import { afterEach, expect, it } from 'vitest';
 import type { ApiErrorBody, ServiceDto } from '@fulcrum/shared/api';
-import { ApiError } from '../src/api-error.ts';
+import { ApiError } from '../src/http/api-error.ts';
 import type { TcpServer } from './helpers.ts';
 import { TOKEN, api, freePort, refused, startApp, startEchoServer, startTcpServer, tcpRoundTrip, tempDir } from './helpers.ts';
 import { hashToken } from '../src/auth/tokens.ts';

@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie'; // request.cookies
 import type { Store } from '../store/store.ts';
-import { ApiError } from '../api-error.ts';
+import { ApiError } from '../http/api-error.ts';
 import type { SessionStore } from './sessions.ts';
 import { verifyToken } from './tokens.ts';
 

@@ -1,6 +1,6 @@
 // Creating and revoking API tokens: store writes plus audit rows, run by the config service's
 // recordChange (API) or in a plain transaction (the `fulcrum token` command).
-import { ApiError, notFound, validationError } from '../api-error.ts';
+import { ApiError, notFound, validationError } from '../http/api-error.ts';
 import type { ChangeContext } from '../config/config-service.ts';
 import { generateToken, hashToken } from './tokens.ts';
 

@@ -11,7 +11,7 @@ import type { CloseOptions, EngineConfig, EngineEvents, EngineStats } from '@ful
 import { formatAddress } from '@fulcrum/shared/address';
 import { reusePortStatus, setupCluster } from './cluster-setup.ts';
 import type { SchedulingPolicy } from './cluster-setup.ts';
-import type { DataPlane } from './data-plane.ts';
+import type { DataPlane } from '../data-plane/data-plane.ts';
 import { EventRelay } from './event-relay.ts';
 import { HealthHub } from './health-hub.ts';
 import type { HealthChange } from './health-hub.ts';
@@ -21,7 +21,7 @@ import type { ApplyOutcome, WorkerHandle } from './worker-handle.ts';
 import { WorkerPool } from './worker-pool.ts';
 import type { ReloadResult } from './worker-pool.ts';
 import { describeWorkers } from './workers-info.ts';
-import { ACCESS_LOG_ENV } from '../access-log.ts';
+import { ACCESS_LOG_ENV } from '../data-plane/access-log.ts';
 import type { ClusterInfo } from './workers-info.ts';
 
 export interface ClusterEngineOptions {

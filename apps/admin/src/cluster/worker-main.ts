@@ -6,7 +6,7 @@ import { EngineError, ListenError, createLoadBalancer } from '@fulcrum/engine';
 import { reusePortStatus } from './cluster-setup.ts';
 import type { EngineEvents } from '@fulcrum/engine';
 import Fastify from 'fastify';
-import { ACCESS_LOG_ENV, startAccessLog } from '../access-log.ts';
+import { ACCESS_LOG_ENV, startAccessLog } from '../data-plane/access-log.ts';
 import { drainEngine } from './graceful-close.ts';
 import { STATS_BATCH_MS, isMessage } from './protocol.ts';
 import type { ForwardedEvent, FromWorker, ToWorker, WireError } from './protocol.ts';

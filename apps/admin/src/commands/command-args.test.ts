@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../cli-args.ts';
+import { UsageError } from '../cli/cli-args.ts';
 import { isSubcommand, parseCommand } from './command-args.ts';
 
 describe('isSubcommand', () => {

@@ -2,7 +2,7 @@
 // cli-args.ts: strict parsing, one-line UsageErrors (exit 2).
 import { parseArgs } from 'node:util';
 import { parseAddress } from '@fulcrum/shared/address';
-import { DEFAULT_DATA_DIR, UsageError } from '../cli-args.ts';
+import { DEFAULT_DATA_DIR, UsageError } from '../cli/cli-args.ts';
 import type { ConfigFormat } from '../config/config-document.ts';
 
 export const SUBCOMMANDS = ['export', 'import', 'token'] as const;

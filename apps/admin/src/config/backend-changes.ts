@@ -3,7 +3,7 @@ import { formatAddress } from '@fulcrum/shared/address';
 import type { BackendInput, PatchBackendBody } from '../schemas/service-schemas.ts';
 import type { ServiceRecord } from '../store/services-repo.ts';
 import type { BackendRecord } from '../store/backends-repo.ts';
-import { ApiError, notFound } from '../api-error.ts';
+import { ApiError, notFound } from '../http/api-error.ts';
 import type { ChangeContext } from './config-service.ts';
 import { checkAddress, checkVersion } from './input-checks.ts';
 import { backendValues, diff } from './service-changes.ts';

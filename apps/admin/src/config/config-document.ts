@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import YAML from 'yaml';
 import type { ConfigDocument, ServiceDto } from '@fulcrum/shared/api';
-import { ApiError } from '../api-error.ts';
+import { ApiError } from '../http/api-error.ts';
 import { CONFIG_FORMAT_VERSION, ConfigDocumentInput } from '../schemas/config-schemas.ts';
-import { typeboxValidatorCompiler } from '../validator-compiler.ts';
+import { typeboxValidatorCompiler } from '../http/validator-compiler.ts';
 import { serviceSettings } from '../store/services-repo.ts';
 
 export type ConfigFormat = 'json' | 'yaml';

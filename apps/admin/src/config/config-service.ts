@@ -13,14 +13,14 @@
 // mutex; GET routes for services read the in-memory committed snapshot, so they never see an
 // uncommitted transaction.
 import type { FastifyBaseLogger } from 'fastify';
-import type { DataPlane } from '../cluster/data-plane.ts';
+import type { DataPlane } from '../data-plane/data-plane.ts';
 import type { EventDto, ServiceDto } from '@fulcrum/shared/api';
 import type { LiveMessage } from '@fulcrum/shared/live-protocol';
 import type { Store } from '../store/store.ts';
 import type { NewEvent } from '../store/events-repo.ts';
 import { localVersion, readReplicated, setLocalVersion, writeReplicated } from '../store/replica.ts';
 import type { ReplicatedState } from '../store/replica.ts';
-import { ApiError, fromEngineError } from '../api-error.ts';
+import { ApiError, fromEngineError } from '../http/api-error.ts';
 import { Mutex } from './mutex.ts';
 import type { ApplyFailure, SharedChange, SharedConfig } from './shared-config.ts';
 import { toEngineConfig } from './to-engine-config.ts';

@@ -5,7 +5,7 @@ import { parseAddress } from '@fulcrum/shared/address';
 import type { HealthCheckDto, StrategyOptionsDto } from '@fulcrum/shared/api';
 import { isStrategyName } from '@fulcrum/shared/strategies';
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import { ApiError, validationError } from '../api-error.ts';
+import { ApiError, validationError } from '../http/api-error.ts';
 
 /**
  * Parses a listen or backend address; 400 INVALID_ADDRESS naming `field` otherwise. Host names

@@ -9,7 +9,7 @@ import type { ServiceValues } from '../store/services-repo.ts';
 import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';
 import type { ConfigDocumentInput } from '../schemas/config-schemas.ts';
 import type { BackendInput } from '../schemas/service-schemas.ts';
-import { ApiError } from '../api-error.ts';
+import { ApiError } from '../http/api-error.ts';
 import type { ChangeContext } from './config-service.ts';
 import { checkAddress, plural } from './input-checks.ts';
 import { backendValues, describeChanges, diff, serviceValuesFrom } from './service-changes.ts';

@@ -5,7 +5,7 @@ import { formatAddress } from '@fulcrum/shared/address';
 import type { BackendInput, CreateServiceBody, PatchServiceBody } from '../schemas/service-schemas.ts';
 import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';
 import type { ServiceValues } from '../store/services-repo.ts';
-import { ApiError, notFound } from '../api-error.ts';
+import { ApiError, notFound } from '../http/api-error.ts';
 import type { ChangeContext } from './config-service.ts';
 import { checkAddress, checkHealthCheck, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
 

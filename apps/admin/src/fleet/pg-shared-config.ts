@@ -2,7 +2,7 @@
 // so changes through any node are serialized and each one starts from the newest version.
 import pg from 'pg';
 import type { EventDto } from '@fulcrum/shared/api';
-import { ApiError } from '../api-error.ts';
+import { ApiError } from '../http/api-error.ts';
 import type { SharedChange, SharedConfig } from '../config/shared-config.ts';
 import type { NewEvent } from '../store/events-repo.ts';
 import type { ReplicatedState } from '../store/replica.ts';

@@ -2,7 +2,7 @@
 // live node runs the new version, or WAIT_TIMEOUT_MS passes, and names the nodes in headers.
 // Every change's answer carries `Fulcrum-Config-Version`, the version this node runs after it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../api-error.ts';
+import { ApiError } from '../http/api-error.ts';
 import type { ConfigService } from '../config/config-service.ts';
 import type { ClusterLink } from './cluster-link.ts';
 

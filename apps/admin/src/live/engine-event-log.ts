@@ -1,7 +1,7 @@
 // Engine events → the event log (with the service's name in the message) → live clients.
 import type { FastifyBaseLogger } from 'fastify';
 import type { EngineEvents } from '@fulcrum/engine';
-import type { DataPlane } from '../cluster/data-plane.ts';
+import type { DataPlane } from '../data-plane/data-plane.ts';
 import type { ConfigService } from '../config/config-service.ts';
 import type { NewEvent } from '../store/events-repo.ts';
 

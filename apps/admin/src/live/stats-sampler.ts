@@ -1,5 +1,5 @@
 // Samples engine.stats() on one timer for all clients, and only while someone listens.
-import type { DataPlane } from '../cluster/data-plane.ts';
+import type { DataPlane } from '../data-plane/data-plane.ts';
 import type { StatsDto } from '@fulcrum/shared/api';
 import { toStatsDto } from './to-stats-dto.ts';
 

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { BackendDto } from '@fulcrum/shared/api';
-import { notFound } from '../api-error.ts';
+import { notFound } from '../http/api-error.ts';
 import { addBackend, removeBackend, updateBackend } from '../config/backend-changes.ts';
 import { parseIfMatch } from '../config/input-checks.ts';
 import { BackendParams, CHANGE_ERRORS, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';

@@ -1,14 +1,11 @@
 // GET /api/cluster: every node sharing this node's store, the version each runs, and its state.
 import type { FastifyPluginAsync } from 'fastify';
-import type { ClusterDto } from '@fulcrum/shared/cluster';
 import { AUTH_ERRORS, errorResponses } from '../schemas/common-schemas.ts';
 import { ClusterSchema } from '../schemas/cluster-schemas.ts';
 
-export interface ClusterRouteDeps {
-  cluster: () => Promise<ClusterDto>;
-}
+import type { RouteDeps } from './route-deps.ts';
 
-export const clusterRoutes: FastifyPluginAsync<ClusterRouteDeps> = async (app, { cluster }) => {
+export const clusterRoutes: FastifyPluginAsync<RouteDeps> = async (app, { cluster }) => {
   app.get(
     '/cluster',
     {

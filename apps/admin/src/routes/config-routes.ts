@@ -1,7 +1,7 @@
 // GET/PUT /api/config: the whole configuration as one document, in JSON or YAML.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConfigDocument } from '@fulcrum/shared/api';
-import { ApiError } from '../api-error.ts';
+import { ApiError } from '../http/api-error.ts';
 import {
   YAML_CONTENT_TYPES,
   configEtag,

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/rate-limit'; // the rateLimit route option
-import { ApiError } from '../api-error.ts';
+import { ApiError } from '../http/api-error.ts';
 import { SESSION_COOKIE } from '../auth/authenticate.ts';
 import { errorResponses } from '../schemas/common-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';

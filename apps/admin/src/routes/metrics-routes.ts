@@ -1,10 +1,11 @@
 // GET /metrics: Prometheus text format, authenticated like /api (Bearer token).
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { FulcrumMetrics } from '../metrics/metrics.ts';
 import { AUTH_ERRORS, errorResponses } from '../schemas/common-schemas.ts';
+import type { RouteDeps } from './route-deps.ts';
 
-export const metricsRoutes: FastifyPluginAsync<{ metrics: FulcrumMetrics }> = async (app, { metrics }) => {
+/** The /metrics route. */
+export const metricsRoutes: FastifyPluginAsync<RouteDeps> = async (app, { metrics }) => {
   app.get(
     '/metrics',
     {

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ServiceDto } from '@fulcrum/shared/api';
-import { notFound } from '../api-error.ts';
+import { notFound } from '../http/api-error.ts';
 import { parseIfMatch } from '../config/input-checks.ts';
 import { createService, deleteService, updateService } from '../config/service-changes.ts';
 import { AUTH_ERRORS, CHANGE_ERRORS, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';

@@ -3,7 +3,7 @@
 // its error responses, or the app refuses to start.
 import type { SwaggerOptions } from '@fastify/swagger';
 import type { RouteOptions } from 'fastify';
-import { SESSION_COOKIE } from './auth/authenticate.ts';
+import { SESSION_COOKIE } from '../auth/authenticate.ts';
 
 /** Tags in the order the docs show them. */
 const TAGS = [

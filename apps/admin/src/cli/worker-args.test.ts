@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkers, resolveWorkers } from './worker-args.ts';
-import { nodeHasReusePort, workerExecArgv } from './cluster-setup.ts';
 
 describe('--workers', () => {
   it('takes a count or auto; absent stays absent', () => {
@@ -21,31 +20,9 @@ describe('--workers', () => {
   });
 });
 
-describe('worker process flags', () => {
-  it('keeps an existing tsx loader and drops watch mode', () => {
-    expect(workerExecArgv(['--import', 'tsx', '--watch', '--max-old-space-size=512'])).toEqual(['--import', 'tsx', '--max-old-space-size=512']);
-    expect(workerExecArgv(['--watch-path', 'src', '--import=tsx'])).toEqual(['--import=tsx']);
-  });
-
-  it('adds the tsx loader by absolute URL when the primary registered it through the API', () => {
-    const args = workerExecArgv([]);
-    expect(args[0]).toBe('--import');
-    expect(args[1]).toMatch(/^file:\/\/.*\/tsx\//);
-  });
-
-  it('knows which Node versions have reusePort', () => {
-    expect(nodeHasReusePort('20.20.2')).toBe(false);
-    expect(nodeHasReusePort('22.11.0')).toBe(false);
-    expect(nodeHasReusePort('22.12.0')).toBe(true);
-    expect(nodeHasReusePort('23.0.0')).toBe(false);
-    expect(nodeHasReusePort('23.1.0')).toBe(true);
-    expect(nodeHasReusePort('24.0.0')).toBe(true);
-  });
-});
-
 describe('parseCliArgs wiring', () => {
   it('passes --workers and --shutdown-timeout (flags win over the environment), absent when unset', async () => {
-    const { parseCliArgs, UsageError } = await import('../cli-args.ts');
+    const { parseCliArgs, UsageError } = await import('./cli-args.ts');
     expect(parseCliArgs([])).not.toHaveProperty('workers');
     expect(parseCliArgs([])).not.toHaveProperty('shutdownTimeoutMs');
     expect(parseCliArgs(['--workers', 'auto', '--shutdown-timeout', '500'])).toMatchObject({ workers: 'auto', shutdownTimeoutMs: 500 });

@@ -5,7 +5,7 @@
 //   SIGHUP            zero-downtime reload (new workers, then the old ones drain); with the
 //                     in-process engine there is nothing to reload and it only says so.
 // It also keeps DATA/fulcrum.pid for `fulcrum reload` and service managers.
-import type { ClusterEngine } from './cluster-engine.ts';
+import type { ClusterEngine } from '../cluster/cluster-engine.ts';
 import { removePidFile, writePidFile } from './pid-file.ts';
 
 export interface Lifecycle {

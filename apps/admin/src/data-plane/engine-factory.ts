@@ -2,7 +2,7 @@
 // engines in worker processes behind ClusterEngine (workers ≥ 2). Both stop the same way:
 // stop accepting, let established connections finish for at most the shutdown timeout.
 import { createLoadBalancer } from '@fulcrum/engine';
-import { ClusterEngine } from './cluster-engine.ts';
+import { ClusterEngine } from '../cluster/cluster-engine.ts';
 import type { DataPlane } from './data-plane.ts';
 
 /** Default of --shutdown-timeout: how long established connections may finish on shutdown. */

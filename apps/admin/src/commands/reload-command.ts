@@ -2,7 +2,7 @@
 // it SIGHUP (its pid is in DIR/fulcrum.pid). The reload itself is logged by that process.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readRunningPid } from './pid-file.ts';
+import { readRunningPid } from '../cli/pid-file.ts';
 
 const USAGE = `Usage: fulcrum reload [--data DIR]
   Starts new workers with the current code and configuration in the fulcrum running on DIR

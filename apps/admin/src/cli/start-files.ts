@@ -4,12 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createSecureContext } from 'node:tls';
-import { ApiError } from './api-error.ts';
+import { ApiError } from '../http/api-error.ts';
 import { UsageError } from './cli-args.ts';
-import { checkConfigDocument, parseConfigText } from './config/config-document.ts';
-import type { ConfigFormat } from './config/config-document.ts';
-import { planConfig } from './config/replace-config.ts';
-import type { ConfigDocumentInput } from './schemas/config-schemas.ts';
+import { checkConfigDocument, parseConfigText } from '../config/config-document.ts';
+import type { ConfigFormat } from '../config/config-document.ts';
+import { planConfig } from '../config/replace-config.ts';
+import type { ConfigDocumentInput } from '../schemas/config-schemas.ts';
 
 /** Largest configuration file read (the API accepts the same). */
 export const CONFIG_FILE_LIMIT = 4 * 1024 * 1024;

@@ -4,11 +4,11 @@ import type { HostPort } from '@fulcrum/shared/address';
 import { formatAddress, parseAddress } from '@fulcrum/shared/address';
 import { STRATEGY_NAMES, isStrategyName } from '@fulcrum/shared/strategies';
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import { EVENT_RETENTION_DEFAULTS } from './store/events-repo.ts';
-import type { EventRetention } from './store/events-repo.ts';
-import { parseWorkers } from './cluster/worker-args.ts';
-import { parseStoreUrl } from './fleet/store-url.ts';
-import type { SharedStoreUrl } from './fleet/store-url.ts';
+import { EVENT_RETENTION_DEFAULTS } from '../store/events-repo.ts';
+import type { EventRetention } from '../store/events-repo.ts';
+import { parseWorkers } from './worker-args.ts';
+import { parseStoreUrl } from '../fleet/store-url.ts';
+import type { SharedStoreUrl } from '../fleet/store-url.ts';
 
 /** A usage mistake: printed as one line `fulcrum: <message>`, exit code 2. */
 export class UsageError extends Error {

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { apiNotFound } from './error-handler.ts';
 
 /** apps/dashboard/dist, resolved from this file so it works from any working directory. */
-export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist/', import.meta.url));
+export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../../dashboard/dist/', import.meta.url));
 
 export const NOT_BUILT_MESSAGE =
   'The Fulcrum dashboard is not built yet. Run `pnpm build` in the repository root, then restart fulcrum.\n' +
