@@ -41,6 +41,7 @@ const ROUTES = [
   'GET /api/tokens',
   'POST /api/tokens',
   'DELETE /api/tokens/{id}',
+  'GET /api/cluster',
   'GET /metrics',
 ];
 const PUBLIC = new Set(['GET /api/health', 'POST /api/login', 'POST /api/logout']);

@@ -43,6 +43,7 @@ const ERROR_STATUS = {
   422: 'ENGINE_REJECTED: the engine refused the change; nothing was changed',
   429: 'RATE_LIMITED',
   500: 'INTERNAL: details are in the server log only',
+  503: 'STORE_UNAVAILABLE: a cluster node cannot reach the shared store (PostgreSQL); nothing was changed',
 } as const;
 export type ErrorStatus = keyof typeof ERROR_STATUS;
 
@@ -55,7 +56,7 @@ export function errorResponses(...statuses: ErrorStatus[]): Record<number, TSche
 /** Errors of every authenticated route. */
 export const AUTH_ERRORS: ErrorStatus[] = [401];
 /** Errors of every authenticated change with a JSON body. */
-export const CHANGE_ERRORS: ErrorStatus[] = [400, 401, 403, 413, 415];
+export const CHANGE_ERRORS: ErrorStatus[] = [400, 401, 403, 413, 415, 503];
 
 /** Optional `If-Match` header carrying the service version (`"3"`, `W/"3"` or `3`). */
 export const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 64 })) });
