@@ -224,7 +224,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     wanted: () => hub.size > 0,
     onSample: (stats) => hub.broadcast({ type: 'stats', stats }),
   });
-  const metrics = createMetrics({ stats: () => engine.stats(), defaultMetrics: opts.processMetrics });
+  const metrics = createMetrics({
+    stats: () => engine.stats(),
+    defaultMetrics: opts.processMetrics,
+    node: () => ({
+      name: node.name,
+      store: link ? 'postgres' : 'sqlite',
+      version: config.version,
+      applyFailed: config.applyFailure !== null,
+      ...(link ? { storeReachable: link.storeError === null } : {}),
+    }),
+  });
   app.decorate('fulcrum', { store, engine, config, auth, sessions, hub, sampler, metrics, node, cluster, link } satisfies AppServices);
   app.decorateRequest('actor', '');
   app.decorateRequest('authVia', undefined);

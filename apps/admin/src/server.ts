@@ -24,6 +24,7 @@ import type pg from 'pg';
 import type { EventRetention } from './store/events-repo.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
+import { STORE_MODE_KEY, STORE_URL_KEY } from './store/replica.ts';
 
 export interface ServerOptions {
   admin: HostPort;
@@ -54,9 +55,6 @@ export interface ServerOptions {
   listenHost?: string;
 }
 
-/** Settings keys marking a data directory as a cluster node's local copy. */
-const STORE_MODE_KEY = 'store.mode';
-const STORE_URL_KEY = 'store.url';
 
 export interface RunningServer {
   app: FastifyInstance;

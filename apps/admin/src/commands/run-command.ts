@@ -16,6 +16,7 @@ import { DataDirLockedError, lockDataDir } from '../store/data-dir-lock.ts';
 import { loadConfigFile, formatOfFile } from '../cli/start-files.ts';
 import { DB_FILE, openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
+import { isClusterCopy } from '../store/replica.ts';
 import { parseCommand } from './command-args.ts';
 import type { Command } from './command-args.ts';
 
@@ -47,6 +48,12 @@ function existingStore(dataDir: string): Store {
 
 /** Runs `write` in one transaction with audit rows by the `cli` actor. */
 function inTransaction<T>(store: Store, write: (ctx: ChangeContext) => T): T {
+  if (isClusterCopy(store.db)) {
+    throw new CommandError(
+      `${store.dataDir} is the local copy of a cluster node: a change written here would be overwritten by the shared store; make it through a running node's API (fulcrum import FILE --admin HOST:PORT, or the console)`,
+      2,
+    );
+  }
   const time = new Date();
   const run = store.db.transaction(() =>
     write({ store, audit: (entry) => void store.events.insert({ ...entry, actor: CLI_ACTOR, time }) }),

@@ -17,6 +17,19 @@ export interface MetricsOptions {
   stats: () => EngineStats;
   /** Also export process_* and nodejs_* metrics (default true). */
   defaultMetrics?: boolean;
+  /** This node in the cluster: its name, store, the configuration version it runs, and trouble. */
+  node?: () => NodeMetrics;
+}
+
+/** What /metrics says about this node's place in the cluster. */
+export interface NodeMetrics {
+  name: string;
+  store: 'sqlite' | 'postgres';
+  version: number;
+  /** The newest version could not be applied here. */
+  applyFailed: boolean;
+  /** With a shared store: can it be reached now. */
+  storeReachable?: boolean;
 }
 
 const HEALTH_STATES = ['up', 'down', 'unknown'] as const;
@@ -107,6 +120,27 @@ export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
   serviceCounter('fulcrum_service_bytes_out_total', 'Bytes sent to clients.', (s) => s.bytesOut);
   serviceGauge('fulcrum_service_queue_length', 'Clients waiting for a free backend slot.', (s) => s.queued);
   serviceGauge('fulcrum_service_listening', '1 while the service listens on its address.', (s) => (s.listening ? 1 : 0));
+
+  const node = opts.node;
+  if (node) {
+    const nodeGauge = (name: string, help: string, value: (n: NodeMetrics) => number | undefined, extra: (n: NodeMetrics) => Record<string, string> = () => ({})) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['node', 'store'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          const n = node();
+          const v = value(n);
+          if (v !== undefined) this.set({ node: n.name, ...extra(n) }, v);
+        },
+      });
+    nodeGauge('fulcrum_node_info', 'Always 1; labels name this node and its store (sqlite or postgres).', () => 1, (n) => ({ store: n.store }));
+    nodeGauge('fulcrum_config_version', 'The configuration version this node runs.', (n) => n.version);
+    nodeGauge('fulcrum_config_apply_failed', '1 while the newest configuration version could not be applied on this node.', (n) => (n.applyFailed ? 1 : 0));
+    nodeGauge('fulcrum_store_reachable', 'With a shared store: 1 while PostgreSQL can be reached.', (n) => (n.storeReachable === undefined ? undefined : n.storeReachable ? 1 : 0));
+  }
 
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
 

@@ -34,6 +34,14 @@ export interface ReplicatedState {
 
 /** Settings keys of the local copy. */
 export const LOCAL_VERSION_KEY = 'cluster.version';
+/** 'postgres' once a data directory is a cluster node's local copy (and the store's URL, password hidden). */
+export const STORE_MODE_KEY = 'store.mode';
+export const STORE_URL_KEY = 'store.url';
+
+/** True when this data directory is the local copy of a cluster node (its changes belong in PostgreSQL). */
+export function isClusterCopy(db: Database): boolean {
+  return db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(STORE_MODE_KEY)?.value === 'postgres';
+}
 
 /** The configuration version the local copy holds (0: never changed). */
 export function localVersion(db: Database): number {

@@ -67,6 +67,10 @@ describe('one node cannot apply a version', () => {
       expect((await tcpRoundTrip(first, 'b still serves one', '127.0.0.3')).toString()).toBe('b still serves one');
       const events = (await (await b.api('GET', '/api/events?kind=apply-failed')).json()) as { events: { message: string }[] };
       expect(events.events[0]?.message).toMatch(new RegExp(`could not apply configuration version ${goodVersion + 1} and still serves version ${goodVersion}`));
+      const metrics = await (await b.api('GET', '/metrics')).text();
+      expect(metrics).toContain(`fulcrum_config_apply_failed{node="b"} 1`);
+      expect(metrics).toContain(`fulcrum_config_version{node="b"} ${goodVersion}`);
+      expect(metrics).toContain(`fulcrum_node_info{node="b",store="postgres"} 1`);
       // A change through b cannot start from a version b cannot run.
       const refused = await b.api('PATCH', `/api/services/${(await created.json() as ServiceDto).id}`, { retries: 1 });
       expect(refused.status).toBe(422);
@@ -82,5 +86,6 @@ describe('one node cannot apply a version', () => {
     expect(b.server.app.fulcrum.config.service(service.id)?.retries).toBe(3);
     expect((await tcpRoundTrip(port, 'b serves two', '127.0.0.3')).toString()).toBe('b serves two');
     expect((await view(b)).nodes.map((n) => n.state)).toEqual(['in-step', 'in-step']);
+    expect(await (await b.api('GET', '/metrics')).text()).toContain(`fulcrum_config_apply_failed{node="b"} 0`);
   });
 });

@@ -66,6 +66,7 @@ describe('the shared store goes away and comes back', () => {
     // The cluster view says the store is unreachable.
     const view = (await (await a.api('GET', '/api/cluster')).json()) as ClusterDto;
     expect(view.storeError).not.toBeNull();
+    expect(await (await a.api('GET', '/metrics')).text()).toContain('fulcrum_store_reachable{node="a"} 0');
 
     // b restarts while the store is down: it starts from its local copy (the version before it left) and serves.
     const b2 = await node(url, 'b', '127.0.0.3', b.dir);

@@ -1,6 +1,7 @@
 // Starting a cluster node: what it refuses (one line, exit code 2) and what it survives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, StartupError } from '../../src/server.ts';
+import { runSubcommand } from '../../src/commands/run-command.ts';
 import { parseStoreUrl } from '../../src/fleet/store-url.ts';
 import { freePort, startApp, TOKEN } from '../helpers.ts';
 import { PostgresServer, createDatabase, query, removeNodeDirs, requirePassword, startNode } from './harness.ts';
@@ -84,6 +85,9 @@ describe('a node refuses to start, with one line and exit code 2', () => {
     await node.stop();
     const asSingle = await refusal({ dir: node.dir });
     expect(asSingle.exitCode).toBe(2);
+    // Local commands that would write the copy refuse too; export reads it.
+    expect(await runSubcommand(['token', 'create', 'local', '--data', node.dir], {})).toBe(2);
+    expect(await runSubcommand(['token', 'list', '--data', node.dir], {})).toBe(0);
     expect(asSingle.message).toMatch(/is the local copy of a cluster node \(--store postgres:\/\/postgres@127\.0\.0\.1:\d+\/fulcrum_\d+_\d+\); start it with --store/);
   });
 });
