@@ -21,6 +21,38 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--access-log=1'])).toThrow(/--access-log takes no value/);
   });
 
+  it('reads the cluster flags and their environment variables', () => {
+    const opts = parseCliArgs(['--store', 'postgres://fulcrum:s3cret@db.internal:5432/fulcrum', '--node-name', 'lb-a', '--listen-host', '127.0.0.2']);
+    expect(opts.store).toEqual({ url: 'postgres://fulcrum:s3cret@db.internal:5432/fulcrum', display: 'postgres://fulcrum:***@db.internal:5432/fulcrum' });
+    expect(opts).toMatchObject({ nodeName: 'lb-a', listenHost: '127.0.0.2' });
+    const env = { FULCRUM_STORE: 'postgresql://u@h/db', FULCRUM_NODE_NAME: 'n2', FULCRUM_LISTEN_HOST: '::1' };
+    expect(parseCliArgs([], env)).toMatchObject({ store: { display: 'postgresql://u@h/db' }, nodeName: 'n2', listenHost: '::1' });
+    expect(parseCliArgs([]).store).toBeUndefined();
+  });
+
+  it('refuses a malformed --store, node name or listen host in one line naming the flag, password hidden', () => {
+    for (const [args, message] of [
+      [['--store', 'mysql://u:pw@h/db'], /^--store: unsupported scheme "mysql"/],
+      [['--store', 'not a url'], /^--store: "not a url" is not a URL/],
+      [['--store', 'postgres://u:pw@/db'], /^--store: /],
+      [['--store', 'postgres://u:pw@h'], /^--store: the URL names no database/],
+      [['--node-name', 'bad name'], /^--node-name "bad name": 1–63 letters/],
+      [['--listen-host', 'a b'], /^--listen-host "a b": not a host name or IP address/],
+    ] as const) {
+      let error: unknown;
+      try {
+        parseCliArgs([...args]);
+      } catch (err) {
+        error = err;
+      }
+      expect(error, args.join(' ')).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain('pw@');
+      expect((error as Error).message).not.toContain('\n');
+    }
+    expect(() => parseCliArgs([], { FULCRUM_STORE: 'redis://x/1' })).toThrow(/^FULCRUM_STORE: unsupported scheme/);
+  });
+
   it('reads the environment, flags winning', () => {
     const env = { FULCRUM_ADMIN: '0.0.0.0:9000', FULCRUM_DATA: '/var/lib/fulcrum', FULCRUM_ADMIN_TOKEN: 'secret' };
     expect(parseCliArgs([], env)).toMatchObject({ admin: { host: '0.0.0.0', port: 9000 }, dataDir: '/var/lib/fulcrum', adminToken: 'secret' });
