@@ -38,7 +38,10 @@ function printBanner(server: RunningServer, opts: CliOptions): void {
   if (services.length === 0) say('no services yet: add one in the dashboard');
   for (const s of services) {
     const n = s.backends.length;
-    say(`service "${s.name}" listening on ${s.listen} (${s.strategy}, ${n} backend${n === 1 ? '' : 's'})`);
+    // With --listen-host the service listens on that host here, on the configured port.
+    const host = server.app.fulcrum.node.listenHost;
+    const listen = host === null ? s.listen : formatAddress(host, Number(s.listen.slice(s.listen.lastIndexOf(':') + 1)));
+    say(`service "${s.name}" listening on ${listen} (${s.strategy}, ${n} backend${n === 1 ? '' : 's'})`);
   }
   say(`dashboard ${server.url}`);
   switch (server.token.source) {
