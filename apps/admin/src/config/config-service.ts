@@ -148,8 +148,9 @@ export class ConfigService {
     return this.#mutex.run(async () => {
       const latest = await shared.latestVersion();
       const events = await shared.othersEvents();
-      const state = latest > this.#version && latest !== this.#applyFailure?.version ? await shared.read() : undefined;
-      if (state && state.version > this.#version) await this.#follow(state, events);
+      // Any other version, older ones too: PostgreSQL is the authority (e.g. restored from a backup).
+      const state = latest !== this.#version && latest !== this.#applyFailure?.version ? await shared.read() : undefined;
+      if (state && state.version !== this.#version) await this.#follow(state, events);
       else this.#recordOthersEvents(events);
     });
   }
