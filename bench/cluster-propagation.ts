@@ -10,7 +10,7 @@
 // with version ≥ N; propagation = the latest of the three − t0 (0 when all came first). Prints
 // percentiles of propagation and of the API latency. Loopback only; every wait is bounded; every
 // process is stopped by PID; temp dirs are removed; the exit code is 1 if anything failed.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,7 +20,7 @@ import { api, startNodes, waitForCluster, type BenchNode } from './cluster-nodes
 import { ConfigArrivals, type ConfigArrival } from './config-arrivals.ts';
 import { LiveSocket } from './live-socket.ts';
 import { collectMachineInfo, machineMarkdown } from './machine-info.ts';
-import { freePort, isStopping, onExitSync, stopAll } from './processes.ts';
+import { freePort, isStopping, stopAll } from './processes.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
 const TOKEN = 'bench-cluster-propagation-token';
@@ -29,6 +29,19 @@ const WARM_UP = 6;
 /** A change that has not reached every node after this long is a failure, not a data point. */
 const PROPAGATION_TIMEOUT_MS = 15_000;
 const TARGET_P99_MS = 500;
+const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+/** Says what is missing before anything starts (the PostgreSQL fixture would crash on it). */
+function checkPrerequisites(): void {
+  for (const bin of ['initdb', 'postgres']) {
+    try {
+      accessSync(join(PG_BIN, bin), constants.X_OK);
+    } catch {
+      throw new Error(`${join(PG_BIN, bin)} not found: install postgresql-15 (apt) or set PG_BIN`);
+    }
+  }
+  if (spawnSync('id', ['-u', 'postgres']).status !== 0) throw new Error('no `postgres` user to run initdb and postgres as');
+}
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench:cluster: ${problem}\n`);
@@ -92,13 +105,15 @@ function nextChange(i: number, current: { retries: number; weight: number }, svc
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
+  checkPrerequisites();
   const machine = collectMachineInfo(repoRoot);
   const tmp = mkdtempSync(join(process.env.BENCH_TMP ?? os.tmpdir(), 'fulcrum-cluster-bench-'));
   let pgServer: PostgresServer | undefined;
   const sockets: LiveSocket[] = [];
   const echo = net.createServer((s) => { s.on('error', () => {}); s.pipe(s); });
-  // Ctrl-C: processes.ts stops the nodes and exits; the directories go with them.
-  onExitSync(() => {
+  // Ctrl-C: processes.ts stops the nodes and exits; the directories go with them, as they do
+  // if this process ends any other way before the finally below ran.
+  process.once('exit', () => {
     rmSync(tmp, { recursive: true, force: true });
     if (pgServer) rmSync(dirname(pgServer.dataDir), { recursive: true, force: true });
   });
@@ -179,7 +194,7 @@ function report(
   r: { propagation: number[]; apiLatency: number[]; own: number[]; others: number[] },
   nodes: BenchNode[],
 ): void {
-  const pgVersion = spawnSync(join(process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin', 'postgres'), ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'postgres (version unknown)';
+  const pgVersion = spawnSync(join(PG_BIN, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'postgres (version unknown)';
   const p99 = percentile([...r.propagation].sort((x, y) => x - y), 0.99);
   console.log(`# Cluster change propagation (${nodes.length} nodes, one PostgreSQL; ${opts.changes} changes through ${opts.through === 'a' ? 'node a' : 'a, b, c in turn'}, one at a time, after ${WARM_UP} warm-up changes)\n`);
   console.log(`command: pnpm bench:cluster --changes=${opts.changes} --through=${opts.through}\n`);
