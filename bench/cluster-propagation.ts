@@ -84,23 +84,23 @@ interface Service {
   backends: Array<{ id: number; weight: number }>;
 }
 
-/** The i-th change: alternately `retries` and the backend's weight, always to a new value. */
-function nextChange(i: number, current: { retries: number; weight: number }, svc: Service) {
-  if (i % 2 === 0) {
-    const retries = current.retries >= 5 ? 1 : current.retries + 1;
-    current.retries = retries;
-    return {
-      path: `/api/services/${svc.id}`, body: { retries },
-      applied: (a: ConfigArrival) => a.services.find((s) => s.id === svc.id)?.retries === retries,
-    };
-  }
-  const weight = current.weight >= 9 ? 1 : current.weight + 1;
-  current.weight = weight;
+/**
+ * The i-th change: alternately `retries` and the backend's weight, always to a new value; and
+ * whether a node's configuration shows the whole expected state (this change and every earlier
+ * one: a node that wrote on a stale copy would lose one).
+ */
+function nextChange(i: number, expected: { retries: number; weight: number }, svc: Service) {
   const backend = svc.backends[0]!.id;
-  return {
-    path: `/api/services/${svc.id}/backends/${backend}`, body: { weight },
-    applied: (a: ConfigArrival) => a.services.find((s) => s.id === svc.id)?.backends.find((b) => b.id === backend)?.weight === weight,
+  const applied = (a: ConfigArrival) => {
+    const s = a.services.find((x) => x.id === svc.id);
+    return s?.retries === expected.retries && s.backends.find((b) => b.id === backend)?.weight === expected.weight;
   };
+  if (i % 2 === 0) {
+    expected.retries = expected.retries >= 5 ? 1 : expected.retries + 1;
+    return { path: `/api/services/${svc.id}`, body: { retries: expected.retries }, applied };
+  }
+  expected.weight = expected.weight >= 9 ? 1 : expected.weight + 1;
+  return { path: `/api/services/${svc.id}/backends/${backend}`, body: { weight: expected.weight }, applied };
 }
 
 async function main(): Promise<void> {
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     if (created.status !== 201) throw new Error(`creating the service: HTTP ${created.status} ${created.body.slice(0, 300)}`);
     if (created.headers.get('fulcrum-cluster-pending')) throw new Error(`nodes ${created.headers.get('fulcrum-cluster-pending')} did not apply the new service`);
     const svc = JSON.parse(created.body) as Service;
-    const current = { retries: svc.retries, weight: svc.backends[0]!.weight };
+    const expected = { retries: svc.retries, weight: svc.backends[0]!.weight };
 
     const trackers = nodes.map((n) => new ConfigArrivals(n.name));
     for (const [j, node] of nodes.entries()) {
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < WARM_UP + opts.changes && !isStopping(); i++) {
       const k = opts.through === 'a' ? 0 : i % nodes.length;
       const via = nodes[k]!;
-      const change = nextChange(i, current, svc);
+      const change = nextChange(i, expected, svc);
       const res = await api(via.admin, TOKEN, 'PATCH', change.path, change.body);
       if (res.status !== 200) throw new Error(`change ${i} through ${via.name}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
       const header = res.headers.get('fulcrum-config-version') ?? '';
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
       for (const [j, a] of arrivals.entries()) {
         // A node that went straight past N cannot be checked against this change's value.
         if (a.version === version && !change.applied(a)) {
-          throw new Error(`change ${i}: node ${nodes[j]!.name}'s config message for version ${version} does not show ${JSON.stringify(change.body)}`);
+          throw new Error(`change ${i}: node ${nodes[j]!.name}'s config message for version ${version} does not show ${JSON.stringify(expected)}`);
         }
       }
       if (i < WARM_UP) continue;
