@@ -41,6 +41,19 @@ export default tseslint.config(
     },
   },
   {
+    // Socket tests of dashboard code run in Node (STYLE: sockets in test/), still never engine or admin code.
+    files: ['apps/dashboard/test/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@fulcrum/engine', '**/packages/engine/**'], message: 'The dashboard never imports the engine: talk to the admin API.' },
+          { group: ['@fulcrum/admin', '**/apps/admin/**'], message: 'The dashboard imports no admin code; shared types live in @fulcrum/shared.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['packages/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@fulcrum/*', 'node:*'], message: 'shared holds plain types and schemas only.' }] }],

@@ -24,14 +24,15 @@ export interface Run {
   exit(): Promise<number | null>;
 }
 
-/**
- * Starts `node --import tsx src/cli.ts …args` (or the `bin/fulcrum.js` launcher) with a clean
- * FULCRUM_* environment plus `env`.
- */
-export function run(args: string[], env: Record<string, string> = {}, entry: 'cli' | 'bin' = 'cli'): Run {
+/** Starts `node --import tsx src/cli.ts …args` with a clean FULCRUM_* environment plus `env`. */
+export function run(args: string[], env: Record<string, string> = {}): Run {
+  return runNode(['--import', 'tsx', 'src/cli.ts', ...args], env);
+}
+
+/** Starts `node …nodeArgs` in apps/admin with a clean FULCRUM_* environment plus `env`. */
+export function runNode(nodeArgs: string[], env: Record<string, string> = {}): Run {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FULCRUM_')));
-  const argv = entry === 'bin' ? ['bin/fulcrum.js', ...args] : ['--import', 'tsx', 'src/cli.ts', ...args];
-  const child = spawn(process.execPath, argv, {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: ADMIN_DIR,
     env: { ...clean, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

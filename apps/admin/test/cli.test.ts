@@ -46,11 +46,7 @@ describe('running', () => {
     const adminPort = await freePort();
     const listenPort = await freePort();
 
-    const r = run(
-      ['--', '--data', data.dir, '--admin', `127.0.0.1:${adminPort}`, '--listen', `127.0.0.1:${listenPort}`, '--backend', `127.0.0.1:${echo.port}`, '--strategy', 'least-connections'],
-      {},
-      'bin',
-    );
+    const r = run(['--', '--data', data.dir, '--admin', `127.0.0.1:${adminPort}`, '--listen', `127.0.0.1:${listenPort}`, '--backend', `127.0.0.1:${echo.port}`, '--strategy', 'least-connections']);
     const [, url] = await r.waitFor(/fulcrum: dashboard (http:\/\/127\.0\.0\.1:\d+\/)\n/);
     expect(url).toBe(`http://127.0.0.1:${adminPort}/`);
     const [, token] = await r.waitFor(/fulcrum: login link \(new admin token, shown only this once\): http:\/\/127\.0\.0\.1:\d+\/\?token=([A-Za-z0-9_-]+)\n/);

@@ -102,8 +102,8 @@ async function service(adminUrl: string, token: string): Promise<ServiceStatsDto
   expect(res.status).toBe(200);
   const stats = (await res.json()) as StatsDto;
   const demo = stats.services.find((s) => s.name === 'demo');
-  expect(demo).toBeDefined();
-  return demo!;
+  if (demo === undefined) throw new Error(`no service "demo" in /api/stats: ${JSON.stringify(stats)}`);
+  return demo;
 }
 
 const byPort = (s: ServiceStatsDto, port: number): BackendStatsDto => s.backends.find((b) => b.address === `127.0.0.1:${port}`)!;

@@ -74,9 +74,19 @@ it('drops a client that stops answering pings', async () => {
   cleanup.push(() => hub.closeAll());
   hub.add(server);
   hub.start();
-  // A live client answers pings by itself (ws does) and stays.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // A live client answers pings by itself (ws does) and stays: three pongs mean the hub has
+  // checked it at least twice after a ping and kept it.
+  await new Promise<void>((resolve, reject) => {
+    let pongs = 0;
+    const timer = setTimeout(() => reject(new Error(`only ${pongs} pongs in 10 s`)), 10_000);
+    server.on('pong', () => {
+      if (++pongs < 3) return;
+      clearTimeout(timer);
+      resolve();
+    });
+  });
   expect(hub.size).toBe(1);
+  expect(server.readyState).toBe(WebSocket.OPEN);
   // A frozen one cannot answer, and is terminated.
   (client as unknown as { _socket: { pause(): void } })._socket.pause();
   const closed = once(server, 'close');

@@ -12,6 +12,7 @@ interface Operation {
   tags?: string[];
   security?: unknown[];
   responses: Record<string, { description?: string; content?: Record<string, { schema?: { $ref?: string } }> }>;
+  parameters?: { in: string; name: string; required?: boolean; description?: string }[];
 }
 interface Spec {
   openapi: string;
@@ -90,6 +91,26 @@ describe('/api/docs/json', () => {
       else expect(op.security, name).toBeUndefined(); // the document-wide default
     }
     expect(Object.keys(spec.components.securitySchemes)).toEqual(['bearer', 'session']);
+  });
+
+  it('documents the optional If-Match header on every change guarded by a version', () => {
+    const guarded = [
+      'PATCH /api/services/{id}',
+      'DELETE /api/services/{id}',
+      'POST /api/services/{id}/backends',
+      'PATCH /api/services/{id}/backends/{backendId}',
+      'DELETE /api/services/{id}/backends/{backendId}',
+      'PUT /api/config',
+    ];
+    const withIfMatch = operations()
+      .filter(([, op]) => op.parameters?.some((p) => p.in === 'header' && p.name === 'if-match'))
+      .map(([name]) => name);
+    expect(withIfMatch.sort()).toEqual(guarded.sort());
+    for (const [name, op] of operations().filter(([n]) => guarded.includes(n))) {
+      const header = op.parameters!.find((p) => p.name === 'if-match')!;
+      expect(header.required, name).toBeFalsy();
+      expect(header.description, name).toMatch(name === 'PUT /api/config' ? /ETag/ : /service version/);
+    }
   });
 
   it('mentions every documented error code in some response description', () => {

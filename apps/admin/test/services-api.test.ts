@@ -264,6 +264,10 @@ describe('updating a service', () => {
     const garbage = await api(t.app, 'PATCH', `/api/services/${existing.id}`, { retries: 1 }, { 'if-match': 'soon' });
     expect(garbage.statusCode).toBe(400);
     expect(garbage.json<ApiErrorBody>().field).toBe('if-match');
+    // Past the header schema's 64 characters: the same answer, from the schema.
+    const long = await api(t.app, 'PATCH', `/api/services/${existing.id}`, { retries: 1 }, { 'if-match': `"${'1'.repeat(70)}"` });
+    expect(long.statusCode).toBe(400);
+    expect(long.json<ApiErrorBody>()).toMatchObject({ code: 'VALIDATION_ERROR', field: 'if-match', message: 'if-match: must be a service version, e.g. "3"' });
     expect((await api(t.app, 'GET', `/api/services/${existing.id}`)).json<ServiceDto>().version).toBe(1);
 
     const ok = await api(t.app, 'PATCH', `/api/services/${existing.id}`, { retries: 1 }, { 'if-match': 'W/"1"' });

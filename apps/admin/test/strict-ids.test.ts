@@ -87,12 +87,14 @@ describe('malformed ids and numbers are rejected, never read loosely', () => {
   }
 
   it('the reported cases, verbatim, leave service 10, backend 1 and the admin token alone', async () => {
+    const service10 = structuredClone(t.app.fulcrum.config.service(10));
+    expect(service10).toMatchObject({ id: 10 });
     expect((await api(t.app, 'DELETE', '/api/services/10e9')).statusCode).toBe(400);
     expect((await api(t.app, 'PATCH', '/api/services/1.99/backends/true', { weight: 5 })).statusCode).toBe(400);
     expect((await api(t.app, 'DELETE', '/api/tokens/true')).statusCode).toBe(400);
     expect((await api(t.app, 'GET', '/api/services/1e9')).statusCode).toBe(400);
     expect((await api(t.app, 'GET', '/api/events?limit=1e3')).statusCode).toBe(400);
-    expect(t.app.fulcrum.config.service(10)).toBeDefined();
+    expect(t.app.fulcrum.config.service(10)).toEqual(service10);
     expect(t.app.fulcrum.config.service(1)!.backends[0]!.weight).toBe(1);
     // The admin token still works: the request above did not revoke token 1.
     expect((await api(t.app, 'GET', '/api/services')).statusCode).toBe(200);

@@ -13,6 +13,10 @@ describe('worker process flags', () => {
     expect(args[1]).toMatch(/^file:\/\/.*\/tsx\//);
   });
 
+  it('adds no loader when the primary runs the build (plain JavaScript)', () => {
+    expect(workerExecArgv(['--max-old-space-size=512', '--watch'], false)).toEqual(['--max-old-space-size=512']);
+  });
+
   it('knows which Node versions have reusePort', () => {
     expect(nodeHasReusePort('20.20.2')).toBe(false);
     expect(nodeHasReusePort('22.11.0')).toBe(false);

@@ -1,18 +1,22 @@
-// How worker processes are started: entry point, Node flags (tsx must be loaded, since fulcrum
-// runs from TypeScript source), and how connections reach them (docs/WORKERS.md, "Accepting").
+// How worker processes are started: entry point, Node flags (from the TypeScript source, tsx must
+// be loaded; the build runs as plain JavaScript), and how connections reach them (docs/WORKERS.md,
+// "Accepting").
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The worker entry point (TypeScript; needs the tsx loader). */
-export const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+/** True when this module is the TypeScript source (tsx, vitest), false in the build (`pnpm build`). */
+export const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+/** The worker entry point: worker-main.ts from source (needs tsx), worker-main.js in the build. */
+export const WORKER_ENTRY = fileURLToPath(new URL(FROM_SOURCE ? './worker-main.ts' : './worker-main.js', import.meta.url));
 
 /**
  * Node flags for workers: the primary's own, minus watch mode (the watcher is the primary's
- * parent, not us), plus `--import tsx` when the primary loaded tsx some other way (bin/fulcrum.js
- * registers it through the API, which a forked process does not inherit).
+ * parent, not us); from source, plus `--import tsx` when the primary loaded tsx some other way
+ * (through its API, which a forked process does not inherit). The build needs no loader.
  */
-export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv, fromSource = FROM_SOURCE): string[] {
   const args: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const arg = execArgv[i] as string;
@@ -22,6 +26,7 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
     }
     args.push(arg);
   }
+  if (!fromSource) return args;
   // `--import tsx`, `--import=tsx`, or a resolved path inside node_modules/tsx/.
   const hasTsx = args.some((arg) => /(^|[=/\\])tsx([/\\]|$)/.test(arg));
   return hasTsx ? args : [...args, '--import', import.meta.resolve('tsx')];

@@ -5,7 +5,7 @@ import type { BackendDto } from '@fulcrum/shared/api';
 import { notFound } from '../http/api-error.ts';
 import { addBackend, removeBackend, updateBackend } from '../config/backend-changes.ts';
 import { parseIfMatch } from '../config/input-checks.ts';
-import { BackendParams, CHANGE_ERRORS, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
+import { BackendParams, CHANGE_ERRORS, IfMatchHeaders, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
 import { BackendInput, BackendSchema, PatchBackendBody } from '../schemas/service-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { etag } from './service-routes.ts';
@@ -26,6 +26,7 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         summary: 'Add a backend to a service',
         tags: ['backends'],
         params: ServiceParams,
+        headers: IfMatchHeaders,
         body: BackendInput,
         response: { 201: BackendSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 422) },
       },
@@ -46,6 +47,7 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         summary: 'Change a backend (weight, state, backup, maxConnections, address)',
         tags: ['backends'],
         params: BackendParams,
+        headers: IfMatchHeaders,
         body: PatchBackendBody,
         response: { 200: BackendSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 422) },
       },
@@ -65,6 +67,7 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         summary: 'Remove a backend; its connections drain',
         tags: ['backends'],
         params: BackendParams,
+        headers: IfMatchHeaders,
         response: { 204: Type.Null({ description: 'removed' }), ...errorResponses(400, 401, 403, 404, 409, 422) },
       },
     },

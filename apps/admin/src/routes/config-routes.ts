@@ -13,7 +13,7 @@ import {
 import type { ConfigFormat } from '../config/config-document.ts';
 import { locateEngineError, replaceConfig } from '../config/replace-config.ts';
 import type { ReplaceSummary } from '../config/replace-config.ts';
-import { CHANGE_ERRORS, errorResponses } from '../schemas/common-schemas.ts';
+import { CHANGE_ERRORS, ConfigIfMatchHeaders, errorResponses } from '../schemas/common-schemas.ts';
 import { ConfigDocumentInput, ConfigDocumentSchema, ConfigQuery } from '../schemas/config-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -86,6 +86,7 @@ export const configRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config 
           'another service of the current configuration cannot be taken over in the same document (409 ADDRESS_IN_USE).',
         tags: ['config'],
         querystring: ConfigQuery,
+        headers: ConfigIfMatchHeaders,
         body: ConfigDocumentInput,
         consumes: ['application/json', 'application/yaml'],
         response: { 200: documentResponse, ...errorResponses(...CHANGE_ERRORS, 409, 422) },

@@ -5,7 +5,7 @@ import type { ServiceDto } from '@fulcrum/shared/api';
 import { notFound } from '../http/api-error.ts';
 import { parseIfMatch } from '../config/input-checks.ts';
 import { createService, deleteService, updateService } from '../config/service-changes.ts';
-import { AUTH_ERRORS, CHANGE_ERRORS, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
+import { AUTH_ERRORS, CHANGE_ERRORS, IfMatchHeaders, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
 import { CreateServiceBody, PatchServiceBody, ServiceSchema } from '../schemas/service-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -69,6 +69,7 @@ export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         summary: 'Change a service; `backends`, when given, is the complete new list (matched by address)',
         tags: ['services'],
         params: ServiceParams,
+        headers: IfMatchHeaders,
         body: PatchServiceBody,
         response: { 200: ServiceSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 422) },
       },
@@ -88,6 +89,7 @@ export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         summary: 'Delete a service; its connections drain',
         tags: ['services'],
         params: ServiceParams,
+        headers: IfMatchHeaders,
         response: { 204: Type.Null({ description: 'deleted' }), ...errorResponses(400, 401, 403, 404, 409, 422) },
       },
     },

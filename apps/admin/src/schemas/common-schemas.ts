@@ -59,4 +59,17 @@ export const AUTH_ERRORS: ErrorStatus[] = [401];
 export const CHANGE_ERRORS: ErrorStatus[] = [400, 401, 403, 413, 415, 503];
 
 /** Optional `If-Match` header carrying the service version (`"3"`, `W/"3"` or `3`). */
-export const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 64 })) });
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description: 'The service version the change is based on (`"3"`, `W/"3"`, `3` or `*`); 409 VERSION_CONFLICT if stale',
+      errorMessage: 'must be a service version, e.g. "3"',
+    }),
+  ),
+});
+
+/** Optional `If-Match` header of PUT /api/config: the ETag of GET /api/config. */
+export const ConfigIfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'The ETag of GET /api/config the document is based on (or `*`); 409 VERSION_CONFLICT if stale' })),
+});

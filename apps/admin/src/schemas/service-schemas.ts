@@ -107,7 +107,7 @@ export const PatchBackendBody = Type.Partial(Type.Object({ address: Address, ...
 });
 export type PatchBackendBody = Static<typeof PatchBackendBody>;
 
-/** DELETE bodies are optional; a `version` there works like If-Match. */
+/** A service's health-check settings, as answered (every field present). */
 export const HealthCheckSchema = Type.Object(healthCheckFields);
 
 export const BackendSchema = Type.Object({

@@ -47,12 +47,6 @@ function read(path: string): LockInfo | undefined {
   }
 }
 
-/** The live holder of `dir`, if any (a stale lock counts as none). */
-export function lockHolder(dir: string): LockInfo | undefined {
-  const info = read(join(dir, LOCK_FILE));
-  return info && alive(info.pid) ? info : undefined;
-}
-
 export interface DataDirLock {
   /** Records the admin's URL in the lock (for `fulcrum import`'s advice). */
   setUrl(url: string): void;

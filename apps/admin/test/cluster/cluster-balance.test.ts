@@ -106,7 +106,8 @@ async function run(workers: number | undefined): Promise<Result> {
     }
   });
   await Promise.all([sampler, longOpener, ...lanes]);
-  await sleep(300); // short connections' backend sides close
+  // The short connections' backend sides close; then only the long-lived ones are open.
+  await eventually(() => backends.reduce((sum, b) => sum + b.open, 0) === held.length);
   const longSplit = backends.map((b) => b.open);
   for (const s of held.splice(0)) s.destroy();
   const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 100) / 100;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDto } from '@fulcrum/shared/api';
 import { eventually, startEchoServer, startTcpServer } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
-import { cleanup, createService, echoOnce, isRunning, onCleanup, startFulcrum } from './harness.ts';
+import { cleanup, createService, echoOnce, isRunning, onCleanup, startFulcrum, workerTotals } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
 
 let f: Fulcrum;
@@ -122,8 +122,18 @@ describe('fulcrum --workers 2', () => {
     }, 40_000);
     await eventually(async () => (await serviceTotal(service.id)) === made);
     expect((await f.workers()).workers.find((w) => w.pid === fresh.pid)?.total).toBeGreaterThan(0);
-    // Stable: a few more batches later it still adds up exactly.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Stable: once each worker has reported newer counters (it took another connection), the sum is
+    // still exactly the connections made: the killed worker's counters are not added twice.
+    const reported = workerTotals(await f.workers());
+    await eventually(async () => {
+      await connections(port, 10);
+      made += 10;
+      const now = workerTotals(await f.workers());
+      return made >= 1200 || [...reported].every(([pid, total]) => (now.get(pid) ?? 0) > total);
+    }, 40_000);
+    const now = workerTotals(await f.workers());
+    expect([...reported].every(([pid, total]) => (now.get(pid) ?? 0) > total), 'each worker reported again').toBe(true);
+    await eventually(async () => ((await serviceTotal(service.id)) ?? 0) >= made);
     expect(await serviceTotal(service.id)).toBe(made);
   });
 

@@ -37,6 +37,17 @@ async function backendStats(serviceId: number, address: string) {
   return (await f.stats()).services.find((s) => s.id === serviceId)?.backends.find((b) => b.address === address);
 }
 
+/**
+ * The service's counters once every one of its `clients` connections has been counted and has
+ * closed in the primary's merged view: each worker's latest batch is then newer than all of them.
+ */
+async function settled(serviceId: number, clients: number) {
+  return eventually(async () => {
+    const s = (await f.stats()).services.find((x) => x.id === serviceId);
+    return s !== undefined && s.total === clients && s.active === 0 ? s : undefined;
+  });
+}
+
 async function healthEvents(serviceId: number, address: string): Promise<EventDto[]> {
   const page = (await f.api<{ events: EventDto[] }>('GET', `/api/events?limit=500`)).body;
   return page.events.filter((e) => e.kind === 'backend-health' && e.serviceId === serviceId && e.details.address === address);
@@ -79,15 +90,13 @@ it('a passive ejection seen by one worker stops every worker from using the back
   expect(events.filter((e) => e.details.to === 'down')).toHaveLength(1);
   expect(String(events.find((e) => e.details.to === 'down')?.details.reason)).toMatch(/^passive: 2 × connect refused/);
 
-  // Ejected everywhere: more traffic adds no failures on it, in any worker.
-  const failuresAtEjection = await eventually(async () => {
-    const a = (await backendStats(svc.id, deadAddress))?.connectFailures;
-    await new Promise((r) => setTimeout(r, 600)); // two stats batches: the count has settled
-    return a !== undefined && a === (await backendStats(svc.id, deadAddress))?.connectFailures ? a : undefined;
-  });
+  // Ejected everywhere: more traffic adds no failures on it, in any worker. Compared between two
+  // settled views (every client counted and closed), so no batch still in flight can add one.
+  const failuresAtEjection = (await settled(svc.id, served)).backends.find((b) => b.address === deadAddress)!.connectFailures;
+  expect(failuresAtEjection).toBeGreaterThanOrEqual(2);
   for (let i = 0; i < 40; i++) expect(await echoOnce(port, `after ${i}`)).toBe(`after ${i}`);
-  await new Promise((r) => setTimeout(r, 600));
-  expect((await backendStats(svc.id, deadAddress))?.connectFailures).toBe(failuresAtEjection);
+  const after = await settled(svc.id, served + 40);
+  expect(after.backends.find((b) => b.address === deadAddress)!.connectFailures).toBe(failuresAtEjection);
 });
 
 it('a backend that comes back after an ejection and fails again is ejected again, every time', async () => {

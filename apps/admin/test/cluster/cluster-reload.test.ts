@@ -68,7 +68,8 @@ it('reloads under load without refusing or cutting a connection', async () => {
     }
   });
 
-  await sleep(500);
+  // Reload only once new connections are flowing, so the swap happens under them.
+  await eventually(() => churned >= 20 || churnFailures.length > 0);
   const cmd = await runReloadCommand(f.dataDir);
   expect(cmd.out).toContain(`asked pid ${f.pid} to reload (SIGHUP)`);
   expect(cmd.code).toBe(0);

@@ -5,7 +5,6 @@ import { useAppStore, initialAppState, type AppState } from './app-store.ts';
 import type { ConnectionSlice } from './connection-slice.ts';
 import { mergeEvents } from './events-slice.ts';
 import * as services from './services-slice.ts';
-import type { SessionSlice } from './session-slice.ts';
 import { ingestStats } from './stats-slice.ts';
 import { MAX_TOASTS, type Toast } from './ui-slice.ts';
 
@@ -24,10 +23,6 @@ export function sessionAuthenticated(actor: string): void {
 /** Signed out or session gone: drop all data (another operator may sign in next). */
 export function sessionEnded(notice: string | null = null): void {
   set({ ...initialAppState(), session: { status: 'anonymous', actor: null, notice } });
-}
-
-export function setSessionNotice(notice: SessionSlice['session']['notice']): void {
-  set((s) => ({ session: { ...s.session, notice } }));
 }
 
 export function setServices(list: readonly ServiceDto[]): void {

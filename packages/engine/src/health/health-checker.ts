@@ -35,7 +35,7 @@ export interface HealthCheckerOptions {
   onChange: HealthChangeListener;
   /** Randomness for jitter (default Math.random). */
   random?: () => number;
-  /** Clock in ms for ejection back-off and upSince (default performance.now). */
+  /** Clock in ms for ejection back-off (default performance.now). */
   now?: () => number;
 }
 
@@ -55,7 +55,6 @@ interface Entry {
   passiveFails: number;
   lastReason: string | undefined;
   lastLatencyMs: number | undefined;
-  upSince: number | undefined;
   probeTimer: NodeJS.Timeout | undefined;
   inFlight: AbortController | undefined;
   /** Pending while the target serves a passive ejection period. */
@@ -144,11 +143,6 @@ export class HealthChecker {
     return this.#entries.get(id)?.lastReason;
   }
 
-  /** `now()` of the latest change to 'up' (for slow start); undefined unless 'up'. */
-  upSince(id: string): number | undefined {
-    return this.#entries.get(id)?.upSince;
-  }
-
   /** Period of the latest passive ejection in ms (0 if never ejected). */
   ejectionPeriodMs(id: string): number {
     return this.#entries.get(id)?.lastEjection?.periodMs ?? 0;
@@ -191,7 +185,6 @@ export class HealthChecker {
       passiveFails: 0,
       lastReason: reason,
       lastLatencyMs: undefined,
-      upSince: undefined,
       probeTimer: undefined,
       inFlight: undefined,
       ejectionTimer: undefined,
@@ -292,7 +285,6 @@ export class HealthChecker {
     if (from === to) return;
     entry.health = to;
     entry.lastReason = reason;
-    entry.upSince = to === 'up' ? this.#now() : undefined;
     this.#onChange(entry.id, from, to, reason);
   }
 }

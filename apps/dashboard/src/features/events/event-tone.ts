@@ -1,5 +1,6 @@
-// Colour family of an event kind. Kinds are open-ended strings ("backend.down",
-// "config.updated", "drain.finished"), so match whole words, not substrings.
+// Colour family of an event (kinds: `backend-health`, `service-created`, … — README, "Events").
+// A transition's target state decides; otherwise the words of the kind, matched whole, so
+// "updated" is not read as "up".
 
 export type EventTone = 'up' | 'down' | 'draining' | 'config' | 'plain';
 
