@@ -1,7 +1,8 @@
 // The engine's configuration: a full snapshot handed to apply(). The engine never reads a
 // store or the environment; the admin builds this from SQLite.
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import type { AdminState, HealthCheckDto, HealthCheckType, HealthState, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { HealthCheckDto, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { AdminState, HealthCheckType, HealthState } from '@fulcrum/shared/enums';
 
 // The shapes the admin API and the engine share are defined once, in @fulcrum/shared.
 export type { AdminState, HealthCheckType, HealthState, StrategyName };
@@ -50,39 +51,5 @@ export interface EngineConfig {
   services: ServiceConfig[];
 }
 
-/** Health-check defaults (HAProxy-like: inter 2s, rise 2, fall 3). */
-export const HEALTH_CHECK_DEFAULTS: HealthCheckConfig = {
-  type: 'tcp',
-  intervalMs: 2000,
-  timeoutMs: 1000,
-  rise: 2,
-  fall: 3,
-  httpPath: '/',
-  httpStatusMin: 200,
-  httpStatusMax: 399,
-  send: '',
-  expect: '',
-  expectRegex: false,
-  passiveFailures: 3,
-  slowStartMs: 0,
-  closeOnDown: false,
-};
-
-/** Service defaults; documented in the README. */
-export const SERVICE_DEFAULTS = {
-  strategy: 'round-robin' as StrategyName,
-  strategyOptions: {} as StrategyOptions,
-  connectTimeoutMs: 3000,
-  idleTimeoutMs: 0,
-  retries: 2,
-  drainTimeoutMs: 30_000,
-  maxQueue: 0,
-  queueTimeoutMs: 5000,
-};
-
-export const BACKEND_DEFAULTS = {
-  weight: 1,
-  state: 'enabled' as AdminState,
-  backup: false,
-  maxConnections: 0,
-};
+// Defaults are declared once, in @fulcrum/shared (README "Service options and defaults").
+export { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';

@@ -1,10 +1,10 @@
 // Wire types of the admin REST API (/api). The admin validates with TypeBox schemas of the
 // same shape; the dashboard imports these types only.
 import type { StrategyName } from './strategies.ts';
+import type { AdminState, HealthCheckType, HealthState } from './enums.ts';
 
-export type AdminState = 'enabled' | 'disabled' | 'draining';
-export type HealthState = 'unknown' | 'up' | 'down';
-export type HealthCheckType = 'none' | 'tcp' | 'redis' | 'postgres' | 'http' | 'send-expect';
+// The enum types live with their lists (enums.ts); re-exported here for the DTOs' users.
+export type { AdminState, HealthCheckType, HealthState };
 
 export interface HealthCheckDto {
   type: HealthCheckType;

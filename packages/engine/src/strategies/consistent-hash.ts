@@ -9,6 +9,7 @@ import { canTake, isEligible } from '../strategy.ts';
 import type { StrategyOptions } from '../config.ts';
 import type { BackendView, PickContext, Strategy, StrategyFactory } from '../strategy.ts';
 import { hashClientAddress, hashString, mix32 } from './hash.ts';
+import { DEFAULT_BOUNDED_LOAD_FACTOR } from '@fulcrum/shared/defaults';
 
 /**
  * Points per unit of weight. 160 is libketama's count: with few backends the spread of
@@ -24,7 +25,6 @@ export const VNODES_PER_WEIGHT = 160;
 const MAX_RING_POINTS = 160 * 1024;
 // Packing ring index into the sort key: hash · 2^21 + index stays below 2^53.
 const INDEX_BITS = 2 ** 21;
-const DEFAULT_BOUNDED_LOAD_FACTOR = 1.25;
 
 /** Client-IP consistent hashing with bounded load; `boundedLoadFactor` 0 turns the bound off. */
 export class ConsistentHashStrategy implements Strategy {
