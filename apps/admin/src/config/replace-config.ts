@@ -3,7 +3,8 @@
 // updated in place and keep their ids, so the engine leaves their established connections alone;
 // services and backends missing from the document are removed (their connections drain); new
 // ones are created. Everything is checked before anything is written; any failure changes nothing.
-import { BACKEND_DEFAULTS, EngineError, ListenError } from '@fulcrum/engine';
+import { EngineError, ListenError } from '@fulcrum/engine';
+import { BACKEND_DEFAULTS } from '@fulcrum/shared/defaults';
 import { formatAddress, parseAddress } from '@fulcrum/shared/address';
 import type { ServiceValues } from '../store/services-repo.ts';
 import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';

@@ -3,13 +3,13 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { EventDto, StatsDto } from '@fulcrum/shared/api';
 import { literalUnion } from './common-schemas.ts';
-import { ADMIN_STATES } from './service-schemas.ts';
+import { ADMIN_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
 
 const BackendStatsSchema = Type.Object({
   id: Type.Integer(),
   address: Type.String(),
   state: literalUnion(ADMIN_STATES),
-  health: literalUnion(['unknown', 'up', 'down'] as const),
+  health: literalUnion(HEALTH_STATES),
   removed: Type.Boolean(),
   weight: Type.Number(),
   effectiveWeight: Type.Number(),
