@@ -2,6 +2,7 @@
 // same shape; the dashboard imports these types only.
 import type { StrategyName } from './strategies.ts';
 import type { AdminState, HealthCheckType, HealthState } from './enums.ts';
+import type { EventKind } from './event-kinds.ts';
 
 // The enum types live with their lists (enums.ts); re-exported here for the DTOs' users.
 export type { AdminState, HealthCheckType, HealthState };
@@ -144,7 +145,7 @@ export interface StatsDto {
 export interface EventDto {
   id: number;
   time: string;
-  kind: string;
+  kind: EventKind;
   actor: string;
   serviceId: number | null;
   backendId: number | null;

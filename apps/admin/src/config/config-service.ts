@@ -13,12 +13,16 @@ import type { EventDto, ServiceDto } from '@fulcrum/shared/api';
 import type { LiveMessage } from '@fulcrum/shared/live-protocol';
 import type { Store } from '../store/store.ts';
 import type { NewEvent } from '../store/events-repo.ts';
+import type { AuditEventKind, EngineEventKind, EventKind } from '@fulcrum/shared/event-kinds';
 import { ApiError, fromEngineError } from '../api-error.ts';
 import { Mutex } from './mutex.ts';
 import { toEngineConfig } from './to-engine-config.ts';
 
+/** An event as the admin records it: only the kinds listed in @fulcrum/shared/event-kinds. */
+export type KnownEvent = NewEvent & { kind: EventKind };
+
 /** An audit-log entry recorded by a change; written in the same transaction. */
-export type AuditEntry = Omit<NewEvent, 'actor' | 'time'>;
+export type AuditEntry = Omit<NewEvent, 'actor' | 'time'> & { kind: AuditEventKind };
 
 /** What a change's write step can use: the store (inside the transaction) and the audit log. */
 export interface ChangeContext {
@@ -80,7 +84,7 @@ export class ConfigService {
   }
 
   /** Records an event outside any change (engine events) and publishes it. */
-  recordEvent(event: NewEvent): Promise<EventDto> {
+  recordEvent(event: KnownEvent & { kind: EngineEventKind }): Promise<EventDto> {
     return this.#mutex.run(() => {
       const stored = this.#store.events.insert(event);
       this.#publish({ type: 'event', event: stored });

@@ -3,7 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { EngineEvents } from '@fulcrum/engine';
 import type { DataPlane } from '../cluster/data-plane.ts';
 import type { ConfigService } from '../config/config-service.ts';
-import type { NewEvent } from '../store/events-repo.ts';
+import type { KnownEvent } from '../config/config-service.ts';
+import type { EngineEventKind } from '@fulcrum/shared/event-kinds';
 
 const ENGINE_ACTOR = 'engine';
 
@@ -15,7 +16,7 @@ export function logEngineEvents(engine: DataPlane, config: ConfigService, log: F
   // The engine names the service itself: a new service's first events come before the admin commits it.
   const serviceName = (e: { serviceId: string; serviceName?: string }) =>
     e.serviceName ?? config.service(Number(e.serviceId))?.name ?? `#${e.serviceId}`;
-  const record = (event: NewEvent) => {
+  const record = (event: KnownEvent & { kind: EngineEventKind }) => {
     config.recordEvent(event).catch((err: unknown) => log.error({ err }, 'could not record an engine event'));
   };
   const ids = (e: { serviceId: string; backendId?: string }) => ({
