@@ -12,9 +12,9 @@ export type HealthCheckConfig = HealthCheckDto;
 
 export type StrategyOptions = StrategyOptionsDto;
 
-/** One backend of a service. `id` is stable across applies; it is how changes are diffed. */
+/** One backend of a service. `id` (the admin's database id) is stable across applies; it is how changes are diffed. */
 export interface BackendConfig {
-  id: string;
+  id: number;
   host: string;
   port: number;
   /** 0 = no new connections; 1–1000 otherwise. */
@@ -27,7 +27,8 @@ export interface BackendConfig {
 
 /** One service: a listening port and the backends behind it. */
 export interface ServiceConfig {
-  id: string;
+  /** Stable across applies (the admin's database id). */
+  id: number;
   name: string;
   host: string;
   port: number;

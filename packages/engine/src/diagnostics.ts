@@ -8,7 +8,7 @@ export type { CloseReason };
 
 /** Published on `fulcrum:connection:close` once per client connection. */
 export interface ConnectionCloseMessage {
-  serviceId: string;
+  serviceId: number;
   client: string;
   /** `host:port` of the backend that served it; null if none did. */
   backend: string | null;

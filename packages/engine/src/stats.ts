@@ -2,7 +2,7 @@
 import type { AdminState, HealthState } from './config.ts';
 
 export interface BackendStats {
-  id: string;
+  id: number;
   address: string;
   state: AdminState;
   health: HealthState;
@@ -21,7 +21,7 @@ export interface BackendStats {
 }
 
 export interface ServiceStats {
-  id: string;
+  id: number;
   name: string;
   host: string;
   port: number;

@@ -21,6 +21,11 @@ function intsIn(object: object, limits: Readonly<Record<string, IntRange>>, at: 
   for (const [key, range] of Object.entries(limits)) intIn((object as Record<string, unknown>)[key], range, `${at}.${key}`);
 }
 
+/** Ids are the admin's database ids: positive safe integers. */
+function isId(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) > 0;
+}
+
 function host(value: unknown, field: string): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > 253) throw new InvalidConfigError(`${field} must be a host name or IP`, field);
 }
@@ -45,11 +50,11 @@ export function validateConfig(config: EngineConfig): void {
   if (config === null || typeof config !== 'object' || !Array.isArray(config.services)) {
     throw new InvalidConfigError('config.services must be an array', 'services');
   }
-  const ids = new Set<string>();
+  const ids = new Set<number>();
   const listens = new Set<string>();
   config.services.forEach((s, i) => {
     const at = `services[${i}]`;
-    if (typeof s.id !== 'string' || s.id === '' || ids.has(s.id)) throw new InvalidConfigError(`${at}.id must be a unique non-empty string`, `${at}.id`);
+    if (!isId(s.id) || ids.has(s.id)) throw new InvalidConfigError(`${at}.id must be a unique positive integer`, `${at}.id`);
     ids.add(s.id);
     host(s.host, `${at}.host`);
     intIn(s.port, LISTEN_PORT, `${at}.port`);
@@ -65,11 +70,11 @@ export function validateConfig(config: EngineConfig): void {
     intsIn(s, SERVICE_LIMITS, at);
     checkHealth(s.healthCheck, `${at}.healthCheck`);
     if (!Array.isArray(s.backends)) throw new InvalidConfigError(`${at}.backends must be an array`, `${at}.backends`);
-    const bids = new Set<string>();
+    const bids = new Set<number>();
     const addrs = new Set<string>();
     s.backends.forEach((b, j) => {
       const bat = `${at}.backends[${j}]`;
-      if (typeof b.id !== 'string' || b.id === '' || bids.has(b.id)) throw new InvalidConfigError(`${bat}.id must be a unique non-empty string`, `${bat}.id`);
+      if (!isId(b.id) || bids.has(b.id)) throw new InvalidConfigError(`${bat}.id must be a unique positive integer`, `${bat}.id`);
       bids.add(b.id);
       host(b.host, `${bat}.host`);
       intIn(b.port, BACKEND_PORT, `${bat}.port`);

@@ -12,6 +12,8 @@ import type { DataPlane } from '../cluster/data-plane.ts';
 import type { EventDto, ServiceDto } from '@fulcrum/shared/api';
 import type { LiveMessage } from '@fulcrum/shared/live-protocol';
 import type { Store } from '../store/store.ts';
+import { toServiceDtos } from '../store/store.ts';
+import type { EngineConfig } from '@fulcrum/engine';
 import type { NewEvent } from '../store/events-repo.ts';
 import type { AuditEventKind, EngineEventKind, EventKind } from '@fulcrum/shared/event-kinds';
 import { ApiError, fromEngineError } from '../api-error.ts';
@@ -47,6 +49,8 @@ export class ConfigService {
   readonly #publish: (message: LiveMessage) => void;
   readonly #mutex = new Mutex();
   #committed: ServiceDto[] = [];
+  /** The engine snapshot of #committed, to restore the engine when a commit fails. */
+  #committedEngine: EngineConfig = { services: [] };
 
   constructor(opts: ConfigServiceOptions) {
     this.#store = opts.store;
@@ -68,13 +72,15 @@ export class ConfigService {
   /** Loads the stored configuration and makes the engine run it (the store wins). */
   async start(): Promise<void> {
     await this.#mutex.run(async () => {
-      const services = this.#store.readServices();
+      const records = this.#store.readRecords();
+      const engineConfig = toEngineConfig(records);
       try {
-        await this.#engine.apply(toEngineConfig(services));
+        await this.#engine.apply(engineConfig);
       } catch (err) {
         throw fromEngineError(err);
       }
-      this.#committed = services;
+      this.#committed = toServiceDtos(records);
+      this.#committedEngine = engineConfig;
     });
   }
 
@@ -121,10 +127,11 @@ export class ConfigService {
 
   async #change<T>(actor: string, write: (ctx: ChangeContext) => T): Promise<T> {
     const { db } = this.#store;
-    const before = this.#committed;
+    const before = this.#committedEngine;
     const audit: AuditEntry[] = [];
     db.exec('BEGIN IMMEDIATE');
     let next: ServiceDto[];
+    let nextEngine: EngineConfig;
     let result: T;
     let events: EventDto[];
     try {
@@ -136,8 +143,10 @@ export class ConfigService {
       }
       const time = new Date();
       events = audit.map((entry) => this.#store.events.insert({ ...entry, actor, time }));
-      next = this.#store.readServices();
-      await this.#engine.apply(toEngineConfig(next));
+      const records = this.#store.readRecords();
+      next = toServiceDtos(records);
+      nextEngine = toEngineConfig(records);
+      await this.#engine.apply(nextEngine);
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
       throw fromEngineError(err);
@@ -148,13 +157,14 @@ export class ConfigService {
       if (db.inTransaction) db.exec('ROLLBACK');
       this.#log.error({ err: commitErr }, 'config commit failed after the engine applied it; restoring the engine');
       try {
-        await this.#engine.apply(toEngineConfig(before));
+        await this.#engine.apply(before);
       } catch (restoreErr) {
         this.#log.fatal({ err: restoreErr }, 'could not restore the engine to the committed config: engine and store differ');
       }
       throw new ApiError(500, 'INTERNAL', 'the change could not be saved; nothing was changed', undefined, { cause: commitErr });
     }
     this.#committed = next;
+    this.#committedEngine = nextEngine;
     this.#publish({ type: 'config', services: next });
     for (const event of events) this.#publish({ type: 'event', event });
     return result;

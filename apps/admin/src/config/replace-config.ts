@@ -217,7 +217,7 @@ export function locateEngineError(
   let name: string | undefined;
   let rest: string | undefined;
   if (cause instanceof ListenError) {
-    name = idToName.get(Number(cause.serviceId));
+    name = idToName.get(cause.serviceId);
     rest = 'listen';
   } else {
     const match = /^services\[(\d+)\]\.?(.*)$/.exec(cause.field ?? '');

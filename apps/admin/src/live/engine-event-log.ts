@@ -14,15 +14,12 @@ const at = (time: number): Date => (Number.isFinite(time) && time > 0 && time < 
 /** Records engine events as they happen; returns the function that stops listening. */
 export function logEngineEvents(engine: DataPlane, config: ConfigService, log: FastifyBaseLogger): () => void {
   // The engine names the service itself: a new service's first events come before the admin commits it.
-  const serviceName = (e: { serviceId: string; serviceName?: string }) =>
-    e.serviceName ?? config.service(Number(e.serviceId))?.name ?? `#${e.serviceId}`;
+  const serviceName = (e: { serviceId: number; serviceName?: string }) =>
+    e.serviceName ?? config.service(e.serviceId)?.name ?? `#${e.serviceId}`;
   const record = (event: KnownEvent & { kind: EngineEventKind }) => {
     config.recordEvent(event).catch((err: unknown) => log.error({ err }, 'could not record an engine event'));
   };
-  const ids = (e: { serviceId: string; backendId?: string }) => ({
-    serviceId: Number(e.serviceId),
-    backendId: e.backendId === undefined ? null : Number(e.backendId),
-  });
+  const ids = (e: { serviceId: number; backendId?: number }) => ({ serviceId: e.serviceId, backendId: e.backendId ?? null });
 
   const handlers: { [K in keyof EngineEvents]: (...args: EngineEvents[K]) => void } = {
     'backend-health': (e) =>

@@ -1,4 +1,4 @@
-// Maps engine counters to the wire form: string ids back to database ids, listen as host:port.
+// Maps engine counters to the wire form: listen as host:port.
 import type { EngineStats } from '@fulcrum/engine';
 import type { StatsDto } from '@fulcrum/shared/api';
 import { formatAddress } from '@fulcrum/shared/address';
@@ -8,7 +8,7 @@ export function toStatsDto(stats: EngineStats): StatsDto {
   return {
     time: stats.time,
     services: stats.services.map((s) => ({
-      id: Number(s.id),
+      id: s.id,
       name: s.name,
       listen: formatAddress(s.host, s.port),
       active: s.active,
@@ -18,7 +18,7 @@ export function toStatsDto(stats: EngineStats): StatsDto {
       bytesIn: s.bytesIn,
       bytesOut: s.bytesOut,
       backends: s.backends.map((b) => ({
-        id: Number(b.id),
+        id: b.id,
         address: b.address,
         state: b.state,
         health: b.health,

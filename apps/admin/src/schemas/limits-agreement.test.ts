@@ -45,14 +45,14 @@ function engineAccepts(part: Part, field: string, value: number): boolean {
   const config: EngineConfig = {
     services: [
       {
-        id: '1',
+        id: 1,
         name: 'svc',
         host: '127.0.0.1',
         port: 6380,
         ...SERVICE_DEFAULTS,
         ...(part === 'service' ? set : {}),
         healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(part === 'healthCheck' ? set : {}) },
-        backends: [{ id: '2', host: '127.0.0.1', port: 7001, ...BACKEND_DEFAULTS, ...(part === 'backend' ? set : {}) }],
+        backends: [{ id: 2, host: '127.0.0.1', port: 7001, ...BACKEND_DEFAULTS, ...(part === 'backend' ? set : {}) }],
       },
     ],
   };
