@@ -106,6 +106,7 @@ export interface ApiErrorBody {
   field?: string;
 }
 
+/** One backend's live counters: the engine's stats() and the API carry exactly this shape. */
 export interface BackendStatsDto {
   id: number;
   address: string;
@@ -117,22 +118,30 @@ export interface BackendStatsDto {
   effectiveWeight: number;
   active: number;
   total: number;
+  /** Bytes from clients to this backend. */
   bytesIn: number;
+  /** Bytes from this backend to clients. */
   bytesOut: number;
   connectFailures: number;
   connectTimeMs: number;
 }
 
-export interface ServiceStatsDto {
-  id: number;
-  name: string;
-  listen: string;
+/** A service's live counters, the same in the engine's stats() and on the wire. */
+export interface ServiceCountersDto {
   active: number;
   total: number;
+  /** Clients closed because no backend could take them. */
   rejected: number;
+  /** Clients waiting in the queue now. */
   queued: number;
   bytesIn: number;
   bytesOut: number;
+}
+
+export interface ServiceStatsDto extends ServiceCountersDto {
+  id: number;
+  name: string;
+  listen: string;
   backends: BackendStatsDto[];
 }
 
