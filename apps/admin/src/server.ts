@@ -117,7 +117,7 @@ export function adminUrl(host: string, port: number, secure = false): string {
 
 function describeStartupError(err: unknown, store: Store, admin: HostPort): string {
   if (err instanceof ApiError && err.cause instanceof ListenError) {
-    const service = store.services.get(Number(err.cause.serviceId));
+    const service = store.services.get(err.cause.serviceId);
     return `service "${service?.name ?? err.cause.serviceId}": ${err.cause.message}`;
   }
   if (err instanceof ApiError || err instanceof EngineError) return err.message;

@@ -134,7 +134,7 @@ describe('import', () => {
     expect(kept.backends.map((b) => b.address)).toEqual([`127.0.0.1:${echo.port}`, '127.0.0.1:7003']);
     // Omitted fields are defaults, not the previous values.
     expect(after[1]).toMatchObject({ strategy: 'round-robin', retries: 2, healthCheck: { type: 'tcp' }, backends: [] });
-    expect(t.engine.config.services.map((s) => s.id)).toEqual(after.map((s) => String(s.id)));
+    expect(t.engine.config.services.map((s) => s.id)).toEqual(after.map((s) => s.id));
     expect(t.store.readServices()).toEqual(after);
 
     client.write('after');

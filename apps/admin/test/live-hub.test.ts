@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { afterEach, expect, it } from 'vitest';
 import type { LiveMessage } from '@fulcrum/shared/live-protocol';
-import { CLOSE_TOO_SLOW, LiveHub } from '../src/live/live-hub.ts';
+import { LIVE_CLOSE_CODES } from '@fulcrum/shared/live-protocol';
+import { LiveHub } from '../src/live/live-hub.ts';
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -63,7 +64,7 @@ it('skips stats for a client that stops reading, and closes it rather than drop 
   const closed = once(client, 'close');
   (client as unknown as { _socket: { resume(): void } })._socket.resume();
   const [code] = (await closed) as [number];
-  expect(code).toBe(CLOSE_TOO_SLOW);
+  expect(code).toBe(LIVE_CLOSE_CODES.tooSlow);
   // Neither skipped stats nor the config message were ever queued for it.
   expect(received).toEqual(['stats']);
 });

@@ -54,9 +54,9 @@ describe('creating a service', () => {
       { id: expect.any(Number), serviceId: body.id, address: 'localhost:7002', weight: 5, state: 'enabled', backup: true, maxConnections: 0 },
     ]);
 
-    const engineService = t.engine.config.services.find((s) => s.id === String(body.id));
+    const engineService = t.engine.config.services.find((s) => s.id === body.id);
     expect(engineService).toMatchObject({ name: 'redis.main', host: '127.0.0.1', port: listenPort });
-    expect(engineService?.backends.map((b) => b.id)).toEqual(body.backends.map((b) => String(b.id)));
+    expect(engineService?.backends.map((b) => b.id)).toEqual(body.backends.map((b) => b.id));
     expect(t.store.readServices().find((s) => s.id === body.id)).toEqual(body);
     expect(await refused(listenPort)).toBe(false);
 
@@ -338,8 +338,8 @@ describe('updating a service', () => {
     expect(body.backends[0]).toMatchObject({ id: kept.id, address: kept.address, weight: 3 });
     expect(body.backends[1]).toMatchObject({ address: '127.0.0.1:7009', weight: 1 });
     expect(t.engine.config.services[0]?.backends.map((b) => [b.id, b.port, b.weight])).toEqual([
-      [String(kept.id), 7001, 3],
-      [String(body.backends[1]!.id), 7009, 1],
+      [kept.id, 7001, 3],
+      [body.backends[1]!.id, 7009, 1],
     ]);
   });
 });

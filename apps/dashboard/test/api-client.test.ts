@@ -118,10 +118,10 @@ describe('api client', () => {
     expect(received).toHaveLength(0);
   });
 
-  it('shows an API error to the operator in plain words', async () => {
-    answer = () => json(400, { statusCode: 400, code: 'VALIDATION_ERROR', message: 'retries: expected integer to be less or equal to 10', field: 'retries' });
+  it("shows an API error to the operator in the admin's own words, by its field", async () => {
+    answer = () => json(400, { statusCode: 400, code: 'VALIDATION_ERROR', message: 'retries: must be an integer from 0 to 10', field: 'retries' });
     const error = await api.patch('/services/1', { retries: 11 }).catch((e: unknown) => e);
-    expect(errorMessage(error)).toBe('must be at most 10');
-    expect((error as ApiError).message).toBe('retries: expected integer to be less or equal to 10');
+    expect(errorMessage(error)).toBe('must be an integer from 0 to 10');
+    expect((error as ApiError).message).toBe('retries: must be an integer from 0 to 10');
   });
 });

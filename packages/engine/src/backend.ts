@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { formatAddress } from '@fulcrum/shared/address';
 
 export class Backend implements BackendView {
-  readonly id: string;
+  readonly id: number;
   readonly host: string;
   readonly port: number;
   readonly address: string;

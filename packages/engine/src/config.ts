@@ -1,7 +1,8 @@
 // The engine's configuration: a full snapshot handed to apply(). The engine never reads a
 // store or the environment; the admin builds this from SQLite.
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import type { AdminState, HealthCheckDto, HealthCheckType, HealthState, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { HealthCheckDto, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { AdminState, HealthCheckType, HealthState } from '@fulcrum/shared/enums';
 
 // The shapes the admin API and the engine share are defined once, in @fulcrum/shared.
 export type { AdminState, HealthCheckType, HealthState, StrategyName };
@@ -11,9 +12,9 @@ export type HealthCheckConfig = HealthCheckDto;
 
 export type StrategyOptions = StrategyOptionsDto;
 
-/** One backend of a service. `id` is stable across applies; it is how changes are diffed. */
+/** One backend of a service. `id` (the admin's database id) is stable across applies; it is how changes are diffed. */
 export interface BackendConfig {
-  id: string;
+  id: number;
   host: string;
   port: number;
   /** 0 = no new connections; 1–1000 otherwise. */
@@ -26,7 +27,8 @@ export interface BackendConfig {
 
 /** One service: a listening port and the backends behind it. */
 export interface ServiceConfig {
-  id: string;
+  /** Stable across applies (the admin's database id). */
+  id: number;
   name: string;
   host: string;
   port: number;
@@ -50,39 +52,5 @@ export interface EngineConfig {
   services: ServiceConfig[];
 }
 
-/** Health-check defaults (HAProxy-like: inter 2s, rise 2, fall 3). */
-export const HEALTH_CHECK_DEFAULTS: HealthCheckConfig = {
-  type: 'tcp',
-  intervalMs: 2000,
-  timeoutMs: 1000,
-  rise: 2,
-  fall: 3,
-  httpPath: '/',
-  httpStatusMin: 200,
-  httpStatusMax: 399,
-  send: '',
-  expect: '',
-  expectRegex: false,
-  passiveFailures: 3,
-  slowStartMs: 0,
-  closeOnDown: false,
-};
-
-/** Service defaults; documented in the README. */
-export const SERVICE_DEFAULTS = {
-  strategy: 'round-robin' as StrategyName,
-  strategyOptions: {} as StrategyOptions,
-  connectTimeoutMs: 3000,
-  idleTimeoutMs: 0,
-  retries: 2,
-  drainTimeoutMs: 30_000,
-  maxQueue: 0,
-  queueTimeoutMs: 5000,
-};
-
-export const BACKEND_DEFAULTS = {
-  weight: 1,
-  state: 'enabled' as AdminState,
-  backup: false,
-  maxConnections: 0,
-};
+// Defaults are declared once, in @fulcrum/shared (README "Service options and defaults").
+export { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';

@@ -31,8 +31,8 @@ export class InvalidConfigError extends EngineError {
 
 /** A service could not bind its listen address; nothing was changed. */
 export class ListenError extends EngineError {
-  readonly serviceId: string;
-  constructor(serviceId: string, address: string, cause: NodeJS.ErrnoException) {
+  readonly serviceId: number;
+  constructor(serviceId: number, address: string, cause: NodeJS.ErrnoException) {
     const inUse = cause.code === 'EADDRINUSE';
     super(
       inUse ? 'FULCRUM_ADDRESS_IN_USE' : 'FULCRUM_LISTEN_FAILED',

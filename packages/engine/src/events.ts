@@ -4,10 +4,10 @@ import type { AdminState, HealthState } from './config.ts';
 
 export interface BackendHealthEvent {
   time: number;
-  serviceId: string;
+  serviceId: number;
   /** The service's name when the event happened (the admin may not have committed it yet). */
   serviceName?: string;
-  backendId: string;
+  backendId: number;
   address: string;
   from: HealthState;
   to: HealthState;
@@ -17,10 +17,10 @@ export interface BackendHealthEvent {
 
 export interface BackendStateEvent {
   time: number;
-  serviceId: string;
+  serviceId: number;
   /** The service's name when the event happened (the admin may not have committed it yet). */
   serviceName?: string;
-  backendId: string;
+  backendId: number;
   address: string;
   from: AdminState;
   to: AdminState;
@@ -28,10 +28,10 @@ export interface BackendStateEvent {
 
 export interface BackendDrainedEvent {
   time: number;
-  serviceId: string;
+  serviceId: number;
   /** The service's name when the event happened (the admin may not have committed it yet). */
   serviceName?: string;
-  backendId: string;
+  backendId: number;
   address: string;
   /** Connections still open when the drain timeout passed, closed by the engine. */
   closedByTimeout: number;
@@ -41,7 +41,7 @@ export interface BackendDrainedEvent {
 
 export interface ServiceErrorEvent {
   time: number;
-  serviceId: string;
+  serviceId: number;
   /** The service's name when the event happened (the admin may not have committed it yet). */
   serviceName?: string;
   code: string;
@@ -51,10 +51,10 @@ export interface ServiceErrorEvent {
 /** External health mode: `streak` consecutive connect failures to a backend in this process. */
 export interface PassiveFailureEvent {
   time: number;
-  serviceId: string;
+  serviceId: number;
   /** The service's name when the event happened (the admin may not have committed it yet). */
   serviceName?: string;
-  backendId: string;
+  backendId: number;
   address: string;
   reason: string;
   streak: number;

@@ -4,7 +4,7 @@ import { formatAddress } from '@fulcrum/shared/address';
 import type { ServerHandle, TcpHandle } from './tcp-handle.ts';
 
 /** Binds a service's listening socket; rejects with ListenError (EADDRINUSE → FULCRUM_ADDRESS_IN_USE). */
-export function listen(serviceId: string, host: string, port: number, reusePort = false): Promise<net.Server> {
+export function listen(serviceId: number, host: string, port: number, reusePort = false): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     const onError = (err: NodeJS.ErrnoException): void => {

@@ -44,7 +44,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   readonly random: () => number;
   readonly externalHealth: boolean;
   readonly #reusePort: boolean;
-  #services = new Map<string, Service>();
+  #services = new Map<number, Service>();
   /** Services removed from the config whose connections still drain. */
   #retired = new Set<Service>();
   #config: EngineConfig = { services: [] };
@@ -78,7 +78,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     if (this.#closed) throw new EngineClosedError();
     validateConfig(config);
     // Phase 1 (can fail): bind every new or moved listener. Nothing else is touched yet.
-    const bound = new Map<string, Server>();
+    const bound = new Map<number, Server>();
     try {
       for (const sc of config.services) {
         const cur = this.#services.get(sc.id);
@@ -95,7 +95,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
       throw new EngineClosedError();
     }
     // Phase 2 (cannot fail): swap in the new state synchronously.
-    const keep = new Set<string>();
+    const keep = new Set<number>();
     for (const sc of config.services) {
       keep.add(sc.id);
       const cur = this.#services.get(sc.id);
@@ -130,7 +130,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   }
 
   /** External health mode: sets a backend's health as decided elsewhere (the primary's checks). */
-  setBackendHealth(serviceId: string, backendId: string, health: HealthState, reason: string): void {
+  setBackendHealth(serviceId: number, backendId: number, health: HealthState, reason: string): void {
     const svc = this.#services.get(serviceId);
     const b = svc?.backends.get(backendId);
     if (svc === undefined || b === undefined) return;
@@ -141,14 +141,14 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
    * Tells this engine how many connections other processes hold per backend of a service, so
    * load-aware strategies and maxConnections see the whole picture. Unlisted backends → 0.
    */
-  setRemoteLoad(serviceId: string, activeByBackend: Readonly<Record<string, number>>): void {
+  setRemoteLoad(serviceId: number, activeByBackend: Readonly<Record<number, number>>): void {
     const svc = this.#services.get(serviceId);
     if (svc === undefined) return;
     for (const b of svc.backends.values()) b.remoteActive = activeByBackend[b.id] ?? 0;
   }
 
   /** The port a service actually listens on (useful with port 0). */
-  listenPort(serviceId: string): number | undefined {
+  listenPort(serviceId: number): number | undefined {
     const addr = this.#services.get(serviceId)?.server.address();
     return addr !== null && typeof addr === 'object' ? addr.port : undefined;
   }

@@ -32,18 +32,18 @@ export interface ServiceHost {
 }
 
 export class Service {
-  readonly id: string;
+  readonly id: number;
   config: ServiceConfig;
   server: Server;
   readonly host: ServiceHost;
   /** Backends in the config, by id. */
-  readonly backends = new Map<string, Backend>();
+  readonly backends = new Map<number, Backend>();
   /** Backends removed from the config that still drain connections. */
   readonly retired = new Set<Backend>();
   primary: Strategy;
   backup: Strategy;
   /** null when health is driven from outside (worker processes: the primary checks once). */
-  readonly health: HealthChecker | null;
+  readonly health: HealthChecker<number> | null;
   retiredService = false;
 
   active = 0;
@@ -67,7 +67,7 @@ export class Service {
     for (const b of config.backends) this.backends.set(b.id, new Backend(b));
     this.health = host.externalHealth
       ? null
-      : new HealthChecker({
+      : new HealthChecker<number>({
           config: config.healthCheck,
           random: host.random,
           onChange: (id, from, to, reason) => this.setHealth(id, from, to, reason),
@@ -77,7 +77,7 @@ export class Service {
   }
 
   /** Records a health transition of backend `id` and acts on it. */
-  setHealth(id: string, from: HealthState, to: HealthState, reason: string): void {
+  setHealth(id: number, from: HealthState, to: HealthState, reason: string): void {
     const b = this.backends.get(id);
     if (b === undefined || b.health === to) return;
     b.health = to;
@@ -113,7 +113,7 @@ export class Service {
       this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
       this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
     }
-    const seen = new Set<string>();
+    const seen = new Set<number>();
     for (const bc of config.backends) {
       seen.add(bc.id);
       const cur = this.backends.get(bc.id);

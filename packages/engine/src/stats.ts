@@ -1,40 +1,20 @@
-// Shapes returned by LoadBalancer.stats(): cheap counters, sampled by the admin.
-import type { AdminState, HealthState } from './config.ts';
+// Shapes returned by LoadBalancer.stats(): cheap counters, sampled by the admin. The counters
+// are declared once, in @fulcrum/shared (the API carries the same fields); the engine adds
+// what only it knows or what the admin reshapes (host/port → listen, listening, retries).
+import type { BackendStatsDto, ServiceCountersDto } from '@fulcrum/shared/api';
 
-export interface BackendStats {
-  id: string;
-  address: string;
-  state: AdminState;
-  health: HealthState;
-  /** true while a backend removed from the config still drains. */
-  removed: boolean;
-  weight: number;
-  effectiveWeight: number;
-  active: number;
-  total: number;
-  /** Bytes from clients to this backend. */
-  bytesIn: number;
-  /** Bytes from this backend to clients. */
-  bytesOut: number;
-  connectFailures: number;
-  connectTimeMs: number;
-}
+/** One backend's counters. */
+export type BackendStats = BackendStatsDto;
 
-export interface ServiceStats {
-  id: string;
+/** One service's counters, as the engine reports them. */
+export interface ServiceStats extends ServiceCountersDto {
+  id: number;
   name: string;
   host: string;
   port: number;
   listening: boolean;
-  active: number;
-  total: number;
-  /** Clients closed because no backend could take them. */
-  rejected: number;
-  /** Clients waiting in the queue now. */
-  queued: number;
+  /** Connect attempts retried on another backend. */
   retries: number;
-  bytesIn: number;
-  bytesOut: number;
   backends: BackendStats[];
 }
 

@@ -4,7 +4,8 @@ import type { AdminState, HealthState, StrategyName, StrategyOptions } from './c
 
 /** What a strategy may read about a backend. The engine's live Backend objects implement it. */
 export interface BackendView {
-  readonly id: string;
+  /** Stable identity; strategies only compare, hash and order it (the engine's ids are numbers). */
+  readonly id: number | string;
   readonly address: string;
   /** Configured weight (0–1000). */
   readonly weight: number;

@@ -16,7 +16,7 @@ describe('health checks in the data plane', () => {
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
-  const health = (s: ReturnType<LoadBalancer['stats']>, id: string): string | undefined =>
+  const health = (s: ReturnType<LoadBalancer['stats']>, id: number): string | undefined =>
     s.services[0]?.backends.find((b) => b.id === id)?.health;
 
   it('a killed redis is marked down within fall × interval (+ timeout), gets no new connections, and comes back after rise', async () => {
@@ -64,7 +64,7 @@ describe('health checks in the data plane', () => {
     const bTcp = backend(liar.port);
     const svcTcp = service([bTcp], { healthCheck: { ...HEALTH_CHECK_DEFAULTS, type: 'tcp', intervalMs: 100, timeoutMs: 200, fall: 1, passiveFailures: 0 } });
     await lb.apply(config(svcRedis, svcTcp));
-    const byId = (id: string): string | undefined => lb.stats().services.flatMap((s) => s.backends).find((b) => b.id === id)?.health;
+    const byId = (id: number): string | undefined => lb.stats().services.flatMap((s) => s.backends).find((b) => b.id === id)?.health;
     await waitFor(() => byId(bRedis.id) === 'down' && byId(bTcp.id) === 'up', 'redis check down, tcp check up');
   });
 

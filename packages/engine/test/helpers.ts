@@ -56,13 +56,13 @@ let seq = 0;
 
 /** A backend config with defaults. */
 export function backend(port: number, over: Partial<BackendConfig> = {}): BackendConfig {
-  return { id: `b${++seq}`, host: '127.0.0.1', port, ...BACKEND_DEFAULTS, ...over };
+  return { id: ++seq, host: '127.0.0.1', port, ...BACKEND_DEFAULTS, ...over };
 }
 
 /** A service config on an ephemeral port with health checks off (tests drive health explicitly). */
 export function service(backends: BackendConfig[], over: Partial<ServiceConfig> = {}): ServiceConfig {
   return {
-    id: `s${++seq}`,
+    id: ++seq,
     name: `svc${seq}`,
     host: '127.0.0.1',
     port: 0,

@@ -15,7 +15,7 @@ describe('splice', () => {
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
-  async function balance(...ports: number[]): Promise<{ port: number; id: string }> {
+  async function balance(...ports: number[]): Promise<{ port: number; id: number }> {
     lb = createLoadBalancer();
     const svc = service(ports.map((p) => backend(p)));
     await lb.apply(config(svc));

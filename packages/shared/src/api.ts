@@ -1,10 +1,11 @@
 // Wire types of the admin REST API (/api). The admin validates with TypeBox schemas of the
 // same shape; the dashboard imports these types only.
 import type { StrategyName } from './strategies.ts';
+import type { AdminState, HealthCheckType, HealthState } from './enums.ts';
+import type { EventKind } from './event-kinds.ts';
 
-export type AdminState = 'enabled' | 'disabled' | 'draining';
-export type HealthState = 'unknown' | 'up' | 'down';
-export type HealthCheckType = 'none' | 'tcp' | 'redis' | 'postgres' | 'http' | 'send-expect';
+// The enum types live with their lists (enums.ts); re-exported here for the DTOs' users.
+export type { AdminState, HealthCheckType, HealthState };
 
 export interface HealthCheckDto {
   type: HealthCheckType;
@@ -105,6 +106,7 @@ export interface ApiErrorBody {
   field?: string;
 }
 
+/** One backend's live counters: the engine's stats() and the API carry exactly this shape. */
 export interface BackendStatsDto {
   id: number;
   address: string;
@@ -116,22 +118,30 @@ export interface BackendStatsDto {
   effectiveWeight: number;
   active: number;
   total: number;
+  /** Bytes from clients to this backend. */
   bytesIn: number;
+  /** Bytes from this backend to clients. */
   bytesOut: number;
   connectFailures: number;
   connectTimeMs: number;
 }
 
-export interface ServiceStatsDto {
-  id: number;
-  name: string;
-  listen: string;
+/** A service's live counters, the same in the engine's stats() and on the wire. */
+export interface ServiceCountersDto {
   active: number;
   total: number;
+  /** Clients closed because no backend could take them. */
   rejected: number;
+  /** Clients waiting in the queue now. */
   queued: number;
   bytesIn: number;
   bytesOut: number;
+}
+
+export interface ServiceStatsDto extends ServiceCountersDto {
+  id: number;
+  name: string;
+  listen: string;
   backends: BackendStatsDto[];
 }
 
@@ -144,7 +154,7 @@ export interface StatsDto {
 export interface EventDto {
   id: number;
   time: string;
-  kind: string;
+  kind: EventKind;
   actor: string;
   serviceId: number | null;
   backendId: number | null;

@@ -21,7 +21,7 @@ export interface EventMessage {
   event: EventDto;
 }
 
-/** The configuration after a committed change (made through this node or, in a cluster, any node). */
+/** The configuration after a committed change. */
 export interface ConfigMessage {
   type: 'config';
   services: ServiceDto[];
@@ -36,3 +36,15 @@ export interface ClusterMessage {
 }
 
 export type LiveMessage = HelloMessage | StatsMessage | EventMessage | ConfigMessage | ClusterMessage;
+
+/** WebSocket close codes the admin sends on /api/live, and what each asks of the client. */
+export const LIVE_CLOSE_CODES = {
+  /** The server is shutting down: reconnect with backoff. */
+  goingAway: 1001,
+  /** The credentials this client used were revoked: check the session, then log in again. */
+  credentialsRevoked: 1008,
+  /** The client fell too far behind: reconnect for a fresh `hello`. */
+  tooSlow: 1013,
+} as const;
+
+export type LiveCloseCode = (typeof LIVE_CLOSE_CODES)[keyof typeof LIVE_CLOSE_CODES];

@@ -112,7 +112,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     return mergeStats(this.#config, reports, this.#retired, (serviceId, backendId) => this.#health.state(serviceId, backendId));
   }
 
-  listenPort(serviceId: string): number | undefined {
+  listenPort(serviceId: number): number | undefined {
     for (const h of this.#pool.handles) {
       const port = h.stats?.services.find((s) => s.id === serviceId)?.port;
       if (port !== undefined && port !== 0) return port;

@@ -3,10 +3,10 @@ import type { BackendDrainedEvent, BackendStateEvent, EngineConfig, EngineStats 
 import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/engine';
 import { EventRelay } from './event-relay.ts';
 
-function cfg(backends: { id: string; port: number; state?: 'enabled' | 'draining' }[]): EngineConfig {
+function cfg(backends: { id: number; port: number; state?: 'enabled' | 'draining' }[]): EngineConfig {
   return {
     services: [{
-      id: '1', name: 's', host: '127.0.0.1', port: 6380, ...SERVICE_DEFAULTS, healthCheck: HEALTH_CHECK_DEFAULTS,
+      id: 1, name: 's', host: '127.0.0.1', port: 6380, ...SERVICE_DEFAULTS, healthCheck: HEALTH_CHECK_DEFAULTS,
       backends: backends.map((b) => ({ ...BACKEND_DEFAULTS, id: b.id, host: '127.0.0.1', port: b.port, state: b.state ?? 'enabled' })),
     }],
   };
@@ -20,10 +20,10 @@ function setup() {
 }
 
 const stateEvent = (to: 'draining' | 'enabled'): BackendStateEvent => ({
-  time: 1, serviceId: '1', serviceName: 's', backendId: '10', address: '127.0.0.1:7001', from: to === 'draining' ? 'enabled' : 'draining', to,
+  time: 1, serviceId: 1, serviceName: 's', backendId: 10, address: '127.0.0.1:7001', from: to === 'draining' ? 'enabled' : 'draining', to,
 });
 const drained = (closedByTimeout: number, removed = false): BackendDrainedEvent => ({
-  time: 1, serviceId: '1', serviceName: 's', backendId: '10', address: '127.0.0.1:7001', closedByTimeout, removed,
+  time: 1, serviceId: 1, serviceName: 's', backendId: 10, address: '127.0.0.1:7001', closedByTimeout, removed,
 });
 const live = (...ids: number[]) => new Map<number, EngineStats | undefined>(ids.map((id) => [id, undefined]));
 
@@ -34,7 +34,7 @@ describe('EventRelay', () => {
     relay.backendState(stateEvent('draining'), 5);
     relay.backendState(stateEvent('draining'), 5);
     expect(states).toEqual([]);
-    relay.commit(cfg([{ id: '10', port: 7001 }]), cfg([{ id: '10', port: 7001, state: 'draining' }]), live(1, 2));
+    relay.commit(cfg([{ id: 10, port: 7001 }]), cfg([{ id: 10, port: 7001, state: 'draining' }]), live(1, 2));
     expect(states).toHaveLength(1);
   });
 
@@ -51,17 +51,17 @@ describe('EventRelay', () => {
     const { relay, drains } = setup();
     relay.begin(2);
     relay.backendDrained(1, drained(0)); // worker 1 had nothing: drained during the apply itself
-    relay.commit(cfg([{ id: '10', port: 7001 }]), cfg([{ id: '10', port: 7001, state: 'draining' }]), live(1, 2));
+    relay.commit(cfg([{ id: 10, port: 7001 }]), cfg([{ id: 10, port: 7001, state: 'draining' }]), live(1, 2));
     expect(drains).toEqual([]);
     relay.backendDrained(3, drained(9)); // not live when the drain began: ignored
     relay.backendDrained(2, drained(4));
-    expect(drains).toMatchObject([{ backendId: '10', closedByTimeout: 4, removed: false }]);
+    expect(drains).toMatchObject([{ backendId: 10, closedByTimeout: 4, removed: false }]);
   });
 
   it('counts an exited worker as drained', () => {
     const { relay, drains } = setup();
     relay.begin(2);
-    relay.commit(cfg([{ id: '10', port: 7001 }]), cfg([]), live(1, 2));
+    relay.commit(cfg([{ id: 10, port: 7001 }]), cfg([]), live(1, 2));
     relay.backendDrained(1, drained(0, true));
     relay.workerGone(2);
     expect(drains).toMatchObject([{ removed: true, closedByTimeout: 0 }]);
@@ -70,9 +70,9 @@ describe('EventRelay', () => {
   it('forgets a drain that was cancelled by setting the backend back to enabled', () => {
     const { relay, drains } = setup();
     relay.begin(2);
-    relay.commit(cfg([{ id: '10', port: 7001 }]), cfg([{ id: '10', port: 7001, state: 'draining' }]), live(1));
+    relay.commit(cfg([{ id: 10, port: 7001 }]), cfg([{ id: 10, port: 7001, state: 'draining' }]), live(1));
     relay.begin(3);
-    relay.commit(cfg([{ id: '10', port: 7001, state: 'draining' }]), cfg([{ id: '10', port: 7001 }]), live(1));
+    relay.commit(cfg([{ id: 10, port: 7001, state: 'draining' }]), cfg([{ id: 10, port: 7001 }]), live(1));
     relay.backendDrained(1, drained(0));
     expect(drains).toEqual([]);
   });

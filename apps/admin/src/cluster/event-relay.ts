@@ -16,7 +16,7 @@ interface PendingDrain {
 /** Extra time a drain record lives past the service's drain timeout before it is dropped. */
 const DRAIN_RECORD_SLACK_MS = 60_000;
 
-const drainKey = (serviceId: string, backendId: string, address: string, removed: boolean): string =>
+const drainKey = (serviceId: number, backendId: number, address: string, removed: boolean): string =>
   `${serviceId}|${backendId}|${address}|${removed ? 'removed' : 'draining'}`;
 
 export interface RelayTarget {
@@ -139,7 +139,7 @@ export class EventRelay {
   }
 }
 
-function activeOn(stats: EngineStats | undefined, serviceId: string, backendId: string, address: string): number {
+function activeOn(stats: EngineStats | undefined, serviceId: number, backendId: number, address: string): number {
   const s = stats?.services.find((x) => x.id === serviceId);
   return s?.backends.find((b) => b.id === backendId && b.address === address)?.active ?? 0;
 }

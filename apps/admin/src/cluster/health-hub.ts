@@ -9,9 +9,9 @@ import type { HealthTable } from './protocol.ts';
 
 /** A health transition decided by the primary's checker. */
 export interface HealthChange {
-  serviceId: string;
+  serviceId: number;
   serviceName: string;
-  backendId: string;
+  backendId: number;
   address: string;
   from: HealthState;
   to: HealthState;
@@ -19,15 +19,15 @@ export interface HealthChange {
 }
 
 interface Watched {
-  checker: HealthChecker;
+  checker: HealthChecker<number>;
   config: ServiceConfig;
   /** Backend id → address the checker watches. */
-  addresses: Map<string, string>;
+  addresses: Map<number, string>;
 }
 
 /** Every service's health checker, kept in step with the committed config. */
 export class HealthHub {
-  readonly #services = new Map<string, Watched>();
+  readonly #services = new Map<number, Watched>();
   readonly #onChange: (change: HealthChange) => void;
   #closed = false;
   #syncing = false;
@@ -48,13 +48,13 @@ export class HealthHub {
   }
 
   #sync(config: EngineConfig): void {
-    const keep = new Set<string>();
+    const keep = new Set<number>();
     for (const sc of config.services) {
       keep.add(sc.id);
       let watched = this.#services.get(sc.id);
       if (watched === undefined) {
-        const addresses = new Map<string, string>();
-        const checker = new HealthChecker({
+        const addresses = new Map<number, string>();
+        const checker = new HealthChecker<number>({
           config: sc.healthCheck,
           onChange: (backendId, from, to, reason) => {
             // A moved backend is a new backend in the engine, already 'unknown': no event (as in-process).
@@ -82,7 +82,7 @@ export class HealthHub {
   }
 
   /** Current state of a backend, if it is watched. */
-  state(serviceId: string, backendId: string): HealthState | undefined {
+  state(serviceId: number, backendId: number): HealthState | undefined {
     const watched = this.#services.get(serviceId);
     return watched?.addresses.has(backendId) ? watched.checker.state(backendId) : undefined;
   }
@@ -96,7 +96,7 @@ export class HealthHub {
     const table: HealthTable = {};
     for (const sc of config.services) {
       const watched = this.#services.get(sc.id);
-      const row: Record<string, HealthState> = {};
+      const row: Record<number, HealthState> = {};
       for (const b of sc.backends) {
         const same = watched?.addresses.get(b.id) === formatAddress(b.host, b.port);
         const known = same ? watched?.checker.state(b.id) : undefined;

@@ -5,18 +5,18 @@ import type { EngineConfig, EngineErrorCode, EngineEvents, EngineStats, HealthSt
 /** How often a worker sends its counters (one message per worker per batch). */
 export const STATS_BATCH_MS = 250;
 
-/** Health of every backend, by service id then backend id. */
-export type HealthTable = Record<string, Record<string, HealthState>>;
+/** Health of every backend, by service id then backend id (read by id, never by iterating keys: JSON keys are text). */
+export type HealthTable = Record<number, Record<number, HealthState>>;
 
-/** Other workers' active connections, by service id then backend id. */
-export type LoadTable = Record<string, Record<string, number>>;
+/** Other workers' active connections, by service id then backend id (read by id, like HealthTable). */
+export type LoadTable = Record<number, Record<number, number>>;
 
 /** An EngineError, flattened for IPC; the primary rebuilds the same class and code. */
 export interface WireError {
   code: EngineErrorCode | 'INTERNAL';
   message: string;
   field?: string;
-  serviceId?: string;
+  serviceId?: number;
   /** The errno code of a listen failure (EADDRINUSE, EACCES…). */
   errno?: string;
 }
@@ -26,7 +26,7 @@ export type ToWorker =
   /** Make `config` live, then set `health`; answer `applied` or `apply-failed` with the same version. */
   | { type: 'apply'; version: number; config: EngineConfig; health: HealthTable }
   /** The primary's health checker changed a backend's state. */
-  | { type: 'health'; serviceId: string; backendId: string; health: HealthState; reason: string }
+  | { type: 'health'; serviceId: number; backendId: number; health: HealthState; reason: string }
   /** Reply to `stats`: what every other worker holds, for setRemoteLoad(). */
   | { type: 'remote-load'; load: LoadTable }
   /** Stop accepting, let connections finish for at most `timeoutMs`, send `stats` (final), exit 0. */

@@ -7,7 +7,7 @@ import { formatAddress } from '@fulcrum/shared/address';
 import type { LoadTable } from './protocol.ts';
 
 /** A backend instance: an address change makes a new backend with the same id. */
-const backendKey = (id: string, address: string): string => `${id}@${address}`;
+const backendKey = (id: number, address: string): string => `${id}@${address}`;
 
 interface Cumulative {
   total: number;
@@ -22,7 +22,7 @@ const zero = (): Cumulative => ({ total: 0, rejected: 0, retries: 0, bytesIn: 0,
 
 /** Cumulative counters of exited workers, by service and backend instance. */
 export class RetiredTotals {
-  readonly #services = new Map<string, { counters: Cumulative; backends: Map<string, Cumulative> }>();
+  readonly #services = new Map<number, { counters: Cumulative; backends: Map<string, Cumulative> }>();
 
   /** Adds an exited worker's last counters (once per worker). */
   add(stats: EngineStats): void {
@@ -49,11 +49,11 @@ export class RetiredTotals {
     }
   }
 
-  service(id: string): Cumulative | undefined {
+  service(id: number): Cumulative | undefined {
     return this.#services.get(id)?.counters;
   }
 
-  backend(serviceId: string, id: string, address: string): Cumulative | undefined {
+  backend(serviceId: number, id: number, address: string): Cumulative | undefined {
     return this.#services.get(serviceId)?.backends.get(backendKey(id, address));
   }
 
@@ -73,7 +73,7 @@ export function mergeStats(
   config: EngineConfig,
   reports: readonly EngineStats[],
   retired: RetiredTotals,
-  health: (serviceId: string, backendId: string) => HealthState | undefined,
+  health: (serviceId: number, backendId: number) => HealthState | undefined,
 ): EngineStats {
   const services: ServiceStats[] = [];
   for (const sc of config.services) {
@@ -143,7 +143,7 @@ export function mergeStats(
 
 type Fixed = Pick<BackendStats, 'state' | 'health' | 'removed' | 'weight' | 'effectiveWeight'>;
 
-function backend(serviceId: string, id: string, address: string, parts: BackendStats[], retired: RetiredTotals, fixed: Fixed): BackendStats {
+function backend(serviceId: number, id: number, address: string, parts: BackendStats[], retired: RetiredTotals, fixed: Fixed): BackendStats {
   const old = retired.backend(serviceId, id, address) ?? zero();
   const total = sum(parts, (b) => b.total);
   // Connect time: the workers' EWMAs weighted by how many connections each made.

@@ -61,8 +61,11 @@ async function handle(message: ToWorker): Promise<void> {
         return;
       }
       // Synchronously after the swap: no connection is accepted before health is known.
-      for (const [serviceId, backends] of Object.entries(message.health)) {
-        for (const [backendId, health] of Object.entries(backends)) engine.setBackendHealth(serviceId, backendId, health, 'primary');
+      for (const s of message.config.services) {
+        for (const b of s.backends) {
+          const health = message.health[s.id]?.[b.id];
+          if (health !== undefined) engine.setBackendHealth(s.id, b.id, health, 'primary');
+        }
       }
       send({ type: 'applied', version: message.version });
       sendStats(false);
@@ -72,7 +75,10 @@ async function handle(message: ToWorker): Promise<void> {
       engine.setBackendHealth(message.serviceId, message.backendId, message.health, message.reason);
       return;
     case 'remote-load':
-      for (const [serviceId, load] of Object.entries(message.load)) engine.setRemoteLoad(serviceId, load);
+      for (const s of engine.config.services) {
+        const load = message.load[s.id];
+        if (load !== undefined) engine.setRemoteLoad(s.id, load);
+      }
       return;
     case 'stop':
       await stop(message.timeoutMs);

@@ -96,7 +96,7 @@ function importLocally(cmd: Extract<Command, { command: 'import' }>): void {
     const summary = inTransaction(store, (ctx) => {
       const result = replaceConfig(ctx, doc);
       // The engine is not running here: at least make sure it will accept the result.
-      validateConfig(toEngineConfig(store.readServices()));
+      validateConfig(toEngineConfig(store.readRecords()));
       return result;
     });
     say(`imported ${cmd.file} into ${dir}: ${describe(summary)}; the next start runs it`);

@@ -17,7 +17,10 @@ import type { DataPlane } from '../data-plane/data-plane.ts';
 import type { EventDto, ServiceDto } from '@fulcrum/shared/api';
 import type { LiveMessage } from '@fulcrum/shared/live-protocol';
 import type { Store } from '../store/store.ts';
+import { toServiceDtos } from '../store/store.ts';
+import type { EngineConfig } from '@fulcrum/engine';
 import type { NewEvent } from '../store/events-repo.ts';
+import type { AuditEventKind, EngineEventKind, EventKind } from '@fulcrum/shared/event-kinds';
 import { localVersion, readReplicated, setLocalVersion, writeReplicated } from '../store/replica.ts';
 import type { ReplicatedState } from '../store/replica.ts';
 import { ApiError, fromEngineError } from '../http/api-error.ts';
@@ -25,8 +28,11 @@ import { Mutex } from './mutex.ts';
 import type { ApplyFailure, SharedChange, SharedConfig } from './shared-config.ts';
 import { toEngineConfig } from './to-engine-config.ts';
 
+/** An event as the admin records it: only the kinds listed in @fulcrum/shared/event-kinds. */
+export type KnownEvent = NewEvent & { kind: EventKind };
+
 /** An audit-log entry recorded by a change; written in the same transaction. */
-export type AuditEntry = Omit<NewEvent, 'actor' | 'time'>;
+export type AuditEntry = Omit<NewEvent, 'actor' | 'time'> & { kind: AuditEventKind };
 
 /** What a change's write step can use: the store (inside the transaction) and the audit log. */
 export interface ChangeContext {
@@ -57,6 +63,8 @@ export class ConfigService {
   readonly #listenHost: string | undefined;
   readonly #mutex = new Mutex();
   #committed: ServiceDto[] = [];
+  /** The engine snapshot of #committed, to restore the engine when a change fails after apply(). */
+  #committedEngine: EngineConfig = { services: [] };
   #version = 0;
   #applyFailure: ApplyFailure | null = null;
 
@@ -89,20 +97,23 @@ export class ConfigService {
     return this.#committed.find((s) => s.id === id);
   }
 
-  #engineConfig(services: readonly ServiceDto[]) {
-    return toEngineConfig(services, this.#listenHost);
+  /** The stored configuration (inside or outside a transaction): as the API shows it, and as the engine runs it. */
+  #read(): { services: ServiceDto[]; engine: EngineConfig } {
+    const records = this.#store.readRecords();
+    return { services: toServiceDtos(records), engine: toEngineConfig(records, this.#listenHost) };
   }
 
   /** Loads the stored configuration (the local copy) and makes the engine run it (the store wins). */
   async start(): Promise<void> {
     await this.#mutex.run(async () => {
-      const services = this.#store.readServices();
+      const stored = this.#read();
       try {
-        await this.#engine.apply(this.#engineConfig(services));
+        await this.#engine.apply(stored.engine);
       } catch (err) {
         throw fromEngineError(err);
       }
-      this.#committed = services;
+      this.#committed = stored.services;
+      this.#committedEngine = stored.engine;
       this.#version = localVersion(this.#store.db);
     });
   }
@@ -113,7 +124,7 @@ export class ConfigService {
   }
 
   /** Records an event outside any change (engine events) and publishes it. */
-  recordEvent(event: NewEvent): Promise<EventDto> {
+  recordEvent(event: KnownEvent & { kind: EngineEventKind }): Promise<EventDto> {
     return this.#mutex.run(() => {
       const stored = this.#store.events.insert(event);
       this.#publish({ type: 'event', event: stored });
@@ -158,13 +169,13 @@ export class ConfigService {
   async #follow(state: ReplicatedState, events: readonly NewEvent[]): Promise<void> {
     const { db } = this.#store;
     db.exec('BEGIN IMMEDIATE');
-    let next: ServiceDto[];
+    let next: { services: ServiceDto[]; engine: EngineConfig };
     let stored: EventDto[];
     try {
       writeReplicated(db, state);
       stored = events.map((e) => this.#store.events.insert(e));
-      next = this.#store.readServices();
-      await this.#engine.apply(this.#engineConfig(next));
+      next = this.#read();
+      await this.#engine.apply(next.engine);
       db.exec('COMMIT');
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
@@ -184,9 +195,10 @@ export class ConfigService {
       return;
     }
     this.#applyFailure = null;
-    this.#committed = next;
+    this.#committed = next.services;
+    this.#committedEngine = next.engine;
     this.#version = state.version;
-    this.#publish({ type: 'config', services: next, version: state.version });
+    this.#publish({ type: 'config', services: next.services, version: state.version });
     for (const event of stored) this.#publish({ type: 'event', event });
   }
 
@@ -208,11 +220,11 @@ export class ConfigService {
 
   async #change<T>(actor: string, write: (ctx: ChangeContext) => T, engineChange: boolean): Promise<T> {
     const { db } = this.#store;
-    const before = this.#committed;
+    const before = this.#committedEngine;
     const shared = await this.#beginShared();
     const audit: AuditEntry[] = [];
     let applied = false;
-    let next: ServiceDto[];
+    let next: { services: ServiceDto[]; engine: EngineConfig };
     let result: T;
     let events: EventDto[];
     let version: number;
@@ -228,9 +240,9 @@ export class ConfigService {
       }
       const time = new Date();
       events = audit.map((entry) => this.#store.events.insert({ ...entry, actor, time }));
-      next = this.#store.readServices();
+      next = this.#read();
       if (engineChange || shared?.pending) {
-        await this.#engine.apply(this.#engineConfig(next));
+        await this.#engine.apply(next.engine);
         applied = true;
       }
       version = (shared?.version ?? this.#version) + (audit.length > 0 ? 1 : 0);
@@ -259,16 +271,17 @@ export class ConfigService {
       }
     }
     this.#applyFailure = null;
-    this.#committed = next;
+    this.#committed = next.services;
+    this.#committedEngine = next.engine;
     this.#version = version;
-    if (engineChange || shared?.pending) this.#publish({ type: 'config', services: next, version });
+    if (engineChange || shared?.pending) this.#publish({ type: 'config', services: next.services, version });
     for (const event of events) this.#publish({ type: 'event', event });
     return result;
   }
 
-  async #restoreEngine(services: readonly ServiceDto[]): Promise<void> {
+  async #restoreEngine(config: EngineConfig): Promise<void> {
     try {
-      await this.#engine.apply(this.#engineConfig(services));
+      await this.#engine.apply(config);
     } catch (restoreErr) {
       this.#log.fatal({ err: restoreErr }, 'could not restore the engine to the committed config: engine and store differ');
     }

@@ -5,6 +5,7 @@ import { parseAddress } from '@fulcrum/shared/address';
 import type { HealthCheckDto, StrategyOptionsDto } from '@fulcrum/shared/api';
 import { isStrategyName } from '@fulcrum/shared/strategies';
 import type { StrategyName } from '@fulcrum/shared/strategies';
+import { BOUNDED_LOAD_FACTOR, isBoundedLoadFactor } from '@fulcrum/shared/limits';
 import { ApiError, validationError } from '../http/api-error.ts';
 
 /**
@@ -31,11 +32,12 @@ export function checkStrategy(input: string): StrategyName {
   return input;
 }
 
-/** boundedLoadFactor is 0 (unbounded) or 1.0–10. */
+/** boundedLoadFactor is 0 (unbounded) or 1.0–10 (BOUNDED_LOAD_FACTOR). */
 export function checkStrategyOptions(options: StrategyOptionsDto): StrategyOptionsDto {
   const factor = options.boundedLoadFactor;
-  if (factor !== undefined && factor !== 0 && (factor < 1 || factor > 10)) {
-    throw validationError('strategyOptions.boundedLoadFactor', 'must be 0 (unbounded) or between 1.0 and 10');
+  if (factor !== undefined && !isBoundedLoadFactor(factor)) {
+    const { off, min, max } = BOUNDED_LOAD_FACTOR;
+    throw validationError('strategyOptions.boundedLoadFactor', `must be ${off} (unbounded) or between ${min}.0 and ${max}`);
   }
   return factor === undefined ? {} : { boundedLoadFactor: factor };
 }

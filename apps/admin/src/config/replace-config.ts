@@ -3,7 +3,8 @@
 // updated in place and keep their ids, so the engine leaves their established connections alone;
 // services and backends missing from the document are removed (their connections drain); new
 // ones are created. Everything is checked before anything is written; any failure changes nothing.
-import { BACKEND_DEFAULTS, EngineError, ListenError } from '@fulcrum/engine';
+import { EngineError, ListenError } from '@fulcrum/engine';
+import { BACKEND_DEFAULTS } from '@fulcrum/shared/defaults';
 import { formatAddress, parseAddress } from '@fulcrum/shared/address';
 import type { ServiceValues } from '../store/services-repo.ts';
 import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';
@@ -216,7 +217,7 @@ export function locateEngineError(
   let name: string | undefined;
   let rest: string | undefined;
   if (cause instanceof ListenError) {
-    name = idToName.get(Number(cause.serviceId));
+    name = idToName.get(cause.serviceId);
     rest = 'listen';
   } else {
     const match = /^services\[(\d+)\]\.?(.*)$/.exec(cause.field ?? '');

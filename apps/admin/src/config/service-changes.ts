@@ -1,6 +1,6 @@
 // Change functions for services. They run synchronously inside a config change's transaction
 // (see config-service.ts), throw ApiErrors for bad input and record what they changed.
-import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/engine';
+import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';
 import { formatAddress } from '@fulcrum/shared/address';
 import type { BackendInput, CreateServiceBody, PatchServiceBody } from '../schemas/service-schemas.ts';
 import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';

@@ -20,9 +20,9 @@ export interface NamedServices {
 export function startAccessLog(engine: NamedServices, log: FastifyBaseLogger): () => void {
   const out = log.child({}, { level: 'info' });
   // Names by id, rebuilt only when the engine's config object changes (apply swaps it).
-  let names = new Map<string, string>();
+  let names = new Map<number, string>();
   let namesOf: EngineConfig | undefined;
-  const serviceName = (id: string): string => {
+  const serviceName = (id: number): string => {
     if (engine.config !== namesOf) {
       namesOf = engine.config;
       names = new Map(namesOf.services.map((s) => [s.id, s.name]));

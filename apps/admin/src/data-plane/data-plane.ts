@@ -13,7 +13,7 @@ export interface DataPlane extends EventEmitter<EngineEvents> {
   /** The config last applied successfully. */
   readonly config: EngineConfig;
   /** The port a service actually listens on. */
-  listenPort(serviceId: string): number | undefined;
+  listenPort(serviceId: number): number | undefined;
   /** Stops listening and closes (or drains) every connection. */
   close(opts?: CloseOptions): Promise<void>;
 }

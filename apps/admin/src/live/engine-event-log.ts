@@ -3,7 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { EngineEvents } from '@fulcrum/engine';
 import type { DataPlane } from '../data-plane/data-plane.ts';
 import type { ConfigService } from '../config/config-service.ts';
-import type { NewEvent } from '../store/events-repo.ts';
+import type { KnownEvent } from '../config/config-service.ts';
+import type { EngineEventKind } from '@fulcrum/shared/event-kinds';
 
 const ENGINE_ACTOR = 'engine';
 
@@ -13,15 +14,12 @@ const at = (time: number): Date => (Number.isFinite(time) && time > 0 && time < 
 /** Records engine events as they happen; returns the function that stops listening. */
 export function logEngineEvents(engine: DataPlane, config: ConfigService, log: FastifyBaseLogger): () => void {
   // The engine names the service itself: a new service's first events come before the admin commits it.
-  const serviceName = (e: { serviceId: string; serviceName?: string }) =>
-    e.serviceName ?? config.service(Number(e.serviceId))?.name ?? `#${e.serviceId}`;
-  const record = (event: NewEvent) => {
+  const serviceName = (e: { serviceId: number; serviceName?: string }) =>
+    e.serviceName ?? config.service(e.serviceId)?.name ?? `#${e.serviceId}`;
+  const record = (event: KnownEvent & { kind: EngineEventKind }) => {
     config.recordEvent(event).catch((err: unknown) => log.error({ err }, 'could not record an engine event'));
   };
-  const ids = (e: { serviceId: string; backendId?: string }) => ({
-    serviceId: Number(e.serviceId),
-    backendId: e.backendId === undefined ? null : Number(e.backendId),
-  });
+  const ids = (e: { serviceId: number; backendId?: number }) => ({ serviceId: e.serviceId, backendId: e.backendId ?? null });
 
   const handlers: { [K in keyof EngineEvents]: (...args: EngineEvents[K]) => void } = {
     'backend-health': (e) =>

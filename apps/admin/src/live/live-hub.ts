@@ -4,15 +4,10 @@
 // and a config or event message it cannot take closes it with 1013 so it reconnects and
 // receives a fresh `hello` instead of silently missing a change.
 import type { WebSocket } from 'ws';
-import type { LiveMessage } from '@fulcrum/shared/live-protocol';
+import type { LiveCloseCode, LiveMessage } from '@fulcrum/shared/live-protocol';
+import { LIVE_CLOSE_CODES } from '@fulcrum/shared/live-protocol';
 
 const OPEN = 1;
-/** Close code: "try again later". */
-export const CLOSE_TOO_SLOW = 1013;
-/** Close code: the credentials this client used were revoked. */
-export const CLOSE_POLICY_VIOLATION = 1008;
-/** Close code: the server is going away. */
-export const CLOSE_GOING_AWAY = 1001;
 
 export interface LiveHubOptions {
   /** Bytes queued on a socket beyond which it counts as slow (default 1 MiB). */
@@ -88,7 +83,7 @@ export class LiveHub {
   }
 
   /** Closes every client (server shutdown). */
-  closeAll(code = CLOSE_GOING_AWAY, reason = 'server shutting down'): void {
+  closeAll(code: LiveCloseCode = LIVE_CLOSE_CODES.goingAway, reason = 'server shutting down'): void {
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
     for (const socket of this.#clients) socket.close(code, reason);
@@ -100,7 +95,7 @@ export class LiveHub {
     for (const socket of this.#clients) {
       if (this.#tokenOf.get(socket) !== tokenId) continue;
       this.#clients.delete(socket);
-      socket.close(CLOSE_POLICY_VIOLATION, 'token revoked');
+      socket.close(LIVE_CLOSE_CODES.credentialsRevoked, 'token revoked');
     }
   }
 
@@ -112,7 +107,7 @@ export class LiveHub {
         return;
       }
       this.#clients.delete(socket);
-      socket.close(CLOSE_TOO_SLOW, 'too slow: reconnect for a fresh snapshot');
+      socket.close(LIVE_CLOSE_CODES.tooSlow, 'too slow: reconnect for a fresh snapshot');
       return;
     }
     socket.send(data);

@@ -1,4 +1,5 @@
-// Maps engine counters to the wire form: string ids back to database ids, listen as host:port.
+// Maps engine counters to the wire form: listen as host:port, the engine-only fields left out.
+// Backend counters have one shape on both sides (BackendStatsDto) and pass through.
 import type { EngineStats } from '@fulcrum/engine';
 import type { StatsDto } from '@fulcrum/shared/api';
 import { formatAddress } from '@fulcrum/shared/address';
@@ -8,7 +9,7 @@ export function toStatsDto(stats: EngineStats): StatsDto {
   return {
     time: stats.time,
     services: stats.services.map((s) => ({
-      id: Number(s.id),
+      id: s.id,
       name: s.name,
       listen: formatAddress(s.host, s.port),
       active: s.active,
@@ -17,21 +18,7 @@ export function toStatsDto(stats: EngineStats): StatsDto {
       queued: s.queued,
       bytesIn: s.bytesIn,
       bytesOut: s.bytesOut,
-      backends: s.backends.map((b) => ({
-        id: Number(b.id),
-        address: b.address,
-        state: b.state,
-        health: b.health,
-        removed: b.removed,
-        weight: b.weight,
-        effectiveWeight: b.effectiveWeight,
-        active: b.active,
-        total: b.total,
-        bytesIn: b.bytesIn,
-        bytesOut: b.bytesOut,
-        connectFailures: b.connectFailures,
-        connectTimeMs: b.connectTimeMs,
-      })),
+      backends: s.backends,
     })),
   };
 }

@@ -3,6 +3,7 @@
 // backends and services disappear with them. Own Registry, never prom-client's global one.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineStats, ServiceStats, BackendStats } from '@fulcrum/engine';
+import { ADMIN_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
 
 export interface FulcrumMetrics {
   readonly registry: Registry;
@@ -32,8 +33,6 @@ export interface NodeMetrics {
   storeReachable?: boolean;
 }
 
-const HEALTH_STATES = ['up', 'down', 'unknown'] as const;
-const ADMIN_STATES = ['enabled', 'disabled', 'draining'] as const;
 const BACKEND_LABELS = ['service', 'backend'] as const;
 const SERVICE_LABELS = ['service'] as const;
 

@@ -1,10 +1,22 @@
 // Small TypeBox pieces reused by the request and response schemas.
 import { Type } from '@sinclair/typebox';
-import type { Static, TLiteral, TSchema, TUnion } from '@sinclair/typebox';
+import type { Static, TInteger, TLiteral, TSchema, TUnion } from '@sinclair/typebox';
+import { describeRange } from '@fulcrum/shared/limits';
+import type { IntRange } from '@fulcrum/shared/limits';
 
 /** A union of string literals, e.g. the admin states. */
 export function literalUnion<const T extends string>(values: readonly T[]): TUnion<TLiteral<T>[]> {
   return Type.Union(values.map((v) => Type.Literal(v)));
+}
+
+/** An integer field accepting exactly `range` (a table in @fulcrum/shared/limits), with the shared wording. */
+export function intInRange(range: IntRange): TInteger {
+  return Type.Integer({ minimum: range.min, maximum: range.max, errorMessage: describeRange(range) });
+}
+
+/** One intInRange schema per entry of a limits table, under the same keys. */
+export function intsInRanges<const K extends string>(limits: Readonly<Record<K, IntRange>>): Record<K, TInteger> {
+  return Object.fromEntries(Object.entries<IntRange>(limits).map(([key, range]) => [key, intInRange(range)])) as Record<K, TInteger>;
 }
 
 /** A database id in a URL (`/services/:id`): only canonical decimal text (`12`, never `012`, `1e1`, `12.0`). */

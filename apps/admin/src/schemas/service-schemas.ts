@@ -4,41 +4,40 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { BackendDto, HealthCheckDto, ServiceDto } from '@fulcrum/shared/api';
-import { STRATEGIES } from '@fulcrum/shared/strategies';
-import { literalUnion } from './common-schemas.ts';
-
-const int = (minimum: number, maximum: number) => Type.Integer({ minimum, maximum });
-
-export const ADMIN_STATES = ['enabled', 'disabled', 'draining'] as const;
-export const HEALTH_CHECK_TYPES = ['none', 'tcp', 'redis', 'postgres', 'http', 'send-expect'] as const;
+import { STRATEGY_NAMES } from '@fulcrum/shared/strategies';
+import { ADMIN_STATES, HEALTH_CHECK_TYPES } from '@fulcrum/shared/enums';
+import { BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
+import { intInRange, intsInRanges, literalUnion } from './common-schemas.ts';
 
 const AdminStateSchema = literalUnion(ADMIN_STATES);
 const HealthCheckTypeSchema = literalUnion(HEALTH_CHECK_TYPES);
-const StrategyNameSchema = literalUnion(STRATEGIES.map((s) => s.name) as unknown as readonly ServiceDto['strategy'][]);
+const StrategyNameSchema = literalUnion(STRATEGY_NAMES);
 
 const Name = Type.String({
   minLength: 1,
-  maxLength: 64,
-  pattern: '^[A-Za-z0-9._-]+$',
-  errorMessage: 'must be 1-64 characters: letters, digits, dot, underscore or hyphen',
+  maxLength: SERVICE_NAME.maxLength,
+  pattern: SERVICE_NAME.pattern,
+  errorMessage: `must be 1-${SERVICE_NAME.maxLength} characters: letters, digits, dot, underscore or hyphen`,
 });
 const Address = Type.String({ maxLength: 300 });
 const Strategy = Type.String({ maxLength: 64 });
 
+const hc = intsInRanges(HEALTH_CHECK_LIMITS);
+// Listed field by field: the order is the order of keys in every response and export.
 const healthCheckFields = {
   type: HealthCheckTypeSchema,
-  intervalMs: int(100, 3_600_000),
-  timeoutMs: int(10, 600_000),
-  rise: int(1, 100),
-  fall: int(1, 100),
-  httpPath: Type.String({ minLength: 1, maxLength: 1024, pattern: '^/' }),
-  httpStatusMin: int(100, 599),
-  httpStatusMax: int(100, 599),
-  send: Type.String({ maxLength: 4096 }),
-  expect: Type.String({ maxLength: 4096 }),
+  intervalMs: hc.intervalMs,
+  timeoutMs: hc.timeoutMs,
+  rise: hc.rise,
+  fall: hc.fall,
+  httpPath: Type.String({ minLength: 1, maxLength: HEALTH_CHECK_TEXT.httpPathMaxLength, pattern: '^/' }),
+  httpStatusMin: hc.httpStatusMin,
+  httpStatusMax: hc.httpStatusMax,
+  send: Type.String({ maxLength: HEALTH_CHECK_TEXT.sendExpectMaxLength }),
+  expect: Type.String({ maxLength: HEALTH_CHECK_TEXT.sendExpectMaxLength }),
   expectRegex: Type.Boolean(),
-  passiveFailures: int(0, 100),
-  slowStartMs: int(0, 3_600_000),
+  passiveFailures: hc.passiveFailures,
+  slowStartMs: hc.slowStartMs,
   closeOnDown: Type.Boolean(),
 };
 
@@ -48,26 +47,21 @@ export type HealthCheckPatch = Static<typeof HealthCheckPatch>;
 
 // 0 (unbounded) or 1.0–10 is checked in the handler: a schema union would blur the error message.
 const StrategyOptionsInput = Type.Object(
-  { boundedLoadFactor: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })) },
+  { boundedLoadFactor: Type.Optional(Type.Number({ minimum: BOUNDED_LOAD_FACTOR.off, maximum: BOUNDED_LOAD_FACTOR.max })) },
   { additionalProperties: false },
 );
 
 const serviceTuning = {
   strategy: Strategy,
   strategyOptions: StrategyOptionsInput,
-  connectTimeoutMs: int(1, 600_000),
-  idleTimeoutMs: int(0, 86_400_000),
-  retries: int(0, 10),
-  drainTimeoutMs: int(0, 3_600_000),
-  maxQueue: int(0, 100_000),
-  queueTimeoutMs: int(1, 600_000),
+  ...intsInRanges(SERVICE_LIMITS),
   healthCheck: HealthCheckPatch,
 };
 
 const backendTuning = {
-  weight: int(0, 1000),
+  weight: intInRange(BACKEND_LIMITS.weight),
   backup: Type.Boolean(),
-  maxConnections: int(0, 1_000_000),
+  maxConnections: intInRange(BACKEND_LIMITS.maxConnections),
   state: AdminStateSchema,
 };
 

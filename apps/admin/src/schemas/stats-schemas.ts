@@ -3,13 +3,15 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { EventDto, StatsDto } from '@fulcrum/shared/api';
 import { literalUnion } from './common-schemas.ts';
-import { ADMIN_STATES } from './service-schemas.ts';
+import { ADMIN_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
+import { EVENT_KINDS } from '@fulcrum/shared/event-kinds';
+import type { EventKind } from '@fulcrum/shared/event-kinds';
 
 const BackendStatsSchema = Type.Object({
   id: Type.Integer(),
   address: Type.String(),
   state: literalUnion(ADMIN_STATES),
-  health: literalUnion(['unknown', 'up', 'down'] as const),
+  health: literalUnion(HEALTH_STATES),
   removed: Type.Boolean(),
   weight: Type.Number(),
   effectiveWeight: Type.Number(),
@@ -39,7 +41,8 @@ export const StatsSchema = Type.Object({ time: Type.Number(), services: Type.Arr
 export const EventSchema = Type.Object({
   id: Type.Integer(),
   time: Type.String(),
-  kind: Type.String(),
+  // Typed as the union, serialized as plain text: a row from another version never breaks a page.
+  kind: Type.Unsafe<EventKind>(Type.String({ description: `one of ${EVENT_KINDS.join(', ')}` })),
   actor: Type.String(),
   serviceId: Type.Union([Type.Integer(), Type.Null()]),
   backendId: Type.Union([Type.Integer(), Type.Null()]),

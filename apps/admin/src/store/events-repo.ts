@@ -1,8 +1,9 @@
 // Repository of the events table (the audit log and engine events).
 import type { Database } from 'better-sqlite3';
 import type { EventDto } from '@fulcrum/shared/api';
+import type { EventKind } from '@fulcrum/shared/event-kinds';
 
-/** An event to record; `time` defaults to now. */
+/** An event to record; `time` defaults to now. The admin records only EventKinds (config-service.ts); the table itself takes any kind. */
 export interface NewEvent {
   time?: Date;
   kind: string;
@@ -49,7 +50,8 @@ function toDto(row: EventRow): EventDto {
   return {
     id: row.id,
     time: row.time,
-    kind: row.kind,
+    // Written only through KnownEvent (or by an older fulcrum, whose kinds are a subset).
+    kind: row.kind as EventKind,
     actor: row.actor,
     serviceId: row.service_id,
     backendId: row.backend_id,

@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
 export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE services (
-    id                 INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: engine ids are String(id)
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: engine ids are these ids
     name               TEXT    NOT NULL UNIQUE,
     host               TEXT    NOT NULL,
     port               INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),

@@ -2,7 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import type { HealthCheckDto, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import { HEALTH_CHECK_DEFAULTS } from '@fulcrum/engine';
+import { HEALTH_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
 
 /** A service as stored, without its backends. */
 export interface ServiceRecord extends ServiceSettingsDto {

@@ -7,7 +7,7 @@ import type { BackendDto, ServiceDto } from '@fulcrum/shared/api';
 import { formatAddress } from '@fulcrum/shared/address';
 import { migrate } from './migrations.ts';
 import { createServicesRepo, serviceSettings } from './services-repo.ts';
-import type { ServicesRepo } from './services-repo.ts';
+import type { ServiceRecord, ServicesRepo } from './services-repo.ts';
 import { createBackendsRepo } from './backends-repo.ts';
 import type { BackendRecord, BackendsRepo } from './backends-repo.ts';
 import { createEventsRepo } from './events-repo.ts';
@@ -37,9 +37,35 @@ export interface Store {
   readonly tokens: TokensRepo;
   readonly sessions: SessionsRepo;
   readonly settings: SettingsRepo;
+  /** Every service and backend record as stored, each ordered by id (one read for the API view and the engine's). */
+  readRecords(): StoredRecords;
   /** Every service with its backends, as the API shows them, ordered by id. */
   readServices(): ServiceDto[];
   close(): void;
+}
+
+/** The configuration as stored: service records and backend records (by serviceId), each ordered by id. */
+export interface StoredRecords {
+  services: ServiceRecord[];
+  backends: BackendRecord[];
+}
+
+/** The API view of stored records: services with their backends, addresses as host:port. */
+export function toServiceDtos(records: StoredRecords): ServiceDto[] {
+  const byService = new Map<number, BackendDto[]>();
+  for (const b of records.backends) {
+    const list = byService.get(b.serviceId) ?? [];
+    list.push(toBackendDto(b));
+    byService.set(b.serviceId, list);
+  }
+  return records.services.map((s) => ({
+    id: s.id,
+    name: s.name,
+    listen: formatAddress(s.host, s.port),
+    ...serviceSettings(s),
+    version: s.version,
+    backends: byService.get(s.id) ?? [],
+  }));
 }
 
 /** Maps a stored backend to its wire form. */
@@ -87,21 +113,11 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
     tokens: createTokensRepo(db),
     sessions: createSessionsRepo(db),
     settings: createSettingsRepo(db),
+    readRecords() {
+      return { services: services.list(), backends: backends.list() };
+    },
     readServices() {
-      const byService = new Map<number, BackendDto[]>();
-      for (const b of backends.list()) {
-        const list = byService.get(b.serviceId) ?? [];
-        list.push(toBackendDto(b));
-        byService.set(b.serviceId, list);
-      }
-      return services.list().map((s) => ({
-        id: s.id,
-        name: s.name,
-        listen: formatAddress(s.host, s.port),
-        ...serviceSettings(s),
-        version: s.version,
-        backends: byService.get(s.id) ?? [],
-      }));
+      return toServiceDtos(this.readRecords());
     },
     close() {
       if (db.open) db.close();

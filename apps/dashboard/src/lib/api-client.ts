@@ -27,47 +27,17 @@ export function isApiErrorBody(value: unknown): value is ApiErrorBody {
   return typeof v.statusCode === 'number' && typeof v.code === 'string' && typeof v.message === 'string';
 }
 
-// A property path as the admin spells it: `listen`, `healthCheck.intervalMs`, `backends[0].weight`.
-const PATH_PREFIX = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\])*)(?:: | (?=must ))([\s\S]+)$/;
-
-// Validator wording (TypeBox, the engine's range check) in plain words. Display only: code
-// decides by `code` and `field`, never by this text, and unknown wording passes through as is.
-const PLAIN_WORDING: Array<[RegExp, string]> = [
-  [/^expected (?:integer|number) to be greater or equal to (-?[\d.]+)$/i, 'must be at least $1'],
-  [/^expected (?:integer|number) to be less or equal to (-?[\d.]+)$/i, 'must be at most $1'],
-  [/^expected (?:integer|number) to be greater than (-?[\d.]+)$/i, 'must be more than $1'],
-  [/^expected (?:integer|number) to be less than (-?[\d.]+)$/i, 'must be less than $1'],
-  [/^expected integer$/i, 'must be a whole number'],
-  [/^expected number$/i, 'must be a number'],
-  [/^expected boolean$/i, 'must be true or false'],
-  [/^expected string$/i, 'must be text'],
-  [/^expected string length greater or equal to (\d+)$/i, 'must be at least $1 characters'],
-  [/^expected string length less or equal to (\d+)$/i, 'must be at most $1 characters'],
-  [/^must be an integer in (-?\d+)\.\.(-?\d+)$/i, 'must be a whole number from $1 to $2'],
-];
-
 /**
- * The admin's message for an operator: without the field-path prefix when it clearly is one
- * (it names `field`, or it is a dotted/indexed path), validator wording made plain.
- * "healthCheck.intervalMs: expected integer to be greater or equal to 100" → "must be at least 100".
+ * The admin's message without its `field: ` prefix, for showing next to that field. The wording
+ * is the admin's own (the API's message is the truth); only a prefix that repeats `field` goes.
  */
-export function friendlyServerMessage(message: string, field?: string): string {
-  let text = message.trim();
-  const match = PATH_PREFIX.exec(text);
-  if (match) {
-    const [, path = '', rest = ''] = match;
-    const namesField = field !== undefined && (path === field || path.endsWith(`.${field}`));
-    if (namesField || /[.[]/.test(path)) text = rest;
-  }
-  for (const [pattern, plain] of PLAIN_WORDING) {
-    if (pattern.test(text)) return text.replace(pattern, plain);
-  }
-  return text;
+export function messageForField(message: string, field?: string): string {
+  return field !== undefined && message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
 }
 
-/** Turns any thrown value into a message an operator can read (server messages made friendly). */
+/** Turns any thrown value into a message an operator can read (an API error's, shown by its field). */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return friendlyServerMessage(error.message, error.field);
+  if (error instanceof ApiError) return messageForField(error.message, error.field);
   if (error instanceof Error) return error.message;
   return String(error);
 }

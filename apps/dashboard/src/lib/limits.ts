@@ -1,26 +1,19 @@
-// The ranges the admin accepts for every number the console edits, copied from its request
-// schemas (apps/admin/src/schemas/service-schemas.ts). The dashboard may not import admin code,
-// so keep these in step with that file: the console should refuse exactly what the server would.
+// The ranges the admin accepts for every number the console edits. They come from
+// @fulcrum/shared/limits, the same tables the admin's request schemas and the engine use, so the
+// console refuses exactly what the server would.
+import { BACKEND_LIMITS, HEALTH_CHECK_LIMITS, SERVICE_LIMITS } from '@fulcrum/shared/limits';
+import type { IntRange } from '@fulcrum/shared/limits';
 
-/** Inclusive integer range. */
-export interface IntRange {
-  min: number;
-  max: number;
-}
+export type { IntRange };
 
+/** The range of each number field of the console's forms, by form field. */
 export const LIMITS = {
-  weight: { min: 0, max: 1000 },
-  maxConnections: { min: 0, max: 1_000_000 },
-  connectTimeoutMs: { min: 1, max: 600_000 },
-  idleTimeoutMs: { min: 0, max: 86_400_000 },
-  retries: { min: 0, max: 10 },
-  drainTimeoutMs: { min: 0, max: 3_600_000 },
-  maxQueue: { min: 0, max: 100_000 },
-  queueTimeoutMs: { min: 1, max: 600_000 },
-  hcIntervalMs: { min: 100, max: 3_600_000 },
-  hcTimeoutMs: { min: 10, max: 600_000 },
-  hcRise: { min: 1, max: 100 },
-  hcFall: { min: 1, max: 100 },
+  ...BACKEND_LIMITS,
+  ...SERVICE_LIMITS,
+  hcIntervalMs: HEALTH_CHECK_LIMITS.intervalMs,
+  hcTimeoutMs: HEALTH_CHECK_LIMITS.timeoutMs,
+  hcRise: HEALTH_CHECK_LIMITS.rise,
+  hcFall: HEALTH_CHECK_LIMITS.fall,
 } as const satisfies Record<string, IntRange>;
 
 /** 3600000 → "3,600,000": long limits are unreadable without grouping (four digits stay as they are). */

@@ -3,7 +3,7 @@ import type { EventDto } from '@fulcrum/shared/api';
 import { mergeEvents } from './events-slice.ts';
 
 function ev(id: number, second: number): EventDto {
-  return { id, time: new Date(Date.UTC(2024, 0, 1, 0, 0, second)).toISOString(), kind: 'config', actor: 'admin', serviceId: null, backendId: null, message: `e${id}`, details: {} };
+  return { id, time: new Date(Date.UTC(2024, 0, 1, 0, 0, second)).toISOString(), kind: 'config-replaced', actor: 'admin', serviceId: null, backendId: null, message: `e${id}`, details: {} };
 }
 
 describe('mergeEvents', () => {

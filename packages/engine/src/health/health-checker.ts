@@ -19,20 +19,23 @@ import type { PreviousEjection } from './ejection-backoff.ts';
 import { probe } from './probe.ts';
 import type { ProbeResult } from './probe-result.ts';
 
+/** What a checker keys its targets by: the engine uses backend ids; the checker only compares them. */
+export type TargetId = number | string;
+
 /** A backend to watch; `id` is stable, host/port may change (the state then restarts). */
-export interface HealthTarget {
-  readonly id: string;
+export interface HealthTarget<Id extends TargetId = TargetId> {
+  readonly id: Id;
   readonly host: string;
   readonly port: number;
 }
 
 /** Called synchronously after a target's state changed. Must not throw. */
-export type HealthChangeListener = (targetId: string, from: HealthState, to: HealthState, reason: string) => void;
+export type HealthChangeListener<Id extends TargetId = TargetId> = (targetId: Id, from: HealthState, to: HealthState, reason: string) => void;
 
 /** Construction options of a HealthChecker. */
-export interface HealthCheckerOptions {
+export interface HealthCheckerOptions<Id extends TargetId = TargetId> {
   config: HealthCheckConfig;
-  onChange: HealthChangeListener;
+  onChange: HealthChangeListener<Id>;
   /** Randomness for jitter (default Math.random). */
   random?: () => number;
   /** Clock in ms for ejection back-off (default performance.now). */
@@ -45,8 +48,8 @@ const JITTER = 0.1;
 /** Settings that change what a probe does: a change restarts the rise/fall counts. */
 const PROBE_FIELDS = ['type', 'timeoutMs', 'httpPath', 'httpStatusMin', 'httpStatusMax', 'send', 'expect', 'expectRegex'] as const;
 
-interface Entry {
-  readonly id: string;
+interface Entry<Id extends TargetId> {
+  readonly id: Id;
   readonly host: string;
   readonly port: number;
   health: HealthState;
@@ -63,15 +66,15 @@ interface Entry {
 }
 
 /** Active and passive health checking of one service's backends. */
-export class HealthChecker {
+export class HealthChecker<Id extends TargetId = TargetId> {
   #config: HealthCheckConfig;
-  readonly #onChange: HealthChangeListener;
+  readonly #onChange: HealthChangeListener<Id>;
   readonly #random: () => number;
   readonly #now: () => number;
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<Id, Entry<Id>>();
   #closed = false;
 
-  constructor(opts: HealthCheckerOptions) {
+  constructor(opts: HealthCheckerOptions<Id>) {
     this.#config = { ...opts.config };
     this.#onChange = opts.onChange;
     this.#random = opts.random ?? Math.random;
@@ -83,9 +86,9 @@ export class HealthChecker {
    * missing ids are dropped (their probes aborted, no event), kept ids keep their state unless
    * host or port changed — then they restart at 'unknown' (event reason 'address changed').
    */
-  setTargets(targets: readonly HealthTarget[]): void {
+  setTargets(targets: readonly HealthTarget<Id>[]): void {
     if (this.#closed) return;
-    const wanted = new Map<string, HealthTarget>();
+    const wanted = new Map<Id, HealthTarget<Id>>();
     for (const target of targets) wanted.set(target.id, target);
     for (const entry of [...this.#entries.values()]) {
       if (!wanted.has(entry.id)) this.#drop(entry);
@@ -129,27 +132,27 @@ export class HealthChecker {
   }
 
   /** Current state; 'unknown' for an id that is not watched. */
-  state(id: string): HealthState {
+  state(id: Id): HealthState {
     return this.#entries.get(id)?.health ?? 'unknown';
   }
 
   /** Latency of the latest successful probe, in ms. */
-  lastLatencyMs(id: string): number | undefined {
+  lastLatencyMs(id: Id): number | undefined {
     return this.#entries.get(id)?.lastLatencyMs;
   }
 
   /** Reason of the latest state change (`fall: 3 × connect refused`). */
-  lastReason(id: string): string | undefined {
+  lastReason(id: Id): string | undefined {
     return this.#entries.get(id)?.lastReason;
   }
 
   /** Period of the latest passive ejection in ms (0 if never ejected). */
-  ejectionPeriodMs(id: string): number {
+  ejectionPeriodMs(id: Id): number {
     return this.#entries.get(id)?.lastEjection?.periodMs ?? 0;
   }
 
   /** A real connection to the target failed (connect refused/timeout, reset before any byte). */
-  reportFailure(id: string, reason: string): void {
+  reportFailure(id: Id, reason: string): void {
     const entry = this.#entries.get(id);
     const limit = this.#config.passiveFailures;
     if (this.#closed || entry === undefined || !(limit > 0)) return;
@@ -162,7 +165,7 @@ export class HealthChecker {
   }
 
   /** A real connection to the target succeeded: the passive failure count restarts. */
-  reportSuccess(id: string): void {
+  reportSuccess(id: Id): void {
     const entry = this.#entries.get(id);
     if (entry !== undefined) entry.passiveFails = 0;
   }
@@ -174,8 +177,8 @@ export class HealthChecker {
     this.#entries.clear();
   }
 
-  #add(target: HealthTarget, reason: string | undefined): void {
-    const entry: Entry = {
+  #add(target: HealthTarget<Id>, reason: string | undefined): void {
+    const entry: Entry<Id> = {
       id: target.id,
       host: target.host,
       port: target.port,
@@ -195,18 +198,18 @@ export class HealthChecker {
     else this.#schedule(entry, this.#firstDelay());
   }
 
-  #drop(entry: Entry): void {
+  #drop(entry: Entry<Id>): void {
     this.#stop(entry);
     this.#entries.delete(entry.id);
   }
 
-  #stop(entry: Entry): void {
+  #stop(entry: Entry<Id>): void {
     this.#stopProbing(entry);
     if (entry.ejectionTimer !== undefined) clearTimeout(entry.ejectionTimer);
     entry.ejectionTimer = undefined;
   }
 
-  #stopProbing(entry: Entry): void {
+  #stopProbing(entry: Entry<Id>): void {
     if (entry.probeTimer !== undefined) clearTimeout(entry.probeTimer);
     entry.probeTimer = undefined;
     entry.inFlight?.abort();
@@ -221,13 +224,13 @@ export class HealthChecker {
     return this.#config.intervalMs * (1 - JITTER + 2 * JITTER * this.#random());
   }
 
-  #schedule(entry: Entry, delayMs: number): void {
+  #schedule(entry: Entry<Id>, delayMs: number): void {
     if (entry.probeTimer !== undefined) clearTimeout(entry.probeTimer);
     entry.probeTimer = setTimeout(() => this.#startProbe(entry), Math.max(0, delayMs));
     entry.probeTimer.unref();
   }
 
-  #startProbe(entry: Entry): void {
+  #startProbe(entry: Entry<Id>): void {
     entry.probeTimer = undefined;
     if (this.#closed || entry.inFlight !== undefined || this.#entries.get(entry.id) !== entry) return;
     const controller = new AbortController();
@@ -241,7 +244,7 @@ export class HealthChecker {
     });
   }
 
-  #onProbeResult(entry: Entry, result: ProbeResult): void {
+  #onProbeResult(entry: Entry<Id>, result: ProbeResult): void {
     if (result.ok) {
       entry.lastLatencyMs = result.latencyMs;
       entry.failStreak = 0;
@@ -256,12 +259,12 @@ export class HealthChecker {
     if (entry.health !== 'down' && entry.failStreak >= fall) this.#transition(entry, 'down', `fall: ${fall} × ${result.reason}`);
   }
 
-  #maybeRise(entry: Entry): void {
+  #maybeRise(entry: Entry<Id>): void {
     const rise = Math.max(1, this.#config.rise);
     if (entry.ejectionTimer === undefined && entry.okStreak >= rise) this.#transition(entry, 'up', `rise: ${rise} × ok`);
   }
 
-  #eject(entry: Entry, reason: string): void {
+  #eject(entry: Entry<Id>, reason: string): void {
     const now = this.#now();
     const periodMs = nextEjectionMs(entry.lastEjection, now, this.#config.intervalMs);
     entry.lastEjection = { periodMs, endsAt: now + periodMs };
@@ -273,14 +276,14 @@ export class HealthChecker {
     this.#transition(entry, 'down', reason);
   }
 
-  #endEjection(entry: Entry): void {
+  #endEjection(entry: Entry<Id>): void {
     entry.ejectionTimer = undefined;
     if (this.#closed || entry.health !== 'down' || this.#entries.get(entry.id) !== entry) return;
     if (this.#config.type === 'none') this.#transition(entry, 'up', 'ejection period over');
     else this.#maybeRise(entry);
   }
 
-  #transition(entry: Entry, to: HealthState, reason: string): void {
+  #transition(entry: Entry<Id>, to: HealthState, reason: string): void {
     const from = entry.health;
     if (from === to) return;
     entry.health = to;

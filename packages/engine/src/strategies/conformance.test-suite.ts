@@ -36,7 +36,7 @@ export function runStrategyConformance(name: StrategyName, skip: readonly Skippe
     s.update(backends);
     return s;
   };
-  const idsPicked = (s: Strategy, picks: number, hold = false): string[] => [...countPicks(s, picks, hold).keys()].sort();
+  const idsPicked = (s: Strategy, picks: number, hold = false): BackendView['id'][] => [...countPicks(s, picks, hold).keys()].sort();
 
   describe(`${name} conformance`, () => {
     test('returns undefined with no backends', () => {
@@ -92,7 +92,7 @@ export function runStrategyConformance(name: StrategyName, skip: readonly Skippe
       const backends = fakeBackends([1, 1, 1, 1]);
       const s = make(backends);
       const exclude = new Set<BackendView>([backends[0]!, backends[2]!]);
-      const seen = new Set<string | undefined>();
+      const seen = new Set<BackendView['id'] | undefined>();
       for (let i = 0; i < 1000; i++) seen.add(s.pick(pickContext(clientIp(i), exclude))?.id);
       expect([...seen].sort()).toEqual(['b1', 'b3']);
     });

@@ -12,7 +12,7 @@ function unbounded(backends: readonly BackendView[]): Strategy {
   return s;
 }
 
-function assignment(s: Strategy): (string | undefined)[] {
+function assignment(s: Strategy): (string | number | undefined)[] {
   return Array.from({ length: KEYS }, (_, i) => s.pick(pickContext(clientIp(i)))?.id);
 }
 

@@ -9,6 +9,7 @@ import { canTake, isEligible } from '../strategy.ts';
 import type { StrategyOptions } from '../config.ts';
 import type { BackendView, PickContext, Strategy, StrategyFactory } from '../strategy.ts';
 import { hashClientAddress, hashString, mix32 } from './hash.ts';
+import { DEFAULT_BOUNDED_LOAD_FACTOR } from '@fulcrum/shared/defaults';
 
 /**
  * Points per unit of weight. 160 is libketama's count: with few backends the spread of
@@ -24,7 +25,6 @@ export const VNODES_PER_WEIGHT = 160;
 const MAX_RING_POINTS = 160 * 1024;
 // Packing ring index into the sort key: hash · 2^21 + index stays below 2^53.
 const INDEX_BITS = 2 ** 21;
-const DEFAULT_BOUNDED_LOAD_FACTOR = 1.25;
 
 /** Client-IP consistent hashing with bounded load; `boundedLoadFactor` 0 turns the bound off. */
 export class ConsistentHashStrategy implements Strategy {
@@ -63,7 +63,7 @@ export class ConsistentHashStrategy implements Strategy {
     const keys = new Float64Array(owner.length);
     let at = 0;
     for (let i = 0; i < n && at < owner.length; i++) {
-      const idHash = hashString(list[i]!.id);
+      const idHash = hashString(String(list[i]!.id)); // the id's text: rings stay as they were
       for (let v = 0; v < points[i]! && at < owner.length; v++, at++) {
         owner[at] = i;
         ordinal[at] = v;
@@ -166,8 +166,12 @@ function normalizeFactor(value: number | undefined): number {
   return Math.max(1, value);
 }
 
+// Ordered by the id's text (10 before 9), as when the engine's ids were strings: the same
+// backends keep the same order, so an upgrade does not remap sticky clients.
 function byId(a: BackendView, b: BackendView): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  const x = String(a.id);
+  const y = String(b.id);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Creates a consistent-hash strategy. */

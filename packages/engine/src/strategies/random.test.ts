@@ -3,7 +3,7 @@ import type { BackendView } from '../strategy.ts';
 import { createRandom } from './random.ts';
 import { countPicks, fakeBackends, pickContext, seededRandom } from './test-fixtures.ts';
 
-function shares(counts: Map<string, number>, total: number): number[] {
+function shares(counts: Map<string | number, number>, total: number): number[] {
   return ['b0', 'b1', 'b2'].map((id) => (counts.get(id) ?? 0) / total);
 }
 
@@ -38,7 +38,7 @@ describe('random', () => {
   });
 
   it('is deterministic for a given random source', () => {
-    const run = (): (string | undefined)[] => {
+    const run = (): (string | number | undefined)[] => {
       const s = createRandom({ options: {}, random: seededRandom(3) });
       s.update(fakeBackends([1, 2, 3]));
       return Array.from({ length: 50 }, () => s.pick(pickContext('10.0.0.1'))?.id);

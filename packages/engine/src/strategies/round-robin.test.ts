@@ -25,7 +25,7 @@ describe('round-robin', () => {
   it('shares exactly evenly over many picks', () => {
     const s = createRoundRobin({ options: {} });
     s.update(fakeBackends([1, 1, 1, 1]));
-    const counts = new Map<string, number>();
+    const counts = new Map<string | number, number>();
     for (let i = 0; i < 10_000; i++) {
       const id = s.pick(ctx)!.id;
       counts.set(id, (counts.get(id) ?? 0) + 1);

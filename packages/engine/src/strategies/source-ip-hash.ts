@@ -28,8 +28,12 @@ export class SourceIpHashStrategy implements Strategy {
   }
 }
 
+// Ordered by the id's text (10 before 9), as when the engine's ids were strings: the same
+// backends keep the same order, so an upgrade does not remap sticky clients.
 function byId(a: BackendView, b: BackendView): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  const x = String(a.id);
+  const y = String(b.id);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Creates a source-IP-hash strategy. */

@@ -52,8 +52,8 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Picks `count` times with distinct client IPs; returns picks per backend id ('none' for undefined). */
-export function countPicks(strategy: Strategy, count: number, hold = false): Map<string, number> {
-  const counts = new Map<string, number>();
+export function countPicks(strategy: Strategy, count: number, hold = false): Map<BackendView['id'], number> {
+  const counts = new Map<BackendView['id'], number>();
   for (let i = 0; i < count; i++) {
     const b = strategy.pick(pickContext(clientIp(i))) as FakeBackend | undefined;
     const key = b === undefined ? 'none' : b.id;

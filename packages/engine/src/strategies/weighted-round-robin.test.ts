@@ -5,7 +5,7 @@ import { createWeightedRoundRobin } from './weighted-round-robin.ts';
 
 const ctx = pickContext('10.0.0.1');
 
-function sequence(s: Strategy, picks: number): string[] {
+function sequence(s: Strategy, picks: number): (string | number)[] {
   return Array.from({ length: picks }, () => s.pick(ctx)!.id);
 }
 
@@ -22,7 +22,7 @@ describe('weighted-round-robin', () => {
 
   it('is exact for 5:3:2 over 10 000 picks, with no run longer than 2', () => {
     const seq = sequence(strategyFor([5, 3, 2]), 10_000);
-    const counts = new Map<string, number>();
+    const counts = new Map<string | number, number>();
     let longestRun = 0;
     let run = 0;
     for (let i = 0; i < seq.length; i++) {
@@ -41,7 +41,7 @@ describe('weighted-round-robin', () => {
       const seq = sequence(strategyFor(weights), 2000);
       const counts = weights.map(() => 0);
       seq.forEach((id, t) => {
-        counts[Number(id.slice(1))]!++;
+        counts[Number(String(id).slice(1))]!++;
         weights.forEach((w, i) => expect(Math.abs(counts[i]! - ((t + 1) * w) / total)).toBeLessThan(1));
       });
     }

@@ -16,7 +16,7 @@ export class WeightedRoundRobinStrategy implements Strategy {
     const current = new Float64Array(next.length);
     // Carry current weights over by id, so a change elsewhere in the pool does not restart
     // every cycle (which would favour the heaviest backend after each change).
-    const previous = new Map<string, number>();
+    const previous = new Map<BackendView['id'], number>();
     for (let i = 0; i < this.#backends.length; i++) previous.set(this.#backends[i]!.id, this.#current[i]!);
     for (let i = 0; i < next.length; i++) current[i] = previous.get(next[i]!.id) ?? 0;
     this.#backends = next;

@@ -13,7 +13,7 @@ export interface HealthEvent {
 
 export interface EventLog {
   readonly events: HealthEvent[];
-  readonly onChange: HealthChangeListener;
+  readonly onChange: HealthChangeListener<string>;
   /** Events of one target, without `at`. */
   of(id: string): Omit<HealthEvent, 'at'>[];
   /** The latest event of `id` moving to `to`. */

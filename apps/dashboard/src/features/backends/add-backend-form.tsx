@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { BACKEND_DEFAULTS } from '@fulcrum/shared/defaults';
 import { ApiError, errorMessage } from '../../lib/api-client.ts';
 import { backendSaved, showToast } from '../../store/actions.ts';
 import { addBackend } from './backends-api.ts';
@@ -12,7 +13,7 @@ const FIELDS: readonly string[] = ['address', 'weight', 'maxConnections'];
 export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: number; existingAddresses: readonly string[] }) {
   const id = useId();
   const [address, setAddress] = useState('');
-  const [weight, setWeight] = useState('1');
+  const [weight, setWeight] = useState(String(BACKEND_DEFAULTS.weight));
   const [maxConnections, setMaxConnections] = useState('');
   const [backup, setBackup] = useState(false);
   const [touched, setTouched] = useState({ address: false, weight: false, maxConnections: false });
@@ -44,7 +45,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
       backendSaved(created);
       showToast('success', `Backend ${created.address} added.`);
       setAddress('');
-      setWeight('1');
+      setWeight(String(BACKEND_DEFAULTS.weight));
       setMaxConnections('');
       setBackup(false);
       setTouched({ address: false, weight: false, maxConnections: false });

@@ -1,29 +1,37 @@
 import { describe, expect, it } from 'vitest';
+import { EVENT_KINDS } from '@fulcrum/shared/event-kinds';
+import type { EventKind } from '@fulcrum/shared/event-kinds';
 import { eventTone } from './event-tone.ts';
 
 describe('eventTone', () => {
-  it('colours health transitions', () => {
-    expect(eventTone('backend.down')).toBe('down');
-    expect(eventTone('health_up')).toBe('up');
-    expect(eventTone('backend.connect-failed')).toBe('down');
-  });
-  it('does not read "update" as "up"', () => {
-    expect(eventTone('config.updated')).toBe('config');
-    expect(eventTone('service.update')).toBe('config');
-  });
-  it('colours drains and removals', () => {
-    expect(eventTone('drain.finished')).toBe('draining');
-    expect(eventTone('backend.removed')).toBe('draining');
+  it('colours every kind the admin records', () => {
+    const tones = Object.fromEntries(EVENT_KINDS.map((kind) => [kind, eventTone(kind)]));
+    expect(tones).toEqual({
+      'service-created': 'config',
+      'service-updated': 'config',
+      'service-deleted': 'draining',
+      'backend-added': 'config',
+      'backend-updated': 'config',
+      'backend-removed': 'draining',
+      'config-replaced': 'config',
+      'token-created': 'config',
+      'token-revoked': 'plain',
+      'backend-health': 'config',
+      'backend-state': 'config',
+      'backend-drained': 'draining',
+      'service-error': 'down',
+    });
   });
   it('uses the target state of a transition when there is one', () => {
     expect(eventTone('backend-health', { from: 'up', to: 'down' })).toBe('down');
     expect(eventTone('backend-health', { from: 'down', to: 'up' })).toBe('up');
     expect(eventTone('backend-state', { from: 'enabled', to: 'draining' })).toBe('draining');
+    expect(eventTone('backend-state', { from: 'draining', to: 'enabled' })).toBe('up');
     expect(eventTone('backend-drained', { removed: true })).toBe('draining');
     expect(eventTone('service-error', { code: 'EADDRINUSE' })).toBe('down');
-    expect(eventTone('backend-added')).toBe('config');
   });
-  it('falls back to plain', () => {
-    expect(eventTone('something')).toBe('plain');
+  it('falls back to plain for a kind this console does not know', () => {
+    expect(eventTone('something' as EventKind)).toBe('plain');
+    expect(eventTone('constructor' as EventKind)).toBe('plain');
   });
 });

@@ -1,24 +1,33 @@
-// Colour family of an event (kinds: `backend-health`, `service-created`, … — README, "Events").
-// A transition's target state decides; otherwise the words of the kind, matched whole, so
-// "updated" is not read as "up".
+// Colour family of each event kind. A Record over EventKind (@fulcrum/shared/event-kinds), so a
+// new kind without a colour does not compile.
+import type { EventKind } from '@fulcrum/shared/event-kinds';
 
 export type EventTone = 'up' | 'down' | 'draining' | 'config' | 'plain';
 
-const DOWN = new Set(['down', 'fail', 'failed', 'failure', 'error', 'rejected', 'timeout', 'unhealthy']);
-const UP = new Set(['up', 'recovered', 'healthy', 'started']);
-const DRAIN = new Set(['drain', 'draining', 'drained', 'removed', 'deleted', 'disabled', 'stopped']);
-const CONFIG = new Set(['config', 'created', 'added', 'updated', 'changed', 'strategy', 'weight', 'enabled', 'login', 'logout', 'service', 'backend']);
+const KIND_TONE: Record<EventKind, EventTone> = {
+  'service-created': 'config',
+  'service-updated': 'config',
+  'service-deleted': 'draining',
+  'backend-added': 'config',
+  'backend-updated': 'config',
+  'backend-removed': 'draining',
+  'config-replaced': 'config',
+  'token-created': 'config',
+  'token-revoked': 'plain',
+  // Transitions: coloured by their target state (`details.to`) when there is one.
+  'backend-health': 'config',
+  'backend-state': 'config',
+  'backend-drained': 'draining',
+  'service-error': 'down',
+  // A cluster node could not apply the newest configuration version.
+  'apply-failed': 'down',
+};
 
-/** Colour for an event; a transition's target state (`details.to`) wins over the kind's wording. */
-export function eventTone(kind: string, details: Record<string, unknown> = {}): EventTone {
-  const to = typeof details.to === 'string' ? details.to.toLowerCase() : null;
-  if (to === 'up' || to === 'enabled') return 'up';
-  if (to === 'down') return 'down';
-  if (to === 'draining' || to === 'disabled') return 'draining';
-  const words = kind.toLowerCase().split(/[^a-z]+/).filter(Boolean);
-  if (words.some((w) => DOWN.has(w))) return 'down';
-  if (words.some((w) => UP.has(w))) return 'up';
-  if (words.some((w) => DRAIN.has(w))) return 'draining';
-  if (words.some((w) => CONFIG.has(w))) return 'config';
-  return 'plain';
+const TARGET_TONE: Readonly<Record<string, EventTone>> = { up: 'up', enabled: 'up', down: 'down', draining: 'draining', disabled: 'draining' };
+
+/** Colour for an event; a transition's target state (`details.to`) wins over the kind's colour. */
+export function eventTone(kind: EventKind, details: Record<string, unknown> = {}): EventTone {
+  const to = typeof details.to === 'string' ? TARGET_TONE[details.to] : undefined;
+  // An older or newer admin may send a kind this console does not know: plain, not a crash.
+  return to ?? (Object.hasOwn(KIND_TONE, kind) ? KIND_TONE[kind] : 'plain');
 }

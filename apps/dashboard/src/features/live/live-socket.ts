@@ -6,9 +6,8 @@ import { setConnection } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { fetchSession } from '../auth/auth-api.ts';
 import { applyLiveMessage, parseLiveMessage } from './live-messages.ts';
+import { LIVE_CLOSE_CODES } from '@fulcrum/shared/live-protocol';
 
-/** The admin closes with 1008 (policy violation) when the session's token is revoked (live-hub.ts). */
-const CLOSE_POLICY_VIOLATION = 1008;
 /** Stats arrive every 500 ms: this much silence marks the numbers stale… */
 const STALE_AFTER_MS = 2500;
 /** …and this much means a dead (half-open or stalled) connection: drop it and reconnect. */
@@ -109,7 +108,7 @@ function connect(): void {
 async function handleClose(code: number, opened: boolean): Promise<void> {
   // A refused upgrade (e.g. 401) reaches the browser only as code 1006 before open, so probe
   // the session whenever the socket closed for a reason that might be authentication.
-  if (code === CLOSE_POLICY_VIOLATION || !opened) {
+  if (code === LIVE_CLOSE_CODES.credentialsRevoked || !opened) {
     try {
       // Bounded: a stalled server must not stall the reconnect loop.
       await fetchSession(AbortSignal.timeout(5000));

@@ -1,12 +1,12 @@
 import { cloneElement, isValidElement, useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { ServiceDto } from '@fulcrum/shared/api';
+import { HEALTH_CHECK_TYPES } from '@fulcrum/shared/enums';
 import { STRATEGIES, type StrategyName } from '@fulcrum/shared/strategies';
 import { Dialog } from '../../components/dialog.tsx';
 import { ApiError, errorMessage } from '../../lib/api-client.ts';
 import { selectService, serviceSaved, showToast } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import {
-  HEALTH_CHECK_TYPES,
   emptyServiceForm,
   formFieldForServerField,
   serviceToForm,

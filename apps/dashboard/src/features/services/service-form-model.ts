@@ -2,11 +2,13 @@
 // server errors mapped back to the field they name.
 import type { HealthCheckType, ServiceDto } from '@fulcrum/shared/api';
 import { parseAddress } from '@fulcrum/shared/address';
+import { HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';
+import { SERVICE_NAME } from '@fulcrum/shared/limits';
 import { isStrategyName, type StrategyName } from '@fulcrum/shared/strategies';
 import { LIMITS, parseIntInRange, type IntRange } from '../../lib/limits.ts';
 import type { ServiceCreate, ServicePatch } from './services-api.ts';
 
-export const HEALTH_CHECK_TYPES: readonly HealthCheckType[] = ['none', 'tcp', 'redis', 'postgres', 'http', 'send-expect'];
+const NAME = new RegExp(SERVICE_NAME.pattern);
 
 export interface ServiceFormValues {
   name: string;
@@ -31,26 +33,27 @@ export interface ServiceFormValues {
 export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
-/** Defaults for a new service, matching what an operator of HAProxy/nginx would expect. */
+/** A new service's form: the server's defaults (@fulcrum/shared/defaults), no name or address yet. */
 export function emptyServiceForm(): ServiceFormValues {
+  const hc = HEALTH_CHECK_DEFAULTS;
   return {
     name: '',
     listen: '',
-    strategy: 'round-robin',
-    connectTimeoutMs: '3000',
-    idleTimeoutMs: '0',
-    drainTimeoutMs: '30000',
-    retries: '2',
-    maxQueue: '0',
-    queueTimeoutMs: '5000',
-    hcType: 'tcp',
-    hcIntervalMs: '2000',
-    hcTimeoutMs: '1000',
-    hcRise: '2',
-    hcFall: '3',
-    hcHttpPath: '/',
-    hcSend: '',
-    hcExpect: '',
+    strategy: SERVICE_DEFAULTS.strategy,
+    connectTimeoutMs: String(SERVICE_DEFAULTS.connectTimeoutMs),
+    idleTimeoutMs: String(SERVICE_DEFAULTS.idleTimeoutMs),
+    drainTimeoutMs: String(SERVICE_DEFAULTS.drainTimeoutMs),
+    retries: String(SERVICE_DEFAULTS.retries),
+    maxQueue: String(SERVICE_DEFAULTS.maxQueue),
+    queueTimeoutMs: String(SERVICE_DEFAULTS.queueTimeoutMs),
+    hcType: hc.type,
+    hcIntervalMs: String(hc.intervalMs),
+    hcTimeoutMs: String(hc.timeoutMs),
+    hcRise: String(hc.rise),
+    hcFall: String(hc.fall),
+    hcHttpPath: hc.httpPath,
+    hcSend: hc.send,
+    hcExpect: hc.expect,
   };
 }
 
@@ -96,7 +99,7 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   const errors: ServiceFormErrors = {};
   const name = values.name.trim();
   if (!name) errors.name = 'Name is required.';
-  else if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) errors.name = 'Use letters, digits, ".", "_" or "-" (up to 63).';
+  else if (!NAME.test(name) || name.length > SERVICE_NAME.maxLength) errors.name = `Use letters, digits, ".", "_" or "-" (up to ${SERVICE_NAME.maxLength}).`;
   else if (others.some((s) => s.name === name)) errors.name = `A service named "${name}" already exists.`;
   const listen = parseAddress(values.listen);
   if (!listen.ok) errors.listen = `Listen address ${listen.reason}.`;

@@ -1,0 +1,45 @@
+// The default of every service, backend and health-check setting, declared once (README
+// "Service options and defaults", "Health checks"). The engine, the admin's store and the
+// console's "new service" form all start from these.
+import type { BackendDto, HealthCheckDto, ServiceSettingsDto } from './api.ts';
+
+/** Health-check defaults (HAProxy-like: inter 2s, rise 2, fall 3). */
+export const HEALTH_CHECK_DEFAULTS: Readonly<HealthCheckDto> = {
+  type: 'tcp',
+  intervalMs: 2000,
+  timeoutMs: 1000,
+  rise: 2,
+  fall: 3,
+  httpPath: '/',
+  httpStatusMin: 200,
+  httpStatusMax: 399,
+  send: '',
+  expect: '',
+  expectRegex: false,
+  passiveFailures: 3,
+  slowStartMs: 0,
+  closeOnDown: false,
+};
+
+/** Service defaults, apart from the health check. */
+export const SERVICE_DEFAULTS: Readonly<Omit<ServiceSettingsDto, 'healthCheck'>> = {
+  strategy: 'round-robin',
+  strategyOptions: {},
+  connectTimeoutMs: 3000,
+  idleTimeoutMs: 0,
+  retries: 2,
+  drainTimeoutMs: 30_000,
+  maxQueue: 0,
+  queueTimeoutMs: 5000,
+};
+
+/** Backend defaults, apart from the address. */
+export const BACKEND_DEFAULTS: Readonly<Omit<BackendDto, 'id' | 'serviceId' | 'address'>> = {
+  weight: 1,
+  state: 'enabled',
+  backup: false,
+  maxConnections: 0,
+};
+
+/** consistent-hash: no backend takes more than this × the average load, unless set otherwise. */
+export const DEFAULT_BOUNDED_LOAD_FACTOR = 1.25;

@@ -1,0 +1,32 @@
+// The closed lists of names the API, the engine and the console share. Each list is declared
+// here once; schemas, validators and UI pickers are built from it, and each type is derived
+// from its list so adding a name is one edit.
+
+/** Includes `value` in `list`, narrowing it to the list's type. */
+export function isOneOf<const T extends string>(list: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (list as readonly string[]).includes(value);
+}
+
+/** A backend's operator-set state. */
+export const ADMIN_STATES = ['enabled', 'disabled', 'draining'] as const;
+export type AdminState = (typeof ADMIN_STATES)[number];
+
+/** A backend's health as the checks see it (runtime only, never persisted). */
+export const HEALTH_STATES = ['unknown', 'up', 'down'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** Active health-check types (README "Health checks"). */
+export const HEALTH_CHECK_TYPES = ['none', 'tcp', 'redis', 'postgres', 'http', 'send-expect'] as const;
+export type HealthCheckType = (typeof HEALTH_CHECK_TYPES)[number];
+
+/** Why a proxied connection ended (the access log's `reason`). */
+export const CLOSE_REASONS = [
+  'closed', // both sides finished (FIN or close from either peer)
+  'client-error', // the client reset or errored
+  'backend-error', // the backend reset or errored
+  'idle-timeout',
+  'destroyed', // drain timeout, closeOnDown, or shutdown
+  'rejected', // no backend could take it
+  'client-gone', // the client left before a backend was connected
+] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];

@@ -1,0 +1,30 @@
+// Every kind of event in the event log (GET /api/events, the live feed): the admin's audit
+// entries and the engine's transitions. Declared once; the console's colours are a Record over
+// EventKind, so a new kind without a colour does not compile.
+
+/** Kinds recorded by the admin for operator changes (the audit log). */
+export const AUDIT_EVENT_KINDS = [
+  'service-created',
+  'service-updated',
+  'service-deleted',
+  'backend-added',
+  'backend-updated',
+  'backend-removed',
+  'config-replaced',
+  'token-created',
+  'token-revoked',
+] as const;
+
+/** Kinds recorded from engine events (actor `engine`). */
+export const ENGINE_EVENT_KINDS = ['backend-health', 'backend-state', 'backend-drained', 'service-error'] as const;
+
+/** Kinds recorded by a cluster node about itself (actor `cluster`). */
+export const CLUSTER_EVENT_KINDS = ['apply-failed'] as const;
+
+/** Every event kind, in the order the README lists them. */
+export const EVENT_KINDS = [...AUDIT_EVENT_KINDS, ...ENGINE_EVENT_KINDS, ...CLUSTER_EVENT_KINDS] as const;
+
+export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
+export type EngineEventKind = (typeof ENGINE_EVENT_KINDS)[number];
+export type ClusterEventKind = (typeof CLUSTER_EVENT_KINDS)[number];
+export type EventKind = (typeof EVENT_KINDS)[number];

@@ -1,0 +1,61 @@
+// Every numeric range of a service, backend or health-check setting, declared once. The admin's
+// request schemas, the engine's validateConfig and the console's forms are all built from these
+// tables, so the three always accept exactly the same values.
+
+/** An inclusive integer range. */
+export interface IntRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The one wording of a range violation, used by the API schemas and the engine alike. */
+export function describeRange(range: IntRange): string {
+  return `must be an integer from ${range.min} to ${range.max}`;
+}
+
+/** True when `value` is an integer inside `range`. */
+export function inRange(value: unknown, range: IntRange): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max;
+}
+
+/** Service settings (README "Service options and defaults"). */
+export const SERVICE_LIMITS = {
+  connectTimeoutMs: { min: 1, max: 600_000 },
+  idleTimeoutMs: { min: 0, max: 86_400_000 },
+  retries: { min: 0, max: 10 },
+  drainTimeoutMs: { min: 0, max: 3_600_000 },
+  maxQueue: { min: 0, max: 100_000 },
+  queueTimeoutMs: { min: 1, max: 600_000 },
+} as const satisfies Record<string, IntRange>;
+
+/** Numeric `healthCheck.*` settings (README "Health checks"). */
+export const HEALTH_CHECK_LIMITS = {
+  intervalMs: { min: 100, max: 3_600_000 },
+  timeoutMs: { min: 10, max: 600_000 },
+  rise: { min: 1, max: 100 },
+  fall: { min: 1, max: 100 },
+  httpStatusMin: { min: 100, max: 599 },
+  httpStatusMax: { min: 100, max: 599 },
+  passiveFailures: { min: 0, max: 100 },
+  slowStartMs: { min: 0, max: 3_600_000 },
+} as const satisfies Record<string, IntRange>;
+
+/** Backend settings. */
+export const BACKEND_LIMITS = {
+  weight: { min: 0, max: 1000 },
+  maxConnections: { min: 0, max: 1_000_000 },
+} as const satisfies Record<string, IntRange>;
+
+/** consistent-hash's `strategyOptions.boundedLoadFactor`: 0 (off) or a number in min..max. */
+export const BOUNDED_LOAD_FACTOR = { off: 0, min: 1, max: 10 } as const;
+
+/** True when `value` is a valid boundedLoadFactor. */
+export function isBoundedLoadFactor(value: unknown): value is number {
+  return typeof value === 'number' && (value === BOUNDED_LOAD_FACTOR.off || (value >= BOUNDED_LOAD_FACTOR.min && value <= BOUNDED_LOAD_FACTOR.max));
+}
+
+/** Service names: what the API accepts. */
+export const SERVICE_NAME = { maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' } as const;
+
+/** Text fields of a health check. */
+export const HEALTH_CHECK_TEXT = { httpPathMaxLength: 1024, sendExpectMaxLength: 4096 } as const;
