@@ -1,13 +1,15 @@
 // Every state change of the console. Plain functions over the store, callable from React
 // handlers, the WebSocket client and tests alike.
 import type { BackendDto, EventDto, ServiceDto, StatsDto } from '@fulcrum/shared/api';
+import type { ClusterDto } from '@fulcrum/shared/cluster';
 import { useAppStore, initialAppState, type AppState } from './app-store.ts';
+import { fetchedCluster, pushCluster } from './cluster-slice.ts';
 import type { ConnectionSlice } from './connection-slice.ts';
 import { mergeEvents } from './events-slice.ts';
 import * as services from './services-slice.ts';
 import type { SessionSlice } from './session-slice.ts';
 import { ingestStats } from './stats-slice.ts';
-import { MAX_TOASTS, type Toast } from './ui-slice.ts';
+import { MAX_TOASTS, type MainView, type Toast } from './ui-slice.ts';
 
 const get = useAppStore.getState;
 const set = useAppStore.setState;
@@ -50,8 +52,24 @@ export function backendDeleted(serviceId: number, backendId: number): void {
   set((s) => services.removeBackend(servicesPart(s), serviceId, backendId));
 }
 
+/** Shows a service in the main area (leaving the cluster view). */
 export function selectService(serviceId: number | null): void {
-  set((s) => ({ selectedServiceId: services.resolveSelection(s.services, serviceId) }));
+  set((s) => ({ selectedServiceId: services.resolveSelection(s.services, serviceId), view: 'service' }));
+}
+
+/** Switches the main area between the selected service and the cluster view. */
+export function showView(view: MainView): void {
+  set((s) => (s.view === view ? s : { view }));
+}
+
+/** A `cluster` push from the live socket. */
+export function clusterPushed(cluster: ClusterDto): void {
+  set((s) => pushCluster(s, cluster));
+}
+
+/** A GET /api/cluster answer, requested after `pushesAtRequest` pushes (see cluster-slice). */
+export function clusterFetched(cluster: ClusterDto, pushesAtRequest: number): void {
+  set((s) => fetchedCluster(s, cluster, pushesAtRequest));
 }
 
 export function statsReceived(sample: StatsDto): void {

@@ -5,6 +5,7 @@ import { Dialog } from '../../components/dialog.tsx';
 import { ApiError, errorMessage } from '../../lib/api-client.ts';
 import { selectService, serviceSaved, showToast } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
+import { StrategyClusterNote, useClusterStrategyNote } from '../cluster/strategy-cluster-note.tsx';
 import {
   HEALTH_CHECK_TYPES,
   emptyServiceForm,
@@ -41,6 +42,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
   const [values, setValues] = useState<ServiceFormValues>(() => (service ? serviceToForm(service) : emptyServiceForm()));
   const [errors, setErrors] = useState<ServiceFormErrors>({});
   const [busy, setBusy] = useState(false);
+  const clusterNote = useClusterStrategyNote(values.strategy, service?.strategyOptions);
 
   function set<K extends ServiceFormField>(field: K, value: ServiceFormValues[K]) {
     setValues((v) => ({ ...v, [field]: value }));
@@ -93,7 +95,13 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
           <FormField {...f('listen')} label="Listen address" hint="host:port Fulcrum accepts clients on.">
             <input className="input mono" placeholder="0.0.0.0:6380" value={values.listen} onChange={(e) => set('listen', e.target.value)} />
           </FormField>
-          <FormField {...f('strategy')} label="Strategy" wide hint={STRATEGIES.find((s) => s.name === values.strategy)?.description}>
+          <FormField
+            {...f('strategy')}
+            label="Strategy"
+            wide
+            hint={STRATEGIES.find((s) => s.name === values.strategy)?.description}
+            note={clusterNote ? <StrategyClusterNote note={clusterNote} id={`${id}-strategy-note`} /> : null}
+          >
             <select className="select" value={values.strategy} onChange={(e) => set('strategy', e.target.value as StrategyName)}>
               {STRATEGIES.map((s) => (
                 <option key={s.name} value={s.name}>
@@ -207,12 +215,15 @@ interface FormFieldProps {
   error: string | undefined;
   hint?: string | undefined;
   wide?: boolean;
+  /** Extra context under the hint; its root element must have the id `${id}-note`. */
+  note?: ReactNode;
   children: ReactNode;
 }
 
 /** Label + control + error/hint, wiring ids and aria attributes onto the single child control. */
-function FormField({ id, label, error, hint, wide, children }: FormFieldProps) {
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+function FormField({ id, label, error, hint, wide, note, children }: FormFieldProps) {
+  const described = [error ? `${id}-error` : hint ? `${id}-hint` : null, note ? `${id}-note` : null].filter(Boolean).join(' ');
+  const describedBy = described || undefined;
   return (
     <div className={`field${wide ? ' field-wide' : ''}`}>
       <label className="field-label" htmlFor={id}>
@@ -230,6 +241,7 @@ function FormField({ id, label, error, hint, wide, children }: FormFieldProps) {
           {hint}
         </p>
       ) : null}
+      {note}
     </div>
   );
 }
