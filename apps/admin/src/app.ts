@@ -24,6 +24,7 @@ import { createMetrics } from './metrics/metrics.ts';
 import type { FulcrumMetrics } from './metrics/metrics.ts';
 import { openApiOptions, requireRouteDocs } from './openapi.ts';
 import { backendRoutes } from './routes/backend-routes.ts';
+import { clusterRoutes } from './routes/cluster-routes.ts';
 import { configRoutes } from './routes/config-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
@@ -214,6 +215,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await api.register(serviceRoutes, deps);
       await api.register(backendRoutes, deps);
       await api.register(statsRoutes, deps);
+      await api.register(clusterRoutes, deps);
       await api.register(liveRoutes, deps);
       await api.register(workersRoutes, { engine });
       await api.register(configRoutes, deps);

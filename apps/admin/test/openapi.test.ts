@@ -35,6 +35,7 @@ const ROUTES = [
   'DELETE /api/services/{id}/backends/{backendId}',
   'GET /api/stats',
   'GET /api/events',
+  'GET /api/cluster',
   'GET /api/live',
   'GET /api/config',
   'PUT /api/config',
