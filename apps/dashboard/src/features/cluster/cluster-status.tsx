@@ -22,7 +22,9 @@ export function ClusterStatus() {
       data-testid="cluster-status"
       data-kind={summary.kind}
       aria-current={open ? 'page' : undefined}
-      title={open ? 'Showing the cluster view' : 'Open the cluster view'}
+      // The full status for pointer and screen-reader users; the visible text may be the short form.
+      title={`${summary.text} — ${open ? 'showing the cluster view' : 'open the cluster view'}`}
+      aria-label={`Cluster: ${summary.text}`}
       onClick={() => showView('cluster')}
     >
       {summary.kind !== 'single' ? (
@@ -30,7 +32,7 @@ export function ClusterStatus() {
           {ICON[summary.kind]}
         </span>
       ) : null}
-      <span className="cluster-status-text">{summary.text}</span>
+      <span className="cluster-status-text">{summary.short}</span>
     </button>
   );
 }

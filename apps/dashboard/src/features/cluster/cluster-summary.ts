@@ -5,7 +5,10 @@ import type { BadgeTone } from '../../components/badge.tsx';
 export interface ClusterSummary {
   /** `single`: one SQLite node, shown discreetly; `ok`: every node in step; `problem`: anything else. */
   kind: 'single' | 'ok' | 'problem';
+  /** Everything: "node b: apply failed · node c lost · 1 of 4 nodes behind". */
   text: string;
+  /** For the top bar: the worst news and how many more ("node b: apply failed (+2 more)"). */
+  short: string;
   tone: BadgeTone;
 }
 
@@ -37,9 +40,16 @@ export function clusterSummary(cluster: ClusterDto | null): ClusterSummary | nul
     // "1 of 3 nodes behind" even for one: the proportion is what matters while a change spreads.
     behind.length > 0 ? `${behind.length} of ${nodes(total)} behind` : null,
   ].filter((p): p is string => p !== null);
-  if (problems.length > 0) {
-    return { kind: 'problem', text: problems.join(' · '), tone: failed.length > 0 || lost.length > 0 ? 'down' : 'draining' };
+  const [worst] = problems;
+  if (worst !== undefined) {
+    return {
+      kind: 'problem',
+      text: problems.join(' · '),
+      short: problems.length > 1 ? `${worst} (+${problems.length - 1} more)` : worst,
+      tone: failed.length > 0 || lost.length > 0 ? 'down' : 'draining',
+    };
   }
-  if (cluster.store === 'sqlite' && total <= 1) return { kind: 'single', text: 'single node', tone: 'plain' };
-  return { kind: 'ok', text: total === 1 ? '1 node, in step' : `${total} nodes, all in step`, tone: 'up' };
+  if (cluster.store === 'sqlite' && total <= 1) return { kind: 'single', text: 'single node', short: 'single node', tone: 'plain' };
+  const text = total === 1 ? '1 node, in step' : `${total} nodes, all in step`;
+  return { kind: 'ok', text, short: text, tone: 'up' };
 }

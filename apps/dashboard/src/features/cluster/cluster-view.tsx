@@ -3,6 +3,7 @@ import type { ClusterDto } from '@fulcrum/shared/cluster';
 import { Badge } from '../../components/badge.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { useAppStore } from '../../store/app-store.ts';
+import { loadCluster } from './cluster-actions.ts';
 import { nodeRows, type NodeRow } from './cluster-rows.ts';
 import { clusterSummary } from './cluster-summary.ts';
 
@@ -16,6 +17,21 @@ function useSecondClock(): number {
   return now;
 }
 
+/**
+ * Pushes come when a node's state or version changes, not on every heartbeat; while the view is
+ * open it asks again this often, so last seen, uptime and connections stay current (and a single
+ * SQLite node, which never pushes, shows its version after a change).
+ */
+const REFRESH_MS = 5000;
+
+function useRefreshWhileOpen(): void {
+  useEffect(() => {
+    void loadCluster();
+    const timer = setInterval(() => void loadCluster(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, []);
+}
+
 const STORE_TEXT: Record<ClusterDto['store'], string> = {
   sqlite: 'embedded SQLite (this node alone)',
   postgres: 'shared PostgreSQL',
@@ -25,6 +41,7 @@ const STORE_TEXT: Record<ClusterDto['store'], string> = {
 export function ClusterView() {
   const cluster = useAppStore((s) => s.cluster);
   const now = useSecondClock();
+  useRefreshWhileOpen();
   const summary = clusterSummary(cluster);
   return (
     <section className="panel cluster-view" aria-labelledby="cluster-title" data-testid="cluster-view">
@@ -99,7 +116,7 @@ function NodeTableRow({ row }: { row: NodeRow }) {
           </span>
         ) : null}
       </th>
-      <td data-testid="state">
+      <td className="node-state-cell" data-testid="state">
         <Badge tone={row.state.tone} className="node-state">
           <span className="node-state-icon" aria-hidden="true">
             {row.state.icon}
