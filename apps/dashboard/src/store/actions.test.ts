@@ -3,6 +3,7 @@ import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
 import { useAppStore } from './app-store.ts';
 import {
+  backendChanged,
   clusterFetched,
   clusterPushed,
   selectService,
@@ -114,5 +115,26 @@ describe('cluster and main view', () => {
     showView('cluster');
     setServices([{ id: 2, version: 1, backends: [] } as unknown as ServiceDto]);
     expect(useAppStore.getState()).toMatchObject({ view: 'cluster', selectedServiceId: 2 });
+  });
+});
+
+describe('change answers and snapshots from elsewhere', () => {
+  const backend = (weight: number) => ({ id: 7, serviceId: 1, address: '10.0.0.7:1', weight, state: 'enabled', backup: false, maxConnections: 0 }) as const;
+  const serviceWith = (weight: number) => ({ id: 1, version: 3, backends: [backend(weight)] }) as unknown as ServiceDto;
+
+  it("applies a backend change's answer when nothing overtook it", async () => {
+    setServices([serviceWith(1)]);
+    await backendChanged(async () => backend(5));
+    expect(useAppStore.getState().services[0]?.backends[0]?.weight).toBe(5);
+  });
+
+  it('never lets the answer undo a newer change pushed from another node meanwhile', async () => {
+    setServices([serviceWith(1)]);
+    await backendChanged(async () => {
+      // While this browser's request is in flight, another node sets the weight to 7 and the push arrives.
+      setServices([{ ...serviceWith(7), version: 5 }]);
+      return backend(5);
+    });
+    expect(useAppStore.getState().services[0]?.backends[0]?.weight).toBe(7);
   });
 });

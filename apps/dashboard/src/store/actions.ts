@@ -15,7 +15,12 @@ const get = useAppStore.getState;
 const set = useAppStore.setState;
 
 function servicesPart(state: AppState): services.ServicesSlice {
-  return { services: state.services, servicesLoaded: state.servicesLoaded, selectedServiceId: state.selectedServiceId };
+  return {
+    services: state.services,
+    servicesLoaded: state.servicesLoaded,
+    selectedServiceId: state.selectedServiceId,
+    configSnapshots: state.configSnapshots,
+  };
 }
 
 /** Signed in as `actor`. */
@@ -46,6 +51,18 @@ export function serviceDeleted(serviceId: number): void {
 
 export function backendSaved(backend: BackendDto): void {
   set((s) => services.upsertBackend(servicesPart(s), backend));
+}
+
+/**
+ * Sends a backend change and applies its answer, unless a configuration snapshot arrived while it
+ * was in flight: a backend carries no version, so its answer could otherwise undo a newer change
+ * made on another node or in another browser. The push of this change follows anyway.
+ */
+export async function backendChanged(request: () => Promise<BackendDto>): Promise<BackendDto> {
+  const seen = get().configSnapshots;
+  const backend = await request();
+  if (get().configSnapshots === seen) backendSaved(backend);
+  return backend;
 }
 
 export function backendDeleted(serviceId: number, backendId: number): void {

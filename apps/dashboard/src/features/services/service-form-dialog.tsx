@@ -5,11 +5,14 @@ import { Dialog } from '../../components/dialog.tsx';
 import { ApiError, errorMessage } from '../../lib/api-client.ts';
 import { selectService, serviceSaved, showToast } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
+import { serviceById } from '../../store/selectors.ts';
 import { StrategyClusterNote, useClusterStrategyNote } from '../cluster/strategy-cluster-note.tsx';
 import {
   HEALTH_CHECK_TYPES,
+  STALE_TEXT,
   emptyServiceForm,
   formFieldForServerField,
+  formStaleness,
   serviceToForm,
   toCreateBody,
   toPatchBody,
@@ -43,6 +46,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
   const [errors, setErrors] = useState<ServiceFormErrors>({});
   const [busy, setBusy] = useState(false);
   const clusterNote = useClusterStrategyNote(values.strategy, service?.strategyOptions);
+  const stale = formStaleness(service, useAppStore(serviceById(service?.id ?? null)));
 
   function set<K extends ServiceFormField>(field: K, value: ServiceFormValues[K]) {
     setValues((v) => ({ ...v, [field]: value }));
@@ -59,7 +63,8 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
     try {
       if (service) {
         const patch = toPatchBody(values, service);
-        if (Object.keys(patch).length > 0) serviceSaved(await updateService(service.id, patch));
+        // The version the form started from: a change made meanwhile, here or on another node, is never silently overwritten.
+        if (Object.keys(patch).length > 0) serviceSaved(await updateService(service.id, { ...patch, version: service.version }));
         showToast('success', `Service ${values.name.trim()} saved.`);
       } else {
         const created = await createService(toCreateBody(values));
@@ -69,6 +74,11 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
       }
       onDone();
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'VERSION_CONFLICT') {
+        setErrors({ form: `Not saved: ${STALE_TEXT.changed}` });
+        setBusy(false);
+        return;
+      }
       const field = error instanceof ApiError ? formFieldForServerField(error.field) : 'form';
       // Next to its field the message needs no field name; at the bottom of the form it does.
       const named = field === 'form' && error instanceof ApiError && error.field ? `${error.field}: ${errorMessage(error)}` : errorMessage(error);
@@ -191,6 +201,11 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
         ) : null}
       </fieldset>
 
+      {stale && !errors.form ? (
+        <p className="form-notice" role="status" data-testid="service-form-stale">
+          {STALE_TEXT[stale]}
+        </p>
+      ) : null}
       {errors.form ? (
         <p className="field-error form-error" role="alert">
           {errors.form}
