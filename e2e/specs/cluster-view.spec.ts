@@ -1,7 +1,8 @@
 // Issue "Cluster and high availability", console side, on a single SQLite node: the top bar says
 // only "single node", the cluster view lists this node alone (in step, its version, its live
-// connections), the strategy note stays away, and #cluster survives a reload. The multi-node
-// rendering is covered by the console's unit tests (cluster-summary, cluster-rows).
+// connections), the strategy note stays away, #cluster survives a reload, and the edit form
+// refuses to overwrite a change made elsewhere. The multi-node rendering is covered by the
+// console's unit tests (cluster-summary, cluster-rows).
 import { hostname } from 'node:os';
 import { signIn, screenshot } from '../fixtures/console-page.ts';
 import { freePort } from '../fixtures/free-port.ts';
@@ -73,5 +74,19 @@ test('single node: discreet status, the cluster view lists this node live', asyn
     await expect(view).toBeHidden();
     await expect(page.locator('#service-title')).toHaveText('cache');
     await expect(page).toHaveURL(new RegExp(`#service=${service.id}$`));
+  });
+
+  await test.step('a change made elsewhere while the edit form is open is announced, never overwritten', async () => {
+    await page.getByRole('button', { name: 'Edit service' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.getByTestId('service-form-stale')).toHaveCount(0);
+    await fulcrum.api.patchService(service.id, { retries: 6 });
+    await expect(dialog.getByTestId('service-form-stale')).toContainText('changed elsewhere');
+    await dialog.getByLabel('Connect retries').fill('3');
+    await dialog.getByRole('button', { name: 'Save service' }).click();
+    await expect(dialog.getByRole('alert')).toContainText('Not saved');
+    expect((await fulcrum.api.serviceNamed('cache')).retries).toBe(6);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
   });
 });
