@@ -209,8 +209,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         onError: (err, what) => app.log.warn({ err }, `shared store: could not ${what}; serving the configuration this node runs and retrying`),
       })
     : undefined;
-  const cluster = () =>
-    clusterView(node, { version: config.version, applyFailure: config.applyFailure, activeConnections: activeConnections() }, link);
+  const cluster = (requestUrl?: string) =>
+    clusterView(
+      node.adminUrl === '' && requestUrl !== undefined ? { ...node, adminUrl: requestUrl } : node,
+      { version: config.version, applyFailure: config.applyFailure, activeConnections: activeConnections() },
+      link,
+    );
   const sessions = new SessionStore({
     repo: store.sessions,
     write: (task) => config.runExclusive(task),
@@ -300,11 +304,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await api.register(backendRoutes, deps);
       await api.register(statsRoutes, deps);
       await api.register(eventsRoutes, deps);
+      await api.register(clusterRoutes, deps);
       await api.register(liveRoutes, deps);
       await api.register(workersRoutes, deps);
       await api.register(configRoutes, deps);
       await api.register(tokenRoutes, deps);
-      await api.register(clusterRoutes, deps);
     },
     { prefix: '/api' },
   );

@@ -36,13 +36,13 @@ const ROUTES = [
   'DELETE /api/services/{id}/backends/{backendId}',
   'GET /api/stats',
   'GET /api/events',
+  'GET /api/cluster',
   'GET /api/live',
   'GET /api/config',
   'PUT /api/config',
   'GET /api/tokens',
   'POST /api/tokens',
   'DELETE /api/tokens/{id}',
-  'GET /api/cluster',
   'GET /metrics',
 ];
 const PUBLIC = new Set(['GET /api/health', 'POST /api/login', 'POST /api/logout']);

@@ -15,6 +15,7 @@ export const clusterRoutes: FastifyPluginAsync<RouteDeps> = async (app, { cluste
         response: { 200: ClusterSchema, ...errorResponses(...AUTH_ERRORS) },
       },
     },
-    async () => cluster(),
+    // Before the admin listens (tests inject), this node's URL is the one the request came to.
+    async (request) => cluster(`${request.protocol}://${request.host}`),
   );
 };

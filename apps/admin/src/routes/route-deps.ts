@@ -23,8 +23,8 @@ export interface RouteDeps {
   metrics: FulcrumMetrics;
   /** Who this node is in the cluster (its adminUrl is set once the admin listens). */
   node: NodeIdentity;
-  /** The cluster view (GET /api/cluster). */
-  cluster: () => Promise<ClusterDto>;
+  /** The cluster view (GET /api/cluster); `requestUrl` stands in for this node's URL until the admin listens. */
+  cluster: (requestUrl?: string) => Promise<ClusterDto>;
   /** The link to the shared store, with --store postgres://… */
   link: ClusterLink | undefined;
   /** Login attempts allowed per client IP and window. */

@@ -6,6 +6,8 @@ import { Logo } from '../features/auth/login-page.tsx';
 import { UserMenu } from '../features/auth/user-menu.tsx';
 import { BackendsPanel } from '../features/backends/backends-table.tsx';
 import { ChartsPanel } from '../features/charts/charts-panel.tsx';
+import { ClusterStatus } from '../features/cluster/cluster-status.tsx';
+import { ClusterView } from '../features/cluster/cluster-view.tsx';
 import { EventsFeed } from '../features/events/events-feed.tsx';
 import { ConnectionBanner, LiveIndicator } from '../features/live/connection-banner.tsx';
 import { ServiceFormDialog } from '../features/services/service-form-dialog.tsx';
@@ -18,12 +20,13 @@ import { useHashSelection } from './use-hash-selection.ts';
 
 type FormState = { open: false } | { open: true; service: ServiceDto | null };
 
-/** The signed-in console: top bar, live banner, service selector and the selected service. */
+/** The signed-in console: top bar, live banner, service selector and the selected service (or the cluster view). */
 export function ConsolePage() {
   const stale = useAppStore(selectStale);
   const selectedId = useAppStore((s) => s.selectedServiceId);
   const service = useAppStore(serviceById(selectedId));
   const loaded = useAppStore((s) => s.servicesLoaded);
+  const view = useAppStore((s) => s.view);
   const [form, setForm] = useState<FormState>({ open: false });
 
   useEffect(() => {
@@ -41,6 +44,7 @@ export function ConsolePage() {
           <span className="brand-sub">L4 load balancer</span>
         </div>
         <div className="topbar-right">
+          <ClusterStatus />
           <LiveIndicator />
           <UserMenu />
         </div>
@@ -51,7 +55,9 @@ export function ConsolePage() {
           <ServiceList onCreate={() => setForm({ open: true, service: null })} />
         </aside>
         <main className="main" id="main">
-          {service ? (
+          {view === 'cluster' ? (
+            <ClusterView />
+          ) : service ? (
             <>
               <ServiceHeader service={service} onEdit={() => setForm({ open: true, service })} />
               <BackendsPanel service={service} />
@@ -75,7 +81,7 @@ export function ConsolePage() {
               <p className="panel-body muted">Loading configuration…</p>
             </section>
           )}
-          <EventsFeed serviceId={selectedId} />
+          {view === 'cluster' ? null : <EventsFeed serviceId={selectedId} />}
         </main>
       </div>
       <ServiceFormDialog open={form.open} service={form.open ? form.service : null} onClose={() => setForm({ open: false })} />

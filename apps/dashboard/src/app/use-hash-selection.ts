@@ -1,32 +1,43 @@
 import { useEffect } from 'react';
-import { selectService } from '../store/actions.ts';
+import { selectService, showView } from '../store/actions.ts';
 import { useAppStore } from '../store/app-store.ts';
+
+const CLUSTER_HASH = '#cluster';
 
 function readHash(): number | null {
   const match = /service=(\d+)/.exec(window.location.hash);
   return match ? Number(match[1]) : null;
 }
 
-/** Keeps the selected service in the URL (#service=ID) so reloads and links land on it. */
+/** Follows the address bar: #cluster opens the cluster view, #service=ID selects a service. */
+function followHash(): void {
+  if (window.location.hash === CLUSTER_HASH) {
+    showView('cluster');
+    return;
+  }
+  const id = readHash();
+  if (id != null) selectService(id);
+}
+
+/**
+ * Keeps the main view in the URL (#service=ID, or #cluster for the cluster view) so reloads and
+ * links land on it.
+ */
 export function useHashSelection(): void {
   const selected = useAppStore((s) => s.selectedServiceId);
   const loaded = useAppStore((s) => s.servicesLoaded);
+  const view = useAppStore((s) => s.view);
 
   useEffect(() => {
     if (!loaded) return;
-    const wanted = readHash();
-    if (wanted != null) selectService(wanted);
-    const onHash = () => {
-      const id = readHash();
-      if (id != null) selectService(id);
-    };
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
+    followHash();
+    window.addEventListener('hashchange', followHash);
+    return () => window.removeEventListener('hashchange', followHash);
   }, [loaded]);
 
   useEffect(() => {
-    if (selected == null) return;
-    const next = `#service=${selected}`;
-    if (window.location.hash !== next) window.history.replaceState(window.history.state, '', next);
-  }, [selected]);
+    if (!loaded) return;
+    const next = view === 'cluster' ? CLUSTER_HASH : selected == null ? null : `#service=${selected}`;
+    if (next !== null && window.location.hash !== next) window.history.replaceState(window.history.state, '', next);
+  }, [selected, view, loaded]);
 }

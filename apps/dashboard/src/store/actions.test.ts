@@ -1,7 +1,19 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
+import type { ClusterDto } from '@fulcrum/shared/cluster';
 import { useAppStore } from './app-store.ts';
-import { sessionAuthenticated, sessionEnded, setChartsPaused, setServices, statsReceived } from './actions.ts';
+import {
+  backendChanged,
+  clusterFetched,
+  clusterPushed,
+  selectService,
+  sessionAuthenticated,
+  sessionEnded,
+  setChartsPaused,
+  setServices,
+  showView,
+  statsReceived,
+} from './actions.ts';
 
 function stats(time: number, active: number): StatsDto {
   return {
@@ -57,5 +69,73 @@ describe('chart pause', () => {
     expect(state.history.toArray().map((p) => p.time)).toEqual([0, 1000, 2000]);
     setChartsPaused(false);
     expect(useAppStore.getState().frozenHistory).toBeNull();
+  });
+});
+
+describe('cluster and main view', () => {
+  const cluster = (version: number, states: Array<'in-step' | 'behind'>): ClusterDto => ({
+    version,
+    store: 'postgres',
+    storeError: null,
+    nodes: states.map((state, i) => ({
+      name: `n${i}`,
+      adminUrl: `http://n${i}:8080`,
+      listenHost: null,
+      appliedVersion: state === 'behind' ? version - 1 : version,
+      state,
+      lastApplyError: null,
+      lastSeen: '2026-11-30T09:00:00.000Z',
+      uptimeMs: 1,
+      activeConnections: 0,
+      lag: state === 'behind' ? 1 : 0,
+      self: i === 0,
+    })),
+  });
+
+  it('follows pushes, and drops a fetched answer that a push overtook', () => {
+    const asked = useAppStore.getState().clusterPushes;
+    clusterPushed(cluster(4, ['in-step', 'behind']));
+    clusterFetched(cluster(3, ['in-step', 'in-step']), asked);
+    expect(useAppStore.getState().cluster?.version).toBe(4);
+    clusterFetched(cluster(4, ['in-step', 'in-step']), useAppStore.getState().clusterPushes);
+    expect(useAppStore.getState().cluster?.nodes.map((n) => n.state)).toEqual(['in-step', 'in-step']);
+    sessionEnded();
+    expect(useAppStore.getState().cluster).toBeNull();
+  });
+
+  it('opens the cluster view, and selecting a service leaves it', () => {
+    setServices([{ id: 1, version: 1, backends: [] } as unknown as ServiceDto]);
+    showView('cluster');
+    expect(useAppStore.getState().view).toBe('cluster');
+    selectService(1);
+    expect(useAppStore.getState()).toMatchObject({ view: 'service', selectedServiceId: 1 });
+  });
+
+  it('keeps the cluster view open while another node changes the configuration', () => {
+    setServices([{ id: 1, version: 1, backends: [] } as unknown as ServiceDto]);
+    showView('cluster');
+    setServices([{ id: 2, version: 1, backends: [] } as unknown as ServiceDto]);
+    expect(useAppStore.getState()).toMatchObject({ view: 'cluster', selectedServiceId: 2 });
+  });
+});
+
+describe('change answers and snapshots from elsewhere', () => {
+  const backend = (weight: number) => ({ id: 7, serviceId: 1, address: '10.0.0.7:1', weight, state: 'enabled', backup: false, maxConnections: 0 }) as const;
+  const serviceWith = (weight: number) => ({ id: 1, version: 3, backends: [backend(weight)] }) as unknown as ServiceDto;
+
+  it("applies a backend change's answer when nothing overtook it", async () => {
+    setServices([serviceWith(1)]);
+    await backendChanged(async () => backend(5));
+    expect(useAppStore.getState().services[0]?.backends[0]?.weight).toBe(5);
+  });
+
+  it('never lets the answer undo a newer change pushed from another node meanwhile', async () => {
+    setServices([serviceWith(1)]);
+    await backendChanged(async () => {
+      // While this browser's request is in flight, another node sets the weight to 7 and the push arrives.
+      setServices([{ ...serviceWith(7), version: 5 }]);
+      return backend(5);
+    });
+    expect(useAppStore.getState().services[0]?.backends[0]?.weight).toBe(7);
   });
 });

@@ -1,18 +1,25 @@
 // Every state change of the console. Plain functions over the store, callable from React
 // handlers, the WebSocket client and tests alike.
 import type { BackendDto, EventDto, ServiceDto, StatsDto } from '@fulcrum/shared/api';
+import type { ClusterDto } from '@fulcrum/shared/cluster';
 import { useAppStore, initialAppState, type AppState } from './app-store.ts';
+import { fetchedCluster, pushCluster } from './cluster-slice.ts';
 import type { ConnectionSlice } from './connection-slice.ts';
 import { mergeEvents } from './events-slice.ts';
 import * as services from './services-slice.ts';
 import { ingestStats } from './stats-slice.ts';
-import { MAX_TOASTS, type Toast } from './ui-slice.ts';
+import { MAX_TOASTS, type MainView, type Toast } from './ui-slice.ts';
 
 const get = useAppStore.getState;
 const set = useAppStore.setState;
 
 function servicesPart(state: AppState): services.ServicesSlice {
-  return { services: state.services, servicesLoaded: state.servicesLoaded, selectedServiceId: state.selectedServiceId };
+  return {
+    services: state.services,
+    servicesLoaded: state.servicesLoaded,
+    selectedServiceId: state.selectedServiceId,
+    configSnapshots: state.configSnapshots,
+  };
 }
 
 /** Signed in as `actor`. */
@@ -41,12 +48,40 @@ export function backendSaved(backend: BackendDto): void {
   set((s) => services.upsertBackend(servicesPart(s), backend));
 }
 
+/**
+ * Sends a backend change and applies its answer, unless a configuration snapshot arrived while it
+ * was in flight: a backend carries no version, so its answer could otherwise undo a newer change
+ * made on another node or in another browser. The push of this change follows anyway.
+ */
+export async function backendChanged(request: () => Promise<BackendDto>): Promise<BackendDto> {
+  const seen = get().configSnapshots;
+  const backend = await request();
+  if (get().configSnapshots === seen) backendSaved(backend);
+  return backend;
+}
+
 export function backendDeleted(serviceId: number, backendId: number): void {
   set((s) => services.removeBackend(servicesPart(s), serviceId, backendId));
 }
 
+/** Shows a service in the main area (leaving the cluster view). */
 export function selectService(serviceId: number | null): void {
-  set((s) => ({ selectedServiceId: services.resolveSelection(s.services, serviceId) }));
+  set((s) => ({ selectedServiceId: services.resolveSelection(s.services, serviceId), view: 'service' }));
+}
+
+/** Switches the main area between the selected service and the cluster view. */
+export function showView(view: MainView): void {
+  set((s) => (s.view === view ? s : { view }));
+}
+
+/** A `cluster` push from the live socket. */
+export function clusterPushed(cluster: ClusterDto): void {
+  set((s) => pushCluster(s, cluster));
+}
+
+/** A GET /api/cluster answer, requested after `pushesAtRequest` pushes (see cluster-slice). */
+export function clusterFetched(cluster: ClusterDto, pushesAtRequest: number): void {
+  set((s) => fetchedCluster(s, cluster, pushesAtRequest));
 }
 
 export function statsReceived(sample: StatsDto): void {

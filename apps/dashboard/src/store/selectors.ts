@@ -21,3 +21,6 @@ export const serviceRatesById =
     id == null ? undefined : s.rates[id];
 
 export const selectStale = (s: AppState): boolean => isStale(s.connection);
+
+/** How many nodes share the configuration (0 before the cluster is known). */
+export const selectClusterNodeCount = (s: AppState): number => s.cluster?.nodes.length ?? 0;

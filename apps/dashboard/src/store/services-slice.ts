@@ -6,12 +6,19 @@ export interface ServicesSlice {
   /** False until the first GET /api/services or `hello` arrives. */
   servicesLoaded: boolean;
   selectedServiceId: number | null;
+  /**
+   * Whole-configuration snapshots received (`hello`, `config`, GET /api/services). A change's
+   * answer that one overtook is not applied: that snapshot, or the push of the change that follows
+   * it, is the truth, whichever node or browser the changes came from.
+   */
+  configSnapshots: number;
 }
 
 export const initialServicesSlice: ServicesSlice = {
   services: [],
   servicesLoaded: false,
   selectedServiceId: null,
+  configSnapshots: 0,
 };
 
 function byId(a: { id: number }, b: { id: number }): number {
@@ -27,7 +34,12 @@ export function resolveSelection(services: readonly ServiceDto[], wanted: number
 /** Replaces the whole configuration (`hello`, `config`, GET /api/services). */
 export function replaceServices(state: ServicesSlice, services: readonly ServiceDto[]): ServicesSlice {
   const sorted = [...services].sort(byId);
-  return { services: sorted, servicesLoaded: true, selectedServiceId: resolveSelection(sorted, state.selectedServiceId) };
+  return {
+    services: sorted,
+    servicesLoaded: true,
+    selectedServiceId: resolveSelection(sorted, state.selectedServiceId),
+    configSnapshots: state.configSnapshots + 1,
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
-// View state shared by several features: chart pause and transient notifications.
+// View state shared by several features: which page the main area shows, chart pause and
+// transient notifications.
 import type { HistoryPoint } from './stats-slice.ts';
 
 export type ToastTone = 'info' | 'success' | 'error';
@@ -9,7 +10,11 @@ export interface Toast {
   text: string;
 }
 
+/** What the main area shows: the selected service, or the cluster's nodes. */
+export type MainView = 'service' | 'cluster';
+
 export interface UiSlice {
+  view: MainView;
   /** Charts stop following the stream while paused; the history keeps recording. */
   chartsPaused: boolean;
   /** What the charts show while paused. */
@@ -17,7 +22,7 @@ export interface UiSlice {
   toasts: Toast[];
 }
 
-export const initialUiSlice: UiSlice = { chartsPaused: false, frozenHistory: null, toasts: [] };
+export const initialUiSlice: UiSlice = { view: 'service', chartsPaused: false, frozenHistory: null, toasts: [] };
 
 /** At most this many toasts at once; the oldest go first. */
 export const MAX_TOASTS = 4;

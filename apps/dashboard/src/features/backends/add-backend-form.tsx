@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { BACKEND_DEFAULTS } from '@fulcrum/shared/defaults';
 import { ApiError, errorMessage } from '../../lib/api-client.ts';
-import { backendSaved, showToast } from '../../store/actions.ts';
+import { backendChanged, showToast } from '../../store/actions.ts';
 import { addBackend } from './backends-api.ts';
 import { parseMaxConnections, parseWeight, validateBackendAddress } from './backend-validation.ts';
 
@@ -36,13 +36,14 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
     setBusy(true);
     setServerError(null);
     try {
-      const created = await addBackend(serviceId, {
-        address: address.trim(),
-        weight: parsedWeight.value,
-        ...(parsedMax.value > 0 ? { maxConnections: parsedMax.value } : {}),
-        ...(backup ? { backup } : {}),
-      });
-      backendSaved(created);
+      const created = await backendChanged(() =>
+        addBackend(serviceId, {
+          address: address.trim(),
+          weight: parsedWeight.value,
+          ...(parsedMax.value > 0 ? { maxConnections: parsedMax.value } : {}),
+          ...(backup ? { backup } : {}),
+        }),
+      );
       showToast('success', `Backend ${created.address} added.`);
       setAddress('');
       setWeight(String(BACKEND_DEFAULTS.weight));

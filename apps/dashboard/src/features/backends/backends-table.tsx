@@ -4,7 +4,7 @@ import { ConfirmDialog } from '../../components/dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { errorMessage } from '../../lib/api-client.ts';
 import { drainOutcome } from '../../lib/drain-text.ts';
-import { backendDeleted, backendSaved, showToast } from '../../store/actions.ts';
+import { backendChanged, backendDeleted, showToast } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
 import { AddBackendForm } from './add-backend-form.tsx';
@@ -40,7 +40,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
     (row: BackendRow, state: AdminState) => {
       void withBusy(row.id, async () => {
         try {
-          backendSaved(await updateBackend(service.id, row.id, { state }));
+          await backendChanged(() => updateBackend(service.id, row.id, { state }));
           showToast('info', state === 'draining' ? `${row.address} is now draining. ${drainOutcome(drainTimeoutMs)}` : `${row.address} is now ${state}.`);
         } catch (error) {
           showToast('error', `Could not change ${row.address}: ${errorMessage(error)}`);
@@ -53,7 +53,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
   const onSetWeight = useCallback(
     async (row: BackendRow, weight: number) => {
       // Errors propagate to the weight editor, which shows them next to the input.
-      backendSaved(await updateBackend(service.id, row.id, { weight }));
+      await backendChanged(() => updateBackend(service.id, row.id, { weight }));
     },
     [service.id],
   );

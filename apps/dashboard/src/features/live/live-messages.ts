@@ -1,10 +1,14 @@
 // Parsing and dispatch of /api/live messages. Unknown or malformed messages are dropped, so
 // a newer admin can add message types without breaking older consoles.
 import type { LiveMessage } from '@fulcrum/shared/live-protocol';
-import { eventsReceived, setServices, statsReceived } from '../../store/actions.ts';
+import { clusterPushed, eventsReceived, setServices, statsReceived } from '../../store/actions.ts';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
+}
+
+function isCluster(value: unknown): boolean {
+  return isObject(value) && typeof value.version === 'number' && Array.isArray(value.nodes);
 }
 
 function isStats(value: unknown): boolean {
@@ -29,6 +33,8 @@ export function parseLiveMessage(text: string): LiveMessage | null {
       return isObject(data.event) && typeof data.event.id === 'number' ? (data as unknown as LiveMessage) : null;
     case 'config':
       return Array.isArray(data.services) ? (data as unknown as LiveMessage) : null;
+    case 'cluster':
+      return isCluster(data.cluster) ? (data as unknown as LiveMessage) : null;
     default:
       return null;
   }
@@ -48,7 +54,11 @@ export function applyLiveMessage(message: LiveMessage): void {
       eventsReceived([message.event]);
       break;
     case 'config':
+      // Made through this console or through any other node: the push is the same either way.
       setServices(message.services);
+      break;
+    case 'cluster':
+      clusterPushed(message.cluster);
       break;
   }
 }

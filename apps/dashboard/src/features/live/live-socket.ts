@@ -20,6 +20,8 @@ export interface LiveOptions {
   onUnauthorized: () => void;
   /** Called after every `hello` except the first, to backfill what was missed while away. */
   onResync?: () => void;
+  /** Called after every `hello`, the first included (what `hello` does not carry is fetched here). */
+  onHello?: () => void;
 }
 
 let socket: WebSocket | null = null;
@@ -92,6 +94,7 @@ function connect(): void {
     applyLiveMessage(message);
     if (message.type === 'hello') {
       helloCount++;
+      options?.onHello?.();
       if (helloCount > 1) options?.onResync?.();
     }
   };

@@ -6,9 +6,13 @@ import { Dialog } from '../../components/dialog.tsx';
 import { ApiError, errorMessage } from '../../lib/api-client.ts';
 import { selectService, serviceSaved, showToast } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
+import { serviceById } from '../../store/selectors.ts';
+import { StrategyClusterNote, useClusterStrategyNote } from '../cluster/strategy-cluster-note.tsx';
 import {
+  STALE_TEXT,
   emptyServiceForm,
   formFieldForServerField,
+  formStaleness,
   serviceToForm,
   toCreateBody,
   toPatchBody,
@@ -41,6 +45,8 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
   const [values, setValues] = useState<ServiceFormValues>(() => (service ? serviceToForm(service) : emptyServiceForm()));
   const [errors, setErrors] = useState<ServiceFormErrors>({});
   const [busy, setBusy] = useState(false);
+  const clusterNote = useClusterStrategyNote(values.strategy, service?.strategyOptions);
+  const stale = formStaleness(service, useAppStore(serviceById(service?.id ?? null)));
 
   function set<K extends ServiceFormField>(field: K, value: ServiceFormValues[K]) {
     setValues((v) => ({ ...v, [field]: value }));
@@ -57,7 +63,8 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
     try {
       if (service) {
         const patch = toPatchBody(values, service);
-        if (Object.keys(patch).length > 0) serviceSaved(await updateService(service.id, patch));
+        // The version the form started from: a change made meanwhile, here or on another node, is never silently overwritten.
+        if (Object.keys(patch).length > 0) serviceSaved(await updateService(service.id, { ...patch, version: service.version }));
         showToast('success', `Service ${values.name.trim()} saved.`);
       } else {
         const created = await createService(toCreateBody(values));
@@ -67,6 +74,11 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
       }
       onDone();
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'VERSION_CONFLICT') {
+        setErrors({ form: `Not saved: ${STALE_TEXT.changed}` });
+        setBusy(false);
+        return;
+      }
       const field = error instanceof ApiError ? formFieldForServerField(error.field) : 'form';
       // Next to its field the message needs no field name; at the bottom of the form it does.
       const named = field === 'form' && error instanceof ApiError && error.field ? `${error.field}: ${errorMessage(error)}` : errorMessage(error);
@@ -93,7 +105,13 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
           <FormField {...f('listen')} label="Listen address" hint="host:port Fulcrum accepts clients on.">
             <input className="input mono" placeholder="0.0.0.0:6380" value={values.listen} onChange={(e) => set('listen', e.target.value)} />
           </FormField>
-          <FormField {...f('strategy')} label="Strategy" wide hint={STRATEGIES.find((s) => s.name === values.strategy)?.description}>
+          <FormField
+            {...f('strategy')}
+            label="Strategy"
+            wide
+            hint={STRATEGIES.find((s) => s.name === values.strategy)?.description}
+            note={clusterNote ? <StrategyClusterNote note={clusterNote} id={`${id}-strategy-note`} /> : null}
+          >
             <select className="select" value={values.strategy} onChange={(e) => set('strategy', e.target.value as StrategyName)}>
               {STRATEGIES.map((s) => (
                 <option key={s.name} value={s.name}>
@@ -183,6 +201,11 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
         ) : null}
       </fieldset>
 
+      {stale && !errors.form ? (
+        <p className="form-notice" role="status" data-testid="service-form-stale">
+          {STALE_TEXT[stale]}
+        </p>
+      ) : null}
       {errors.form ? (
         <p className="field-error form-error" role="alert">
           {errors.form}
@@ -207,12 +230,15 @@ interface FormFieldProps {
   error: string | undefined;
   hint?: string | undefined;
   wide?: boolean;
+  /** Extra context under the hint; its root element must have the id `${id}-note`. */
+  note?: ReactNode;
   children: ReactNode;
 }
 
 /** Label + control + error/hint, wiring ids and aria attributes onto the single child control. */
-function FormField({ id, label, error, hint, wide, children }: FormFieldProps) {
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+function FormField({ id, label, error, hint, wide, note, children }: FormFieldProps) {
+  const described = [error ? `${id}-error` : hint ? `${id}-hint` : null, note ? `${id}-note` : null].filter(Boolean).join(' ');
+  const describedBy = described || undefined;
   return (
     <div className={`field${wide ? ' field-wide' : ''}`}>
       <label className="field-label" htmlFor={id}>
@@ -230,6 +256,7 @@ function FormField({ id, label, error, hint, wide, children }: FormFieldProps) {
           {hint}
         </p>
       ) : null}
+      {note}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceDto } from '@fulcrum/shared/api';
-import { emptyServiceForm, formFieldForServerField, serviceToForm, toCreateBody, toPatchBody, validateServiceForm } from './service-form-model.ts';
+import { emptyServiceForm, formFieldForServerField, formStaleness, serviceToForm, toCreateBody, toPatchBody, validateServiceForm } from './service-form-model.ts';
 
 function filled() {
   return { ...emptyServiceForm(), name: 'redis', listen: '127.0.0.1:6380' };
@@ -117,5 +117,15 @@ describe('formFieldForServerField', () => {
     expect(formFieldForServerField('queueTimeoutMs')).toBe('queueTimeoutMs');
     expect(formFieldForServerField('somethingElse')).toBe('form');
     expect(formFieldForServerField(undefined)).toBe('form');
+  });
+});
+
+describe('formStaleness', () => {
+  const opened = { id: 1, version: 4 } as unknown as ServiceDto;
+  it('says whether the service moved on elsewhere since the form opened', () => {
+    expect(formStaleness(null, undefined)).toBeNull();
+    expect(formStaleness(opened, { ...opened })).toBeNull();
+    expect(formStaleness(opened, { ...opened, version: 5 })).toBe('changed');
+    expect(formStaleness(opened, undefined)).toBe('deleted');
   });
 });

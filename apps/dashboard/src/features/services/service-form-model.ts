@@ -197,3 +197,23 @@ export function formFieldForServerField(field: string | undefined): ServiceFormF
     .toLowerCase();
   return SERVER_FIELD[key] ?? 'form';
 }
+
+/** How the service being edited moved since the form opened: changed or deleted elsewhere, or not. */
+export type FormStaleness = 'changed' | 'deleted' | null;
+
+/**
+ * Compares the service the form was opened with to the one the store holds now. A change may
+ * come from another operator or another node (a `config` push); either way saving would be
+ * refused (the form sends the version it started from).
+ */
+export function formStaleness(opened: ServiceDto | null, current: ServiceDto | undefined): FormStaleness {
+  if (!opened) return null;
+  if (!current) return 'deleted';
+  return current.version > opened.version ? 'changed' : null;
+}
+
+/** What the form says about it. */
+export const STALE_TEXT: Record<Exclude<FormStaleness, null>, string> = {
+  changed: 'This service was changed elsewhere (another operator or node) since you opened this form. Saving will be refused; close and reopen it to start from the current values.',
+  deleted: 'This service was deleted elsewhere (another operator or node) since you opened this form.',
+};

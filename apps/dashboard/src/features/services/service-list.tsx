@@ -12,8 +12,9 @@ const STRATEGY_LABEL = new Map<string, string>(STRATEGIES.map((s) => [s.name, s.
 
 /** The service selector: every service with listen address, strategy, health and live load. */
 export function ServiceList({ onCreate }: { onCreate: () => void }) {
+  // While the cluster view is open no service is the current page.
   const { services, selectedId, loaded } = useAppStore(
-    useShallow((s) => ({ services: s.services, selectedId: s.selectedServiceId, loaded: s.servicesLoaded })),
+    useShallow((s) => ({ services: s.services, selectedId: s.view === 'service' ? s.selectedServiceId : null, loaded: s.servicesLoaded })),
   );
   return (
     <nav className="service-nav" aria-label="Services">

@@ -8,8 +8,8 @@ export type ServiceCreate = Pick<ServiceDto, 'name' | 'listen' | 'strategy'> &
     healthCheck?: Partial<HealthCheckDto>;
   };
 
-/** Body of PATCH /api/services/:id. */
-export type ServicePatch = Partial<Omit<ServiceCreate, 'strategy'>> & { strategy?: StrategyName };
+/** Body of PATCH /api/services/:id; `version`: refuse (409 VERSION_CONFLICT) unless the service is still at it. */
+export type ServicePatch = Partial<Omit<ServiceCreate, 'strategy'>> & { strategy?: StrategyName; version?: number };
 
 export function listServices(): Promise<ServiceDto[]> {
   return api.get<ServiceDto[]>('/services');

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { ServiceDto } from '@fulcrum/shared/api';
 import { STRATEGIES, isStrategyName, type StrategyName } from '@fulcrum/shared/strategies';
 import { errorMessage } from '../../lib/api-client.ts';
+import { StrategyClusterNote, useClusterStrategyNote } from '../cluster/strategy-cluster-note.tsx';
 import { serviceSaved, showToast } from '../../store/actions.ts';
 import { updateService } from './services-api.ts';
 
@@ -17,6 +18,7 @@ export function StrategySelect({ service }: { service: ServiceDto }) {
   const [error, setError] = useState<string | null>(null);
   const [compare, setCompare] = useState(false);
   const value = pending ?? service.strategy;
+  const clusterNote = useClusterStrategyNote(value, service.strategyOptions);
 
   async function change(next: string) {
     if (!isStrategyName(next) || next === service.strategy) return;
@@ -43,7 +45,7 @@ export function StrategySelect({ service }: { service: ServiceDto }) {
           className="select strategy-select"
           value={value}
           disabled={pending !== null}
-          aria-describedby={`${id}-desc${error ? ` ${id}-err` : ''}`}
+          aria-describedby={`${id}-desc${clusterNote ? ` ${id}-cluster` : ''}${error ? ` ${id}-err` : ''}`}
           aria-invalid={error ? true : undefined}
           data-testid="strategy-select"
           onChange={(e) => void change(e.target.value)}
@@ -62,6 +64,7 @@ export function StrategySelect({ service }: { service: ServiceDto }) {
       <button type="button" className="btn btn-ghost btn-sm strategy-compare" aria-expanded={compare} aria-controls={`${id}-all`} onClick={() => setCompare(!compare)}>
         {compare ? 'Hide comparison' : 'Compare strategies'}
       </button>
+      <StrategyClusterNote note={clusterNote} id={`${id}-cluster`} />
       {error ? (
         <p id={`${id}-err`} className="field-error strategy-error" role="alert" data-testid="strategy-error">
           Could not switch strategy: {error}

@@ -1,0 +1,30 @@
+// The cluster as the admin last reported it: every node sharing the configuration store, with the
+// version each one runs. Filled by GET /api/cluster after each `hello`, then by `cluster` pushes.
+import type { ClusterDto } from '@fulcrum/shared/cluster';
+
+export interface ClusterSlice {
+  /** null until the first answer or push (and for an admin without GET /api/cluster). */
+  cluster: ClusterDto | null;
+  /** `cluster` pushes received so far: a GET answer sent before the newest push is older than it. */
+  clusterPushes: number;
+}
+
+export const initialClusterSlice: ClusterSlice = { cluster: null, clusterPushes: 0 };
+
+/** A `cluster` push: always the newest view. */
+export function pushCluster(state: ClusterSlice, cluster: ClusterDto): ClusterSlice {
+  return { cluster, clusterPushes: state.clusterPushes + 1 };
+}
+
+/**
+ * A GET /api/cluster answer, requested when `pushesAtRequest` pushes had arrived. A push that
+ * arrived while the request was in flight is at least as new, so the answer is then dropped.
+ */
+export function fetchedCluster(state: ClusterSlice, cluster: ClusterDto, pushesAtRequest: number): ClusterSlice {
+  return state.clusterPushes === pushesAtRequest ? { ...state, cluster } : state;
+}
+
+/** True when more than one node shares the configuration (anything else is the plain single-node console). */
+export function isMultiNode(cluster: ClusterDto | null): boolean {
+  return cluster !== null && cluster.nodes.length > 1;
+}
