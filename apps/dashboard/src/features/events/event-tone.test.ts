@@ -20,6 +20,7 @@ describe('eventTone', () => {
       'backend-state': 'config',
       'backend-drained': 'draining',
       'service-error': 'down',
+      'apply-failed': 'down',
     });
   });
   it('uses the target state of a transition when there is one', () => {
