@@ -18,6 +18,16 @@ describe('clusterSummary', () => {
     expect(clusterSummary(testCluster([testNode('a')]))?.text).toBe('1 node, in step');
   });
 
+  it('puts an unreachable shared store first: no change can be made', () => {
+    const cluster = { ...testCluster([testNode('a', { self: true }), testNode('b', { state: 'lost' })]), storeError: 'connect ECONNREFUSED' };
+    expect(clusterSummary(cluster)).toEqual({
+      kind: 'problem',
+      text: 'shared store unreachable: changes are refused · node b lost',
+      short: 'shared store unreachable: changes are refused (+1 more)',
+      tone: 'down',
+    });
+  });
+
   it('says how many nodes are behind, as a proportion', () => {
     expect(clusterSummary(testCluster([testNode('a'), testNode('b', behind), testNode('c')]))).toEqual({
       kind: 'problem',

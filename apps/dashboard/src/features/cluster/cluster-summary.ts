@@ -24,7 +24,8 @@ function phrase(matching: readonly ClusterNodeDto[], total: number, one: (name: 
 }
 
 /**
- * The status for the header, worst news first (apply failures, lost nodes, then nodes behind);
+ * The status for the header, worst news first (the store unreachable, apply failures, lost
+ * nodes, then nodes behind);
  * null before the cluster is known.
  */
 export function clusterSummary(cluster: ClusterDto | null): ClusterSummary | null {
@@ -35,6 +36,8 @@ export function clusterSummary(cluster: ClusterDto | null): ClusterSummary | nul
   const lost = all.filter((n) => n.state === 'lost');
   const behind = all.filter((n) => n.state === 'behind');
   const problems = [
+    // Worst of all: no change can be made until the shared store is back (traffic is unaffected).
+    cluster.storeError !== null ? 'shared store unreachable: changes are refused' : null,
     phrase(failed, total, (name) => `node ${name}: apply failed`, ': apply failed'),
     phrase(lost, total, (name) => `node ${name} lost`, ' lost'),
     // "1 of 3 nodes behind" even for one: the proportion is what matters while a change spreads.
@@ -46,7 +49,7 @@ export function clusterSummary(cluster: ClusterDto | null): ClusterSummary | nul
       kind: 'problem',
       text: problems.join(' · '),
       short: problems.length > 1 ? `${worst} (+${problems.length - 1} more)` : worst,
-      tone: failed.length > 0 || lost.length > 0 ? 'down' : 'draining',
+      tone: cluster.storeError !== null || failed.length > 0 || lost.length > 0 ? 'down' : 'draining',
     };
   }
   if (cluster.store === 'sqlite' && total <= 1) return { kind: 'single', text: 'single node', short: 'single node', tone: 'plain' };
