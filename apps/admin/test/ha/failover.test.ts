@@ -1,0 +1,95 @@
+// The HA pair on real hosts (network namespaces): two Fulcrum nodes, keepalived on each with
+// exactly deploy/keepalived/, a Redis backend, and a client that opens a new connection to the
+// VIP every 20 ms. Each fault must move the VIP to the other node, and new connections must
+// succeed again through it. The figures (time to recover, failed attempts) are printed, not
+// asserted: timing on a shared 2-core machine is no test verdict; docs/DESIGN.md §6 has them.
+// HA_TRACE=1 also prints every attempt around each fault.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientLoop, failoverFigures, SLOW_MS, traceAround, type FailoverFigures } from './client-loop.ts';
+import { HaPair, SERVICE_PORT, type HaNode } from './ha-pair.ts';
+import { netnsUnavailable } from './netns-lab.ts';
+
+const skipReason = netnsUnavailable();
+/** Liveness only: far above any target, so a slow machine never fails the test on timing. */
+const LIVENESS_MS = 15_000;
+const STEADY = 25; // consecutive quick successes (0.5 s of traffic) that end a measurement
+
+let pair: HaPair | undefined;
+let loop: ClientLoop | undefined;
+
+async function eventually(what: string, check: () => boolean, timeoutMs = LIVENESS_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Runs the client loop around `fault`, returns the figures once traffic is steady again. */
+async function measure(label: string, active: HaNode, fault: () => void): Promise<FailoverFigures> {
+  const p = pair!;
+  const standby = p.other(active);
+  const servedBefore = p.accepted(standby);
+  loop = new ClientLoop(p.client.ns, p.vip, SERVICE_PORT, 25_000);
+  await loop.until('baseline traffic', () => loop!.attempts.filter((a) => a.ok).length >= STEADY, LIVENESS_MS);
+  const t0 = Date.now();
+  fault();
+  await eventually(`the VIP on ${standby.name}`, () => p.holder() === standby);
+  await loop.until('steady traffic after the failover', () => loop!.steadyAfter(t0, STEADY), LIVENESS_MS);
+  await loop.stop();
+  const figures = failoverFigures(loop.attempts, t0);
+  if (process.env.HA_TRACE) console.log(traceAround(loop.attempts, t0));
+  loop = undefined;
+  const errors = Object.entries(figures.errors).map(([code, n]) => `${code}×${n}`).join(', ') || 'none';
+  console.log(
+    `HA: ${label} → new connections again after ${figures.recoveredMs} ms, ${figures.failed} failed, ` +
+      `${figures.slow} slower than ${SLOW_MS} ms, all answered by ${figures.settledMs} ms (errors: ${errors}; before the fault: ${figures.before} attempts, ${figures.failedBefore} failed)`,
+  );
+
+  expect(figures.failedBefore, 'no attempt fails before the fault').toBe(0);
+  expect(figures.recoveredMs, 'new connections succeed again').toBeLessThan(LIVENESS_MS);
+  expect(p.holder(), 'the VIP moved').toBe(standby);
+  // Served by the standby: it accepted at least the steady tail of the loop.
+  expect(p.accepted(standby) - servedBefore).toBeGreaterThanOrEqual(STEADY);
+  return figures;
+}
+
+describe.skipIf(skipReason !== null)(`HA pair with keepalived in network namespaces${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  beforeAll(async () => {
+    pair = await HaPair.create();
+    const [a, b] = pair.nodes;
+    await Promise.all([pair.startFulcrum(a), pair.startFulcrum(b)]);
+    // node-a first, so it wins the first election (both start as BACKUP with nopreempt).
+    const ka = pair.startKeepalived(a);
+    await ka.waitState('MASTER', LIVENESS_MS);
+    const kb = pair.startKeepalived(b);
+    await kb.waitState('BACKUP', LIVENESS_MS);
+    await eventually('the VIP on node-a', () => pair!.holder() === a);
+  }, 90_000);
+
+  afterAll(async () => {
+    await loop?.kill();
+    await pair?.close();
+  }, 60_000);
+
+  it('a graceful keepalived stop (SIGTERM) on the active node moves the VIP; new connections succeed through the other node', async () => {
+    const p = pair!;
+    const active = p.holder()!;
+    await measure('keepalived stop (SIGTERM)', active, () => active.keepalived!.process.signal('SIGTERM'));
+    await active.keepalived!.process.waitExit();
+
+    // Back as standby for the next fault: it must come up as BACKUP and leave the VIP alone.
+    const restarted = p.startKeepalived(active);
+    await restarted.waitState('BACKUP', LIVENESS_MS);
+    expect(p.holder()).toBe(p.other(active));
+  }, 60_000);
+
+  it('kill -9 of the active Fulcrum moves the VIP; new connections succeed through the other node', async () => {
+    const p = pair!;
+    const active = p.holder()!;
+    const since = active.keepalived!.process.mark();
+    await measure('kill -9 of Fulcrum', active, () => active.fulcrum!.signal('SIGKILL'));
+    // The VIP moved because the node's own check failed (not, say, a lost advert).
+    await active.keepalived!.waitState('FAULT', LIVENESS_MS, since);
+  }, 60_000);
+});

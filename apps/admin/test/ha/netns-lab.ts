@@ -1,0 +1,113 @@
+// Test hosts as Linux network namespaces: one namespace holding a bridge, and one namespace per
+// host wired to it by a veth pair, on a 10.77.N.0/24 that exists only inside these namespaces.
+// Names carry this process's pid, so parallel runs never meet; everything is removed by name in
+// destroy(), and by the exit hook below if the runner dies first.
+import { execFileSync } from 'node:child_process';
+import { ip } from './ns-process.ts';
+
+const created = new Set<string>();
+
+process.once('exit', () => {
+  for (const ns of created) deleteNamespace(ns);
+});
+
+function deleteNamespace(ns: string): void {
+  try {
+    execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore', timeout: 10_000 });
+  } catch {
+    // already gone
+  }
+  created.delete(ns);
+}
+
+function addNamespace(ns: string): void {
+  ip('netns', 'add', ns);
+  created.add(ns);
+  ip('-n', ns, 'link', 'set', 'lo', 'up');
+}
+
+/** Why namespace tests cannot run here, or null when they can (root, and `ip netns` works). */
+export function netnsUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root (ip netns, veth, bridge); CI runs as root';
+  const probe = `fulcrum-probe-${process.pid}`;
+  try {
+    addNamespace(probe);
+  } catch (error) {
+    return `ip netns does not work here: ${String((error as { stderr?: unknown }).stderr ?? error).trim()}`;
+  } finally {
+    deleteNamespace(probe);
+  }
+  return null;
+}
+
+/** One host of the lab: its namespace and its address on the lab's bridge. */
+export interface LabHost {
+  readonly name: string;
+  readonly ns: string;
+  readonly address: string;
+}
+
+/** A bridge and hosts on it, each host a namespace with `eth0` on 10.77.N.0/24. */
+export class NetnsLab {
+  /** The first three octets of the lab's /24, e.g. `10.77.42`. */
+  readonly prefix: string;
+  readonly #bridgeNs: string;
+  readonly #base: string;
+  readonly #hosts = new Map<string, LabHost>();
+
+  private constructor(base: string, prefix: string) {
+    this.#base = base;
+    this.prefix = prefix;
+    this.#bridgeNs = `${base}-bridge`;
+  }
+
+  /** Creates the bridge namespace and one namespace per host; `hosts` maps name → last octet. */
+  static create(hosts: Record<string, number>): NetnsLab {
+    const lab = new NetnsLab(`fulcrum-ha-${process.pid}`, `10.77.${Math.floor(Math.random() * 256)}`);
+    try {
+      addNamespace(lab.#bridgeNs);
+      ip('-n', lab.#bridgeNs, 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '0');
+      ip('-n', lab.#bridgeNs, 'link', 'set', 'br0', 'up');
+      let port = 0;
+      for (const [name, octet] of Object.entries(hosts)) lab.#addHost(name, octet, `p${port++}`);
+    } catch (error) {
+      lab.destroy();
+      throw error;
+    }
+    return lab;
+  }
+
+  #addHost(name: string, octet: number, port: string): void {
+    const host: LabHost = { name, ns: `${this.#base}-${name}`, address: this.address(octet) };
+    addNamespace(host.ns);
+    this.#hosts.set(name, host);
+    ip('-n', this.#bridgeNs, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', host.ns);
+    ip('-n', this.#bridgeNs, 'link', 'set', port, 'master', 'br0', 'up');
+    ip('-n', host.ns, 'addr', 'add', `${host.address}/24`, 'dev', 'eth0');
+    ip('-n', host.ns, 'link', 'set', 'eth0', 'up');
+  }
+
+  /** `prefix.octet`: an address on the lab's /24. */
+  address(octet: number): string {
+    return `${this.prefix}.${octet}`;
+  }
+
+  host(name: string): LabHost {
+    const host = this.#hosts.get(name);
+    if (!host) throw new Error(`no host ${name} in this lab`);
+    return host;
+  }
+
+  /** True when `address` is configured on eth0 in host `name`'s namespace. */
+  hasAddress(name: string, address: string): boolean {
+    const shown = ip('-n', this.host(name).ns, '-o', '-4', 'addr', 'show', 'dev', 'eth0');
+    return shown.split(/\s+/).some((word) => word.split('/')[0] === address);
+  }
+
+  /** Deletes every namespace of the lab (stop their processes first); the veths go with them. */
+  destroy(): void {
+    for (const host of this.#hosts.values()) deleteNamespace(host.ns);
+    this.#hosts.clear();
+    deleteNamespace(this.#bridgeNs);
+  }
+}
