@@ -2,6 +2,7 @@
 // deploy/), backend (redis-server, and PostgreSQL for the shared store) and client, on one
 // bridge. Every process is started by and stopped by PID; close() removes everything, in any
 // state the test left it.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,7 @@ export class HaPair {
 
   /** Namespaces, redis-server and PostgreSQL in `backend`; no node runs yet. */
   static async create(): Promise<HaPair> {
+    requireCommands(['keepalived', 'curl', 'redis-server', 'setpriv']);
     const lab = NetnsLab.create({ backend: 5, 'node-a': 11, 'node-b': 12, client: 20 });
     const dir = mkdtempSync(join(tmpdir(), 'fulcrum-ha-'));
     let pair: HaPair;
@@ -135,11 +137,15 @@ export class HaPair {
     return node.keepalived;
   }
 
-  /** The node whose eth0 carries the VIP right now, or null; throws if both do. */
+  /** The nodes whose eth0 carries the VIP (read one after the other: not atomic during a move). */
+  holders(): HaNode[] {
+    return this.nodes.filter((n) => this.lab.hasAddress(n.name, this.vip));
+  }
+
+  /** The one node holding the VIP, or null when none or both seem to. */
   holder(): HaNode | null {
-    const holders = this.nodes.filter((n) => this.lab.hasAddress(n.name, this.vip));
-    if (holders.length > 1) throw new Error('both nodes hold the VIP');
-    return holders[0] ?? null;
+    const holders = this.holders();
+    return holders.length === 1 ? holders[0]! : null;
   }
 
   /** GET /api/stats of a node, asked from inside its namespace. */
@@ -166,6 +172,19 @@ export class HaPair {
       rmSync(this.dir, { recursive: true, force: true });
     }
   }
+}
+
+/** Fails with one clear line when a program the pair needs is missing (.ci/run installs them). */
+function requireCommands(names: string[]): void {
+  const missing = names.filter((name) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length > 0) throw new Error(`the HA test needs ${missing.join(', ')}: apt-get install -y keepalived curl redis-server util-linux (as .ci/run does)`);
 }
 
 /** keepalived's VRRP child, if its parent died without stopping it (pid from our own pid file). */

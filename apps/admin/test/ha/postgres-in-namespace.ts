@@ -16,6 +16,8 @@ const PORT = 5432;
 export interface NamespacePostgres {
   readonly url: string;
   readonly process: NsProcess;
+  /** Runs one SQL statement with psql from namespace `ns` (a client host) and returns its output. */
+  query(ns: string, sql: string): string;
   /** Fast shutdown (SIGINT) by PID, SIGKILL if it hangs; removes the cluster. */
   stop(): Promise<void>;
 }
@@ -53,7 +55,8 @@ export async function startPostgresInNamespace(ns: string, address: string, clie
     await stop();
     throw error;
   }
-  return { url: `postgres://postgres@${address}:${PORT}/postgres`, process: proc, stop };
+  const url = `postgres://postgres@${address}:${PORT}/postgres`;
+  return { url, process: proc, stop, query: (clientNs, sql) => runIn(clientNs, join(BIN, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql]).trim() };
 }
 
 async function waitReady(ns: string, address: string, proc: NsProcess): Promise<void> {
