@@ -46,6 +46,8 @@ export function installCheckScript(dir: string): string {
 /** A keepalived in the foreground, logging to its stdout. */
 export interface Keepalived {
   readonly process: NsProcess;
+  /** The state this instance last said it entered, or null before the first. */
+  state(): 'MASTER' | 'BACKUP' | 'FAULT' | null;
   /** Resolves once this instance logs that it entered `state` (after `since`, a `process.mark()`). */
   waitState(state: 'MASTER' | 'BACKUP' | 'FAULT', timeoutMs: number, since?: number): Promise<void>;
 }
@@ -58,6 +60,10 @@ export function startKeepalived(ns: string, dir: string, vars: KeepalivedVars): 
   const proc = spawnIn(ns, `keepalived ${vars.NODE_NAME}`, 'keepalived', args);
   return {
     process: proc,
+    state() {
+      const entered = [...proc.output().matchAll(/Entering (MASTER|BACKUP|FAULT) STATE/g)];
+      return (entered.at(-1)?.[1] as 'MASTER' | 'BACKUP' | 'FAULT' | undefined) ?? null;
+    },
     async waitState(state, timeoutMs, since = 0) {
       await proc.waitFor(new RegExp(`Entering ${state} STATE`), timeoutMs, since);
     },

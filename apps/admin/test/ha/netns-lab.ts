@@ -104,6 +104,11 @@ export class NetnsLab {
     return shown.split(/\s+/).some((word) => word.split('/')[0] === address);
   }
 
+  /** Takes host `name`'s eth0 down: to the others, the host is gone. */
+  linkDown(name: string): void {
+    ip('-n', this.host(name).ns, 'link', 'set', 'eth0', 'down');
+  }
+
   /** Deletes every namespace of the lab (stop their processes first); the veths go with them. */
   destroy(): void {
     for (const host of this.#hosts.values()) deleteNamespace(host.ns);

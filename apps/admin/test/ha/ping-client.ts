@@ -39,9 +39,13 @@ function attempt(): void {
     process.stdout.write(`${JSON.stringify({ s: Math.round(start), e: Math.round(now()), ok, ...(err ? { err } : {}) })}\n`);
     if (stopping && inFlight === 0) process.exit(0);
   };
-  const timer = setTimeout(() => finish(false, 'TIMEOUT'), ATTEMPT_TIMEOUT_MS);
+  let connected = false;
+  const timer = setTimeout(() => finish(false, connected ? 'NO_REPLY' : 'CONNECT_TIMEOUT'), ATTEMPT_TIMEOUT_MS);
   socket.setNoDelay(true);
-  socket.on('connect', () => socket.write(PING));
+  socket.on('connect', () => {
+    connected = true;
+    socket.write(PING);
+  });
   socket.on('data', (chunk) => {
     reply += chunk.toString('latin1');
     if (reply.includes('\r\n')) finish(reply.startsWith('+PONG\r\n'), reply.startsWith('+PONG\r\n') ? undefined : `REPLY ${JSON.stringify(reply.slice(0, 40))}`);
