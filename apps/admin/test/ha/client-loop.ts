@@ -99,7 +99,7 @@ export function failoverFigures(attempts: readonly Attempt[], t0: number): Failo
     recoveredMs: recovery ? Math.max(0, recovery.e - t0) : Number.NaN,
     settledMs: Math.max(recovery ? recovery.e : t0, ...gap.map((a) => a.e)) - t0,
     failed: gap.filter((a) => !a.ok).length,
-    slow: gap.filter((a) => a.ok).length,
+    slow: gap.filter((a) => a.ok && a.e - a.s > SLOW_MS).length,
     errors,
     before: before.length,
     failedBefore: before.filter((a) => !a.ok).length,
