@@ -109,6 +109,11 @@ export class NetnsLab {
     ip('-n', this.host(name).ns, 'link', 'set', 'eth0', 'down');
   }
 
+  /** Brings host `name`'s eth0 (back) up. */
+  linkUp(name: string): void {
+    ip('-n', this.host(name).ns, 'link', 'set', 'eth0', 'up');
+  }
+
   /** Deletes every namespace of the lab (stop their processes first); the veths go with them. */
   destroy(): void {
     for (const host of this.#hosts.values()) deleteNamespace(host.ns);
