@@ -117,6 +117,7 @@ export class HaPair {
 
   /** Starts `fulcrum` in the node's namespace; resolves once its admin answers. */
   async startFulcrum(node: HaNode): Promise<void> {
+    if (node.fulcrum && !node.fulcrum.exited()) throw new Error(`fulcrum already runs on ${node.name}`);
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('FULCRUM_')));
     const args = ['--import', 'tsx', 'apps/admin/src/cli.ts', ...nodeArgs(this, node)];
     node.fulcrum = spawnIn(node.host.ns, `fulcrum ${node.name}`, process.execPath, args, { cwd: REPO, env: { ...env, FULCRUM_ADMIN_TOKEN: TOKEN } });
@@ -125,6 +126,7 @@ export class HaPair {
 
   /** Starts keepalived with deploy/keepalived/keepalived.conf for this node. */
   startKeepalived(node: HaNode): Keepalived {
+    if (node.keepalived && !node.keepalived.process.exited()) throw new Error(`keepalived already runs on ${node.name}`);
     node.keepalived = startKeepalived(node.host.ns, this.dir, {
       NODE_NAME: node.name,
       INTERFACE: 'eth0',

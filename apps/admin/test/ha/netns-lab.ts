@@ -1,17 +1,46 @@
 // Test hosts as Linux network namespaces: one namespace holding a bridge, and one namespace per
 // host wired to it by a veth pair, on a 10.77.N.0/24 that exists only inside these namespaces.
-// Names carry this process's pid, so parallel runs never meet; everything is removed by name in
-// destroy(), and by the exit hook below if the runner dies first.
+// Names carry this process's pid, so parallel runs never meet. destroy() — or, if the runner
+// dies first, the exit/signal hook below — kills every process still inside a namespace of ours
+// (by the PIDs `ip netns pids` lists: a process left behind would keep its namespace alive,
+// unnamed) and deletes the namespaces by name.
 import { execFileSync } from 'node:child_process';
 import { ip } from './ns-process.ts';
 
 const created = new Set<string>();
 
-process.once('exit', () => {
+function destroyAll(): void {
   for (const ns of created) deleteNamespace(ns);
-});
+}
+process.once('exit', destroyAll);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    destroyAll();
+    process.kill(process.pid, signal); // the default action, now that the handler is gone
+  });
+}
+
+/** SIGKILLs every process in namespace `ns` (twice over: a killed child may have been respawned). */
+function killProcessesIn(ns: string): void {
+  for (let pass = 0; pass < 2; pass++) {
+    let pids: number[];
+    try {
+      pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', timeout: 10_000 }).split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return; // no such namespace
+    }
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+}
 
 function deleteNamespace(ns: string): void {
+  killProcessesIn(ns);
   try {
     execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore', timeout: 10_000 });
   } catch {
@@ -114,7 +143,7 @@ export class NetnsLab {
     ip('-n', this.host(name).ns, 'link', 'set', 'eth0', 'up');
   }
 
-  /** Deletes every namespace of the lab (stop their processes first); the veths go with them. */
+  /** Kills whatever still runs in the lab's namespaces and deletes them; the veths go with them. */
   destroy(): void {
     for (const host of this.#hosts.values()) deleteNamespace(host.ns);
     this.#hosts.clear();
