@@ -2,7 +2,7 @@
 // exactly deploy/keepalived/, a Redis backend, and a client that opens a new connection to the
 // VIP every 20 ms. Each fault must move the VIP to the other node, and new connections must
 // succeed again through it. The figures (time to recover, failed attempts) are printed, not
-// asserted: timing on a shared 2-core machine is no test verdict; docs/DESIGN.md §6 has them.
+// asserted: timing on a shared 2-core machine is no test verdict; docs/DESIGN.md §6.1 has them.
 // HA_TRACE=1 also prints every attempt around each fault.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientLoop, failoverFigures, SLOW_MS, traceAround, type FailoverFigures } from './client-loop.ts';

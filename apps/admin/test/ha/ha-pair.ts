@@ -53,6 +53,7 @@ export function nodeArgs(pair: HaPair, node: HaNode): string[] {
   ];
 }
 
+/** Two balancer nodes, a backend and a client in namespaces; nodes start and stop on demand. */
 export class HaPair {
   readonly lab: NetnsLab;
   readonly dir: string;
