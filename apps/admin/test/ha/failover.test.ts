@@ -5,6 +5,8 @@
 // asserted: timing on a shared 2-core machine is no test verdict; docs/DESIGN.md §6.1 has them.
 // HA_TRACE=1 also prints every attempt around each fault.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceDto } from '@fulcrum/shared/api';
+import type { ClusterDto } from '@fulcrum/shared/cluster';
 import { ClientLoop, failoverFigures, SLOW_MS, traceAround, type FailoverFigures } from './client-loop.ts';
 import { HaPair, SERVICE_PORT, type HaNode } from './ha-pair.ts';
 import { netnsUnavailable } from './netns-lab.ts';
@@ -94,6 +96,20 @@ describe.skipIf(skipReason !== null)(`HA pair with keepalived in network namespa
   it('PostgreSQL for the shared store runs in the backend namespace and accepts both nodes', () => {
     const p = pair!;
     for (const node of p.nodes) expect(p.postgres!.query(node.host.ns, 'SELECT inet_client_addr()')).toBe(node.host.address);
+  });
+
+  it('both nodes run one configuration from the shared store: a change through the standby is live on the active node', async () => {
+    const p = pair!;
+    const [a, b] = p.nodes;
+    const cluster = p.api<ClusterDto>(b, 'GET', '/api/cluster');
+    expect(cluster.store).toBe('postgres');
+    expect(cluster.nodes.map((n) => [n.name, n.state])).toEqual([['node-a', 'in-step'], ['node-b', 'in-step']]);
+    // One service for the cluster, although both nodes were started with the first-run flags.
+    const services = p.api<ServiceDto[]>(a, 'GET', '/api/services');
+    expect(services.map((s) => s.name)).toEqual(['default']);
+    const service = services[0]!;
+    p.api<ServiceDto>(b, 'PATCH', `/api/services/${service.id}?wait=cluster`, { connectTimeoutMs: service.connectTimeoutMs + 1 });
+    expect(p.api<ServiceDto>(a, 'GET', `/api/services/${service.id}`).connectTimeoutMs).toBe(service.connectTimeoutMs + 1);
   });
 
   it('a graceful keepalived stop (SIGTERM) on the active node moves the VIP; new connections succeed through the other node', async () => {

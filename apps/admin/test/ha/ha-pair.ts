@@ -33,20 +33,20 @@ export interface HaNode {
 /**
  * The `fulcrum` arguments of a node: the ONE place that says how a node is started.
  *
- * Until the shared PostgreSQL store exists, both nodes get the same first-run flags, so each
- * creates the same service in its own SQLite store. The service listens on the VIP itself:
+ * Both nodes share one configuration through the PostgreSQL in the `backend` namespace
+ * (`--store`), each with its own local copy in its data directory. Both get the same first-run
+ * flags; whichever commits first creates the service for the cluster and the other finds it
+ * there (the check runs inside the shared store's lock). The service listens on the VIP itself:
  * each node namespace has net.ipv4.ip_nonlocal_bind=1 (as deploy/README.md asks of real nodes),
  * so both nodes can bind VIP:6380 while only the keepalived master holds the address — the
  * standby serves nothing, and nothing else on the node is exposed on 6380.
- *
- * With the shared store this becomes:
- *   ['--store', pair.postgres.url, '--node-name', node.name, '--admin', …, '--data', node.dataDir]
- * and the service is created once, through either node's API.
  */
 export function nodeArgs(pair: HaPair, node: HaNode): string[] {
   return [
     '--admin', `${node.host.address}:${ADMIN_PORT}`,
     '--data', node.dataDir,
+    '--store', pair.postgres!.url,
+    '--node-name', node.name,
     '--listen', `${pair.vip}:${SERVICE_PORT}`,
     '--backend', `${pair.lab.host('backend').address}:${REDIS_PORT}`,
     '--shutdown-timeout', '2000',
@@ -149,6 +149,13 @@ export class HaPair {
   holder(): HaNode | null {
     const holders = this.holders();
     return holders.length === 1 ? holders[0]! : null;
+  }
+
+  /** A request to a node's API from inside its namespace; the parsed JSON answer. */
+  api<T>(node: HaNode, method: string, path: string, body?: unknown): T {
+    const args = ['-sS', '--fail', '--noproxy', '*', '--max-time', '15', '-X', method, '-H', `Authorization: Bearer ${TOKEN}`];
+    if (body !== undefined) args.push('-H', 'content-type: application/json', '--data', JSON.stringify(body));
+    return JSON.parse(runIn(node.host.ns, 'curl', [...args, `${node.adminUrl}${path}`])) as T;
   }
 
   /** GET /api/stats of a node, asked from inside its namespace. */
