@@ -97,6 +97,7 @@ async function main(): Promise<void> {
       ...(opts.store ? { store: opts.store } : {}),
       ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
       ...(opts.listenHost !== undefined ? { listenHost: opts.listenHost } : {}),
+      ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
     });
   } catch (err) {
     complain(err instanceof StartupError ? err.message : String(err));

@@ -1,5 +1,6 @@
 // The composition root (at the root with app.ts and cli.ts): open the store, create the engine,
 // build the app, seed a first-run service, listen. No argument parsing and no printing: cli.ts does both.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { EngineError, ListenError } from '@fulcrum/engine';
 import type { HostPort } from '@fulcrum/shared/address';
@@ -53,6 +54,11 @@ export interface ServerOptions {
   nodeName?: string;
   /** --listen-host: every service listens on this host on this node. */
   listenHost?: string;
+  /**
+   * --stop-grace: on close, the services keep accepting this long after the admin closed, so an
+   * HA peer (whose keepalived watches this admin port) takes the virtual IP before they stop.
+   */
+  stopGraceMs?: number;
 }
 
 
@@ -267,6 +273,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       async close() {
         await running.close();
         await pool?.end().catch(() => {});
+        if (opts.stopGraceMs) await sleep(opts.stopGraceMs);
         await stopDataPlane(engine, opts.shutdownTimeoutMs ?? SHUTDOWN_DRAIN_MS);
         stopAccessLog(); // after the drain: its connections are logged too
         store.close();

@@ -53,6 +53,14 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs([], { FULCRUM_STORE: 'redis://x/1' })).toThrow(/^FULCRUM_STORE: unsupported scheme/);
   });
 
+  it('reads --stop-grace (env FULCRUM_STOP_GRACE), 0 to 60 000 ms', () => {
+    expect(parseCliArgs(['--stop-grace', '1500']).stopGraceMs).toBe(1500);
+    expect(parseCliArgs([], { FULCRUM_STOP_GRACE: '250' }).stopGraceMs).toBe(250);
+    expect(parseCliArgs([]).stopGraceMs).toBeUndefined();
+    expect(() => parseCliArgs(['--stop-grace', '1.5s'])).toThrow(/^--stop-grace "1.5s": must be a whole number from 0 to 60000$/);
+    expect(() => parseCliArgs(['--stop-grace', '60001'])).toThrow(UsageError);
+  });
+
   it('reads the environment, flags winning', () => {
     const env = { FULCRUM_ADMIN: '0.0.0.0:9000', FULCRUM_DATA: '/var/lib/fulcrum', FULCRUM_ADMIN_TOKEN: 'secret' };
     expect(parseCliArgs([], env)).toMatchObject({ admin: { host: '0.0.0.0', port: 9000 }, dataDir: '/var/lib/fulcrum', adminToken: 'secret' });

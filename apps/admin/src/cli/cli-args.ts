@@ -36,6 +36,8 @@ export interface CliOptions {
   workers?: number | 'auto';
   /** --shutdown-timeout MS (env FULCRUM_SHUTDOWN_TIMEOUT): how long connections may finish on shutdown/reload. */
   shutdownTimeoutMs?: number;
+  /** --stop-grace MS (env FULCRUM_STOP_GRACE): on SIGTERM, keep accepting this long after the admin closed. */
+  stopGraceMs?: number;
   /** --access-log (env FULCRUM_ACCESS_LOG=1): one JSON line per connection on stdout. */
   accessLog: boolean;
   /** --store postgres://… (env FULCRUM_STORE): share the configuration with other nodes. */
@@ -68,6 +70,9 @@ Options:
                         the engine runs in the admin process); see docs/WORKERS.md
   --shutdown-timeout MS how long established connections may finish on SIGTERM or reload
                         (env FULCRUM_SHUTDOWN_TIMEOUT, default 10000)
+  --stop-grace MS       on SIGTERM, keep accepting new connections this long after the admin port
+                        closed, so a keepalived peer takes the virtual IP first (env
+                        FULCRUM_STOP_GRACE, default 0; deploy/ uses 1500)
   --access-log          log every connection as one JSON line on stdout (msg "connection": service,
                         client, backend, durationMs, bytesIn, bytesOut, reason), whatever
                         FULCRUM_LOG_LEVEL says (env FULCRUM_ACCESS_LOG=1, default off)
@@ -109,6 +114,7 @@ const OPTIONS = {
   'events-days': { type: 'string' },
   workers: { type: 'string' },
   'shutdown-timeout': { type: 'string' },
+  'stop-grace': { type: 'string' },
   'access-log': { type: 'boolean' },
   store: { type: 'string' },
   'node-name': { type: 'string' },
@@ -217,6 +223,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   }
   const shutdown = flagOrEnv(values['shutdown-timeout'], env, 'FULCRUM_SHUTDOWN_TIMEOUT', '--shutdown-timeout');
   const shutdownTimeoutMs = shutdown ? wholeNumber(shutdown[0], shutdown[1], 0, 86_400_000) : undefined;
+  const grace = flagOrEnv(values['stop-grace'], env, 'FULCRUM_STOP_GRACE', '--stop-grace');
+  const stopGraceMs = grace ? wholeNumber(grace[0], grace[1], 0, 60_000) : undefined;
   const accessLogEnv = env.FULCRUM_ACCESS_LOG ?? '';
   if (!['', '0', '1'].includes(accessLogEnv.trim())) throw new UsageError(`FULCRUM_ACCESS_LOG "${accessLogEnv}": must be 1 (on) or 0 (off)`);
   const accessLog = values['access-log'] === true || accessLogEnv.trim() === '1';
@@ -252,6 +260,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     eventRetention,
     ...(workers !== undefined ? { workers } : {}),
     ...(shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs } : {}),
+    ...(stopGraceMs !== undefined ? { stopGraceMs } : {}),
     accessLog,
   };
 }

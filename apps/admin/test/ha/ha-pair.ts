@@ -50,6 +50,8 @@ export function nodeArgs(pair: HaPair, node: HaNode): string[] {
     '--listen', `${pair.vip}:${SERVICE_PORT}`,
     '--backend', `${pair.lab.host('backend').address}:${REDIS_PORT}`,
     '--shutdown-timeout', '2000',
+    // As deploy/systemd/fulcrum.service: a planned stop lets keepalived move the VIP first.
+    '--stop-grace', '1500',
   ];
 }
 
