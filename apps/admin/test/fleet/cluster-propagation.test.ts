@@ -117,13 +117,33 @@ describe('three nodes, one configuration', () => {
     const [a] = nodes as [NodeHandle, NodeHandle, NodeHandle];
     const service = a.server.app.fulcrum.config.services[0]!;
     const port = Number(service.listen.split(':').at(-1));
+    // Under load: a bounded loop of new connections through a while d joins and leaves.
+    let stop = false;
+    let served = 0;
+    const failures: string[] = [];
+    const load = (async () => {
+      for (let i = 0; i < 5_000 && !stop; i++) {
+        try {
+          if ((await roundTrip('127.0.0.2', port, `load ${i}`)) === `load ${i}`) served++;
+          else failures.push(`load ${i}: wrong answer`);
+        } catch (err) {
+          failures.push(`load ${i}: ${(err as Error).message}`);
+        }
+      }
+    })();
+    const t0 = Date.now();
     const d = await startNode({ url, name: 'd', listenHost: '127.0.0.5' });
     nodes.push(d);
+    console.log(`cluster: node d started and runs version ${d.server.app.fulcrum.config.version} ${Date.now() - t0} ms after startServer() was called`);
     expect(d.server.app.fulcrum.config.version).toBe(a.server.app.fulcrum.config.version);
     expect(await roundTrip('127.0.0.5', port, 'joined')).toBe('joined');
     await eventually(async () => ((await (await a.api('GET', '/api/cluster')).json()) as ClusterDto).nodes.some((n) => n.name === 'd' && n.state === 'in-step'));
     await d.stop();
     const after = (await (await a.api('GET', '/api/cluster')).json()) as ClusterDto;
     expect(after.nodes.map((n) => n.name)).toEqual(['a', 'b', 'c']);
+    stop = true;
+    await load;
+    expect(failures).toEqual([]);
+    expect(served).toBeGreaterThan(0);
   });
 });
