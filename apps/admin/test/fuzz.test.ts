@@ -9,7 +9,7 @@ import { parseAddress } from '@fulcrum/shared/address';
 import { API_ERROR_CODES } from '@fulcrum/shared/api';
 import type { ApiErrorBody, ServiceDto } from '@fulcrum/shared/api';
 import type { TestApp } from './helpers.ts';
-import { TOKEN, freePort, startApp } from './helpers.ts';
+import { TOKEN, freePort, startApp, untouched } from './helpers.ts';
 
 const RUNS = 200;
 const SEED = process.env.FULCRUM_TEST_SEED === undefined ? undefined : Number(process.env.FULCRUM_TEST_SEED);
@@ -184,17 +184,7 @@ function send(method: InjectOptions['method'], url: string, payload?: string, he
   return t.app.inject({ method, url, headers: all, ...(payload !== undefined ? { payload } : {}) });
 }
 
-/** Everything a rejected request must not touch. */
-function snapshot() {
-  return {
-    services: t.store.readServices(),
-    committed: structuredClone(t.app.fulcrum.config.services),
-    engine: structuredClone(t.engine.config),
-    tokens: t.store.db.prepare('SELECT * FROM tokens ORDER BY id').all(),
-    // Audit rows only: the engine logs health and drain events of earlier fuzzed services on its own schedule.
-    audit: t.store.db.prepare("SELECT count(*) AS n, max(id) AS last FROM events WHERE actor <> 'engine'").get(),
-  };
-}
+const snapshot = () => untouched(t);
 
 interface Case {
   method: InjectOptions['method'];

@@ -165,3 +165,15 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_
     await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
 }
+
+/** Everything a rejected request must not touch: the store, the committed snapshot, the engine, tokens and the audit log. */
+export function untouched(t: TestApp) {
+  return {
+    services: t.store.readServices(),
+    committed: structuredClone(t.app.fulcrum.config.services),
+    engine: structuredClone(t.engine.config),
+    tokens: t.store.db.prepare('SELECT * FROM tokens ORDER BY id').all(),
+    // Audit rows only: the engine logs health and drain events on its own schedule.
+    audit: t.store.db.prepare("SELECT count(*) AS n, max(id) AS last FROM events WHERE actor <> 'engine'").get(),
+  };
+}

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import type { ApiErrorBody, ServiceDto } from '@fulcrum/shared/api';
 import type { TestApp } from './helpers.ts';
-import { api, freePort, startApp } from './helpers.ts';
+import { api, freePort, startApp, untouched } from './helpers.ts';
 
 const SEED = process.env.FULCRUM_TEST_SEED === undefined ? undefined : Number(process.env.FULCRUM_TEST_SEED);
 
@@ -30,16 +30,7 @@ afterAll(async () => {
   await t.close();
 });
 
-/** Everything a rejected request must not touch. */
-function snapshot() {
-  return {
-    stored: t.store.readServices(),
-    committed: structuredClone(t.app.fulcrum.config.services),
-    engine: structuredClone(t.engine.config),
-    tokens: t.store.db.prepare('SELECT id, name, revoked_at FROM tokens ORDER BY id').all(),
-    audit: t.store.db.prepare("SELECT count(*) AS n FROM events WHERE actor <> 'engine'").get(),
-  };
-}
+const snapshot = () => untouched(t);
 
 interface Target {
   method: InjectOptions['method'];

@@ -2,41 +2,25 @@
 // version it could apply, says why in /api/cluster and its event log, and applies the next one.
 import net from 'node:net';
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServiceDto } from '@fulcrum/shared/api';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
-import { eventually, freePort, startEchoServer, tcpRoundTrip } from '../helpers.ts';
-import type { TcpServer } from '../helpers.ts';
-import { PostgresServer, createDatabase, removeNodeDirs, startNode } from './harness.ts';
+import { eventually, freePort, tcpRoundTrip } from '../helpers.ts';
+import { createDatabase, clusterFixtures, startNode } from './harness.ts';
 import type { NodeHandle } from './harness.ts';
 
-let pgServer: PostgresServer;
-let echo: TcpServer;
-const nodes: NodeHandle[] = [];
-
-beforeAll(async () => {
-  pgServer = await PostgresServer.start();
-  echo = await startEchoServer();
-}, 60_000);
-
-afterAll(async () => {
-  for (const n of nodes) await n.stop().catch(() => {});
-  await echo?.close();
-  await pgServer?.stop();
-  removeNodeDirs();
-});
+const fx = clusterFixtures();
 
 const view = async (n: NodeHandle) => (await (await n.api('GET', '/api/cluster')).json()) as ClusterDto;
 
 describe('one node cannot apply a version', () => {
   it('keeps serving its last version, reports apply-failed, refuses changes through it, and recovers with the next version', async () => {
-    const url = await createDatabase(pgServer);
+    const url = await createDatabase(fx.pg);
     const a = await startNode({ url, name: 'a', listenHost: '127.0.0.2' });
     const b = await startNode({ url, name: 'b', listenHost: '127.0.0.3' });
-    nodes.push(a, b);
-    const first = await freePort();
+        const first = await freePort();
     const res = await a.api('POST', '/api/services?wait=cluster', {
-      name: 'one', listen: `127.0.0.1:${first}`, healthCheck: { type: 'none' }, backends: [{ address: `127.0.0.1:${echo.port}` }],
+      name: 'one', listen: `127.0.0.1:${first}`, healthCheck: { type: 'none' }, backends: [{ address: `127.0.0.1:${fx.echo.port}` }],
     });
     expect(res.status).toBe(201);
     const goodVersion = b.server.app.fulcrum.config.version;
@@ -48,7 +32,7 @@ describe('one node cannot apply a version', () => {
     await once(squatter, 'listening');
     try {
       const created = await a.api('POST', '/api/services?wait=cluster', {
-        name: 'two', listen: `127.0.0.1:${port}`, healthCheck: { type: 'none' }, backends: [{ address: `127.0.0.1:${echo.port}` }],
+        name: 'two', listen: `127.0.0.1:${port}`, healthCheck: { type: 'none' }, backends: [{ address: `127.0.0.1:${fx.echo.port}` }],
       });
       expect(created.status).toBe(201);
       // a runs it; b does not, and the wait says so.

@@ -1,45 +1,29 @@
 // Static stability: the data plane never depends on the control plane. While the shared store is
 // unreachable, traffic is served unchanged and changes get 503 with nothing half-applied; a node
 // that restarts meanwhile starts from its local copy; on reconnect every node catches up.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiErrorBody, ServiceDto } from '@fulcrum/shared/api';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
-import { eventually, freePort, startEchoServer, tcpRoundTrip } from '../helpers.ts';
-import type { TcpServer } from '../helpers.ts';
-import { PostgresServer, StoreLink, createDatabase, removeNodeDirs, startNode } from './harness.ts';
+import { eventually, freePort, tcpRoundTrip } from '../helpers.ts';
+import { StoreLink, clusterFixtures, createDatabase, startNode } from './harness.ts';
 import type { NodeHandle } from './harness.ts';
 
-let pgServer: PostgresServer;
-let echo: TcpServer;
-const started: NodeHandle[] = [];
-
-beforeAll(async () => {
-  pgServer = await PostgresServer.start();
-  echo = await startEchoServer();
-}, 60_000);
-
-afterAll(async () => {
-  for (const n of started) await n.stop().catch(() => {});
-  await echo?.close();
-  await pgServer?.stop();
-  removeNodeDirs();
-});
+const fx = clusterFixtures();
 
 async function node(url: string, name: string, listenHost: string, dir?: string): Promise<NodeHandle> {
   const n = await startNode({ url, name, listenHost, ...(dir ? { dir } : {}) });
-  started.push(n);
-  return n;
+    return n;
 }
 
 describe('the shared store goes away and comes back', () => {
   it('traffic continues, changes get 503 and change nothing, a restarted node serves its local copy, all catch up', async () => {
-    const relay = await StoreLink.start(pgServer.port);
-    const url = await createDatabase(pgServer, relay.port);
+    const relay = await StoreLink.start(fx.pg.port);
+    const url = await createDatabase(fx.pg, relay.port);
     const a = await node(url, 'a', '127.0.0.2');
     const b = await node(url, 'b', '127.0.0.3');
     const port = await freePort();
     const created = await a.api('POST', '/api/services?wait=cluster', {
-      name: 'echo', listen: `127.0.0.1:${port}`, healthCheck: { type: 'none' }, backends: [{ address: `127.0.0.1:${echo.port}` }],
+      name: 'echo', listen: `127.0.0.1:${port}`, healthCheck: { type: 'none' }, backends: [{ address: `127.0.0.1:${fx.echo.port}` }],
     });
     expect(created.status).toBe(201);
     const service = (await created.json()) as ServiceDto;

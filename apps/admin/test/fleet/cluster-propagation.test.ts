@@ -1,29 +1,15 @@
 // Three nodes on one machine (services listening on 127.0.0.2/.3/.4) share one real PostgreSQL:
 // a change through any node is live on every node, each node says which version it runs, and
 // optimistic concurrency holds across nodes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDto } from '@fulcrum/shared/api';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
-import { eventually, freePort, startEchoServer, tcpRoundTrip } from '../helpers.ts';
-import type { TcpServer } from '../helpers.ts';
-import { PostgresServer, createDatabase, removeNodeDirs, startNode } from './harness.ts';
+import { eventually, freePort, tcpRoundTrip } from '../helpers.ts';
+import { createDatabase, clusterFixtures, startNode } from './harness.ts';
 import type { NodeHandle } from './harness.ts';
 
-let pgServer: PostgresServer;
-let echo: TcpServer;
+const fx = clusterFixtures();
 let nodes: NodeHandle[] = [];
-
-beforeAll(async () => {
-  pgServer = await PostgresServer.start();
-  echo = await startEchoServer();
-}, 60_000);
-
-afterAll(async () => {
-  for (const n of nodes) await n.stop().catch(() => {});
-  await echo?.close();
-  await pgServer?.stop();
-  removeNodeDirs();
-});
 
 async function roundTrip(host: string, port: number, text: string): Promise<string> {
   return (await tcpRoundTrip(port, text, host)).toString();
@@ -32,7 +18,7 @@ async function roundTrip(host: string, port: number, text: string): Promise<stri
 describe('three nodes, one configuration', () => {
   let url: string;
   beforeAll(async () => {
-    url = await createDatabase(pgServer);
+    url = await createDatabase(fx.pg);
     nodes = [
       await startNode({ url, name: 'a', listenHost: '127.0.0.2' }),
       await startNode({ url, name: 'b', listenHost: '127.0.0.3' }),
@@ -47,7 +33,7 @@ describe('three nodes, one configuration', () => {
       name: 'echo',
       listen: `127.0.0.1:${port}`,
       healthCheck: { type: 'none' },
-      backends: [{ address: `127.0.0.1:${echo.port}` }],
+      backends: [{ address: `127.0.0.1:${fx.echo.port}` }],
     });
     expect(res.status, await res.clone().text()).toBe(201);
     const version = Number(res.headers.get('fulcrum-config-version'));

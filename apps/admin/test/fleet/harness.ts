@@ -7,20 +7,43 @@ import { once } from 'node:events';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { PostgresServer } from '../../../../e2e/fixtures/postgres-server.ts';
 import { startServer } from '../../src/server.ts';
 import type { RunningServer, ServerOptions } from '../../src/server.ts';
 import { parseStoreUrl } from '../../src/fleet/store-url.ts';
-import { TOKEN, tempDir } from '../helpers.ts';
+import { TOKEN, startEchoServer, tempDir } from '../helpers.ts';
+import type { TcpServer } from '../helpers.ts';
 
 export { PostgresServer };
 
 let databases = 0;
 const removals: (() => void)[] = [];
 
+const running = new Set<NodeHandle>();
+
 /** Removes every data directory startNode() created. */
 export function removeNodeDirs(): void {
   for (const remove of removals.splice(0)) remove();
+}
+
+/**
+ * For one test file: a real PostgreSQL and an echo backend, started before its tests; after
+ * them every node startNode() started is stopped, then the fixtures, and the data dirs go.
+ */
+export function clusterFixtures(): { readonly pg: PostgresServer; readonly echo: TcpServer } {
+  const fixtures = {} as { pg: PostgresServer; echo: TcpServer };
+  beforeAll(async () => {
+    fixtures.pg = await PostgresServer.start();
+    fixtures.echo = await startEchoServer();
+  }, 60_000);
+  afterAll(async () => {
+    for (const node of [...running]) await node.stop().catch(() => {});
+    await fixtures.echo?.close();
+    await fixtures.pg?.stop();
+    removeNodeDirs();
+  });
+  return fixtures;
 }
 
 /** A fresh database on `server`; returns its URL as a node gives it to --store. */
@@ -136,7 +159,7 @@ export async function startNode(opts: { url: string; name: string; listenHost?: 
   });
   const admin = server.url.replace(/\/$/, '');
   let stopped = false;
-  return {
+  const handle: NodeHandle = {
     name,
     dir,
     server,
@@ -150,7 +173,10 @@ export async function startNode(opts: { url: string; name: string; listenHost?: 
     async stop() {
       if (stopped) return;
       stopped = true;
+      running.delete(handle);
       await server.close();
     },
   };
+  running.add(handle);
+  return handle;
 }
