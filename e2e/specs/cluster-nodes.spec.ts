@@ -1,0 +1,56 @@
+// Issue "Cluster and high availability", console side, with two real nodes sharing one real
+// PostgreSQL: the top bar of node a says "2 nodes, all in step", the cluster view lists both,
+// the strategy note explains per-node balancing, a change made through node b's API shows up
+// live in node a's console, and a node that stops is gone from the view.
+import { PostgresServer } from '../fixtures/postgres-server.ts';
+import { FulcrumProcess } from '../fixtures/fulcrum-process.ts';
+import { signIn, screenshot } from '../fixtures/console-page.ts';
+import { freePort } from '../fixtures/free-port.ts';
+import { expect, test } from '../fixtures/test.ts';
+
+test('two nodes: cluster status, the view of both, and a change through the other node appearing live', async ({ page, startRedis }, testInfo) => {
+  test.setTimeout(120_000);
+  const postgres = await PostgresServer.start();
+  const nodes: FulcrumProcess[] = [];
+  try {
+    const store = `postgres://postgres@127.0.0.1:${postgres.port}/postgres`;
+    const a = await FulcrumProcess.start(['--store', store, '--node-name', 'node-a', '--listen-host', '127.0.0.2']);
+    nodes.push(a);
+    const b = await FulcrumProcess.start(['--store', store, '--node-name', 'node-b', '--listen-host', '127.0.0.3']);
+    nodes.push(b);
+    const redis = await startRedis();
+    const service = await a.api.createService({ name: 'cache', listen: `127.0.0.1:${await freePort()}`, strategy: 'round-robin', backends: [{ address: redis.address }] });
+    const status = page.getByTestId('cluster-status');
+
+    await test.step("node a's console: two nodes, all in step", async () => {
+      await signIn(page, a.url, a.token);
+      await expect(page.locator('#service-title')).toHaveText('cache');
+      await expect(status).toHaveAttribute('aria-label', 'Cluster: 2 nodes, all in step');
+      await status.click();
+      await expect(page.getByTestId('cluster-view')).toBeVisible();
+      await expect(page.getByTestId('node-row-node-a')).toHaveAttribute('data-state', 'in-step');
+      await expect(page.getByTestId('node-row-node-b')).toHaveAttribute('data-state', 'in-step');
+      await expect(page.getByTestId('node-row-node-a').getByTestId('self')).toHaveText('this node');
+      await expect(page.getByTestId('node-row-node-b').getByTestId('listen-host')).toHaveText('127.0.0.3');
+      await screenshot(page, testInfo, 'cluster-two-nodes');
+    });
+
+    await test.step("a change through node b's API appears live in node a's console, with the per-node note", async () => {
+      await page.getByTestId('service-item-cache').click();
+      await expect(page.getByLabel('Strategy')).toHaveValue('round-robin');
+      await b.api.patchService(service.id, { strategy: 'least-connections' });
+      await expect(page.getByLabel('Strategy')).toHaveValue('least-connections');
+      await expect(page.getByTestId('strategy-cluster-note')).toContainText('2 nodes');
+    });
+
+    await test.step('node b stops (SIGTERM) and leaves the view; the status follows', async () => {
+      await b.stop('SIGTERM');
+      await status.click();
+      await expect(page.getByTestId('node-row-node-b')).toHaveCount(0);
+      await expect(status).toHaveAttribute('aria-label', 'Cluster: 1 node, in step');
+    });
+  } finally {
+    for (const n of nodes) await n.dispose();
+    await postgres.stop();
+  }
+});
