@@ -1,5 +1,5 @@
-// One service: its listening socket, its backends, its strategy, and the rules for choosing,
-// retrying, queueing and draining.
+// One service: its listening socket, its backends, its strategy, and the rules for choosing
+// and retrying. Waiting clients are in wait-queue.ts, backend drains in backend-drain.ts.
 import type { Server } from 'node:net';
 import type { BackendConfig, ServiceConfig } from './config.ts';
 import type { Strategy } from './strategy.ts';
@@ -13,6 +13,8 @@ import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
 import { slowStartFactor } from './health/slow-start.ts';
 import type { HealthState } from './config.ts';
+import { WaitQueue } from './wait-queue.ts';
+import { cancelDrain, endDrainIfIdle, startDrain, type DrainOwner } from './backend-drain.ts';
 
 /** What a service needs from the load balancer that owns it. */
 export interface ServiceHost {
@@ -31,7 +33,8 @@ export interface ServiceHost {
   onServiceGone(service: Service): void;
 }
 
-export class Service {
+/** One listening service: accepts clients and dispatches each to a backend. */
+export class Service implements DrainOwner {
   readonly id: string;
   config: ServiceConfig;
   server: Server;
@@ -54,7 +57,8 @@ export class Service {
   goneTotal = 0;
   goneBytesIn = 0;
   goneBytesOut = 0;
-  readonly queue: Connection[] = [];
+  /** Clients waiting for a backend slot. */
+  readonly queue = new WaitQueue((conn) => this.reject(conn));
 
   constructor(config: ServiceConfig, server: Server, host: ServiceHost) {
     this.id = config.id;
@@ -92,7 +96,7 @@ export class Service {
     this.refreshStrategies();
     this.host.onHealth(this, b, from, to, reason);
     if (to === 'down' && this.config.healthCheck.closeOnDown) b.destroyConnections();
-    this.drainQueue();
+    this.serveQueue();
   }
 
   attach(server: Server): void {
@@ -127,7 +131,7 @@ export class Service {
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
     this.refreshStrategies();
-    this.drainQueue();
+    this.serveQueue();
     return oldServer;
   }
 
@@ -142,14 +146,14 @@ export class Service {
     if (from !== bc.state) this.host.onStateChange(this, b, from);
     b.backup = bc.backup;
     b.maxConnections = bc.maxConnections;
-    if (bc.state === 'draining' && !wasDraining) this.startDrain(b);
-    else if (bc.state !== 'draining' && wasDraining) b.clearDrainTimer();
+    if (bc.state === 'draining' && !wasDraining) startDrain(this, b);
+    else if (bc.state !== 'draining' && wasDraining) cancelDrain(b);
   }
 
   /** Removes a backend from the pool; its connections drain. */
   private retire(b: Backend): void {
     this.detach(b);
-    this.startDrain(b);
+    startDrain(this, b);
   }
 
   /** Takes a backend out of the pool; it stays in stats, draining, until its connections end. */
@@ -178,24 +182,12 @@ export class Service {
     setTimeout(() => this.destroyAll(), this.config.drainTimeoutMs).unref();
   }
 
-  private startDrain(b: Backend): void {
-    b.clearDrainTimer();
-    b.drainDone = false;
-    if (b.localActive === 0) {
-      this.finishDrain(b, 0);
-      return;
-    }
-    // drainTimeoutMs 0 = no limit: the drain ends when the last connection does.
-    if (this.config.drainTimeoutMs === 0) return;
-    b.drainTimer = setTimeout(() => this.finishDrain(b, b.destroyConnections()), this.config.drainTimeoutMs);
-    b.drainTimer.unref();
+  get drainTimeoutMs(): number {
+    return this.config.drainTimeoutMs;
   }
 
-  private finishDrain(b: Backend, closedByTimeout: number): void {
-    // After a drain timeout, the connections it closed end later and would finish it again.
-    if (b.drainDone) return;
-    b.drainDone = true;
-    b.clearDrainTimer();
+  /** DrainOwner: a backend's drain ended; a removed backend's counters move to the service. */
+  onDrainEnd(b: Backend, closedByTimeout: number): void {
     if (b.removed && this.retired.delete(b)) {
       this.goneTotal += b.total;
       this.goneBytesIn += b.bytesIn;
@@ -250,8 +242,7 @@ export class Service {
     const why = this.waitReason(conn);
     const queued = this.queue.length;
     if ((why === 'pending-check' && queued < Math.max(cfg.maxQueue, PENDING_CHECK_QUEUE)) || (why === 'full' && queued < cfg.maxQueue)) {
-      this.queue.push(conn);
-      conn.queueTimer = setTimeout(rejectQueued, cfg.queueTimeoutMs, this, conn);
+      this.queue.add(conn, cfg.queueTimeoutMs);
       return;
     }
     this.reject(conn);
@@ -279,19 +270,15 @@ export class Service {
     conn.destroy();
   }
 
-  /** Removes a connection from the queue (client left, or timed out). */
+  /** Removes a connection from the queue (client left); no-op if it is not queued. */
   dequeue(conn: Connection): void {
-    if (conn.queueTimer === null) return;
-    clearTimeout(conn.queueTimer);
-    conn.queueTimer = null;
-    const i = this.queue.indexOf(conn);
-    if (i >= 0) this.queue.splice(i, 1);
+    this.queue.remove(conn);
   }
 
   /** A slot may have freed up or the pool changed: let queued clients try again, in order. */
-  drainQueue(): void {
-    while (this.queue.length > 0) {
-      const conn = this.queue[0] as Connection;
+  serveQueue(): void {
+    let conn: Connection | undefined;
+    while ((conn = this.queue.first()) !== undefined) {
       const b = (this.primary.pick(conn) ?? this.backup.pick(conn)) as Backend | undefined;
       if (b === undefined) {
         // Nothing to wait for any more (e.g. the pending first checks failed): reject now.
@@ -326,7 +313,7 @@ export class Service {
         if (this.health !== null) this.health.reportFailure(b.id, conn.lastFailure);
         else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, conn.lastFailure);
       }
-      if (b.adminState === 'draining' && b.localActive === 0) this.finishDrain(b, 0);
+      endDrainIfIdle(this, b);
       (conn.exclude ??= new Set()).add(b);
     }
     if (conn.attempts <= this.config.retries) {
@@ -340,14 +327,13 @@ export class Service {
   onConnectionEnd(conn: Connection): void {
     this.active--;
     const b = conn.releaseBackend();
-    if (b !== null && b.localActive === 0 && b.adminState === 'draining') this.finishDrain(b, 0);
-    else if (this.retiredService && this.active === 0) this.host.onServiceGone(this);
-    if (this.queue.length > 0) this.drainQueue();
+    if ((b === null || !endDrainIfIdle(this, b)) && this.retiredService && this.active === 0) this.host.onServiceGone(this);
+    if (this.queue.length > 0) this.serveQueue();
   }
 
   /** Destroys every connection of this service (shutdown, or drain timeout of a removed service). */
   destroyAll(): void {
-    for (const conn of this.queue.slice()) conn.destroy();
+    for (const conn of this.queue.snapshot()) conn.destroy();
     for (const b of this.backends.values()) b.destroyConnections();
     for (const b of this.retired) b.destroyConnections();
   }
@@ -388,13 +374,6 @@ export class Service {
  * past it, clients are rejected as before.
  */
 const PENDING_CHECK_QUEUE = 1024;
-
-function rejectQueued(service: Service, conn: Connection): void {
-  conn.queueTimer = null;
-  const i = service.queue.indexOf(conn);
-  if (i >= 0) service.queue.splice(i, 1);
-  service.reject(conn);
-}
 
 function backendStats(b: Backend): BackendStats {
   return {
