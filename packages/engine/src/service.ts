@@ -43,8 +43,8 @@ export class Service implements DrainOwner {
   readonly backends = new Map<string, Backend>();
   /** Backends removed from the config that still drain connections. */
   readonly retired = new Set<Backend>();
-  primary: Strategy;
-  backup: Strategy;
+  primary: Strategy<Backend>;
+  backup: Strategy<Backend>;
   /** null when health is driven from outside (worker processes: the primary checks once). */
   readonly health: HealthChecker | null;
   retiredService = false;
@@ -233,7 +233,7 @@ export class Service implements DrainOwner {
 
   /** Picks a backend and connects, or queues, or rejects. */
   private dispatch(conn: Connection): void {
-    const b = (this.primary.pick(conn) ?? this.backup.pick(conn)) as Backend | undefined;
+    const b = this.primary.pick(conn) ?? this.backup.pick(conn);
     if (b !== undefined) {
       conn.connect(b);
       return;
@@ -279,7 +279,7 @@ export class Service implements DrainOwner {
   serveQueue(): void {
     let conn: Connection | undefined;
     while ((conn = this.queue.first()) !== undefined) {
-      const b = (this.primary.pick(conn) ?? this.backup.pick(conn)) as Backend | undefined;
+      const b = this.primary.pick(conn) ?? this.backup.pick(conn);
       if (b === undefined) {
         // Nothing to wait for any more (e.g. the pending first checks failed): reject now.
         if (this.waitReason(conn) !== null) return;
