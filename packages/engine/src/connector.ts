@@ -1,6 +1,15 @@
 // The one place proxied sockets get their options and backend connects are issued, so every
-// connection is set up the same way (undici's buildConnector is the model).
-import { newConnectRequest, type TcpHandle, type UvRequest } from './tcp-handle.ts';
+// connection is set up the same way (undici's buildConnector is the model). It is also the
+// ConnectionIo of real connections: what connection.ts does to a handle happens here.
+import { lookup } from 'node:dns';
+import type { Backend } from './backend.ts';
+import type { Connection, ConnectFailure, ConnectionIo } from './connection.ts';
+import { Side } from './connection-state.ts';
+import { connOf, startRelay, tag } from './relay.ts';
+import {
+  UV_ECONNREFUSED, UV_ECONNRESET, UV_ETIMEDOUT,
+  newConnectRequest, newSocketHandle, type TcpHandle, type UvRequest,
+} from './tcp-handle.ts';
 
 /** Keepalive probe delay for both sides of a proxied connection. */
 const KEEPALIVE_INITIAL_DELAY_S = 30;
@@ -27,4 +36,54 @@ export function startConnect(handle: TcpHandle, ip: string, port: number, family
 
 function failConnect(req: UvRequest, err: number, handle: TcpHandle): void {
   req.oncomplete?.call(req, err, handle);
+}
+
+/** The ConnectionIo of proxied connections: raw libuv handles, module-level callbacks only. */
+export const handleIo: ConnectionIo = {
+  adopt(client: TcpHandle, c: Connection): void {
+    tag(client, c);
+    tuneSocket(client);
+  },
+  connect(c: Connection, backend: Backend): TcpHandle {
+    const up = newSocketHandle();
+    tag(up, c);
+    tuneSocket(up);
+    if (backend.family !== 0) startConnect(up, backend.host, backend.port, backend.family, afterConnect);
+    else resolveAndConnect(up, backend);
+    return up;
+  },
+  startRelay,
+  close(handle: TcpHandle): void {
+    handle.close(onClosed);
+  },
+  peer(handle: TcpHandle): { address?: string; port?: number } {
+    const out: { address?: string; port?: number } = {};
+    handle.getpeername(out);
+    return out;
+  },
+};
+
+/** A backend named by host name: resolved per connection, as net.connect does. */
+function resolveAndConnect(up: TcpHandle, backend: Backend): void {
+  lookup(backend.host, (err, address, family) => {
+    const c = connOf(up);
+    // Closed meanwhile (connect timeout, client gone): nothing to connect any more.
+    if (c.upstream !== up || c.upstreamState !== Side.Connecting) return;
+    if (err !== null) c.onConnectDone(up, 'connect error');
+    else startConnect(up, address, backend.port, family, afterConnect);
+  });
+}
+
+function afterConnect(this: UvRequest, status: number, up: TcpHandle): void {
+  connOf(up).onConnectDone(up, status === 0 ? null : connectFailure(status));
+}
+
+function connectFailure(status: number): ConnectFailure {
+  return status === UV_ECONNREFUSED ? 'connect refused'
+    : status === UV_ECONNRESET ? 'connect reset'
+      : status === UV_ETIMEDOUT ? 'connect timeout' : 'connect error';
+}
+
+function onClosed(this: TcpHandle): void {
+  connOf(this).onHandleClosed(this);
 }

@@ -1,5 +1,6 @@
-// The splice of one established connection: relaying bytes between its two libuv handles
-// (both directions, backpressure, half-close) and closing each handle exactly once.
+// The byte pump of an established connection: relaying bytes between its two libuv handles
+// (both directions, backpressure, FIN forwarding). Every state change — FIN received, FIN
+// sent, an error — is handed to the connection (connection.ts), which owns the lifecycle.
 //
 // Hot path (docs/DESIGN.md, "Why raw handles"): every handle reads into one module-level
 // buffer; a chunk leaves it before the read handler returns (as a string, or a copy when
@@ -10,7 +11,7 @@
 // two counters, one string and one write call.
 import type { Backend } from './backend.ts';
 import type { Connection } from './connection.ts';
-import type { CloseReason } from './diagnostics.ts';
+import { Side, canRead } from './connection-state.ts';
 import {
   LAST_WRITE_WAS_ASYNC, READ_BYTES_OR_ERROR, UV_EOF,
   newShutdownRequest, newWriteRequest, streamState, type TcpHandle, type UvRequest,
@@ -48,8 +49,8 @@ export function startRelay(c: Connection): void {
   up.useUserBuffer(READ_VIEW);
   client.onread = onRead;
   up.onread = onRead;
-  if (client.readStart() !== 0) fail(c, 'client-error');
-  else if (up.readStart() !== 0) fail(c, 'backend-error');
+  if (client.readStart() !== 0) c.fail('client-error');
+  else if (up.readStart() !== 0) c.fail('backend-error');
 }
 
 let writeRequest = newWriteRequestFor();
@@ -83,16 +84,9 @@ function onRead(this: TcpHandle): undefined {
   }
   if (n === UV_EOF) {
     // FIN: forward it after the data before it, keep relaying the other direction (half-close).
-    if (fromClient) {
-      c.clientEof = true;
-      if (c.clientShut) finishClient(c);
-      enqueue(c.upstream as TcpHandle, null, this);
-    } else {
-      c.upstreamEof = true;
-      if (c.upstreamShut) finishUpstream(c);
-      enqueue(c.client, null, this);
-    }
-  } else if (n < 0) fail(c, fromClient ? 'client-error' : 'backend-error');
+    c.onReadEnd(this);
+    enqueue(fromClient ? c.upstream as TcpHandle : c.client, null, this);
+  } else if (n < 0) c.fail(fromClient ? 'client-error' : 'backend-error');
   return undefined;
 }
 
@@ -126,7 +120,7 @@ function flush(): void {
     const c = connOf(dst);
     const toClient = dst === c.client;
     // Torn down since (error, drain timeout, shutdown): its queued bytes have nowhere to go.
-    if (toClient ? c.clientClosing : c.upstreamClosing) continue;
+    if ((toClient ? c.clientState : c.upstreamState) >= Side.Closing) continue;
     if (data === null) shutdown(dst);
     else write(c, dst, data, src, toClient);
   }
@@ -142,16 +136,16 @@ function write(c: Connection, dst: TcpHandle, data: string | Uint8Array, src: Tc
     req.data = data;
     err = dst.writeBuffer(req, data);
   }
-  if (err !== 0) fail(c, toClient ? 'client-error' : 'backend-error');
+  if (err !== 0) c.fail(toClient ? 'client-error' : 'backend-error');
   else if (streamState[LAST_WRITE_WAS_ASYNC] !== 0) {
     // The request now belongs to libuv until it completes; stop the producer meanwhile.
     writeRequest = newWriteRequestFor();
     if (toClient) {
-      if (!c.upstreamClosing && !c.upstreamPaused) {
+      if (c.upstreamState < Side.Closing && !c.upstreamPaused) {
         c.upstreamPaused = true;
         src.readStop();
       }
-    } else if (!c.clientClosing && !c.clientPaused) {
+    } else if (c.clientState < Side.Closing && !c.clientPaused) {
       c.clientPaused = true;
       src.readStop();
     }
@@ -168,9 +162,9 @@ function afterWrite(this: UvRequest, status: number, dst: TcpHandle): void {
   req.data = null;
   const c = connOf(dst);
   const toClient = dst === c.client;
-  if (toClient ? c.clientClosing : c.upstreamClosing) return;
+  if ((toClient ? c.clientState : c.upstreamState) >= Side.Closing) return;
   if (status < 0) {
-    fail(c, toClient ? 'client-error' : 'backend-error');
+    c.fail(toClient ? 'client-error' : 'backend-error');
     return;
   }
   // Several writes may have queued (one flush, one producer): resume once all are out.
@@ -178,11 +172,11 @@ function afterWrite(this: UvRequest, status: number, dst: TcpHandle): void {
   if (toClient) {
     if (!c.upstreamPaused) return;
     c.upstreamPaused = false;
-    if (!c.upstreamClosing && !c.upstreamEof && src.readStart() !== 0) fail(c, 'backend-error');
+    if (canRead(c.upstreamState) && src.readStart() !== 0) c.fail('backend-error');
   } else {
     if (!c.clientPaused) return;
     c.clientPaused = false;
-    if (!c.clientClosing && !c.clientEof && src.readStart() !== 0) fail(c, 'client-error');
+    if (canRead(c.clientState) && src.readStart() !== 0) c.fail('client-error');
   }
 }
 
@@ -191,72 +185,10 @@ function shutdown(handle: TcpHandle): void {
   req.oncomplete = afterShutdown;
   if (handle.shutdown(req) !== 0) {
     const c = connOf(handle);
-    fail(c, handle === c.client ? 'client-error' : 'backend-error');
+    c.fail(handle === c.client ? 'client-error' : 'backend-error');
   }
 }
 
 function afterShutdown(this: UvRequest, status: number, handle: TcpHandle): void {
-  const c = connOf(handle);
-  if (handle === c.client) {
-    if (c.clientClosing) return;
-    c.clientShut = true;
-    if (status < 0) fail(c, 'client-error');
-    else if (c.clientEof) finishClient(c);
-  } else {
-    if (handle !== c.upstream || c.upstreamClosing) return;
-    c.upstreamShut = true;
-    if (status < 0) fail(c, 'backend-error');
-    else if (c.upstreamEof) finishUpstream(c);
-  }
+  connOf(handle).onWriteEnd(handle, status);
 }
-
-// ---- teardown ---------------------------------------------------------------------------
-
-export function fail(c: Connection, reason: CloseReason): void {
-  c.reason ??= reason;
-  c.destroy();
-}
-
-/** The client finished both ways cleanly; the backend gets a linger period to take our FIN. */
-function finishClient(c: Connection): void {
-  closeClient(c);
-  if (!c.upstreamClosing) c.linger();
-}
-
-function finishUpstream(c: Connection): void {
-  closeUpstream(c);
-  if (!c.clientClosing) c.linger();
-}
-
-export function closeClient(c: Connection): void {
-  if (c.clientClosing) return;
-  c.clientClosing = true;
-  if (c.peer !== null) {
-    c.bytesIn = c.client.bytesRead;
-    c.bytesOut = c.client.bytesWritten;
-  }
-  c.client.close(onClientClosed);
-}
-
-export function closeUpstream(c: Connection): void {
-  const up = c.upstream;
-  if (up === null || c.upstreamClosing) return;
-  c.upstreamClosing = true;
-  up.close(onUpstreamClosed);
-}
-
-function onClientClosed(this: TcpHandle): void {
-  const c = connOf(this);
-  c.clientClosed = true;
-  c.service.dequeue(c);
-  if (c.upstream === null || c.upstreamClosed) c.finalize();
-}
-
-function onUpstreamClosed(this: TcpHandle): void {
-  const c = connOf(this);
-  if (this !== c.upstream) return;
-  c.upstreamClosed = true;
-  if (!c.connected) c.service.onConnectFailed(c);
-  else if (c.clientClosed) c.finalize();
-}
-

@@ -5,7 +5,8 @@ import type { BackendConfig, ServiceConfig } from './config.ts';
 import type { Strategy } from './strategy.ts';
 import type { BackendStats, ServiceStats } from './stats.ts';
 import { Backend } from './backend.ts';
-import { Connection } from './connection.ts';
+import { Connection, type ConnectionIo, type ConnectionOwner } from './connection.ts';
+import { handleIo } from './connector.ts';
 import { acceptRaw } from './listen.ts';
 import type { TcpHandle } from './tcp-handle.ts';
 import { isEligible } from './strategy.ts';
@@ -34,11 +35,13 @@ export interface ServiceHost {
 }
 
 /** One listening service: accepts clients and dispatches each to a backend. */
-export class Service implements DrainOwner {
+export class Service implements DrainOwner, ConnectionOwner {
   readonly id: string;
   config: ServiceConfig;
   server: Server;
   readonly host: ServiceHost;
+  /** How this service's connections reach their handles (tests pass their own). */
+  readonly io: ConnectionIo;
   /** Backends in the config, by id. */
   readonly backends = new Map<string, Backend>();
   /** Backends removed from the config that still drain connections. */
@@ -60,14 +63,15 @@ export class Service implements DrainOwner {
   /** Clients waiting for a backend slot. */
   readonly queue = new WaitQueue((conn) => this.reject(conn));
 
-  constructor(config: ServiceConfig, server: Server, host: ServiceHost) {
+  /** Call listen() to start accepting on `server`. */
+  constructor(config: ServiceConfig, server: Server, host: ServiceHost, io: ConnectionIo = handleIo) {
     this.id = config.id;
     this.config = config;
     this.host = host;
+    this.io = io;
     this.server = server;
     this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
-    this.attach(server);
     for (const b of config.backends) this.backends.set(b.id, new Backend(b));
     this.health = host.externalHealth
       ? null
@@ -99,9 +103,9 @@ export class Service implements DrainOwner {
     this.serveQueue();
   }
 
-  attach(server: Server): void {
-    this.server = server;
-    acceptRaw(server, (client) => this.accept(client));
+  /** Starts accepting clients on the current server. */
+  listen(): void {
+    acceptRaw(this.server, (client) => this.accept(client));
   }
 
   /** Applies a new config for this service. Never touches established connections. */
@@ -111,7 +115,8 @@ export class Service implements DrainOwner {
     let oldServer: Server | null = null;
     if (newServer !== null) {
       oldServer = this.server;
-      this.attach(newServer);
+      this.server = newServer;
+      this.listen();
     }
     if (old.strategy !== config.strategy || JSON.stringify(old.strategyOptions) !== JSON.stringify(config.strategyOptions)) {
       this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
@@ -221,7 +226,8 @@ export class Service implements DrainOwner {
     this.backup.update(backups);
   }
 
-  private accept(client: TcpHandle): void {
+  /** A client arrived on the listening socket. */
+  accept(client: TcpHandle): void {
     if (this.retiredService) {
       client.close();
       return;
@@ -292,30 +298,26 @@ export class Service implements DrainOwner {
     }
   }
 
+  /** ConnectionOwner: an attempt connected. */
   onConnected(backend: Backend): void {
     backend.total++;
     backend.failStreak = 0;
     if (!backend.removed) this.health?.reportSuccess(backend.id);
   }
 
-  onConnectFailed(conn: Connection): void {
-    const b = conn.releaseBackend();
-    conn.upstream = null;
-    if (conn.clientClosing) {
-      // Torn down meanwhile (shutdown, drain timeout): not a backend failure.
-      if (conn.clientClosed) conn.finalize();
-      return;
+  /**
+   * ConnectionOwner: an attempt to `b` failed while the client waits. The one place that
+   * decides what follows: a retry on another backend while the budget lasts, else a reject.
+   */
+  onConnectFailed(conn: Connection, b: Backend): void {
+    b.connectFailures++;
+    b.failStreak++;
+    if (!b.removed) {
+      if (this.health !== null) this.health.reportFailure(b.id, conn.lastFailure);
+      else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, conn.lastFailure);
     }
-    if (b !== null) {
-      b.connectFailures++;
-      b.failStreak++;
-      if (!b.removed) {
-        if (this.health !== null) this.health.reportFailure(b.id, conn.lastFailure);
-        else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, conn.lastFailure);
-      }
-      endDrainIfIdle(this, b);
-      (conn.exclude ??= new Set()).add(b);
-    }
+    endDrainIfIdle(this, b);
+    (conn.exclude ??= new Set()).add(b);
     if (conn.attempts <= this.config.retries) {
       this.retries++;
       this.dispatch(conn);
@@ -324,7 +326,8 @@ export class Service implements DrainOwner {
     }
   }
 
-  onConnectionEnd(conn: Connection): void {
+  /** ConnectionOwner: a connection is finalized; its backend slot is released. */
+  onEnd(conn: Connection): void {
     this.active--;
     const b = conn.releaseBackend();
     if ((b === null || !endDrainIfIdle(this, b)) && this.retiredService && this.active === 0) this.host.onServiceGone(this);
