@@ -5,77 +5,55 @@ import { lookup } from 'node:dns';
 import type { Backend } from './backend.ts';
 import type { Connection, ConnectFailure, ConnectionIo } from './connection.ts';
 import { Side } from './connection-state.ts';
-import { connOf, startRelay, tag } from './relay.ts';
+import { startRelay } from './relay.ts';
 import {
   UV_ECONNREFUSED, UV_ECONNRESET, UV_ETIMEDOUT,
-  newConnectRequest, newSocketHandle, type TcpHandle, type UvRequest,
+  closeHandle, connectHandle, newSocketHandle, ownerOf, peerAddress, setOwner, type TcpHandle, type UvRequest,
 } from './tcp-handle.ts';
 
 /** Keepalive probe delay for both sides of a proxied connection. */
 const KEEPALIVE_INITIAL_DELAY_S = 30;
 
 /** Nagle off and TCP keepalive on; on an unconnected handle libuv applies both at connect. */
-export function tuneSocket(handle: TcpHandle): void {
+function tuneSocket(handle: TcpHandle): void {
   handle.setNoDelay(true);
   handle.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_S);
-}
-
-type ConnectCallback = (this: UvRequest, status: number, handle: TcpHandle) => void;
-
-/**
- * Connects `handle` to an IP address. `oncomplete` runs once with 0 or a negative libuv error
- * code — also when the connect could not even start (then on the next turn of the loop, like
- * every other outcome).
- */
-export function startConnect(handle: TcpHandle, ip: string, port: number, family: number, oncomplete: ConnectCallback): void {
-  const req = newConnectRequest();
-  req.oncomplete = oncomplete;
-  const err = family === 6 ? handle.connect6(req, ip, port) : handle.connect(req, ip, port);
-  if (err !== 0) setImmediate(failConnect, req, err, handle);
-}
-
-function failConnect(req: UvRequest, err: number, handle: TcpHandle): void {
-  req.oncomplete?.call(req, err, handle);
 }
 
 /** The ConnectionIo of proxied connections: raw libuv handles, module-level callbacks only. */
 export const handleIo: ConnectionIo = {
   adopt(client: TcpHandle, c: Connection): void {
-    tag(client, c);
+    setOwner(client, c);
     tuneSocket(client);
   },
   connect(c: Connection, backend: Backend): TcpHandle {
     const up = newSocketHandle();
-    tag(up, c);
+    setOwner(up, c);
     tuneSocket(up);
-    if (backend.family !== 0) startConnect(up, backend.host, backend.port, backend.family, afterConnect);
+    if (backend.family !== 0) connectHandle(up, backend.host, backend.port, backend.family, afterConnect);
     else resolveAndConnect(up, backend);
     return up;
   },
   startRelay,
   close(handle: TcpHandle): void {
-    handle.close(onClosed);
+    closeHandle(handle, onClosed);
   },
-  peer(handle: TcpHandle): { address?: string; port?: number } {
-    const out: { address?: string; port?: number } = {};
-    handle.getpeername(out);
-    return out;
-  },
+  peer: peerAddress,
 };
 
 /** A backend named by host name: resolved per connection, as net.connect does. */
 function resolveAndConnect(up: TcpHandle, backend: Backend): void {
   lookup(backend.host, (err, address, family) => {
-    const c = connOf(up);
+    const c = ownerOf<Connection>(up);
     // Closed meanwhile (connect timeout, client gone): nothing to connect any more.
     if (c.upstream !== up || c.upstreamState !== Side.Connecting) return;
     if (err !== null) c.onConnectDone(up, 'connect error');
-    else startConnect(up, address, backend.port, family, afterConnect);
+    else connectHandle(up, address, backend.port, family, afterConnect);
   });
 }
 
 function afterConnect(this: UvRequest, status: number, up: TcpHandle): void {
-  connOf(up).onConnectDone(up, status === 0 ? null : connectFailure(status));
+  ownerOf<Connection>(up).onConnectDone(up, status === 0 ? null : connectFailure(status));
 }
 
 function connectFailure(status: number): ConnectFailure {
@@ -85,5 +63,5 @@ function connectFailure(status: number): ConnectFailure {
 }
 
 function onClosed(this: TcpHandle): void {
-  connOf(this).onHandleClosed(this);
+  ownerOf<Connection>(this).onHandleClosed(this);
 }
