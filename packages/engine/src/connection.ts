@@ -36,7 +36,10 @@ export interface ConnectionOwner {
   readonly io: ConnectionIo;
   /** An attempt connected. */
   onConnected(backend: Backend): void;
-  /** An attempt failed (the client is still there; `backend`'s slot is already released). The owner retries or rejects. */
+  /**
+   * An attempt failed while the client waits (`backend`'s slot is released, and it is in
+   * `exclude` now). The owner retries or rejects.
+   */
   onConnectFailed(c: Connection, backend: Backend): void;
   /** The connection is finalized (both handles closed). */
   onEnd(c: Connection): void;
@@ -62,19 +65,12 @@ export class Connection implements PickContext, BackendLink {
   upstream: TcpHandle | null = null;
   /** The backend whose slot this connection holds (from connect() until released). */
   backend: Backend | null = null;
-  /** Backends already tried (retries go elsewhere). */
-  exclude: Set<Backend> | null = null;
-  phase: PhaseState = Phase.Waiting;
+  // Side states are written only here (transitions below); relay.ts reads them per chunk.
   clientState: SideState = Side.Open;
   upstreamState: SideState = Side.None;
   /** Backpressure (relay.ts): reading this side stopped while a write to the other is queued. */
   clientPaused = false;
   upstreamPaused = false;
-  /** First cause of the teardown wins; null = a normal close. */
-  reason: CloseReason | null = null;
-  /** Connect attempts so far (the service's retry budget counts them). */
-  attempts = 0;
-  lastFailure: ConnectFailure = 'connect error';
   /** Idle timeout in ms (0 = none) and performance.now() of the last relayed chunk (relay.ts stamps it). */
   idleMs = 0;
   lastActive = 0;
@@ -83,6 +79,11 @@ export class Connection implements PickContext, BackendLink {
   // Intrusive list links of the backend's connection list.
   prev: BackendLink | null = null;
   next: BackendLink | null = null;
+  #phase: PhaseState = Phase.Waiting;
+  #reason: CloseReason | null = null;
+  #attempts = 0;
+  #lastFailure: ConnectFailure = 'connect error';
+  #exclude: Set<Backend> | null = null;
   /** When and from where the client came: taken only when the close channel is observed. */
   readonly #acceptedAt: number;
   readonly #peer: string | null;
@@ -105,6 +106,31 @@ export class Connection implements PickContext, BackendLink {
     this.#peer = observed ? peerText(service.io.peer(client)) : null;
   }
 
+  /** Where the connection is in its life. */
+  get phase(): PhaseState {
+    return this.#phase;
+  }
+
+  /** First cause of the teardown; null = a normal close (so far). */
+  get reason(): CloseReason | null {
+    return this.#reason;
+  }
+
+  /** Connect attempts so far (the service's retry budget counts them). */
+  get attempts(): number {
+    return this.#attempts;
+  }
+
+  /** Why the last attempt failed. */
+  get lastFailure(): ConnectFailure {
+    return this.#lastFailure;
+  }
+
+  /** Backends already tried (retries go elsewhere). */
+  get exclude(): ReadonlySet<Backend> | null {
+    return this.#exclude;
+  }
+
   /** Client IP, read lazily: only hash strategies need it, and it costs a getpeername(2). */
   get clientAddress(): string {
     this.#address ??= this.service.io.peer(this.client).address ?? '';
@@ -116,10 +142,10 @@ export class Connection implements PickContext, BackendLink {
   /** Waiting → Connecting: starts an attempt to `backend`, whose slot is taken now. */
   connect(backend: Backend): void {
     this.backend = backend;
-    this.attempts++;
+    this.#attempts++;
     backend.localActive++;
     backend.link(this);
-    this.phase = Phase.Connecting;
+    this.#phase = Phase.Connecting;
     this.upstreamState = Side.Connecting;
     this.upstreamPaused = false;
     this.#connectStart = performance.now();
@@ -132,7 +158,7 @@ export class Connection implements PickContext, BackendLink {
   onConnectDone(up: TcpHandle, failure: ConnectFailure | null): void {
     if (up !== this.upstream || this.upstreamState !== Side.Connecting) return;
     if (failure !== null) {
-      this.lastFailure = failure;
+      this.#lastFailure = failure;
       this.#disarm();
       this.#closeUpstream();
       return;
@@ -141,7 +167,7 @@ export class Connection implements PickContext, BackendLink {
       this.#closeUpstream();
       return;
     }
-    this.phase = Phase.Relaying;
+    this.#phase = Phase.Relaying;
     this.upstreamState = Side.Open;
     this.#disarm();
     const backend = this.backend as Backend;
@@ -188,20 +214,20 @@ export class Connection implements PickContext, BackendLink {
       if (this.upstream === null || this.upstreamState === Side.Closed) this.#finalize();
     } else if (handle === this.upstream) {
       this.upstreamState = Side.Closed;
-      if (this.phase === Phase.Connecting) this.#attemptFailed();
+      if (this.#phase === Phase.Connecting) this.#attemptFailed();
       else if (this.clientState === Side.Closed) this.#finalize();
     }
   }
 
   /** An error on one side: both close, the first reason is kept. */
   fail(reason: CloseReason): void {
-    this.reason ??= reason;
+    this.#reason ??= reason;
     this.destroy();
   }
 
   /** Closes both sides at once (drain timeout, closeOnDown, shutdown, idle timeout, reject). */
   destroy(): void {
-    this.reason ??= 'destroyed';
+    this.#reason ??= 'destroyed';
     this.#closeClient();
     this.#closeUpstream();
   }
@@ -222,14 +248,16 @@ export class Connection implements PickContext, BackendLink {
   #attemptFailed(): void {
     this.upstream = null;
     this.upstreamState = Side.None;
-    this.phase = Phase.Waiting;
+    this.#phase = Phase.Waiting;
     if (this.clientState >= Side.Closing) {
       // Torn down meanwhile (shutdown, drain timeout): not a backend failure. The slot is
       // released by the finalize, which also ends the backend's drain if it was the last.
       if (this.clientState === Side.Closed) this.#finalize();
       return;
     }
-    this.service.onConnectFailed(this, this.releaseBackend() as Backend);
+    const b = this.releaseBackend() as Backend;
+    (this.#exclude ??= new Set()).add(b);
+    this.service.onConnectFailed(this, b);
   }
 
   /** The client finished both ways cleanly; the backend gets a linger period to take our FIN. */
@@ -262,9 +290,9 @@ export class Connection implements PickContext, BackendLink {
 
   /** Runs exactly once, when the client and the current upstream (if any) are both closed. */
   #finalize(): void {
-    if (this.phase === Phase.Done) return;
-    const relayed = this.phase === Phase.Relaying;
-    this.phase = Phase.Done;
+    if (this.#phase === Phase.Done) return;
+    const relayed = this.#phase === Phase.Relaying;
+    this.#phase = Phase.Done;
     this.#disarm();
     if (connectionCloseChannel.hasSubscribers) this.#publishClose(relayed);
     this.service.onEnd(this);
@@ -278,7 +306,7 @@ export class Connection implements PickContext, BackendLink {
       durationMs: this.#peer === null ? 0 : Math.round(performance.now() - this.#acceptedAt),
       bytesIn: this.#bytesIn,
       bytesOut: this.#bytesOut,
-      reason: this.reason ?? (relayed ? 'closed' : 'client-gone'),
+      reason: this.#reason ?? (relayed ? 'closed' : 'client-gone'),
     });
   }
 
@@ -300,13 +328,13 @@ export class Connection implements PickContext, BackendLink {
   static #onTimer(c: Connection): void {
     c.#timer = null;
     if (c.#timerKind === TIMER_CONNECT) {
-      c.lastFailure = 'connect timeout';
+      c.#lastFailure = 'connect timeout';
       c.#closeUpstream();
     } else if (c.#timerKind === TIMER_IDLE) {
       // Chunks only stamp lastActive; the timer re-arms for the rest of the window.
       const quiet = performance.now() - c.lastActive;
       if (quiet >= c.idleMs - 1) {
-        c.reason ??= 'idle-timeout';
+        c.#reason ??= 'idle-timeout';
         c.destroy();
       } else c.#arm(TIMER_IDLE, c.idleMs - quiet);
     } else c.destroy();

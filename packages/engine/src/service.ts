@@ -271,8 +271,7 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   reject(conn: Connection): void {
     this.rejected++;
-    conn.reason ??= 'rejected';
-    conn.destroy();
+    conn.fail('rejected');
   }
 
   /** Removes a connection from the queue (client left); no-op if it is not queued. */
@@ -316,7 +315,6 @@ export class Service implements DrainOwner, ConnectionOwner {
       else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, conn.lastFailure);
     }
     endDrainIfIdle(this, b);
-    (conn.exclude ??= new Set()).add(b);
     if (conn.attempts <= this.config.retries) {
       this.retries++;
       this.dispatch(conn);
