@@ -2,10 +2,18 @@
 // it through the BackendView interface.
 import type { AdminState, BackendConfig, HealthState } from './config.ts';
 import type { BackendView } from './strategy.ts';
-import type { Connection } from './connection.ts';
 import { isIP } from 'node:net';
 import { formatAddress } from '@fulcrum/shared/address';
 
+/** A connection as its backend's intrusive list sees it. */
+export interface BackendLink {
+  prev: BackendLink | null;
+  next: BackendLink | null;
+  /** Closes both sides (drain timeout, closeOnDown, shutdown). */
+  destroy(): void;
+}
+
+/** One backend of a service, live: what strategies read, counters, and its connections. */
 export class Backend implements BackendView {
   readonly id: number;
   readonly host: string;
@@ -40,7 +48,7 @@ export class Backend implements BackendView {
   lastBytes = 0;
 
   /** Intrusive list of this backend's connections (no Set, no allocation per connection). */
-  head: Connection | null = null;
+  head: BackendLink | null = null;
   drainTimer: NodeJS.Timeout | null = null;
   /** The current drain already ended (its event was emitted); reset when a new drain starts. */
   drainDone = false;
@@ -68,14 +76,14 @@ export class Backend implements BackendView {
     return config.id === this.id && config.host === this.host && config.port === this.port;
   }
 
-  link(conn: Connection): void {
+  link(conn: BackendLink): void {
     conn.prev = null;
     conn.next = this.head;
     if (this.head !== null) this.head.prev = conn;
     this.head = conn;
   }
 
-  unlink(conn: Connection): void {
+  unlink(conn: BackendLink): void {
     if (conn.prev !== null) conn.prev.next = conn.next;
     else if (this.head === conn) this.head = conn.next;
     if (conn.next !== null) conn.next.prev = conn.prev;

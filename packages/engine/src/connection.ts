@@ -1,19 +1,51 @@
-// One proxied client connection: from accept, through backend selection and connect (with
-// retries) and its one timer (connect, idle, linger), to the single finalize. Both sides are
-// libuv TCP handles, not net.Sockets (docs/DESIGN.md, "Why raw handles"); relay.ts moves the
-// bytes between them and closes them.
-import type { Backend } from './backend.ts';
-import type { Service } from './service.ts';
+// One proxied client connection as an explicit state machine (connection-state.ts): from
+// accept, through connect attempts and its one timer (connect, idle, linger), to the single
+// finalize. The connection decides every transition; its service decides which backend and
+// whether a failed attempt is retried; the handles are reached only through ConnectionIo
+// (connector.ts over raw libuv handles, docs/DESIGN.md "Why raw handles"); relay.ts moves the
+// bytes in between.
+import type { Backend, BackendLink } from './backend.ts';
+import type { ServiceConfig } from './config.ts';
 import type { PickContext } from './strategy.ts';
-import { lookup } from 'node:dns';
-import { startConnect, tuneSocket } from './connector.ts';
+import type { TcpHandle } from './tcp-handle.ts';
 import { ewma } from './ewma.ts';
 import { connectionCloseChannel, type CloseReason } from './diagnostics.ts';
-import { closeClient, closeUpstream, connOf, startRelay, tag } from './relay.ts';
-import { UV_ECONNREFUSED, UV_ECONNRESET, UV_ETIMEDOUT, newSocketHandle, type TcpHandle, type UvRequest } from './tcp-handle.ts';
+import { Phase, Side, type PhaseState, type SideState } from './connection-state.ts';
 
 /** Why a connect attempt failed, in the words passive health checks report. */
 export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect reset' | 'connect error';
+
+/** The handle operations a connection's lifecycle needs (connector.ts implements them). */
+export interface ConnectionIo {
+  /** Binds an accepted client handle to `c` and sets its socket options. */
+  adopt(client: TcpHandle, c: Connection): void;
+  /** A new upstream handle bound to `c`, connecting to `backend`; the outcome comes as c.onConnectDone(). */
+  connect(c: Connection, backend: Backend): TcpHandle;
+  /** Both sides are open: start relaying bytes. */
+  startRelay(c: Connection): void;
+  /** Closes a handle of `c`; c.onHandleClosed() follows. */
+  close(handle: TcpHandle): void;
+  /** The peer's address and port (a getpeername(2)); empty when the socket is gone. */
+  peer(handle: TcpHandle): { address?: string; port?: number };
+}
+
+/** What a connection needs from the service that owns it. */
+export interface ConnectionOwner {
+  readonly id: number;
+  readonly config: ServiceConfig;
+  readonly io: ConnectionIo;
+  /** An attempt connected. */
+  onConnected(backend: Backend): void;
+  /**
+   * An attempt failed while the client waits (`backend`'s slot is released, and it is in
+   * `exclude` now). The owner retries or rejects.
+   */
+  onConnectFailed(c: Connection, backend: Backend): void;
+  /** The connection is finalized (both handles closed). */
+  onEnd(c: Connection): void;
+  /** The client left: take it out of the wait queue if it was waiting. */
+  dequeue(c: Connection): void;
+}
 
 /** Weight of a new connect-time sample in the backend's EWMA. */
 const CONNECT_EWMA_ALPHA = 0.3;
@@ -25,135 +57,179 @@ const TIMER_CONNECT = 1;
 const TIMER_IDLE = 2;
 const TIMER_LINGER = 3;
 
-export class Connection implements PickContext {
-  readonly service: Service;
+/** One client connection and, while connecting or relaying, its upstream. */
+export class Connection implements PickContext, BackendLink {
+  readonly service: ConnectionOwner;
   readonly client: TcpHandle;
-  exclude: Set<Backend> | null = null;
-  backend: Backend | null = null;
+  /** The current attempt's handle; null while Waiting. */
   upstream: TcpHandle | null = null;
-  connected = false;
-  // Per side: FIN received (eof), our FIN sent and acknowledged by libuv (shut), close()
-  // called (closing), close callback ran (closed).
-  clientEof = false;
-  clientShut = false;
-  clientClosing = false;
-  clientClosed = false;
-  upstreamEof = false;
-  upstreamShut = false;
-  upstreamClosing = false;
-  upstreamClosed = false;
-  /** Reading stopped because a write to the other side is still queued (backpressure). */
+  /** The backend whose slot this connection holds (from connect() until released). */
+  backend: Backend | null = null;
+  // Side states are written only here (transitions below); relay.ts reads them per chunk.
+  clientState: SideState = Side.Open;
+  upstreamState: SideState = Side.None;
+  /** Backpressure (relay.ts): reading this side stopped while a write to the other is queued. */
   clientPaused = false;
   upstreamPaused = false;
-  finalized = false;
-  /** First cause of the teardown wins; null = a normal close. */
-  reason: CloseReason | null = null;
-  /** When and from where the client came: taken only when the close channel is observed. */
-  readonly acceptedAt: number;
-  readonly peer: string | null;
-  bytesIn = 0;
-  bytesOut = 0;
-  attempts = 0;
-  connectStart = 0;
-  lastFailure: ConnectFailure = 'connect error';
-  /** Connect timeout, then idle timeout, then linger: one timer at a time. */
-  timer: NodeJS.Timeout | null = null;
-  timerKind = 0;
+  /** Idle timeout in ms (0 = none) and performance.now() of the last relayed chunk (relay.ts stamps it). */
   idleMs = 0;
-  /** performance.now() of the last relayed chunk (kept only when idleMs > 0). */
   lastActive = 0;
-  /** Queue bookkeeping (only while waiting for a free backend slot). */
+  /** Set while the connection waits in its service's queue (wait-queue.ts). */
   queueTimer: NodeJS.Timeout | null = null;
   // Intrusive list links of the backend's connection list.
-  prev: Connection | null = null;
-  next: Connection | null = null;
-  private address: string | null = null;
+  prev: BackendLink | null = null;
+  next: BackendLink | null = null;
+  #phase: PhaseState = Phase.Waiting;
+  #reason: CloseReason | null = null;
+  #attempts = 0;
+  #lastFailure: ConnectFailure = 'connect error';
+  #exclude: Set<Backend> | null = null;
+  /** When and from where the client came: taken only when the close channel is observed. */
+  readonly #acceptedAt: number;
+  readonly #peer: string | null;
+  #bytesIn = 0;
+  #bytesOut = 0;
+  #connectStart = 0;
+  /** Connect timeout, then idle timeout, then linger: one timer at a time. */
+  #timer: NodeJS.Timeout | null = null;
+  #timerKind = 0;
+  #address: string | null = null;
 
-  constructor(service: Service, client: TcpHandle) {
+  constructor(service: ConnectionOwner, client: TcpHandle) {
     this.service = service;
     this.client = client;
-    tag(client, this);
-    tuneSocket(client);
+    service.io.adopt(client, this);
     // The address is gone once the socket closes, and reading it costs a getpeername(2):
     // take it now, and only if someone listens.
     const observed = connectionCloseChannel.hasSubscribers;
-    this.acceptedAt = observed ? performance.now() : 0;
-    this.peer = observed ? peerOf(client) : null;
+    this.#acceptedAt = observed ? performance.now() : 0;
+    this.#peer = observed ? peerText(service.io.peer(client)) : null;
+  }
+
+  /** Where the connection is in its life. */
+  get phase(): PhaseState {
+    return this.#phase;
+  }
+
+  /** First cause of the teardown; null = a normal close (so far). */
+  get reason(): CloseReason | null {
+    return this.#reason;
+  }
+
+  /** Connect attempts so far (the service's retry budget counts them). */
+  get attempts(): number {
+    return this.#attempts;
+  }
+
+  /** Why the last attempt failed. */
+  get lastFailure(): ConnectFailure {
+    return this.#lastFailure;
+  }
+
+  /** Backends already tried (retries go elsewhere). */
+  get exclude(): ReadonlySet<Backend> | null {
+    return this.#exclude;
   }
 
   /** Client IP, read lazily: only hash strategies need it, and it costs a getpeername(2). */
   get clientAddress(): string {
-    if (this.address === null) {
-      const out: { address?: string } = {};
-      this.client.getpeername(out);
-      this.address = out.address ?? '';
-    }
-    return this.address;
+    this.#address ??= this.service.io.peer(this.client).address ?? '';
+    return this.#address;
   }
 
-  /** Starts a connect attempt to `backend`; the backend's slot is taken now. */
+  // ---- transitions ------------------------------------------------------------------------
+
+  /** Waiting → Connecting: starts an attempt to `backend`, whose slot is taken now. */
   connect(backend: Backend): void {
     this.backend = backend;
-    this.attempts++;
+    this.#attempts++;
     backend.localActive++;
     backend.link(this);
-    this.connectStart = performance.now();
-    const up = newSocketHandle();
-    tag(up, this);
-    this.upstream = up;
-    this.upstreamEof = this.upstreamShut = this.upstreamClosing = this.upstreamClosed = this.upstreamPaused = false;
-    tuneSocket(up);
+    this.#phase = Phase.Connecting;
+    this.upstreamState = Side.Connecting;
+    this.upstreamPaused = false;
+    this.#connectStart = performance.now();
     const timeout = this.service.config.connectTimeoutMs;
-    if (timeout > 0) arm(this, TIMER_CONNECT, timeout);
-    if (backend.family !== 0) startConnect(up, backend.host, backend.port, backend.family, afterConnect);
-    else this.resolveAndConnect(up, backend);
+    if (timeout > 0) this.#arm(TIMER_CONNECT, timeout);
+    this.upstream = this.service.io.connect(this, backend);
   }
 
-  /** A backend named by host name: resolved per connection, as net.connect does. */
-  private resolveAndConnect(up: TcpHandle, backend: Backend): void {
-    lookup(backend.host, (err, address, family) => {
-      if (this.upstream !== up || this.upstreamClosing) return;
-      if (err !== null) {
-        this.lastFailure = 'connect error';
-        disarm(this);
-        closeUpstream(this);
-        return;
-      }
-      startConnect(up, address, backend.port, family, afterConnect);
-    });
+  /** The attempt on `up` finished: Connecting → Relaying, or (failure) its handle closes. */
+  onConnectDone(up: TcpHandle, failure: ConnectFailure | null): void {
+    if (up !== this.upstream || this.upstreamState !== Side.Connecting) return;
+    if (failure !== null) {
+      this.#lastFailure = failure;
+      this.#disarm();
+      this.#closeUpstream();
+      return;
+    }
+    if (this.clientState >= Side.Closing) {
+      this.#closeUpstream();
+      return;
+    }
+    this.#phase = Phase.Relaying;
+    this.upstreamState = Side.Open;
+    this.#disarm();
+    const backend = this.backend as Backend;
+    backend.connectTimeEwmaMs = ewma(backend.connectTimeEwmaMs, performance.now() - this.#connectStart, CONNECT_EWMA_ALPHA);
+    this.service.onConnected(backend);
+    // One timer per connection measures idleness both ways: every relayed chunk stamps it.
+    this.idleMs = this.service.config.idleTimeoutMs;
+    if (this.idleMs > 0) {
+      this.lastActive = performance.now();
+      this.#arm(TIMER_IDLE, this.idleMs);
+    }
+    this.service.io.startRelay(this);
+  }
+
+  /** `handle`'s peer sent FIN: Open → ReadEnded, or WriteEnded → closed (done both ways). */
+  onReadEnd(handle: TcpHandle): void {
+    if (handle === this.client) {
+      if (this.clientState === Side.WriteEnded) this.#finishClient();
+      else if (this.clientState === Side.Open) this.clientState = Side.ReadEnded;
+    } else if (this.upstreamState === Side.WriteEnded) this.#finishUpstream();
+    else if (this.upstreamState === Side.Open) this.upstreamState = Side.ReadEnded;
+  }
+
+  /** Our FIN to `handle` went out (status < 0: it failed): Open → WriteEnded, or ReadEnded → closed. */
+  onWriteEnd(handle: TcpHandle, status: number): void {
+    if (handle === this.client) {
+      if (this.clientState >= Side.Closing) return;
+      if (status < 0) this.fail('client-error');
+      else if (this.clientState === Side.ReadEnded) this.#finishClient();
+      else this.clientState = Side.WriteEnded;
+    } else {
+      if (handle !== this.upstream || this.upstreamState >= Side.Closing) return;
+      if (status < 0) this.fail('backend-error');
+      else if (this.upstreamState === Side.ReadEnded) this.#finishUpstream();
+      else this.upstreamState = Side.WriteEnded;
+    }
+  }
+
+  /** A handle's close callback ran: Closing → Closed; may end the attempt or the connection. */
+  onHandleClosed(handle: TcpHandle): void {
+    if (handle === this.client) {
+      this.clientState = Side.Closed;
+      this.service.dequeue(this);
+      if (this.upstream === null || this.upstreamState === Side.Closed) this.#finalize();
+    } else if (handle === this.upstream) {
+      this.upstreamState = Side.Closed;
+      if (this.#phase === Phase.Connecting) this.#attemptFailed();
+      else if (this.clientState === Side.Closed) this.#finalize();
+    }
+  }
+
+  /** An error on one side: both close, the first reason is kept. */
+  fail(reason: CloseReason): void {
+    this.#reason ??= reason;
+    this.destroy();
   }
 
   /** Closes both sides at once (drain timeout, closeOnDown, shutdown, idle timeout, reject). */
   destroy(): void {
-    this.reason ??= 'destroyed';
-    closeClient(this);
-    closeUpstream(this);
-  }
-
-  /** One side finished cleanly: the other gets LINGER_MS to flush, then both are destroyed. */
-  linger(): void {
-    arm(this, TIMER_LINGER, LINGER_MS);
-  }
-
-  /** Runs exactly once, when the client and the current upstream (if any) are both closed. */
-  finalize(): void {
-    if (this.finalized) return;
-    this.finalized = true;
-    disarm(this);
-    if (connectionCloseChannel.hasSubscribers) this.publishClose();
-    this.service.onConnectionEnd(this);
-  }
-
-  private publishClose(): void {
-    connectionCloseChannel.publish({
-      serviceId: this.service.id,
-      client: this.peer ?? '?:0',
-      backend: this.connected && this.backend !== null ? this.backend.address : null,
-      durationMs: this.peer === null ? 0 : Math.round(performance.now() - this.acceptedAt),
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
-      reason: this.reason ?? (this.connected ? 'closed' : 'client-gone'),
-    });
+    this.#reason ??= 'destroyed';
+    this.#closeClient();
+    this.#closeUpstream();
   }
 
   /** Releases the backend slot taken by connect(). */
@@ -165,70 +241,106 @@ export class Connection implements PickContext {
     b.unlink(this);
     return b;
   }
-}
 
-function peerOf(handle: TcpHandle): string {
-  const out: { address?: string; port?: number } = {};
-  handle.getpeername(out);
-  return `${out.address ?? '?'}:${out.port ?? 0}`;
-}
-
-// ---- timers -------------------------------------------------------------------------------
-
-function arm(c: Connection, kind: number, ms: number): void {
-  if (c.timer !== null) clearTimeout(c.timer);
-  c.timerKind = kind;
-  c.timer = setTimeout(onTimer, ms, c);
-}
-
-function disarm(c: Connection): void {
-  if (c.timer === null) return;
-  clearTimeout(c.timer);
-  c.timer = null;
-}
-
-function onTimer(c: Connection): void {
-  c.timer = null;
-  if (c.timerKind === TIMER_CONNECT) {
-    c.lastFailure = 'connect timeout';
-    closeUpstream(c);
-  } else if (c.timerKind === TIMER_IDLE) {
-    // Chunks only stamp lastActive; the timer re-arms for the rest of the window.
-    const quiet = performance.now() - c.lastActive;
-    if (quiet >= c.idleMs - 1) {
-      c.reason ??= 'idle-timeout';
-      c.destroy();
-    } else arm(c, TIMER_IDLE, c.idleMs - quiet);
-  } else c.destroy();
-}
-
-// ---- connect ------------------------------------------------------------------------------
-
-function afterConnect(this: UvRequest, status: number, up: TcpHandle): void {
-  const c = connOf(up);
-  if (up !== c.upstream || c.upstreamClosing) return;
-  if (status !== 0) {
-    c.lastFailure = status === UV_ECONNREFUSED ? 'connect refused'
-      : status === UV_ECONNRESET ? 'connect reset'
-        : status === UV_ETIMEDOUT ? 'connect timeout' : 'connect error';
-    disarm(c);
-    closeUpstream(c);
-    return;
+  // The attempt's handle is closed and it never connected: Connecting → Waiting. Unless the
+  // client is being torn down anyway, the failure goes to the service, the one place that
+  // decides between a retry and a reject.
+  #attemptFailed(): void {
+    this.upstream = null;
+    this.upstreamState = Side.None;
+    this.#phase = Phase.Waiting;
+    if (this.clientState >= Side.Closing) {
+      // Torn down meanwhile (shutdown, drain timeout): not a backend failure. The slot is
+      // released by the finalize, which also ends the backend's drain if it was the last.
+      if (this.clientState === Side.Closed) this.#finalize();
+      return;
+    }
+    const b = this.releaseBackend() as Backend;
+    (this.#exclude ??= new Set()).add(b);
+    this.service.onConnectFailed(this, b);
   }
-  if (c.clientClosing) {
-    closeUpstream(c);
-    return;
+
+  /** The client finished both ways cleanly; the backend gets a linger period to take our FIN. */
+  #finishClient(): void {
+    this.#closeClient();
+    if (this.upstreamState < Side.Closing) this.#arm(TIMER_LINGER, LINGER_MS);
   }
-  c.connected = true;
-  disarm(c);
-  const backend = c.backend as Backend;
-  backend.connectTimeEwmaMs = ewma(backend.connectTimeEwmaMs, performance.now() - c.connectStart, CONNECT_EWMA_ALPHA);
-  c.service.onConnected(backend);
-  // One timer per connection measures idleness both ways: every relayed chunk stamps it.
-  c.idleMs = c.service.config.idleTimeoutMs;
-  if (c.idleMs > 0) {
-    c.lastActive = performance.now();
-    arm(c, TIMER_IDLE, c.idleMs);
+
+  #finishUpstream(): void {
+    this.#closeUpstream();
+    if (this.clientState < Side.Closing) this.#arm(TIMER_LINGER, LINGER_MS);
   }
-  startRelay(c);
+
+  #closeClient(): void {
+    if (this.clientState >= Side.Closing) return;
+    this.clientState = Side.Closing;
+    if (this.#peer !== null) {
+      this.#bytesIn = this.client.bytesRead;
+      this.#bytesOut = this.client.bytesWritten;
+    }
+    this.service.io.close(this.client);
+  }
+
+  #closeUpstream(): void {
+    const up = this.upstream;
+    if (up === null || this.upstreamState >= Side.Closing) return;
+    this.upstreamState = Side.Closing;
+    this.service.io.close(up);
+  }
+
+  /** Runs exactly once, when the client and the current upstream (if any) are both closed. */
+  #finalize(): void {
+    if (this.#phase === Phase.Done) return;
+    const relayed = this.#phase === Phase.Relaying;
+    this.#phase = Phase.Done;
+    this.#disarm();
+    if (connectionCloseChannel.hasSubscribers) this.#publishClose(relayed);
+    this.service.onEnd(this);
+  }
+
+  #publishClose(relayed: boolean): void {
+    connectionCloseChannel.publish({
+      serviceId: this.service.id,
+      client: this.#peer ?? '?:0',
+      backend: relayed && this.backend !== null ? this.backend.address : null,
+      durationMs: this.#peer === null ? 0 : Math.round(performance.now() - this.#acceptedAt),
+      bytesIn: this.#bytesIn,
+      bytesOut: this.#bytesOut,
+      reason: this.#reason ?? (relayed ? 'closed' : 'client-gone'),
+    });
+  }
+
+  // ---- the one timer ----------------------------------------------------------------------
+
+  #arm(kind: number, ms: number): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timerKind = kind;
+    this.#timer = setTimeout(Connection.#onTimer, ms, this);
+  }
+
+  #disarm(): void {
+    if (this.#timer === null) return;
+    clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  // Static, so no closure per connection.
+  static #onTimer(c: Connection): void {
+    c.#timer = null;
+    if (c.#timerKind === TIMER_CONNECT) {
+      c.#lastFailure = 'connect timeout';
+      c.#closeUpstream();
+    } else if (c.#timerKind === TIMER_IDLE) {
+      // Chunks only stamp lastActive; the timer re-arms for the rest of the window.
+      const quiet = performance.now() - c.lastActive;
+      if (quiet >= c.idleMs - 1) {
+        c.#reason ??= 'idle-timeout';
+        c.destroy();
+      } else c.#arm(TIMER_IDLE, c.idleMs - quiet);
+    } else c.destroy();
+  }
+}
+
+function peerText(p: { address?: string; port?: number }): string {
+  return `${p.address ?? '?'}:${p.port ?? 0}`;
 }

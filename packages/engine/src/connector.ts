@@ -1,30 +1,67 @@
 // The one place proxied sockets get their options and backend connects are issued, so every
-// connection is set up the same way (undici's buildConnector is the model).
-import { newConnectRequest, type TcpHandle, type UvRequest } from './tcp-handle.ts';
+// connection is set up the same way (undici's buildConnector is the model). It is also the
+// ConnectionIo of real connections: what connection.ts does to a handle happens here.
+import { lookup } from 'node:dns';
+import type { Backend } from './backend.ts';
+import type { Connection, ConnectFailure, ConnectionIo } from './connection.ts';
+import { Side } from './connection-state.ts';
+import { startRelay } from './relay.ts';
+import {
+  UV_ECONNREFUSED, UV_ECONNRESET, UV_ETIMEDOUT,
+  closeHandle, connectHandle, newSocketHandle, ownerOf, peerAddress, setOwner, type TcpHandle, type UvRequest,
+} from './tcp-handle.ts';
 
 /** Keepalive probe delay for both sides of a proxied connection. */
 const KEEPALIVE_INITIAL_DELAY_S = 30;
 
 /** Nagle off and TCP keepalive on; on an unconnected handle libuv applies both at connect. */
-export function tuneSocket(handle: TcpHandle): void {
+function tuneSocket(handle: TcpHandle): void {
   handle.setNoDelay(true);
   handle.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_S);
 }
 
-type ConnectCallback = (this: UvRequest, status: number, handle: TcpHandle) => void;
+/** The ConnectionIo of proxied connections: raw libuv handles, module-level callbacks only. */
+export const handleIo: ConnectionIo = {
+  adopt(client: TcpHandle, c: Connection): void {
+    setOwner(client, c);
+    tuneSocket(client);
+  },
+  connect(c: Connection, backend: Backend): TcpHandle {
+    const up = newSocketHandle();
+    setOwner(up, c);
+    tuneSocket(up);
+    if (backend.family !== 0) connectHandle(up, backend.host, backend.port, backend.family, afterConnect);
+    else resolveAndConnect(up, backend);
+    return up;
+  },
+  startRelay,
+  close(handle: TcpHandle): void {
+    closeHandle(handle, onClosed);
+  },
+  peer: peerAddress,
+};
 
-/**
- * Connects `handle` to an IP address. `oncomplete` runs once with 0 or a negative libuv error
- * code — also when the connect could not even start (then on the next turn of the loop, like
- * every other outcome).
- */
-export function startConnect(handle: TcpHandle, ip: string, port: number, family: number, oncomplete: ConnectCallback): void {
-  const req = newConnectRequest();
-  req.oncomplete = oncomplete;
-  const err = family === 6 ? handle.connect6(req, ip, port) : handle.connect(req, ip, port);
-  if (err !== 0) setImmediate(failConnect, req, err, handle);
+/** A backend named by host name: resolved per connection, as net.connect does. */
+function resolveAndConnect(up: TcpHandle, backend: Backend): void {
+  lookup(backend.host, (err, address, family) => {
+    const c = ownerOf<Connection>(up);
+    // Closed meanwhile (connect timeout, client gone): nothing to connect any more.
+    if (c.upstream !== up || c.upstreamState !== Side.Connecting) return;
+    if (err !== null) c.onConnectDone(up, 'connect error');
+    else connectHandle(up, address, backend.port, family, afterConnect);
+  });
 }
 
-function failConnect(req: UvRequest, err: number, handle: TcpHandle): void {
-  req.oncomplete?.call(req, err, handle);
+function afterConnect(this: UvRequest, status: number, up: TcpHandle): void {
+  ownerOf<Connection>(up).onConnectDone(up, status === 0 ? null : connectFailure(status));
+}
+
+function connectFailure(status: number): ConnectFailure {
+  return status === UV_ECONNREFUSED ? 'connect refused'
+    : status === UV_ECONNRESET ? 'connect reset'
+      : status === UV_ETIMEDOUT ? 'connect timeout' : 'connect error';
+}
+
+function onClosed(this: TcpHandle): void {
+  ownerOf<Connection>(this).onHandleClosed(this);
 }

@@ -1,7 +1,6 @@
 import net from 'node:net';
 import { ListenError } from './errors.ts';
 import { formatAddress } from '@fulcrum/shared/address';
-import type { ServerHandle, TcpHandle } from './tcp-handle.ts';
 
 /** Binds a service's listening socket; rejects with ListenError (EADDRINUSE → FULCRUM_ADDRESS_IN_USE). */
 export function listen(serviceId: number, host: string, port: number, reusePort = false): Promise<net.Server> {
@@ -23,20 +22,6 @@ export function listen(serviceId: number, host: string, port: number, reusePort 
       resolve(server);
     });
   });
-}
-
-/**
- * Takes accepting over from net.Server: each accepted connection reaches `onClient` as the
- * bare libuv handle, and no net.Socket is ever built for it (see tcp-handle.ts). net.Server
- * still does what it is good at: binding, cluster handle sharing, reusePort, close().
- * Accept errors (EMFILE and the like) drop that one connection attempt, as net.Server does.
- */
-export function acceptRaw(server: net.Server, onClient: (client: TcpHandle) => void): void {
-  const handle = (server as unknown as { _handle: ServerHandle | null })._handle;
-  if (handle === null) throw new Error('acceptRaw() needs a listening server');
-  handle.onconnection = (status, client) => {
-    if (status === 0 && client !== undefined) onClient(client);
-  };
 }
 
 function noop(): void {}

@@ -101,7 +101,9 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
       const cur = this.#services.get(sc.id);
       const server = bound.get(sc.id) ?? null;
       if (cur === undefined) {
-        this.#services.set(sc.id, new Service(sc, server as Server, this));
+        const svc = new Service(sc, server as Server, this);
+        this.#services.set(sc.id, svc);
+        svc.listen();
       } else {
         cur.update(sc, server)?.close();
       }

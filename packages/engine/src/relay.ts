@@ -1,70 +1,36 @@
-// The splice of one established connection: relaying bytes between its two libuv handles
-// (both directions, backpressure, half-close) and closing each handle exactly once.
+// The byte pump of an established connection: relaying bytes between its two handles (both
+// directions, backpressure, FIN forwarding) through the adapter in tcp-handle.ts. Every state
+// change — FIN received, FIN sent, an error — is handed to the connection (connection.ts),
+// which owns the lifecycle.
 //
-// Hot path (docs/DESIGN.md, "Why raw handles"): every handle reads into one module-level
-// buffer; a chunk leaves it before the read handler returns (as a string, or a copy when
-// big), so the next read anywhere may reuse it. Writes go out together at the end of the
+// Hot path (docs/DESIGN.md, "Why raw handles"): every handle reads into one shared buffer; a
+// chunk leaves it before the read handler returns (takeChunk: a string, or a copy when big),
+// so the next read anywhere may reuse it. Writes go out together at the end of the
 // event-loop turn. A write that had to queue stops the side that produced it until the peer
 // has taken everything. Handlers are module-level functions that find their Connection
-// through a symbol on the handle: no closure, stream or emitter per connection, and per chunk
+// through the handle's owner: no closure, stream or emitter per connection, and per chunk
 // two counters, one string and one write call.
 import type { Backend } from './backend.ts';
 import type { Connection } from './connection.ts';
-import type { CloseReason } from './diagnostics.ts';
+import { Side, canRead } from './connection-state.ts';
 import {
-  LAST_WRITE_WAS_ASYNC, READ_BYTES_OR_ERROR, UV_EOF,
-  newShutdownRequest, newWriteRequest, streamState, type TcpHandle, type UvRequest,
+  READ_EOF, WRITE_PENDING,
+  newWriteRequest, ownerOf, readResult, shutdownHandle, startReading, takeChunk, writeChunk,
+  type TcpHandle, type UvRequest, type WriteRequest,
 } from './tcp-handle.ts';
-
-const kConn = Symbol('fulcrum.connection');
-type TaggedHandle = TcpHandle & { [kConn]: Connection };
-/** A write request remembers which handle to resume when it completes late, and its bytes. */
-type WriteRequest = UvRequest & { src: TcpHandle | null; data: Uint8Array | null };
-
-/** The one read buffer of the process (libuv's 64 KiB read size). */
-const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024) as Buffer & { latin1Slice(start: number, end: number): string };
-/** The same memory as a plain Uint8Array, so slice() copies (Buffer#slice would not). */
-const READ_VIEW = new Uint8Array(READ_BUFFER.buffer, READ_BUFFER.byteOffset, READ_BUFFER.length);
-/**
- * Chunks up to this size go out as latin1 strings: Node writes them from its 16 KiB stack
- * buffer and copies only what the kernel did not take. Bigger chunks are copied once.
- */
-const STRING_WRITE_MAX = 16 * 1024;
-
-/** Marks `handle` as one side of `c`: every handler finds its connection this way. */
-export function tag(handle: TcpHandle, c: Connection): void {
-  (handle as TaggedHandle)[kConn] = c;
-}
-
-export function connOf(handle: TcpHandle): Connection {
-  return (handle as TaggedHandle)[kConn];
-}
 
 /** Both handles are connected: start relaying. */
 export function startRelay(c: Connection): void {
-  const client = c.client;
-  const up = c.upstream as TcpHandle;
-  client.useUserBuffer(READ_VIEW);
-  up.useUserBuffer(READ_VIEW);
-  client.onread = onRead;
-  up.onread = onRead;
-  if (client.readStart() !== 0) fail(c, 'client-error');
-  else if (up.readStart() !== 0) fail(c, 'backend-error');
+  if (startReading(c.client, onRead) !== 0) c.fail('client-error');
+  else if (startReading(c.upstream as TcpHandle, onRead) !== 0) c.fail('backend-error');
 }
 
-let writeRequest = newWriteRequestFor();
-
-function newWriteRequestFor(): WriteRequest {
-  const req = newWriteRequest() as WriteRequest;
-  req.oncomplete = afterWrite;
-  req.src = null;
-  req.data = null;
-  return req;
-}
+/** One request serves every write that completes at once; a queued write keeps its own. */
+let writeRequest = newWriteRequest(afterWrite);
 
 function onRead(this: TcpHandle): undefined {
-  const n = streamState[READ_BYTES_OR_ERROR] as number;
-  const c = connOf(this);
+  const n = readResult();
+  const c = ownerOf<Connection>(this);
   const fromClient = this === c.client;
   if (n > 0) {
     const backend = c.backend as Backend;
@@ -77,22 +43,14 @@ function onRead(this: TcpHandle): undefined {
       dst = c.client;
     }
     if (c.idleMs > 0) c.lastActive = performance.now();
-    // The chunk leaves the shared buffer now: as a string, or as a copy when big.
-    enqueue(dst, n <= STRING_WRITE_MAX ? READ_BUFFER.latin1Slice(0, n) : READ_VIEW.slice(0, n), this);
+    enqueue(dst, takeChunk(n), this);
     return undefined;
   }
-  if (n === UV_EOF) {
+  if (n === READ_EOF) {
     // FIN: forward it after the data before it, keep relaying the other direction (half-close).
-    if (fromClient) {
-      c.clientEof = true;
-      if (c.clientShut) finishClient(c);
-      enqueue(c.upstream as TcpHandle, null, this);
-    } else {
-      c.upstreamEof = true;
-      if (c.upstreamShut) finishUpstream(c);
-      enqueue(c.client, null, this);
-    }
-  } else if (n < 0) fail(c, fromClient ? 'client-error' : 'backend-error');
+    c.onReadEnd(this);
+    enqueue(fromClient ? c.upstream as TcpHandle : c.client, null, this);
+  } else if (n < 0) c.fail(fromClient ? 'client-error' : 'backend-error');
   return undefined;
 }
 
@@ -123,11 +81,11 @@ function flush(): void {
     const data = outData[i] as string | Uint8Array | null;
     const src = outSrc[i] as TcpHandle;
     outDst[i] = outData[i] = outSrc[i] = null;
-    const c = connOf(dst);
+    const c = ownerOf<Connection>(dst);
     const toClient = dst === c.client;
     // Torn down since (error, drain timeout, shutdown): its queued bytes have nowhere to go.
-    if (toClient ? c.clientClosing : c.upstreamClosing) continue;
-    if (data === null) shutdown(dst);
+    if ((toClient ? c.clientState : c.upstreamState) >= Side.Closing) continue;
+    if (data === null) shutdown(c, dst, toClient);
     else write(c, dst, data, src, toClient);
   }
 }
@@ -135,23 +93,17 @@ function flush(): void {
 function write(c: Connection, dst: TcpHandle, data: string | Uint8Array, src: TcpHandle, toClient: boolean): void {
   const req = writeRequest;
   req.src = src;
-  let err: number;
-  if (typeof data === 'string') err = dst.writeLatin1String(req, data);
-  else {
-    // libuv may keep writing from the copy after we return: the request holds it alive.
-    req.data = data;
-    err = dst.writeBuffer(req, data);
-  }
-  if (err !== 0) fail(c, toClient ? 'client-error' : 'backend-error');
-  else if (streamState[LAST_WRITE_WAS_ASYNC] !== 0) {
+  const r = writeChunk(dst, req, data);
+  if (r < 0) c.fail(toClient ? 'client-error' : 'backend-error');
+  else if (r === WRITE_PENDING) {
     // The request now belongs to libuv until it completes; stop the producer meanwhile.
-    writeRequest = newWriteRequestFor();
+    writeRequest = newWriteRequest(afterWrite);
     if (toClient) {
-      if (!c.upstreamClosing && !c.upstreamPaused) {
+      if (c.upstreamState < Side.Closing && !c.upstreamPaused) {
         c.upstreamPaused = true;
         src.readStop();
       }
-    } else if (!c.clientClosing && !c.clientPaused) {
+    } else if (c.clientState < Side.Closing && !c.clientPaused) {
       c.clientPaused = true;
       src.readStop();
     }
@@ -166,11 +118,11 @@ function afterWrite(this: UvRequest, status: number, dst: TcpHandle): void {
   const src = req.src as TcpHandle;
   req.src = null;
   req.data = null;
-  const c = connOf(dst);
+  const c = ownerOf<Connection>(dst);
   const toClient = dst === c.client;
-  if (toClient ? c.clientClosing : c.upstreamClosing) return;
+  if ((toClient ? c.clientState : c.upstreamState) >= Side.Closing) return;
   if (status < 0) {
-    fail(c, toClient ? 'client-error' : 'backend-error');
+    c.fail(toClient ? 'client-error' : 'backend-error');
     return;
   }
   // Several writes may have queued (one flush, one producer): resume once all are out.
@@ -178,85 +130,18 @@ function afterWrite(this: UvRequest, status: number, dst: TcpHandle): void {
   if (toClient) {
     if (!c.upstreamPaused) return;
     c.upstreamPaused = false;
-    if (!c.upstreamClosing && !c.upstreamEof && src.readStart() !== 0) fail(c, 'backend-error');
+    if (canRead(c.upstreamState) && src.readStart() !== 0) c.fail('backend-error');
   } else {
     if (!c.clientPaused) return;
     c.clientPaused = false;
-    if (!c.clientClosing && !c.clientEof && src.readStart() !== 0) fail(c, 'client-error');
+    if (canRead(c.clientState) && src.readStart() !== 0) c.fail('client-error');
   }
 }
 
-function shutdown(handle: TcpHandle): void {
-  const req = newShutdownRequest();
-  req.oncomplete = afterShutdown;
-  if (handle.shutdown(req) !== 0) {
-    const c = connOf(handle);
-    fail(c, handle === c.client ? 'client-error' : 'backend-error');
-  }
+function shutdown(c: Connection, handle: TcpHandle, toClient: boolean): void {
+  if (shutdownHandle(handle, afterShutdown) !== 0) c.fail(toClient ? 'client-error' : 'backend-error');
 }
 
 function afterShutdown(this: UvRequest, status: number, handle: TcpHandle): void {
-  const c = connOf(handle);
-  if (handle === c.client) {
-    if (c.clientClosing) return;
-    c.clientShut = true;
-    if (status < 0) fail(c, 'client-error');
-    else if (c.clientEof) finishClient(c);
-  } else {
-    if (handle !== c.upstream || c.upstreamClosing) return;
-    c.upstreamShut = true;
-    if (status < 0) fail(c, 'backend-error');
-    else if (c.upstreamEof) finishUpstream(c);
-  }
+  ownerOf<Connection>(handle).onWriteEnd(handle, status);
 }
-
-// ---- teardown ---------------------------------------------------------------------------
-
-export function fail(c: Connection, reason: CloseReason): void {
-  c.reason ??= reason;
-  c.destroy();
-}
-
-/** The client finished both ways cleanly; the backend gets a linger period to take our FIN. */
-function finishClient(c: Connection): void {
-  closeClient(c);
-  if (!c.upstreamClosing) c.linger();
-}
-
-function finishUpstream(c: Connection): void {
-  closeUpstream(c);
-  if (!c.clientClosing) c.linger();
-}
-
-export function closeClient(c: Connection): void {
-  if (c.clientClosing) return;
-  c.clientClosing = true;
-  if (c.peer !== null) {
-    c.bytesIn = c.client.bytesRead;
-    c.bytesOut = c.client.bytesWritten;
-  }
-  c.client.close(onClientClosed);
-}
-
-export function closeUpstream(c: Connection): void {
-  const up = c.upstream;
-  if (up === null || c.upstreamClosing) return;
-  c.upstreamClosing = true;
-  up.close(onUpstreamClosed);
-}
-
-function onClientClosed(this: TcpHandle): void {
-  const c = connOf(this);
-  c.clientClosed = true;
-  c.service.dequeue(c);
-  if (c.upstream === null || c.upstreamClosed) c.finalize();
-}
-
-function onUpstreamClosed(this: TcpHandle): void {
-  const c = connOf(this);
-  if (this !== c.upstream) return;
-  c.upstreamClosed = true;
-  if (!c.connected) c.service.onConnectFailed(c);
-  else if (c.clientClosed) c.finalize();
-}
-

@@ -1,18 +1,20 @@
-// One service: its listening socket, its backends, its strategy, and the rules for choosing,
-// retrying, queueing and draining.
+// One service: its listening socket, its backends, its strategy, and the rules for choosing
+// and retrying. Waiting clients are in wait-queue.ts, backend drains in backend-drain.ts.
 import type { Server } from 'node:net';
 import type { BackendConfig, ServiceConfig } from './config.ts';
 import type { Strategy } from './strategy.ts';
 import type { BackendStats, ServiceStats } from './stats.ts';
 import { Backend } from './backend.ts';
-import { Connection } from './connection.ts';
-import { acceptRaw } from './listen.ts';
-import type { TcpHandle } from './tcp-handle.ts';
+import { Connection, type ConnectionIo, type ConnectionOwner } from './connection.ts';
+import { handleIo } from './connector.ts';
+import { acceptRaw, type TcpHandle } from './tcp-handle.ts';
 import { isEligible } from './strategy.ts';
 import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
 import { slowStartFactor } from './health/slow-start.ts';
 import type { HealthState } from './config.ts';
+import { WaitQueue } from './wait-queue.ts';
+import { cancelDrain, endDrainIfIdle, startDrain, type DrainOwner } from './backend-drain.ts';
 
 /** What a service needs from the load balancer that owns it. */
 export interface ServiceHost {
@@ -31,17 +33,20 @@ export interface ServiceHost {
   onServiceGone(service: Service): void;
 }
 
-export class Service {
+/** One listening service: accepts clients and dispatches each to a backend. */
+export class Service implements DrainOwner, ConnectionOwner {
   readonly id: number;
   config: ServiceConfig;
   server: Server;
   readonly host: ServiceHost;
+  /** How this service's connections reach their handles (tests pass their own). */
+  readonly io: ConnectionIo;
   /** Backends in the config, by id. */
   readonly backends = new Map<number, Backend>();
   /** Backends removed from the config that still drain connections. */
   readonly retired = new Set<Backend>();
-  primary: Strategy;
-  backup: Strategy;
+  primary: Strategy<Backend>;
+  backup: Strategy<Backend>;
   /** null when health is driven from outside (worker processes: the primary checks once). */
   readonly health: HealthChecker<number> | null;
   retiredService = false;
@@ -54,16 +59,18 @@ export class Service {
   goneTotal = 0;
   goneBytesIn = 0;
   goneBytesOut = 0;
-  readonly queue: Connection[] = [];
+  /** Clients waiting for a backend slot. */
+  readonly queue = new WaitQueue((conn) => this.reject(conn));
 
-  constructor(config: ServiceConfig, server: Server, host: ServiceHost) {
+  /** Call listen() to start accepting on `server`. */
+  constructor(config: ServiceConfig, server: Server, host: ServiceHost, io: ConnectionIo = handleIo) {
     this.id = config.id;
     this.config = config;
     this.host = host;
+    this.io = io;
     this.server = server;
     this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
-    this.attach(server);
     for (const b of config.backends) this.backends.set(b.id, new Backend(b));
     this.health = host.externalHealth
       ? null
@@ -92,12 +99,12 @@ export class Service {
     this.refreshStrategies();
     this.host.onHealth(this, b, from, to, reason);
     if (to === 'down' && this.config.healthCheck.closeOnDown) b.destroyConnections();
-    this.drainQueue();
+    this.serveQueue();
   }
 
-  attach(server: Server): void {
-    this.server = server;
-    acceptRaw(server, (client) => this.accept(client));
+  /** Starts accepting clients on the current server. */
+  listen(): void {
+    acceptRaw(this.server, (client) => this.accept(client));
   }
 
   /** Applies a new config for this service. Never touches established connections. */
@@ -107,7 +114,8 @@ export class Service {
     let oldServer: Server | null = null;
     if (newServer !== null) {
       oldServer = this.server;
-      this.attach(newServer);
+      this.server = newServer;
+      this.listen();
     }
     if (old.strategy !== config.strategy || JSON.stringify(old.strategyOptions) !== JSON.stringify(config.strategyOptions)) {
       this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
@@ -127,7 +135,7 @@ export class Service {
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
     this.refreshStrategies();
-    this.drainQueue();
+    this.serveQueue();
     return oldServer;
   }
 
@@ -142,14 +150,14 @@ export class Service {
     if (from !== bc.state) this.host.onStateChange(this, b, from);
     b.backup = bc.backup;
     b.maxConnections = bc.maxConnections;
-    if (bc.state === 'draining' && !wasDraining) this.startDrain(b);
-    else if (bc.state !== 'draining' && wasDraining) b.clearDrainTimer();
+    if (bc.state === 'draining' && !wasDraining) startDrain(this, b);
+    else if (bc.state !== 'draining' && wasDraining) cancelDrain(b);
   }
 
   /** Removes a backend from the pool; its connections drain. */
   private retire(b: Backend): void {
     this.detach(b);
-    this.startDrain(b);
+    startDrain(this, b);
   }
 
   /** Takes a backend out of the pool; it stays in stats, draining, until its connections end. */
@@ -178,24 +186,12 @@ export class Service {
     setTimeout(() => this.destroyAll(), this.config.drainTimeoutMs).unref();
   }
 
-  private startDrain(b: Backend): void {
-    b.clearDrainTimer();
-    b.drainDone = false;
-    if (b.localActive === 0) {
-      this.finishDrain(b, 0);
-      return;
-    }
-    // drainTimeoutMs 0 = no limit: the drain ends when the last connection does.
-    if (this.config.drainTimeoutMs === 0) return;
-    b.drainTimer = setTimeout(() => this.finishDrain(b, b.destroyConnections()), this.config.drainTimeoutMs);
-    b.drainTimer.unref();
+  get drainTimeoutMs(): number {
+    return this.config.drainTimeoutMs;
   }
 
-  private finishDrain(b: Backend, closedByTimeout: number): void {
-    // After a drain timeout, the connections it closed end later and would finish it again.
-    if (b.drainDone) return;
-    b.drainDone = true;
-    b.clearDrainTimer();
+  /** DrainOwner: a backend's drain ended; a removed backend's counters move to the service. */
+  onDrainEnd(b: Backend, closedByTimeout: number): void {
     if (b.removed && this.retired.delete(b)) {
       this.goneTotal += b.total;
       this.goneBytesIn += b.bytesIn;
@@ -229,7 +225,8 @@ export class Service {
     this.backup.update(backups);
   }
 
-  private accept(client: TcpHandle): void {
+  /** A client arrived on the listening socket. */
+  accept(client: TcpHandle): void {
     if (this.retiredService) {
       client.close();
       return;
@@ -241,7 +238,7 @@ export class Service {
 
   /** Picks a backend and connects, or queues, or rejects. */
   private dispatch(conn: Connection): void {
-    const b = (this.primary.pick(conn) ?? this.backup.pick(conn)) as Backend | undefined;
+    const b = this.primary.pick(conn) ?? this.backup.pick(conn);
     if (b !== undefined) {
       conn.connect(b);
       return;
@@ -250,8 +247,7 @@ export class Service {
     const why = this.waitReason(conn);
     const queued = this.queue.length;
     if ((why === 'pending-check' && queued < Math.max(cfg.maxQueue, PENDING_CHECK_QUEUE)) || (why === 'full' && queued < cfg.maxQueue)) {
-      this.queue.push(conn);
-      conn.queueTimer = setTimeout(rejectQueued, cfg.queueTimeoutMs, this, conn);
+      this.queue.add(conn, cfg.queueTimeoutMs);
       return;
     }
     this.reject(conn);
@@ -275,24 +271,19 @@ export class Service {
 
   reject(conn: Connection): void {
     this.rejected++;
-    conn.reason ??= 'rejected';
-    conn.destroy();
+    conn.fail('rejected');
   }
 
-  /** Removes a connection from the queue (client left, or timed out). */
+  /** Removes a connection from the queue (client left); no-op if it is not queued. */
   dequeue(conn: Connection): void {
-    if (conn.queueTimer === null) return;
-    clearTimeout(conn.queueTimer);
-    conn.queueTimer = null;
-    const i = this.queue.indexOf(conn);
-    if (i >= 0) this.queue.splice(i, 1);
+    this.queue.remove(conn);
   }
 
   /** A slot may have freed up or the pool changed: let queued clients try again, in order. */
-  drainQueue(): void {
-    while (this.queue.length > 0) {
-      const conn = this.queue[0] as Connection;
-      const b = (this.primary.pick(conn) ?? this.backup.pick(conn)) as Backend | undefined;
+  serveQueue(): void {
+    let conn: Connection | undefined;
+    while ((conn = this.queue.first()) !== undefined) {
+      const b = this.primary.pick(conn) ?? this.backup.pick(conn);
       if (b === undefined) {
         // Nothing to wait for any more (e.g. the pending first checks failed): reject now.
         if (this.waitReason(conn) !== null) return;
@@ -305,30 +296,25 @@ export class Service {
     }
   }
 
+  /** ConnectionOwner: an attempt connected. */
   onConnected(backend: Backend): void {
     backend.total++;
     backend.failStreak = 0;
     if (!backend.removed) this.health?.reportSuccess(backend.id);
   }
 
-  onConnectFailed(conn: Connection): void {
-    const b = conn.releaseBackend();
-    conn.upstream = null;
-    if (conn.clientClosing) {
-      // Torn down meanwhile (shutdown, drain timeout): not a backend failure.
-      if (conn.clientClosed) conn.finalize();
-      return;
+  /**
+   * ConnectionOwner: an attempt to `b` failed while the client waits. The one place that
+   * decides what follows: a retry on another backend while the budget lasts, else a reject.
+   */
+  onConnectFailed(conn: Connection, b: Backend): void {
+    b.connectFailures++;
+    b.failStreak++;
+    if (!b.removed) {
+      if (this.health !== null) this.health.reportFailure(b.id, conn.lastFailure);
+      else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, conn.lastFailure);
     }
-    if (b !== null) {
-      b.connectFailures++;
-      b.failStreak++;
-      if (!b.removed) {
-        if (this.health !== null) this.health.reportFailure(b.id, conn.lastFailure);
-        else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, conn.lastFailure);
-      }
-      if (b.adminState === 'draining' && b.localActive === 0) this.finishDrain(b, 0);
-      (conn.exclude ??= new Set()).add(b);
-    }
+    endDrainIfIdle(this, b);
     if (conn.attempts <= this.config.retries) {
       this.retries++;
       this.dispatch(conn);
@@ -337,17 +323,17 @@ export class Service {
     }
   }
 
-  onConnectionEnd(conn: Connection): void {
+  /** ConnectionOwner: a connection is finalized; its backend slot is released. */
+  onEnd(conn: Connection): void {
     this.active--;
     const b = conn.releaseBackend();
-    if (b !== null && b.localActive === 0 && b.adminState === 'draining') this.finishDrain(b, 0);
-    else if (this.retiredService && this.active === 0) this.host.onServiceGone(this);
-    if (this.queue.length > 0) this.drainQueue();
+    if ((b === null || !endDrainIfIdle(this, b)) && this.retiredService && this.active === 0) this.host.onServiceGone(this);
+    if (this.queue.length > 0) this.serveQueue();
   }
 
   /** Destroys every connection of this service (shutdown, or drain timeout of a removed service). */
   destroyAll(): void {
-    for (const conn of this.queue.slice()) conn.destroy();
+    for (const conn of this.queue.snapshot()) conn.destroy();
     for (const b of this.backends.values()) b.destroyConnections();
     for (const b of this.retired) b.destroyConnections();
   }
@@ -388,13 +374,6 @@ export class Service {
  * past it, clients are rejected as before.
  */
 const PENDING_CHECK_QUEUE = 1024;
-
-function rejectQueued(service: Service, conn: Connection): void {
-  conn.queueTimer = null;
-  const i = service.queue.indexOf(conn);
-  if (i >= 0) service.queue.splice(i, 1);
-  service.reject(conn);
-}
 
 function backendStats(b: Backend): BackendStats {
   return {

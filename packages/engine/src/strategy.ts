@@ -31,16 +31,20 @@ export interface PickContext {
   readonly exclude: ReadonlySet<BackendView> | null;
 }
 
-export interface Strategy {
+/**
+ * A balancing strategy over backends of type `B`: the engine's own Backend objects go in and
+ * come back out of pick() with their type, so no cast is needed.
+ */
+export interface Strategy<B extends BackendView = BackendView> {
   readonly name: StrategyName;
   /**
    * Replaces the backend set. Called on every membership, weight, admin-state or health
    * change, with every backend of the pool (eligible or not); the strategy filters with
    * isEligible(). Never called per connection.
    */
-  update(backends: readonly BackendView[]): void;
+  update(backends: readonly B[]): void;
   /** Chooses a backend for a new connection, or undefined when none can take it. */
-  pick(ctx: PickContext): BackendView | undefined;
+  pick(ctx: PickContext): B | undefined;
 }
 
 export interface StrategyFactoryOptions {
@@ -49,7 +53,8 @@ export interface StrategyFactoryOptions {
   random?: () => number;
 }
 
-export type StrategyFactory = (opts: StrategyFactoryOptions) => Strategy;
+/** Builds a fresh strategy instance for backends of any BackendView type. */
+export type StrategyFactory = <B extends BackendView>(opts: StrategyFactoryOptions) => Strategy<B>;
 
 /** A backend may receive new connections: enabled, not down (health `up`) and weight > 0. */
 export function isEligible(b: BackendView): boolean {

@@ -8,7 +8,10 @@
 // These are `process.binding()` modules (DEP0111, a documentation-only deprecation), not a
 // public API. Everything the engine needs from them is declared and checked here, once, at
 // load: a Node without them fails at startup with FULCRUM_UNSUPPORTED_RUNTIME, never
-// mid-connection.
+// mid-connection. The rest of the engine uses the small adapter at the end of this file
+// (accept, connect, read, write, shutdown, close, owner), never the bindings' conventions
+// (shared state arrays, request objects, user buffers) directly.
+import type { Server } from 'node:net';
 import { EngineError } from './errors.ts';
 
 /** An argument-less libuv request object (WriteWrap, ShutdownWrap, TCPConnectWrap). */
@@ -86,16 +89,146 @@ function load(): { tcp: TcpWrapBinding; stream: StreamWrapBinding; uv: UvBinding
 const { tcp, stream, uv } = load();
 
 /** Shared with C++: read result and last-write flags, valid right after the call that set them. */
-export const streamState = stream.streamBaseState;
-export const READ_BYTES_OR_ERROR = stream.kReadBytesOrError;
-export const LAST_WRITE_WAS_ASYNC = stream.kLastWriteWasAsync;
+const streamState = stream.streamBaseState;
+const READ_BYTES_OR_ERROR = stream.kReadBytesOrError;
+const LAST_WRITE_WAS_ASYNC = stream.kLastWriteWasAsync;
 
-export const UV_EOF = uv.UV_EOF;
+/** readResult() when the peer sent FIN. */
+export const READ_EOF = uv.UV_EOF;
 export const UV_ECONNREFUSED = uv.UV_ECONNREFUSED;
 export const UV_ECONNRESET = uv.UV_ECONNRESET;
 export const UV_ETIMEDOUT = uv.UV_ETIMEDOUT;
 
+// ---- the adapter --------------------------------------------------------------------------
+
+/** A fresh, unconnected TCP handle. */
 export const newSocketHandle = (): TcpHandle => new tcp.TCP(tcp.constants.SOCKET);
-export const newConnectRequest = (): UvRequest => new tcp.TCPConnectWrap();
-export const newWriteRequest = (): UvRequest => new stream.WriteWrap();
-export const newShutdownRequest = (): UvRequest => new stream.ShutdownWrap();
+
+const kOwner = Symbol('fulcrum.owner');
+type OwnedHandle = TcpHandle & { [kOwner]: unknown };
+
+/** Marks `handle` as belonging to `owner`: module-level callbacks find it again with ownerOf(). */
+export function setOwner(handle: TcpHandle, owner: object): void {
+  (handle as OwnedHandle)[kOwner] = owner;
+}
+
+/** The object setOwner() attached to `handle`. */
+export function ownerOf<T extends object>(handle: TcpHandle): T {
+  return (handle as OwnedHandle)[kOwner] as T;
+}
+
+/**
+ * Takes accepting over from net.Server: each accepted connection reaches `onClient` as the
+ * bare libuv handle, and no net.Socket is ever built for it. net.Server still does what it is
+ * good at: binding, cluster handle sharing, reusePort, close(). Accept errors (EMFILE and the
+ * like) drop that one connection attempt, as net.Server does.
+ */
+export function acceptRaw(server: Server, onClient: (client: TcpHandle) => void): void {
+  const handle = (server as unknown as { _handle: ServerHandle | null })._handle;
+  if (handle === null) throw new Error('acceptRaw() needs a listening server');
+  handle.onconnection = (status, client) => {
+    if (status === 0 && client !== undefined) onClient(client);
+  };
+}
+
+/**
+ * Connects `handle` to an IP address. `oncomplete` runs once with 0 or a negative libuv error
+ * code — also when the connect could not even start (then on the next turn of the loop, like
+ * every other outcome).
+ */
+export function connectHandle(handle: TcpHandle, ip: string, port: number, family: number, oncomplete: UvCallback): void {
+  const req = new tcp.TCPConnectWrap();
+  req.oncomplete = oncomplete;
+  const err = family === 6 ? handle.connect6(req, ip, port) : handle.connect(req, ip, port);
+  if (err !== 0) setImmediate(failConnect, req, err, handle);
+}
+
+function failConnect(req: UvRequest, err: number, handle: TcpHandle): void {
+  req.oncomplete?.call(req, err, handle);
+}
+
+/** Completion callback of a request: `this` is the request, status 0 or a negative libuv error. */
+export type UvCallback = (this: UvRequest, status: number, handle: TcpHandle) => void;
+
+/** The one read buffer of the process (libuv's 64 KiB read size). */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024) as Buffer & { latin1Slice(start: number, end: number): string };
+/** The same memory as a plain Uint8Array, so slice() copies (Buffer#slice would not). */
+const READ_VIEW = new Uint8Array(READ_BUFFER.buffer, READ_BUFFER.byteOffset, READ_BUFFER.length);
+/**
+ * Chunks up to this size go out as latin1 strings: Node writes them from its 16 KiB stack
+ * buffer and copies only what the kernel did not take. Bigger chunks are copied once.
+ */
+const STRING_WRITE_MAX = 16 * 1024;
+
+/**
+ * Starts reading `handle` into the shared read buffer; `onRead` runs per read with `this` =
+ * the handle and must take the chunk (takeChunk) before it returns. 0 or a libuv error.
+ */
+export function startReading(handle: TcpHandle, onRead: (this: TcpHandle) => undefined): number {
+  handle.useUserBuffer(READ_VIEW);
+  handle.onread = onRead;
+  return handle.readStart();
+}
+
+/** Inside onRead: bytes read (> 0), READ_EOF, or another negative libuv error. */
+export function readResult(): number {
+  return streamState[READ_BYTES_OR_ERROR] as number;
+}
+
+/** Inside onRead: the `n` bytes read, out of the shared buffer (a latin1 string, or a copy when big). */
+export function takeChunk(n: number): string | Uint8Array {
+  return n <= STRING_WRITE_MAX ? READ_BUFFER.latin1Slice(0, n) : READ_VIEW.slice(0, n);
+}
+
+/** A reusable write request; it carries the handle to resume and the bytes libuv still holds. */
+export interface WriteRequest extends UvRequest {
+  src: TcpHandle | null;
+  data: Uint8Array | null;
+}
+
+/** A write request whose completion runs `oncomplete`. */
+export function newWriteRequest(oncomplete: UvCallback): WriteRequest {
+  const req = new stream.WriteWrap() as WriteRequest;
+  req.oncomplete = oncomplete;
+  req.src = null;
+  req.data = null;
+  return req;
+}
+
+/** writeChunk(): libuv keeps the request until its oncomplete runs (the kernel took only part). */
+export const WRITE_PENDING = 1;
+
+/**
+ * Writes a chunk from takeChunk(). 0: written, `req` is free again; WRITE_PENDING: `req`
+ * belongs to libuv until oncomplete; < 0: a libuv error.
+ */
+export function writeChunk(dst: TcpHandle, req: WriteRequest, data: string | Uint8Array): number {
+  let err: number;
+  if (typeof data === 'string') err = dst.writeLatin1String(req, data);
+  else {
+    // libuv may keep writing from the copy after we return: the request holds it alive.
+    req.data = data;
+    err = dst.writeBuffer(req, data);
+  }
+  if (err !== 0) return err;
+  return streamState[LAST_WRITE_WAS_ASYNC] !== 0 ? WRITE_PENDING : 0;
+}
+
+/** Sends FIN after the pending writes; `oncomplete` follows. 0 or a libuv error. */
+export function shutdownHandle(handle: TcpHandle, oncomplete: UvCallback): number {
+  const req = new stream.ShutdownWrap();
+  req.oncomplete = oncomplete;
+  return handle.shutdown(req);
+}
+
+/** Closes `handle`; `onClosed` runs once, with `this` = the handle. */
+export function closeHandle(handle: TcpHandle, onClosed: (this: TcpHandle) => void): void {
+  handle.close(onClosed);
+}
+
+/** The peer's address and port (a getpeername(2)); empty when the socket is gone. */
+export function peerAddress(handle: TcpHandle): { address?: string; port?: number } {
+  const out: { address?: string; port?: number } = {};
+  handle.getpeername(out);
+  return out;
+}

@@ -27,10 +27,10 @@ const MAX_RING_POINTS = 160 * 1024;
 const INDEX_BITS = 2 ** 21;
 
 /** Client-IP consistent hashing with bounded load; `boundedLoadFactor` 0 turns the bound off. */
-export class ConsistentHashStrategy implements Strategy {
+export class ConsistentHashStrategy<B extends BackendView = BackendView> implements Strategy<B> {
   readonly name = 'consistent-hash';
   readonly #factor: number;
-  #backends: readonly BackendView[] = [];
+  #backends: readonly B[] = [];
   #ringHash = new Uint32Array(0);
   #ringOwner = new Uint32Array(0);
   #ringOrdinal = new Uint32Array(0);
@@ -43,7 +43,7 @@ export class ConsistentHashStrategy implements Strategy {
     this.#factor = normalizeFactor(options.boundedLoadFactor);
   }
 
-  update(backends: readonly BackendView[]): void {
+  update(backends: readonly B[]): void {
     // Sorted by id: ties between equal point hashes resolve the same way whatever the config order.
     const list = backends.filter(isEligible).sort(byId);
     const n = list.length;
@@ -87,7 +87,7 @@ export class ConsistentHashStrategy implements Strategy {
     this.#generation = 0;
   }
 
-  pick(ctx: PickContext): BackendView | undefined {
+  pick(ctx: PickContext): B | undefined {
     const list = this.#backends;
     if (list.length === 0) return undefined;
     const start = this.#firstPointAtOrAfter(hashClientAddress(ctx.clientAddress));
@@ -126,7 +126,7 @@ export class ConsistentHashStrategy implements Strategy {
 
   // Walks clockwise to the first backend that can take ctx (and is under its cap when
   // capPerWeight > 0), visiting each backend once.
-  #walk(start: number, ctx: PickContext, capPerWeight: number): BackendView | undefined {
+  #walk(start: number, ctx: PickContext, capPerWeight: number): B | undefined {
     const list = this.#backends;
     const ring = this.#ringOwner;
     const ordinals = this.#ringOrdinal;

@@ -3,11 +3,11 @@ import type { BackendView, StrategyFactory } from '../strategy.ts';
 import { RotatingMinStrategy } from './rotating-min.ts';
 
 /** Picks the minimum active / effectiveWeight; ties rotate so equal backends share load. */
-export class LeastConnectionsStrategy extends RotatingMinStrategy {
+export class LeastConnectionsStrategy<B extends BackendView = BackendView> extends RotatingMinStrategy<B> {
   readonly name = 'least-connections';
 
   // a/wa < b/wb without dividing: a·wb < b·wa (weights are > 0 for eligible backends).
-  protected better(a: BackendView, b: BackendView): boolean {
+  protected better(a: B, b: B): boolean {
     return a.active * b.effectiveWeight < b.active * a.effectiveWeight;
   }
 }

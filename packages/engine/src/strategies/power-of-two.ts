@@ -6,20 +6,20 @@ import type { BackendView, PickContext, Strategy, StrategyFactory } from '../str
 import { WeightedSampler } from './weighted-sampler.ts';
 
 /** Two weighted-random choices; fewer active per unit of effective weight wins (first on a tie). */
-export class PowerOfTwoStrategy implements Strategy {
+export class PowerOfTwoStrategy<B extends BackendView = BackendView> implements Strategy<B> {
   readonly name = 'power-of-two';
-  readonly #sampler = new WeightedSampler();
+  readonly #sampler = new WeightedSampler<B>();
   readonly #random: () => number;
 
   constructor(random: () => number) {
     this.#random = random;
   }
 
-  update(backends: readonly BackendView[]): void {
+  update(backends: readonly B[]): void {
     this.#sampler.reset(backends.filter(isEligible));
   }
 
-  pick(ctx: PickContext): BackendView | undefined {
+  pick(ctx: PickContext): B | undefined {
     const first = this.#sampler.sample(ctx, this.#random);
     if (first === undefined) return undefined;
     // Never undefined here: `first` qualifies, so the second draw has a candidate.

@@ -4,20 +4,20 @@ import type { BackendView, PickContext, Strategy, StrategyFactory } from '../str
 import { WeightedSampler } from './weighted-sampler.ts';
 
 /** Picks a backend with probability proportional to its effective weight. */
-export class RandomStrategy implements Strategy {
+export class RandomStrategy<B extends BackendView = BackendView> implements Strategy<B> {
   readonly name = 'random';
-  readonly #sampler = new WeightedSampler();
+  readonly #sampler = new WeightedSampler<B>();
   readonly #random: () => number;
 
   constructor(random: () => number) {
     this.#random = random;
   }
 
-  update(backends: readonly BackendView[]): void {
+  update(backends: readonly B[]): void {
     this.#sampler.reset(backends.filter(isEligible));
   }
 
-  pick(ctx: PickContext): BackendView | undefined {
+  pick(ctx: PickContext): B | undefined {
     return this.#sampler.sample(ctx, this.#random);
   }
 }

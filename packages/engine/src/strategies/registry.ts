@@ -1,6 +1,6 @@
 // The one place that maps a strategy name (API value) to its implementation.
 import type { StrategyName } from '../config.ts';
-import type { Strategy, StrategyFactory, StrategyFactoryOptions } from '../strategy.ts';
+import type { BackendView, Strategy, StrategyFactory, StrategyFactoryOptions } from '../strategy.ts';
 import { createConsistentHash } from './consistent-hash.ts';
 import { createLeastBandwidth } from './least-bandwidth.ts';
 import { createLeastConnections } from './least-connections.ts';
@@ -25,6 +25,6 @@ export const STRATEGY_FACTORIES: Record<StrategyName, StrategyFactory> = {
 };
 
 /** A fresh strategy instance (strategies hold per-service state, so never share one). */
-export function createStrategy(name: StrategyName, opts: StrategyFactoryOptions): Strategy {
-  return STRATEGY_FACTORIES[name](opts);
+export function createStrategy<B extends BackendView>(name: StrategyName, opts: StrategyFactoryOptions): Strategy<B> {
+  return STRATEGY_FACTORIES[name]<B>(opts);
 }

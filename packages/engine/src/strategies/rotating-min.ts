@@ -6,22 +6,22 @@ import type { BackendView, PickContext, Strategy } from '../strategy.ts';
 import type { StrategyName } from '../config.ts';
 
 /** Base of least-connections, least-bandwidth and least-response-time. */
-export abstract class RotatingMinStrategy implements Strategy {
+export abstract class RotatingMinStrategy<B extends BackendView = BackendView> implements Strategy<B> {
   abstract readonly name: StrategyName;
-  #backends: readonly BackendView[] = [];
+  #backends: readonly B[] = [];
   #next = 0;
 
-  update(backends: readonly BackendView[]): void {
+  update(backends: readonly B[]): void {
     this.#backends = backends.filter(isEligible);
   }
 
   /** true when `a` should be preferred over `b` (strictly: ties keep `b`). */
-  protected abstract better(a: BackendView, b: BackendView): boolean;
+  protected abstract better(a: B, b: B): boolean;
 
-  pick(ctx: PickContext): BackendView | undefined {
+  pick(ctx: PickContext): B | undefined {
     const list = this.#backends;
     const n = list.length;
-    let best: BackendView | undefined;
+    let best: B | undefined;
     let bestIndex = 0;
     let i = this.#next;
     for (let k = 0; k < n; k++, i++) {

@@ -3,17 +3,17 @@ import { canTake, isEligible } from '../strategy.ts';
 import type { BackendView, PickContext, Strategy, StrategyFactory } from '../strategy.ts';
 
 /** Rotates over eligible backends, ignoring weights. */
-export class RoundRobinStrategy implements Strategy {
+export class RoundRobinStrategy<B extends BackendView = BackendView> implements Strategy<B> {
   readonly name = 'round-robin';
-  #backends: readonly BackendView[] = [];
+  #backends: readonly B[] = [];
   #next = 0;
 
-  update(backends: readonly BackendView[]): void {
+  update(backends: readonly B[]): void {
     // The cursor survives the change: it is wrapped on the next pick.
     this.#backends = backends.filter(isEligible);
   }
 
-  pick(ctx: PickContext): BackendView | undefined {
+  pick(ctx: PickContext): B | undefined {
     const list = this.#backends;
     const n = list.length;
     let i = this.#next;

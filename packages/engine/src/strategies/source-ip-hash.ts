@@ -5,16 +5,16 @@ import type { BackendView, PickContext, Strategy, StrategyFactory } from '../str
 import { hashClientAddress } from './hash.ts';
 
 /** Maps each client IP to a fixed eligible backend; walks forward when that one cannot take it. */
-export class SourceIpHashStrategy implements Strategy {
+export class SourceIpHashStrategy<B extends BackendView = BackendView> implements Strategy<B> {
   readonly name = 'source-ip-hash';
-  #backends: readonly BackendView[] = [];
+  #backends: readonly B[] = [];
 
-  update(backends: readonly BackendView[]): void {
+  update(backends: readonly B[]): void {
     // Sorted by id so the mapping depends on the set of backends, not on config order.
     this.#backends = backends.filter(isEligible).sort(byId);
   }
 
-  pick(ctx: PickContext): BackendView | undefined {
+  pick(ctx: PickContext): B | undefined {
     const list = this.#backends;
     const n = list.length;
     if (n === 0) return undefined;

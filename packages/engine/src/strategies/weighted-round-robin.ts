@@ -6,12 +6,12 @@ import { canTake, isEligible } from '../strategy.ts';
 import type { BackendView, PickContext, Strategy, StrategyFactory } from '../strategy.ts';
 
 /** nginx-style smooth weighted round robin over effective weights. */
-export class WeightedRoundRobinStrategy implements Strategy {
+export class WeightedRoundRobinStrategy<B extends BackendView = BackendView> implements Strategy<B> {
   readonly name = 'weighted-round-robin';
-  #backends: readonly BackendView[] = [];
+  #backends: readonly B[] = [];
   #current = new Float64Array(0);
 
-  update(backends: readonly BackendView[]): void {
+  update(backends: readonly B[]): void {
     const next = backends.filter(isEligible);
     const current = new Float64Array(next.length);
     // Carry current weights over by id, so a change elsewhere in the pool does not restart
@@ -23,7 +23,7 @@ export class WeightedRoundRobinStrategy implements Strategy {
     this.#current = current;
   }
 
-  pick(ctx: PickContext): BackendView | undefined {
+  pick(ctx: PickContext): B | undefined {
     const list = this.#backends;
     const current = this.#current;
     let best = -1;

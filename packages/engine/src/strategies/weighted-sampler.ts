@@ -13,13 +13,13 @@ const FAST_DRAWS = 4;
  * (rejection sampling), which keeps the result exact without rebuilding the table.
  * Assumes effectiveWeight ≤ weight, as slow start only ever lowers it.
  */
-export class WeightedSampler {
-  #backends: readonly BackendView[] = [];
+export class WeightedSampler<B extends BackendView = BackendView> {
+  #backends: readonly B[] = [];
   #cumulative = new Float64Array(0);
   #total = 0;
 
   /** Replaces the candidate list (already filtered to eligible backends). */
-  reset(backends: readonly BackendView[]): void {
+  reset(backends: readonly B[]): void {
     this.#backends = backends;
     this.#cumulative = new Float64Array(backends.length);
     let total = 0;
@@ -31,7 +31,7 @@ export class WeightedSampler {
   }
 
   /** One weighted draw among backends that are eligible now and can take `ctx`; undefined if none. */
-  sample(ctx: PickContext, random: () => number): BackendView | undefined {
+  sample(ctx: PickContext, random: () => number): B | undefined {
     const list = this.#backends;
     if (list.length === 0) return undefined;
     for (let draw = 0; draw < FAST_DRAWS; draw++) {
@@ -57,13 +57,13 @@ export class WeightedSampler {
   }
 
   // Exact draw over the live weights of qualifying backends: same distribution as the fast path.
-  #scan(ctx: PickContext, random: () => number): BackendView | undefined {
+  #scan(ctx: PickContext, random: () => number): B | undefined {
     const list = this.#backends;
     let total = 0;
     for (const b of list) if (isEligible(b) && canTake(b, ctx)) total += Math.min(b.effectiveWeight, b.weight);
     if (total <= 0) return undefined;
     let r = random() * total;
-    let last: BackendView | undefined;
+    let last: B | undefined;
     for (const b of list) {
       if (!isEligible(b) || !canTake(b, ctx)) continue;
       last = b;

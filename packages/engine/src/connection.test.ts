@@ -1,0 +1,473 @@
+// The connection lifecycle as a state machine, driven one event at a time: a real Service and
+// real Connections over a ConnectionIo that records what would happen to the handles and
+// lets the test deliver each outcome (connect result, FIN, close callback) when it chooses.
+// No socket, no real timer: every transition is deterministic. The socket-level behaviour of
+// the same paths is covered in test/splice.test.ts, test/lifecycle.test.ts and others.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createServer } from 'node:net';
+import type { Backend } from './backend.ts';
+import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS, type BackendConfig, type ServiceConfig } from './config.ts';
+import type { Connection, ConnectionIo } from './connection.ts';
+import { Phase, Side } from './connection-state.ts';
+import { Service, type ServiceHost } from './service.ts';
+import type { TcpHandle } from './tcp-handle.ts';
+
+/** A stand-in handle: the connection only compares handles and passes them to its io. */
+function fakeHandle(name: string): TcpHandle {
+  return { name } as unknown as TcpHandle;
+}
+
+const nameOf = (h: TcpHandle): string => (h as unknown as { name: string }).name;
+
+/** Records every handle operation; close callbacks and connect results wait for the test. */
+class ScriptedIo implements ConnectionIo {
+  readonly log: string[] = [];
+  readonly conns: Connection[] = [];
+  /** Handles whose close() was called and whose close callback has not been delivered. */
+  readonly closing: Array<{ c: Connection; h: TcpHandle }> = [];
+  #owner = new Map<TcpHandle, Connection>();
+  #attempts = 0;
+
+  adopt(client: TcpHandle, c: Connection): void {
+    this.conns.push(c);
+    this.#owner.set(client, c);
+    this.log.push(`adopt ${nameOf(client)}`);
+  }
+
+  connect(c: Connection, backend: Backend): TcpHandle {
+    const up = fakeHandle(`up${++this.#attempts}`);
+    this.#owner.set(up, c);
+    this.log.push(`connect ${nameOf(up)} → ${backend.id}`);
+    return up;
+  }
+
+  startRelay(c: Connection): void {
+    this.log.push(`relay ${nameOf(c.client)}`);
+  }
+
+  close(h: TcpHandle): void {
+    this.log.push(`close ${nameOf(h)}`);
+    this.closing.push({ c: this.#owner.get(h) as Connection, h });
+  }
+
+  peer(): { address?: string; port?: number } {
+    return { address: '10.0.0.7', port: 40000 };
+  }
+
+  /** Delivers the pending close callback of `name` (libuv runs them in a later loop turn). */
+  closed(name: string): void {
+    const i = this.closing.findIndex((x) => nameOf(x.h) === name);
+    if (i < 0) throw new Error(`${name} is not closing`);
+    const [{ c, h }] = this.closing.splice(i, 1) as [{ c: Connection; h: TcpHandle }];
+    c.onHandleClosed(h);
+  }
+
+  /** Delivers every pending close callback, oldest first. */
+  closeAll(): void {
+    while (this.closing.length > 0) this.closed(nameOf(this.closing[0]!.h));
+  }
+}
+
+/** Backend ids: the database's numbers, as the admin gives them. */
+const A = 1;
+const B = 2;
+
+function backendConfig(id: number, over: Partial<BackendConfig> = {}): BackendConfig {
+  return { id, host: '127.0.0.1', port: 1, ...BACKEND_DEFAULTS, ...over };
+}
+
+function serviceConfig(over: Partial<ServiceConfig> = {}): ServiceConfig {
+  return {
+    id: 1,
+    name: 'svc',
+    host: '127.0.0.1',
+    port: 0,
+    ...SERVICE_DEFAULTS,
+    connectTimeoutMs: 0,
+    healthCheck: { ...HEALTH_CHECK_DEFAULTS, type: 'none', passiveFailures: 0 },
+    backends: [backendConfig(A), backendConfig(B)],
+    ...over,
+  };
+}
+
+interface Harness {
+  svc: Service;
+  io: ScriptedIo;
+  events: string[];
+  /** A new client arrives; returns its connection. */
+  accept(name?: string): Connection;
+  backend(id: number): Backend;
+}
+
+let clients = 0;
+
+/** A service whose backends are all up (health is external: nothing checks on its own). */
+function harness(over: Partial<ServiceConfig> = {}, up = true): Harness {
+  const events: string[] = [];
+  const host: ServiceHost = {
+    random: () => 0,
+    externalHealth: true,
+    onDrained: (_s, b, closedByTimeout) => events.push(`drained ${b.id} (${closedByTimeout} closed)`),
+    onHealth: (_s, b, from, to) => events.push(`health ${b.id} ${from}→${to}`),
+    onStateChange: (_s, b, from) => events.push(`state ${b.id} ${from}→${b.adminState}`),
+    onPassiveThreshold: (_s, b) => events.push(`passive ${b.id}`),
+    onServiceGone: () => events.push('service gone'),
+  };
+  const io = new ScriptedIo();
+  // A net.Server that never listens: no socket; the test calls accept() itself.
+  const svc = new Service(serviceConfig(over), createServer(), host, io);
+  if (up) for (const id of svc.backends.keys()) svc.setHealth(id, 'unknown', 'up', 'test');
+  events.length = 0;
+  return {
+    svc,
+    io,
+    events,
+    accept(name = `client${++clients}`) {
+      svc.accept(fakeHandle(name));
+      return io.conns[io.conns.length - 1] as Connection;
+    },
+    backend: (id) => svc.backends.get(id) as Backend,
+  };
+}
+
+/** The connection's states, compactly, for one assertion per step. */
+function states(c: Connection): { phase: number; client: number; upstream: number } {
+  return { phase: c.phase, client: c.clientState, upstream: c.upstreamState };
+}
+
+/** A connection that reached Relaying on backend `a`. */
+function relaying(h: Harness): Connection {
+  const c = h.accept();
+  c.onConnectDone(c.upstream as TcpHandle, null);
+  expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Open, upstream: Side.Open });
+  return c;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('connect', () => {
+  it('accept → Waiting → Connecting (slot taken) → Relaying (relay started)', () => {
+    const h = harness();
+    const c = h.accept('c1');
+    // Dispatch happens at accept: a backend is picked and the attempt starts at once.
+    expect(states(c)).toEqual({ phase: Phase.Connecting, client: Side.Open, upstream: Side.Connecting });
+    expect(c.backend?.id).toBe(A);
+    expect(h.backend(A).localActive).toBe(1);
+    expect(h.svc.active).toBe(1);
+    expect(h.io.log).toEqual(['adopt c1', 'connect up1 → 1']);
+
+    c.onConnectDone(c.upstream as TcpHandle, null);
+    expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Open, upstream: Side.Open });
+    expect(h.io.log.at(-1)).toBe('relay c1');
+    expect(h.backend(A).total).toBe(1);
+    expect(c.attempts).toBe(1);
+  });
+
+  it('connect failure → retry on another backend → Relaying; the failure is counted once', () => {
+    const h = harness();
+    const c = h.accept('c1');
+    const first = c.upstream as TcpHandle;
+    c.onConnectDone(first, 'connect refused');
+    // The failed handle closes first; nothing is decided before its close callback.
+    expect(states(c)).toEqual({ phase: Phase.Connecting, client: Side.Open, upstream: Side.Closing });
+    expect(h.svc.retries).toBe(0);
+
+    h.io.closed('up1');
+    expect(states(c)).toEqual({ phase: Phase.Connecting, client: Side.Open, upstream: Side.Connecting });
+    expect(c.backend?.id).toBe(B);
+    expect(c.attempts).toBe(2);
+    expect(c.lastFailure).toBe('connect refused');
+    expect([...(c.exclude ?? [])].map((b) => b.id)).toEqual([A]);
+    expect(h.svc.retries).toBe(1);
+    expect(h.backend(A)).toMatchObject({ localActive: 0, connectFailures: 1, failStreak: 1 });
+    expect(h.backend(B).localActive).toBe(1);
+
+    // A late result for the failed handle changes nothing.
+    c.onConnectDone(first, null);
+    expect(c.upstreamState).toBe(Side.Connecting);
+
+    c.onConnectDone(c.upstream as TcpHandle, null);
+    expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Open, upstream: Side.Open });
+    expect(h.backend(B)).toMatchObject({ total: 1, failStreak: 0 });
+    expect(h.io.log).toEqual(['adopt c1', 'connect up1 → 1', 'close up1', 'connect up2 → 2', 'relay c1']);
+  });
+
+  it('connect failure on a draining backend → its drain ends → retry elsewhere', () => {
+    const h = harness();
+    const c = h.accept();
+    // The operator drains `a` while the attempt is in flight: the drain waits for it.
+    h.svc.update(serviceConfig({ backends: [backendConfig(A, { state: 'draining' }), backendConfig(B)] }), null);
+    expect(h.events).toEqual(['state 1 enabled→draining']);
+
+    c.onConnectDone(c.upstream as TcpHandle, 'connect timeout');
+    h.io.closed('up1');
+    expect(h.events).toEqual(['state 1 enabled→draining', 'drained 1 (0 closed)']);
+    expect(c.backend?.id).toBe(B);
+    expect(states(c)).toEqual({ phase: Phase.Connecting, client: Side.Open, upstream: Side.Connecting });
+  });
+
+  it('retries exhausted → rejected: the client closes, the connection ends once', () => {
+    const h = harness({ retries: 1 });
+    const c = h.accept('c1');
+    c.onConnectDone(c.upstream as TcpHandle, 'connect refused');
+    h.io.closed('up1');
+    c.onConnectDone(c.upstream as TcpHandle, 'connect reset');
+    h.io.closed('up2');
+    expect(states(c)).toEqual({ phase: Phase.Waiting, client: Side.Closing, upstream: Side.None });
+    expect(c.reason).toBe('rejected');
+    expect(h.svc.rejected).toBe(1);
+    expect(c.upstream).toBeNull();
+
+    h.io.closed('c1');
+    expect(states(c)).toEqual({ phase: Phase.Done, client: Side.Closed, upstream: Side.None });
+    expect(h.svc.active).toBe(0);
+    expect(h.backend(A).localActive + h.backend(B).localActive).toBe(0);
+  });
+
+  it('no backend can take the client → rejected at once', () => {
+    const h = harness({ backends: [backendConfig(A, { state: 'disabled' })] });
+    const c = h.accept('c1');
+    expect(states(c)).toEqual({ phase: Phase.Waiting, client: Side.Closing, upstream: Side.None });
+    expect(h.io.log).toEqual(['adopt c1', 'close c1']);
+    h.io.closed('c1');
+    expect(c.phase).toBe(Phase.Done);
+    expect(h.svc.active).toBe(0);
+  });
+
+  it('the connect timeout fails the attempt and it is retried', () => {
+    const h = harness({ connectTimeoutMs: 500 });
+    const c = h.accept();
+    vi.advanceTimersByTime(499);
+    expect(c.upstreamState).toBe(Side.Connecting);
+    vi.advanceTimersByTime(1);
+    expect(c.upstreamState).toBe(Side.Closing);
+    h.io.closed('up1');
+    expect(c.lastFailure).toBe('connect timeout');
+    expect(c.backend?.id).toBe(B);
+    // The new attempt has its own full timeout.
+    c.onConnectDone(c.upstream as TcpHandle, null);
+    vi.advanceTimersByTime(10_000);
+    expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Open, upstream: Side.Open });
+  });
+});
+
+describe('client gone during connect', () => {
+  it('upstream close first: no retry, not a backend failure; the slot is held until the end', () => {
+    const h = harness();
+    const c = h.accept('c1');
+    c.destroy();
+    expect(states(c)).toEqual({ phase: Phase.Connecting, client: Side.Closing, upstream: Side.Closing });
+    h.io.closed('up1');
+    expect(states(c)).toEqual({ phase: Phase.Waiting, client: Side.Closing, upstream: Side.None });
+    expect(h.svc.retries).toBe(0);
+    expect(h.backend(A)).toMatchObject({ connectFailures: 0, localActive: 1 });
+    h.io.closed('c1');
+    expect(states(c)).toEqual({ phase: Phase.Done, client: Side.Closed, upstream: Side.None });
+    expect(h.backend(A).localActive).toBe(0);
+    expect(h.svc.active).toBe(0);
+    expect(c.reason).toBe('destroyed');
+  });
+
+  it('client close first: the end waits for the upstream, then drains a draining backend', () => {
+    const h = harness();
+    const c = h.accept('c1');
+    h.svc.update(serviceConfig({ backends: [backendConfig(A, { state: 'draining' }), backendConfig(B)] }), null);
+    c.destroy();
+    h.io.closed('c1');
+    expect(states(c)).toEqual({ phase: Phase.Connecting, client: Side.Closed, upstream: Side.Closing });
+    expect(h.svc.active).toBe(1);
+    h.io.closed('up1');
+    expect(states(c)).toEqual({ phase: Phase.Done, client: Side.Closed, upstream: Side.None });
+    expect(h.svc.retries).toBe(0);
+    expect(h.events).toEqual(['state 1 enabled→draining', 'drained 1 (0 closed)']);
+  });
+
+  it('connected after the client began closing: the upstream is closed, nothing is relayed', () => {
+    const h = harness();
+    const c = h.accept('c1');
+    c.destroy();
+    c.onConnectDone(c.upstream as TcpHandle, null);
+    expect(h.io.log).not.toContain('relay c1');
+    h.io.closeAll();
+    expect(c.phase).toBe(Phase.Done);
+    expect(h.backend(A).total).toBe(0);
+  });
+});
+
+describe('relaying and half-close', () => {
+  it('client FIN first: each side ends after FIN both ways; the last close finalizes', () => {
+    const h = harness();
+    const c = relaying(h);
+    const up = c.upstream as TcpHandle;
+    c.onReadEnd(c.client);
+    expect(c.clientState).toBe(Side.ReadEnded);
+    c.onWriteEnd(up, 0);
+    expect(c.upstreamState).toBe(Side.WriteEnded);
+    c.onReadEnd(up);
+    // The upstream is done both ways; the client still gets the upstream's FIN.
+    expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.ReadEnded, upstream: Side.Closing });
+    c.onWriteEnd(c.client, 0);
+    expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Closing, upstream: Side.Closing });
+    h.io.closeAll();
+    expect(states(c)).toEqual({ phase: Phase.Done, client: Side.Closed, upstream: Side.Closed });
+    expect(c.reason).toBeNull();
+    expect(h.svc.active).toBe(0);
+    expect(h.backend(A).localActive).toBe(0);
+  });
+
+  it('our FIN out first, then the peer\'s: Open → WriteEnded → Closing on each side', () => {
+    const h = harness();
+    const c = relaying(h);
+    const up = c.upstream as TcpHandle;
+    c.onWriteEnd(c.client, 0);
+    expect(c.clientState).toBe(Side.WriteEnded);
+    c.onReadEnd(up);
+    expect(c.upstreamState).toBe(Side.ReadEnded);
+    c.onReadEnd(c.client);
+    expect(c.clientState).toBe(Side.Closing);
+    c.onWriteEnd(up, 0);
+    expect(c.upstreamState).toBe(Side.Closing);
+    h.io.closeAll();
+    expect(c.phase).toBe(Phase.Done);
+  });
+
+  it('a side that finished waits LINGER for the other, then both are destroyed', () => {
+    const h = harness();
+    const c = relaying(h);
+    c.onReadEnd(c.client);
+    c.onWriteEnd(c.client, 0);
+    expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Closing, upstream: Side.Open });
+    h.io.closed(nameOf(c.client));
+    expect(c.phase).toBe(Phase.Relaying);
+    vi.advanceTimersByTime(29_999);
+    expect(c.upstreamState).toBe(Side.Open);
+    vi.advanceTimersByTime(1);
+    expect(c.upstreamState).toBe(Side.Closing);
+    expect(c.reason).toBe('destroyed');
+    h.io.closeAll();
+    expect(c.phase).toBe(Phase.Done);
+  });
+
+  it('an error closes both sides at once and keeps the first reason', () => {
+    const h = harness();
+    const c = relaying(h);
+    c.fail('backend-error');
+    c.fail('client-error');
+    expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Closing, upstream: Side.Closing });
+    expect(c.reason).toBe('backend-error');
+    // Events for a closing side are ignored.
+    c.onReadEnd(c.client);
+    c.onWriteEnd(c.client, 0);
+    expect(c.clientState).toBe(Side.Closing);
+    h.io.closeAll();
+    expect(c.phase).toBe(Phase.Done);
+    expect(h.svc.active).toBe(0);
+  });
+
+  it('a failed FIN (shutdown status < 0) is an error of that side', () => {
+    const h = harness();
+    const c = relaying(h);
+    c.onWriteEnd(c.upstream as TcpHandle, -32);
+    expect(c.reason).toBe('backend-error');
+    expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Closing, upstream: Side.Closing });
+  });
+
+  it('the idle timeout destroys a quiet connection; a chunk pushes it back', () => {
+    const h = harness({ idleTimeoutMs: 1000 });
+    const c = relaying(h);
+    vi.advanceTimersByTime(600);
+    c.lastActive = performance.now(); // what relay.ts does per chunk
+    vi.advanceTimersByTime(600);
+    expect(c.clientState).toBe(Side.Open);
+    vi.advanceTimersByTime(400);
+    expect(c.reason).toBe('idle-timeout');
+    expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Closing, upstream: Side.Closing });
+  });
+
+  it('finalize runs once, whatever order the close callbacks come in', () => {
+    const h = harness();
+    const ends: Connection[] = [];
+    const onEnd = h.svc.onEnd.bind(h.svc);
+    h.svc.onEnd = (conn) => {
+      ends.push(conn);
+      onEnd(conn);
+    };
+    const c = relaying(h);
+    c.destroy();
+    c.destroy();
+    h.io.closed('up1');
+    expect(ends).toHaveLength(0);
+    h.io.closed(nameOf(c.client));
+    expect(ends).toEqual([c]);
+    // A stray callback for a handle that is not this connection's changes nothing.
+    c.onHandleClosed(fakeHandle('stray'));
+    expect(ends).toEqual([c]);
+  });
+});
+
+describe('waiting and drain', () => {
+  it('pending first check → queued (Waiting) → served when the backend comes up', () => {
+    const h = harness({}, false);
+    const c = h.accept('c1');
+    expect(states(c)).toEqual({ phase: Phase.Waiting, client: Side.Open, upstream: Side.None });
+    expect(h.svc.queue.length).toBe(1);
+    h.svc.setHealth(B, 'unknown', 'up', 'test');
+    expect(h.svc.queue.length).toBe(0);
+    expect(states(c)).toEqual({ phase: Phase.Connecting, client: Side.Open, upstream: Side.Connecting });
+    expect(c.backend?.id).toBe(B);
+  });
+
+  it('a queued client that leaves is taken out of the queue and ends', () => {
+    const h = harness({}, false);
+    const c = h.accept('c1');
+    c.destroy();
+    h.io.closed('c1');
+    expect(h.svc.queue.length).toBe(0);
+    expect(c.phase).toBe(Phase.Done);
+    expect(h.svc.active).toBe(0);
+  });
+
+  it('a queued client whose deadline passes is rejected', () => {
+    const h = harness({ queueTimeoutMs: 200 }, false);
+    const c = h.accept('c1');
+    vi.advanceTimersByTime(200);
+    expect(h.svc.queue.length).toBe(0);
+    expect(c.reason).toBe('rejected');
+    expect(c.clientState).toBe(Side.Closing);
+  });
+
+  it('a drain ends when the last relaying connection of the backend ends', () => {
+    const h = harness();
+    const c1 = relaying(h);
+    const c2 = h.accept();
+    expect(c2.backend?.id).toBe(B);
+    h.svc.update(serviceConfig({ backends: [backendConfig(A, { state: 'draining' }), backendConfig(B)] }), null);
+    // Nothing new goes to a draining backend.
+    const c3 = h.accept();
+    expect(c3.backend?.id).toBe(B);
+    expect(h.events).toEqual(['state 1 enabled→draining']);
+    c1.destroy();
+    h.io.closed(nameOf(c1.client));
+    h.io.closed('up1');
+    expect(h.events).toEqual(['state 1 enabled→draining', 'drained 1 (0 closed)']);
+  });
+
+  it('the drain timeout destroys what is left and reports how many', () => {
+    const h = harness({ drainTimeoutMs: 1000 });
+    const c = relaying(h);
+    h.svc.update(serviceConfig({ drainTimeoutMs: 1000, backends: [backendConfig(B)] }), null);
+    vi.advanceTimersByTime(1000);
+    expect(h.events).toEqual(['drained 1 (1 closed)']);
+    expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Closing, upstream: Side.Closing });
+    h.io.closeAll();
+    // The end of the destroyed connection does not end the drain a second time.
+    expect(h.events).toEqual(['drained 1 (1 closed)']);
+    expect(c.phase).toBe(Phase.Done);
+  });
+});
