@@ -87,12 +87,15 @@ describe('splice', () => {
   it('backpressure: a client that does not read stops the backend instead of buffering in the balancer', async () => {
     const TOTAL = 256 * 1024 * 1024;
     let written = 0;
+    let blocked = false; // the backend's last write() said "full" and no 'drain' came since
     const srv = await startServer((s) => {
       const chunk = Buffer.alloc(64 * 1024, 3);
       const pump = (): void => {
+        blocked = false;
         while (written < TOTAL) {
           written += chunk.length;
           if (!s.write(chunk)) {
+            blocked = true;
             s.once('drain', pump);
             return;
           }
@@ -101,16 +104,35 @@ describe('splice', () => {
       };
       pump();
     });
-    servers.push(srv);
-    const { port } = await balance(srv.port);
-    const client = await connect(port);
+    const echo = await startEcho();
+    servers.push(srv, echo);
+    lb = createLoadBalancer();
+    const flood = service([backend(srv.port)]);
+    const other = service([backend(echo.port)]);
+    await lb.apply(config(flood, other));
+    const client = await connect(lb.listenPort(flood.id) as number);
     client.pause();
-    await new Promise((r) => setTimeout(r, 1500));
+    // Round trips through the same balancer (another service, same event loop) prove it has
+    // run many I/O turns. Stalled: the backend is blocked on a full socket and stays so, with
+    // no byte more written, across 10 of them. Without backpressure the balancer would keep
+    // reading the backend, whose socket would drain again, until all 256 MB were through.
+    const probe = Buffer.alloc(256 * 1024, 5);
+    const roundTrips = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) expect((await exchange(lb.listenPort(other.id) as number, probe)).length).toBe(probe.length);
+    };
+    const deadline = Date.now() + 15_000;
+    let stalledAt = -1;
+    while (stalledAt < 0 && written < TOTAL) {
+      expect(Date.now()).toBeLessThan(deadline);
+      const before = written;
+      await roundTrips(10);
+      if (blocked && written === before) stalledAt = written;
+    }
+    expect(stalledAt).toBeGreaterThan(0);
     // Kernel socket buffers on loopback (both hops) plus one stream high-water mark each way:
     // a few MB. Without backpressure the balancer would have read all 256 MB.
-    const stalledAt = written;
     expect(stalledAt).toBeLessThan(48 * 1024 * 1024);
-    await new Promise((r) => setTimeout(r, 500));
+    await roundTrips(10);
     expect(written).toBe(stalledAt);
     let read = 0;
     client.on('data', (c: Buffer) => (read += c.length));
