@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HealthChecker } from '../../src/health/health-checker.ts';
 import { eventLog } from './health-events.ts';
 import { startModeServer } from './mode-server.ts';
-import { HOST, healthConfig, refusingPort, sleep, startServer, waitFor } from './test-servers.ts';
+import { probeRounds } from './probe-clock.ts';
+import { HOST, healthConfig, refusingPort, startServer, waitFor } from './test-servers.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -36,10 +37,13 @@ describe('HealthChecker lifecycle', () => {
     expect(checker.state('a')).toBe('up');
     expect(checker.state('b')).toBe('unknown');
     expect(checker.lastReason('b')).toBeUndefined();
-    const bProbes = b.accepted;
     await waitFor(() => checker.state('c') === 'up', 3000, 'c up');
-    await sleep(300);
-    expect(b.accepted).toBe(bProbes); // b is no longer probed
+    // b is no longer probed: while c (same checker, same interval) is probed 3 more times, b
+    // would have been probed at least once.
+    const bProbes = b.accepted;
+    const cProbes = c.accepted;
+    await waitFor(() => c.accepted >= cProbes + 3, 3000, '3 more probes of c');
+    expect(b.accepted).toBe(bProbes);
     expect(log.of('a')).toEqual([{ id: 'a', from: 'unknown', to: 'up', reason: 'first check ok' }]);
 
     const closed = await refusingPort();
@@ -67,7 +71,8 @@ describe('HealthChecker lifecycle', () => {
     await waitFor(() => checker.state('a') === 'up', 3000, 'a up');
 
     backend.mode = 'bad'; // still accepts TCP
-    await sleep(200);
+    const tcpProbes = backend.server.accepted;
+    await waitFor(() => backend.server.accepted >= tcpProbes + 3, 3000, '3 more tcp probes'); // fall is 2
     expect(checker.state('a')).toBe('up');
     checker.updateConfig(healthConfig({ type: 'send-expect', send: 'PING\\r\\n', expect: '+PONG', intervalMs: 50, timeoutMs: 500, fall: 2 }));
     expect(checker.state('a')).toBe('up');
@@ -77,9 +82,9 @@ describe('HealthChecker lifecycle', () => {
     checker.updateConfig(healthConfig({ type: 'none', intervalMs: 50 }));
     expect(checker.state('a')).toBe('up');
     expect(checker.lastReason('a')).toBe('checks disabled');
-    await sleep(100);
+    await probeRounds(2, 50); // lets a probe connect that was under way when checks stopped land
     const probes = backend.server.accepted;
-    await sleep(300);
+    await probeRounds(6, 50); // 5 intervals: a probing checker would have probed a 4 times
     expect(backend.server.accepted).toBe(probes);
 
     checker.updateConfig(healthConfig({ type: 'redis', intervalMs: 50, timeoutMs: 500, fall: 2 }));
@@ -104,7 +109,7 @@ describe('HealthChecker lifecycle', () => {
     await waitFor(() => backend.server.open === 0, 3000, 'the server to see every probe socket close');
     await waitFor(() => countResources('TCPSocketWrap') <= baseline.sockets, 3000, 'sockets to be released');
     expect(countResources('Timeout')).toBeLessThanOrEqual(baseline.timers);
-    await sleep(300);
+    await probeRounds(4, 100); // 3 intervals: ample for z's first probe (≤ 20 ms) or a's next
     expect(backend.server.accepted).toBe(5);
     expect(log.events).toEqual([]);
     expect(checker.state('a')).toBe('unknown');
