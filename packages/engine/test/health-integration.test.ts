@@ -112,7 +112,15 @@ describe('health checks in the data plane', () => {
     if (closeOnDown) {
       await waitFor(() => closed && lb.stats().services[0]!.active === 0, 'connection closed by closeOnDown');
     } else {
-      await new Promise((r) => setTimeout(r, 300));
+      // A round trip through the same connection after the down: it still reaches the (now
+      // sick) backend. Had the down closed it, 'close' would come instead of the reply.
+      const reply = new Promise<string>((resolve) => {
+        c.once('data', (d: Buffer) => resolve(d.toString()));
+        c.once('close', () => resolve('closed'));
+        if (closed) resolve('closed');
+      });
+      c.write('PING\r\n');
+      expect(await reply).toBe('-ERR sick\r\n');
       expect(closed).toBe(false);
       expect(lb.stats().services[0]!.active).toBe(1);
       c.destroy();
