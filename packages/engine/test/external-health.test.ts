@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import type { PassiveFailureEvent } from '../src/events.ts';
 import { HEALTH_CHECK_DEFAULTS } from '../src/config.ts';
+import { probeRounds } from './health/probe-clock.ts';
 import { backend, config, connect, deadPort, exchange, service, startEcho, waitFor, type TestServer } from './helpers.ts';
 
 describe('external health and remote load', () => {
@@ -26,7 +27,7 @@ describe('external health and remote load', () => {
     const c = await connect(port);
     await once(c, 'close');
     expect(lb.stats().services[0]!.rejected).toBe(1);
-    await new Promise((r) => setTimeout(r, 300));
+    await probeRounds(4, 100); // 3 of the service's intervals: a local checker would have probed
     expect(echo.accepted).toBe(0); // no tcp probe from this process
     lb.setBackendHealth(svc.id, b.id, 'up', 'primary says up');
     expect((await exchange(port, Buffer.from('hi'))).toString()).toBe('hi');
