@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { STRATEGY_NAMES } from '@fulcrum/shared/strategies';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import type { BackendConfig, ServiceConfig } from '../src/config.ts';
-import { backend, config, deadPort, service } from './helpers.ts';
+import { backend, config, deadPort, service, waitFor } from './helpers.ts';
 import { redisCommand, startRedisOn, type RedisProcess } from './redis-process.ts';
 
 /** A persistent client: sends PING, waits for +PONG, repeats; counts failures. */
@@ -91,7 +91,11 @@ describe('live changes under traffic', () => {
     const apply = async (next: ServiceConfig): Promise<void> => {
       svc = next;
       await lb.apply(config(svc));
-      await new Promise((r) => setTimeout(r, 60));
+      // Hold each config until traffic has run under it: new connections (picked by the new
+      // strategy and backend list) and commands on the persistent ones.
+      const ops = (st: { ok: number; failed: number }): number => st.ok + st.failed;
+      const [short0, long0] = [ops(shortStats), ops(longStats)];
+      await waitFor(() => until() || (ops(shortStats) >= short0 + 12 && ops(longStats) >= long0 + 8), 'traffic under the new config', 10_000);
     };
     for (const strategy of STRATEGY_NAMES) await apply({ ...svc, strategy });
     await apply({ ...svc, backends: [{ ...b0, weight: 5 }, { ...b1, weight: 1 }, b2], strategy: 'weighted-round-robin' });
