@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import type { BackendDrainedEvent } from '../src/events.ts';
-import { backend, config, connect, deadPort, exchange, service, startEcho, startServer, waitFor, type TestServer } from './helpers.ts';
+import { backend, config, connect, deadPort, exchange, nextData, service, startEcho, startServer, waitFor, type TestServer } from './helpers.ts';
 
 describe('balancing, retries and live changes', () => {
   let lb: LoadBalancer;
@@ -123,7 +123,9 @@ describe('balancing, retries and live changes', () => {
     let again = 0;
     lb.on('backend-drained', () => again++);
     await waitFor(() => lb.stats().services[0]!.active === 0, 'closed connections ended');
-    await new Promise((r) => setTimeout(r, 100));
+    // A whole connection through the same service after that (to b): its start and end run
+    // the same drain bookkeeping, and any deferred second report would have come by then.
+    expect(String(await exchange(lb.listenPort(svc.id) as number, Buffer.from('later')))).toBe('later');
     expect(again).toBe(0);
   });
 
@@ -164,6 +166,8 @@ describe('balancing, retries and live changes', () => {
     const c2 = await connect(lb.listenPort(svc2.id) as number);
     let closed = false;
     c2.on('close', () => (closed = true));
+    // Pacing, not a wait: the idle timer runs on time, so the writes come 100 ms apart (well
+    // under idleTimeoutMs) for 800 ms (well over it).
     for (let i = 0; i < 8; i++) {
       c2.write('x');
       await new Promise((r) => setTimeout(r, 100));
@@ -211,9 +215,11 @@ describe('drainTimeoutMs 0', () => {
       await waitFor(() => a.sockets.size === 1, 'held on a');
       const drained = once(lb, 'backend-drained') as Promise<[BackendDrainedEvent]>;
       await lb.apply(config({ ...svc, backends: [svc.backends[1]!] }));
-      await new Promise((r) => setTimeout(r, 300));
+      // Three whole connections through the service (to b) first: a drain timer taking 0 as
+      // "at once" would have fired meanwhile; then a round trip on the held connection.
+      for (let i = 0; i < 3; i++) expect(String(await exchange(lb.listenPort(svc.id) as number, Buffer.from('b')))).toBe('b');
       held.write('still here');
-      const [d] = await once(held, 'data');
+      const d = await nextData(held);
       expect(String(d)).toBe('still here');
       held.end();
       const [ev] = await drained;

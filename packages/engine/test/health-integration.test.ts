@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import type { BackendHealthEvent } from '../src/events.ts';
 import { HEALTH_CHECK_DEFAULTS } from '../src/config.ts';
-import { backend, config, deadPort, service, startServer, waitFor, type TestServer } from './helpers.ts';
+import { backend, config, deadPort, nextData, service, startServer, waitFor, type TestServer } from './helpers.ts';
 import { redisCommand, startRedisOn, type RedisProcess } from './redis-process.ts';
 
 describe('health checks in the data plane', () => {
@@ -114,13 +114,9 @@ describe('health checks in the data plane', () => {
     } else {
       // A round trip through the same connection after the down: it still reaches the (now
       // sick) backend. Had the down closed it, 'close' would come instead of the reply.
-      const reply = new Promise<string>((resolve) => {
-        c.once('data', (d: Buffer) => resolve(d.toString()));
-        c.once('close', () => resolve('closed'));
-        if (closed) resolve('closed');
-      });
+      const reply = nextData(c);
       c.write('PING\r\n');
-      expect(await reply).toBe('-ERR sick\r\n');
+      expect(String(await reply)).toBe('-ERR sick\r\n');
       expect(closed).toBe(false);
       expect(lb.stats().services[0]!.active).toBe(1);
       c.destroy();

@@ -110,3 +110,20 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 500
   }
 }
 
+
+/** The next chunk `s` receives; rejects if `s` closes first (so a closed connection fails fast). */
+export function nextData(s: net.Socket): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (s.destroyed) return reject(new Error('socket already closed'));
+    const onData = (d: Buffer): void => {
+      s.off('close', onClose);
+      resolve(d);
+    };
+    const onClose = (): void => {
+      s.off('data', onData);
+      reject(new Error('socket closed before any data'));
+    };
+    s.once('data', onData);
+    s.once('close', onClose);
+  });
+}
