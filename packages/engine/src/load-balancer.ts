@@ -94,7 +94,9 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
       for (const s of bound.values()) s.close();
       throw new EngineClosedError();
     }
-    // Phase 2 (cannot fail): swap in the new state synchronously.
+    // Phase 2: swap in the new state synchronously. No I/O here can fail; but the swap emits
+    // events (backend-state, backend-drained, backend-health) and EventEmitter rethrows a
+    // listener's exception, which would leave the swap half done: listeners must not throw.
     const keep = new Set<number>();
     for (const sc of config.services) {
       keep.add(sc.id);

@@ -201,7 +201,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     if (this.retiredService && this.active === 0) this.host.onServiceGone(this);
   }
 
-  /** Recomputes slow-start weights (called once a second); true if any changed. */
+  /** Recomputes slow-start weights (called once a second); re-feeds the strategies if any changed. */
   tickSlowStart(now: number): void {
     const windowMs = this.config.healthCheck.slowStartMs;
     let changed = false;
