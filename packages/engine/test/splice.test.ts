@@ -212,15 +212,20 @@ describe('splice', () => {
     const c = await connect(lb.listenPort(slow.id) as number);
     const payload = randomBytes(32 * 1024 * 1024);
     let off = 0;
-    // Write 1-2000 bytes per turn of the loop until the kernel buffers on both hops are full
-    // (write() says so and no 'drain' comes).
+    // Write 1-2000 bytes per turn of the loop until the kernel buffers on both hops are full:
+    // write() says so and no 'drain' comes while 3 round trips run through the balancer (the
+    // busy service, same event loop), so it has had its turns to read more of this client.
+    const small = Buffer.alloc(64 * 1024, 9);
     for (;;) {
       const n = 1 + ((off * 7919) % 2000);
       const ok = c.write(payload.subarray(off, off + n));
       off += n;
       if (!ok) {
-        const drained = await Promise.race([once(c, 'drain').then(() => true), new Promise((r) => setTimeout(r, 300, false))]);
+        let drained = false;
+        const drain = once(c, 'drain').then(() => (drained = true));
+        for (let i = 0; i < 3 && !drained; i++) expect((await exchange(lb.listenPort(busy.id) as number, small)).length).toBe(small.length);
         if (!drained) break;
+        await drain;
       } else await new Promise((r) => setImmediate(r));
       expect(off).toBeLessThan(payload.length);
     }
