@@ -132,8 +132,11 @@ describe('splice', () => {
     // Kernel socket buffers on loopback (both hops) plus one stream high-water mark each way:
     // a few MB. Without backpressure the balancer would have read all 256 MB.
     expect(stalledAt).toBeLessThan(48 * 1024 * 1024);
+    // And it stays stalled. Not byte-exact: on a loaded machine the kernel still moves a little
+    // on its own (window updates), which a balancer with backpressure passes on; without it,
+    // the rest of the 256 MB would flow.
     await roundTrips(10);
-    expect(written).toBe(stalledAt);
+    expect(written).toBeLessThan(48 * 1024 * 1024);
     let read = 0;
     client.on('data', (c: Buffer) => (read += c.length));
     client.resume();
