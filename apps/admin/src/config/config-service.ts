@@ -257,12 +257,15 @@ export class ConfigService {
       if (applied) await this.#restoreEngine(before);
       throw fromEngineError(err);
     }
+    let copyVersion = version;
     try {
       db.exec('COMMIT');
     } catch (commitErr) {
       if (db.inTransaction) db.exec('ROLLBACK');
       if (shared) {
-        // The change stands in the shared store and runs here; the local copy catches up later.
+        // The change stands in the shared store and runs here; the local copy still holds the
+        // version before it, so the next catch-up (within seconds) writes it there.
+        copyVersion = shared.version;
         this.#log.error({ err: commitErr }, 'the local copy could not record a change the shared store committed; it will catch up');
       } else {
         this.#log.error({ err: commitErr }, 'config commit failed after the engine applied it; restoring the engine');
@@ -273,7 +276,7 @@ export class ConfigService {
     this.#applyFailure = null;
     this.#committed = next.services;
     this.#committedEngine = next.engine;
-    this.#version = version;
+    this.#version = copyVersion;
     if (engineChange || shared?.pending) this.#publish({ type: 'config', services: next.services, version });
     for (const event of events) this.#publish({ type: 'event', event });
     return result;
