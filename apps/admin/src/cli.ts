@@ -58,9 +58,6 @@ function printBanner(server: RunningServer, opts: CliOptions): void {
   if (!opts.tls && !LOOPBACK.test(opts.admin.host)) {
     complain(`warning: the admin console listens on ${formatAddress(opts.admin.host, opts.admin.port)} over plain HTTP; put it behind TLS or keep it on loopback`);
   }
-  if (opts.adminToken !== undefined && opts.adminToken.length < 16) {
-    complain('warning: FULCRUM_ADMIN_TOKEN is shorter than 16 characters; use a long random value');
-  }
 }
 
 async function main(): Promise<void> {

@@ -21,11 +21,26 @@ describe('usage errors', () => {
     [['--admin', 'localhost'], /^fulcrum: --admin "localhost": /],
     [['--', '--listen'], /^fulcrum: --listen needs a value/],
     [['stray'], /^fulcrum: unexpected argument "stray"/],
+    [['--store', 'postgres://u:pw@db/'], /^fulcrum: --store: the URL names no database/],
+    [['--node-name', 'no spaces'], /^fulcrum: --node-name "no spaces": /],
+    [['--stop-grace', 'soon'], /^fulcrum: --stop-grace "soon": must be a whole number/],
   ])('%j exits 2 with one line on stderr', async (args, pattern) => {
     const r = run(args);
     expect(await r.exit()).toBe(2);
     expect(r.stderr()).toMatch(pattern);
     expect(r.stderr().trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stdout()).toBe('');
+  });
+
+  it.each([
+    [{ FULCRUM_ADMIN_TOKEN: 'short' }, /^fulcrum: FULCRUM_ADMIN_TOKEN is shorter than 16 characters/],
+    [{ FULCRUM_STORE: 'mysql://u:pw@h/db' }, /^fulcrum: FULCRUM_STORE: unsupported scheme "mysql"/],
+  ])('environment %j exits 2 with one line on stderr', async (env, pattern) => {
+    const r = run([], env);
+    expect(await r.exit()).toBe(2);
+    expect(r.stderr()).toMatch(pattern);
+    expect(r.stderr().trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr()).not.toContain('pw@');
     expect(r.stdout()).toBe('');
   });
 

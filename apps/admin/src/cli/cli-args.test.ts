@@ -61,9 +61,15 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--stop-grace', '60001'])).toThrow(UsageError);
   });
 
+  it('refuses an admin token shorter than 16 characters, in one line', () => {
+    expect(() => parseCliArgs([], { FULCRUM_ADMIN_TOKEN: 'x' })).toThrow(/^FULCRUM_ADMIN_TOKEN is shorter than 16 characters; use a long random value/);
+    expect(() => parseCliArgs([], { FULCRUM_ADMIN_TOKEN: '0123456789abcde' })).toThrow(UsageError);
+    expect(parseCliArgs([], { FULCRUM_ADMIN_TOKEN: '0123456789abcdef' }).adminToken).toBe('0123456789abcdef');
+  });
+
   it('reads the environment, flags winning', () => {
-    const env = { FULCRUM_ADMIN: '0.0.0.0:9000', FULCRUM_DATA: '/var/lib/fulcrum', FULCRUM_ADMIN_TOKEN: 'secret' };
-    expect(parseCliArgs([], env)).toMatchObject({ admin: { host: '0.0.0.0', port: 9000 }, dataDir: '/var/lib/fulcrum', adminToken: 'secret' });
+    const env = { FULCRUM_ADMIN: '0.0.0.0:9000', FULCRUM_DATA: '/var/lib/fulcrum', FULCRUM_ADMIN_TOKEN: 'secret-0123456789' };
+    expect(parseCliArgs([], env)).toMatchObject({ admin: { host: '0.0.0.0', port: 9000 }, dataDir: '/var/lib/fulcrum', adminToken: 'secret-0123456789' });
     expect(parseCliArgs(['--admin', '[::1]:8081', '--data', 'd'], env)).toMatchObject({ admin: { host: '::1', port: 8081 }, dataDir: 'd' });
   });
 

@@ -49,6 +49,8 @@ export interface CliOptions {
 }
 
 export const DEFAULT_ADMIN = '127.0.0.1:8080';
+/** The shortest admin token `fulcrum` accepts from FULCRUM_ADMIN_TOKEN. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
 export const DEFAULT_DATA_DIR = './data';
 
 export const USAGE = `Usage: fulcrum [options]
@@ -197,6 +199,10 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     seed = { listen, backends, strategy };
   }
   const adminToken = env.FULCRUM_ADMIN_TOKEN === undefined || env.FULCRUM_ADMIN_TOKEN === '' ? undefined : env.FULCRUM_ADMIN_TOKEN;
+  // A short admin token is guessable; refuse it rather than warn (issue 13 §3).
+  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new UsageError(`FULCRUM_ADMIN_TOKEN is shorter than ${MIN_ADMIN_TOKEN_LENGTH} characters; use a long random value (e.g. openssl rand -hex 24)`);
+  }
 
   const configFile = values.config;
   if (configFile !== undefined) {
