@@ -171,7 +171,7 @@ const starters: Record<TargetName, Starter> = {
     if (ctx.workers > 1) args.push('--workers', String(ctx.workers));
     const t = startProcess('fulcrum', NODE, args, {
       cwd: ctx.repoRoot,
-      env: { ...process.env, FULCRUM_ADMIN_TOKEN: 'bench' },
+      env: { ...process.env, FULCRUM_ADMIN_TOKEN: 'bench-admin-token-0123456789' },
       logPath: join(ctx.tmpDir, 'fulcrum.log'),
     });
     return ready('fulcrum', port, t, 30_000);
