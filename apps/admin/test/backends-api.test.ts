@@ -57,6 +57,9 @@ describe('adding a backend', () => {
     [{ address: '127.0.0.1:0' }, 400, 'INVALID_ADDRESS', 'address'],
     [{ address: '127.0.0.1:65536' }, 400, 'INVALID_ADDRESS', 'address'],
     [{ address: 'bad host:1' }, 400, 'INVALID_ADDRESS', 'address'],
+    // Spaces around an address are refused, not trimmed (this one would otherwise name 127.0.0.1:7002).
+    [{ address: ' 127.0.0.1:7002' }, 400, 'INVALID_ADDRESS', 'address'],
+    [{ address: '127.0.0.1:7002 ' }, 400, 'INVALID_ADDRESS', 'address'],
     [{}, 400, 'VALIDATION_ERROR', 'address'],
     [{ address: '127.0.0.1:7002', weight: 1001 }, 400, 'VALIDATION_ERROR', 'weight'],
     [{ address: '127.0.0.1:7002', weight: -1 }, 400, 'VALIDATION_ERROR', 'weight'],

@@ -16,7 +16,9 @@ const IPV6 = /^[0-9A-Fa-f:.]+$/;
  */
 export function parseAddress(input: unknown, allowPortZero = false): AddressResult {
   if (typeof input !== 'string' || input.trim() === '') return { ok: false, reason: 'must be a "host:port" string' };
-  const text = input.trim();
+  // Rejected, not trimmed: an address is exactly what it says (issue 13 §4).
+  if (input !== input.trim()) return { ok: false, reason: 'must not start or end with spaces' };
+  const text = input;
   let host: string;
   let portText: string;
   if (text.startsWith('[')) {

@@ -5,7 +5,8 @@ import { LIMITS, parseIntInRange, type IntParse } from '../../lib/limits.ts';
 
 /** Canonical form for duplicate checks: trimmed, host lower-cased. */
 export function normalizeAddress(address: string): string {
-  const parsed = parseAddress(address);
+  // The form sends what the operator typed without surrounding spaces (the API refuses them).
+  const parsed = parseAddress(address.trim());
   if (!parsed.ok) return address.trim().toLowerCase();
   return formatAddress(parsed.value.host.toLowerCase(), parsed.value.port);
 }
@@ -13,7 +14,7 @@ export function normalizeAddress(address: string): string {
 /** An error message for a backend address, or null when it can be added. */
 export function validateBackendAddress(address: string, existing: readonly string[]): string | null {
   if (!address.trim()) return 'Enter the backend as host:port, e.g. 10.0.0.5:6379.';
-  const parsed = parseAddress(address);
+  const parsed = parseAddress(address.trim());
   if (!parsed.ok) return `Invalid address: ${parsed.reason}.`;
   const key = normalizeAddress(address);
   if (existing.some((a) => normalizeAddress(a) === key)) return `${key} is already a backend of this service.`;

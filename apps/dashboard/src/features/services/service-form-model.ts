@@ -101,7 +101,7 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   if (!name) errors.name = 'Name is required.';
   else if (!NAME.test(name) || name.length > SERVICE_NAME.maxLength) errors.name = `Use letters, digits, ".", "_" or "-" (up to ${SERVICE_NAME.maxLength}).`;
   else if (others.some((s) => s.name === name)) errors.name = `A service named "${name}" already exists.`;
-  const listen = parseAddress(values.listen);
+  const listen = parseAddress(values.listen.trim());
   if (!listen.ok) errors.listen = `Listen address ${listen.reason}.`;
   else if (others.some((s) => s.listen === values.listen.trim())) errors.listen = 'Another service already listens there.';
   if (!isStrategyName(values.strategy)) errors.strategy = 'Pick a strategy.';
