@@ -152,4 +152,15 @@ describe('removing a backend', () => {
     expect(stale.json<ApiErrorBody>().code).toBe('VERSION_CONFLICT');
     expect(await observable(t)).toEqual(before);
   });
+
+  it('honours {"version": N} in the body like If-Match', async () => {
+    const before = await observable(t);
+    const stale = await api(t.app, 'DELETE', `/api/services/${service.id}/backends/${first.id}`, { version: 3 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json<ApiErrorBody>()).toMatchObject({ code: 'VERSION_CONFLICT', field: 'version' });
+    const malformed = await api(t.app, 'DELETE', `/api/services/${service.id}/backends/${first.id}`, { version: 'latest' });
+    expect(malformed.json<ApiErrorBody>()).toMatchObject({ statusCode: 400, field: 'version' });
+    expect(await observable(t)).toEqual(before);
+    expect((await api(t.app, 'DELETE', `/api/services/${service.id}/backends/${first.id}`, { version: 1 })).statusCode).toBe(204);
+  });
 });

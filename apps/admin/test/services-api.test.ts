@@ -367,6 +367,23 @@ describe('deleting a service', () => {
     expect(ok.statusCode).toBe(204);
   });
 
+  it('honours {"version": N} in the body like If-Match, and refuses a malformed body', async () => {
+    const before = await observable(t);
+    const stale = await api(t.app, 'DELETE', `/api/services/${existing.id}`, { version: 2 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json<ApiErrorBody>()).toMatchObject({ code: 'VERSION_CONFLICT', field: 'version' });
+    for (const [body, field] of [[{ version: '1' }, 'version'], [{ version: 0 }, 'version'], [{ version: 1, force: true }, 'force']] as const) {
+      const res = await api(t.app, 'DELETE', `/api/services/${existing.id}`, body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json<ApiErrorBody>()).toMatchObject({ code: 'VALIDATION_ERROR', field });
+    }
+    // Both given: both must hold.
+    expect((await api(t.app, 'DELETE', `/api/services/${existing.id}`, { version: 1 }, { 'if-match': '"2"' })).statusCode).toBe(409);
+    expect(await observable(t)).toEqual(before);
+    const ok = await api(t.app, 'DELETE', `/api/services/${existing.id}`, { version: 1 });
+    expect(ok.statusCode).toBe(204);
+  });
+
   it('accepts a DELETE sent with a JSON content type and no body', async () => {
     const res = await api(t.app, 'DELETE', `/api/services/${existing.id}`, undefined, { 'content-type': 'application/json' });
     expect(res.statusCode).toBe(204);

@@ -82,8 +82,8 @@ export function updateBackend(
 }
 
 /** Removes a backend; the engine stops sending it new connections and drains the rest. */
-export function removeBackend(ctx: ChangeContext, serviceId: number, backendId: number, ifMatch?: number): void {
-  const service = serviceFor(ctx, serviceId, ifMatch);
+export function removeBackend(ctx: ChangeContext, serviceId: number, backendId: number, ifMatch?: number, version?: number): void {
+  const service = serviceFor(ctx, serviceId, ifMatch, version);
   const current = backendFor(ctx, service, backendId);
   ctx.store.backends.delete(backendId);
   ctx.store.services.bumpVersion(serviceId);

@@ -176,10 +176,10 @@ export function updateService(ctx: ChangeContext, id: number, input: PatchServic
 }
 
 /** Deletes a service; the engine drains its connections. */
-export function deleteService(ctx: ChangeContext, id: number, ifMatch?: number): void {
+export function deleteService(ctx: ChangeContext, id: number, ifMatch?: number, version?: number): void {
   const current = ctx.store.services.get(id);
   if (!current) throw notFound(`service ${id}`);
-  checkVersion(current.version, ifMatch);
+  checkVersion(current.version, ifMatch, version);
   ctx.store.services.delete(id);
   ctx.audit({
     kind: 'service-deleted',

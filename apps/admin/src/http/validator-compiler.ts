@@ -12,6 +12,7 @@ import { ValueErrorType } from '@sinclair/typebox/errors';
 import type { ValueError } from '@sinclair/typebox/errors';
 import { ApiError } from './api-error.ts';
 import { convertParameters } from './param-conversion.ts';
+import { OPTIONAL_BODY } from '../schemas/common-schemas.ts';
 
 /** `/backends/0/address` → `backends[0].address`. */
 export function pointerToField(pointer: string): string | undefined {
@@ -49,7 +50,10 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   if (!(Kind in schema)) throw new TypeError(`route schema for ${httpPart ?? 'a request part'} is not a TypeBox schema`);
   const check = TypeCompiler.Compile(schema);
   const strict = httpPart === 'body';
+  const optionalBody = strict && (schema as Record<string, unknown>)[OPTIONAL_BODY] === true;
   return (data: unknown) => {
+    // Fastify hands a missing body over as null.
+    if (optionalBody && data === null) return { value: undefined };
     const value = strict ? data : convertParameters(schema, data);
     if (check.Check(value)) return { value };
     return { error: toApiError(check.Errors(value).First(), httpPart === 'querystring' ? 'query' : (httpPart ?? 'request')) };

@@ -5,7 +5,7 @@ import type { BackendDto } from '@fulcrum/shared/api';
 import { notFound } from '../http/api-error.ts';
 import { addBackend, removeBackend, updateBackend } from '../config/backend-changes.ts';
 import { parseIfMatch } from '../config/input-checks.ts';
-import { BackendParams, CHANGE_ERRORS, IfMatchHeaders, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
+import { BackendParams, CHANGE_ERRORS, DeleteBody, IfMatchHeaders, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
 import { BackendInput, BackendSchema, PatchBackendBody } from '../schemas/service-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { etag } from './service-routes.ts';
@@ -60,21 +60,22 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
     },
   );
 
-  app.delete<{ Params: BackendParams }>(
+  app.delete<{ Params: BackendParams; Body: DeleteBody }>(
     '/services/:id/backends/:backendId',
     {
       schema: {
-        summary: 'Remove a backend; its connections drain',
+        summary: 'Remove a backend; its connections drain (If-Match or {"version": N} checks the service version)',
         tags: ['backends'],
         params: BackendParams,
         headers: IfMatchHeaders,
+        body: DeleteBody,
         response: { 204: Type.Null({ description: 'removed' }), ...errorResponses(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
       const { id, backendId } = request.params;
       const ifMatch = parseIfMatch(request.headers['if-match']);
-      await config.change(request.actor, (ctx) => removeBackend(ctx, id, backendId, ifMatch));
+      await config.change(request.actor, (ctx) => removeBackend(ctx, id, backendId, ifMatch, request.body?.version));
       return reply.code(204).send();
     },
   );

@@ -5,7 +5,7 @@ import type { ServiceDto } from '@fulcrum/shared/api';
 import { notFound } from '../http/api-error.ts';
 import { parseIfMatch } from '../config/input-checks.ts';
 import { createService, deleteService, updateService } from '../config/service-changes.ts';
-import { AUTH_ERRORS, CHANGE_ERRORS, IfMatchHeaders, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
+import { AUTH_ERRORS, CHANGE_ERRORS, DeleteBody, IfMatchHeaders, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
 import { CreateServiceBody, PatchServiceBody, ServiceSchema } from '../schemas/service-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -82,20 +82,21 @@ export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
     },
   );
 
-  app.delete<{ Params: ServiceParams }>(
+  app.delete<{ Params: ServiceParams; Body: DeleteBody }>(
     '/services/:id',
     {
       schema: {
-        summary: 'Delete a service; its connections drain',
+        summary: 'Delete a service; its connections drain (If-Match or {"version": N} checks the version)',
         tags: ['services'],
         params: ServiceParams,
         headers: IfMatchHeaders,
+        body: DeleteBody,
         response: { 204: Type.Null({ description: 'deleted' }), ...errorResponses(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
       const ifMatch = parseIfMatch(request.headers['if-match']);
-      await config.change(request.actor, (ctx) => deleteService(ctx, request.params.id, ifMatch));
+      await config.change(request.actor, (ctx) => deleteService(ctx, request.params.id, ifMatch, request.body?.version));
       return reply.code(204).send();
     },
   );

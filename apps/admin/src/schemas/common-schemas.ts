@@ -70,6 +70,19 @@ export const AUTH_ERRORS: ErrorStatus[] = [401];
 /** Errors of every authenticated change with a JSON body. */
 export const CHANGE_ERRORS: ErrorStatus[] = [400, 401, 403, 413, 415, 503];
 
+/** Marks a body schema whose body may be left out altogether (validator-compiler.ts). */
+export const OPTIONAL_BODY = 'x-optional-body';
+
+/**
+ * The optional body of a DELETE: `{"version": N}` is the same check as `If-Match: "N"` (409
+ * VERSION_CONFLICT when the service moved on); no body at all is no check.
+ */
+export const DeleteBody = Type.Object(
+  { version: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'the service version this delete is based on, as If-Match' })) },
+  { additionalProperties: false, [OPTIONAL_BODY]: true },
+);
+export type DeleteBody = Static<typeof DeleteBody> | undefined;
+
 /** Optional `If-Match` header carrying the service version (`"3"`, `W/"3"` or `3`). */
 export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(
