@@ -1,4 +1,5 @@
 // Starting a cluster node: what it refuses (one line, exit code 2) and what it survives.
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, StartupError } from '../../src/server.ts';
 import { runSubcommand } from '../../src/commands/run-command.ts';
@@ -77,7 +78,7 @@ describe('a node refuses to start, with one line and exit code 2', () => {
     expect((await single.app.inject({ method: 'POST', url: '/api/services', headers: { authorization: `Bearer ${TOKEN}` }, payload: { name: 'x', listen, healthCheck: { type: 'none' } } })).statusCode).toBe(201);
     await single.close({ keepDir: true });
     const url = await createDatabase(pgServer);
-    const asNode = await refusal({ store: url, dir: single.dir });
+    const asNode = await refusal({ store: url, dir: single.dir }).finally(() => rmSync(single.dir, { recursive: true, force: true }));
     expect(asNode.exitCode).toBe(2);
     expect(asNode.message).toMatch(/holds a single node's configuration \(SQLite\); a cluster node needs a data directory of its own/);
 
