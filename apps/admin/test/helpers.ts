@@ -1,6 +1,6 @@
 // Real things for admin tests: a real engine, a real SQLite store in a temp dir, real sockets on
 // 127.0.0.1. Nothing is mocked.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -77,14 +77,44 @@ export function api(
   });
 }
 
-/** A port that was free a moment ago (bound on 127.0.0.1:0, then closed). */
-export async function freePort(): Promise<number> {
+/** The first port of the kernel's ephemeral range (outgoing connections take their ports there). */
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const PORTS_FROM = 20_000;
+const handedOut = new Set<number>();
+
+async function bindable(port: number): Promise<boolean> {
   const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
+  server.listen({ host: '127.0.0.1', port, exclusive: true });
+  try {
+    await once(server, 'listening');
+  } catch {
+    return false;
+  }
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return true;
+}
+
+/**
+ * A port that was free a moment ago on 127.0.0.1, chosen below the ephemeral range: a port from
+ * bind(0) comes from the range every outgoing connection of every test process draws from, so
+ * one could take it between this check and the listen that follows (seen once as a 409 in CI).
+ */
+export async function freePort(): Promise<number> {
+  const span = Math.max(1, ephemeralLow() - PORTS_FROM);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = PORTS_FROM + Math.floor(Math.random() * span);
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no free port found below the ephemeral range after 100 attempts');
 }
 
 export interface TcpServer {
