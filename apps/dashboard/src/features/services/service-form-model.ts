@@ -33,19 +33,23 @@ export interface ServiceFormValues {
 export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
-/** A new service's form: the server's defaults (@fulcrum/shared/defaults), no name or address yet. */
-export function emptyServiceForm(): ServiceFormValues {
-  const hc = HEALTH_CHECK_DEFAULTS;
+/** The settings a form shows: a service's own, or the server's defaults for a new one. */
+type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs'> & {
+  healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'>;
+};
+
+function toForm(name: string, listen: string, s: FormSettings): ServiceFormValues {
+  const hc = s.healthCheck;
   return {
-    name: '',
-    listen: '',
-    strategy: SERVICE_DEFAULTS.strategy,
-    connectTimeoutMs: String(SERVICE_DEFAULTS.connectTimeoutMs),
-    idleTimeoutMs: String(SERVICE_DEFAULTS.idleTimeoutMs),
-    drainTimeoutMs: String(SERVICE_DEFAULTS.drainTimeoutMs),
-    retries: String(SERVICE_DEFAULTS.retries),
-    maxQueue: String(SERVICE_DEFAULTS.maxQueue),
-    queueTimeoutMs: String(SERVICE_DEFAULTS.queueTimeoutMs),
+    name,
+    listen,
+    strategy: s.strategy,
+    connectTimeoutMs: String(s.connectTimeoutMs),
+    idleTimeoutMs: String(s.idleTimeoutMs),
+    drainTimeoutMs: String(s.drainTimeoutMs),
+    retries: String(s.retries),
+    maxQueue: String(s.maxQueue),
+    queueTimeoutMs: String(s.queueTimeoutMs),
     hcType: hc.type,
     hcIntervalMs: String(hc.intervalMs),
     hcTimeoutMs: String(hc.timeoutMs),
@@ -57,27 +61,14 @@ export function emptyServiceForm(): ServiceFormValues {
   };
 }
 
+/** A new service's form: the server's defaults (@fulcrum/shared/defaults), no name or address yet. */
+export function emptyServiceForm(): ServiceFormValues {
+  return toForm('', '', { ...SERVICE_DEFAULTS, healthCheck: HEALTH_CHECK_DEFAULTS });
+}
+
+/** The form of an existing service. */
 export function serviceToForm(service: ServiceDto): ServiceFormValues {
-  const hc = service.healthCheck;
-  return {
-    name: service.name,
-    listen: service.listen,
-    strategy: service.strategy,
-    connectTimeoutMs: String(service.connectTimeoutMs),
-    idleTimeoutMs: String(service.idleTimeoutMs),
-    drainTimeoutMs: String(service.drainTimeoutMs),
-    retries: String(service.retries),
-    maxQueue: String(service.maxQueue),
-    queueTimeoutMs: String(service.queueTimeoutMs),
-    hcType: hc.type,
-    hcIntervalMs: String(hc.intervalMs),
-    hcTimeoutMs: String(hc.timeoutMs),
-    hcRise: String(hc.rise),
-    hcFall: String(hc.fall),
-    hcHttpPath: hc.httpPath,
-    hcSend: hc.send,
-    hcExpect: hc.expect,
-  };
+  return toForm(service.name, service.listen, service);
 }
 
 /** Every numeric field with its label in messages and the admin's range for it. */
