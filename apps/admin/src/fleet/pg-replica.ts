@@ -2,6 +2,7 @@
 // configuration at its version, write a new version, and the audit events that go with it.
 import type pg from 'pg';
 import type { EventDto } from '@fulcrum/shared/api';
+import type { EventRow } from '../store/events-repo.ts';
 import { REPLICATED_TABLES, REPLICATED_TABLE_NAMES } from '../store/replica.ts';
 import type { ReplicatedState, ReplicatedTable, Row, Sequences } from '../store/replica.ts';
 
@@ -94,17 +95,7 @@ export async function insertSharedEvents(client: pg.ClientBase, node: string, ev
 }
 
 /** A shared event made on another node, to copy into this node's log. */
-export interface SharedEvent {
-  id: number;
-  time: string;
-  kind: string;
-  actor: string;
-  service_id: number | null;
-  backend_id: number | null;
-  message: string;
-  details: string;
-  node: string | null;
-}
+export type SharedEvent = EventRow & { node: string | null };
 
 /** Audit events recorded by other nodes after shared event `afterId` (at most `limit`, oldest first). */
 export async function readOtherNodesEvents(client: pg.ClientBase, node: string, afterId: number, limit = 1000): Promise<SharedEvent[]> {

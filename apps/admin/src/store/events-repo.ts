@@ -35,7 +35,8 @@ export interface EventRetention {
   maxDays: number;
 }
 
-interface EventRow {
+/** An events row as stored (both databases have these columns). */
+export interface EventRow {
   id: number;
   time: string;
   kind: string;
