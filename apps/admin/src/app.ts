@@ -298,7 +298,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(
     async (api) => {
       api.addHook('onRequest', auth.authenticate);
-      registerClusterWait(api, config, link);
+      registerClusterWait(api, config, link, node.name);
       await api.register(sessionRoutes);
       await api.register(serviceRoutes, deps);
       await api.register(backendRoutes, deps);

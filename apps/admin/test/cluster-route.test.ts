@@ -63,6 +63,10 @@ it('follows the configuration version and counts live proxied connections', asyn
   expect(patched.version).toBeGreaterThan(service.version);
   // Every change's answer names the configuration version it produced; the cluster view runs it.
   const version = Number(patch.headers['fulcrum-config-version']);
+  // ?wait=cluster on a single node: this node alone has applied it, nothing pending.
+  const waited = await api(t.app, 'PATCH', `/api/services/${service.id}?wait=cluster`, { retries: 5 });
+  expect(waited.headers['fulcrum-cluster-applied']).toBe(hostname());
+  expect(waited.headers['fulcrum-cluster-pending']).toBe('');
   expect(version).toBe(Number(created.headers['fulcrum-config-version']) + 1);
 
   const first = await cluster();

@@ -13,7 +13,7 @@ const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const waiting = new WeakMap<FastifyRequest, true>();
 
 /** Adds the version header and the cluster wait to every change under `app`. */
-export function registerClusterWait(app: FastifyInstance, config: ConfigService, link: ClusterLink | undefined): void {
+export function registerClusterWait(app: FastifyInstance, config: ConfigService, link: ClusterLink | undefined, nodeName: string): void {
   // Taken out of the query before validation, so every route accepts it.
   app.addHook('preValidation', async (request) => {
     const query = request.query as Record<string, unknown> | undefined;
@@ -29,7 +29,8 @@ export function registerClusterWait(app: FastifyInstance, config: ConfigService,
     const version = config.version;
     void reply.header('fulcrum-config-version', String(version));
     if (waiting.has(request)) {
-      const { applied, pending } = link ? await link.waitForVersion(version, WAIT_TIMEOUT_MS) : { applied: [], pending: [] };
+      // A single node is the whole cluster: it has applied what it answers.
+      const { applied, pending } = link ? await link.waitForVersion(version, WAIT_TIMEOUT_MS) : { applied: [nodeName], pending: [] };
       void reply.header('fulcrum-cluster-applied', applied.join(','));
       void reply.header('fulcrum-cluster-pending', pending.join(','));
     }
