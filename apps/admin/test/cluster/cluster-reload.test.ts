@@ -48,7 +48,7 @@ it('reloads under load without refusing or cutting a connection', async () => {
         longFailures.push(`long ${i}: ${(err as Error).message}`);
         return;
       }
-      await sleep(100);
+      await sleep(100); // pacing: a long-lived client talks now and then, not in a tight loop
     }
   });
 
