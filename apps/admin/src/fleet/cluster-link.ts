@@ -88,12 +88,7 @@ export class ClusterLink {
   /** The cluster view, read now (falls back to the last one when the store is unreachable). */
   async readCluster(): Promise<ClusterDto | undefined> {
     try {
-      const client = await this.#opts.pool.connect();
-      try {
-        this.#cluster = await readCluster(client, this.#opts.node);
-      } finally {
-        client.release();
-      }
+      this.#cluster = await this.#withClient((client) => readCluster(client, this.#opts.node));
       this.#reachable();
     } catch (err) {
       this.#unreachable(err, 'read the cluster view');
@@ -122,21 +117,28 @@ export class ClusterLink {
   async #beat(): Promise<void> {
     if (this.#stopped) return;
     try {
-      const client = await this.#opts.pool.connect();
-      try {
+      this.#cluster = await this.#withClient(async (client) => {
         const report = this.#opts.report();
         await heartbeat(client, report);
         this.#reportedVersion = report.appliedVersion;
-        this.#cluster = await readCluster(client, this.#opts.node);
-      } finally {
-        client.release();
-      }
+        return readCluster(client, this.#opts.node);
+      });
       this.#reachable();
     } catch (err) {
       this.#unreachable(err, 'send a heartbeat');
     }
     const cluster = this.cluster;
     if (cluster && !this.#stopped) this.#opts.onCluster(cluster);
+  }
+
+  /** Runs `task` on a pooled connection and gives it back. */
+  async #withClient<T>(task: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#opts.pool.connect();
+    try {
+      return await task(client);
+    } finally {
+      client.release();
+    }
   }
 
   #reachable(): void {
@@ -191,12 +193,7 @@ export class ClusterLink {
     await this.#catchingUp;
     if (opts.leave) {
       try {
-        const client = await this.#opts.pool.connect();
-        try {
-          await leave(client, this.#opts.node);
-        } finally {
-          client.release();
-        }
+        await this.#withClient((client) => leave(client, this.#opts.node));
       } catch {
         // The store is gone: the others will see this node as lost instead.
       }
