@@ -3,7 +3,6 @@
 // Registration order is the architecture: external plugins → app services → routes.
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
@@ -12,10 +11,10 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type pg from 'pg';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
+import { FailureLimiter } from './auth/failure-limiter.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { ConfigService } from './config/config-service.ts';
 import type { DataPlane } from './data-plane/data-plane.ts';
-import { ApiError } from './http/api-error.ts';
 import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './http/dashboard.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { openApiOptions, requireRouteDocs } from './http/openapi.ts';
@@ -47,9 +46,10 @@ import { tokenRoutes } from './routes/token-routes.ts';
 import { workersRoutes } from './routes/workers-routes.ts';
 import { ApiErrorBodySchema } from './schemas/common-schemas.ts';
 import type { Store } from './store/store.ts';
+import { AUTH_FAILURE_LIMITS } from '@fulcrum/shared/limits';
 
 /** The app's services, reachable as `app.fulcrum` (tests and server.ts use them; routes get RouteDeps as plugin options). */
-export type AppServices = Omit<RouteDeps, 'loginRateLimit'>;
+export type AppServices = RouteDeps;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -68,8 +68,10 @@ export interface BuildAppOptions {
   dashboardDir?: string;
   /** Stats broadcast period (default 500 ms). */
   statsIntervalMs?: number;
-  /** Login attempts per client IP and window (default 10 per minute). */
-  loginRateLimit?: { max: number; timeWindowMs: number };
+  /** Failed authentications per client (IPv4 address or IPv6 /64) and window (default AUTH_FAILURE_LIMITS: 10 per minute). */
+  authFailureLimit?: { maxFailures: number; windowMs: number; maxClients?: number };
+  /** How often open WebSockets are checked against their session or token (default 5 s). */
+  liveAuthCheckMs?: number;
   /** Bytes queued on a WebSocket before it counts as a slow consumer (default 1 MiB). */
   liveMaxBuffered?: number;
   /** Session idle timeout (default 12 h). */
@@ -93,6 +95,9 @@ const EVENT_CURSOR_KEY = 'cluster.events';
 
 /** Default period of the event-log pruning timer. */
 export const EVENT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Default period of the check of open WebSockets against their session or token. */
+export const LIVE_AUTH_CHECK_MS = 5000;
 
 /** Request bodies are small JSON documents. */
 export const BODY_LIMIT = 64 * 1024;
@@ -140,11 +145,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // 1. External plugins.
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, helmetOptions);
-  await app.register(fastifyRateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) =>
-      new ApiError(429, 'RATE_LIMITED', `too many login attempts; retry in ${Math.ceil(context.ttl / 1000)} s`),
-  });
   // Our shutdown hook goes before the plugin's, so browsers get 1001 "going away" (and reconnect)
   // instead of the plugin's bare close().
   const hub = new LiveHub({ maxBuffered: opts.liveMaxBuffered });
@@ -221,7 +221,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     idleTimeoutMs: opts.sessionIdleTimeoutMs,
     onError: (err) => app.log.error({ err }, 'could not record a session'),
   });
-  const auth = createAuthenticator(store, sessions);
+  const limiter = new FailureLimiter({ ...AUTH_FAILURE_LIMITS, ...opts.authFailureLimit });
+  const auth = createAuthenticator(store, sessions, limiter);
   const sampler = new StatsSampler({
     engine,
     intervalMs: opts.statsIntervalMs,
@@ -243,9 +244,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.decorateRequest('actor', '');
   app.decorateRequest('authVia', undefined);
   app.decorateRequest('tokenId', undefined);
+  app.decorateRequest('sessionId', undefined);
 
   let stopEngineEvents: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
+  let liveAuthTimer: NodeJS.Timeout | undefined;
   // Age-based retention must also act when nothing is logged for a while; expired sessions go too.
   const pruneEvents = () =>
     Promise.all([
@@ -261,11 +264,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await pruneEvents();
     pruneTimer = setInterval(() => void pruneEvents(), opts.eventPruneIntervalMs ?? EVENT_PRUNE_INTERVAL_MS);
     pruneTimer.unref();
+    // Logout and revocation through this admin close sockets at once; this catches the rest:
+    // idle expiry, `fulcrum token revoke` (another process) and revocation through another node.
+    liveAuthTimer = setInterval(() => {
+      if (hub.size > 0) hub.closeEnded((credential) => !auth.stillValid(credential), 'expired or revoked');
+    }, opts.liveAuthCheckMs ?? LIVE_AUTH_CHECK_MS);
+    liveAuthTimer.unref();
   });
   app.addHook('preClose', async () => {
     await link?.stop({ leave: true });
     sampler.stop();
     clearInterval(pruneTimer);
+    clearInterval(liveAuthTimer);
     metrics.registry.clear();
     stopEngineEvents?.();
   });
@@ -283,7 +293,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     node,
     cluster,
     link,
-    loginRateLimit: opts.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
   };
   await app.register(
     async (api) => {

@@ -9,7 +9,7 @@ import { hashToken } from '../src/auth/tokens.ts';
 let t: TestApp;
 
 beforeEach(async () => {
-  t = await startApp({ loginRateLimit: { max: 5, timeWindowMs: 60_000 } });
+  t = await startApp({ authFailureLimit: { maxFailures: 5, windowMs: 60_000 } });
 });
 
 afterEach(async () => {

@@ -151,7 +151,7 @@ const headerText = fc.string({ maxLength: 20 }).filter((s) => /^[\x20-\x7e]*$/.t
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startApp({ loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
+  t = await startApp({ authFailureLimit: { maxFailures: 1000, windowMs: 60_000 } });
 });
 
 afterAll(async () => {

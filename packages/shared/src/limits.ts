@@ -59,3 +59,11 @@ export const SERVICE_NAME = { maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' } as c
 
 /** Text fields of a health check. */
 export const HEALTH_CHECK_TEXT = { httpPathMaxLength: 1024, sendExpectMaxLength: 4096 } as const;
+
+/**
+ * Failed authentication per client (README "Authentication"): a wrong Bearer token, session cookie
+ * or `?token=`, or a failed login, from one address (IPv4 address or IPv6 /64) counts against one
+ * budget; beyond `maxFailures` within `windowMs` the client gets 429 until the window ends.
+ * `maxClients` bounds how many addresses are remembered (least recently seen are forgotten first).
+ */
+export const AUTH_FAILURE_LIMITS = { maxFailures: 10, windowMs: 60_000, maxClients: 10_000 } as const;

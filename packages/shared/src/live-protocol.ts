@@ -41,10 +41,16 @@ export type LiveMessage = HelloMessage | StatsMessage | EventMessage | ConfigMes
 export const LIVE_CLOSE_CODES = {
   /** The server is shutting down: reconnect with backoff. */
   goingAway: 1001,
-  /** The credentials this client used were revoked: check the session, then log in again. */
+  /** The token this client authenticated with (Bearer or `?token=`) was revoked: do not reconnect with it. */
   credentialsRevoked: 1008,
   /** The client fell too far behind: reconnect for a fresh `hello`. */
   tooSlow: 1013,
+  /**
+   * The browser session this client opened the socket with has ended (logout in any tab, its token
+   * revoked, or its idle timeout passed): do not reconnect with it, sign in again. 4401 mirrors
+   * HTTP 401 in the application range (4000-4999), as graphql-ws does.
+   */
+  sessionEnded: 4401,
 } as const;
 
 export type LiveCloseCode = (typeof LIVE_CLOSE_CODES)[keyof typeof LIVE_CLOSE_CODES];

@@ -80,6 +80,14 @@ export class SessionStore {
     return { actor: record.actor, tokenId: record.tokenId, lastSeen: now };
   }
 
+  /** The live session `id` without refreshing its idle timer (checking an open WebSocket is not a use). */
+  peek(id: string): Session | undefined {
+    const record = this.#repo.get(hashToken(id));
+    if (!record || this.#now() >= record.expiresAt) return undefined;
+    return { actor: record.actor, tokenId: record.tokenId, lastSeen: record.lastSeen };
+  }
+
+  /** Ends the session `id`. */
   delete(id: string): Promise<void> {
     return this.#write(() => this.#repo.delete(hashToken(id)));
   }

@@ -3,6 +3,9 @@
 // `maxBuffered` bytes queued, stats samples are skipped for it (the next one supersedes them),
 // and a config or event message it cannot take closes it with 1013 so it reconnects and
 // receives a fresh `hello` instead of silently missing a change.
+// Each client is remembered with the credential it connected with, so that the end of that
+// credential (logout, token revocation, session expiry) closes it at once: 4401 for a browser
+// session, 1008 for a token.
 import type { WebSocket } from 'ws';
 import type { LiveCloseCode, LiveMessage } from '@fulcrum/shared/live-protocol';
 import { LIVE_CLOSE_CODES } from '@fulcrum/shared/live-protocol';
@@ -16,11 +19,17 @@ export interface LiveHubOptions {
   heartbeatMs?: number;
 }
 
+/** What a client connected with: a token id, and the session id when it came with a session cookie. */
+export interface LiveClientCredential {
+  tokenId: number;
+  sessionId?: string;
+}
+
 /** Tracks live sockets and broadcasts messages to them. */
 export class LiveHub {
   readonly #clients = new Set<WebSocket>();
-  /** The token each client authenticated with, so revoking it can close the client. */
-  readonly #tokenOf = new WeakMap<WebSocket, number>();
+  /** The credential each client authenticated with, so its end can close the client. */
+  readonly #credentialOf = new WeakMap<WebSocket, LiveClientCredential>();
   /** Clients that answered the last ping (or connected since). */
   readonly #alive = new WeakSet<WebSocket>();
   readonly #maxBuffered: number;
@@ -60,10 +69,10 @@ export class LiveHub {
     return this.#skipped;
   }
 
-  /** Adds a socket (opened with token `tokenId`); it leaves the hub when it closes. */
-  add(socket: WebSocket, tokenId?: number): void {
+  /** Adds a socket (opened with `credential`); it leaves the hub when it closes. */
+  add(socket: WebSocket, credential?: LiveClientCredential): void {
     this.#clients.add(socket);
-    if (tokenId !== undefined) this.#tokenOf.set(socket, tokenId);
+    if (credential !== undefined) this.#credentialOf.set(socket, credential);
     this.#alive.add(socket);
     socket.on('pong', () => this.#alive.add(socket));
     socket.once('close', () => this.#clients.delete(socket));
@@ -90,13 +99,31 @@ export class LiveHub {
     this.#clients.clear();
   }
 
-  /** Closes the clients that authenticated with token `tokenId` (it was revoked). */
+  /** Closes the clients that connected with token `tokenId` or a session it opened (it was revoked). */
   closeByToken(tokenId: number): void {
+    this.closeEnded((credential) => credential.tokenId === tokenId, 'token revoked');
+  }
+
+  /** Closes the clients that connected with session `sessionId` (logout). */
+  closeSession(sessionId: string): void {
+    this.closeEnded((credential) => credential.sessionId === sessionId, 'logged out');
+  }
+
+  /**
+   * Closes every client whose credential `ended` says is over: with 4401 (session ended) when it
+   * connected with a session, 1008 (credentials revoked) when with a token. Returns how many.
+   */
+  closeEnded(ended: (credential: LiveClientCredential) => boolean, reason = 'credentials no longer valid'): number {
+    let closed = 0;
     for (const socket of this.#clients) {
-      if (this.#tokenOf.get(socket) !== tokenId) continue;
+      const credential = this.#credentialOf.get(socket);
+      if (credential === undefined || !ended(credential)) continue;
       this.#clients.delete(socket);
-      socket.close(LIVE_CLOSE_CODES.credentialsRevoked, 'token revoked');
+      const code = credential.sessionId === undefined ? LIVE_CLOSE_CODES.credentialsRevoked : LIVE_CLOSE_CODES.sessionEnded;
+      socket.close(code, credential.sessionId === undefined ? reason : `session ended: ${reason}`);
+      closed++;
     }
+    return closed;
   }
 
   #deliver(socket: WebSocket, data: string, droppable: boolean): void {

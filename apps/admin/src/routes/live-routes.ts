@@ -14,7 +14,10 @@ export const liveRoutes: FastifyPluginAsync<RouteDeps> = async (app, { hub, conf
   };
   app.get('/live', { websocket: true, config: { queryToken: true }, schema }, (socket, request) => {
     // Joining the hub and sending hello in one tick: no config change can fall between them.
-    hub.add(socket, request.tokenId);
+    // Remembered with its credential: logout, revocation or expiry of it closes the socket.
+    if (request.tokenId !== undefined) {
+      hub.add(socket, request.sessionId === undefined ? { tokenId: request.tokenId } : { tokenId: request.tokenId, sessionId: request.sessionId });
+    }
     hub.send(socket, { type: 'hello', services: [...config.services], stats: sampler.current() });
     // Server → client only; anything a client sends is ignored.
     socket.on('message', () => {});

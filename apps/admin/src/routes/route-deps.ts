@@ -27,6 +27,4 @@ export interface RouteDeps {
   cluster: (requestUrl?: string) => Promise<ClusterDto>;
   /** The link to the shared store, with --store postgres://… */
   link: ClusterLink | undefined;
-  /** Login attempts allowed per client IP and window. */
-  loginRateLimit: { max: number; timeWindowMs: number };
 }

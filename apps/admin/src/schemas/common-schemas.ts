@@ -53,15 +53,16 @@ const ERROR_STATUS = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'ENGINE_REJECTED: the engine refused the change; nothing was changed',
-  429: 'RATE_LIMITED',
+  429: 'RATE_LIMITED: too many failed authentication attempts from this client; the Retry-After header says when to try again',
   500: 'INTERNAL: details are in the server log only',
   503: 'STORE_UNAVAILABLE: a cluster node cannot reach the shared store (PostgreSQL); nothing was changed',
 } as const;
 export type ErrorStatus = keyof typeof ERROR_STATUS;
 
-/** Error responses for a route schema, each an ApiErrorBody. 500 is always included. */
+/** Error responses for a route schema, each an ApiErrorBody. 500 is always included, and 429 wherever 401 is (failed authentication is rate-limited). */
 export function errorResponses(...statuses: ErrorStatus[]): Record<number, TSchema> {
-  const all = [...new Set<ErrorStatus>([...statuses, 500])].sort((a, b) => a - b);
+  const limited: ErrorStatus[] = statuses.includes(401) ? [429] : [];
+  const all = [...new Set<ErrorStatus>([...statuses, ...limited, 500])].sort((a, b) => a - b);
   return Object.fromEntries(all.map((status) => [status, Type.Ref(ApiErrorBodySchema.$id!, { description: ERROR_STATUS[status] })]));
 }
 
