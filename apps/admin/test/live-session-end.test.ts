@@ -11,6 +11,9 @@ import type { TestApp } from './helpers.ts';
 import { TOKEN, api, eventually, startApp } from './helpers.ts';
 import type { BuildAppOptions } from '../src/app.ts';
 
+/** A check period no test outlives: what closes a socket in these tests is the request itself. */
+const NO_CHECK = { liveAuthCheckMs: 3_600_000 };
+
 let t: TestApp | undefined;
 let base = '';
 let origin = '';
@@ -84,7 +87,7 @@ async function stillStreaming(app: TestApp, client: Live): Promise<void> {
 
 describe('logout', () => {
   it('closes every WebSocket of that session at once with 4401, and only those', async () => {
-    const app = await start();
+    const app = await start(NO_CHECK);
     const cookie = await login(app);
     const tabs = [await live({ cookie }), await live({ cookie }), await live({ cookie })];
     const otherSession = await live({ cookie: await login(app) });
@@ -92,7 +95,7 @@ describe('logout', () => {
 
     const res = await app.app.inject({ method: 'POST', url: '/api/logout', headers: { cookie } });
     expect(res.statusCode).toBe(204);
-    // "At once": closed as part of the logout, not at some later check.
+    // "At once": closed by the logout itself (the periodic check is off here).
     expect(await Promise.all(tabs.map((tab) => tab.closed))).toEqual([4401, 4401, 4401]);
     expect(LIVE_CLOSE_CODES.sessionEnded).toBe(4401);
 
@@ -103,7 +106,7 @@ describe('logout', () => {
   });
 
   it('logging in again in the same browser ends the previous session and its sockets', async () => {
-    const app = await start();
+    const app = await start(NO_CHECK);
     const cookie = await login(app);
     const tab = await live({ cookie });
     const res = await app.app.inject({ method: 'POST', url: '/api/login', headers: { cookie }, payload: { token: TOKEN } });
@@ -114,7 +117,7 @@ describe('logout', () => {
 
 describe('token revocation', () => {
   it('DELETE /api/tokens/:id closes the sockets of its sessions with 4401 and its token sockets with 1008', async () => {
-    const app = await start();
+    const app = await start(NO_CHECK);
     const ci = (await api(app.app, 'POST', '/api/tokens', { name: 'ci' })).json<CreatedTokenDto>();
     const sessionTab = await live({ cookie: await login(app, ci.token) });
     const bearerClient = await live({ authorization: `Bearer ${ci.token}` });

@@ -10,12 +10,12 @@ import { fetchSession, login, logout } from './auth-api.ts';
 export function loginErrorText(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === 'UNAUTHORIZED') return 'That token was not accepted. Check it and try again.';
-    if (error.code === 'RATE_LIMITED') return 'Too many attempts. Wait a minute before trying again.';
+    if (error.code === 'RATE_LIMITED') return 'Too many failed attempts from this address. Wait a minute before trying again.';
   }
   return errorMessage(error);
 }
 
-/** Called on any 401 after sign-in: the cookie expired or the token was rotated. */
+/** Called on any 401 after sign-in, and when the live socket closes with 4401: logout in another tab, expiry, revocation. */
 export function sessionLost(): void {
   if (useAppStore.getState().session.status !== 'authenticated') return;
   stopLive();

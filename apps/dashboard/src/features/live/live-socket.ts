@@ -1,12 +1,13 @@
 // The /api/live WebSocket: connect, dispatch, reconnect with capped exponential backoff and
-// jitter, and hand over to the login page when the server says the session is gone.
+// jitter, and hand over to the login page when the server says the session is gone (close code
+// 4401, or a 401 from the session probe).
 import { backoffDelay } from '../../lib/backoff.ts';
 import { ApiError } from '../../lib/api-client.ts';
 import { setConnection } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { fetchSession } from '../auth/auth-api.ts';
+import { closeAction } from './close-action.ts';
 import { applyLiveMessage, parseLiveMessage } from './live-messages.ts';
-import { LIVE_CLOSE_CODES } from '@fulcrum/shared/live-protocol';
 
 /** Stats arrive every 500 ms: this much silence marks the numbers stale… */
 const STALE_AFTER_MS = 2500;
@@ -108,18 +109,29 @@ function connect(): void {
   };
 }
 
+/** Leaves for the sign-in page: no more attempts with a session that is gone. */
+function signInAgain(): void {
+  const handler = options?.onUnauthorized;
+  stopLive();
+  handler?.();
+}
+
 async function handleClose(code: number, opened: boolean): Promise<void> {
+  const action = closeAction(code, opened);
+  // 4401: the admin ended this session (logout in another tab, revocation, expiry).
+  if (action === 'sign-in') {
+    signInAgain();
+    return;
+  }
   // A refused upgrade (e.g. 401) reaches the browser only as code 1006 before open, so probe
   // the session whenever the socket closed for a reason that might be authentication.
-  if (code === LIVE_CLOSE_CODES.credentialsRevoked || !opened) {
+  if (action === 'probe') {
     try {
       // Bounded: a stalled server must not stall the reconnect loop.
       await fetchSession(AbortSignal.timeout(5000));
     } catch (error) {
       if (error instanceof ApiError && error.code === 'UNAUTHORIZED') {
-        const handler = options?.onUnauthorized;
-        stopLive();
-        handler?.();
+        signInAgain();
         return;
       }
     }
