@@ -58,8 +58,6 @@ function sameOrigin(request: FastifyRequest): boolean {
 export interface Authenticator {
   /** onRequest hook for protected routes: sets request.actor or fails with 401/403/429. */
   authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
-  /** The actor a token belongs to, or undefined (not counted by the failure limiter). */
-  resolveToken(token: string): { actor: string; tokenId: number } | undefined;
   /** POST /api/login's check: the token's owner, or 401/429, counted like every other attempt. */
   login(request: FastifyRequest, reply: FastifyReply, token: string): { actor: string; tokenId: number };
   /** Whether the credential a WebSocket was opened with still holds (session live, token not revoked). */
@@ -96,7 +94,6 @@ export function createAuthenticator(store: Store, sessions: SessionStore, limite
   };
 
   return {
-    resolveToken,
     login(request, reply, token) {
       return checkToken(reply, clientKey(request.ip), token, 'that token is not valid');
     },
