@@ -1,4 +1,4 @@
-// Tokens, sessions, CSRF and login rate limiting.
+// Tokens, sessions, CSRF and login rate limiting (the shared failure budget in full: auth-limit.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '@fulcrum/shared/api';
 import type { TestApp } from './helpers.ts';

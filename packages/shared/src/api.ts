@@ -181,7 +181,7 @@ export const API_ERROR_CODES = {
   ENGINE_REJECTED: 'the engine refused the change; nothing was changed [422]',
   PAYLOAD_TOO_LARGE: 'request body too large [413]',
   UNSUPPORTED_MEDIA_TYPE: 'the request body has a Content-Type this route does not accept [415]',
-  RATE_LIMITED: 'too many login attempts [429]',
+  RATE_LIMITED: 'too many failed authentication attempts from this client (any kind); Retry-After says when to try again [429]',
   INTERNAL: 'unexpected server error; details are in the server log only [500]',
   STORE_UNAVAILABLE: 'the shared configuration store (PostgreSQL) cannot be reached; nothing was changed, traffic is served as before [503]',
 } as const;
