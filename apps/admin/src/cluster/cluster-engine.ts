@@ -23,6 +23,7 @@ import type { ReloadResult } from './worker-pool.ts';
 import { describeWorkers } from './workers-info.ts';
 import { ACCESS_LOG_ENV } from '../data-plane/access-log.ts';
 import type { ClusterInfo } from './workers-info.ts';
+import type { InheritedSocket } from '../handover/handover-protocol.ts';
 
 export interface ClusterEngineOptions {
   /** Worker processes (≥ 2; 1 means the in-process engine instead). */
@@ -125,6 +126,11 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   reload(): Promise<ReloadResult> {
     if (this.#closed) return Promise.reject(new EngineClosedError());
     return this.#pool.reload();
+  }
+
+  /** Every service's listening socket as a descriptor of this process, for a successor (docs/UPGRADE.md). */
+  async listeningSockets(): Promise<{ listeners: InheritedSocket[]; release(): void }> {
+    throw new Error('not yet');
   }
 
   /** One banner line: `2 engine workers (pids 11, 12), round-robin accept in the primary`. */

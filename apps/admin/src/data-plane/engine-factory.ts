@@ -14,12 +14,14 @@ export interface DataPlaneOptions {
   warn?: (line: string) => void;
   /** Worker processes write the access log (in-process, server.ts subscribes itself). */
   accessLog?: boolean;
+  /** Listening sockets inherited from a predecessor process (docs/UPGRADE.md), by address. */
+  inheritedListener?: (host: string, port: number) => number | undefined;
 }
 
 /** Starts the data plane (forking and waiting for workers in cluster mode). */
 export async function createDataPlane(opts: DataPlaneOptions): Promise<DataPlane> {
   const workers = opts.workers ?? 1;
-  if (workers <= 1) return createLoadBalancer();
+  if (workers <= 1) return createLoadBalancer({ inheritedListener: opts.inheritedListener });
   return ClusterEngine.start({
     workers,
     shutdownTimeoutMs: opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
