@@ -26,7 +26,6 @@ import type { EventRetention } from './store/events-repo.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
 import { STORE_MODE_KEY, STORE_URL_KEY } from './store/replica.ts';
-import { inheritedListenerLookup } from './handover/handover-protocol.ts';
 import type { HandoverSpec } from './handover/handover-protocol.ts';
 import type { Predecessor } from './handover/start-handover.ts';
 import { listeningFd, serviceSockets } from './handover/listening-sockets.ts';
@@ -203,7 +202,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       shutdownTimeoutMs: opts.shutdownTimeoutMs,
       warn: opts.warn,
       accessLog: opts.accessLog,
-      inheritedListener: inheritedListenerLookup(opts.handover),
+      inherited: opts.handover?.listeners,
     });
   } catch (err) {
     await pool?.end().catch(() => {});

@@ -56,12 +56,12 @@ export function readHandoverSpec(env: NodeJS.ProcessEnv): HandoverSpec | undefin
 }
 
 /**
- * The engine's `inheritedListener` for a spec: each inherited socket is used once, by the first
+ * The in-process engine's `inheritedListener` for inherited sockets: each inherited socket is used once, by the first
  * listener on its address (the engine closes a socket it stops using, so it cannot come back).
  */
-export function inheritedListenerLookup(spec: HandoverSpec | undefined): ((host: string, port: number) => number | undefined) | undefined {
-  if (spec === undefined || spec.listeners.length === 0) return undefined;
-  const byAddress = new Map(spec.listeners.map((l) => [formatAddress(l.host, l.port), l.fd]));
+export function inheritedListenerLookup(sockets: readonly InheritedSocket[] | undefined): ((host: string, port: number) => number | undefined) | undefined {
+  if (sockets === undefined || sockets.length === 0) return undefined;
+  const byAddress = new Map(sockets.map((l) => [formatAddress(l.host, l.port), l.fd]));
   return (host, port) => {
     const key = formatAddress(host, port);
     const fd = byAddress.get(key);

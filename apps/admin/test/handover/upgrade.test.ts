@@ -102,7 +102,7 @@ for (const workers of [undefined, 2]) {
     await eventually(() => churned >= 20 || failures.length > 0);
     const cmd = await fulcrumCommand(['upgrade', '--data', f.dataDir]);
     expect(cmd.out).toContain(`asked pid ${f.pid} to hand over to a new process (SIGUSR2)`);
-    expect(cmd.code).toBe(0);
+    if (cmd.code !== 0) throw new Error(`fulcrum upgrade failed:\n${cmd.out}\n${f.stdout()}\n${f.stderr()}`);
     const successor = Number(cmd.out.match(/pid (\d+) serves/)?.[1]);
     trackPid(successor);
     expect(successor).not.toBe(f.pid);
@@ -135,6 +135,29 @@ for (const workers of [undefined, 2]) {
     expect(await echoOnce(port, 'still here')).toBe('still here');
   }, 80_000);
 }
+
+it('SIGHUP with the engine in one process is the same hand-over', async () => {
+  const echo = await startEchoServer();
+  onCleanup(() => echo.close());
+  const f = await startFulcrum();
+  expect((await f.workers()).mode).toBe('single');
+  const { port } = await createService(f, [echo.port]);
+  const conn = await EchoConnection.open(port);
+  onCleanup(() => conn.close());
+  await conn.roundTrip('hello\n');
+
+  process.kill(f.pid, 'SIGHUP');
+  const [, pid] = await f.waitFor(/hand-over done: pid (\d+) serves/);
+  const successor = Number(pid);
+  trackPid(successor);
+  for (const child of childPids(successor)) trackPid(child);
+  expect(readPid(f.dataDir)).toBe(successor);
+  await conn.roundTrip('still here, on the old process\n');
+  expect(await echoOnce(port, 'new')).toBe('new');
+  conn.close();
+  expect(await f.exit()).toBe(0);
+  expect(isRunning(successor)).toBe(true);
+}, 40_000);
 
 it('keeps serving and takes changes again when the successor cannot start', async () => {
   const echo = await startEchoServer();
