@@ -37,7 +37,7 @@ let queue: Promise<void> = Promise.resolve();
 // The primary coordinates shutdown and reload; a terminal's Ctrl-C reaches the whole process
 // group, so workers must not act on it themselves. If the primary dies, Node's cluster module
 // exits the worker as soon as the IPC channel closes.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR2'] as const) process.on(signal, () => {});
 
 function send(message: FromWorker, done?: () => void): void {
   if (!process.connected) {
