@@ -207,3 +207,16 @@ it('keeps serving and takes changes again when the successor cannot start', asyn
   expect((await f.api('GET', '/api/services')).status).toBe(200);
   await conn.roundTrip('still\n');
 }, 60_000);
+
+it('fulcrum upgrade and reload: a bad flag exits 2 with one line, nothing to signal exits 1', async () => {
+  const bad = await fulcrumCommand(['upgrade', '--bogus']);
+  expect(bad.code).toBe(2);
+  expect(bad.out).toBe('fulcrum: usage: fulcrum upgrade [--data DIR]\n');
+  const empty = tempDir('fulcrum-nopid-');
+  onCleanup(empty.remove);
+  for (const name of ['upgrade', 'reload']) {
+    const none = await fulcrumCommand([name, '--data', empty.dir]);
+    expect(none.code).toBe(1);
+    expect(none.out).toBe(`fulcrum: no fulcrum.pid in ${empty.dir}: is fulcrum running with --data ${empty.dir}?\n`);
+  }
+});
