@@ -172,8 +172,8 @@ export async function createService(f: Fulcrum, backends: number[], extra: Recor
 }
 
 /** Sends `payload`, resolves with the echo (rejects on any socket error). One connection. */
-export async function echoOnce(port: number, payload = 'ping'): Promise<string> {
-  const socket = net.connect({ host: '127.0.0.1', port });
+export async function echoOnce(port: number, payload = 'ping', host = '127.0.0.1'): Promise<string> {
+  const socket = net.connect({ host, port });
   socket.setNoDelay(true);
   try {
     await once(socket, 'connect');
@@ -214,8 +214,8 @@ export class EchoConnection {
     });
   }
 
-  static async open(port: number): Promise<EchoConnection> {
-    const socket = net.connect({ host: '127.0.0.1', port });
+  static async open(port: number, host = '127.0.0.1'): Promise<EchoConnection> {
+    const socket = net.connect({ host, port });
     await once(socket, 'connect');
     return new EchoConnection(socket);
   }
