@@ -126,6 +126,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger: loggerOption(opts.logger),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
+    // Node's default, not Fastify's 72 s (meant for cloud load balancers): an admin keep-alive
+    // connection a retiring process must wait for (docs/UPGRADE.md) ends within 5 s of its last use.
+    keepAliveTimeout: 5000,
     ...(opts.https ? { https: { key: opts.https.key, cert: opts.https.cert } } : {}),
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(typeboxValidatorCompiler);

@@ -4,7 +4,9 @@ import { formatAddress } from '@fulcrum/shared/address';
 import { USAGE, UsageError, parseCliArgs } from './cli/cli-args.ts';
 import type { CliOptions } from './cli/cli-args.ts';
 import { installLifecycle } from './cli/lifecycle.ts';
-import { isReloadCommand, runReloadCommand } from './commands/reload-command.ts';
+import { isSignalCommand, runSignalCommand } from './commands/reload-command.ts';
+import { HANDOVER_ENV, readHandoverSpec } from './handover/handover-protocol.ts';
+import type { HandoverSpec } from './handover/handover-protocol.ts';
 import { resolveWorkers } from './cli/worker-args.ts';
 import { isSubcommand } from './commands/command-args.ts';
 import { runSubcommand } from './commands/run-command.ts';
@@ -61,18 +63,23 @@ function printBanner(server: RunningServer, opts: CliOptions): void {
 }
 
 async function main(): Promise<void> {
-  if (isReloadCommand(process.argv.slice(2))) process.exit(runReloadCommand(process.argv.slice(2), process.env));
+  if (isSignalCommand(process.argv.slice(2))) process.exit(await runSignalCommand(process.argv.slice(2), process.env));
   if (isSubcommand(process.argv.slice(2))) process.exit(await runSubcommand(process.argv.slice(2), process.env));
   let opts: CliOptions;
   let files: ReturnType<typeof loadStartFiles>;
+  let handover: HandoverSpec | undefined;
   try {
     opts = parseCliArgs(process.argv.slice(2), process.env);
     files = loadStartFiles(opts);
+    handover = readHandoverSpec(process.env);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
+    if (!(err instanceof UsageError) && !(err instanceof Error && err.message.startsWith(HANDOVER_ENV))) throw err;
     complain(err.message);
     process.exit(2);
   }
+  // Not for our own workers or a later successor: they get their own instructions.
+  delete process.env[HANDOVER_ENV];
+  if (handover) say(`taking over from pid ${handover.from}: ${handover.listeners.length + (handover.admin ? 1 : 0)} listening socket(s) inherited`);
   if (opts.help) {
     process.stdout.write(USAGE);
     return;
@@ -95,6 +102,7 @@ async function main(): Promise<void> {
       ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
       ...(opts.listenHost !== undefined ? { listenHost: opts.listenHost } : {}),
       ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
+      ...(handover ? { handover } : {}),
     });
   } catch (err) {
     complain(err instanceof StartupError ? err.message : String(err));
@@ -106,12 +114,18 @@ async function main(): Promise<void> {
     dataDir: server.store.dataDir,
     shutdownTimeoutMs: opts.shutdownTimeoutMs ?? SHUTDOWN_DRAIN_MS,
     cluster: server.cluster,
+    predecessor: server.predecessor,
+    reloadDrainLimitMs: undefined,
     close: () => server.close(),
     terminate: () => server.terminate(),
     say,
     complain,
   });
   printBanner(server, opts);
+  if (handover && typeof process.send === 'function') {
+    // The pid file names us now (installLifecycle): tell the predecessor, then live on our own.
+    process.send({ fulcrumHandover: 'serving', pid: process.pid }, undefined, {}, () => process.disconnect());
+  }
 }
 
 await main();

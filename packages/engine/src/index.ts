@@ -1,6 +1,6 @@
 // Public surface of @fulcrum/engine. Nothing else is imported from outside the package.
 export { createLoadBalancer, LoadBalancer } from './load-balancer.ts';
-export type { LoadBalancerOptions, CloseOptions } from './load-balancer.ts';
+export type { LoadBalancerOptions, CloseOptions, ListenerInfo } from './load-balancer.ts';
 export type {
   AdminState,
   BackendConfig,

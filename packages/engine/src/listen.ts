@@ -2,8 +2,12 @@ import net from 'node:net';
 import { ListenError } from './errors.ts';
 import { formatAddress } from '@fulcrum/shared/address';
 
-/** Binds a service's listening socket; rejects with ListenError (EADDRINUSE → FULCRUM_ADDRESS_IN_USE). */
-export function listen(serviceId: number, host: string, port: number, reusePort = false): Promise<net.Server> {
+/**
+ * Binds a service's listening socket; rejects with ListenError (EADDRINUSE → FULCRUM_ADDRESS_IN_USE).
+ * With `fd`, listens on that already-bound socket instead (one inherited from the process this
+ * one took over from: the same kernel socket, so no connection is refused between the two).
+ */
+export function listen(serviceId: number, host: string, port: number, reusePort = false, fd?: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     const onError = (err: NodeJS.ErrnoException): void => {
@@ -14,7 +18,7 @@ export function listen(serviceId: number, host: string, port: number, reusePort 
     // reusePort (Node ≥ 22.12 / 23.1): each process binds its own SO_REUSEPORT socket and the
     // kernel spreads connections; `exclusive` keeps a cluster worker from sharing the
     // primary's handle instead. Older Node ignores the option.
-    const opts: net.ListenOptions & { reusePort?: boolean } = reusePort ? { host, port, backlog: 4096, exclusive: true, reusePort: true } : { host, port, backlog: 4096 };
+    const opts: net.ListenOptions & { reusePort?: boolean; fd?: number } = fd !== undefined ? { fd, backlog: 4096 } : reusePort ? { host, port, backlog: 4096, exclusive: true, reusePort: true } : { host, port, backlog: 4096 };
     server.listen(opts, () => {
       server.off('error', onError);
       // A listening socket's later errors (rare: EMFILE on accept) must not crash the process.

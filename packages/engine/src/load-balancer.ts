@@ -27,6 +27,20 @@ export interface LoadBalancerOptions {
    * Only where Node supports it (22.12+, 23.1+); the caller decides.
    */
   reusePort?: boolean;
+  /**
+   * A listening socket this process inherited for an address (its file descriptor), to listen on
+   * instead of binding: the hand-over from an older process (docs/UPGRADE.md). Asked once per
+   * new or moved listener; the caller decides whether an fd may be used again.
+   */
+  inheritedListener?: (host: string, port: number) => number | undefined;
+}
+
+/** One service's listening socket, for a process that hands its sockets to another. */
+export interface ListenerInfo {
+  serviceId: number;
+  host: string;
+  port: number;
+  server: Server;
 }
 
 export interface CloseOptions {
@@ -44,6 +58,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   readonly random: () => number;
   readonly externalHealth: boolean;
   readonly #reusePort: boolean;
+  readonly #inherited: LoadBalancerOptions['inheritedListener'];
   #services = new Map<number, Service>();
   /** Services removed from the config whose connections still drain. */
   #retired = new Set<Service>();
@@ -58,6 +73,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     this.random = opts.random ?? Math.random;
     this.externalHealth = opts.health === 'external';
     this.#reusePort = opts.reusePort === true;
+    this.#inherited = opts.inheritedListener;
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#tick.unref();
   }
@@ -83,7 +99,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
       for (const sc of config.services) {
         const cur = this.#services.get(sc.id);
         if (cur === undefined || cur.config.host !== sc.host || cur.config.port !== sc.port) {
-          bound.set(sc.id, await listen(sc.id, sc.host, sc.port, this.#reusePort));
+          bound.set(sc.id, await listen(sc.id, sc.host, sc.port, this.#reusePort, this.#inherited?.(sc.host, sc.port)));
         }
       }
     } catch (err) {
@@ -155,6 +171,13 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   listenPort(serviceId: number): number | undefined {
     const addr = this.#services.get(serviceId)?.server.address();
     return addr !== null && typeof addr === 'object' ? addr.port : undefined;
+  }
+
+  /** Every configured service's listening socket (not those of removed, draining services). */
+  listeningSockets(): ListenerInfo[] {
+    const out: ListenerInfo[] = [];
+    for (const svc of this.#services.values()) out.push({ serviceId: svc.id, host: svc.config.host, port: svc.config.port, server: svc.server });
+    return out;
   }
 
   /** Stops listening and closes (or drains) every connection. */

@@ -184,6 +184,7 @@ export const API_ERROR_CODES = {
   RATE_LIMITED: 'too many failed authentication attempts from this client (any kind); Retry-After says when to try again [429]',
   INTERNAL: 'unexpected server error; details are in the server log only [500]',
   STORE_UNAVAILABLE: 'the shared configuration store (PostgreSQL) cannot be reached; nothing was changed, traffic is served as before [503]',
+  UPGRADE_IN_PROGRESS: 'the process is handing over to a new one (fulcrum upgrade, or SIGHUP with one process); nothing was changed: retry after Retry-After seconds [503]',
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

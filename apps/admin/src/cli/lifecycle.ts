@@ -2,16 +2,24 @@
 //   SIGTERM / SIGINT  graceful shutdown: stop accepting, let established connections finish for
 //                     at most --shutdown-timeout, close the rest, exit 0.
 //   the same again    exit 1 at once (workers are killed first).
-//   SIGHUP            zero-downtime reload (new workers, then the old ones drain); with the
-//                     in-process engine there is nothing to reload and it only says so.
-// It also keeps DATA/fulcrum.pid for `fulcrum reload` and service managers.
+//   SIGHUP            zero-downtime reload: new workers, then the old ones drain; with the
+//                     engine in this process, the same as SIGUSR2.
+//   SIGUSR2           hand-over (`fulcrum upgrade`): a successor process running the code on
+//                     disk takes the listening sockets, this one drains and exits (docs/UPGRADE.md).
+// It also keeps DATA/fulcrum.pid for `fulcrum reload` / `fulcrum upgrade` and service managers.
 import type { ClusterEngine } from '../cluster/cluster-engine.ts';
+import { startHandover } from '../handover/start-handover.ts';
+import type { Predecessor } from '../handover/start-handover.ts';
 import { removePidFile, writePidFile } from './pid-file.ts';
 
 export interface Lifecycle {
   dataDir: string;
   shutdownTimeoutMs: number;
   cluster: ClusterEngine | undefined;
+  /** How the running server hands over to a successor. */
+  predecessor: Predecessor;
+  /** After a hand-over, how long this process's connections may still run (undefined: no limit). */
+  reloadDrainLimitMs: number | undefined;
   /** Graceful stop of admin, engine and store. */
   close(): Promise<void>;
   /** Immediate stop of the data plane (kills workers). */
@@ -35,7 +43,14 @@ export function installLifecycle(life: Lifecycle): void {
   });
 
   let stopping = false;
+  /** idle → handing-over → retiring (the successor serves; this process only drains). */
+  let handover: 'idle' | 'handing-over' | 'retiring' = 'idle';
   const stop = (signal: NodeJS.Signals): void => {
+    if (handover === 'retiring') {
+      life.complain(`${signal}: closing the connections still draining after the hand-over, and exiting`);
+      life.terminate();
+      process.exit(0);
+    }
     if (stopping) {
       life.complain(`${signal} again: exiting without waiting for connections to drain`);
       life.terminate();
@@ -57,11 +72,49 @@ export function installLifecycle(life: Lifecycle): void {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
+  const handOver = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    if (handover !== 'idle') {
+      life.say(`${signal}: a hand-over is already ${handover === 'retiring' ? 'done; this process is draining' : 'under way'}`);
+      return;
+    }
+    handover = 'handing-over';
+    const limit = life.reloadDrainLimitMs === undefined ? 'until they end by themselves' : `for up to ${seconds(life.reloadDrainLimitMs)}`;
+    life.say(`${signal}: handing over to a successor process running the code on disk (changes wait until it serves)`);
+    startHandover(life.predecessor, { say: life.say }).then(
+      ({ pid, retired }) => {
+        handover = 'retiring';
+        if (pidFile !== undefined) removePidFile(pidFile); // the successor's now (removes only ours)
+        life.say(`hand-over done: pid ${pid} serves; this process (pid ${process.pid}) stopped accepting, its established connections run ${limit}`);
+        retired.then(
+          () => {
+            life.say(`retired: pid ${process.pid} exits`);
+            process.exit(0);
+          },
+          (err: unknown) => {
+            life.complain(`error while retiring: ${err instanceof Error ? err.message : String(err)}`);
+            process.exit(1);
+          },
+        );
+      },
+      (err: unknown) => {
+        handover = 'idle';
+        try {
+          pidFile = writePidFile(life.dataDir); // in case the successor wrote its own before failing
+        } catch {
+          // the warning at start said so already
+        }
+        life.complain(`hand-over failed, this process keeps serving and takes changes again: ${err instanceof Error ? err.message : String(err)}`);
+      },
+    );
+  };
+  process.on('SIGUSR2', () => handOver('SIGUSR2'));
+
   process.on('SIGHUP', () => {
     if (stopping) return;
     const cluster = life.cluster;
     if (cluster === undefined) {
-      life.say('SIGHUP: nothing to reload: the engine runs in this process (reload needs --workers 2 or more; restart to run new code)');
+      handOver('SIGHUP');
       return;
     }
     life.say('SIGHUP: reloading: starting a new generation of workers');

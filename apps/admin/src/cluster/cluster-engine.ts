@@ -23,6 +23,8 @@ import type { ReloadResult } from './worker-pool.ts';
 import { describeWorkers } from './workers-info.ts';
 import { ACCESS_LOG_ENV } from '../data-plane/access-log.ts';
 import type { ClusterInfo } from './workers-info.ts';
+import type { InheritedSocket } from '../handover/handover-protocol.ts';
+import { InheritedListeners } from './inherited-listeners.ts';
 
 export interface ClusterEngineOptions {
   /** Worker processes (≥ 2; 1 means the in-process engine instead). */
@@ -37,6 +39,8 @@ export interface ClusterEngineOptions {
   startTimeoutMs?: number;
   /** Workers write the access log (see access-log.ts). */
   accessLog?: boolean;
+  /** Listening sockets this process inherited from its predecessor (docs/UPGRADE.md). */
+  inherited?: readonly InheritedSocket[];
 }
 
 const DEFAULT_ACK_TIMEOUT_MS = 15_000;
@@ -58,6 +62,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   #closed = false;
   #closing: Promise<void> | undefined;
   readonly #onProcessExit = (): void => this.terminate();
+  readonly #inherited: InheritedListeners;
 
   /** Forks the workers and resolves once every one of them is ready (with an empty config). */
   static async start(opts: ClusterEngineOptions): Promise<ClusterEngine> {
@@ -76,6 +81,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     this.schedulingPolicy = policy;
     this.#warn = opts.warn ?? ((line) => process.stderr.write(`fulcrum: ${line}\n`));
     this.#ackTimeoutMs = opts.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    this.#inherited = new InheritedListeners(opts.inherited ?? []);
     this.#health = new HealthHub((change) => this.#onHealth(change));
     this.#relay = new EventRelay({
       backendState: (event) => this.emit('backend-state', event),
@@ -125,6 +131,19 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   reload(): Promise<ReloadResult> {
     if (this.#closed) return Promise.reject(new EngineClosedError());
     return this.#pool.reload();
+  }
+
+  /** Every service's listening socket as a descriptor of this process, for a successor (docs/UPGRADE.md). */
+  listeningSockets(): Promise<{ listeners: InheritedSocket[]; release(): void }> {
+    return this.#serialize(async () => {
+      const worker = this.#pool.live()[0];
+      if (worker === undefined) throw new Error('no engine worker is running right now to hand its listening sockets over');
+      const received = await worker.collectListeners(this.#ackTimeoutMs);
+      return {
+        listeners: received.map((l) => ({ host: l.host, port: l.port, fd: l.handle.fd })),
+        release: () => received.forEach((l) => l.handle.close()),
+      };
+    });
   }
 
   /** One banner line: `2 engine workers (pids 11, 12), round-robin accept in the primary`. */
@@ -183,7 +202,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     const version = ++this.#lastVersion;
     this.#relay.begin(version);
     const table = this.#health.table(next);
-    const outcomes = await Promise.all(targets.map((h) => h.apply(version, next, table, this.#ackTimeoutMs)));
+    const outcomes = await Promise.all(targets.map((h) => h.apply(version, next, table, this.#ackTimeoutMs, this.#inherited.fdsFor(next))));
     const failed = outcomes.findIndex((o) => o.kind === 'failed' || o.kind === 'timeout');
     if (failed < 0) {
       this.#config = next;
@@ -192,6 +211,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
       const holders = new Map(targets.filter((h) => h.state !== 'exited').map((h) => [h.id, h.stats] as const));
       this.#relay.commit(previous, next, holders);
       this.#retired.prune(next);
+      this.#inherited.keepOnly(next);
       return;
     }
     this.#relay.abort();
@@ -203,7 +223,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     });
     const took = targets.filter((_, i) => outcomes[i]?.kind === 'ok');
     const back = this.#health.table(previous);
-    const undone = await Promise.all(took.map((h) => h.apply(this.#version, previous, back, this.#ackTimeoutMs)));
+    const undone = await Promise.all(took.map((h) => h.apply(this.#version, previous, back, this.#ackTimeoutMs, this.#inherited.fdsFor(previous))));
     undone.forEach((o, i) => {
       if (o.kind === 'ok' || o.kind === 'gone') return;
       const h = took[i] as WorkerHandle;
@@ -217,7 +237,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   #bootstrap(h: WorkerHandle): Promise<void> {
     return this.#serialize(async () => {
       if (this.#closed) throw new EngineClosedError();
-      const outcome = await h.apply(this.#version, this.#config, this.#health.table(this.#config), this.#ackTimeoutMs);
+      const outcome = await h.apply(this.#version, this.#config, this.#health.table(this.#config), this.#ackTimeoutMs, this.#inherited.fdsFor(this.#config));
       if (outcome.kind !== 'ok') throw toError(outcome, h, this.#version, this.#config);
       if (h.state !== 'starting') throw new Error(`worker ${h.id} (pid ${h.pid}) exited while starting`);
       h.state = 'live';

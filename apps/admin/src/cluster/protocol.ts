@@ -21,10 +21,19 @@ export interface WireError {
   errno?: string;
 }
 
+/**
+ * Listening sockets the primary inherited from its predecessor (docs/UPGRADE.md): the primary's
+ * descriptor by service address (`host:port`). A worker listens with `{ fd }` on these, and
+ * node:cluster opens that descriptor in the primary, as it would bind the address.
+ */
+export type ListenFds = Record<string, number>;
+
 /** Primary → worker. Applied in order: a worker handles one message at a time. */
 export type ToWorker =
   /** Make `config` live, then set `health`; answer `applied` or `apply-failed` with the same version. */
-  | { type: 'apply'; version: number; config: EngineConfig; health: HealthTable }
+  | { type: 'apply'; version: number; config: EngineConfig; health: HealthTable; listenFds: ListenFds }
+  /** Send every service's listening socket back (a `listener` message each, with the handle), then `listeners-sent`. */
+  | { type: 'send-listeners' }
   /** The primary's health checker changed a backend's state. */
   | { type: 'health'; serviceId: number; backendId: number; health: HealthState; reason: string }
   /** Reply to `stats`: what every other worker holds, for setRemoteLoad(). */
@@ -41,6 +50,10 @@ export type FromWorker =
   | { type: 'applied'; version: number }
   | { type: 'apply-failed'; version: number; error: WireError }
   | { type: 'stats'; stats: EngineStats; final: boolean }
+  /** Carries a listening socket's handle (IPC handle passing), for a hand-over. */
+  | { type: 'listener'; host: string; port: number }
+  /** All `listener` messages are sent; `error` if this worker has no socket of its own to send (round-robin scheduling). */
+  | { type: 'listeners-sent'; error?: string }
   | {
       [K in ForwardedEvent]: { type: 'event'; name: K; event: EngineEvents[K][0]; version: number };
     }[ForwardedEvent];

@@ -3,7 +3,7 @@
 import type { Worker } from 'node:cluster';
 import type { EngineConfig, EngineStats } from '@fulcrum/engine';
 import { isMessage } from './protocol.ts';
-import type { FromWorker, HealthTable, ToWorker, WireError } from './protocol.ts';
+import type { FromWorker, HealthTable, ListenFds, ToWorker, WireError } from './protocol.ts';
 
 /** starting: forked, not yet running the committed config; live: serving; draining: told to stop. */
 export type WorkerState = 'starting' | 'live' | 'draining' | 'exited';
@@ -38,6 +38,7 @@ export class WorkerHandle {
   /** Resolves when the process has exited. */
   readonly exited: Promise<void>;
   readonly #waiters = new Map<number, (outcome: ApplyOutcome) => void>();
+  #onListener: ((message: FromWorker, handle: unknown) => void) | undefined;
   #killTimer: NodeJS.Timeout | undefined;
 
   constructor(worker: Worker, generation: number, onMessage: (handle: WorkerHandle, message: FromWorker) => void) {
@@ -76,8 +77,12 @@ export class WorkerHandle {
         }
       });
     });
-    worker.on('message', (message: unknown) => {
+    worker.on('message', (message: unknown, handle: unknown) => {
       if (!isMessage<FromWorker>(message)) return;
+      if (message.type === 'listener' || message.type === 'listeners-sent') {
+        this.#onListener?.(message, handle);
+        return;
+      }
       if (message.type === 'ready') readyResolve();
       else if (message.type === 'applied') this.#settle(message.version, { kind: 'ok' });
       else if (message.type === 'apply-failed') this.#settle(message.version, { kind: 'failed', error: message.error });
@@ -94,7 +99,7 @@ export class WorkerHandle {
   }
 
   /** Sends a snapshot and waits for this worker's answer about exactly that version. */
-  apply(version: number, config: EngineConfig, health: HealthTable, timeoutMs: number): Promise<ApplyOutcome> {
+  apply(version: number, config: EngineConfig, health: HealthTable, timeoutMs: number, listenFds: ListenFds = {}): Promise<ApplyOutcome> {
     if (this.state === 'exited') return Promise.resolve({ kind: 'gone' });
     return new Promise<ApplyOutcome>((resolve) => {
       const timer = setTimeout(() => this.#settle(version, { kind: 'timeout' }), timeoutMs);
@@ -103,7 +108,33 @@ export class WorkerHandle {
         if (outcome.kind === 'ok') this.version = version;
         resolve(outcome);
       });
-      this.send({ type: 'apply', version, config, health });
+      this.send({ type: 'apply', version, config, health, listenFds });
+    });
+  }
+
+  /**
+   * Asks the worker for its listening sockets (IPC handle passing gives this process descriptors of
+   * its own for them); rejects if it has none to send, exits, or does not answer within `timeoutMs`.
+   */
+  collectListeners(timeoutMs: number): Promise<ReceivedListener[]> {
+    return new Promise((resolve, reject) => {
+      const got: ReceivedListener[] = [];
+      const finish = (err?: Error): void => {
+        clearTimeout(timer);
+        this.#onListener = undefined;
+        if (err === undefined) resolve(got);
+        else {
+          for (const l of got) l.handle.close();
+          reject(err);
+        }
+      };
+      const timer = setTimeout(() => finish(new Error(`worker ${this.id} (pid ${this.pid}) did not send its listening sockets in time`)), timeoutMs);
+      this.exited.then(() => finish(new Error(`worker ${this.id} (pid ${this.pid}) exited while sending its listening sockets`)), () => {});
+      this.#onListener = (message, handle) => {
+        if (message.type === 'listeners-sent') finish(message.error === undefined ? undefined : new Error(message.error));
+        else if (message.type === 'listener' && isRawHandle(handle)) got.push({ host: message.host, port: message.port, handle });
+      };
+      this.send({ type: 'send-listeners' });
     });
   }
 
@@ -121,8 +152,11 @@ export class WorkerHandle {
     this.state = 'draining';
     this.send({ type: 'stop', timeoutMs });
     clearTimeout(this.#killTimer);
-    this.#killTimer = setTimeout(() => this.kill(), timeoutMs + STOP_GRACE_MS);
-    this.#killTimer.unref();
+    // A drain without limit (2^31-1 ms and more) has no kill timer: Node would fire it at once.
+    if (timeoutMs + STOP_GRACE_MS < 2 ** 31) {
+      this.#killTimer = setTimeout(() => this.kill(), timeoutMs + STOP_GRACE_MS);
+      this.#killTimer.unref();
+    }
   }
 
   /** SIGKILL by pid, now. */
@@ -134,6 +168,17 @@ export class WorkerHandle {
       // Already gone.
     }
   }
+}
+
+/** A listening socket received from a worker: a raw libuv TCP handle of this process. */
+export interface ReceivedListener {
+  host: string;
+  port: number;
+  handle: { fd: number; close(): void };
+}
+
+function isRawHandle(h: unknown): h is ReceivedListener['handle'] {
+  return typeof h === 'object' && h !== null && typeof (h as { fd?: unknown }).fd === 'number' && typeof (h as { close?: unknown }).close === 'function';
 }
 
 /** `code 1` or `signal SIGKILL`. */

@@ -9,14 +9,21 @@ import Fastify from 'fastify';
 import { ACCESS_LOG_ENV, startAccessLog } from '../data-plane/access-log.ts';
 import { drainEngine } from './graceful-close.ts';
 import { STATS_BATCH_MS, isMessage } from './protocol.ts';
-import type { ForwardedEvent, FromWorker, ToWorker, WireError } from './protocol.ts';
+import type { ForwardedEvent, FromWorker, ListenFds, ToWorker, WireError } from './protocol.ts';
+import { formatAddress } from '@fulcrum/shared/address';
 
 if (!cluster.isWorker || typeof process.send !== 'function') {
   process.stderr.write('fulcrum: worker-main.ts runs only as a cluster worker started by `fulcrum --workers N`\n');
   process.exit(2);
 }
 
-const engine = createLoadBalancer({ health: 'external', reusePort: reusePortStatus().usable });
+/** Sockets the primary inherited from its predecessor, by address (docs/UPGRADE.md): listened on with `{ fd }`. */
+let listenFds: ListenFds = {};
+const engine = createLoadBalancer({
+  health: 'external',
+  reusePort: reusePortStatus().usable,
+  inheritedListener: (host, port) => listenFds[formatAddress(host, port)],
+});
 // The access log is written where the connections are: here. A Fastify instance that never
 // listens is the way to its pino logger (stdout, the same JSON lines as the in-process engine's).
 if (process.env[ACCESS_LOG_ENV] === '1') startAccessLog(engine, Fastify({ logger: { level: 'info' } }).log);
@@ -30,7 +37,7 @@ let queue: Promise<void> = Promise.resolve();
 // The primary coordinates shutdown and reload; a terminal's Ctrl-C reaches the whole process
 // group, so workers must not act on it themselves. If the primary dies, Node's cluster module
 // exits the worker as soon as the IPC channel closes.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR2'] as const) process.on(signal, () => {});
 
 function send(message: FromWorker, done?: () => void): void {
   if (!process.connected) {
@@ -54,6 +61,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'apply': {
       if (stopping) return;
       applying = message.version;
+      listenFds = message.listenFds;
       try {
         await engine.apply(message.config);
       } catch (err) {
@@ -83,7 +91,24 @@ async function handle(message: ToWorker): Promise<void> {
     case 'stop':
       await stop(message.timeoutMs);
       return;
+    case 'send-listeners':
+      sendListeners();
+      return;
   }
+}
+
+/** Each service's listening socket to the primary, which passes them on to its successor. */
+function sendListeners(): void {
+  for (const l of engine.listeningSockets()) {
+    // With round-robin scheduling the socket is the primary's and this handle a stand-in without one.
+    const handle = (l.server as unknown as { _handle?: { fd?: unknown } | null })._handle;
+    if (typeof handle?.fd !== 'number' || handle.fd < 0) {
+      send({ type: 'listeners-sent', error: 'the workers have no listening sockets of their own with round-robin scheduling (NODE_CLUSTER_SCHED_POLICY=rr): a hand-over needs the default policy' });
+      return;
+    }
+    process.send!({ type: 'listener', host: l.host, port: l.port } satisfies FromWorker, handle as never);
+  }
+  send({ type: 'listeners-sent' });
 }
 
 function sendStats(final: boolean, stats = engine.stats(), done?: () => void): void {

@@ -137,7 +137,8 @@ export class WorkerPool {
     clearTimeout(this.#topUpTimer);
     const all = this.handles;
     for (const h of all) h.stop(timeoutMs);
-    const bound = setTimeout(() => this.killAll(), timeoutMs + STOP_SLACK_MS);
+    // No bound for a drain without limit (2^31-1 ms and more): Node would fire the timer at once.
+    const bound = timeoutMs + STOP_SLACK_MS < 2 ** 31 ? setTimeout(() => this.killAll(), timeoutMs + STOP_SLACK_MS) : undefined;
     await Promise.all(all.map((h) => h.exited));
     clearTimeout(bound);
   }

@@ -67,6 +67,8 @@ export class ConfigService {
   #committedEngine: EngineConfig = { services: [] };
   #version = 0;
   #applyFailure: ApplyFailure | null = null;
+  /** A hand-over to a successor process is under way: changes are refused (docs/UPGRADE.md). */
+  #handingOver = false;
 
   constructor(opts: ConfigServiceOptions) {
     this.#store = opts.store;
@@ -118,6 +120,22 @@ export class ConfigService {
     });
   }
 
+  /**
+   * Before a successor process reads the store: waits for the change in flight, then refuses
+   * every change (503 UPGRADE_IN_PROGRESS) until resumeChanges() — the successor would never
+   * see a change made here after it loaded the configuration.
+   */
+  pauseChanges(): Promise<void> {
+    return this.#mutex.run(() => {
+      this.#handingOver = true;
+    });
+  }
+
+  /** The hand-over failed: this process stays in charge and takes changes again. */
+  resumeChanges(): void {
+    this.#handingOver = false;
+  }
+
   /** Runs `task` with no config change in flight (for other store writes and event-log reads). */
   runExclusive<T>(task: () => T | Promise<T>): Promise<T> {
     return this.#mutex.run(task);
@@ -157,6 +175,8 @@ export class ConfigService {
     const shared = this.#shared;
     if (!shared) return Promise.resolve();
     return this.#mutex.run(async () => {
+      // The successor follows the cluster now; two processes writing one local copy could regress it.
+      if (this.#handingOver) return;
       const latest = await shared.latestVersion();
       const events = await shared.othersEvents();
       // Any other version, older ones too: PostgreSQL is the authority (e.g. restored from a backup).
@@ -219,6 +239,9 @@ export class ConfigService {
   }
 
   async #change<T>(actor: string, write: (ctx: ChangeContext) => T, engineChange: boolean): Promise<T> {
+    if (this.#handingOver) {
+      throw new ApiError(503, 'UPGRADE_IN_PROGRESS', 'this fulcrum process is handing over to its successor (fulcrum upgrade); nothing was changed: retry in a moment');
+    }
     const { db } = this.#store;
     const before = this.#committedEngine;
     const shared = await this.#beginShared();

@@ -4,6 +4,8 @@
 import { createLoadBalancer } from '@fulcrum/engine';
 import { ClusterEngine } from '../cluster/cluster-engine.ts';
 import type { DataPlane } from './data-plane.ts';
+import { inheritedListenerLookup } from '../handover/handover-protocol.ts';
+import type { InheritedSocket } from '../handover/handover-protocol.ts';
 
 /** Default of --shutdown-timeout: how long established connections may finish on shutdown. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -14,17 +16,20 @@ export interface DataPlaneOptions {
   warn?: (line: string) => void;
   /** Worker processes write the access log (in-process, server.ts subscribes itself). */
   accessLog?: boolean;
+  /** Listening sockets inherited from a predecessor process (docs/UPGRADE.md). */
+  inherited?: readonly InheritedSocket[];
 }
 
 /** Starts the data plane (forking and waiting for workers in cluster mode). */
 export async function createDataPlane(opts: DataPlaneOptions): Promise<DataPlane> {
   const workers = opts.workers ?? 1;
-  if (workers <= 1) return createLoadBalancer();
+  if (workers <= 1) return createLoadBalancer({ inheritedListener: inheritedListenerLookup(opts.inherited) });
   return ClusterEngine.start({
     workers,
     shutdownTimeoutMs: opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     warn: opts.warn,
     accessLog: opts.accessLog,
+    inherited: opts.inherited,
   });
 }
 

@@ -29,7 +29,7 @@ function codeForStatus(status: number): ApiErrorCode {
 export function toErrorBody(error: FastifyError | ApiError | Error): ApiErrorBody {
   if (error instanceof ApiError) {
     // A 503 from the shared store is operational, not a bug: its message says what is down and that nothing changed.
-    if (error.statusCode === 503 && error.code === 'STORE_UNAVAILABLE') return body(503, error.code, error.message);
+    if (error.statusCode === 503 && (error.code === 'STORE_UNAVAILABLE' || error.code === 'UPGRADE_IN_PROGRESS')) return body(503, error.code, error.message);
     if (error.statusCode >= 500) return body(error.statusCode, 'INTERNAL', 'internal server error');
     return body(error.statusCode, error.code, error.message, error.field);
   }
@@ -51,6 +51,7 @@ export function toErrorBody(error: FastifyError | ApiError | Error): ApiErrorBod
 export function errorHandler(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void {
   const payload = toErrorBody(error);
   if (payload.code === 'STORE_UNAVAILABLE') request.log.warn({ err: error }, 'change refused: the shared store is unreachable');
+  else if (payload.code === 'UPGRADE_IN_PROGRESS') void reply.header('retry-after', '1');
   else if (payload.statusCode >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.debug({ err: error }, 'request rejected');
   void reply.code(payload.statusCode).type('application/json; charset=utf-8').send(payload);

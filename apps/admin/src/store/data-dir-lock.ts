@@ -50,13 +50,19 @@ function read(path: string): LockInfo | undefined {
 export interface DataDirLock {
   /** Records the admin's URL in the lock (for `fulcrum import`'s advice). */
   setUrl(url: string): void;
+  /** Writes our lock again, over a successor's that gave up (a failed hand-over). */
+  reclaim(): void;
   release(): void;
 }
 
-/** Takes the lock on `dir` (which must exist) or throws DataDirLockedError. */
-export function lockDataDir(dir: string, holder: LockInfo['holder']): DataDirLock {
+/**
+ * Takes the lock on `dir` (which must exist) or throws DataDirLockedError. `successorOf`: this
+ * process takes over from that pid (docs/UPGRADE.md), whose lock it may replace while it runs.
+ */
+export function lockDataDir(dir: string, holder: LockInfo['holder'], successorOf?: number): DataDirLock {
   const path = join(dir, LOCK_FILE);
   const info: LockInfo = { pid: process.pid, holder, since: new Date().toISOString() };
+  let url: string | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
@@ -66,14 +72,18 @@ export function lockDataDir(dir: string, holder: LockInfo['holder']): DataDirLoc
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
       const current = read(path);
-      if (current && alive(current.pid)) throw new DataDirLockedError(dir, current);
+      if (current && alive(current.pid) && current.pid !== successorOf) throw new DataDirLockedError(dir, current);
       rmSync(path, { force: true }); // stale: its process is gone
     }
   }
   let released = false;
   return {
-    setUrl(url) {
+    setUrl(u) {
+      url = u;
       if (!released) writeFileSync(path, `${JSON.stringify({ ...info, url })}\n`);
+    },
+    reclaim() {
+      if (!released) writeFileSync(path, `${JSON.stringify({ ...info, ...(url ? { url } : {}) })}\n`);
     },
     release() {
       if (released) return;

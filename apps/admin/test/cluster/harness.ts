@@ -17,6 +17,11 @@ const ADMIN_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const pids = new Set<number>();
 const cleanups: (() => unknown)[] = [];
 
+/** Kills `pid` (and its children) in cleanup(): a process the test did not spawn itself, e.g. a hand-over's successor. */
+export function trackPid(pid: number): void {
+  pids.add(pid);
+}
+
 /** Registers something to undo in cleanup() (servers, temp dirs). */
 export function onCleanup(fn: () => unknown): void {
   cleanups.push(fn);
@@ -84,6 +89,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse a data dir (a new temp dir by default). */
   dataDir?: string;
+  /** The script node runs (default src/cli.ts): a test may run fulcrum through an entry it can later break. */
+  entry?: string;
 }
 
 /** Starts `fulcrum` and resolves once the dashboard line is printed (config applied, workers live). */
@@ -96,7 +103,7 @@ export async function startFulcrum(opts: StartOptions = {}): Promise<Fulcrum> {
   }
   const adminPort = await freePort();
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FULCRUM_') && k !== 'NODE_CLUSTER_SCHED_POLICY'));
-  const args = ['--import', 'tsx', 'src/cli.ts', '--data', dataDir, '--admin', `127.0.0.1:${adminPort}`, ...(opts.workers ? ['--workers', String(opts.workers)] : []), ...(opts.args ?? [])];
+  const args = ['--import', 'tsx', opts.entry ?? 'src/cli.ts', '--data', dataDir, '--admin', `127.0.0.1:${adminPort}`, ...(opts.workers ? ['--workers', String(opts.workers)] : []), ...(opts.args ?? [])];
   // FULCRUM_TEST_SCHED_POLICY=rr|none runs the suite under the other node:cluster policy.
   const policy = process.env.FULCRUM_TEST_SCHED_POLICY;
   const env = { ...clean, FULCRUM_ADMIN_TOKEN: TOKEN, ...(policy ? { NODE_CLUSTER_SCHED_POLICY: policy } : {}), ...opts.env };
@@ -165,8 +172,8 @@ export async function createService(f: Fulcrum, backends: number[], extra: Recor
 }
 
 /** Sends `payload`, resolves with the echo (rejects on any socket error). One connection. */
-export async function echoOnce(port: number, payload = 'ping'): Promise<string> {
-  const socket = net.connect({ host: '127.0.0.1', port });
+export async function echoOnce(port: number, payload = 'ping', host = '127.0.0.1'): Promise<string> {
+  const socket = net.connect({ host, port });
   socket.setNoDelay(true);
   try {
     await once(socket, 'connect');
@@ -207,8 +214,8 @@ export class EchoConnection {
     });
   }
 
-  static async open(port: number): Promise<EchoConnection> {
-    const socket = net.connect({ host: '127.0.0.1', port });
+  static async open(port: number, host = '127.0.0.1'): Promise<EchoConnection> {
+    const socket = net.connect({ host, port });
     await once(socket, 'connect');
     return new EchoConnection(socket);
   }
