@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       eventRetention: opts.eventRetention,
       workers: resolveWorkers(opts.workers),
       shutdownTimeoutMs: opts.shutdownTimeoutMs,
+      reloadDrainLimitMs: opts.reloadDrainLimitMs,
       accessLog: opts.accessLog,
       ...(opts.store ? { store: opts.store } : {}),
       ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
   installLifecycle({
     dataDir: server.store.dataDir,
     shutdownTimeoutMs: opts.shutdownTimeoutMs ?? SHUTDOWN_DRAIN_MS,
+    reloadDrainLimitMs: opts.reloadDrainLimitMs,
     cluster: server.cluster,
     close: () => server.close(),
     terminate: () => server.terminate(),

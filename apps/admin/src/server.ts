@@ -44,6 +44,11 @@ export interface ServerOptions {
   workers?: number;
   /** How long established connections may finish on shutdown (default SHUTDOWN_DRAIN_MS). */
   shutdownTimeoutMs?: number;
+  /**
+   * --reload-drain-limit: how long the previous workers keep serving their established
+   * connections after a reload (then they are closed with FIN); undefined = no limit.
+   */
+  reloadDrainLimitMs?: number | undefined;
   /** Where worker crashes and similar problems are reported (default stderr). */
   warn?: (line: string) => void;
   /** --access-log: one JSON line per connection on stdout (see access-log.ts). */
@@ -181,7 +186,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   let engine: DataPlane;
   try {
-    engine = await createDataPlane({ workers: opts.workers, shutdownTimeoutMs: opts.shutdownTimeoutMs, warn: opts.warn, accessLog: opts.accessLog });
+    engine = await createDataPlane({
+      workers: opts.workers,
+      reloadDrainLimitMs: opts.reloadDrainLimitMs,
+      warn: opts.warn,
+      accessLog: opts.accessLog,
+    });
   } catch (err) {
     await pool?.end().catch(() => {});
     store.close();

@@ -1,8 +1,9 @@
 // Signals of the running `fulcrum` process (docs/WORKERS.md, "Signals"):
 //   SIGTERM / SIGINT  graceful shutdown: stop accepting, let established connections finish for
-//                     at most --shutdown-timeout, close the rest, exit 0.
+//                     at most --shutdown-timeout, end the rest with FIN, exit 0.
 //   the same again    exit 1 at once (workers are killed first).
-//   SIGHUP            zero-downtime reload (new workers, then the old ones drain); with the
+//   SIGHUP            zero-downtime reload (new workers, then the old ones drain: until their
+//                     connections end, or for at most --reload-drain-limit); with the
 //                     in-process engine there is nothing to reload and it only says so.
 // It also keeps DATA/fulcrum.pid for `fulcrum reload` and service managers.
 import type { ClusterEngine } from '../cluster/cluster-engine.ts';
@@ -11,6 +12,8 @@ import { removePidFile, writePidFile } from './pid-file.ts';
 export interface Lifecycle {
   dataDir: string;
   shutdownTimeoutMs: number;
+  /** --reload-drain-limit: how long the previous workers drain after a reload; undefined = no limit. */
+  reloadDrainLimitMs: number | undefined;
   cluster: ClusterEngine | undefined;
   /** Graceful stop of admin, engine and store. */
   close(): Promise<void>;
@@ -67,7 +70,8 @@ export function installLifecycle(life: Lifecycle): void {
     life.say('SIGHUP: reloading: starting a new generation of workers');
     cluster.reload().then(
       (r) => {
-        const old = r.stopping.length > 0 ? `; previous workers (pids ${r.stopping.join(', ')}) drain for up to ${seconds(life.shutdownTimeoutMs)}` : '';
+        const limit = life.reloadDrainLimitMs === undefined ? 'until their connections end (no --reload-drain-limit)' : `for up to ${seconds(life.reloadDrainLimitMs)}`;
+        const old = r.stopping.length > 0 ? `; previous workers (pids ${r.stopping.join(', ')}) drain ${limit}` : '';
         life.say(`reload done: generation ${r.generation} (pids ${r.started.join(', ')}) serves${old}`);
       },
       (err: unknown) => {
