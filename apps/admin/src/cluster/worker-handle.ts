@@ -127,6 +127,8 @@ export class WorkerHandle {
    */
   stop(timeoutMs: number | undefined): void {
     if (this.state === 'exited') return;
+    // Infinity means no limit too (and a Node timer would fire at once for it).
+    if (timeoutMs !== undefined && !Number.isFinite(timeoutMs)) timeoutMs = undefined;
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     if (this.state === 'draining' && (deadline === undefined || (this.drainDeadline !== undefined && this.drainDeadline <= deadline))) return;
     this.stopRequested = true;

@@ -140,15 +140,16 @@ export class WorkerPool {
   }
 
   /**
-   * Stops every worker (drain for at most `timeoutMs`) and resolves when all have exited. Workers
+   * Stops every worker (drain for at most `timeoutMs`; undefined or Infinity: no limit) and resolves when all have exited. Workers
    * still draining after a reload get the same deadline, if it is sooner than their own.
    */
-  async stop(timeoutMs: number): Promise<void> {
+  async stop(timeoutMs: number | undefined): Promise<void> {
     this.#closing = true;
     clearTimeout(this.#topUpTimer);
     const all = this.handles;
     for (const h of all) h.stop(timeoutMs);
-    const bound = setTimeout(() => this.killAll(), timeoutMs + STOP_SLACK_MS);
+    const bounded = timeoutMs !== undefined && Number.isFinite(timeoutMs);
+    const bound = bounded ? setTimeout(() => this.killAll(), timeoutMs + STOP_SLACK_MS) : undefined;
     await Promise.all(all.map((h) => h.exited));
     clearTimeout(bound);
   }
