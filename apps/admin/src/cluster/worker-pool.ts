@@ -140,8 +140,9 @@ export class WorkerPool {
   }
 
   /**
-   * Stops every worker (drain for at most `timeoutMs`; undefined or Infinity: no limit) and resolves when all have exited. Workers
-   * still draining after a reload get the same deadline, if it is sooner than their own.
+   * Stops every worker (drain for at most `timeoutMs`; undefined or Infinity: no limit) and
+   * resolves when all have exited. Workers still draining after a reload get the same deadline,
+   * if it is sooner than their own.
    */
   async stop(timeoutMs: number | undefined): Promise<void> {
     this.#closing = true;
