@@ -15,7 +15,7 @@ const CONNECTIONS = 10;
 const REPLY_DELAY_MS = 40;
 
 /** Answers each line `x` with `x ok` REPLY_DELAY_MS later; after our FIN it ends once every answer is out. */
-async function startSlowLineServer(received: Set<string>): Promise<{ port: number; close(): Promise<void> }> {
+async function startSlowLineServer(received: Set<string>, inFlightAtFin: number[]): Promise<{ port: number; close(): Promise<void> }> {
   return startTcpServer((socket) => {
     let buffer = '';
     let pending = 0;
@@ -35,6 +35,7 @@ async function startSlowLineServer(received: Set<string>): Promise<{ port: numbe
     });
     socket.on('end', () => {
       ended = true;
+      inFlightAtFin.push(pending);
       if (pending === 0) socket.end();
     });
   });
@@ -68,7 +69,9 @@ function lockstepClient(port: number, name: string) {
 
 it('after --reload-drain-limit the old workers end their connections with FIN, every reply in flight delivered', async () => {
   const received = new Set<string>();
-  const backend = await startSlowLineServer(received);
+  /** Per backend connection: replies not yet sent when our FIN arrived (delivered after it). */
+  const inFlightAtFin: number[] = [];
+  const backend = await startSlowLineServer(received, inFlightAtFin);
   onCleanup(() => backend.close());
   const f = await startFulcrum({ workers: 2, args: ['--shutdown-timeout', '300', '--reload-drain-limit', String(LIMIT_MS)] });
   const { port } = await createService(f, [backend.port]);
@@ -104,6 +107,15 @@ it('after --reload-drain-limit the old workers end their connections with FIN, e
     expect(c.replies).toEqual(atBackend);
     expect(c.sent() - c.replies.length).toBeLessThanOrEqual(1);
   }
+  // Replies were on their way when the backend got our FIN (so the check above is not vacuous).
+  expect(inFlightAtFin.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   await eventually(() => oldPids.every((pid) => !isRunning(pid)), 15_000);
+  const exitedAt = Date.now();
+  const ends = clients.map((c) => c.state.endedAt - reloadedAt);
+  console.log(
+    `reload drain limit ${LIMIT_MS} ms: ${CONNECTIONS} connections ended by FIN ${Math.min(...ends)}–${Math.max(...ends)} ms after "reload done" was seen, ` +
+      `0 resets, ${clients.reduce((n, c) => n + c.replies.length, 0)} replies, ${inFlightAtFin.reduce((a, b) => a + b, 0)} of them in flight at the FIN and delivered; ` +
+      `old workers gone ≤ ${exitedAt - reloadedAt} ms after it`,
+  );
   expect(f.stderr()).toBe('');
 }, 60_000);
