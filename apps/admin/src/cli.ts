@@ -97,6 +97,7 @@ async function main(): Promise<void> {
       eventRetention: opts.eventRetention,
       workers: resolveWorkers(opts.workers),
       shutdownTimeoutMs: opts.shutdownTimeoutMs,
+      reloadDrainLimitMs: opts.reloadDrainLimitMs,
       accessLog: opts.accessLog,
       ...(opts.store ? { store: opts.store } : {}),
       ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
@@ -113,9 +114,9 @@ async function main(): Promise<void> {
   installLifecycle({
     dataDir: server.store.dataDir,
     shutdownTimeoutMs: opts.shutdownTimeoutMs ?? SHUTDOWN_DRAIN_MS,
+    reloadDrainLimitMs: opts.reloadDrainLimitMs,
     cluster: server.cluster,
     predecessor: server.predecessor,
-    reloadDrainLimitMs: undefined,
     close: () => server.close(),
     terminate: () => server.terminate(),
     say,

@@ -48,6 +48,11 @@ export interface ServerOptions {
   workers?: number;
   /** How long established connections may finish on shutdown (default SHUTDOWN_DRAIN_MS). */
   shutdownTimeoutMs?: number;
+  /**
+   * --reload-drain-limit: how long the previous workers keep serving their established
+   * connections after a reload (then they are closed with FIN); undefined = no limit.
+   */
+  reloadDrainLimitMs?: number | undefined;
   /** Where worker crashes and similar problems are reported (default stderr). */
   warn?: (line: string) => void;
   /** --access-log: one JSON line per connection on stdout (see access-log.ts). */
@@ -63,11 +68,6 @@ export interface ServerOptions {
    * HA peer (whose keepalived watches this admin port) takes the virtual IP before they stop.
    */
   stopGraceMs?: number;
-  /**
-   * After a hand-over, how long the old process's established connections may still run
-   * (undefined: until they end by themselves). See docs/UPGRADE.md.
-   */
-  reloadDrainLimitMs?: number;
   /** This process takes over from a running one (FULCRUM_HANDOVER): its sockets and its lock. */
   handover?: HandoverSpec;
 }
@@ -97,8 +97,6 @@ export interface RunningServer {
 /** Shutdown drains established connections for at most this long. */
 export const SHUTDOWN_DRAIN_MS = 10_000;
 
-/** "No limit" for a drain: the longest timer Node has (about 24.8 days). */
-export const NO_DRAIN_LIMIT_MS = 2_147_483_647;
 
 /** A start-up failure with a one-line, operator-facing message. */
 export class StartupError extends Error {
@@ -199,7 +197,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   try {
     engine = await createDataPlane({
       workers: opts.workers,
-      shutdownTimeoutMs: opts.shutdownTimeoutMs,
+      reloadDrainLimitMs: opts.reloadDrainLimitMs,
       warn: opts.warn,
       accessLog: opts.accessLog,
       inherited: opts.handover?.listeners,
@@ -319,7 +317,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       pauseChanges: () => running.fulcrum.config.pauseChanges(),
       resumeChanges: () => running.fulcrum.config.resumeChanges(),
       reclaimLock: () => lock.reclaim(),
-      retire: () => closeAll(opts.reloadDrainLimitMs ?? NO_DRAIN_LIMIT_MS, 0, true),
+      retire: () => closeAll(opts.reloadDrainLimitMs ?? Infinity, 0, true),
     };
     return {
       app,

@@ -11,6 +11,8 @@ export interface BackendLink {
   next: BackendLink | null;
   /** Closes both sides (drain timeout, closeOnDown, shutdown). */
   destroy(): void;
+  /** Closes with FIN both ways, replies in flight delivered (a drain deadline; see Connection). */
+  endGracefully(): void;
 }
 
 /** One backend of a service, live: what strategies read, counters, and its connections. */
@@ -102,6 +104,16 @@ export class Backend implements BackendView {
       conn = next;
     }
     return n;
+  }
+
+  /** Ends every connection to this backend gracefully (Connection.endGracefully). */
+  endConnections(): void {
+    let conn = this.head;
+    while (conn !== null) {
+      const next = conn.next;
+      conn.endGracefully();
+      conn = next;
+    }
   }
 
   clearDrainTimer(): void {

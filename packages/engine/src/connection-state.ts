@@ -3,8 +3,9 @@
 // only reads them on the hot path (a number compare, as cheap as the booleans they replace).
 //
 //   phase:     Waiting ──connect()──▶ Connecting ──connected──▶ Relaying ──both closed──▶ Done
-//                 ▲                        │ attempt failed (the service retries or rejects)
-//                 └────────────────────────┘
+//                 ▲                        │ attempt failed          │ drain deadline  ▲
+//                 └────────────────────────┘ (retry or reject)       ▼ (graceful)      │
+//                                                                  Ending ─both closed─┘
 //   each side: None ─▶ Connecting ─▶ Open ─┬─ FIN received ─▶ ReadEnded ──┬─▶ Closing ─▶ Closed
 //              (upstream only)             └─ our FIN sent ─▶ WriteEnded ─┘   (or at once on
 //                                                                              error/destroy)
@@ -17,8 +18,14 @@ export const Phase = {
   Connecting: 1,
   /** Connected: bytes flow; each side ends on its own (half-close). */
   Relaying: 2,
+  /**
+   * A drain deadline passed and the connection is closing without a reset
+   * (Connection.endGracefully): the client's bytes are dropped, the backend has FIN, its
+   * replies and then its FIN still reach the client; each peer has a bounded grace to close.
+   */
+  Ending: 3,
   /** Both handles closed; finalized (counted, reported) exactly once. */
-  Done: 3,
+  Done: 4,
 } as const;
 export type PhaseState = (typeof Phase)[keyof typeof Phase];
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServer } from 'node:net';
 import type { Backend } from './backend.ts';
 import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS, type BackendConfig, type ServiceConfig } from './config.ts';
-import type { Connection, ConnectionIo } from './connection.ts';
+import { ENDING_GRACE_MS, type Connection, type ConnectionIo } from './connection.ts';
 import { Phase, Side } from './connection-state.ts';
 import { Service, type ServiceHost } from './service.ts';
 import type { TcpHandle } from './tcp-handle.ts';
@@ -43,6 +43,15 @@ class ScriptedIo implements ConnectionIo {
 
   startRelay(c: Connection): void {
     this.log.push(`relay ${nameOf(c.client)}`);
+  }
+
+  discardClient(c: Connection): number {
+    this.log.push(`discard ${nameOf(c.client)}`);
+    return 0;
+  }
+
+  endAfterQueued(_c: Connection, h: TcpHandle): void {
+    this.log.push(`fin ${nameOf(h)}`);
   }
 
   close(h: TcpHandle): void {
@@ -469,5 +478,62 @@ describe('waiting and drain', () => {
     // The end of the destroyed connection does not end the drain a second time.
     expect(h.events).toEqual(['drained 1 (1 closed)']);
     expect(c.phase).toBe(Phase.Done);
+  });
+});
+
+describe('ending at a drain deadline (endGracefully)', () => {
+  it('the backend gets FIN, its FIN travels to the client, each side closes on its peer\'s FIN: no hard close', () => {
+    const h = harness();
+    const c = relaying(h);
+    const up = c.upstream as TcpHandle;
+    h.io.log.length = 0;
+    c.endGracefully();
+    expect(states(c)).toEqual({ phase: Phase.Ending, client: Side.Open, upstream: Side.Open });
+    expect(h.io.log).toEqual([`discard ${nameOf(c.client)}`, `fin ${nameOf(up)}`]);
+    c.onWriteEnd(up, 0); // our FIN reached the backend
+    c.onReadEnd(up); // its replies, then its FIN (relay.ts forwards that FIN to the client)
+    expect(states(c)).toEqual({ phase: Phase.Ending, client: Side.Open, upstream: Side.Closing });
+    c.onWriteEnd(c.client, 0);
+    c.onReadEnd(c.client);
+    expect(c.clientState).toBe(Side.Closing);
+    h.io.closeAll();
+    expect(c.phase).toBe(Phase.Done);
+    expect(c.reason).toBe('drain-deadline');
+    expect(h.io.log.filter((l) => l.startsWith('fin'))).toEqual([`fin ${nameOf(up)}`]);
+  });
+
+  it('a backend that keeps its side open past the grace: the client gets FIN, the backend is closed hard; then the client\'s grace', () => {
+    const h = harness();
+    const c = relaying(h);
+    const up = c.upstream as TcpHandle;
+    c.endGracefully();
+    c.onWriteEnd(up, 0);
+    vi.advanceTimersByTime(ENDING_GRACE_MS - 1);
+    expect(c.upstreamState).toBe(Side.WriteEnded);
+    vi.advanceTimersByTime(1);
+    expect(h.io.log.slice(-2)).toEqual([`fin ${nameOf(c.client)}`, `close ${nameOf(up)}`]);
+    expect(states(c)).toEqual({ phase: Phase.Ending, client: Side.Open, upstream: Side.Closing });
+    c.onWriteEnd(c.client, 0);
+    // The client never answers with its FIN: closed hard after its own grace.
+    vi.advanceTimersByTime(ENDING_GRACE_MS - 1);
+    expect(c.clientState).toBe(Side.WriteEnded);
+    vi.advanceTimersByTime(1);
+    expect(c.clientState).toBe(Side.Closing);
+    h.io.closeAll();
+    expect(c.phase).toBe(Phase.Done);
+  });
+
+  it('after the client\'s FIN no second FIN goes to the backend; a connection not relaying yet is destroyed', () => {
+    const h = harness();
+    const c = relaying(h);
+    c.onReadEnd(c.client); // relay.ts already sent the backend FIN
+    h.io.log.length = 0;
+    c.endGracefully();
+    expect(h.io.log).toEqual([]);
+    expect(c.phase).toBe(Phase.Ending);
+    const waiting = h.accept('c9');
+    waiting.endGracefully();
+    expect(waiting.clientState).toBe(Side.Closing);
+    expect(waiting.reason).toBe('destroyed');
   });
 });

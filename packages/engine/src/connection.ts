@@ -10,7 +10,7 @@ import type { PickContext } from './strategy.ts';
 import type { TcpHandle } from './tcp-handle.ts';
 import { ewma } from './ewma.ts';
 import { connectionCloseChannel, type CloseReason } from './diagnostics.ts';
-import { Phase, Side, type PhaseState, type SideState } from './connection-state.ts';
+import { Phase, Side, canRead, type PhaseState, type SideState } from './connection-state.ts';
 
 /** Why a connect attempt failed, in the words passive health checks report. */
 export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect reset' | 'connect error';
@@ -23,6 +23,13 @@ export interface ConnectionIo {
   connect(c: Connection, backend: Backend): TcpHandle;
   /** Both sides are open: start relaying bytes. */
   startRelay(c: Connection): void;
+  /**
+   * Ending: from now on the client's bytes are read and dropped (unread bytes would turn our
+   * close into an RST), its reading resumed if backpressure had stopped it. 0 or a libuv error.
+   */
+  discardClient(c: Connection): number;
+  /** Queues a FIN for `handle` of `c` behind the bytes already queued for it (it never overtakes them). */
+  endAfterQueued(c: Connection, handle: TcpHandle): void;
   /** Closes a handle of `c`; c.onHandleClosed() follows. */
   close(handle: TcpHandle): void;
   /** The peer's address and port (a getpeername(2)); empty when the socket is gone. */
@@ -51,11 +58,18 @@ export interface ConnectionOwner {
 const CONNECT_EWMA_ALPHA = 0.3;
 /** A side whose peer finished cleanly gets this long to flush before it is destroyed. */
 const LINGER_MS = 30_000;
+/**
+ * Graceful close at a drain deadline (endGracefully): how long each peer gets to answer our FIN
+ * with its own before its socket is closed hard. The backend's grace comes first, then the
+ * client's, so a connection is gone at most 2 × this after the deadline.
+ */
+export const ENDING_GRACE_MS = 1000;
 
 // What the one timer of a connection is counting down.
 const TIMER_CONNECT = 1;
 const TIMER_IDLE = 2;
 const TIMER_LINGER = 3;
+const TIMER_ENDING = 4;
 
 /** One client connection and, while connecting or relaying, its upstream. */
 export class Connection implements PickContext, BackendLink {
@@ -225,6 +239,37 @@ export class Connection implements PickContext, BackendLink {
     this.destroy();
   }
 
+  /**
+   * Relaying → Ending, at a drain deadline (shutdown timeout, reload drain limit): closes without
+   * a reset and without losing a reply. What the client sends from now on is read and dropped
+   * (never forwarded, so a request is either wholly before the backend's FIN or never reaches it);
+   * the backend gets FIN after the bytes already relayed to it, and everything it still sends —
+   * the replies in flight — reaches the client, followed by its FIN (the usual half-close path).
+   * Each socket closes when its peer's FIN arrives. The backend gets ENDING_GRACE_MS to send its
+   * FIN; past that the client gets FIN after the bytes queued for it and the backend is closed hard;
+   * the client then gets ENDING_GRACE_MS to close its side before it is closed hard too.
+   * A connection that is not relaying yet has sent its client nothing: it is destroyed.
+   */
+  endGracefully(): void {
+    if (this.#phase === Phase.Ending || this.#phase === Phase.Done) return;
+    if (this.#phase !== Phase.Relaying) {
+      this.destroy();
+      return;
+    }
+    this.#phase = Phase.Ending;
+    this.#reason ??= 'drain-deadline';
+    this.idleMs = 0; // no idle timeout from now on: the ending grace bounds what is left
+    if (canRead(this.clientState)) {
+      // The client's FIN has not been read, so none went to the backend yet: ours goes now.
+      if (this.service.io.discardClient(this) !== 0) {
+        this.fail('client-error');
+        return;
+      }
+      if (this.upstreamState < Side.Closing) this.service.io.endAfterQueued(this, this.upstream as TcpHandle);
+    }
+    if (this.clientState < Side.Closing || this.upstreamState < Side.Closing) this.#arm(TIMER_ENDING, ENDING_GRACE_MS);
+  }
+
   /** Closes both sides at once (drain timeout, closeOnDown, shutdown, idle timeout, reject). */
   destroy(): void {
     this.#reason ??= 'destroyed';
@@ -263,12 +308,33 @@ export class Connection implements PickContext, BackendLink {
   /** The client finished both ways cleanly; the backend gets a linger period to take our FIN. */
   #finishClient(): void {
     this.#closeClient();
-    if (this.upstreamState < Side.Closing) this.#arm(TIMER_LINGER, LINGER_MS);
+    if (this.upstreamState < Side.Closing) this.#arm(TIMER_LINGER, this.#lingerMs);
   }
 
   #finishUpstream(): void {
     this.#closeUpstream();
-    if (this.clientState < Side.Closing) this.#arm(TIMER_LINGER, LINGER_MS);
+    if (this.clientState < Side.Closing) this.#arm(TIMER_LINGER, this.#lingerMs);
+  }
+
+  /** Ending bounds the other side's linger by the grace, as it bounds everything else. */
+  get #lingerMs(): number {
+    return this.#phase === Phase.Ending ? ENDING_GRACE_MS : LINGER_MS;
+  }
+
+  // The ending grace passed. While the backend is still open it did not answer our FIN: the
+  // client gets FIN after what is queued for it (unless the backend's own FIN, read already, is
+  // on its way: canRead is false then), the backend is closed hard, and the client gets a grace
+  // of its own. Otherwise the client kept its side open past its grace: closed hard.
+  #endingGraceOver(): void {
+    if (this.upstreamState >= Side.Closing) {
+      this.destroy();
+      return;
+    }
+    if (canRead(this.upstreamState) && this.clientState < Side.Closing) {
+      this.service.io.endAfterQueued(this, this.client);
+    }
+    this.#closeUpstream();
+    if (this.clientState < Side.Closing) this.#arm(TIMER_ENDING, ENDING_GRACE_MS);
   }
 
   #closeClient(): void {
@@ -291,7 +357,7 @@ export class Connection implements PickContext, BackendLink {
   /** Runs exactly once, when the client and the current upstream (if any) are both closed. */
   #finalize(): void {
     if (this.#phase === Phase.Done) return;
-    const relayed = this.#phase === Phase.Relaying;
+    const relayed = this.#phase === Phase.Relaying || this.#phase === Phase.Ending;
     this.#phase = Phase.Done;
     this.#disarm();
     if (connectionCloseChannel.hasSubscribers) this.#publishClose(relayed);
@@ -337,7 +403,8 @@ export class Connection implements PickContext, BackendLink {
         c.#reason ??= 'idle-timeout';
         c.destroy();
       } else c.#arm(TIMER_IDLE, c.idleMs - quiet);
-    } else c.destroy();
+    } else if (c.#timerKind === TIMER_ENDING) c.#endingGraceOver();
+    else c.destroy();
   }
 }
 

@@ -5,7 +5,7 @@ import { lookup } from 'node:dns';
 import type { Backend } from './backend.ts';
 import type { Connection, ConnectFailure, ConnectionIo } from './connection.ts';
 import { Side } from './connection-state.ts';
-import { startRelay } from './relay.ts';
+import { discardClient, endAfterQueued, startRelay } from './relay.ts';
 import {
   UV_ECONNREFUSED, UV_ECONNRESET, UV_ETIMEDOUT,
   closeHandle, connectHandle, newSocketHandle, ownerOf, peerAddress, setOwner, type TcpHandle, type UvRequest,
@@ -35,6 +35,8 @@ export const handleIo: ConnectionIo = {
     return up;
   },
   startRelay,
+  discardClient,
+  endAfterQueued,
   close(handle: TcpHandle): void {
     closeHandle(handle, onClosed);
   },

@@ -11,6 +11,7 @@ import { EngineClosedError } from './errors.ts';
 import { listen } from './listen.ts';
 import { validateConfig } from './validate-config.ts';
 import { ewma } from './ewma.ts';
+import { ENDING_GRACE_MS } from './connection.ts';
 
 export interface LoadBalancerOptions {
   /** Randomness for strategies (tests inject a seeded one). */
@@ -46,8 +47,24 @@ export interface ListenerInfo {
 export interface CloseOptions {
   /** Keep established connections until they end or `timeoutMs` passes (default: close at once). */
   drain?: boolean;
+  /** With `drain`: the deadline in ms (default 30 000); Infinity = none, each connection ends by itself. */
   timeoutMs?: number;
+  /**
+   * What happens to connections still open at the deadline (at once without `drain`).
+   * false (default): closed at once — bytes not yet written are dropped, and a peer whose bytes
+   * were not read yet gets an RST. true: each ends with FIN both ways (Connection.endGracefully):
+   * the backend gets FIN after what was relayed to it, the replies it still sends reach the client
+   * before the client's FIN, each peer gets ENDING_GRACE_MS to close its side and only one that
+   * keeps it open past that is closed hard. close() then resolves when the last connection has
+   * ended: at most 2 × ENDING_GRACE_MS after the deadline.
+   */
+  graceful?: boolean;
 }
+
+/** Drain deadline of close({ drain: true }) without timeoutMs. */
+const DEFAULT_DRAIN_MS = 30_000;
+/** How often close() looks whether the last connection has ended. */
+const CLOSE_POLL_MS = 50;
 
 /** How often bandwidth EWMAs and slow-start weights are recomputed. */
 const TICK_MS = 1000;
@@ -65,6 +82,9 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   #config: EngineConfig = { services: [] };
   #applying: Promise<unknown> = Promise.resolve();
   #closed = false;
+  #closing: Promise<void> | undefined;
+  /** Date.now() by which close() stops waiting for connections to end by themselves. */
+  #deadline = 0;
   #tick: NodeJS.Timeout;
   #lastTick = performance.now();
 
@@ -180,19 +200,37 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     return out;
   }
 
-  /** Stops listening and closes (or drains) every connection. */
-  async close(opts: CloseOptions = {}): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Stops listening and closes (or drains) every connection. Called again while it drains, it
+   * brings the deadline forward (never back: a shutdown during a reload's unlimited drain) and
+   * resolves with the first call.
+   */
+  close(opts: CloseOptions = {}): Promise<void> {
+    const deadline = opts.drain === true ? Date.now() + (opts.timeoutMs ?? DEFAULT_DRAIN_MS) : Date.now();
+    if (this.#closing !== undefined) {
+      this.#deadline = Math.min(this.#deadline, deadline);
+      return this.#closing;
+    }
     this.#closed = true;
+    this.#deadline = deadline;
+    this.#closing = this.#close(opts.graceful === true);
+    return this.#closing;
+  }
+
+  async #close(graceful: boolean): Promise<void> {
     await this.#applying;
     clearInterval(this.#tick);
     const all = [...this.#services.values(), ...this.#retired];
     // Stop accepting now. server.close()'s callback waits for every accepted socket to end,
     // so it is not awaited: the drain below has its own deadline.
     for (const svc of all) svc.server.close();
-    if (opts.drain === true) {
-      const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-      while (Date.now() < deadline && all.some((s) => s.active > 0)) await new Promise((r) => setTimeout(r, 50));
+    const busy = (): boolean => all.some((s) => s.active > 0);
+    while (Date.now() < this.#deadline && busy()) await sleep(CLOSE_POLL_MS);
+    if (graceful && busy()) {
+      for (const svc of all) svc.endAll();
+      // Each connection bounds its own ending (two graces); this only stops waiting for it.
+      const bound = Date.now() + 2 * ENDING_GRACE_MS + CLOSE_POLL_MS;
+      while (Date.now() < bound && busy()) await sleep(CLOSE_POLL_MS);
     }
     for (const svc of all) {
       svc.health?.close();
@@ -248,6 +286,8 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     this.#retired.delete(service);
   }
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates a data plane with no services; call apply() to start listening. */
 export function createLoadBalancer(opts: LoadBalancerOptions = {}): LoadBalancer {

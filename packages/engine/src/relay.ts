@@ -138,6 +138,33 @@ function afterWrite(this: UvRequest, status: number, dst: TcpHandle): void {
   }
 }
 
+// ---- ending (Connection.endGracefully) ------------------------------------------------------
+// Off the hot path: an ending connection's client handle gets its own read handler, so onRead
+// above stays as it is.
+
+/** The client's bytes are read and dropped from now on; reading resumes if backpressure stopped it. */
+export function discardClient(c: Connection): number {
+  c.client.onread = onDiscardRead;
+  if (!c.clientPaused) return 0;
+  c.clientPaused = false;
+  return c.client.readStart();
+}
+
+/** Queues FIN for `handle` behind what is already queued for it. */
+export function endAfterQueued(c: Connection, handle: TcpHandle): void {
+  enqueue(handle, null, handle === c.client ? c.upstream as TcpHandle : c.client);
+}
+
+function onDiscardRead(this: TcpHandle): undefined {
+  const n = readResult();
+  if (n >= 0) return undefined;
+  const c = ownerOf<Connection>(this);
+  // The client's FIN: the backend already has ours, so it is not forwarded.
+  if (n === READ_EOF) c.onReadEnd(this);
+  else c.fail('client-error');
+  return undefined;
+}
+
 function shutdown(c: Connection, handle: TcpHandle, toClient: boolean): void {
   if (shutdownHandle(handle, afterShutdown) !== 0) c.fail(toClient ? 'client-error' : 'backend-error');
 }

@@ -338,6 +338,16 @@ export class Service implements DrainOwner, ConnectionOwner {
     for (const b of this.retired) b.destroyConnections();
   }
 
+  /**
+   * A drain deadline passed (shutdown timeout, reload drain limit): relaying connections end with
+   * FIN both ways, the rest (queued, connecting: their clients got nothing yet) are destroyed.
+   */
+  endAll(): void {
+    for (const conn of this.queue.snapshot()) conn.destroy();
+    for (const b of this.backends.values()) b.endConnections();
+    for (const b of this.retired) b.endConnections();
+  }
+
   stats(): ServiceStats {
     const backends: BackendStats[] = [];
     for (const b of this.backends.values()) backends.push(backendStats(b));

@@ -25,7 +25,8 @@ export const CLOSE_REASONS = [
   'client-error', // the client reset or errored
   'backend-error', // the backend reset or errored
   'idle-timeout',
-  'destroyed', // drain timeout, closeOnDown, or shutdown
+  'destroyed', // drain timeout, closeOnDown, or shutdown without a graceful close
+  'drain-deadline', // a drain deadline passed (shutdown timeout, reload drain limit): closed with FIN both ways
   'rejected', // no backend could take it
   'client-gone', // the client left before a backend was connected
 ] as const;

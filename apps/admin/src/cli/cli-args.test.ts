@@ -61,6 +61,29 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--stop-grace', '60001'])).toThrow(UsageError);
   });
 
+  it('reads --reload-drain-limit MS|off (env FULCRUM_RELOAD_DRAIN_LIMIT); default off = no limit', () => {
+    expect(parseCliArgs([]).reloadDrainLimitMs).toBeUndefined();
+    expect(parseCliArgs(['--reload-drain-limit', '500']).reloadDrainLimitMs).toBe(500);
+    expect(parseCliArgs(['--reload-drain-limit=0']).reloadDrainLimitMs).toBe(0);
+    expect(parseCliArgs([], { FULCRUM_RELOAD_DRAIN_LIMIT: '3600000' }).reloadDrainLimitMs).toBe(3_600_000);
+    expect(parseCliArgs(['--reload-drain-limit', 'off'], { FULCRUM_RELOAD_DRAIN_LIMIT: '500' }).reloadDrainLimitMs).toBeUndefined();
+    expect(parseCliArgs([], { FULCRUM_RELOAD_DRAIN_LIMIT: 'OFF' }).reloadDrainLimitMs).toBeUndefined();
+    expect(parseCliArgs(['--reload-drain-limit', '604800000']).reloadDrainLimitMs).toBe(604_800_000);
+    for (const [args, env, what, value] of [
+      [['--reload-drain-limit', '10s'], {}, '--reload-drain-limit', '10s'],
+      [['--reload-drain-limit=-1'], {}, '--reload-drain-limit', '-1'],
+      [['--reload-drain-limit', '1e3'], {}, '--reload-drain-limit', '1e3'],
+      [['--reload-drain-limit', '604800001'], {}, '--reload-drain-limit', '604800001'],
+      [['--reload-drain-limit', 'none'], {}, '--reload-drain-limit', 'none'],
+      [[], { FULCRUM_RELOAD_DRAIN_LIMIT: '1.5' }, 'FULCRUM_RELOAD_DRAIN_LIMIT', '1.5'],
+    ] as const) {
+      expect(() => parseCliArgs([...args], env)).toThrow(
+        new UsageError(`${what} "${value}": must be off or a whole number of milliseconds from 0 to 604800000`),
+      );
+    }
+    expect(() => parseCliArgs(['--reload-drain-limit'])).toThrow(new UsageError('--reload-drain-limit needs a value'));
+  });
+
   it('refuses an admin token shorter than 16 characters, in one line', () => {
     expect(() => parseCliArgs([], { FULCRUM_ADMIN_TOKEN: 'x' })).toThrow(/^FULCRUM_ADMIN_TOKEN is shorter than 16 characters; use a long random value/);
     expect(() => parseCliArgs([], { FULCRUM_ADMIN_TOKEN: '0123456789abcde' })).toThrow(UsageError);

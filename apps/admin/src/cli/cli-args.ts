@@ -34,8 +34,13 @@ export interface CliOptions {
   eventRetention: EventRetention;
   /** --workers N|auto (env FULCRUM_WORKERS): engine processes; absent = 1, the engine runs in this process. */
   workers?: number | 'auto';
-  /** --shutdown-timeout MS (env FULCRUM_SHUTDOWN_TIMEOUT): how long connections may finish on shutdown/reload. */
+  /** --shutdown-timeout MS (env FULCRUM_SHUTDOWN_TIMEOUT): how long connections may finish on SIGTERM/SIGINT. */
   shutdownTimeoutMs?: number;
+  /**
+   * --reload-drain-limit MS|off (env FULCRUM_RELOAD_DRAIN_LIMIT): how long the previous workers
+   * may keep serving their connections after a reload; absent = off, no limit.
+   */
+  reloadDrainLimitMs?: number;
   /** --stop-grace MS (env FULCRUM_STOP_GRACE): on SIGTERM, keep accepting this long after the admin closed. */
   stopGraceMs?: number;
   /** --access-log (env FULCRUM_ACCESS_LOG=1): one JSON line per connection on stdout. */
@@ -52,6 +57,8 @@ export const DEFAULT_ADMIN = '127.0.0.1:8080';
 /** The shortest admin token `fulcrum` accepts from FULCRUM_ADMIN_TOKEN. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
 export const DEFAULT_DATA_DIR = './data';
+/** The longest --reload-drain-limit: 7 days (a Node timer holds at most ~24.8 days). */
+export const MAX_RELOAD_DRAIN_LIMIT_MS = 604_800_000;
 
 export const USAGE = `Usage: fulcrum [options]
 
@@ -70,8 +77,12 @@ Options:
   --events-days D       keep events for at most D days (env FULCRUM_EVENTS_DAYS, default ${EVENT_RETENTION_DEFAULTS.maxDays})
   --workers N|auto      engine worker processes, auto = one per core (env FULCRUM_WORKERS, default 1:
                         the engine runs in the admin process); see docs/WORKERS.md
-  --shutdown-timeout MS how long established connections may finish on SIGTERM or reload
-                        (env FULCRUM_SHUTDOWN_TIMEOUT, default 10000)
+  --shutdown-timeout MS how long established connections may finish on SIGTERM/SIGINT; then they
+                        are closed with FIN (env FULCRUM_SHUTDOWN_TIMEOUT, default 10000)
+  --reload-drain-limit MS|off
+                        after a reload, how long the previous workers keep serving their
+                        established connections; then they are closed with FIN (env
+                        FULCRUM_RELOAD_DRAIN_LIMIT, default off: until they end by themselves)
   --stop-grace MS       on SIGTERM, keep accepting new connections this long after the admin port
                         closed, so a keepalived peer takes the virtual IP first (env
                         FULCRUM_STOP_GRACE, default 0; deploy/ uses 1500)
@@ -116,6 +127,7 @@ const OPTIONS = {
   'events-days': { type: 'string' },
   workers: { type: 'string' },
   'shutdown-timeout': { type: 'string' },
+  'reload-drain-limit': { type: 'string' },
   'stop-grace': { type: 'string' },
   'access-log': { type: 'boolean' },
   store: { type: 'string' },
@@ -145,6 +157,15 @@ export function wholeNumber(value: string, what: string, min: number, max: numbe
   const n = /^\d{1,12}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
   if (!(n >= min && n <= max)) throw new UsageError(`${what} "${value}": must be a whole number from ${min} to ${max}`);
   return n;
+}
+
+/** `off` (undefined: no limit) or a whole number of milliseconds. */
+function reloadDrainLimit(value: string, what: string): number | undefined {
+  if (value.trim().toLowerCase() === 'off') return undefined;
+  if (!/^\d{1,12}$/.test(value.trim()) || Number(value.trim()) > MAX_RELOAD_DRAIN_LIMIT_MS) {
+    throw new UsageError(`${what} "${value}": must be off or a whole number of milliseconds from 0 to ${MAX_RELOAD_DRAIN_LIMIT_MS}`);
+  }
+  return Number(value.trim());
 }
 
 /** A flag's value, else the environment variable's (named in errors by what was used). */
@@ -229,6 +250,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   }
   const shutdown = flagOrEnv(values['shutdown-timeout'], env, 'FULCRUM_SHUTDOWN_TIMEOUT', '--shutdown-timeout');
   const shutdownTimeoutMs = shutdown ? wholeNumber(shutdown[0], shutdown[1], 0, 86_400_000) : undefined;
+  const drainLimit = flagOrEnv(values['reload-drain-limit'], env, 'FULCRUM_RELOAD_DRAIN_LIMIT', '--reload-drain-limit');
+  const reloadDrainLimitMs = drainLimit ? reloadDrainLimit(drainLimit[0], drainLimit[1]) : undefined;
   const grace = flagOrEnv(values['stop-grace'], env, 'FULCRUM_STOP_GRACE', '--stop-grace');
   const stopGraceMs = grace ? wholeNumber(grace[0], grace[1], 0, 60_000) : undefined;
   const accessLogEnv = env.FULCRUM_ACCESS_LOG ?? '';
@@ -266,6 +289,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     eventRetention,
     ...(workers !== undefined ? { workers } : {}),
     ...(shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs } : {}),
+    ...(reloadDrainLimitMs !== undefined ? { reloadDrainLimitMs } : {}),
     ...(stopGraceMs !== undefined ? { stopGraceMs } : {}),
     accessLog,
   };

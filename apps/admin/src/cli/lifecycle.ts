@@ -1,9 +1,10 @@
 // Signals of the running `fulcrum` process (docs/WORKERS.md, "Signals"):
 //   SIGTERM / SIGINT  graceful shutdown: stop accepting, let established connections finish for
-//                     at most --shutdown-timeout, close the rest, exit 0.
+//                     at most --shutdown-timeout, end the rest with FIN, exit 0.
 //   the same again    exit 1 at once (workers are killed first).
-//   SIGHUP            zero-downtime reload: new workers, then the old ones drain; with the
-//                     engine in this process, the same as SIGUSR2.
+//   SIGHUP            zero-downtime reload: new workers, then the old ones drain (until their
+//                     connections end, or for at most --reload-drain-limit); with the engine in
+//                     this process, the same as SIGUSR2.
 //   SIGUSR2           hand-over (`fulcrum upgrade`): a successor process running the code on
 //                     disk takes the listening sockets, this one drains and exits (docs/UPGRADE.md).
 // It also keeps DATA/fulcrum.pid for `fulcrum reload` / `fulcrum upgrade` and service managers.
@@ -15,11 +16,11 @@ import { removePidFile, writePidFile } from './pid-file.ts';
 export interface Lifecycle {
   dataDir: string;
   shutdownTimeoutMs: number;
-  cluster: ClusterEngine | undefined;
-  /** How the running server hands over to a successor. */
-  predecessor: Predecessor;
-  /** After a hand-over, how long this process's connections may still run (undefined: no limit). */
+  /** --reload-drain-limit: how long the previous workers drain after a reload; undefined = no limit. */
   reloadDrainLimitMs: number | undefined;
+  cluster: ClusterEngine | undefined;
+  /** How the running server hands over to a successor (after which it drains for reloadDrainLimitMs). */
+  predecessor: Predecessor;
   /** Graceful stop of admin, engine and store. */
   close(): Promise<void>;
   /** Immediate stop of the data plane (kills workers). */
@@ -120,7 +121,8 @@ export function installLifecycle(life: Lifecycle): void {
     life.say('SIGHUP: reloading: starting a new generation of workers');
     cluster.reload().then(
       (r) => {
-        const old = r.stopping.length > 0 ? `; previous workers (pids ${r.stopping.join(', ')}) drain for up to ${seconds(life.shutdownTimeoutMs)}` : '';
+        const limit = life.reloadDrainLimitMs === undefined ? 'until their connections end (no --reload-drain-limit)' : `for up to ${seconds(life.reloadDrainLimitMs)}`;
+        const old = r.stopping.length > 0 ? `; previous workers (pids ${r.stopping.join(', ')}) drain ${limit}` : '';
         life.say(`reload done: generation ${r.generation} (pids ${r.started.join(', ')}) serves${old}`);
       },
       (err: unknown) => {

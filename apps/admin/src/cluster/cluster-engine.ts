@@ -29,8 +29,8 @@ import { InheritedListeners } from './inherited-listeners.ts';
 export interface ClusterEngineOptions {
   /** Worker processes (≥ 2; 1 means the in-process engine instead). */
   workers: number;
-  /** How long stopping workers drain (reload, shutdown). */
-  shutdownTimeoutMs: number;
+  /** How long the previous generation drains after a reload; undefined = until its connections end. */
+  reloadDrainLimitMs?: number | undefined;
   /** Problems worth an operator's attention (crashes, refused reloads); default stderr. */
   warn?: (line: string) => void;
   /** How long one worker may take to acknowledge a config (default 15 s). */
@@ -89,7 +89,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     });
     this.#pool = new WorkerPool({
       size: opts.workers,
-      shutdownTimeoutMs: opts.shutdownTimeoutMs,
+      reloadDrainLimitMs: opts.reloadDrainLimitMs,
       startTimeoutMs: opts.startTimeoutMs,
       // Always set, so a FULCRUM_ACCESS_LOG inherited from the environment cannot disagree with us.
       env: { [ACCESS_LOG_ENV]: opts.accessLog ? '1' : '0' },
@@ -161,6 +161,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
       configVersion: this.#version,
       generation: this.#pool.generation,
       restarts: this.#pool.restarts,
+      reloadDrainLimitMs: this.#pool.reloadDrainLimitMs,
       workers: this.#pool.handles,
     });
   }

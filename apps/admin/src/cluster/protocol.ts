@@ -38,8 +38,12 @@ export type ToWorker =
   | { type: 'health'; serviceId: number; backendId: number; health: HealthState; reason: string }
   /** Reply to `stats`: what every other worker holds, for setRemoteLoad(). */
   | { type: 'remote-load'; load: LoadTable }
-  /** Stop accepting, let connections finish for at most `timeoutMs`, send `stats` (final), exit 0. */
-  | { type: 'stop'; timeoutMs: number };
+  /**
+   * Stop accepting, let connections finish for at most `timeoutMs` (null: no limit), end what is
+   * left with FIN, send `stats` (final), exit 0. Sent again to a draining worker, it can only bring
+   * the deadline forward.
+   */
+  | { type: 'stop'; timeoutMs: number | null };
 
 /** Engine events a worker forwards (backend-health comes from the primary's own checker). */
 export type ForwardedEvent = 'backend-state' | 'backend-drained' | 'service-error' | 'passive-failure';

@@ -11,7 +11,10 @@ export type WorkerState = 'starting' | 'live' | 'draining' | 'exited';
 /** How one worker answered an apply. */
 export type ApplyOutcome = { kind: 'ok' } | { kind: 'failed'; error: WireError } | { kind: 'gone' } | { kind: 'timeout' };
 
-/** Extra time a stopping worker gets past its drain timeout before it is killed. */
+/**
+ * Extra time a stopping worker gets past its drain timeout before it is killed: covers the
+ * graceful end of its last connections (at most 2 × the engine's ENDING_GRACE_MS) and its exit.
+ */
 const STOP_GRACE_MS = 5000;
 /** After the process exited, how long its IPC channel may take to deliver what is left. */
 const DISCONNECT_WAIT_MS = 1000;
@@ -31,6 +34,9 @@ export class WorkerHandle {
   stats: EngineStats | undefined;
   /** true once the primary asked it to stop (its exit is then not a crash). */
   stopRequested = false;
+  /** When it was told to stop, and the drain deadline it was given (undefined: none). */
+  drainingSince: number | undefined;
+  drainDeadline: number | undefined;
   exitCode: number | null = null;
   exitSignal: NodeJS.Signals | null = null;
   /** Resolves when the worker said it is ready; rejects if it exits first. */
@@ -145,18 +151,26 @@ export class WorkerHandle {
     waiter(outcome);
   }
 
-  /** Asks the worker to stop accepting, drain for at most `timeoutMs` and exit; kills it if it does not. */
-  stop(timeoutMs: number): void {
+  /**
+   * Asks the worker to stop accepting, drain for at most `timeoutMs` (undefined: until its
+   * connections end) and exit; kills it if it has not exited STOP_GRACE_MS past that deadline.
+   * Asked again while draining, only a sooner deadline changes anything.
+   */
+  stop(timeoutMs: number | undefined): void {
     if (this.state === 'exited') return;
+    // Infinity means no limit too (and a Node timer would fire at once for it).
+    if (timeoutMs !== undefined && !Number.isFinite(timeoutMs)) timeoutMs = undefined;
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+    if (this.state === 'draining' && (deadline === undefined || (this.drainDeadline !== undefined && this.drainDeadline <= deadline))) return;
     this.stopRequested = true;
     this.state = 'draining';
-    this.send({ type: 'stop', timeoutMs });
+    this.drainingSince ??= Date.now();
+    this.drainDeadline = deadline;
+    this.send({ type: 'stop', timeoutMs: timeoutMs ?? null });
     clearTimeout(this.#killTimer);
-    // A drain without limit (2^31-1 ms and more) has no kill timer: Node would fire it at once.
-    if (timeoutMs + STOP_GRACE_MS < 2 ** 31) {
-      this.#killTimer = setTimeout(() => this.kill(), timeoutMs + STOP_GRACE_MS);
-      this.#killTimer.unref();
-    }
+    if (timeoutMs === undefined) return;
+    this.#killTimer = setTimeout(() => this.kill(), timeoutMs + STOP_GRACE_MS);
+    this.#killTimer.unref();
   }
 
   /** SIGKILL by pid, now. */

@@ -89,7 +89,9 @@ async function handle(message: ToWorker): Promise<void> {
       }
       return;
     case 'stop':
-      await stop(message.timeoutMs);
+      // Not awaited: a drain may last hours (no reload drain limit), and meanwhile a shutdown's
+      // stop, health changes and remote load must still get through.
+      stop(message.timeoutMs ?? Number.POSITIVE_INFINITY).catch(report);
       return;
     case 'send-listeners':
       sendListeners();
@@ -119,7 +121,11 @@ function sendStats(final: boolean, stats = engine.stats(), done?: () => void): v
 const statsTimer = setInterval(() => sendStats(false), STATS_BATCH_MS);
 
 async function stop(timeoutMs: number): Promise<void> {
-  if (stopping) return;
+  if (stopping) {
+    // Already draining: a sooner deadline (a shutdown during a reload's drain) wins.
+    void engine.close({ drain: true, timeoutMs, graceful: true });
+    return;
+  }
   stopping = true;
   clearInterval(statsTimer);
   let lastSent = Date.now();
@@ -129,7 +135,8 @@ async function stop(timeoutMs: number): Promise<void> {
     lastSent = Date.now();
     sendStats(false, stats);
   });
-  // Connections still open now are closed by the exit; the final counters say so (active 0).
+  // Every connection has ended (the drain closes what is left with FIN and bounds that); should
+  // one remain, the exit closes it: the final counters say active 0 either way.
   for (const s of last.services) {
     s.active = 0;
     s.queued = 0;
@@ -138,6 +145,10 @@ async function stop(timeoutMs: number): Promise<void> {
   const exit = (): never => process.exit(0);
   setTimeout(exit, 1000).unref();
   sendStats(true, last, exit);
+}
+
+function report(err: unknown): void {
+  process.stderr.write(`fulcrum: ${label}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
 }
 
 function forward<K extends ForwardedEvent>(name: K): void {
@@ -156,9 +167,7 @@ process.on('message', (message: unknown) => {
     () => handle(message),
     () => handle(message),
   );
-  queue.catch((err: unknown) => {
-    process.stderr.write(`fulcrum: ${label}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  });
+  queue.catch(report);
 });
 
 send({ type: 'ready' });

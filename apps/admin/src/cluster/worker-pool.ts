@@ -8,8 +8,11 @@ import { WorkerHandle, describeExit } from './worker-handle.ts';
 
 export interface WorkerPoolOptions {
   size: number;
-  /** How long stopping workers (shutdown, old generation on reload) may drain. */
-  shutdownTimeoutMs: number;
+  /**
+   * How long the previous generation may drain after a reload (then its connections are closed
+   * with FIN); undefined = no limit, each worker exits when its last connection has ended.
+   */
+  reloadDrainLimitMs?: number | undefined;
   /**
    * Brings a started worker to the committed config and marks it live, in the same critical
    * section as config applies (so it cannot miss one). Throws if the worker could not.
@@ -64,6 +67,11 @@ export class WorkerPool {
   /** Workers serving the committed config: every apply must reach all of them. */
   live(): WorkerHandle[] {
     return this.handles.filter((h) => h.state === 'live');
+  }
+
+  /** The reload drain limit in effect (undefined = none). */
+  get reloadDrainLimitMs(): number | undefined {
+    return this.#opts.reloadDrainLimitMs;
   }
 
   get generation(): number {
@@ -127,18 +135,22 @@ export class WorkerPool {
       this.#reloading = false;
     }
     const old = this.handles.filter((h) => h.generation < generation && !h.stopRequested);
-    for (const h of old) h.stop(this.#opts.shutdownTimeoutMs);
+    for (const h of old) h.stop(this.#opts.reloadDrainLimitMs);
     return { generation, started: fresh.map((h) => h.pid), stopping: old.map((h) => h.pid) };
   }
 
-  /** Stops every worker (drain for at most `timeoutMs`) and resolves when all have exited. */
-  async stop(timeoutMs: number): Promise<void> {
+  /**
+   * Stops every worker (drain for at most `timeoutMs`; undefined or Infinity: no limit) and
+   * resolves when all have exited. Workers still draining after a reload get the same deadline,
+   * if it is sooner than their own.
+   */
+  async stop(timeoutMs: number | undefined): Promise<void> {
     this.#closing = true;
     clearTimeout(this.#topUpTimer);
     const all = this.handles;
     for (const h of all) h.stop(timeoutMs);
-    // No bound for a drain without limit (2^31-1 ms and more): Node would fire the timer at once.
-    const bound = timeoutMs + STOP_SLACK_MS < 2 ** 31 ? setTimeout(() => this.killAll(), timeoutMs + STOP_SLACK_MS) : undefined;
+    const bounded = timeoutMs !== undefined && Number.isFinite(timeoutMs);
+    const bound = bounded ? setTimeout(() => this.killAll(), timeoutMs + STOP_SLACK_MS) : undefined;
     await Promise.all(all.map((h) => h.exited));
     clearTimeout(bound);
   }

@@ -14,6 +14,9 @@ export interface WorkerInfo {
   active: number;
   total: number;
   startedAt: string;
+  /** While draining: since when, and until when at most (null: no limit, until its connections end). */
+  drainingSince: string | null;
+  drainDeadline: string | null;
 }
 
 export interface ClusterInfo {
@@ -26,6 +29,8 @@ export interface ClusterInfo {
   configVersion: number | null;
   generation: number | null;
   restarts: number;
+  /** --reload-drain-limit in effect (cluster mode; null: off, no limit). */
+  reloadDrainLimitMs: number | null;
   workers: WorkerInfo[];
 }
 
@@ -35,6 +40,7 @@ export function describeWorkers(input: {
   configVersion: number;
   generation: number;
   restarts: number;
+  reloadDrainLimitMs: number | undefined;
   workers: readonly WorkerHandle[];
 }): ClusterInfo {
   return {
@@ -45,6 +51,7 @@ export function describeWorkers(input: {
     configVersion: input.configVersion,
     generation: input.generation,
     restarts: input.restarts,
+    reloadDrainLimitMs: input.reloadDrainLimitMs ?? null,
     workers: input.workers.map((h) => {
       let active = 0;
       let total = 0;
@@ -61,6 +68,8 @@ export function describeWorkers(input: {
         active,
         total,
         startedAt: new Date(h.startedAt).toISOString(),
+        drainingSince: h.drainingSince === undefined ? null : new Date(h.drainingSince).toISOString(),
+        drainDeadline: h.drainDeadline === undefined ? null : new Date(h.drainDeadline).toISOString(),
       };
     }),
   };
@@ -68,5 +77,5 @@ export function describeWorkers(input: {
 
 /** The same answer for the in-process engine: no workers, the admin process serves. */
 export function singleProcessInfo(): ClusterInfo {
-  return { mode: 'single', pid: process.pid, schedulingPolicy: null, reusePort: null, configVersion: null, generation: null, restarts: 0, workers: [] };
+  return { mode: 'single', pid: process.pid, schedulingPolicy: null, reusePort: null, configVersion: null, generation: null, restarts: 0, reloadDrainLimitMs: null, workers: [] };
 }

@@ -1,18 +1,17 @@
 // Which data plane the admin runs: the in-process LoadBalancer (workers = 1, the default) or
 // engines in worker processes behind ClusterEngine (workers ≥ 2). Both stop the same way:
-// stop accepting, let established connections finish for at most the shutdown timeout.
+// stop accepting, let established connections finish for at most the shutdown timeout, then
+// close what is left with FIN both ways (the engine's graceful close), never with a reset.
 import { createLoadBalancer } from '@fulcrum/engine';
 import { ClusterEngine } from '../cluster/cluster-engine.ts';
 import type { DataPlane } from './data-plane.ts';
 import { inheritedListenerLookup } from '../handover/handover-protocol.ts';
 import type { InheritedSocket } from '../handover/handover-protocol.ts';
 
-/** Default of --shutdown-timeout: how long established connections may finish on shutdown. */
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
-
 export interface DataPlaneOptions {
   workers?: number;
-  shutdownTimeoutMs?: number;
+  /** How long the previous workers drain after a reload; undefined = no limit. */
+  reloadDrainLimitMs?: number | undefined;
   warn?: (line: string) => void;
   /** Worker processes write the access log (in-process, server.ts subscribes itself). */
   accessLog?: boolean;
@@ -26,16 +25,16 @@ export async function createDataPlane(opts: DataPlaneOptions): Promise<DataPlane
   if (workers <= 1) return createLoadBalancer({ inheritedListener: inheritedListenerLookup(opts.inherited) });
   return ClusterEngine.start({
     workers,
-    shutdownTimeoutMs: opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    reloadDrainLimitMs: opts.reloadDrainLimitMs,
     warn: opts.warn,
     accessLog: opts.accessLog,
     inherited: opts.inherited,
   });
 }
 
-/** Graceful stop: stop accepting, let connections finish for up to `timeoutMs`, close the rest. */
+/** Graceful stop: stop accepting, let connections finish for up to `timeoutMs`, end the rest with FIN. */
 export async function stopDataPlane(engine: DataPlane, timeoutMs: number): Promise<void> {
-  await engine.close({ drain: true, timeoutMs });
+  await engine.close({ drain: true, timeoutMs, graceful: true });
 }
 
 /** The cluster behind a data plane, if it is one. */

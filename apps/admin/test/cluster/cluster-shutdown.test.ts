@@ -40,14 +40,35 @@ describe('shutdown with workers', () => {
     await eventually(() => workerPids.every((pid) => !isRunning(pid)));
   });
 
-  it('closes connections that outlive --shutdown-timeout, then exits 0', async () => {
+  it('ends connections that outlive --shutdown-timeout with FIN (no reset), then exits 0', async () => {
     const { f, port, workerPids } = await cluster(['--shutdown-timeout', '500']);
     const conn = await EchoConnection.open(port);
     await conn.roundTrip('hello\n');
     process.kill(f.pid, 'SIGTERM');
     expect(await f.exit()).toBe(0);
     await eventually(() => conn.closed);
+    expect(conn.error).toBeUndefined();
     await eventually(() => workerPids.every((pid) => !isRunning(pid)));
+  });
+
+  it('SIGTERM during a reload drain with no limit: the old workers get --shutdown-timeout too, then exit 0', async () => {
+    const { f, port, workerPids } = await cluster(['--shutdown-timeout', '500']);
+    const conn = await EchoConnection.open(port);
+    await conn.roundTrip('hello\n');
+    process.kill(f.pid, 'SIGHUP');
+    await f.waitFor(/fulcrum: reload done: generation 2 .*drain until their connections end/);
+    await conn.roundTrip('still served by an old worker\n');
+    const draining = (await f.workers()).workers.filter((w) => workerPids.includes(w.pid));
+    expect(draining.length).toBeGreaterThan(0);
+    expect(draining.every((w) => w.state === 'draining' && w.drainDeadline === null)).toBe(true);
+    const sigtermAt = Date.now();
+    process.kill(f.pid, 'SIGTERM');
+    expect(await f.exit()).toBe(0);
+    // Bounded by the shutdown timeout, not by the kill that backs it up 5 s later.
+    expect(Date.now() - sigtermAt).toBeLessThan(4000);
+    await eventually(() => conn.closed);
+    expect(conn.error).toBeUndefined();
+    expect(workerPids.some(isRunning)).toBe(false);
   });
 
   it('a second SIGTERM exits 1 at once and takes the workers with it', async () => {
@@ -86,5 +107,6 @@ describe('shutdown without workers (engine in the admin process)', () => {
     expect(await f.exit()).toBe(0);
     expect(f.stdout()).toContain('fulcrum: stopped');
     await eventually(() => conn.closed);
+    expect(conn.error).toBeUndefined();
   });
 });
