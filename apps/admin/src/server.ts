@@ -318,6 +318,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       resumeChanges: () => running.fulcrum.config.resumeChanges(),
       reclaimLock: () => lock.reclaim(),
       retire: () => closeAll(opts.reloadDrainLimitMs ?? Infinity, 0, true),
+      // A second close() of the data plane only brings its deadline forward.
+      hurry: (timeoutMs) => void stopDataPlane(engine, timeoutMs).catch(() => {}),
     };
     return {
       app,

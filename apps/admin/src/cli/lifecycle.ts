@@ -47,10 +47,12 @@ export function installLifecycle(life: Lifecycle): void {
   /** idle → handing-over → retiring (the successor serves; this process only drains). */
   let handover: 'idle' | 'handing-over' | 'retiring' = 'idle';
   const stop = (signal: NodeJS.Signals): void => {
-    if (handover === 'retiring') {
-      life.complain(`${signal}: closing the connections still draining after the hand-over, and exiting`);
-      life.terminate();
-      process.exit(0);
+    if (handover === 'retiring' && !stopping) {
+      // Exits through the retirement (exit 0) once the sooner deadline has passed.
+      stopping = true;
+      life.say(`${signal}: the connections still draining after the hand-over get up to ${seconds(life.shutdownTimeoutMs)} to finish`);
+      life.predecessor.hurry(life.shutdownTimeoutMs);
+      return;
     }
     if (stopping) {
       life.complain(`${signal} again: exiting without waiting for connections to drain`);

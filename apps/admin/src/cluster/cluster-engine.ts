@@ -166,9 +166,13 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     });
   }
 
-  /** Stops every worker: they stop accepting, drain for at most `timeoutMs` (if `drain`), then exit. */
+  /** Stops every worker: they stop accepting, drain for at most `timeoutMs` (if `drain`), then exit; again, a sooner deadline. */
   close(opts: CloseOptions = {}): Promise<void> {
-    if (this.#closing !== undefined) return this.#closing;
+    if (this.#closing !== undefined) {
+      // Closing already (a drain without limit, say): a sooner deadline applies to every worker.
+      void this.#pool.stop(opts.drain === true ? (opts.timeoutMs ?? 30_000) : 0);
+      return this.#closing;
+    }
     this.#closed = true;
     this.#closing = (async () => {
       await this.#chain;

@@ -36,6 +36,8 @@ export interface Predecessor {
   reclaimLock(): void;
   /** After the successor serves: admin and store closed, connections drained, what is left closed. */
   retire(): Promise<void>;
+  /** While retiring (SIGTERM): the drain ends at most `timeoutMs` from now. */
+  hurry(timeoutMs: number): void;
 }
 
 export interface HandoverOptions {

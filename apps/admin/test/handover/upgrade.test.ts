@@ -139,7 +139,7 @@ for (const workers of [undefined, 2]) {
 it('SIGHUP with the engine in one process is the same hand-over', async () => {
   const echo = await startEchoServer();
   onCleanup(() => echo.close());
-  const f = await startFulcrum();
+  const f = await startFulcrum({ args: ['--shutdown-timeout', '500'] });
   expect((await f.workers()).mode).toBe('single');
   const { port } = await createService(f, [echo.port]);
   const conn = await EchoConnection.open(port);
@@ -154,9 +154,15 @@ it('SIGHUP with the engine in one process is the same hand-over', async () => {
   expect(readPid(f.dataDir)).toBe(successor);
   await conn.roundTrip('still here, on the old process\n');
   expect(await echoOnce(port, 'new')).toBe('new');
-  conn.close();
+  // SIGTERM to the retiring process: its drain without limit ends within --shutdown-timeout,
+  // with FIN (no reset), and it exits 0; the successor serves on.
+  process.kill(f.pid, 'SIGTERM');
   expect(await f.exit()).toBe(0);
+  expect(f.stdout()).toContain('SIGTERM: the connections still draining after the hand-over get up to 0.5 s to finish');
+  await eventually(() => conn.closed);
+  expect(conn.error).toBeUndefined();
   expect(isRunning(successor)).toBe(true);
+  expect(await echoOnce(port, 'after')).toBe('after');
 }, 40_000);
 
 it('keeps serving and takes changes again when the successor cannot start', async () => {
