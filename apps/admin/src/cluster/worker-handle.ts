@@ -1,6 +1,7 @@
 // The primary's handle on one worker process: its state, its latest counters, and the
 // request/acknowledge side of the apply protocol.
 import type { Worker } from 'node:cluster';
+import { WorkerUnavailableError } from '@fulcrum/engine';
 import type { EngineConfig, EngineStats } from '@fulcrum/engine';
 import { isMessage } from './protocol.ts';
 import type { FromWorker, HealthTable, ToWorker, WireError } from './protocol.ts';
@@ -61,7 +62,7 @@ export class WorkerHandle {
         finished = true;
         this.state = 'exited';
         clearTimeout(this.#killTimer);
-        readyReject(new Error(`worker ${this.id} (pid ${this.pid}) exited before it was ready (${describeExit(this.exitCode, this.exitSignal)})`));
+        readyReject(new WorkerUnavailableError('FULCRUM_WORKER_EXITED', `worker ${this.id} (pid ${this.pid}) exited before it was ready (${describeExit(this.exitCode, this.exitSignal)})`));
         for (const resolveWaiter of this.#waiters.values()) resolveWaiter({ kind: 'gone' });
         this.#waiters.clear();
         resolve();

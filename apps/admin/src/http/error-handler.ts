@@ -30,6 +30,8 @@ export function toErrorBody(error: FastifyError | ApiError | Error): ApiErrorBod
   if (error instanceof ApiError) {
     // A 503 from the shared store is operational, not a bug: its message says what is down and that nothing changed.
     if (error.statusCode === 503 && error.code === 'STORE_UNAVAILABLE') return body(503, error.code, error.message);
+    // Likewise the data plane's workers being restarted or slow (engine codes FULCRUM_NO_WORKER…).
+    if (error.statusCode === 503 && error.code === 'ENGINE_UNAVAILABLE') return body(503, error.code, error.message);
     if (error.statusCode >= 500) return body(error.statusCode, 'INTERNAL', 'internal server error');
     return body(error.statusCode, error.code, error.message, error.field);
   }
@@ -51,6 +53,7 @@ export function toErrorBody(error: FastifyError | ApiError | Error): ApiErrorBod
 export function errorHandler(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void {
   const payload = toErrorBody(error);
   if (payload.code === 'STORE_UNAVAILABLE') request.log.warn({ err: error }, 'change refused: the shared store is unreachable');
+  else if (payload.code === 'ENGINE_UNAVAILABLE') request.log.warn({ err: error }, 'change refused: the data plane cannot take it right now');
   else if (payload.statusCode >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.debug({ err: error }, 'request rejected');
   void reply.code(payload.statusCode).type('application/json; charset=utf-8').send(payload);

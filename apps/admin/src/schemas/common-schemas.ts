@@ -55,7 +55,7 @@ const ERROR_STATUS = {
   422: 'ENGINE_REJECTED: the engine refused the change; nothing was changed',
   429: 'RATE_LIMITED',
   500: 'INTERNAL: details are in the server log only',
-  503: 'STORE_UNAVAILABLE: a cluster node cannot reach the shared store (PostgreSQL); nothing was changed',
+  503: 'STORE_UNAVAILABLE: a cluster node cannot reach the shared store (PostgreSQL), or ENGINE_UNAVAILABLE: the data plane cannot take a change right now (engine workers restarting or not answering, or shutting down); nothing was changed',
 } as const;
 export type ErrorStatus = keyof typeof ERROR_STATUS;
 
