@@ -411,6 +411,55 @@ describe('relaying and half-close', () => {
   });
 });
 
+describe('passive verdict of a connected backend', () => {
+  const passive = (n: number) => ({ healthCheck: { ...HEALTH_CHECK_DEFAULTS, type: 'none' as const, passiveFailures: n } });
+  const clientSent = (c: Connection, bytes: number) => Object.assign(c.client, { bytesRead: bytes });
+
+  it('a reset before the backend\'s first byte is a failure; passiveFailures of them in a row reach the threshold', () => {
+    const h = harness({ ...passive(2), backends: [backendConfig(A)] });
+    relaying(h).fail('backend-error');
+    expect(h.backend(A).failStreak).toBe(1);
+    // A success in between would restart the streak; none here: the second one reaches 2.
+    relaying(h).fail('backend-error');
+    expect(h.backend(A).failStreak).toBe(2);
+    expect(h.events).toEqual(['passive 1']);
+    // Connect failures are not what these are: the connect itself worked.
+    expect(h.backend(A).connectFailures).toBe(0);
+  });
+
+  it('a backend that spoke is a success, whatever follows; the streak restarts', () => {
+    const h = harness({ ...passive(2), backends: [backendConfig(A)] });
+    relaying(h).fail('backend-error');
+    const c = relaying(h);
+    c.onBackendFirstByte();
+    expect(h.backend(A).failStreak).toBe(0);
+    c.fail('backend-error');
+    expect(h.backend(A).failStreak).toBe(0);
+    expect(h.events).toEqual([]);
+  });
+
+  it('a FIN before the first byte fails only a client that sent data and is still waiting', () => {
+    const h = harness({ ...passive(3), backends: [backendConfig(A)] });
+    const waiting = relaying(h);
+    clientSent(waiting, 5);
+    waiting.onReadEnd(waiting.upstream as TcpHandle);
+    expect(h.backend(A).failStreak).toBe(1);
+    // The client said nothing yet: no verdict from the FIN; the end is not the backend's fault.
+    const silent = relaying(h);
+    silent.onReadEnd(silent.upstream as TcpHandle);
+    expect(h.backend(A).failStreak).toBe(1);
+    // The client's FIN came first (a sink that closes in turn): not a failure either.
+    const sink = relaying(h);
+    clientSent(sink, 5);
+    sink.onReadEnd(sink.client);
+    sink.onReadEnd(sink.upstream as TcpHandle);
+    silent.destroy();
+    sink.destroy();
+    h.io.closeAll();
+    expect(h.backend(A).failStreak).toBe(0);
+  });
+});
+
 describe('waiting and drain', () => {
   it('pending first check → queued (Waiting) → served when the backend comes up', () => {
     const h = harness({}, false);

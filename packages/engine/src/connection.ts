@@ -15,6 +15,13 @@ import { Phase, Side, type PhaseState, type SideState } from './connection-state
 /** Why a connect attempt failed, in the words passive health checks report. */
 export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect reset' | 'connect error';
 
+/**
+ * Why a connected backend counts as failed for passive health: it reset (or errored) before
+ * sending a byte, or closed (FIN) before sending a byte although the client had sent data —
+ * HAProxy's and Envoy's "closed before response" of, e.g., a server at its client limit.
+ */
+export type RelayFailure = 'reset before first byte' | 'closed before first byte';
+
 /** The handle operations a connection's lifecycle needs (connector.ts implements them). */
 export interface ConnectionIo {
   /** Binds an accepted client handle to `c` and sets its socket options. */
@@ -36,6 +43,11 @@ export interface ConnectionOwner {
   readonly io: ConnectionIo;
   /** An attempt connected. */
   onConnected(backend: Backend): void;
+  /**
+   * The connected attempt's passive-health verdict, once per connection: null (a success: the
+   * backend's first byte, or an end that was not its fault) or why it failed.
+   */
+  onRelayVerdict(backend: Backend, failure: RelayFailure | null): void;
   /**
    * An attempt failed while the client waits (`backend`'s slot is released, and it is in
    * `exclude` now). The owner retries or rejects.
@@ -94,6 +106,10 @@ export class Connection implements PickContext, BackendLink {
   #timer: NodeJS.Timeout | null = null;
   #timerKind = 0;
   #address: string | null = null;
+  /** The backend sent its first byte (relay.ts reports it once; no per-chunk work). */
+  #backendSpoke = false;
+  /** The relayed attempt's verdict was given (passive health). */
+  #judged = false;
 
   constructor(service: ConnectionOwner, client: TcpHandle) {
     this.service = service;
@@ -182,8 +198,19 @@ export class Connection implements PickContext, BackendLink {
     this.service.io.startRelay(this);
   }
 
+  /** relay.ts: the backend's first byte arrived: this connection is a success for passive health. */
+  onBackendFirstByte(): void {
+    this.#backendSpoke = true;
+    this.#judge(null);
+  }
+
   /** `handle`'s peer sent FIN: Open → ReadEnded, or WriteEnded → closed (done both ways). */
   onReadEnd(handle: TcpHandle): void {
+    // A backend that closes on a client still waiting for its answer failed it; one that closes
+    // after the client's own FIN (a sink) or before the client said anything may be fine.
+    if (handle !== this.client && !this.#backendSpoke && this.clientState === Side.Open && this.client.bytesRead > 0) {
+      this.#judge('closed before first byte');
+    }
     if (handle === this.client) {
       if (this.clientState === Side.WriteEnded) this.#finishClient();
       else if (this.clientState === Side.Open) this.clientState = Side.ReadEnded;
@@ -221,6 +248,7 @@ export class Connection implements PickContext, BackendLink {
 
   /** An error on one side: both close, the first reason is kept. */
   fail(reason: CloseReason): void {
+    if (reason === 'backend-error' && !this.#backendSpoke && this.#phase === Phase.Relaying) this.#judge('reset before first byte');
     this.#reason ??= reason;
     this.destroy();
   }
@@ -260,6 +288,13 @@ export class Connection implements PickContext, BackendLink {
     this.service.onConnectFailed(this, b);
   }
 
+  /** Gives the relayed attempt's one verdict while its backend slot is still held. */
+  #judge(failure: RelayFailure | null): void {
+    if (this.#judged || this.backend === null) return;
+    this.#judged = true;
+    this.service.onRelayVerdict(this.backend, failure);
+  }
+
   /** The client finished both ways cleanly; the backend gets a linger period to take our FIN. */
   #finishClient(): void {
     this.#closeClient();
@@ -292,6 +327,8 @@ export class Connection implements PickContext, BackendLink {
   #finalize(): void {
     if (this.#phase === Phase.Done) return;
     const relayed = this.#phase === Phase.Relaying;
+    // Ended without a fault of the backend's (client left, idle, drain, a clean FIN): a success.
+    if (relayed) this.#judge(null);
     this.#phase = Phase.Done;
     this.#disarm();
     if (connectionCloseChannel.hasSubscribers) this.#publishClose(relayed);
