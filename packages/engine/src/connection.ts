@@ -8,12 +8,13 @@ import type { Backend, BackendLink } from './backend.ts';
 import type { ServiceConfig } from './config.ts';
 import type { PickContext } from './strategy.ts';
 import type { TcpHandle } from './tcp-handle.ts';
+import type { LocalFailure } from './local-errors.ts';
 import { ewma } from './ewma.ts';
 import { connectionCloseChannel, type CloseReason } from './diagnostics.ts';
 import { Phase, Side, type PhaseState, type SideState } from './connection-state.ts';
 
-/** Why a connect attempt failed, in the words passive health checks report. */
-export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect reset' | 'connect error';
+/** Why a connect attempt failed, in the words passive health checks report (a LocalFailure is ours, not the backend's). */
+export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect reset' | 'connect error' | LocalFailure;
 
 /**
  * Why a connected backend counts as failed for passive health: it reset (or errored) before

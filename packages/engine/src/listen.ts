@@ -2,26 +2,27 @@ import net from 'node:net';
 import { ListenError } from './errors.ts';
 import { formatAddress } from '@fulcrum/shared/address';
 
-/** Binds a service's listening socket; rejects with ListenError (EADDRINUSE → FULCRUM_ADDRESS_IN_USE). */
-export function listen(serviceId: number, host: string, port: number, reusePort = false): Promise<net.Server> {
+/**
+ * Binds a service's listening socket; rejects with ListenError (EADDRINUSE → FULCRUM_ADDRESS_IN_USE).
+ * Errors of the socket once it listens go to `onLaterError`.
+ */
+export function listen(serviceId: number, host: string, port: number, reusePort: boolean, onLaterError: (err: NodeJS.ErrnoException) => void): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
-    const onError = (err: NodeJS.ErrnoException): void => {
+    const onBindError = (err: NodeJS.ErrnoException): void => {
       server.close();
       reject(new ListenError(serviceId, formatAddress(host, port), err));
     };
-    server.once('error', onError);
+    server.once('error', onBindError);
     // reusePort (Node ≥ 22.12 / 23.1): each process binds its own SO_REUSEPORT socket and the
     // kernel spreads connections; `exclusive` keeps a cluster worker from sharing the
     // primary's handle instead. Older Node ignores the option.
     const opts: net.ListenOptions & { reusePort?: boolean } = reusePort ? { host, port, backlog: 4096, exclusive: true, reusePort: true } : { host, port, backlog: 4096 };
     server.listen(opts, () => {
-      server.off('error', onError);
-      // A listening socket's later errors (rare: EMFILE on accept) must not crash the process.
-      server.on('error', noop);
+      server.off('error', onBindError);
+      // A listening socket's later errors must not crash the process: they are reported instead.
+      server.on('error', onLaterError);
       resolve(server);
     });
   });
 }
-
-function noop(): void {}

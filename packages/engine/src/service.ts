@@ -6,8 +6,10 @@ import type { Strategy } from './strategy.ts';
 import type { BackendStats, ServiceStats } from './stats.ts';
 import { Backend } from './backend.ts';
 import { Connection, type ConnectionIo, type ConnectionOwner, type RelayFailure } from './connection.ts';
+import { describeErrno, localErrno } from './local-errors.ts';
 import { handleIo } from './connector.ts';
 import { acceptRaw, type TcpHandle } from './tcp-handle.ts';
+import { getSystemErrorName } from 'node:util';
 import { isEligible } from './strategy.ts';
 import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
@@ -29,6 +31,8 @@ export interface ServiceHost {
   onPassiveThreshold(service: Service, backend: Backend, reason: string): void;
   /** true: no local health checks; setBackendHealth() drives health (worker processes). */
   readonly externalHealth: boolean;
+  /** The service's listener or this process failed it (accept error, no descriptor left): worth an operator's attention. */
+  onServiceError(service: Service, code: string, message: string): void;
   /** A retired service has no connections left. */
   onServiceGone(service: Service): void;
 }
@@ -104,7 +108,9 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   /** Starts accepting clients on the current server. */
   listen(): void {
-    acceptRaw(this.server, (client) => this.accept(client));
+    acceptRaw(this.server, (client) => this.accept(client), (status) => {
+      this.host.onServiceError(this, getSystemErrorName(status), `cannot accept a client: ${describeErrno(status)}`);
+    });
   }
 
   /** Applies a new config for this service. Never touches established connections. */
@@ -327,6 +333,14 @@ export class Service implements DrainOwner, ConnectionOwner {
    * decides what follows: a retry on another backend while the budget lasts, else a reject.
    */
   onConnectFailed(conn: Connection, b: Backend): void {
+    const local = localErrno(conn.lastFailure);
+    if (local !== null) {
+      // Our own limit: not counted against the backend, and no retry (it would hit the same wall).
+      this.host.onServiceError(this, local, `cannot open a connection to backend ${b.address}, the client was refused: ${describeErrno(local)}`);
+      endDrainIfIdle(this, b);
+      this.reject(conn);
+      return;
+    }
     b.connectFailures++;
     this.#passiveFailure(b, conn.lastFailure);
     endDrainIfIdle(this, b);
