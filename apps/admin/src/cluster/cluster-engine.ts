@@ -102,7 +102,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   }
 
   apply(config: EngineConfig): Promise<void> {
-    return this.#serialize(() => this.#apply(config));
+    return this.#serialize(() => this.#apply(config)).catch(rethrowAsEngineError);
   }
 
   /** Counters summed over workers (each at most one batch old), plus those of exited workers. */
@@ -124,7 +124,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   /** Starts a new generation of workers with the current code and config, then drains the old one. */
   reload(): Promise<ReloadResult> {
     if (this.#closed) return Promise.reject(new EngineClosedError());
-    return this.#pool.reload();
+    return this.#pool.reload().catch(rethrowAsEngineError);
   }
 
   /** One banner line: `2 engine workers (pids 11, 12), round-robin accept in the primary`. */
@@ -278,6 +278,12 @@ export function toError(outcome: ApplyOutcome, h: Pick<WorkerHandle, 'id' | 'pid
     timeout ? 'FULCRUM_WORKER_TIMEOUT' : 'FULCRUM_WORKER_EXITED',
     `worker ${h.id} (pid ${h.pid}) ${timeout ? 'did not confirm it in time' : 'exited'} (config version ${version}); nothing was changed`,
   );
+}
+
+/** The DataPlane promise: whatever went wrong leaves as an EngineError (a bug as FULCRUM_INTERNAL, cause kept). */
+function rethrowAsEngineError(err: unknown): never {
+  if (err instanceof EngineError) throw err;
+  throw new EngineError('FULCRUM_INTERNAL', err instanceof Error ? err.message : String(err), undefined, { cause: err });
 }
 
 /** Rebuilds a worker's flattened error as the same class and code; an unexpected one is FULCRUM_INTERNAL. */
