@@ -445,7 +445,7 @@ describe('passive verdict of a connected backend', () => {
     clientSent(waiting, 5);
     waiting.onReadEnd(waiting.upstream as TcpHandle);
     expect(h.backend(A).failStreak).toBe(1);
-    // The client said nothing yet: no verdict from the FIN; the end is not the backend's fault.
+    // The client said nothing, before or after: the end is not the backend's fault.
     const silent = relaying(h);
     silent.onReadEnd(silent.upstream as TcpHandle);
     expect(h.backend(A).failStreak).toBe(1);
@@ -458,6 +458,12 @@ describe('passive verdict of a connected backend', () => {
     sink.destroy();
     h.io.closeAll();
     expect(h.backend(A).failStreak).toBe(0);
+    // The backend quit before the client's bytes were read: what the client sent decides at its close.
+    const late = relaying(h);
+    late.onReadEnd(late.upstream as TcpHandle);
+    clientSent(late, 5);
+    late.destroy();
+    expect(h.backend(A).failStreak).toBe(1);
   });
 });
 

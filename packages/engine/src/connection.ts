@@ -111,6 +111,8 @@ export class Connection implements PickContext, BackendLink {
   #backendSpoke = false;
   /** The relayed attempt's verdict was given (passive health). */
   #judged = false;
+  /** The backend sent FIN before any byte while the client had not sent anything yet (so far). */
+  #backendQuitEarly = false;
 
   constructor(service: ConnectionOwner, client: TcpHandle) {
     this.service = service;
@@ -208,9 +210,12 @@ export class Connection implements PickContext, BackendLink {
   /** `handle`'s peer sent FIN: Open → ReadEnded, or WriteEnded → closed (done both ways). */
   onReadEnd(handle: TcpHandle): void {
     // A backend that closes on a client still waiting for its answer failed it; one that closes
-    // after the client's own FIN (a sink) or before the client said anything may be fine.
-    if (handle !== this.client && !this.#backendSpoke && this.clientState === Side.Open && this.client.bytesRead > 0) {
-      this.#judge('closed before first byte');
+    // after the client's own FIN (a sink) did not. If the client has sent nothing yet, its bytes
+    // may just not be read yet (a backend that drops new connections at once): decided when the
+    // client closes (#closeClient), by whether it sent anything at all.
+    if (handle !== this.client && !this.#backendSpoke && this.clientState === Side.Open) {
+      if (this.client.bytesRead > 0) this.#judge('closed before first byte');
+      else this.#backendQuitEarly = true;
     }
     if (handle === this.client) {
       if (this.clientState === Side.WriteEnded) this.#finishClient();
@@ -310,6 +315,7 @@ export class Connection implements PickContext, BackendLink {
   #closeClient(): void {
     if (this.clientState >= Side.Closing) return;
     this.clientState = Side.Closing;
+    if (this.#backendQuitEarly) this.#judge(this.client.bytesRead > 0 ? 'closed before first byte' : null);
     if (this.#peer !== null) {
       this.#bytesIn = this.client.bytesRead;
       this.#bytesOut = this.client.bytesWritten;

@@ -34,13 +34,13 @@ describe('passive failures after the connect', () => {
   });
 
   /** A service over a good echo backend and `bad`; no active checks, 3 passive failures eject for a minute. */
-  async function start(bad: TestServer): Promise<{ port: number; badId: number; events: BackendHealthEvent[] }> {
+  async function start(bad: TestServer, withGood = true): Promise<{ port: number; badId: number; events: BackendHealthEvent[] }> {
     const good = await startEcho();
     servers.push(good);
     const b = backend(bad.port);
     lb = createLoadBalancer();
     const hc = { ...HEALTH_CHECK_DEFAULTS, type: 'none' as const, intervalMs: 60_000, passiveFailures: 3 };
-    const svc = service([backend(good.port), b], { healthCheck: hc, retries: 0, strategy: 'round-robin' });
+    const svc = service(withGood ? [backend(good.port), b] : [b], { healthCheck: hc, retries: 0, strategy: 'round-robin' });
     const events: BackendHealthEvent[] = [];
     lb.on('backend-health', (e) => events.push(e));
     await lb.apply(config(svc));
@@ -77,6 +77,34 @@ describe('passive failures after the connect', () => {
     await waitFor(() => badStats(badId).health === 'down', 'the closing backend ejected');
     expect(bad.accepted).toBe(3);
     expect(events.find((e) => e.backendId === badId && e.to === 'down')?.reason).toBe('passive: 3 × closed before first byte');
+  });
+
+  it('a backend that closes at once, before the client\'s request even reaches it, is ejected too', async () => {
+    // A server at its client limit that drops new connections silently: its FIN may be read
+    // before the client's first bytes are, so the verdict waits for what the client sent.
+    const bad = await startServer((s) => s.end());
+    servers.push(bad);
+    const { port, badId, events } = await start(bad);
+    for (let i = 0; i < 6 && badStats(badId).health !== 'down'; i++) await attempt(port, `ping ${i}`);
+    await waitFor(() => badStats(badId).health === 'down', 'the closing backend ejected');
+    expect(bad.accepted).toBe(3);
+    expect(events.find((e) => e.backendId === badId && e.to === 'down')?.reason).toBe('passive: 3 × closed before first byte');
+  });
+
+  it('a backend that closes a connection whose client never sent anything is not blamed', async () => {
+    const bad = await startServer((s) => s.end());
+    servers.push(bad);
+    // Alone: a client that says nothing would wait on the echo backend forever.
+    const { port, badId } = await start(bad, false);
+    for (let i = 0; i < 8; i++) {
+      const s = net.connect({ host: '127.0.0.1', port });
+      s.on('error', () => {});
+      s.resume();
+      await new Promise((r) => s.on('close', r));
+    }
+    await waitFor(() => lb.stats().services[0]!.active === 0, 'every connection ended');
+    expect(bad.accepted).toBe(8);
+    expect(badStats(badId).health).toBe('up');
   });
 
   it('a backend that answers before it resets is not a failure', async () => {
