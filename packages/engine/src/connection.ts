@@ -254,8 +254,9 @@ export class Connection implements PickContext, BackendLink {
 
   /** An error on one side: both close, the first reason is kept. */
   fail(reason: CloseReason): void {
-    if (reason === 'backend-error' && !this.#backendSpoke && this.#phase === Phase.Relaying) this.#judge('reset before first byte');
     this.#reason ??= reason;
+    // After the reason: the verdict may eject the backend, and closeOnDown destroys this connection.
+    if (reason === 'backend-error' && !this.#backendSpoke && this.#phase === Phase.Relaying) this.#judge('reset before first byte');
     this.destroy();
   }
 
