@@ -38,7 +38,7 @@ export class Backend implements BackendView {
   localActive = 0;
   /** Connections other worker processes reported for this backend (setRemoteLoad). */
   remoteActive = 0;
-  /** Consecutive failed connect attempts (reset by a successful connect). */
+  /** Consecutive passive failures: failed connects, resets or closes before the first byte (reset by a success). */
   failStreak = 0;
   total = 0;
   bytesIn = 0;

@@ -120,6 +120,7 @@ function harness(over: Partial<ServiceConfig> = {}, up = true): Harness {
     onHealth: (_s, b, from, to) => events.push(`health ${b.id} ${from}→${to}`),
     onStateChange: (_s, b, from) => events.push(`state ${b.id} ${from}→${b.adminState}`),
     onPassiveThreshold: (_s, b) => events.push(`passive ${b.id}`),
+    onServiceError: (_s, code) => events.push(`service error ${code}`),
     onServiceGone: () => events.push('service gone'),
   };
   const io = new ScriptedIo();
@@ -417,6 +418,61 @@ describe('relaying and half-close', () => {
     // A stray callback for a handle that is not this connection's changes nothing.
     c.onHandleClosed(fakeHandle('stray'));
     expect(ends).toEqual([c]);
+  });
+});
+
+describe('passive verdict of a connected backend', () => {
+  const passive = (n: number) => ({ healthCheck: { ...HEALTH_CHECK_DEFAULTS, type: 'none' as const, passiveFailures: n } });
+  const clientSent = (c: Connection, bytes: number) => Object.assign(c.client, { bytesRead: bytes });
+
+  it('a reset before the backend\'s first byte is a failure; passiveFailures of them in a row reach the threshold', () => {
+    const h = harness({ ...passive(2), backends: [backendConfig(A)] });
+    relaying(h).fail('backend-error');
+    expect(h.backend(A).failStreak).toBe(1);
+    // A success in between would restart the streak; none here: the second one reaches 2.
+    relaying(h).fail('backend-error');
+    expect(h.backend(A).failStreak).toBe(2);
+    expect(h.events).toEqual(['passive 1']);
+    // Connect failures are not what these are: the connect itself worked.
+    expect(h.backend(A).connectFailures).toBe(0);
+  });
+
+  it('a backend that spoke is a success, whatever follows; the streak restarts', () => {
+    const h = harness({ ...passive(2), backends: [backendConfig(A)] });
+    relaying(h).fail('backend-error');
+    const c = relaying(h);
+    c.onBackendFirstByte();
+    expect(h.backend(A).failStreak).toBe(0);
+    c.fail('backend-error');
+    expect(h.backend(A).failStreak).toBe(0);
+    expect(h.events).toEqual([]);
+  });
+
+  it('a FIN before the first byte fails only a client that sent data and is still waiting', () => {
+    const h = harness({ ...passive(3), backends: [backendConfig(A)] });
+    const waiting = relaying(h);
+    clientSent(waiting, 5);
+    waiting.onReadEnd(waiting.upstream as TcpHandle);
+    expect(h.backend(A).failStreak).toBe(1);
+    // The client said nothing, before or after: the end is not the backend's fault.
+    const silent = relaying(h);
+    silent.onReadEnd(silent.upstream as TcpHandle);
+    expect(h.backend(A).failStreak).toBe(1);
+    // The client's FIN came first (a sink that closes in turn): not a failure either.
+    const sink = relaying(h);
+    clientSent(sink, 5);
+    sink.onReadEnd(sink.client);
+    sink.onReadEnd(sink.upstream as TcpHandle);
+    silent.destroy();
+    sink.destroy();
+    h.io.closeAll();
+    expect(h.backend(A).failStreak).toBe(0);
+    // The backend quit before the client's bytes were read: what the client sent decides at its close.
+    const late = relaying(h);
+    late.onReadEnd(late.upstream as TcpHandle);
+    clientSent(late, 5);
+    late.destroy();
+    expect(h.backend(A).failStreak).toBe(1);
   });
 });
 

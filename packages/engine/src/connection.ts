@@ -8,12 +8,20 @@ import type { Backend, BackendLink } from './backend.ts';
 import type { ServiceConfig } from './config.ts';
 import type { PickContext } from './strategy.ts';
 import type { TcpHandle } from './tcp-handle.ts';
+import type { LocalFailure } from './local-errors.ts';
 import { ewma } from './ewma.ts';
 import { connectionCloseChannel, type CloseReason } from './diagnostics.ts';
 import { Phase, Side, canRead, type PhaseState, type SideState } from './connection-state.ts';
 
-/** Why a connect attempt failed, in the words passive health checks report. */
-export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect reset' | 'connect error';
+/** Why a connect attempt failed, in the words passive health checks report (a LocalFailure is ours, not the backend's). */
+export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect reset' | 'connect error' | LocalFailure;
+
+/**
+ * Why a connected backend counts as failed for passive health: it reset (or errored) before
+ * sending a byte, or closed (FIN) before sending a byte although the client had sent data —
+ * HAProxy's and Envoy's "closed before response" of, e.g., a server at its client limit.
+ */
+export type RelayFailure = 'reset before first byte' | 'closed before first byte';
 
 /** The handle operations a connection's lifecycle needs (connector.ts implements them). */
 export interface ConnectionIo {
@@ -43,6 +51,11 @@ export interface ConnectionOwner {
   readonly io: ConnectionIo;
   /** An attempt connected. */
   onConnected(backend: Backend): void;
+  /**
+   * The connected attempt's passive-health verdict, once per connection: null (a success: the
+   * backend's first byte, or an end that was not its fault) or why it failed.
+   */
+  onRelayVerdict(backend: Backend, failure: RelayFailure | null): void;
   /**
    * An attempt failed while the client waits (`backend`'s slot is released, and it is in
    * `exclude` now). The owner retries or rejects.
@@ -108,6 +121,12 @@ export class Connection implements PickContext, BackendLink {
   #timer: NodeJS.Timeout | null = null;
   #timerKind = 0;
   #address: string | null = null;
+  /** The backend sent its first byte (relay.ts reports it once; no per-chunk work). */
+  #backendSpoke = false;
+  /** The relayed attempt's verdict was given (passive health). */
+  #judged = false;
+  /** The backend sent FIN before any byte while the client had not sent anything yet (so far). */
+  #backendQuitEarly = false;
 
   constructor(service: ConnectionOwner, client: TcpHandle) {
     this.service = service;
@@ -196,8 +215,22 @@ export class Connection implements PickContext, BackendLink {
     this.service.io.startRelay(this);
   }
 
+  /** relay.ts: the backend's first byte arrived: this connection is a success for passive health. */
+  onBackendFirstByte(): void {
+    this.#backendSpoke = true;
+    this.#judge(null);
+  }
+
   /** `handle`'s peer sent FIN: Open → ReadEnded, or WriteEnded → closed (done both ways). */
   onReadEnd(handle: TcpHandle): void {
+    // A backend that closes on a client still waiting for its answer failed it; one that closes
+    // after the client's own FIN (a sink) did not. If the client has sent nothing yet, its bytes
+    // may just not be read yet (a backend that drops new connections at once): decided when the
+    // client closes (#closeClient), by whether it sent anything at all.
+    if (handle !== this.client && !this.#backendSpoke && this.clientState === Side.Open) {
+      if (this.client.bytesRead > 0) this.#judge('closed before first byte');
+      else this.#backendQuitEarly = true;
+    }
     if (handle === this.client) {
       if (this.clientState === Side.WriteEnded) this.#finishClient();
       else if (this.clientState === Side.Open) this.clientState = Side.ReadEnded;
@@ -236,6 +269,8 @@ export class Connection implements PickContext, BackendLink {
   /** An error on one side: both close, the first reason is kept. */
   fail(reason: CloseReason): void {
     this.#reason ??= reason;
+    // After the reason: the verdict may eject the backend, and closeOnDown destroys this connection.
+    if (reason === 'backend-error' && !this.#backendSpoke && this.#phase === Phase.Relaying) this.#judge('reset before first byte');
     this.destroy();
   }
 
@@ -305,6 +340,13 @@ export class Connection implements PickContext, BackendLink {
     this.service.onConnectFailed(this, b);
   }
 
+  /** Gives the relayed attempt's one verdict while its backend slot is still held. */
+  #judge(failure: RelayFailure | null): void {
+    if (this.#judged || this.backend === null) return;
+    this.#judged = true;
+    this.service.onRelayVerdict(this.backend, failure);
+  }
+
   /** The client finished both ways cleanly; the backend gets a linger period to take our FIN. */
   #finishClient(): void {
     this.#closeClient();
@@ -340,6 +382,7 @@ export class Connection implements PickContext, BackendLink {
   #closeClient(): void {
     if (this.clientState >= Side.Closing) return;
     this.clientState = Side.Closing;
+    if (this.#backendQuitEarly) this.#judge(this.client.bytesRead > 0 ? 'closed before first byte' : null);
     if (this.#peer !== null) {
       this.#bytesIn = this.client.bytesRead;
       this.#bytesOut = this.client.bytesWritten;
@@ -358,6 +401,8 @@ export class Connection implements PickContext, BackendLink {
   #finalize(): void {
     if (this.#phase === Phase.Done) return;
     const relayed = this.#phase === Phase.Relaying || this.#phase === Phase.Ending;
+    // Ended without a fault of the backend's (client left, idle, drain, a clean FIN): a success.
+    if (relayed) this.#judge(null);
     this.#phase = Phase.Done;
     this.#disarm();
     if (connectionCloseChannel.hasSubscribers) this.#publishClose(relayed);

@@ -6,6 +6,7 @@ import type { Backend } from './backend.ts';
 import type { Connection, ConnectFailure, ConnectionIo } from './connection.ts';
 import { Side } from './connection-state.ts';
 import { discardClient, endAfterQueued, startRelay } from './relay.ts';
+import { localFailure } from './local-errors.ts';
 import {
   UV_ECONNREFUSED, UV_ECONNRESET, UV_ETIMEDOUT,
   closeHandle, connectHandle, newSocketHandle, ownerOf, peerAddress, setOwner, type TcpHandle, type UvRequest,
@@ -61,7 +62,8 @@ function afterConnect(this: UvRequest, status: number, up: TcpHandle): void {
 function connectFailure(status: number): ConnectFailure {
   return status === UV_ECONNREFUSED ? 'connect refused'
     : status === UV_ECONNRESET ? 'connect reset'
-      : status === UV_ETIMEDOUT ? 'connect timeout' : 'connect error';
+      : status === UV_ETIMEDOUT ? 'connect timeout'
+        : localFailure(status) ?? 'connect error';
 }
 
 function onClosed(this: TcpHandle): void {

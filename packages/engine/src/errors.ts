@@ -1,12 +1,22 @@
 // Every error the engine raises: one base class, subclasses with a stable `code`.
 // Callers branch on `code`, never on the message.
 
-export type EngineErrorCode =
-  | 'FULCRUM_INVALID_CONFIG'
-  | 'FULCRUM_LISTEN_FAILED'
-  | 'FULCRUM_ADDRESS_IN_USE'
-  | 'FULCRUM_ENGINE_CLOSED'
-  | 'FULCRUM_UNSUPPORTED_RUNTIME';
+/** Every code an EngineError carries (README "Engine error codes" lists each). */
+export const ENGINE_ERROR_CODES = [
+  'FULCRUM_INVALID_CONFIG',
+  'FULCRUM_LISTEN_FAILED',
+  'FULCRUM_ADDRESS_IN_USE',
+  'FULCRUM_ENGINE_CLOSED',
+  'FULCRUM_UNSUPPORTED_RUNTIME',
+  'FULCRUM_NO_WORKER',
+  'FULCRUM_WORKER_TIMEOUT',
+  'FULCRUM_WORKER_EXITED',
+  'FULCRUM_RELOAD_IN_PROGRESS',
+  'FULCRUM_HANDOVER_UNSUPPORTED',
+  'FULCRUM_INTERNAL',
+] as const;
+
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
 /** Base class of engine errors. */
 export class EngineError extends Error {
@@ -50,5 +60,16 @@ export class EngineClosedError extends EngineError {
   constructor() {
     super('FULCRUM_ENGINE_CLOSED', 'the engine is closed');
     this.name = 'EngineClosedError';
+  }
+}
+
+/**
+ * Engines in worker processes (the admin's ClusterEngine) could not carry out a change or a
+ * start: no worker is live, one did not answer in time, or one exited meanwhile. Nothing was changed.
+ */
+export class WorkerUnavailableError extends EngineError {
+  constructor(code: 'FULCRUM_NO_WORKER' | 'FULCRUM_WORKER_TIMEOUT' | 'FULCRUM_WORKER_EXITED', message: string) {
+    super(code, message);
+    this.name = 'WorkerUnavailableError';
   }
 }

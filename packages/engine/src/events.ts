@@ -48,7 +48,7 @@ export interface ServiceErrorEvent {
   message: string;
 }
 
-/** External health mode: `streak` consecutive connect failures to a backend in this process. */
+/** External health mode: `streak` consecutive real connection failures (connect, or reset/close before the first byte) to a backend in this process. */
 export interface PassiveFailureEvent {
   time: number;
   serviceId: number;

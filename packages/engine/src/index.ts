@@ -15,7 +15,7 @@ export type {
 } from './config.ts';
 export { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from './config.ts';
 export { validateConfig } from './validate-config.ts';
-export { EngineError, EngineClosedError, InvalidConfigError, ListenError } from './errors.ts';
+export { ENGINE_ERROR_CODES, EngineError, EngineClosedError, InvalidConfigError, ListenError, WorkerUnavailableError } from './errors.ts';
 export type { EngineErrorCode } from './errors.ts';
 export type { BackendDrainedEvent, BackendHealthEvent, BackendStateEvent, EngineEvents, PassiveFailureEvent, ServiceErrorEvent } from './events.ts';
 export { HealthChecker } from './health/health-checker.ts';

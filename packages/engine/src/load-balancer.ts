@@ -12,6 +12,7 @@ import { listen } from './listen.ts';
 import { validateConfig } from './validate-config.ts';
 import { ewma } from './ewma.ts';
 import { ENDING_GRACE_MS } from './connection.ts';
+import { ServiceErrorGate } from './service-error-gate.ts';
 
 export interface LoadBalancerOptions {
   /** Randomness for strategies (tests inject a seeded one). */
@@ -87,6 +88,8 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   #deadline = 0;
   #tick: NodeJS.Timeout;
   #lastTick = performance.now();
+  /** Rate bound of service-error events (an EMFILE storm is one event per window, not thousands). */
+  readonly #serviceErrors = new ServiceErrorGate((serviceId, code, message) => this.#emitServiceError(serviceId, code, message));
 
   constructor(opts: LoadBalancerOptions = {}) {
     super();
@@ -119,7 +122,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
       for (const sc of config.services) {
         const cur = this.#services.get(sc.id);
         if (cur === undefined || cur.config.host !== sc.host || cur.config.port !== sc.port) {
-          bound.set(sc.id, await listen(sc.id, sc.host, sc.port, this.#reusePort, this.#inherited?.(sc.host, sc.port)));
+          bound.set(sc.id, await listen(sc.id, sc.host, sc.port, this.#reusePort, (err) => this.#onListenerError(sc.id, err), this.#inherited?.(sc.host, sc.port)));
         }
       }
     } catch (err) {
@@ -220,6 +223,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   async #close(graceful: boolean): Promise<void> {
     await this.#applying;
     clearInterval(this.#tick);
+    this.#serviceErrors.close();
     const all = [...this.#services.values(), ...this.#retired];
     // Stop accepting now. server.close()'s callback waits for every accepted socket to end,
     // so it is not awaited: the drain below has its own deadline.
@@ -280,6 +284,21 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
 
   onStateChange(service: Service, backend: Backend, from: AdminState): void {
     this.emit('backend-state', { time: Date.now(), serviceId: service.id, serviceName: service.config.name, backendId: backend.id, address: backend.address, from, to: backend.adminState });
+  }
+
+  onServiceError(service: Service, code: string, message: string): void {
+    this.#serviceErrors.add(service.id, code, message);
+  }
+
+  /** A listening socket reported an error after it was bound (it keeps listening). */
+  #onListenerError(serviceId: number, err: NodeJS.ErrnoException): void {
+    const code = err.code ?? 'ERR_LISTENER';
+    this.#serviceErrors.add(serviceId, code, `listener error: ${err.message}`);
+  }
+
+  #emitServiceError(serviceId: number, code: string, message: string): void {
+    const svc = this.#services.get(serviceId) ?? [...this.#retired].find((s) => s.id === serviceId);
+    this.emit('service-error', { time: Date.now(), serviceId, serviceName: svc?.config.name, code, message });
   }
 
   onServiceGone(service: Service): void {

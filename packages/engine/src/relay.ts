@@ -22,7 +22,22 @@ import {
 /** Both handles are connected: start relaying. */
 export function startRelay(c: Connection): void {
   if (startReading(c.client, onRead) !== 0) c.fail('client-error');
-  else if (startReading(c.upstream as TcpHandle, onRead) !== 0) c.fail('backend-error');
+  else if (startReading(c.upstream as TcpHandle, onFirstBackendRead) !== 0) c.fail('backend-error');
+}
+
+/**
+ * The backend's reads until its first byte: passive health needs to know whether it spoke
+ * before it reset or closed. After the first byte the handle reads through onRead itself, so
+ * the chunks after it cost nothing extra.
+ */
+function onFirstBackendRead(this: TcpHandle): undefined {
+  const n = readResult();
+  onRead.call(this);
+  if (n > 0) {
+    this.onread = onRead;
+    ownerOf<Connection>(this).onBackendFirstByte();
+  }
+  return undefined;
 }
 
 /** One request serves every write that completes at once; a queued write keeps its own. */

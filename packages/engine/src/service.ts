@@ -5,9 +5,11 @@ import type { BackendConfig, ServiceConfig } from './config.ts';
 import type { Strategy } from './strategy.ts';
 import type { BackendStats, ServiceStats } from './stats.ts';
 import { Backend } from './backend.ts';
-import { Connection, type ConnectionIo, type ConnectionOwner } from './connection.ts';
+import { Connection, type ConnectionIo, type ConnectionOwner, type RelayFailure } from './connection.ts';
+import { describeErrno, localErrno } from './local-errors.ts';
 import { handleIo } from './connector.ts';
 import { acceptRaw, type TcpHandle } from './tcp-handle.ts';
+import { getSystemErrorName } from 'node:util';
 import { isEligible } from './strategy.ts';
 import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
@@ -25,10 +27,12 @@ export interface ServiceHost {
   onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void;
   /** An operator changed a backend's admin state. */
   onStateChange(service: Service, backend: Backend, from: Backend['adminState']): void;
-  /** External health mode: a backend reached `passiveFailures` consecutive connect failures here. */
+  /** External health mode: a backend reached `passiveFailures` consecutive real connection failures here. */
   onPassiveThreshold(service: Service, backend: Backend, reason: string): void;
   /** true: no local health checks; setBackendHealth() drives health (worker processes). */
   readonly externalHealth: boolean;
+  /** The service's listener or this process failed it (accept error, no descriptor left): worth an operator's attention. */
+  onServiceError(service: Service, code: string, message: string): void;
   /** A retired service has no connections left. */
   onServiceGone(service: Service): void;
 }
@@ -104,7 +108,9 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   /** Starts accepting clients on the current server. */
   listen(): void {
-    acceptRaw(this.server, (client) => this.accept(client));
+    acceptRaw(this.server, (client) => this.accept(client), (status) => {
+      this.host.onServiceError(this, getSystemErrorName(status), `cannot accept a client: ${describeErrno(status)}`);
+    });
   }
 
   /** Applies a new config for this service. Never touches established connections. */
@@ -296,11 +302,30 @@ export class Service implements DrainOwner, ConnectionOwner {
     }
   }
 
-  /** ConnectionOwner: an attempt connected. */
+  /** ConnectionOwner: an attempt connected (its passive verdict follows with onRelayVerdict). */
   onConnected(backend: Backend): void {
     backend.total++;
-    backend.failStreak = 0;
-    if (!backend.removed) this.health?.reportSuccess(backend.id);
+  }
+
+  /**
+   * ConnectionOwner: a connected backend spoke or ended without fault (the passive streak
+   * restarts), or reset / closed before its first byte (a passive failure, like a refused connect).
+   */
+  onRelayVerdict(b: Backend, failure: RelayFailure | null): void {
+    if (failure !== null) {
+      this.#passiveFailure(b, failure);
+      return;
+    }
+    b.failStreak = 0;
+    if (!b.removed) this.health?.reportSuccess(b.id);
+  }
+
+  /** One more consecutive real-traffic failure of `b`: the health checker (or the primary's, via the threshold event) decides. */
+  #passiveFailure(b: Backend, reason: string): void {
+    b.failStreak++;
+    if (b.removed) return;
+    if (this.health !== null) this.health.reportFailure(b.id, reason);
+    else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, reason);
   }
 
   /**
@@ -308,12 +333,16 @@ export class Service implements DrainOwner, ConnectionOwner {
    * decides what follows: a retry on another backend while the budget lasts, else a reject.
    */
   onConnectFailed(conn: Connection, b: Backend): void {
-    b.connectFailures++;
-    b.failStreak++;
-    if (!b.removed) {
-      if (this.health !== null) this.health.reportFailure(b.id, conn.lastFailure);
-      else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, conn.lastFailure);
+    const local = localErrno(conn.lastFailure);
+    if (local !== null) {
+      // Our own limit: not counted against the backend, and no retry (it would hit the same wall).
+      this.host.onServiceError(this, local, `cannot open a connection to backend ${b.address}, the client was refused: ${describeErrno(local)}`);
+      endDrainIfIdle(this, b);
+      this.reject(conn);
+      return;
     }
+    b.connectFailures++;
+    this.#passiveFailure(b, conn.lastFailure);
     endDrainIfIdle(this, b);
     if (conn.attempts <= this.config.retries) {
       this.retries++;

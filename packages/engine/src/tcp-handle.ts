@@ -63,6 +63,11 @@ interface UvBinding {
   UV_ECONNREFUSED: number;
   UV_ECONNRESET: number;
   UV_ETIMEDOUT: number;
+  UV_EMFILE: number;
+  UV_ENFILE: number;
+  UV_ENOBUFS: number;
+  UV_ENOMEM: number;
+  UV_EADDRNOTAVAIL: number;
 }
 
 function load(): { tcp: TcpWrapBinding; stream: StreamWrapBinding; uv: UvBinding } {
@@ -98,6 +103,11 @@ export const READ_EOF = uv.UV_EOF;
 export const UV_ECONNREFUSED = uv.UV_ECONNREFUSED;
 export const UV_ECONNRESET = uv.UV_ECONNRESET;
 export const UV_ETIMEDOUT = uv.UV_ETIMEDOUT;
+export const UV_EMFILE = uv.UV_EMFILE;
+export const UV_ENFILE = uv.UV_ENFILE;
+export const UV_ENOBUFS = uv.UV_ENOBUFS;
+export const UV_ENOMEM = uv.UV_ENOMEM;
+export const UV_EADDRNOTAVAIL = uv.UV_EADDRNOTAVAIL;
 
 // ---- the adapter --------------------------------------------------------------------------
 
@@ -120,14 +130,17 @@ export function ownerOf<T extends object>(handle: TcpHandle): T {
 /**
  * Takes accepting over from net.Server: each accepted connection reaches `onClient` as the
  * bare libuv handle, and no net.Socket is ever built for it. net.Server still does what it is
- * good at: binding, cluster handle sharing, reusePort, close(). Accept errors (EMFILE and the
- * like) drop that one connection attempt, as net.Server does.
+ * good at: binding, cluster handle sharing, reusePort, close(). An accept error drops that one
+ * connection attempt and goes to `onError` (a negative libuv code). Seen on Node 20's libuv
+ * (1.46): accept errors never get here — on EMFILE libuv sheds pending connections itself, or
+ * (no spare descriptor) retries in a busy loop — so this path is for the runtimes that report.
  */
-export function acceptRaw(server: Server, onClient: (client: TcpHandle) => void): void {
+export function acceptRaw(server: Server, onClient: (client: TcpHandle) => void, onError: (status: number) => void): void {
   const handle = (server as unknown as { _handle: ServerHandle | null })._handle;
-  if (handle === null) throw new Error('acceptRaw() needs a listening server');
+  if (handle === null) throw new TypeError('acceptRaw() needs a listening server');
   handle.onconnection = (status, client) => {
     if (status === 0 && client !== undefined) onClient(client);
+    else if (status < 0) onError(status);
   };
 }
 

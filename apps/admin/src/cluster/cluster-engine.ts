@@ -6,7 +6,7 @@
 // answer in time), those that took it are put back on the previous snapshot and the error is the
 // same EngineError an in-process apply would throw — so a 2xx still means "live everywhere".
 import { EventEmitter } from 'node:events';
-import { EngineClosedError, EngineError, InvalidConfigError, ListenError, validateConfig } from '@fulcrum/engine';
+import { EngineClosedError, EngineError, InvalidConfigError, ListenError, WorkerUnavailableError, validateConfig } from '@fulcrum/engine';
 import type { CloseOptions, EngineConfig, EngineEvents, EngineStats } from '@fulcrum/engine';
 import { formatAddress } from '@fulcrum/shared/address';
 import { reusePortStatus, setupCluster } from './cluster-setup.ts';
@@ -108,7 +108,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   }
 
   apply(config: EngineConfig): Promise<void> {
-    return this.#serialize(() => this.#apply(config));
+    return this.#serialize(() => this.#apply(config)).catch(rethrowAsEngineError);
   }
 
   /** Counters summed over workers (each at most one batch old), plus those of exited workers. */
@@ -130,14 +130,14 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   /** Starts a new generation of workers with the current code and config, then drains the old one. */
   reload(): Promise<ReloadResult> {
     if (this.#closed) return Promise.reject(new EngineClosedError());
-    return this.#pool.reload();
+    return this.#pool.reload().catch(rethrowAsEngineError);
   }
 
   /** Every service's listening socket as a descriptor of this process, for a successor (docs/UPGRADE.md). */
   listeningSockets(): Promise<{ listeners: InheritedSocket[]; release(): void }> {
     return this.#serialize(async () => {
       const worker = this.#pool.live()[0];
-      if (worker === undefined) throw new Error('no engine worker is running right now to hand its listening sockets over');
+      if (worker === undefined) throw new WorkerUnavailableError('FULCRUM_NO_WORKER', 'no engine worker is running right now to hand its listening sockets over');
       const received = await worker.collectListeners(this.#ackTimeoutMs);
       return {
         listeners: received.map((l) => ({ host: l.host, port: l.port, fd: l.handle.fd })),
@@ -203,7 +203,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     const previous = this.#config;
     const targets = this.#pool.live();
     // With no live worker nothing could check the change (a port in use, say): refuse it.
-    if (targets.length === 0) throw new Error('no engine worker is running right now (they are being restarted); nothing was changed');
+    if (targets.length === 0) throw new WorkerUnavailableError('FULCRUM_NO_WORKER', 'no engine worker is running right now (they are being restarted); nothing was changed');
     const version = ++this.#lastVersion;
     this.#relay.begin(version);
     const table = this.#health.table(next);
@@ -244,7 +244,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
       if (this.#closed) throw new EngineClosedError();
       const outcome = await h.apply(this.#version, this.#config, this.#health.table(this.#config), this.#ackTimeoutMs, this.#inherited.fdsFor(this.#config));
       if (outcome.kind !== 'ok') throw toError(outcome, h, this.#version, this.#config);
-      if (h.state !== 'starting') throw new Error(`worker ${h.id} (pid ${h.pid}) exited while starting`);
+      if (h.state !== 'starting') throw new WorkerUnavailableError('FULCRUM_WORKER_EXITED', `worker ${h.id} (pid ${h.pid}) exited while starting`);
       h.state = 'live';
       h.liveSince = Date.now();
     });
@@ -292,14 +292,27 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   }
 }
 
-/** Rebuilds the error a worker reported as the EngineError an in-process apply would throw. */
-function toError(outcome: ApplyOutcome, h: WorkerHandle, version: number, config: EngineConfig): Error {
+/**
+ * The EngineError for a worker's answer that was not `ok`: what it reported, rebuilt as the error
+ * an in-process apply would throw, or FULCRUM_WORKER_TIMEOUT / FULCRUM_WORKER_EXITED.
+ */
+export function toError(outcome: ApplyOutcome, h: Pick<WorkerHandle, 'id' | 'pid'>, version: number, config: EngineConfig): EngineError {
   if (outcome.kind === 'failed') return fromWire(outcome.error, config);
-  const what = outcome.kind === 'timeout' ? 'did not confirm it in time' : 'exited';
-  return new Error(`worker ${h.id} (pid ${h.pid}) ${what} (config version ${version}); nothing was changed`);
+  const timeout = outcome.kind === 'timeout';
+  return new WorkerUnavailableError(
+    timeout ? 'FULCRUM_WORKER_TIMEOUT' : 'FULCRUM_WORKER_EXITED',
+    `worker ${h.id} (pid ${h.pid}) ${timeout ? 'did not confirm it in time' : 'exited'} (config version ${version}); nothing was changed`,
+  );
 }
 
-export function fromWire(error: WireError, config: EngineConfig): Error {
+/** The DataPlane promise: whatever went wrong leaves as an EngineError (a bug as FULCRUM_INTERNAL, cause kept). */
+function rethrowAsEngineError(err: unknown): never {
+  if (err instanceof EngineError) throw err;
+  throw new EngineError('FULCRUM_INTERNAL', err instanceof Error ? err.message : String(err), undefined, { cause: err });
+}
+
+/** Rebuilds a worker's flattened error as the same class and code; an unexpected one is FULCRUM_INTERNAL. */
+export function fromWire(error: WireError, config: EngineConfig): EngineError {
   if ((error.code === 'FULCRUM_ADDRESS_IN_USE' || error.code === 'FULCRUM_LISTEN_FAILED') && error.serviceId !== undefined) {
     const sc = config.services.find((s) => s.id === error.serviceId);
     const address = sc === undefined ? '?' : formatAddress(sc.host, sc.port);
@@ -308,6 +321,6 @@ export function fromWire(error: WireError, config: EngineConfig): Error {
     return new ListenError(error.serviceId, address, cause);
   }
   if (error.code === 'FULCRUM_INVALID_CONFIG') return new InvalidConfigError(error.message, error.field ?? 'services');
-  if (error.code === 'INTERNAL') return new Error(error.message);
+  if (error.code === 'INTERNAL') return new EngineError('FULCRUM_INTERNAL', error.message);
   return new EngineError(error.code, error.message, error.field);
 }

@@ -1,6 +1,7 @@
 // The primary's handle on one worker process: its state, its latest counters, and the
 // request/acknowledge side of the apply protocol.
 import type { Worker } from 'node:cluster';
+import { EngineError, WorkerUnavailableError } from '@fulcrum/engine';
 import type { EngineConfig, EngineStats } from '@fulcrum/engine';
 import { isMessage } from './protocol.ts';
 import type { FromWorker, HealthTable, ListenFds, ToWorker, WireError } from './protocol.ts';
@@ -68,7 +69,7 @@ export class WorkerHandle {
         finished = true;
         this.state = 'exited';
         clearTimeout(this.#killTimer);
-        readyReject(new Error(`worker ${this.id} (pid ${this.pid}) exited before it was ready (${describeExit(this.exitCode, this.exitSignal)})`));
+        readyReject(new WorkerUnavailableError('FULCRUM_WORKER_EXITED', `worker ${this.id} (pid ${this.pid}) exited before it was ready (${describeExit(this.exitCode, this.exitSignal)})`));
         for (const resolveWaiter of this.#waiters.values()) resolveWaiter({ kind: 'gone' });
         this.#waiters.clear();
         resolve();
@@ -134,10 +135,10 @@ export class WorkerHandle {
           reject(err);
         }
       };
-      const timer = setTimeout(() => finish(new Error(`worker ${this.id} (pid ${this.pid}) did not send its listening sockets in time`)), timeoutMs);
-      this.exited.then(() => finish(new Error(`worker ${this.id} (pid ${this.pid}) exited while sending its listening sockets`)), () => {});
+      const timer = setTimeout(() => finish(new WorkerUnavailableError('FULCRUM_WORKER_TIMEOUT', `worker ${this.id} (pid ${this.pid}) did not send its listening sockets in time`)), timeoutMs);
+      this.exited.then(() => finish(new WorkerUnavailableError('FULCRUM_WORKER_EXITED', `worker ${this.id} (pid ${this.pid}) exited while sending its listening sockets`)), () => {});
       this.#onListener = (message, handle) => {
-        if (message.type === 'listeners-sent') finish(message.error === undefined ? undefined : new Error(message.error));
+        if (message.type === 'listeners-sent') finish(message.error === undefined ? undefined : new EngineError('FULCRUM_HANDOVER_UNSUPPORTED', message.error));
         else if (message.type === 'listener' && isRawHandle(handle)) got.push({ host: message.host, port: message.port, handle });
       };
       this.send({ type: 'send-listeners' });

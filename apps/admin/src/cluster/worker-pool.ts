@@ -1,6 +1,7 @@
 // The worker processes of the cluster primary: starting them, replacing crashed ones with
 // back-off, swapping a whole generation on reload, and stopping them all on shutdown.
 import cluster from 'node:cluster';
+import { EngineClosedError, EngineError, WorkerUnavailableError } from '@fulcrum/engine';
 import { Backoff } from './backoff.ts';
 import type { BackoffOptions } from './backoff.ts';
 import type { FromWorker } from './protocol.ts';
@@ -110,8 +111,8 @@ export class WorkerPool {
    * the new ones are killed and the old generation keeps serving.
    */
   async reload(): Promise<ReloadResult> {
-    if (this.#closing) throw new Error('shutting down');
-    if (this.#reloading) throw new Error('a reload is already in progress');
+    if (this.#closing) throw new EngineClosedError();
+    if (this.#reloading) throw new EngineError('FULCRUM_RELOAD_IN_PROGRESS', 'a reload is already in progress');
     this.#reloading = true;
     const previous = this.#generation;
     const generation = previous + 1;
@@ -222,7 +223,7 @@ export class WorkerPool {
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} within ${Math.round(ms / 1000)} s`)), ms);
+    timer = setTimeout(() => reject(new WorkerUnavailableError('FULCRUM_WORKER_TIMEOUT', `${what} within ${Math.round(ms / 1000)} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -25,8 +25,10 @@ export const notFound = (what: string): ApiError => new ApiError(404, 'NOT_FOUND
 
 /**
  * Maps an engine refusal to the API: address in use → 409, invalid config → 400 naming the
- * field (relative to the service: `services[0].healthCheck.rise` → `healthCheck.rise`), anything
- * else → 422. Errors that are not EngineErrors pass through unchanged.
+ * field (relative to the service: `services[0].healthCheck.rise` → `healthCheck.rise`), a data
+ * plane that cannot take a change right now (no live worker, a worker timed out or exited, the
+ * engine closed) → 503, an unexpected engine failure → 500, anything else → 422. Errors that are
+ * not EngineErrors pass through unchanged.
  */
 export function fromEngineError(err: unknown): unknown {
   if (!(err instanceof EngineError)) return err;
@@ -37,6 +39,13 @@ export function fromEngineError(err: unknown): unknown {
       const field = err.field?.replace(/^services\[\d+\]\.?/, '') || undefined;
       return new ApiError(400, 'VALIDATION_ERROR', err.message, field, { cause: err });
     }
+    case 'FULCRUM_NO_WORKER':
+    case 'FULCRUM_WORKER_TIMEOUT':
+    case 'FULCRUM_WORKER_EXITED':
+    case 'FULCRUM_ENGINE_CLOSED':
+      return new ApiError(503, 'ENGINE_UNAVAILABLE', err.message, undefined, { cause: err });
+    case 'FULCRUM_INTERNAL':
+      return new ApiError(500, 'INTERNAL', err.message, undefined, { cause: err });
     default:
       return new ApiError(422, 'ENGINE_REJECTED', err.message, err.field, { cause: err });
   }

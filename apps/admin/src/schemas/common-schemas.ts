@@ -55,7 +55,7 @@ const ERROR_STATUS = {
   422: 'ENGINE_REJECTED: the engine refused the change; nothing was changed',
   429: 'RATE_LIMITED: too many failed authentication attempts from this client; the Retry-After header says when to try again',
   500: 'INTERNAL: details are in the server log only',
-  503: 'STORE_UNAVAILABLE: a cluster node cannot reach the shared store (PostgreSQL); UPGRADE_IN_PROGRESS: the process is handing over to its successor (retry after Retry-After). Nothing was changed',
+  503: 'STORE_UNAVAILABLE: a cluster node cannot reach the shared store (PostgreSQL); ENGINE_UNAVAILABLE: the data plane cannot take a change right now (engine workers restarting or not answering, or shutting down); UPGRADE_IN_PROGRESS: the process is handing over to its successor (retry after Retry-After). Nothing was changed',
 } as const;
 export type ErrorStatus = keyof typeof ERROR_STATUS;
 
