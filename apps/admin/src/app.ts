@@ -18,6 +18,8 @@ import type { DataPlane } from './data-plane/data-plane.ts';
 import { ApiError } from './http/api-error.ts';
 import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './http/dashboard.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { registerJsonBodyParser } from './http/json-body.ts';
+import { MAX_PARAM_LENGTH, clientErrorHandler } from './http/framework-errors.ts';
 import { openApiOptions, requireRouteDocs } from './http/openapi.ts';
 import { helmetOptions } from './http/security-headers.ts';
 import { typeboxValidatorCompiler } from './http/validator-compiler.ts';
@@ -121,6 +123,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger: loggerOption(opts.logger),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router's own errors (bad percent-encoding, a too-long parameter) and requests Node's
+    // parser cannot read answer with ApiErrorBody like everything else.
+    frameworkErrors: errorHandler,
+    clientErrorHandler,
     ...(opts.https ? { https: { key: opts.https.key, cert: opts.https.cert } } : {}),
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(typeboxValidatorCompiler);
@@ -128,14 +135,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addSchema(ApiErrorBodySchema);
   app.addHook('onRoute', requireRouteDocs);
 
-  // An empty JSON body (a DELETE sent with content-type: application/json) means "no body".
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    parseJson(request, text, done);
-  });
+  registerJsonBodyParser(app);
 
   // 1. External plugins.
   await app.register(fastifyCookie);

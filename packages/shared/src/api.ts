@@ -167,21 +167,25 @@ export interface EventDto {
  * never on `message`. HTTP status in brackets.
  */
 export const API_ERROR_CODES = {
-  VALIDATION_ERROR: 'a field is missing, of the wrong type or out of range; `field` names it [400]',
+  VALIDATION_ERROR: 'a field is missing, of the wrong type or out of range (`field` names it), or the body is not one well-formed JSON/YAML object without duplicate keys (the message names line and column) [400]',
+  MALFORMED_REQUEST: 'the request cannot be read: not valid HTTP, invalid percent-encoding in the URL, or a body that does not match Content-Length [400]',
   INVALID_ADDRESS: 'an address is not host:port or its port is out of range [400]',
   UNKNOWN_STRATEGY: 'strategy is not one of the documented names [400]',
   UNAUTHORIZED: 'no valid token or session [401]',
   CSRF_REJECTED: 'a cookie-authenticated change lacked the x-fulcrum-csrf header [403]',
-  NOT_FOUND: 'no such service, backend, token or route [404]',
+  NOT_FOUND: 'no such service, backend, token, route or file [404]',
+  REQUEST_TIMEOUT: 'the request (headers and body) did not arrive in time [408]',
   DUPLICATE_SERVICE: 'another service already has this name or listen address [409]',
   DUPLICATE_BACKEND: 'the service already has a backend at this address [409]',
   ADDRESS_IN_USE: 'the listen address is taken: by another process, or (in one PUT /api/config) by another service of the current configuration [409]',
   VERSION_CONFLICT: 'If-Match / version is stale; re-read and retry [409]',
   DUPLICATE_TOKEN: 'an active API token already has this name [409]',
   ENGINE_REJECTED: 'the engine refused the change; nothing was changed [422]',
-  PAYLOAD_TOO_LARGE: 'request body too large [413]',
+  PAYLOAD_TOO_LARGE: 'request body larger than the route accepts (64 KiB; 4 MiB for PUT /api/config) [413]',
+  URI_TOO_LONG: 'a path segment is longer than 100 characters [414]',
   UNSUPPORTED_MEDIA_TYPE: 'the request body has a Content-Type this route does not accept [415]',
   RATE_LIMITED: 'too many login attempts [429]',
+  HEADERS_TOO_LARGE: 'the request headers are larger than the server accepts [431]',
   INTERNAL: 'unexpected server error; details are in the server log only [500]',
   STORE_UNAVAILABLE: 'the shared configuration store (PostgreSQL) cannot be reached; nothing was changed, traffic is served as before [503]',
 } as const;

@@ -28,7 +28,7 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         params: ServiceParams,
         headers: IfMatchHeaders,
         body: BackendInput,
-        response: { 201: BackendSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 422) },
+        response: { 201: BackendSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 414, 422) },
       },
     },
     async (request, reply) => {
@@ -49,7 +49,7 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         params: BackendParams,
         headers: IfMatchHeaders,
         body: PatchBackendBody,
-        response: { 200: BackendSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 422) },
+        response: { 200: BackendSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 414, 422) },
       },
     },
     async (request, reply) => {
@@ -69,7 +69,7 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         params: BackendParams,
         headers: IfMatchHeaders,
         body: DeleteBody,
-        response: { 204: Type.Null({ description: 'removed' }), ...errorResponses(400, 401, 403, 404, 409, 422) },
+        response: { 204: Type.Null({ description: 'removed' }), ...errorResponses(400, 401, 403, 404, 409, 414, 422) },
       },
     },
     async (request, reply) => {

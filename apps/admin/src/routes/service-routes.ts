@@ -39,7 +39,7 @@ export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         summary: 'One service (ETag: its version)',
         tags: ['services'],
         params: ServiceParams,
-        response: { 200: ServiceSchema, ...errorResponses(400, ...AUTH_ERRORS, 404) },
+        response: { 200: ServiceSchema, ...errorResponses(400, ...AUTH_ERRORS, 404, 414) },
       },
     },
     async (request, reply) => committed(request.params.id, reply),
@@ -71,7 +71,7 @@ export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         params: ServiceParams,
         headers: IfMatchHeaders,
         body: PatchServiceBody,
-        response: { 200: ServiceSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 422) },
+        response: { 200: ServiceSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 414, 422) },
       },
     },
     async (request, reply) => {
@@ -91,7 +91,7 @@ export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         params: ServiceParams,
         headers: IfMatchHeaders,
         body: DeleteBody,
-        response: { 204: Type.Null({ description: 'deleted' }), ...errorResponses(400, 401, 403, 404, 409, 422) },
+        response: { 204: Type.Null({ description: 'deleted' }), ...errorResponses(400, 401, 403, 404, 409, 414, 422) },
       },
     },
     async (request, reply) => {

@@ -45,15 +45,18 @@ export const ApiErrorBodySchema = Type.Object(
 
 /** What each error status means on this API (the OpenAPI response descriptions). */
 const ERROR_STATUS = {
-  400: 'Invalid input: VALIDATION_ERROR, INVALID_ADDRESS or UNKNOWN_STRATEGY; `field` names the offending field',
+  400: 'Invalid input: VALIDATION_ERROR, INVALID_ADDRESS, or UNKNOWN_STRATEGY (`field` names the offending field); MALFORMED_REQUEST when the request cannot be read',
   401: 'UNAUTHORIZED: no valid Bearer token or session cookie',
   403: 'CSRF_REJECTED: a cookie-authenticated change without the header x-fulcrum-csrf: 1',
   404: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT: the request did not arrive in time',
   409: 'Conflict: DUPLICATE_SERVICE, DUPLICATE_BACKEND, DUPLICATE_TOKEN, ADDRESS_IN_USE or VERSION_CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG: a path segment (an id) is longer than 100 characters',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'ENGINE_REJECTED: the engine refused the change; nothing was changed',
   429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
   500: 'INTERNAL: details are in the server log only',
   503: 'STORE_UNAVAILABLE: a cluster node cannot reach the shared store (PostgreSQL); nothing was changed',
 } as const;
