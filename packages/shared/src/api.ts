@@ -171,6 +171,7 @@ export const API_ERROR_CODES = {
   MALFORMED_REQUEST: 'the request cannot be read: not valid HTTP, invalid percent-encoding in the URL, or a body that does not match Content-Length [400]',
   INVALID_ADDRESS: 'an address is not host:port or its port is out of range [400]',
   UNKNOWN_STRATEGY: 'strategy is not one of the documented names [400]',
+  SELF_LOOP: "a backend is the service's own listen address (same port, an address that reaches the listener): its connections would loop back into Fulcrum [400]",
   UNAUTHORIZED: 'no valid token or session [401]',
   CSRF_REJECTED: 'a cookie-authenticated change lacked the x-fulcrum-csrf header [403]',
   NOT_FOUND: 'no such service, backend, token, route or file [404]',
@@ -191,3 +192,27 @@ export const API_ERROR_CODES = {
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;
+
+/**
+ * Stable codes of the warnings a change may answer with: the change was made (2xx), but something
+ * about it deserves a look. Clients branch on these, never on `message`.
+ */
+export const API_WARNING_CODES = {
+  SAME_ENDPOINT: 'a backend names the same endpoint as another backend of the service under another spelling (localhost next to 127.0.0.1): it gets twice the share of connections',
+  UNRESOLVED_HOST: 'a backend host name did not resolve (or not within 1.5 s): connections to it fail until it does',
+  NO_IDLE_TIMEOUT: 'the service has no idle timeout (idleTimeoutMs 0, the default): an idle connection stays open until a side closes it, as long-lived database and Redis clients expect',
+} as const;
+
+export type ApiWarningCode = keyof typeof API_WARNING_CODES;
+
+/** One note on a change that was made; `field` names the input it is about (`address`, `backends[1].address`). */
+export interface ApiWarning {
+  code: ApiWarningCode;
+  field: string;
+  message: string;
+}
+
+/** What a change answers in addition to the changed object, only when there is something to say. */
+export interface WithWarnings {
+  warnings?: ApiWarning[];
+}

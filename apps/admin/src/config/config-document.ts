@@ -2,7 +2,7 @@
 // ids), rendered as JSON or YAML, parsed back and checked against the document schema.
 import { createHash } from 'node:crypto';
 import YAML, { LineCounter, isMap, isScalar, isSeq } from 'yaml';
-import type { ConfigDocument, ServiceDto } from '@fulcrum/shared/api';
+import type { ConfigDocument, ServiceDto, WithWarnings } from '@fulcrum/shared/api';
 import { ApiError } from '../http/api-error.ts';
 import { parseJsonBody, requireObject } from '../http/json-body.ts';
 import { lineColumn } from '../http/strict-json.ts';
@@ -35,7 +35,7 @@ export function toConfigDocument(services: readonly ServiceDto[]): ConfigDocumen
 }
 
 /** The document as text: 2-space JSON or block YAML, with a final newline. Deterministic. */
-export function renderConfig(doc: ConfigDocument, format: ConfigFormat): string {
+export function renderConfig(doc: ConfigDocument & WithWarnings, format: ConfigFormat): string {
   return format === 'yaml' ? YAML.stringify(doc, { lineWidth: 0 }) : `${JSON.stringify(doc, null, 2)}\n`;
 }
 
