@@ -13,7 +13,14 @@ let service: ServiceDto;
 beforeEach(async () => {
   t = await startApp();
   port = await freePort();
-  const res = await api(t.app, 'POST', '/api/services', { name: 'redis', listen: `127.0.0.1:${port}`, idleTimeoutMs: 60_000, backends: [{ address: '127.0.0.1:7101' }] });
+  // No health checks: nothing here should be probed (nowhere.invalid would be looked up every interval).
+  const res = await api(t.app, 'POST', '/api/services', {
+    name: 'redis',
+    listen: `127.0.0.1:${port}`,
+    idleTimeoutMs: 60_000,
+    healthCheck: { type: 'none' },
+    backends: [{ address: '127.0.0.1:7101' }],
+  });
   expect(res.statusCode, res.body).toBe(201);
   service = res.json<ServiceDto>();
 });
