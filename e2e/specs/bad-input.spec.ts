@@ -83,6 +83,45 @@ test('add-backend form: invalid address, port out of range, duplicate and bad we
   });
 });
 
+test('add-backend form: a self-loop is refused at the field; another spelling and an unresolved name are added with a warning under the form', async ({ page, fulcrum }, testInfo) => {
+  const port = await freePort();
+  const existing = `127.0.0.1:${await freePort()}`;
+  await fulcrum.api.createService({ name: 'cache', listen: `127.0.0.1:${port}`, idleTimeoutMs: 60000, healthCheck: { type: 'none' }, backends: [{ address: existing }] });
+  const before = await snapshot(fulcrum.api);
+  await signIn(page, fulcrum.url, fulcrum.token);
+  await expect(backendRow(page, existing)).toBeVisible();
+  const form = page.getByTestId('add-backend-form');
+  const warnings = form.getByTestId('add-backend-warnings');
+
+  await test.step('the service\'s own listen address is refused next to the address field', async () => {
+    await submitBackend(page, `localhost:${port}`);
+    await expect(form.getByTestId('address-error')).toHaveText(/own listen address .*loop back into Fulcrum/);
+    await expect(form.getByLabel('Backend address')).toHaveAttribute('aria-invalid', 'true');
+    expect(await snapshot(fulcrum.api)).toEqual(before);
+  });
+
+  await test.step('another spelling of an existing backend is added, and the console says so', async () => {
+    const spelling = existing.replace('127.0.0.1', 'localhost');
+    await submitBackend(page, spelling);
+    await expect(backendRow(page, spelling)).toBeVisible();
+    await expect(warnings.locator('li[data-code="SAME_ENDPOINT"]')).toHaveText(new RegExp(`is the same endpoint as backend ${existing.replace(/\./g, '\\.')}`));
+    await expect(page.getByTestId('toasts')).toContainText('added, with a warning');
+  });
+
+  await test.step('a host name that does not resolve is added with a warning', async () => {
+    await submitBackend(page, 'nowhere.invalid:6379');
+    await expect(backendRow(page, 'nowhere.invalid:6379')).toBeVisible();
+    await expect(warnings.locator('li[data-code="UNRESOLVED_HOST"]')).toHaveText(/host "nowhere\.invalid" does not resolve/);
+    await expect(warnings.locator('li')).toHaveCount(1);
+    await screenshot(page, testInfo, 'add-backend-warning');
+  });
+
+  await test.step('the note goes away with the next edit', async () => {
+    await form.getByLabel('Backend address').fill('1');
+    await expect(warnings).toHaveCount(0);
+  });
+});
+
 test('service form: missing, malformed, duplicate and refused values are shown at the field', async ({ page, fulcrum }, testInfo) => {
   const listen = `127.0.0.1:${await freePort()}`;
   await fulcrum.api.createService({ name: 'cache', listen, healthCheck: { type: 'none' } });

@@ -17,6 +17,8 @@ import { ConfigService } from './config/config-service.ts';
 import type { DataPlane } from './data-plane/data-plane.ts';
 import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './http/dashboard.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { registerJsonBodyParser } from './http/json-body.ts';
+import { MAX_PARAM_LENGTH, clientErrorHandler } from './http/framework-errors.ts';
 import { openApiOptions, requireRouteDocs } from './http/openapi.ts';
 import { helmetOptions } from './http/security-headers.ts';
 import { typeboxValidatorCompiler } from './http/validator-compiler.ts';
@@ -129,6 +131,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     // Node's default, not Fastify's 72 s (meant for cloud load balancers): an admin keep-alive
     // connection a retiring process must wait for (docs/UPGRADE.md) ends within 5 s of its last use.
     keepAliveTimeout: 5000,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router's own errors (bad percent-encoding, a too-long parameter) and requests Node's
+    // parser cannot read answer with ApiErrorBody like everything else.
+    frameworkErrors: errorHandler,
+    clientErrorHandler,
     ...(opts.https ? { https: { key: opts.https.key, cert: opts.https.cert } } : {}),
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(typeboxValidatorCompiler);
@@ -136,14 +143,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addSchema(ApiErrorBodySchema);
   app.addHook('onRoute', requireRouteDocs);
 
-  // An empty JSON body (a DELETE sent with content-type: application/json) means "no body".
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    parseJson(request, text, done);
-  });
+  registerJsonBodyParser(app);
 
   // 1. External plugins.
   await app.register(fastifyCookie);

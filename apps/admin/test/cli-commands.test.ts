@@ -109,7 +109,11 @@ describe('export and import on a data directory', { timeout: 120_000 }, () => {
 
     const through = await runToEnd(['import', file, '--admin', url], { FULCRUM_ADMIN_TOKEN: TOKEN });
     expect(through.code).toBe(0);
-    expect(through.stderr).toBe(`fulcrum: imported ${file} through ${url}: 1 service created, 0 updated, 0 deleted, 0 unchanged; live now\n`);
+    const [imported, warning, ...more] = through.stderr.split('\n');
+    expect(imported).toBe(`fulcrum: imported ${file} through ${url}: 1 service created, 0 updated, 0 deleted, 0 unchanged; live now`);
+    // The admin's warnings are printed, one line each.
+    expect(warning).toMatch(/^fulcrum: warning: services\[0\]\.idleTimeoutMs: no idle timeout \(0, the default\)/);
+    expect(more).toEqual(['']);
     const services = await get<ServiceDto[]>('/api/services');
     expect(services.map((s) => s.name)).toEqual(['svc-0']);
     const events = await get<{ events: EventDto[] }>('/api/events?kind=config-replaced');

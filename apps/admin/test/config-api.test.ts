@@ -3,7 +3,8 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import type { ApiErrorBody, ConfigDocument, EventDto, ServiceDto } from '@fulcrum/shared/api';
+import type { ApiErrorBody, ConfigDocument, EventDto, ServiceDto, WithWarnings } from '@fulcrum/shared/api';
+import { renderConfig } from '../src/config/config-document.ts';
 import type { TestApp, TcpServer } from './helpers.ts';
 import { TOKEN, api, eventually, freePort, observable, startApp, startEchoServer, startTcpServer } from './helpers.ts';
 
@@ -87,7 +88,11 @@ describe('round trip', () => {
     expect(fresh.statusCode).toBe(200);
     expect(fresh.headers['x-fulcrum-changes']).toBe('created=2 updated=0 deleted=0 unchanged=0');
     expect(await exportText(t.app, format)).toBe(first);
-    expect(fresh.body).toBe(first);
+    // The answer is the same document, plus a note for each service created without idle timeout.
+    const { warnings, ...answered } = (format === 'json' ? JSON.parse(fresh.body) : YAML.parse(fresh.body)) as ConfigDocument & WithWarnings;
+    const untimed = answered.services.flatMap((s, i) => (s.idleTimeoutMs === 0 ? [`services[${i}].idleTimeoutMs`] : []));
+    expect(warnings?.map((w) => [w.code, w.field]) ?? []).toEqual(untimed.map((field) => ['NO_IDLE_TIMEOUT', field]));
+    expect(renderConfig(answered, format)).toBe(first);
   });
 });
 

@@ -110,6 +110,10 @@ function bodies(base: Record<string, unknown>): fc.Arbitrary<string> {
       `{"name":"p","listen":"127.0.0.1:7012","healthCheck":{"__proto__":{"polluted":true}}}`,
       `{"version":1,"services":[{"name":"p","listen":"127.0.0.1:7013","__proto__":{"x":1}}]}`,
       '{"backends":[{"address":"127.0.0.1:7014","constructor":{"prototype":{"polluted":true}}}]}',
+      // Duplicate keys, which JSON.parse would resolve silently to the last one.
+      '{"name":"p","name":"q","listen":"127.0.0.1:7015"}',
+      '{"version":1,"version":1,"services":[]}',
+      '{"address":"127.0.0.1:7016","weight":1,"weight":2}',
       '{"a":'.repeat(5000),
       '[]',
       'null',

@@ -2,7 +2,7 @@
 // API view, the database and the engine exactly as they were.
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiErrorBody, ServiceDto } from '@fulcrum/shared/api';
+import type { ApiErrorBody, ServiceDto, WithWarnings } from '@fulcrum/shared/api';
 import { HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/engine';
 import type { TestApp } from './helpers.ts';
 import { api, freePort, observable, refused, startApp, startTcpServer } from './helpers.ts';
@@ -36,7 +36,9 @@ describe('creating a service', () => {
       backends: [{ address: '127.0.0.1:7001' }, { address: 'localhost:7002', weight: 5, backup: true }],
     });
     expect(res.statusCode).toBe(201);
-    const body = res.json<ServiceDto>();
+    const { warnings, ...body } = res.json<ServiceDto & WithWarnings>();
+    // No idle timeout is the default, and the answer says so.
+    expect(warnings?.map((w) => [w.code, w.field])).toEqual([['NO_IDLE_TIMEOUT', 'idleTimeoutMs']]);
     expect(res.headers.location).toBe(`/api/services/${body.id}`);
     expect(res.headers.etag).toBe('"1"');
     expect(body).toMatchObject({

@@ -167,21 +167,26 @@ export interface EventDto {
  * never on `message`. HTTP status in brackets.
  */
 export const API_ERROR_CODES = {
-  VALIDATION_ERROR: 'a field is missing, of the wrong type or out of range; `field` names it [400]',
+  VALIDATION_ERROR: 'a field is missing, of the wrong type or out of range (`field` names it), or the body is not one well-formed JSON/YAML object without duplicate keys (the message names line and column) [400]',
+  MALFORMED_REQUEST: 'the request cannot be read: not valid HTTP, invalid percent-encoding in the URL, or a body that does not match Content-Length [400]',
   INVALID_ADDRESS: 'an address is not host:port or its port is out of range [400]',
   UNKNOWN_STRATEGY: 'strategy is not one of the documented names [400]',
+  SELF_LOOP: "a backend is the service's own listen address (same port, an address that reaches the listener): its connections would loop back into Fulcrum [400]",
   UNAUTHORIZED: 'no valid token or session [401]',
   CSRF_REJECTED: 'a cookie-authenticated change lacked the x-fulcrum-csrf header [403]',
-  NOT_FOUND: 'no such service, backend, token or route [404]',
+  NOT_FOUND: 'no such service, backend, token, route or file [404]',
+  REQUEST_TIMEOUT: 'the request (headers and body) did not arrive in time [408]',
   DUPLICATE_SERVICE: 'another service already has this name or listen address [409]',
   DUPLICATE_BACKEND: 'the service already has a backend at this address [409]',
   ADDRESS_IN_USE: 'the listen address is taken: by another process, or (in one PUT /api/config) by another service of the current configuration [409]',
   VERSION_CONFLICT: 'If-Match / version is stale; re-read and retry [409]',
   DUPLICATE_TOKEN: 'an active API token already has this name [409]',
   ENGINE_REJECTED: 'the engine refused the change; nothing was changed [422]',
-  PAYLOAD_TOO_LARGE: 'request body too large [413]',
+  PAYLOAD_TOO_LARGE: 'request body larger than the route accepts (64 KiB; 4 MiB for PUT /api/config) [413]',
+  URI_TOO_LONG: 'a path segment is longer than 100 characters [414]',
   UNSUPPORTED_MEDIA_TYPE: 'the request body has a Content-Type this route does not accept [415]',
   RATE_LIMITED: 'too many failed authentication attempts from this client (any kind); Retry-After says when to try again [429]',
+  HEADERS_TOO_LARGE: 'the request headers are larger than the server accepts [431]',
   INTERNAL: 'unexpected server error; details are in the server log only [500]',
   STORE_UNAVAILABLE: 'the shared configuration store (PostgreSQL) cannot be reached; nothing was changed, traffic is served as before [503]',
   UPGRADE_IN_PROGRESS: 'the process is handing over to a new one (fulcrum upgrade, or SIGHUP with one process); nothing was changed: retry after Retry-After seconds [503]',
@@ -189,3 +194,27 @@ export const API_ERROR_CODES = {
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;
+
+/**
+ * Stable codes of the warnings a change may answer with: the change was made (2xx), but something
+ * about it deserves a look. Clients branch on these, never on `message`.
+ */
+export const API_WARNING_CODES = {
+  SAME_ENDPOINT: 'a backend names the same endpoint as another backend of the service under another spelling (localhost next to 127.0.0.1): it gets twice the share of connections',
+  UNRESOLVED_HOST: 'a backend host name did not resolve (or not within 1.5 s): connections to it fail until it does',
+  NO_IDLE_TIMEOUT: 'the service has no idle timeout (idleTimeoutMs 0, the default): an idle connection stays open until a side closes it, as long-lived database and Redis clients expect',
+} as const;
+
+export type ApiWarningCode = keyof typeof API_WARNING_CODES;
+
+/** One note on a change that was made; `field` names the input it is about (`address`, `backends[1].address`). */
+export interface ApiWarning {
+  code: ApiWarningCode;
+  field: string;
+  message: string;
+}
+
+/** What a change answers in addition to the changed object, only when there is something to say. */
+export interface WithWarnings {
+  warnings?: ApiWarning[];
+}

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidConfigError, validateConfig } from '@fulcrum/engine';
-import type { ApiErrorBody } from '@fulcrum/shared/api';
+import type { ApiErrorBody, WithWarnings } from '@fulcrum/shared/api';
 import { ApiError } from '../http/api-error.ts';
 import { createToken, revokeToken } from '../auth/token-changes.ts';
 import { UsageError } from '../cli/cli-args.ts';
@@ -140,6 +140,8 @@ async function importThroughAdmin(cmd: Extract<Command, { command: 'import' }> &
     }),
   );
   say(`imported ${cmd.file} through ${url.origin}: ${describe(counts)}; live now`);
+  const answer = (await res.json().catch(() => undefined)) as WithWarnings | undefined;
+  for (const warning of answer?.warnings ?? []) say(`warning: ${warning.message}`);
 }
 
 function runToken(cmd: Extract<Command, { command: 'token-create' | 'token-revoke' | 'token-list' }>): void {

@@ -4,6 +4,7 @@ import type { BackendInput, PatchBackendBody } from '../schemas/service-schemas.
 import type { ServiceRecord } from '../store/services-repo.ts';
 import type { BackendRecord } from '../store/backends-repo.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
+import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
 import { checkAddress, checkVersion } from './input-checks.ts';
 import { backendValues, diff } from './service-changes.ts';
@@ -25,12 +26,13 @@ function duplicate(address: string): ApiError {
   return new ApiError(409, 'DUPLICATE_BACKEND', `address: the service already has a backend at ${address}`, 'address');
 }
 
-/** Adds a backend; returns its id. */
-export function addBackend(ctx: ChangeContext, serviceId: number, input: BackendInput, ifMatch?: number): number {
+/** Adds a backend; returns its id. `checks` refuses a self-loop and collects the change's warnings. */
+export function addBackend(ctx: ChangeContext, serviceId: number, input: BackendInput, ifMatch?: number, checks = new AddressChecks()): number {
   const service = serviceFor(ctx, serviceId, ifMatch);
   const { host, port } = checkAddress(input.address, 'address');
   const address = formatAddress(host, port);
   if (ctx.store.backends.findByAddress(serviceId, host, port)) throw duplicate(address);
+  checks.backend(service, { host, port }, 'address', ctx.store.backends.listByService(serviceId));
   const values = backendValues(host, port, input);
   const id = ctx.store.backends.insert(serviceId, values);
   ctx.store.services.bumpVersion(serviceId);
@@ -44,13 +46,14 @@ export function addBackend(ctx: ChangeContext, serviceId: number, input: Backend
   return id;
 }
 
-/** Changes a backend's settings (and possibly its address). */
+/** Changes a backend's settings (and possibly its address, checked as in addBackend). */
 export function updateBackend(
   ctx: ChangeContext,
   serviceId: number,
   backendId: number,
   input: PatchBackendBody,
   ifMatch?: number,
+  checks = new AddressChecks(),
 ): void {
   const service = serviceFor(ctx, serviceId, ifMatch, input.version);
   const current = backendFor(ctx, service, backendId);
@@ -63,6 +66,8 @@ export function updateBackend(
     const address = formatAddress(host, port);
     const other = ctx.store.backends.findByAddress(serviceId, host, port);
     if (other && other.id !== backendId) throw duplicate(address);
+    const others = ctx.store.backends.listByService(serviceId).filter((b) => b.id !== backendId);
+    checks.backend(service, { host, port }, 'address', others);
     delete changes.host;
     delete changes.port;
     changes.address = { from: formatAddress(current.host, current.port), to: address };

@@ -11,6 +11,7 @@ import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';
 import type { ConfigDocumentInput } from '../schemas/config-schemas.ts';
 import type { BackendInput } from '../schemas/service-schemas.ts';
 import { ApiError } from '../http/api-error.ts';
+import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
 import { checkAddress, plural } from './input-checks.ts';
 import { backendValues, describeChanges, diff, serviceValuesFrom } from './service-changes.ts';
@@ -39,9 +40,10 @@ interface PlannedService {
 }
 
 /** Checks one service entry completely and returns the values it stands for (defaults filled in). */
-function planService(input: ConfigDocumentInput['services'][number], i: number): PlannedService {
+function planService(input: ConfigDocumentInput['services'][number], i: number, checks: AddressChecks): PlannedService {
   const prefix = `services[${i}].`;
-  return within(prefix, () => {
+  const firstWarning = checks.warnings.length;
+  const plan = within(prefix, () => {
     const values = serviceValuesFrom(input);
     const seen = new Set<string>();
     const backends = (input.backends ?? []).map((b: BackendInput, j) => {
@@ -52,13 +54,19 @@ function planService(input: ConfigDocumentInput['services'][number], i: number):
       seen.add(key);
       return { key, values: backendValues(host, port, b, { host, port, ...BACKEND_DEFAULTS }) };
     });
+    backends.forEach((b, j) => checks.backend(values, b.values, `backends[${j}].address`, backends.slice(0, j).map((o) => o.values)));
     return { values, listenKey: formatAddress(values.host, values.port), backends };
   });
+  checks.prefixFrom(firstWarning, prefix);
+  return plan;
 }
 
-/** Checks the whole document; the first problem is thrown naming its path. */
-export function planConfig(doc: ConfigDocumentInput): PlannedService[] {
-  const plans = doc.services.map(planService);
+/**
+ * Checks the whole document; the first problem is thrown naming its path. `checks` refuses
+ * self-loops and collects warnings (unresolved names, two spellings of one endpoint).
+ */
+export function planConfig(doc: ConfigDocumentInput, checks = new AddressChecks()): PlannedService[] {
+  const plans = doc.services.map((service, i) => planService(service, i, checks));
   const names = new Map<string, number>();
   const listens = new Map<string, number>();
   plans.forEach((plan, i) => {
@@ -115,10 +123,16 @@ function reconcileBackends(ctx: ChangeContext, serviceId: number, planned: Plann
 
 /**
  * The change function: makes the store hold exactly `doc`. `onIds` learns which service name got
- * which id (to name the document entry when the engine refuses one).
+ * which id (to name the document entry when the engine refuses one); `checks` as in planConfig, and
+ * it notes each created service without idle timeout.
  */
-export function replaceConfig(ctx: ChangeContext, doc: ConfigDocumentInput, onIds?: (idToName: Map<number, string>) => void): ReplaceSummary {
-  const plans = planConfig(doc);
+export function replaceConfig(
+  ctx: ChangeContext,
+  doc: ConfigDocumentInput,
+  onIds?: (idToName: Map<number, string>) => void,
+  checks = new AddressChecks(),
+): ReplaceSummary {
+  const plans = planConfig(doc, checks);
   const current = new Map(ctx.store.services.list().map((s) => [s.name, s]));
   const wantedNames = new Set(plans.map((p) => p.values.name));
   const summary: ReplaceSummary = { created: [], updated: [], deleted: [], unchanged: [] };
@@ -177,8 +191,9 @@ export function replaceConfig(ctx: ChangeContext, doc: ConfigDocumentInput, onId
         : { changes },
     });
   }
-  for (const plan of plans) {
+  for (const [i, plan] of plans.entries()) {
     if (current.has(plan.values.name)) continue;
+    checks.noIdleTimeout(plan.values.idleTimeoutMs, `services[${i}].idleTimeoutMs`);
     const id = ctx.store.services.insert(plan.values);
     idToName.set(id, plan.values.name);
     for (const b of plan.backends) ctx.store.backends.insert(id, b.values);

@@ -2,10 +2,12 @@
 // (see config-service.ts), throw ApiErrors for bad input and record what they changed.
 import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';
 import { formatAddress } from '@fulcrum/shared/address';
+import type { HostPort } from '@fulcrum/shared/address';
 import type { BackendInput, CreateServiceBody, PatchServiceBody } from '../schemas/service-schemas.ts';
 import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';
 import type { ServiceValues } from '../store/services-repo.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
+import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
 import { checkAddress, checkHealthCheck, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
 
@@ -96,10 +98,17 @@ export function serviceValuesFrom(input: Omit<CreateServiceBody, 'backends'>): S
   return serviceValuesOver(defaults, input);
 }
 
-/** Creates a service with its backends; returns its id. */
-export function createService(ctx: ChangeContext, input: CreateServiceBody): number {
+/** Checks each listed backend against the service's listener and the backends listed before it. */
+function checkBackendList(checks: AddressChecks, listen: HostPort, list: readonly { host: string; port: number }[]): void {
+  list.forEach((b, i) => checks.backend(listen, b, `backends[${i}].address`, list.slice(0, i)));
+}
+
+/** Creates a service with its backends; returns its id. `checks` refuses self-loops and collects warnings. */
+export function createService(ctx: ChangeContext, input: CreateServiceBody, checks = new AddressChecks()): number {
   const values = serviceValuesFrom(input);
   const backends = parseBackendList(input.backends ?? []);
+  checkBackendList(checks, values, backends);
+  checks.noIdleTimeout(values.idleTimeoutMs, 'idleTimeoutMs');
   uniqueService(ctx, values);
   const id = ctx.store.services.insert(values);
   for (const b of backends) ctx.store.backends.insert(id, backendValues(b.host, b.port, b.input));
@@ -113,8 +122,9 @@ export function createService(ctx: ChangeContext, input: CreateServiceBody): num
 }
 
 /** Reconciles a service's backends with a complete new list, matched by address. */
-function replaceBackends(ctx: ChangeContext, serviceId: number, list: BackendInput[]) {
+function replaceBackends(ctx: ChangeContext, serviceId: number, list: BackendInput[], listen: HostPort, checks: AddressChecks) {
   const wanted = parseBackendList(list);
+  checkBackendList(checks, listen, wanted);
   const existing = new Map<string, BackendRecord>(
     ctx.store.backends.listByService(serviceId).map((b) => [formatAddress(b.host, b.port), b]),
   );
@@ -141,8 +151,8 @@ function replaceBackends(ctx: ChangeContext, serviceId: number, list: BackendInp
   return { changed, added, removed, updated };
 }
 
-/** Applies a partial update; `ifMatch` is the If-Match version, if any. */
-export function updateService(ctx: ChangeContext, id: number, input: PatchServiceBody, ifMatch?: number): void {
+/** Applies a partial update; `ifMatch` is the If-Match version, if any; `checks` as in createService. */
+export function updateService(ctx: ChangeContext, id: number, input: PatchServiceBody, ifMatch?: number, checks = new AddressChecks()): void {
   const current = ctx.store.services.get(id);
   if (!current) throw notFound(`service ${id}`);
   checkVersion(current.version, ifMatch, input.version);
@@ -162,7 +172,11 @@ export function updateService(ctx: ChangeContext, id: number, input: PatchServic
     uniqueService(ctx, next, id);
     ctx.store.services.update(id, next);
   }
-  const backends = input.backends === undefined ? undefined : replaceBackends(ctx, id, input.backends);
+  // A new listen address must not turn a backend the service keeps into its own listener.
+  if (input.backends === undefined && (next.host !== current.host || next.port !== current.port)) {
+    for (const b of ctx.store.backends.listByService(id)) checks.listenAgainst(next, b, 'listen');
+  }
+  const backends = input.backends === undefined ? undefined : replaceBackends(ctx, id, input.backends, next, checks);
   if (!serviceChanged && !backends?.changed) return;
   if (!serviceChanged) ctx.store.services.bumpVersion(id);
   const parts = describeChanges(changes);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { apiNotFound } from './error-handler.ts';
+import { apiNotFound, fileNotFound } from './error-handler.ts';
 
 /** apps/dashboard/dist, resolved from this file so it works from any working directory. */
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../../dashboard/dist/', import.meta.url));
@@ -35,7 +35,7 @@ export async function registerDashboard(app: FastifyInstance, dir: string): Prom
     if (!page) return apiNotFound(request, reply);
     if (!built) return reply.code(503).type('text/plain; charset=utf-8').send(NOT_BUILT_MESSAGE);
     // A missing file (it has an extension) is a real 404; any other path is a client-side route.
-    if (/\.[A-Za-z0-9]+$/.test(path)) return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
+    if (/\.[A-Za-z0-9]+$/.test(path)) return fileNotFound(reply);
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });
 }

@@ -25,7 +25,9 @@ export const openApiOptions: SwaggerOptions = {
       description:
         'Authenticate with `Authorization: Bearer <token>`, or with the session cookie from POST /api/login ' +
         '(changes then need the header `x-fulcrum-csrf: 1`). Every error has the body ApiErrorBody; ' +
-        'branch on `code`, never on `message`.',
+        'branch on `code`, never on `message`. Any request may also be refused before it reaches a route: ' +
+        '400 MALFORMED_REQUEST (not valid HTTP, bad percent-encoding), 408 REQUEST_TIMEOUT, 414 URI_TOO_LONG, ' +
+        '431 HEADERS_TOO_LARGE.',
     },
     tags: TAGS,
     components: {

@@ -3,14 +3,19 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { BackendDto } from '@fulcrum/shared/api';
 import { notFound } from '../http/api-error.ts';
+import { answerWith, checksFor } from '../config/address-checks.ts';
 import { addBackend, removeBackend, updateBackend } from '../config/backend-changes.ts';
 import { parseIfMatch } from '../config/input-checks.ts';
-import { BackendParams, CHANGE_ERRORS, DeleteBody, IfMatchHeaders, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
+import { BackendParams, CHANGE_ERRORS, DeleteBody, IfMatchHeaders, ServiceParams, errorResponses, withWarnings } from '../schemas/common-schemas.ts';
 import { BackendInput, BackendSchema, PatchBackendBody } from '../schemas/service-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { etag } from './service-routes.ts';
 
-export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config }) => {
+export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, node }) => {
+  /** Checks for a backend address of service `id`: its host and those of the service's other backends are looked up first. */
+  const checksForBackend = (id: number, address: string | undefined) =>
+    checksFor(address === undefined ? [] : [address, ...(config.service(id)?.backends.map((b) => b.address) ?? [])], node.listenHost ?? undefined);
+
   const committed = (serviceId: number, backendId: number, reply: FastifyReply): BackendDto => {
     const service = config.service(serviceId);
     const backend = service?.backends.find((b) => b.id === backendId);
@@ -24,19 +29,23 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
     {
       schema: {
         summary: 'Add a backend to a service',
+        description:
+          'Refused (400 SELF_LOOP) when the address is the service\'s own listener. Answers `warnings` when the host name does ' +
+          'not resolve (UNRESOLVED_HOST; looked up for at most 1.5 s) or names the same endpoint as another backend (SAME_ENDPOINT).',
         tags: ['backends'],
         params: ServiceParams,
         headers: IfMatchHeaders,
         body: BackendInput,
-        response: { 201: BackendSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 422) },
+        response: { 201: withWarnings(BackendSchema), ...errorResponses(...CHANGE_ERRORS, 404, 409, 414, 422) },
       },
     },
     async (request, reply) => {
       const { id } = request.params;
       const ifMatch = parseIfMatch(request.headers['if-match']);
-      const backendId = await config.change(request.actor, (ctx) => addBackend(ctx, id, request.body, ifMatch));
+      const checks = await checksForBackend(id, request.body.address);
+      const backendId = await config.change(request.actor, (ctx) => addBackend(ctx, id, request.body, ifMatch, checks));
       void reply.code(201).header('location', `/api/services/${id}/backends/${backendId}`);
-      return committed(id, backendId, reply);
+      return answerWith(committed(id, backendId, reply), checks.warnings);
     },
   );
 
@@ -45,18 +54,20 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
     {
       schema: {
         summary: 'Change a backend (weight, state, backup, maxConnections, address)',
+        description: 'A new address is checked as in POST (SELF_LOOP, `warnings`).',
         tags: ['backends'],
         params: BackendParams,
         headers: IfMatchHeaders,
         body: PatchBackendBody,
-        response: { 200: BackendSchema, ...errorResponses(...CHANGE_ERRORS, 404, 409, 422) },
+        response: { 200: withWarnings(BackendSchema), ...errorResponses(...CHANGE_ERRORS, 404, 409, 414, 422) },
       },
     },
     async (request, reply) => {
       const { id, backendId } = request.params;
       const ifMatch = parseIfMatch(request.headers['if-match']);
-      await config.change(request.actor, (ctx) => updateBackend(ctx, id, backendId, request.body, ifMatch));
-      return committed(id, backendId, reply);
+      const checks = await checksForBackend(id, request.body.address);
+      await config.change(request.actor, (ctx) => updateBackend(ctx, id, backendId, request.body, ifMatch, checks));
+      return answerWith(committed(id, backendId, reply), checks.warnings);
     },
   );
 
@@ -69,7 +80,7 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         params: BackendParams,
         headers: IfMatchHeaders,
         body: DeleteBody,
-        response: { 204: Type.Null({ description: 'removed' }), ...errorResponses(400, 401, 403, 404, 409, 422) },
+        response: { 204: Type.Null({ description: 'removed' }), ...errorResponses(400, 401, 403, 404, 409, 414, 422) },
       },
     },
     async (request, reply) => {

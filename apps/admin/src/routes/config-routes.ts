@@ -1,6 +1,7 @@
 // GET/PUT /api/config: the whole configuration as one document, in JSON or YAML.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { ConfigDocument } from '@fulcrum/shared/api';
+import type { ApiWarning, ConfigDocument } from '@fulcrum/shared/api';
+import { answerWith, checksFor } from '../config/address-checks.ts';
 import { ApiError } from '../http/api-error.ts';
 import {
   YAML_CONTENT_TYPES,
@@ -31,12 +32,12 @@ function formatFor(request: FastifyRequest<{ Querystring: ConfigQuery }>): Confi
   return YAML_ACCEPT.test(request.headers['content-type'] ?? '') ? 'yaml' : 'json';
 }
 
-function send(reply: FastifyReply, doc: ConfigDocument, format: ConfigFormat): FastifyReply {
+function send(reply: FastifyReply, doc: ConfigDocument, format: ConfigFormat, warnings: readonly ApiWarning[] = []): FastifyReply {
   return reply
     .header('etag', configEtag(doc))
     .header('vary', 'accept')
     .type(format === 'yaml' ? 'application/yaml; charset=utf-8' : 'application/json; charset=utf-8')
-    .send(renderConfig(doc, format));
+    .send(renderConfig(answerWith(doc, warnings), format));
 }
 
 const documentResponse = {
@@ -44,7 +45,7 @@ const documentResponse = {
   content: { 'application/json': { schema: ConfigDocumentSchema }, 'application/yaml': { schema: ConfigDocumentSchema } },
 };
 
-export const configRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config }) => {
+export const configRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, node }) => {
   // Only this plugin's routes take YAML.
   app.addContentTypeParser(YAML_CONTENT_TYPES, { parseAs: 'string', bodyLimit: CONFIG_BODY_LIMIT }, (_request, body, done) => {
     try {
@@ -83,7 +84,10 @@ export const configRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config 
           'Body: JSON or YAML (`Content-Type: application/yaml`). `If-Match` with the ETag of GET /api/config ' +
           'guards against lost updates. Answers the new configuration (in the format of ?format, Accept or the body); ' +
           '`x-fulcrum-changes` counts the services created, updated, deleted and unchanged. A listen address held by ' +
-          'another service of the current configuration cannot be taken over in the same document (409 ADDRESS_IN_USE).',
+          'another service of the current configuration cannot be taken over in the same document (409 ADDRESS_IN_USE). ' +
+          'A backend that is its service\'s own listener is refused (400 SELF_LOOP). The answer carries `warnings` when there is ' +
+          'something to say (UNRESOLVED_HOST, SAME_ENDPOINT, NO_IDLE_TIMEOUT for a created service); an import ignores a ' +
+          '`warnings` member, so an answer can be sent back as it is.',
         tags: ['config'],
         querystring: ConfigQuery,
         headers: ConfigIfMatchHeaders,
@@ -94,6 +98,8 @@ export const configRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config 
     },
     async (request, reply) => {
       const expected = parseConfigIfMatch(request.headers['if-match']);
+      const addresses = request.body.services.flatMap((service) => (service.backends ?? []).map((b) => b.address));
+      const checks = await checksFor(addresses, node.listenHost ?? undefined);
       const before = config.services;
       let idToName = new Map<number, string>();
       let summary: ReplaceSummary;
@@ -102,14 +108,14 @@ export const configRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config 
           if (expected !== undefined && expected !== configEtag(toConfigDocument(ctx.store.readServices()))) {
             throw new ApiError(409, 'VERSION_CONFLICT', 'the configuration changed since you read it (If-Match); re-read it and retry', 'if-match');
           }
-          return replaceConfig(ctx, request.body, (ids) => (idToName = ids));
+          return replaceConfig(ctx, request.body, (ids) => (idToName = ids), checks);
         });
       } catch (err) {
         throw locateEngineError(err, request.body, idToName, before);
       }
       const counts = (['created', 'updated', 'deleted', 'unchanged'] as const).map((k) => `${k}=${summary[k].length}`);
       void reply.header('x-fulcrum-changes', counts.join(' '));
-      return send(reply, toConfigDocument(config.services), formatFor(request));
+      return send(reply, toConfigDocument(config.services), formatFor(request), checks.warnings);
     },
   );
 };

@@ -1,6 +1,8 @@
 // Small TypeBox pieces reused by the request and response schemas.
 import { Type } from '@sinclair/typebox';
-import type { Static, TInteger, TLiteral, TSchema, TUnion } from '@sinclair/typebox';
+import type { Static, TInteger, TLiteral, TObject, TSchema, TUnion } from '@sinclair/typebox';
+import { API_WARNING_CODES } from '@fulcrum/shared/api';
+import type { ApiWarningCode } from '@fulcrum/shared/api';
 import { describeRange } from '@fulcrum/shared/limits';
 import type { IntRange } from '@fulcrum/shared/limits';
 
@@ -43,17 +45,38 @@ export const ApiErrorBodySchema = Type.Object(
   { $id: 'ApiErrorBody', description: 'Every error response has this body.' },
 );
 
+/** One warning of a change that was made (ApiWarning in @fulcrum/shared/api). */
+export const ApiWarningSchema = Type.Object(
+  {
+    code: literalUnion(Object.keys(API_WARNING_CODES) as ApiWarningCode[]),
+    field: Type.String({ description: 'the input the warning is about, e.g. address or services[0].backends[1].address' }),
+    message: Type.String({ description: 'one line for humans' }),
+  },
+  { description: `A note on a change that was made. Codes: ${Object.entries(API_WARNING_CODES).map(([code, meaning]) => `${code} (${meaning})`).join('; ')}` },
+);
+
+/** `schema` plus the optional `warnings` member a change answers with when there is something to say. */
+export function withWarnings<T extends TObject>(schema: T) {
+  return Type.Object({
+    ...schema.properties,
+    warnings: Type.Optional(Type.Array(ApiWarningSchema, { description: 'present only when the change was made but deserves a look' })),
+  });
+}
+
 /** What each error status means on this API (the OpenAPI response descriptions). */
 const ERROR_STATUS = {
-  400: 'Invalid input: VALIDATION_ERROR, INVALID_ADDRESS or UNKNOWN_STRATEGY; `field` names the offending field',
+  400: 'Invalid input: VALIDATION_ERROR, INVALID_ADDRESS, UNKNOWN_STRATEGY or SELF_LOOP (`field` names the offending field); MALFORMED_REQUEST when the request cannot be read',
   401: 'UNAUTHORIZED: no valid Bearer token or session cookie',
   403: 'CSRF_REJECTED: a cookie-authenticated change without the header x-fulcrum-csrf: 1',
   404: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT: the request did not arrive in time',
   409: 'Conflict: DUPLICATE_SERVICE, DUPLICATE_BACKEND, DUPLICATE_TOKEN, ADDRESS_IN_USE or VERSION_CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG: a path segment (an id) is longer than 100 characters',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'ENGINE_REJECTED: the engine refused the change; nothing was changed',
   429: 'RATE_LIMITED: too many failed authentication attempts from this client; the Retry-After header says when to try again',
+  431: 'HEADERS_TOO_LARGE',
   500: 'INTERNAL: details are in the server log only',
   503: 'STORE_UNAVAILABLE: a cluster node cannot reach the shared store (PostgreSQL); ENGINE_UNAVAILABLE: the data plane cannot take a change right now (engine workers restarting or not answering, or shutting down); UPGRADE_IN_PROGRESS: the process is handing over to its successor (retry after Retry-After). Nothing was changed',
 } as const;

@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { ConfigBackendDoc, ConfigDocument, ConfigServiceDoc } from '@fulcrum/shared/api';
+import { ApiWarningSchema } from './common-schemas.ts';
 import { BackendSchema, CreateServiceBody, ServiceSchema } from './service-schemas.ts';
 
 /** The configuration format version this fulcrum reads and writes. */
@@ -15,6 +16,8 @@ export const ConfigDocumentInput = Type.Object(
   {
     version: Type.Literal(CONFIG_FORMAT_VERSION, { errorMessage: `must be ${CONFIG_FORMAT_VERSION}` }),
     services: Type.Array(CreateServiceBody, { maxItems: 1000 }),
+    // What PUT answered alongside the document; ignored, so an answer can be imported as it is.
+    warnings: Type.Optional(Type.Array(ApiWarningSchema, { description: 'ignored (PUT answers it; it is not configuration)' })),
   },
   { additionalProperties: false, description: 'The whole configuration. Omitted fields take their defaults.' },
 );

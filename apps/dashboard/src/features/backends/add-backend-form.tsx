@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { BACKEND_DEFAULTS } from '@fulcrum/shared/defaults';
-import { ApiError, errorMessage } from '../../lib/api-client.ts';
+import type { ApiWarning } from '@fulcrum/shared/api';
+import { ApiError, errorMessage, messageForField } from '../../lib/api-client.ts';
 import { backendChanged, showToast } from '../../store/actions.ts';
 import { addBackend } from './backends-api.ts';
 import { parseMaxConnections, parseWeight, validateBackendAddress } from './backend-validation.ts';
@@ -9,7 +10,11 @@ type Field = 'address' | 'weight' | 'maxConnections' | 'form';
 
 const FIELDS: readonly string[] = ['address', 'weight', 'maxConnections'];
 
-/** Adds a backend to the service. Validates inline; server errors land next to the field they name. */
+/**
+ * Adds a backend to the service. Validates inline; server errors land next to the field they name;
+ * warnings of an added backend (another spelling of an existing one, a name that does not resolve)
+ * stay under the form until the next edit.
+ */
 export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: number; existingAddresses: readonly string[] }) {
   const id = useId();
   const [address, setAddress] = useState('');
@@ -19,6 +24,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
   const [touched, setTouched] = useState({ address: false, weight: false, maxConnections: false });
   const [serverError, setServerError] = useState<{ field: Field; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [warnings, setWarnings] = useState<readonly ApiWarning[]>([]);
 
   const addressError = touched.address ? validateBackendAddress(address, existingAddresses) : null;
   const parsedWeight = parseWeight(weight);
@@ -35,16 +41,23 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
     if (validateBackendAddress(address, existingAddresses) || !parsedWeight.ok || !parsedMax.ok) return;
     setBusy(true);
     setServerError(null);
+    setWarnings([]);
     try {
-      const created = await backendChanged(() =>
-        addBackend(serviceId, {
+      let notes: readonly ApiWarning[] = [];
+      // The store keeps the backend as read; the warnings belong to this add only.
+      const created = await backendChanged(async () => {
+        const { warnings: answered, ...backend } = await addBackend(serviceId, {
           address: address.trim(),
           weight: parsedWeight.value,
           ...(parsedMax.value > 0 ? { maxConnections: parsedMax.value } : {}),
           ...(backup ? { backup } : {}),
-        }),
-      );
-      showToast('success', `Backend ${created.address} added.`);
+        });
+        notes = answered ?? [];
+        return backend;
+      });
+      setWarnings(notes);
+      if (notes.length > 0) showToast('info', `Backend ${created.address} added, with ${notes.length === 1 ? 'a warning' : `${notes.length} warnings`} (see below the form).`);
+      else showToast('success', `Backend ${created.address} added.`);
       setAddress('');
       setWeight(String(BACKEND_DEFAULTS.weight));
       setMaxConnections('');
@@ -80,6 +93,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
           aria-describedby={shownAddressError ? `${id}-address-error` : undefined}
           onChange={(e) => {
             setAddress(e.target.value);
+            setWarnings([]);
             if (serverError?.field === 'address') setServerError(null);
           }}
           onBlur={() => address && setTouched((t) => ({ ...t, address: true }))}
@@ -145,6 +159,15 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
         {busy ? <span className="spinner" aria-hidden="true" /> : null}
         Add backend
       </button>
+      {warnings.length > 0 ? (
+        <ul className="add-backend-warnings" role="status" data-testid="add-backend-warnings">
+          {warnings.map((w) => (
+            <li key={`${w.code}:${w.field}`} data-code={w.code}>
+              {messageForField(w.message, w.field)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {serverError?.field === 'form' ? (
         <p className="field-error add-backend-form-error" role="alert" data-testid="add-backend-error">
           {serverError.message}

@@ -1,4 +1,4 @@
-import type { AdminState, BackendDto } from '@fulcrum/shared/api';
+import type { AdminState, BackendDto, WithWarnings } from '@fulcrum/shared/api';
 import { api } from '../../lib/api-client.ts';
 
 export interface BackendCreate {
@@ -15,12 +15,15 @@ export interface BackendPatch {
   maxConnections?: number;
 }
 
-export function addBackend(serviceId: number, body: BackendCreate): Promise<BackendDto> {
-  return api.post<BackendDto>(`/services/${serviceId}/backends`, body);
+/** Adds a backend; the answer carries `warnings` when it was added but deserves a look (same endpoint, unresolved name). */
+export function addBackend(serviceId: number, body: BackendCreate): Promise<BackendDto & WithWarnings> {
+  return api.post<BackendDto & WithWarnings>(`/services/${serviceId}/backends`, body);
 }
 
-export function updateBackend(serviceId: number, backendId: number, patch: BackendPatch): Promise<BackendDto> {
-  return api.patch<BackendDto>(`/services/${serviceId}/backends/${backendId}`, patch);
+export async function updateBackend(serviceId: number, backendId: number, patch: BackendPatch): Promise<BackendDto> {
+  // The console's patches never change an address, so there is nothing to warn about; keep the DTO clean.
+  const { warnings: _warnings, ...backend } = await api.patch<BackendDto & WithWarnings>(`/services/${serviceId}/backends/${backendId}`, patch);
+  return backend;
 }
 
 export function removeBackend(serviceId: number, backendId: number): Promise<void> {

@@ -1,4 +1,4 @@
-import type { HealthCheckDto, ServiceDto, StatsDto } from '@fulcrum/shared/api';
+import type { HealthCheckDto, ServiceDto, StatsDto, WithWarnings } from '@fulcrum/shared/api';
 import type { StrategyName } from '@fulcrum/shared/strategies';
 import { api } from '../../lib/api-client.ts';
 
@@ -15,12 +15,17 @@ export function listServices(): Promise<ServiceDto[]> {
   return api.get<ServiceDto[]>('/services');
 }
 
-export function createService(body: ServiceCreate): Promise<ServiceDto> {
-  return api.post<ServiceDto>('/services', body);
+/** The service as the store keeps it: a change's `warnings` are not part of it. */
+function withoutWarnings({ warnings: _warnings, ...service }: ServiceDto & WithWarnings): ServiceDto {
+  return service;
 }
 
-export function updateService(id: number, patch: ServicePatch): Promise<ServiceDto> {
-  return api.patch<ServiceDto>(`/services/${id}`, patch);
+export async function createService(body: ServiceCreate): Promise<ServiceDto> {
+  return withoutWarnings(await api.post<ServiceDto & WithWarnings>('/services', body));
+}
+
+export async function updateService(id: number, patch: ServicePatch): Promise<ServiceDto> {
+  return withoutWarnings(await api.patch<ServiceDto & WithWarnings>(`/services/${id}`, patch));
 }
 
 export function deleteService(id: number): Promise<void> {
