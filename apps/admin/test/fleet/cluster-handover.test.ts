@@ -36,7 +36,13 @@ it('a node with a shared store hands over and stays one node of the cluster', as
   for (const child of childPids(successor)) trackPid(child);
 
   // A change through the same admin address is made by the successor and reaches the other node.
-  const renamed = await f.api<ServiceDto>('PATCH', `/api/services/${created.body.id}`, { name: 'svc-after' });
+  // A keep-alive connection the client opened before may still reach the old process: it refuses
+  // the change with 503 UPGRADE_IN_PROGRESS and Connection: close, and the retry reaches the successor.
+  let renamed = await f.api<ServiceDto & { code?: string }>('PATCH', `/api/services/${created.body.id}`, { name: 'svc-after' });
+  if (renamed.status === 503) {
+    expect(renamed.body.code).toBe('UPGRADE_IN_PROGRESS');
+    renamed = await f.api<ServiceDto & { code?: string }>('PATCH', `/api/services/${created.body.id}`, { name: 'svc-after' });
+  }
   expect(renamed.status).toBe(200);
   // (Node a's FULCRUM_ADMIN_TOKEN became the cluster's admin token when it joined.)
   const fromWatcher = async (path: string): Promise<unknown> => (await fetch(`${watcher.admin}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();

@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { eventually, startEchoServer, tempDir } from '../helpers.ts';
+import { eventually, freePort, startEchoServer, tempDir } from '../helpers.ts';
+import type { Fulcrum } from '../cluster/harness.ts';
 import { EchoConnection, childPids, cleanup, createService, echoOnce, isRunning, onCleanup, sleep, startFulcrum, trackPid, TOKEN } from '../cluster/harness.ts';
 
 afterAll(cleanup);
@@ -36,6 +37,23 @@ const cmdline = (pid: number): string => {
 };
 
 const readPid = (dataDir: string): number => Number(readFileSync(join(dataDir, 'fulcrum.pid'), 'utf8').trim());
+
+/**
+ * Creates a service right after a hand-over. A keep-alive connection opened before it may still
+ * reach the old process, which refuses changes with 503 UPGRADE_IN_PROGRESS and Connection: close;
+ * the retry (as Retry-After asks) reaches the successor.
+ */
+async function createAfterHandover(f: Fulcrum, backendPort: number): Promise<{ port: number }> {
+  const port = await freePort();
+  const body = { name: `svc-${port}`, listen: `127.0.0.1:${port}`, healthCheck: { type: 'none' }, backends: [{ address: `127.0.0.1:${backendPort}` }] };
+  let res = await f.api<{ code?: string }>('POST', '/api/services', body);
+  if (res.status === 503) {
+    expect(res.body.code).toBe('UPGRADE_IN_PROGRESS');
+    res = await f.api('POST', '/api/services', body);
+  }
+  expect(res.status).toBe(201);
+  return { port };
+}
 
 async function adminGet(port: number, path: string): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -123,7 +141,7 @@ for (const workers of [undefined, 2]) {
     // The admin now is the successor's: a change made there is served by it.
     const successorView = await f.api<{ services: { id: number }[] }>('GET', '/api/services');
     expect(successorView.status).toBe(200);
-    const added = await createService(f, [echo.port]);
+    const added = await createAfterHandover(f, echo.port);
     expect(await echoOnce(added.port, 'after')).toBe('after');
     await eventually(async () => ((await f.stats()).services.find((s) => s.id === service.id)?.total ?? 0) > 0);
 
