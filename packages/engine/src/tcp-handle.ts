@@ -70,25 +70,69 @@ interface UvBinding {
   UV_EADDRNOTAVAIL: number;
 }
 
+/** Every libuv error code the engine compares against (each must be a negative integer). */
+const UV_CODES = ['UV_EOF', 'UV_ECONNREFUSED', 'UV_ECONNRESET', 'UV_ETIMEDOUT', 'UV_EMFILE', 'UV_ENFILE', 'UV_ENOBUFS', 'UV_ENOMEM', 'UV_EADDRNOTAVAIL'] as const;
+/** Every TCPWrap method the adapter below calls. */
+const TCP_METHODS = ['readStart', 'readStop', 'useUserBuffer', 'writeBuffer', 'writeLatin1String', 'shutdown', 'close', 'setNoDelay', 'setKeepAlive', 'connect', 'connect6', 'getpeername'] as const;
+
+/**
+ * Checks every internal the relay touches, not only that it exists: each constructor builds an
+ * object, each index points into the shared state array, each error code is a negative integer,
+ * a fresh handle has every method and its counters. Returns what is wrong, or [] when usable.
+ */
+export function bindingProblems(tcp: TcpWrapBinding, stream: StreamWrapBinding, uv: UvBinding): string[] {
+  const problems: string[] = [];
+  const proto = (tcp.TCP?.prototype ?? {}) as unknown as Record<string, unknown>;
+  for (const m of TCP_METHODS) if (typeof proto[m] !== 'function') problems.push(`missing ${m}`);
+  if (!Number.isInteger(tcp.constants?.SOCKET) || !Number.isInteger(tcp.constants?.SERVER)) problems.push('tcp_wrap constants SOCKET/SERVER');
+  const state = stream.streamBaseState;
+  if (!(state instanceof Int32Array)) problems.push('stream state (streamBaseState is not an Int32Array)');
+  for (const index of ['kReadBytesOrError', 'kLastWriteWasAsync'] as const) {
+    const i = stream[index];
+    if (!Number.isInteger(i) || i < 0 || !(state instanceof Int32Array) || i >= state.length) problems.push(`stream state index ${index}`);
+  }
+  for (const code of UV_CODES) if (!Number.isInteger(uv[code]) || uv[code] >= 0) problems.push(`libuv code ${code}`);
+  if (typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice !== 'function') problems.push('missing Buffer#latin1Slice');
+  if (problems.length > 0) return problems;
+  // Constructors must build what the adapter expects; nothing here touches the network.
+  try {
+    for (const [name, Req] of [['TCPConnectWrap', tcp.TCPConnectWrap], ['WriteWrap', stream.WriteWrap], ['ShutdownWrap', stream.ShutdownWrap]] as const) {
+      if (typeof new Req() !== 'object') problems.push(`${name} does not construct`);
+    }
+    const probe = new tcp.TCP(tcp.constants.SOCKET);
+    if (typeof probe.writeQueueSize !== 'number' || typeof probe.bytesRead !== 'number' || typeof probe.bytesWritten !== 'number') problems.push('a TCP handle lacks writeQueueSize/bytesRead/bytesWritten');
+    probe.close();
+  } catch (err) {
+    problems.push(`constructing a handle failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return problems;
+}
+
 function load(): { tcp: TcpWrapBinding; stream: StreamWrapBinding; uv: UvBinding } {
+  let reason: string;
   try {
     const binding = (process as unknown as { binding(name: string): unknown }).binding;
     const tcp = binding('tcp_wrap') as TcpWrapBinding;
     const stream = binding('stream_wrap') as StreamWrapBinding;
     const uv = binding('uv') as UvBinding;
-    const proto = tcp.TCP.prototype as unknown as Record<string, unknown>;
-    const methods = ['readStart', 'readStop', 'useUserBuffer', 'writeBuffer', 'writeLatin1String', 'shutdown', 'close', 'setNoDelay', 'setKeepAlive', 'connect', 'connect6', 'getpeername'];
-    const missing = methods.filter((m) => typeof proto[m] !== 'function');
-    if (missing.length > 0 || !(stream.streamBaseState instanceof Int32Array) || typeof uv.UV_EOF !== 'number') {
-      throw new Error(`missing ${missing.join(', ') || 'stream state'}`);
-    }
-    return { tcp, stream, uv };
+    const problems = bindingProblems(tcp, stream, uv);
+    if (problems.length === 0) return { tcp, stream, uv };
+    reason = problems.join(', ');
   } catch (err) {
-    throw new EngineError(
-      'FULCRUM_UNSUPPORTED_RUNTIME',
-      `Node ${process.version} does not offer the libuv TCP bindings the data plane runs on (${err instanceof Error ? err.message : String(err)}); run Fulcrum on Node 20, 22 or 24`,
-    );
+    // Node's permission model (--permission) refuses process.binding() as a whole.
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ERR_ACCESS_DENIED') {
+      throw new EngineError(
+        'FULCRUM_UNSUPPORTED_RUNTIME',
+        `Node's permission model (--permission) denies process.binding(), which the data plane's relay needs (${(err as Error).message}); run Fulcrum without --permission`,
+      );
+    }
+    reason = err instanceof Error ? err.message : String(err);
   }
+  throw new EngineError(
+    'FULCRUM_UNSUPPORTED_RUNTIME',
+    `Node ${process.version} does not offer the libuv TCP bindings the data plane runs on (${reason}); the supported releases are Node 20, 22, 24 and 26`,
+  );
 }
 
 const { tcp, stream, uv } = load();
