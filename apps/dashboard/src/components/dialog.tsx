@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { memo, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 interface DialogProps {
   open: boolean;
@@ -50,6 +50,17 @@ export function Dialog({ open, title, onClose, children, wide }: DialogProps) {
   );
 }
 
+/**
+ * `value` as it was when `open` last turned true. A dialog shows what the operator asked about:
+ * its text must not change (and move its buttons) while live data updates behind it.
+ */
+export function useValueAtOpen<T>(open: boolean, value: T): T {
+  const [held, setHeld] = useState<{ open: boolean; value: T }>({ open, value });
+  // React's "adjust state while rendering" pattern: capture on the render where `open` flips.
+  if (held.open !== open) setHeld({ open, value });
+  return open && held.open ? held.value : value;
+}
+
 interface ConfirmDialogProps {
   open: boolean;
   title: string;
@@ -61,8 +72,11 @@ interface ConfirmDialogProps {
   onCancel: () => void;
 }
 
-/** "Are you sure?" with a destructive confirm button (named `confirmLabel`) and Cancel. */
-export function ConfirmDialog({ open, title, children, confirmLabel, busy, error, onConfirm, onCancel }: ConfirmDialogProps) {
+/**
+ * "Are you sure?" with a destructive confirm button (named `confirmLabel`) and Cancel. Memoised:
+ * owners re-render on every live sample, and with stable props the dialog does not.
+ */
+export const ConfirmDialog = memo(function ConfirmDialog({ open, title, children, confirmLabel, busy, error, onConfirm, onCancel }: ConfirmDialogProps) {
   return (
     <Dialog open={open} title={title} onClose={onCancel}>
       <div className="dialog-text">{children}</div>
@@ -82,4 +96,4 @@ export function ConfirmDialog({ open, title, children, confirmLabel, busy, error
       </div>
     </Dialog>
   );
-}
+});
