@@ -1,4 +1,4 @@
-import { memo, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useId, useRef, type ReactNode } from 'react';
 
 interface DialogProps {
   open: boolean;
@@ -50,23 +50,14 @@ export function Dialog({ open, title, onClose, children, wide }: DialogProps) {
   );
 }
 
-/**
- * `value` as it was when `open` last turned true. A dialog shows what the operator asked about:
- * its text must not change (and move its buttons) while live data updates behind it.
- */
-export function useValueAtOpen<T>(open: boolean, value: T): T {
-  const [held, setHeld] = useState<{ open: boolean; value: T }>({ open, value });
-  // React's "adjust state while rendering" pattern: capture on the render where `open` flips.
-  if (held.open !== open) setHeld({ open, value });
-  return open && held.open ? held.value : value;
-}
-
 interface ConfirmDialogProps {
   open: boolean;
   title: string;
   children: ReactNode;
   confirmLabel: string;
   busy?: boolean;
+  /** Keeps the confirm button disabled (e.g. until the operator typed what is being deleted). */
+  confirmDisabled?: boolean;
   error?: string | null;
   onConfirm: () => void;
   onCancel: () => void;
@@ -76,7 +67,7 @@ interface ConfirmDialogProps {
  * "Are you sure?" with a destructive confirm button (named `confirmLabel`) and Cancel. Memoised:
  * owners re-render on every live sample, and with stable props the dialog does not.
  */
-export const ConfirmDialog = memo(function ConfirmDialog({ open, title, children, confirmLabel, busy, error, onConfirm, onCancel }: ConfirmDialogProps) {
+export const ConfirmDialog = memo(function ConfirmDialog({ open, title, children, confirmLabel, busy, confirmDisabled, error, onConfirm, onCancel }: ConfirmDialogProps) {
   return (
     <Dialog open={open} title={title} onClose={onCancel}>
       <div className="dialog-text">{children}</div>
@@ -89,7 +80,7 @@ export const ConfirmDialog = memo(function ConfirmDialog({ open, title, children
         <button type="button" className="btn" onClick={onCancel} autoFocus>
           Cancel
         </button>
-        <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy}>
+        <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy || confirmDisabled}>
           {busy ? <span className="spinner" aria-hidden="true" /> : null}
           {confirmLabel}
         </button>
