@@ -20,7 +20,7 @@ test('the remove and delete dialogs hold still while live numbers and the config
     healthCheck: { type: 'redis', intervalMs: 500, rise: 1, fall: 2 },
     backends: [{ address: redisA.address }, { address: redisB.address }],
   });
-  await signIn(page, fulcrum.url, fulcrum.token);
+  await signIn(page, fulcrum.url, fulcrum.token, 'cache');
   await expect(backendCell(page, redisA.address, 'health')).toHaveText('up');
 
   // Short-lived connections: each one moves the Total column and the rates.

@@ -19,7 +19,7 @@ test('a strategy applies only on Apply, focus stays put after saves, and delete 
   page.on('request', (request) => {
     if (request.method() !== 'GET' && request.url().includes('/api/services')) changes.push(`${request.method()} ${new URL(request.url()).pathname}`);
   });
-  await signIn(page, fulcrum.url, fulcrum.token);
+  await signIn(page, fulcrum.url, fulcrum.token, 'cache');
   const select = page.getByTestId('strategy-select');
   await expect(select).toHaveValue('round-robin');
 

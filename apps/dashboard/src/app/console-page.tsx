@@ -9,6 +9,7 @@ import { ChartsPanel } from '../features/charts/charts-panel.tsx';
 import { ClusterStatus } from '../features/cluster/cluster-status.tsx';
 import { ClusterView } from '../features/cluster/cluster-view.tsx';
 import { EventsFeed } from '../features/events/events-feed.tsx';
+import { ServicesOverview } from '../features/overview/services-overview.tsx';
 import { ConnectionBanner, LiveIndicator } from '../features/live/connection-banner.tsx';
 import { ServiceFormDialog } from '../features/services/service-form-dialog.tsx';
 import { ServiceHeader } from '../features/services/service-header.tsx';
@@ -20,13 +21,14 @@ import { useHashSelection } from './use-hash-selection.ts';
 
 type FormState = { open: false } | { open: true; service: ServiceDto | null };
 
-/** The signed-in console: top bar, live banner, service selector and the selected service (or the cluster view). */
+/** The signed-in console: top bar, live banner, service selector, and the overview, the selected service or the cluster view. */
 export function ConsolePage() {
   const stale = useAppStore(selectStale);
   const selectedId = useAppStore((s) => s.selectedServiceId);
   const service = useAppStore(serviceById(selectedId));
   const loaded = useAppStore((s) => s.servicesLoaded);
   const view = useAppStore((s) => s.view);
+  const hasServices = useAppStore((s) => s.services.length > 0);
   const [form, setForm] = useState<FormState>({ open: false });
 
   useEffect(() => {
@@ -57,6 +59,8 @@ export function ConsolePage() {
         <main className="main" id="main">
           {view === 'cluster' ? (
             <ClusterView />
+          ) : view === 'overview' && hasServices ? (
+            <ServicesOverview />
           ) : service ? (
             <>
               <ServiceHeader service={service} onEdit={() => setForm({ open: true, service })} />
@@ -81,7 +85,7 @@ export function ConsolePage() {
               <p className="panel-body muted">Loading configuration…</p>
             </section>
           )}
-          {view === 'cluster' ? null : <EventsFeed serviceId={selectedId} />}
+          {view === 'cluster' ? null : <EventsFeed serviceId={view === 'service' ? selectedId : null} />}
         </main>
       </div>
       <ServiceFormDialog open={form.open} service={form.open ? form.service : null} onClose={() => setForm({ open: false })} />
