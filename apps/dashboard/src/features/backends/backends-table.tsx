@@ -11,12 +11,14 @@ import { BackendTableRow } from './backend-row.tsx';
 import { buildBackendRows, type BackendRow } from './backend-rows.ts';
 import { updateBackend } from './backends-api.ts';
 import { RemoveBackendDialog } from './remove-backend-dialog.tsx';
+import { FALLBACK_STYLE, useSeriesStyles } from '../charts/use-series-styles.ts';
 
 /** The backends of one service with live numbers, row actions and the add form. */
 export function BackendsPanel({ service }: { service: ServiceDto }) {
   const stats = useAppStore(serviceStatsById(service.id));
   const rates = useAppStore(serviceRatesById(service.id));
   const rows = useMemo(() => buildBackendRows(service, stats, rates), [service, stats, rates]);
+  const styles = useSeriesStyles(service.id);
   const drainTimeoutMs = service.drainTimeoutMs;
   const [busyIds, setBusyIds] = useState<ReadonlySet<number>>(new Set());
   const [removing, setRemoving] = useState<BackendRow | null>(null);
@@ -105,6 +107,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
                 <BackendTableRow
                   key={row.id}
                   row={row}
+                  swatch={styles.get(row.id) ?? FALLBACK_STYLE}
                   busy={busyIds.has(row.id)}
                   drainTimeoutMs={drainTimeoutMs}
                   onSetState={onSetState}
