@@ -1,11 +1,10 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import type { ServiceDto } from '@fulcrum/shared/api';
 import { EmptyState } from '../components/empty-state.tsx';
 import { Toasts } from '../components/toasts.tsx';
 import { Logo } from '../features/auth/login-page.tsx';
 import { UserMenu } from '../features/auth/user-menu.tsx';
 import { BackendsPanel } from '../features/backends/backends-table.tsx';
-import { ChartsPanel } from '../features/charts/charts-panel.tsx';
 import { ClusterStatus } from '../features/cluster/cluster-status.tsx';
 import { ClusterView } from '../features/cluster/cluster-view.tsx';
 import { EventsFeed } from '../features/events/events-feed.tsx';
@@ -18,6 +17,9 @@ import { useAppStore } from '../store/app-store.ts';
 import { selectStale, serviceById } from '../store/selectors.ts';
 import { startConsole, stopConsole } from './console-data.ts';
 import { useHashSelection } from './use-hash-selection.ts';
+
+// recharts is most of the bundle: the charts load after the first screen, in their own chunk.
+const ChartsPanel = lazy(() => import('../features/charts/charts-panel.tsx').then((m) => ({ default: m.ChartsPanel })));
 
 type FormState = { open: false } | { open: true; service: ServiceDto | null };
 
@@ -65,7 +67,9 @@ export function ConsolePage() {
             <>
               <ServiceHeader service={service} onEdit={() => setForm({ open: true, service })} />
               <BackendsPanel service={service} />
-              <ChartsPanel service={service} />
+              <Suspense fallback={<section className="panel charts-loading muted">Loading charts…</section>}>
+                <ChartsPanel service={service} />
+              </Suspense>
             </>
           ) : loaded ? (
             <section className="panel">
