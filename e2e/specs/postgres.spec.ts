@@ -19,7 +19,7 @@ test('pg queries through the balancer survive a strategy switch and a backend re
     backends: [{ address: pgA.address }, { address: pgB.address }],
   });
 
-  await signIn(page, fulcrum.url, fulcrum.token, 'cache');
+  await signIn(page, fulcrum.url, fulcrum.token, 'pg');
   await expect(backendCell(page, pgA.address, 'health')).toHaveText('up');
   await expect(backendCell(page, pgB.address, 'health')).toHaveText('up');
   await expect(page.getByText('postgres every 500 ms · rise 1 · fall 2')).toBeVisible();
