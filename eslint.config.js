@@ -41,6 +41,19 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's build plugins run in Node (Vite), not in the browser.
+    files: ['apps/dashboard/build/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@fulcrum/engine', '**/packages/engine/**'], message: 'The dashboard never imports the engine: talk to the admin API.' },
+          { group: ['@fulcrum/admin', '**/apps/admin/**'], message: 'The dashboard imports no admin code; shared types live in @fulcrum/shared.' },
+        ],
+      }],
+    },
+  },
+  {
     // Socket tests of dashboard code run in Node (STYLE: sockets in test/), still never engine or admin code.
     files: ['apps/dashboard/test/**/*.ts'],
     languageOptions: { globals: { ...globals.node } },

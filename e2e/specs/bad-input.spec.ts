@@ -22,7 +22,7 @@ test('add-backend form: invalid address, port out of range, duplicate and bad we
   await fulcrum.api.createService({ name: 'cache', listen, healthCheck: { type: 'none' }, backends: [{ address: existing }] });
   const before = await snapshot(fulcrum.api);
 
-  await signIn(page, fulcrum.url, fulcrum.token);
+  await signIn(page, fulcrum.url, fulcrum.token, 'cache');
   await expect(backendRow(page, existing)).toBeVisible();
   const form = page.getByTestId('add-backend-form');
   const address = form.getByLabel('Backend address');

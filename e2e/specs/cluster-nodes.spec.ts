@@ -23,7 +23,7 @@ test('two nodes: cluster status, the view of both, and a change through the othe
     const status = page.getByTestId('cluster-status');
 
     await test.step("node a's console: two nodes, all in step", async () => {
-      await signIn(page, a.url, a.token);
+      await signIn(page, a.url, a.token, 'cache');
       await expect(page.locator('#service-title')).toHaveText('cache');
       await expect(status).toHaveAttribute('aria-label', 'Cluster: 2 nodes, all in step');
       await status.click();

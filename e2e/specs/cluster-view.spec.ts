@@ -22,7 +22,7 @@ test('single node: discreet status, the cluster view lists this node live', asyn
   const row = page.getByTestId(`node-row-${hostname()}`);
 
   await test.step('the top bar says only "single node"; no cluster note under the strategy', async () => {
-    await signIn(page, fulcrum.url, fulcrum.token);
+    await signIn(page, fulcrum.url, fulcrum.token, 'cache');
     await expect(page.locator('#service-title')).toHaveText('cache');
     await expect(status).toHaveText('single node');
     await expect(status).toHaveAttribute('data-kind', 'single');

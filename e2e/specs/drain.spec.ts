@@ -17,7 +17,7 @@ test('drain counts down to drained as clients close, and new connections avoid t
     backends: [{ address: redisA.address }, { address: redisB.address }],
   });
 
-  await signIn(page, fulcrum.url, fulcrum.token);
+  await signIn(page, fulcrum.url, fulcrum.token, 'cache');
   await expect(backendCell(page, redisA.address, 'health')).toHaveText('up');
   await expect(backendCell(page, redisB.address, 'health')).toHaveText('up');
 

@@ -18,7 +18,7 @@ test('killed backend goes down with a reason, comes back up, and no client comma
   const service = await fulcrum.api.patchService(created.id, { healthCheck: { type: 'redis', intervalMs: 500, timeoutMs: 400, fall: 2, rise: 1 } });
   expect(service.healthCheck).toMatchObject({ type: 'redis', intervalMs: 500, fall: 2, rise: 1 });
 
-  await signIn(page, fulcrum.url, fulcrum.token);
+  await signIn(page, fulcrum.url, fulcrum.token, 'cache');
   await expect(backendCell(page, redisA.address, 'health')).toHaveText('up');
   await expect(backendCell(page, redisB.address, 'health')).toHaveText('up');
   await expect(page.getByText('redis every 500 ms · rise 1 · fall 2')).toBeVisible();

@@ -2,7 +2,7 @@
 // are up in the console; pg clients query through the balancer while the strategy is switched
 // and a backend is removed in the console — and not one query fails.
 import pg from 'pg';
-import { backendCell, removeBackend, screenshot, signIn } from '../fixtures/console-page.ts';
+import { applyStrategy, backendCell, removeBackend, screenshot, signIn } from '../fixtures/console-page.ts';
 import { freePort } from '../fixtures/free-port.ts';
 import { pgConfig } from '../fixtures/postgres-server.ts';
 import { expect, test } from '../fixtures/test.ts';
@@ -19,7 +19,7 @@ test('pg queries through the balancer survive a strategy switch and a backend re
     backends: [{ address: pgA.address }, { address: pgB.address }],
   });
 
-  await signIn(page, fulcrum.url, fulcrum.token);
+  await signIn(page, fulcrum.url, fulcrum.token, 'pg');
   await expect(backendCell(page, pgA.address, 'health')).toHaveText('up');
   await expect(backendCell(page, pgB.address, 'health')).toHaveText('up');
   await expect(page.getByText('postgres every 500 ms · rise 1 · fall 2')).toBeVisible();
@@ -83,8 +83,7 @@ test('pg queries through the balancer survive a strategy switch and a backend re
 
     await test.step('switch the strategy in the console while queries run', async () => {
       await loop.between('switching');
-      await page.getByTestId('strategy-select').selectOption('least-connections');
-      await expect(page.getByTestId('strategy-select')).toHaveValue('least-connections');
+      await applyStrategy(page, 'least-connections');
       await expect.poll(async () => (await fulcrum.api.serviceNamed('pg')).strategy).toBe('least-connections');
       await loop.between('least-connections');
       await expect.poll(() => loop.count('least-connections'), { timeout: 30_000 }).toBeGreaterThanOrEqual(60);

@@ -2,7 +2,7 @@
 // console, push real Redis traffic through the balancer and watch the live numbers, remove a
 // backend, switch the strategy, restart fulcrum and find the configuration again.
 import { latestStackedValues, seriesNames } from '../fixtures/chart-reading.ts';
-import { addBackend, backendCell, backendRow, removeBackend, screenshot, signInHere } from '../fixtures/console-page.ts';
+import { addBackend, applyStrategy, backendCell, backendRow, removeBackend, screenshot, signInHere } from '../fixtures/console-page.ts';
 import { freePort } from '../fixtures/free-port.ts';
 import { expect, test } from '../fixtures/test.ts';
 
@@ -103,11 +103,8 @@ test('walking skeleton: service, backends, live traffic, removal, strategy, rest
     await after.closeAll();
   });
 
-  await test.step('switch the strategy in the dropdown', async () => {
-    const strategy = page.getByTestId('strategy-select');
-    await strategy.selectOption('least-connections');
-    await expect(strategy).toHaveValue('least-connections');
-    await expect(strategy).toBeEnabled();
+  await test.step('switch the strategy: select in the dropdown, then Apply', async () => {
+    await applyStrategy(page, 'least-connections');
     await expect(page.getByTestId('strategy-description')).toHaveText(/Fewest active connections/);
     await expect(page.getByTestId('service-item-cache')).toContainText('Least connections');
     await expect.poll(async () => (await fulcrum.api.serviceNamed('cache')).strategy).toBe('least-connections');

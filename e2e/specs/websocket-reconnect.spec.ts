@@ -34,7 +34,7 @@ test('fulcrum restart: banner while down, gone after recovery, same configuratio
     backends: [{ address: redis.address, weight: 3 }],
   });
 
-  await signIn(page, fulcrum.url, fulcrum.token);
+  await signIn(page, fulcrum.url, fulcrum.token, 'cache');
   await expectConnected(page);
   await expect(backendCell(page, redis.address, 'health')).toHaveText('up');
 
@@ -69,7 +69,7 @@ test('stalled admin: banner after silence, then it clears by itself without sign
     healthCheck: { type: 'redis', intervalMs: 500, rise: 1, fall: 2 },
     backends: [{ address: redis.address }],
   });
-  await signIn(page, fulcrum.url, fulcrum.token);
+  await signIn(page, fulcrum.url, fulcrum.token, 'cache');
   await expectConnected(page);
 
   // SIGSTOP: the TCP connection stays open but nothing arrives — the console must notice the

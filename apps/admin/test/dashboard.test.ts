@@ -1,6 +1,7 @@
 // Serving the dashboard: static files, SPA fallback, the not-built 503, security headers.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, expect, it } from 'vitest';
 import type { ApiErrorBody } from '@fulcrum/shared/api';
 import type { TestApp } from './helpers.ts';
@@ -43,6 +44,39 @@ it('serves index.html at / and for client-side routes, assets with long caching'
 
   const missingAsset = await t.app.inject({ method: 'GET', url: '/assets/nope.js' });
   expect(missingAsset.statusCode).toBe(404);
+});
+
+it('serves the build\'s precompressed copies to browsers that accept them, the original otherwise', async () => {
+  const dist = tempDir('fulcrum-dist-');
+  cleanup.push(dist.remove);
+  mkdirSync(join(dist.dir, 'assets'));
+  writeFileSync(join(dist.dir, 'index.html'), '<!doctype html><title>Fulcrum</title><div id="root"></div>');
+  const js = 'console.log("fulcrum");\n'.repeat(200);
+  const file = join(dist.dir, 'assets', 'app-1234.js');
+  writeFileSync(file, js);
+  writeFileSync(`${file}.br`, brotliCompressSync(js));
+  writeFileSync(`${file}.gz`, gzipSync(js));
+  const t = await startApp({ dashboardDir: dist.dir });
+  cleanup.push(() => t.close());
+  const get = (encoding: string | undefined) =>
+    t.app.inject({ method: 'GET', url: '/assets/app-1234.js', headers: encoding ? { 'accept-encoding': encoding } : {} });
+
+  const br = await get('gzip, deflate, br, zstd');
+  expect(br.statusCode).toBe(200);
+  expect(br.headers['content-encoding']).toBe('br');
+  expect(br.headers['content-type']).toMatch(/javascript/);
+  expect(String(br.headers['vary'])).toMatch(/accept-encoding/i);
+  expect(br.headers['cache-control']).toContain('immutable');
+  expect(brotliDecompressSync(br.rawPayload).toString()).toBe(js);
+  expect(br.rawPayload.length).toBeLessThan(js.length / 10);
+
+  const gz = await get('gzip');
+  expect(gz.headers['content-encoding']).toBe('gzip');
+  expect(gunzipSync(gz.rawPayload).toString()).toBe(js);
+
+  const plain = await get(undefined);
+  expect(plain.headers['content-encoding']).toBeUndefined();
+  expect(plain.body).toBe(js);
 });
 
 it('never answers /api with the SPA, and non-GETs get a JSON 404', async () => {

@@ -8,6 +8,7 @@ import './styles/service.css';
 import './styles/backends.css';
 import './styles/charts.css';
 import './styles/events.css';
+import './styles/overview.css';
 import './styles/cluster.css';
 import './styles/overlays.css';
 import './styles/responsive.css';

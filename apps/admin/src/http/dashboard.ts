@@ -21,6 +21,9 @@ export async function registerDashboard(app: FastifyInstance, dir: string): Prom
     await app.register(fastifyStatic, {
       root: dir,
       prefix: '/',
+      // The dashboard build writes .br and .gz next to each asset (apps/dashboard/build/precompress.ts):
+      // served to browsers that accept them, the original otherwise; no compression work per request.
+      preCompressed: true,
       setHeaders(reply, path) {
         // Vite puts content-hashed files under assets/; everything else must be revalidated.
         const hashed = path.startsWith(join(dir, 'assets'));

@@ -1,8 +1,9 @@
-import { useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { bootstrapSession } from '../features/auth/session.ts';
 import { LoginPage } from '../features/auth/login-page.tsx';
 import { useAppStore } from '../store/app-store.ts';
-import { ConsolePage } from './console-page.tsx';
+// The console (and, inside it, the charts) load on demand: the sign-in page needs neither.
+const ConsolePage = lazy(() => import('./console-page.tsx').then((m) => ({ default: m.ConsolePage })));
 
 /** Routes between the start-up probe, the login page and the console by session state. */
 export function App() {
@@ -12,13 +13,18 @@ export function App() {
     void bootstrapSession();
   }, []);
 
-  if (status === 'unknown') {
-    return (
-      <div className="splash" aria-busy="true">
-        <span className="spinner" aria-hidden="true" />
-        <span className="muted">Checking session…</span>
-      </div>
-    );
-  }
-  return status === 'authenticated' ? <ConsolePage /> : <LoginPage />;
+  const splash = (text: string) => (
+    <div className="splash" aria-busy="true">
+      <span className="spinner" aria-hidden="true" />
+      <span className="muted">{text}</span>
+    </div>
+  );
+  if (status === 'unknown') return splash('Checking session…');
+  return status === 'authenticated' ? (
+    <Suspense fallback={splash('Loading the console…')}>
+      <ConsolePage />
+    </Suspense>
+  ) : (
+    <LoginPage />
+  );
 }

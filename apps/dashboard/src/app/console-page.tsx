@@ -1,14 +1,14 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import type { ServiceDto } from '@fulcrum/shared/api';
 import { EmptyState } from '../components/empty-state.tsx';
 import { Toasts } from '../components/toasts.tsx';
 import { Logo } from '../features/auth/login-page.tsx';
 import { UserMenu } from '../features/auth/user-menu.tsx';
 import { BackendsPanel } from '../features/backends/backends-table.tsx';
-import { ChartsPanel } from '../features/charts/charts-panel.tsx';
 import { ClusterStatus } from '../features/cluster/cluster-status.tsx';
 import { ClusterView } from '../features/cluster/cluster-view.tsx';
 import { EventsFeed } from '../features/events/events-feed.tsx';
+import { ServicesOverview } from '../features/overview/services-overview.tsx';
 import { ConnectionBanner, LiveIndicator } from '../features/live/connection-banner.tsx';
 import { ServiceFormDialog } from '../features/services/service-form-dialog.tsx';
 import { ServiceHeader } from '../features/services/service-header.tsx';
@@ -18,15 +18,19 @@ import { selectStale, serviceById } from '../store/selectors.ts';
 import { startConsole, stopConsole } from './console-data.ts';
 import { useHashSelection } from './use-hash-selection.ts';
 
+// recharts is most of the bundle: the charts load after the first screen, in their own chunk.
+const ChartsPanel = lazy(() => import('../features/charts/charts-panel.tsx').then((m) => ({ default: m.ChartsPanel })));
+
 type FormState = { open: false } | { open: true; service: ServiceDto | null };
 
-/** The signed-in console: top bar, live banner, service selector and the selected service (or the cluster view). */
+/** The signed-in console: top bar, live banner, service selector, and the overview, the selected service or the cluster view. */
 export function ConsolePage() {
   const stale = useAppStore(selectStale);
   const selectedId = useAppStore((s) => s.selectedServiceId);
   const service = useAppStore(serviceById(selectedId));
   const loaded = useAppStore((s) => s.servicesLoaded);
   const view = useAppStore((s) => s.view);
+  const hasServices = useAppStore((s) => s.services.length > 0);
   const [form, setForm] = useState<FormState>({ open: false });
 
   useEffect(() => {
@@ -57,11 +61,15 @@ export function ConsolePage() {
         <main className="main" id="main">
           {view === 'cluster' ? (
             <ClusterView />
+          ) : view === 'overview' && hasServices ? (
+            <ServicesOverview />
           ) : service ? (
             <>
               <ServiceHeader service={service} onEdit={() => setForm({ open: true, service })} />
               <BackendsPanel service={service} />
-              <ChartsPanel service={service} />
+              <Suspense fallback={<section className="panel charts-loading muted">Loading charts…</section>}>
+                <ChartsPanel service={service} />
+              </Suspense>
             </>
           ) : loaded ? (
             <section className="panel">
@@ -81,7 +89,7 @@ export function ConsolePage() {
               <p className="panel-body muted">Loading configuration…</p>
             </section>
           )}
-          {view === 'cluster' ? null : <EventsFeed serviceId={selectedId} />}
+          {view === 'cluster' ? null : <EventsFeed serviceId={view === 'service' ? selectedId : null} />}
         </main>
       </div>
       <ServiceFormDialog open={form.open} service={form.open ? form.service : null} onClose={() => setForm({ open: false })} />

@@ -9,7 +9,7 @@ function readHash(): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/** Follows the address bar: #cluster opens the cluster view, #service=ID selects a service. */
+/** Follows the address bar: #cluster opens the cluster view, #service=ID a service, anything else the overview. */
 function followHash(): void {
   if (window.location.hash === CLUSTER_HASH) {
     showView('cluster');
@@ -17,10 +17,11 @@ function followHash(): void {
   }
   const id = readHash();
   if (id != null) selectService(id);
+  else showView('overview');
 }
 
 /**
- * Keeps the main view in the URL (#service=ID, or #cluster for the cluster view) so reloads and
+ * Keeps the main view in the URL (#service=ID, #cluster for the cluster view, no hash for the overview) so reloads and
  * links land on it.
  */
 export function useHashSelection(): void {
@@ -37,6 +38,11 @@ export function useHashSelection(): void {
 
   useEffect(() => {
     if (!loaded) return;
+    if (view === 'overview') {
+      // The landing view has a clean address.
+      if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+      return;
+    }
     const next = view === 'cluster' ? CLUSTER_HASH : selected == null ? null : `#service=${selected}`;
     if (next !== null && window.location.hash !== next) window.history.replaceState(window.history.state, '', next);
   }, [selected, view, loaded]);

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { memo, useEffect, useId, useRef, type ReactNode } from 'react';
 
 interface DialogProps {
   open: boolean;
@@ -56,13 +56,18 @@ interface ConfirmDialogProps {
   children: ReactNode;
   confirmLabel: string;
   busy?: boolean;
+  /** Keeps the confirm button disabled (e.g. until the operator typed what is being deleted). */
+  confirmDisabled?: boolean;
   error?: string | null;
   onConfirm: () => void;
   onCancel: () => void;
 }
 
-/** "Are you sure?" with a destructive confirm button (named `confirmLabel`) and Cancel. */
-export function ConfirmDialog({ open, title, children, confirmLabel, busy, error, onConfirm, onCancel }: ConfirmDialogProps) {
+/**
+ * "Are you sure?" with a destructive confirm button (named `confirmLabel`) and Cancel. Memoised:
+ * owners re-render on every live sample, and with stable props the dialog does not.
+ */
+export const ConfirmDialog = memo(function ConfirmDialog({ open, title, children, confirmLabel, busy, confirmDisabled, error, onConfirm, onCancel }: ConfirmDialogProps) {
   return (
     <Dialog open={open} title={title} onClose={onCancel}>
       <div className="dialog-text">{children}</div>
@@ -75,11 +80,11 @@ export function ConfirmDialog({ open, title, children, confirmLabel, busy, error
         <button type="button" className="btn" onClick={onCancel} autoFocus>
           Cancel
         </button>
-        <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy}>
+        <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy || confirmDisabled}>
           {busy ? <span className="spinner" aria-hidden="true" /> : null}
           {confirmLabel}
         </button>
       </div>
     </Dialog>
   );
-}
+});

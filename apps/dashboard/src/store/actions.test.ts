@@ -7,6 +7,7 @@ import {
   clusterFetched,
   clusterPushed,
   selectService,
+  serviceDeleted,
   sessionAuthenticated,
   sessionEnded,
   setChartsPaused,
@@ -101,6 +102,18 @@ describe('cluster and main view', () => {
     expect(useAppStore.getState().cluster?.nodes.map((n) => n.state)).toEqual(['in-step', 'in-step']);
     sessionEnded();
     expect(useAppStore.getState().cluster).toBeNull();
+  });
+
+  it('lands on the overview; selecting a service opens it; deleting that service returns to the overview', () => {
+    expect(useAppStore.getState().view).toBe('overview');
+    setServices([{ id: 1, version: 1, backends: [] } as unknown as ServiceDto, { id: 2, version: 1, backends: [] } as unknown as ServiceDto]);
+    expect(useAppStore.getState().view).toBe('overview');
+    selectService(2);
+    expect(useAppStore.getState()).toMatchObject({ view: 'service', selectedServiceId: 2 });
+    serviceDeleted(1);
+    expect(useAppStore.getState()).toMatchObject({ view: 'service', selectedServiceId: 2 });
+    serviceDeleted(2);
+    expect(useAppStore.getState().view).toBe('overview');
   });
 
   it('opens the cluster view, and selecting a service leaves it', () => {

@@ -40,8 +40,12 @@ export function serviceSaved(service: ServiceDto): void {
   set((s) => services.upsertService(servicesPart(s), service));
 }
 
+/** A service is gone; if it was the page being shown, the overview takes its place. */
 export function serviceDeleted(serviceId: number): void {
-  set((s) => services.removeService(servicesPart(s), serviceId));
+  set((s) => ({
+    ...services.removeService(servicesPart(s), serviceId),
+    view: s.view === 'service' && s.selectedServiceId === serviceId ? 'overview' : s.view,
+  }));
 }
 
 export function backendSaved(backend: BackendDto): void {
@@ -64,12 +68,12 @@ export function backendDeleted(serviceId: number, backendId: number): void {
   set((s) => services.removeBackend(servicesPart(s), serviceId, backendId));
 }
 
-/** Shows a service in the main area (leaving the cluster view). */
+/** Shows a service in the main area (leaving the overview or the cluster view). */
 export function selectService(serviceId: number | null): void {
   set((s) => ({ selectedServiceId: services.resolveSelection(s.services, serviceId), view: 'service' }));
 }
 
-/** Switches the main area between the selected service and the cluster view. */
+/** Switches the main area between the overview, the selected service and the cluster view. */
 export function showView(view: MainView): void {
   set((s) => (s.view === view ? s : { view }));
 }

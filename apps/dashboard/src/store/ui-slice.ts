@@ -10,8 +10,8 @@ export interface Toast {
   text: string;
 }
 
-/** What the main area shows: the selected service, or the cluster's nodes. */
-export type MainView = 'service' | 'cluster';
+/** What the main area shows: every service (the landing view), the selected service, or the cluster's nodes. */
+export type MainView = 'overview' | 'service' | 'cluster';
 
 export interface UiSlice {
   view: MainView;
@@ -22,7 +22,7 @@ export interface UiSlice {
   toasts: Toast[];
 }
 
-export const initialUiSlice: UiSlice = { view: 'service', chartsPaused: false, frozenHistory: null, toasts: [] };
+export const initialUiSlice: UiSlice = { view: 'overview', chartsPaused: false, frozenHistory: null, toasts: [] };
 
 /** At most this many toasts at once; the oldest go first. */
 export const MAX_TOASTS = 4;

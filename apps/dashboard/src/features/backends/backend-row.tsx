@@ -3,12 +3,15 @@ import type { AdminState } from '@fulcrum/shared/api';
 import { Badge } from '../../components/badge.tsx';
 import { drainOutcome } from '../../lib/drain-text.ts';
 import { formatByteRate, formatCount, formatDuration } from '../../lib/format.ts';
-import { seriesColor } from '../../lib/colors.ts';
+import { SeriesSwatch } from '../../components/series-swatch.tsx';
+import type { SeriesStyle } from '../../lib/colors.ts';
 import { drainProgress, stateLabel, stateTone, type BackendRow } from './backend-rows.ts';
 import { WeightCell } from './weight-cell.tsx';
 
 interface BackendRowProps {
   row: BackendRow;
+  /** Its look in the charts, for the swatch. */
+  swatch: SeriesStyle;
   busy: boolean;
   /** The service's drain timeout, for the Drain button's hint. */
   drainTimeoutMs: number;
@@ -18,7 +21,7 @@ interface BackendRowProps {
 }
 
 /** One backend: config (weight, admin state) and live numbers, with its actions. */
-export const BackendTableRow = memo(function BackendTableRow({ row, busy, drainTimeoutMs, onSetState, onSetWeight, onRemove }: BackendRowProps) {
+export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy, drainTimeoutMs, onSetState, onSetWeight, onRemove }: BackendRowProps) {
   const draining = row.removed || row.state === 'draining';
   return (
     <tr
@@ -28,7 +31,7 @@ export const BackendTableRow = memo(function BackendTableRow({ row, busy, drainT
     >
       <td data-testid="address">
         <span className="backend-address">
-          <span className="series-swatch" style={{ background: seriesColor(row.id) }} aria-hidden="true" />
+          <SeriesSwatch style={swatch} />
           <span className="mono">{row.address}</span>
           {row.backup ? <Badge tone="plain">backup</Badge> : null}
           {row.maxConnections > 0 ? (

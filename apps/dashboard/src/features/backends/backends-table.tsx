@@ -1,27 +1,28 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { AdminState, ServiceDto } from '@fulcrum/shared/api';
-import { ConfirmDialog } from '../../components/dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { errorMessage } from '../../lib/api-client.ts';
 import { drainOutcome } from '../../lib/drain-text.ts';
-import { backendChanged, backendDeleted, showToast } from '../../store/actions.ts';
+import { backendChanged, showToast } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
 import { AddBackendForm } from './add-backend-form.tsx';
 import { BackendTableRow } from './backend-row.tsx';
 import { buildBackendRows, type BackendRow } from './backend-rows.ts';
-import { removeBackend, updateBackend } from './backends-api.ts';
+import { updateBackend } from './backends-api.ts';
+import { RemoveBackendDialog } from './remove-backend-dialog.tsx';
+import { FALLBACK_STYLE, useSeriesStyles } from '../charts/use-series-styles.ts';
 
 /** The backends of one service with live numbers, row actions and the add form. */
 export function BackendsPanel({ service }: { service: ServiceDto }) {
   const stats = useAppStore(serviceStatsById(service.id));
   const rates = useAppStore(serviceRatesById(service.id));
   const rows = useMemo(() => buildBackendRows(service, stats, rates), [service, stats, rates]);
+  const styles = useSeriesStyles(service.id);
   const drainTimeoutMs = service.drainTimeoutMs;
   const [busyIds, setBusyIds] = useState<ReadonlySet<number>>(new Set());
   const [removing, setRemoving] = useState<BackendRow | null>(null);
-  const [removeBusy, setRemoveBusy] = useState(false);
-  const [removeError, setRemoveError] = useState<string | null>(null);
+  const closeRemove = useCallback(() => setRemoving(null), []);
 
   const withBusy = useCallback(async (id: number, work: () => Promise<void>) => {
     setBusyIds((s) => new Set(s).add(id));
@@ -58,26 +59,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
     [service.id],
   );
 
-  const onRemove = useCallback((row: BackendRow) => {
-    setRemoveError(null);
-    setRemoving(row);
-  }, []);
-
-  async function confirmRemove() {
-    if (!removing) return;
-    setRemoveBusy(true);
-    setRemoveError(null);
-    try {
-      await removeBackend(service.id, removing.id);
-      backendDeleted(service.id, removing.id);
-      showToast('info', `${removing.address} removed; open connections drain. ${drainOutcome(drainTimeoutMs)}`);
-      setRemoving(null);
-    } catch (error) {
-      setRemoveError(errorMessage(error));
-    } finally {
-      setRemoveBusy(false);
-    }
-  }
+  const onRemove = useCallback((row: BackendRow) => setRemoving(row), []);
 
   const configuredAddresses = useMemo(() => service.backends.map((b) => b.address), [service.backends]);
 
@@ -125,6 +107,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
                 <BackendTableRow
                   key={row.id}
                   row={row}
+                  swatch={styles.get(row.id) ?? FALLBACK_STYLE}
                   busy={busyIds.has(row.id)}
                   drainTimeoutMs={drainTimeoutMs}
                   onSetState={onSetState}
@@ -139,23 +122,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
       <div className="panel-foot">
         <AddBackendForm serviceId={service.id} existingAddresses={configuredAddresses} />
       </div>
-      <ConfirmDialog
-        open={removing !== null}
-        title={removing ? `Remove ${removing.address}?` : 'Remove backend?'}
-        confirmLabel="Remove"
-        busy={removeBusy}
-        error={removeError}
-        onConfirm={() => void confirmRemove()}
-        onCancel={() => setRemoving(null)}
-      >
-        {removing ? (
-          <p>
-            <span className="mono">{removing.address}</span> stops receiving new connections immediately
-            {removing.active ? `; its ${removing.active} open connection${removing.active === 1 ? '' : 's'} drain` : ''}. {drainOutcome(drainTimeoutMs)} It stays
-            listed as “draining (removed)” until its last connection closes.
-          </p>
-        ) : null}
-      </ConfirmDialog>
+      <RemoveBackendDialog serviceId={service.id} drainTimeoutMs={drainTimeoutMs} row={removing} onClose={closeRemove} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../lib/api-client.ts';
+import { useFocusAfterRender } from '../../lib/focus.ts';
 import { parseWeight } from './backend-validation.ts';
 
 interface WeightCellProps {
@@ -20,6 +21,7 @@ export function WeightCell({ address, weight, effectiveWeight, editable, onSave 
   const [busy, setBusy] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
+  const focusAfterRender = useFocusAfterRender();
   const editing = draft !== null;
 
   useEffect(() => {
@@ -41,7 +43,8 @@ export function WeightCell({ address, weight, effectiveWeight, editable, onSave 
     );
   }
 
-  async function commit() {
+  /** `fromBlur`: the operator left the field for somewhere else, so focus stays there. */
+  async function commit(fromBlur: boolean) {
     if (draft === null || busy) return;
     const parsed = parseWeight(draft);
     if (!parsed.ok) {
@@ -51,6 +54,7 @@ export function WeightCell({ address, weight, effectiveWeight, editable, onSave 
     if (parsed.value === weight) {
       setDraft(null);
       setError(null);
+      if (!fromBlur) focusAfterRender(() => buttonRef.current);
       return;
     }
     setBusy(true);
@@ -58,7 +62,8 @@ export function WeightCell({ address, weight, effectiveWeight, editable, onSave 
       await onSave(parsed.value);
       setDraft(null);
       setError(null);
-      requestAnimationFrame(() => buttonRef.current?.focus());
+      // Enter: back to the weight the operator just set. Blur: only if focus got lost meanwhile.
+      focusAfterRender(() => buttonRef.current, fromBlur);
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -69,7 +74,7 @@ export function WeightCell({ address, weight, effectiveWeight, editable, onSave 
   function cancel() {
     setDraft(null);
     setError(null);
-    requestAnimationFrame(() => buttonRef.current?.focus());
+    focusAfterRender(() => buttonRef.current);
   }
 
   if (editing) {
@@ -90,14 +95,14 @@ export function WeightCell({ address, weight, effectiveWeight, editable, onSave 
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
               e.preventDefault();
-              void commit();
+              void commit(false);
             } else if (e.key === 'Escape') {
               e.preventDefault();
               e.stopPropagation();
               cancel();
             }
           }}
-          onBlur={() => void commit()}
+          onBlur={() => void commit(true)}
         />
         {error ? (
           <span className="field-error weight-error" role="alert">

@@ -1,9 +1,10 @@
 import { memo, useMemo } from 'react';
-import { Area, AreaChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { seriesColor } from '../../lib/colors.ts';
+import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
+import { SERIES_DASH, type SeriesStyle } from '../../lib/colors.ts';
 import { formatClock } from '../../lib/format.ts';
 import type { ChartRow, ChartSeries } from './chart-series.ts';
 import { chartMax, niceTicks } from './nice-ticks.ts';
+import { FALLBACK_STYLE } from './use-series-styles.ts';
 
 export const WINDOW_MS = 5 * 60_000;
 
@@ -13,9 +14,10 @@ interface BackendChartProps {
   testId: string;
   rows: ChartRow[];
   series: ChartSeries[];
+  /** Backend id → colour and dash, shared with the legend and the table. */
+  styles: ReadonlyMap<number, SeriesStyle>;
   /** Right edge of the time axis (newest point). */
   end: number;
-  kind: 'stacked-area' | 'line';
   formatValue: (value: number) => string;
   /** 1024 for byte values, so ticks land on round binary units. */
   tickBase?: 1000 | 1024;
@@ -36,13 +38,15 @@ function shortClock(t: number): string {
 }
 
 /**
- * One metric over the last five minutes, one series per backend in its fixed colour. Live
- * data: animation off, no dots, and the chart only re-renders when a new 1 s point lands.
+ * One metric over the last five minutes, one stacked band per backend in its fixed style, so
+ * equal values never hide each other. Live data: animation off, no dots, and the chart only
+ * re-renders when a new 1 s point lands. Null rows (an outage) break every band: connectNulls
+ * is off, so nothing is drawn across a time without data.
  */
-export const BackendChart = memo(function BackendChart({ title, description, testId, rows, series, end, kind, formatValue, tickBase = 1000 }: BackendChartProps) {
+export const BackendChart = memo(function BackendChart({ title, description, testId, rows, series, styles, end, formatValue, tickBase = 1000 }: BackendChartProps) {
   const yTicks = useMemo(
-    () => niceTicks(chartMax(rows, series.map((s) => s.key), kind === 'stacked-area'), tickBase),
-    [rows, series, kind, tickBase],
+    () => niceTicks(chartMax(rows, series.map((s) => s.key), true), tickBase),
+    [rows, series, tickBase],
   );
   const common = {
     data: rows,
@@ -91,43 +95,33 @@ export const BackendChart = memo(function BackendChart({ title, description, tes
       </figcaption>
       {rows.length === 0 ? (
         <div className="chart-empty muted">Waiting for data…</div>
-      ) : kind === 'stacked-area' ? (
-        <AreaChart {...common}>
-          {axes}
-          {series.map((s) => (
-            <Area
-              key={s.key}
-              dataKey={s.key}
-              name={s.label}
-              stackId="1"
-              type="monotone"
-              stroke={seriesColor(s.id)}
-              fill={seriesColor(s.id)}
-              fillOpacity={0.22}
-              strokeWidth={1.5}
-              dot={false}
-              activeDot={false}
-              isAnimationActive={false}
-            />
-          ))}
-        </AreaChart>
       ) : (
-        <LineChart {...common}>
+        // Keyed by the series shown: recharts stacks in mount order, so a backend shown again
+        // after the legend hid it would otherwise land on top instead of in id order.
+        <AreaChart key={series.map((s) => s.key).join(',')} {...common}>
           {axes}
-          {series.map((s) => (
-            <Line
-              key={s.key}
-              dataKey={s.key}
-              name={s.label}
-              type="monotone"
-              stroke={seriesColor(s.id)}
-              strokeWidth={1.6}
-              dot={false}
-              activeDot={{ r: 3 }}
-              isAnimationActive={false}
-            />
-          ))}
-        </LineChart>
+          {series.map((s) => {
+            const style = styles.get(s.id) ?? FALLBACK_STYLE;
+            return (
+              <Area
+                key={s.key}
+                dataKey={s.key}
+                name={s.label}
+                stackId="1"
+                type="monotone"
+                stroke={style.color}
+                strokeDasharray={style.dashed ? SERIES_DASH : undefined}
+                fill={style.color}
+                fillOpacity={0.22}
+                strokeWidth={1.5}
+                connectNulls={false}
+                dot={false}
+                activeDot={false}
+                isAnimationActive={false}
+              />
+            );
+          })}
+        </AreaChart>
       )}
     </figure>
   );

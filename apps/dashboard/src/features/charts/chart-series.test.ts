@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendPoint, HistoryPoint } from '../../store/stats-slice.ts';
-import { buildChartRows, collectSeries } from './chart-series.ts';
+import { GAP_MS, buildChartRows, collectSeries } from './chart-series.ts';
 
 function bp(active: number, newPerSec: number | null = null, bytesIn: number | null = null, bytesOut: number | null = null, address = 'x:1'): BackendPoint {
   return { active, address, newPerSec, bytesInPerSec: bytesIn, bytesOutPerSec: bytesOut };
@@ -56,5 +56,25 @@ describe('buildChartRows', () => {
       [150, 10],
       [null, null],
     ]);
+  });
+});
+
+describe('buildChartRows across an outage', () => {
+  const series = [{ id: 10, key: 'b10', label: 'a:1' }];
+  const at = (time: number, active: number): HistoryPoint => ({ time, services: { 1: { active, backends: { 10: bp(active) } } } });
+
+  it('breaks the line with a row of nulls where points are more than GAP_MS apart', () => {
+    const rows = buildChartRows([at(1000, 4), at(2000, 5), at(2000 + GAP_MS + 1, 9), at(3000 + GAP_MS + 1, 9)], 1, series, 'active');
+    expect(rows).toEqual([
+      { time: 1000, b10: 4 },
+      { time: 2000, b10: 5 },
+      { time: 2001, b10: null },
+      { time: 2001 + GAP_MS, b10: 9 },
+      { time: 3001 + GAP_MS, b10: 9 },
+    ]);
+  });
+
+  it('adds nothing while points arrive about once a second', () => {
+    expect(buildChartRows([at(1000, 1), at(1900, 1), at(3100, 1)], 1, series, 'active')).toHaveLength(3);
   });
 });

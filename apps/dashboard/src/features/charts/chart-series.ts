@@ -32,12 +32,27 @@ function metricValue(point: BackendPoint, metric: ChartMetric): number | null {
 }
 
 /**
+ * Points are ~1 s apart; a longer silence means no data (the admin was unreachable or the
+ * console disconnected), and the charts must show a gap there, not a line across it.
+ */
+export const GAP_MS = 3000;
+
+/**
  * One row per history point for `serviceId`. Backends missing from a point get null, which
- * recharts draws as a gap: a backend that did not exist yet has no line, not a zero line.
+ * recharts draws as a gap: a backend that did not exist yet has no line, not a zero line. Where
+ * two points are more than GAP_MS apart, a row of nulls just after the first one breaks every
+ * line and area (with connectNulls off), so nothing is interpolated across the outage.
  */
 export function buildChartRows(points: readonly HistoryPoint[], serviceId: number, series: readonly ChartSeries[], metric: ChartMetric): ChartRow[] {
   const rows: ChartRow[] = [];
+  let previous: number | null = null;
   for (const point of points) {
+    if (previous !== null && point.time - previous > GAP_MS) {
+      const gap: ChartRow = { time: previous + 1 };
+      for (const s of series) gap[s.key] = null;
+      rows.push(gap);
+    }
+    previous = point.time;
     const service = point.services[serviceId];
     const row: ChartRow = { time: point.time };
     for (const s of series) {

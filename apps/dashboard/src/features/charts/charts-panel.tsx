@@ -1,11 +1,13 @@
-import { useMemo } from 'react';
+import { useMemo, useState, type MouseEvent } from 'react';
 import type { ServiceDto } from '@fulcrum/shared/api';
-import { seriesColor } from '../../lib/colors.ts';
+import { SeriesSwatch } from '../../components/series-swatch.tsx';
 import { formatByteRate, formatCount, formatRate } from '../../lib/format.ts';
 import { setChartsPaused } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { BackendChart } from './backend-chart.tsx';
 import { buildChartRows, collectSeries } from './chart-series.ts';
+import { legendClick } from './legend-visibility.ts';
+import { FALLBACK_STYLE, useSeriesStyles } from './use-series-styles.ts';
 
 /** Active connections, new connections/s and throughput per backend over the last 5 minutes. */
 export function ChartsPanel({ service }: { service: ServiceDto }) {
@@ -14,6 +16,8 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
   const history = useAppStore((s) => s.history);
   // While paused, ignore new points entirely: no re-render, no work.
   const version = useAppStore((s) => (s.chartsPaused ? -1 : s.historyVersion));
+  const styles = useSeriesStyles(service.id);
+  const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
 
   const points = useMemo(() => {
     void version; // the ring buffer mutates in place; `version` says when it changed
@@ -22,38 +26,62 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
   // Removed backends are named from the history points, which carry each backend's address.
   const configured = useMemo(() => new Map(service.backends.map((b) => [b.id, b.address])), [service.backends]);
   const series = useMemo(() => collectSeries(points, service.id, configured), [points, service.id, configured]);
+  const shown = useMemo(() => series.filter((s) => !hidden.has(s.id)), [series, hidden]);
   const end = points.at(-1)?.time ?? 0;
 
-  const active = useMemo(() => buildChartRows(points, service.id, series, 'active'), [points, service.id, series]);
-  const fresh = useMemo(() => buildChartRows(points, service.id, series, 'newPerSec'), [points, service.id, series]);
-  const bytes = useMemo(() => buildChartRows(points, service.id, series, 'throughput'), [points, service.id, series]);
+  const active = useMemo(() => buildChartRows(points, service.id, shown, 'active'), [points, service.id, shown]);
+  const fresh = useMemo(() => buildChartRows(points, service.id, shown, 'newPerSec'), [points, service.id, shown]);
+  const bytes = useMemo(() => buildChartRows(points, service.id, shown, 'throughput'), [points, service.id, shown]);
+
+  function onLegend(event: MouseEvent, id: number) {
+    setHidden(legendClick(series.map((s) => s.id), hidden, id, event.shiftKey));
+  }
+  const anyHidden = shown.length < series.length;
 
   return (
     <section className="panel" aria-labelledby="charts-title">
       <div className="panel-head">
         <div>
           <h2 id="charts-title">Traffic — last 5 minutes</h2>
-          <p>{paused ? 'Paused: showing the moment you paused. Recording continues.' : 'One point per second, per backend.'}</p>
+          <p>{paused ? 'Paused: showing the moment you paused. Recording continues.' : 'One point per second, per backend, stacked. Gaps mean no data (console or admin unreachable).'}</p>
         </div>
         <button type="button" className="btn btn-sm" aria-pressed={paused} data-testid="charts-pause" onClick={() => setChartsPaused(!paused)}>
           {paused ? '▶ Resume' : '❚❚ Pause'}
         </button>
       </div>
       {series.length > 0 ? (
-        <ul className="chart-legend" aria-label="Backends">
-          {series.map((s) => (
-            <li key={s.key}>
-              <span className="series-swatch" style={{ background: seriesColor(s.id) }} aria-hidden="true" />
-              <span className="mono">{s.label}</span>
-              {configured.has(s.id) ? null : <span className="muted small">(removed)</span>}
-            </li>
-          ))}
-        </ul>
+        <div className="chart-legend-row">
+          <ul className="chart-legend" aria-label="Backends">
+            {series.map((s) => (
+              <li key={s.key}>
+                <button
+                  type="button"
+                  className={`legend-item${hidden.has(s.id) ? ' is-hidden' : ''}`}
+                  aria-pressed={!hidden.has(s.id)}
+                  data-testid={`legend-${s.label}`}
+                  title="Click: show only this backend (again: all). Shift-click: hide or show it."
+                  onClick={(e) => onLegend(e, s.id)}
+                >
+                  <SeriesSwatch style={styles.get(s.id) ?? FALLBACK_STYLE} />
+                  <span className="mono">{s.label}</span>
+                  {configured.has(s.id) ? null : <span className="muted small">(removed)</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {anyHidden ? (
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setHidden(new Set())}>
+              Show all ({series.length})
+            </button>
+          ) : (
+            <span className="muted small legend-hint">Click a backend to show only it; shift-click to hide it.</span>
+          )}
+        </div>
       ) : null}
       <div className={`charts-grid${paused ? ' is-paused' : ''}`}>
-        <BackendChart title="Active connections" description="stacked per backend" testId="active-chart" rows={active} series={series} end={end} kind="stacked-area" formatValue={formatCount} />
-        <BackendChart title="New connections" description="per second" testId="new-connections-chart" rows={fresh} series={series} end={end} kind="line" formatValue={formatRate} />
-        <BackendChart title="Throughput" description="bytes/s in + out, stacked" testId="throughput-chart" rows={bytes} series={series} end={end} kind="stacked-area" formatValue={formatByteRate} tickBase={1024} />
+        <BackendChart title="Active connections" description="stacked per backend" testId="active-chart" rows={active} series={shown} styles={styles} end={end} formatValue={formatCount} />
+        <BackendChart title="New connections" description="per second, stacked" testId="new-connections-chart" rows={fresh} series={shown} styles={styles} end={end} formatValue={formatRate} />
+        <BackendChart title="Throughput" description="bytes/s in + out, stacked" testId="throughput-chart" rows={bytes} series={shown} styles={styles} end={end} formatValue={formatByteRate} tickBase={1024} />
       </div>
     </section>
   );

@@ -1,14 +1,11 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { ServiceDto } from '@fulcrum/shared/api';
-import { ConfirmDialog } from '../../components/dialog.tsx';
 import { Stat } from '../../components/stat.tsx';
-import { errorMessage } from '../../lib/api-client.ts';
 import { drainLimit, drainOutcome } from '../../lib/drain-text.ts';
 import { formatByteRate, formatCount, formatDuration, formatRate } from '../../lib/format.ts';
-import { serviceDeleted, showToast } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
-import { deleteService } from './services-api.ts';
+import { DeleteServiceDialog } from './delete-service-dialog.tsx';
 import { countBackends, serviceHealth } from './service-summary.ts';
 import { StrategySelect } from './strategy-select.tsx';
 
@@ -21,23 +18,7 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
   const counts = countBackends(service, stats);
   const health = serviceHealth(counts, stats !== undefined);
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function remove() {
-    setBusy(true);
-    setError(null);
-    try {
-      await deleteService(service.id);
-      serviceDeleted(service.id);
-      showToast('info', `Service ${service.name} deleted.`);
-      setConfirming(false);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const closeDelete = useCallback(() => setConfirming(false), []);
 
   const hc = service.healthCheck;
 
@@ -106,21 +87,7 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
         </div>
         <StrategySelect service={service} />
       </div>
-      <ConfirmDialog
-        open={confirming}
-        title={`Delete service ${service.name}?`}
-        confirmLabel="Delete"
-        busy={busy}
-        error={error}
-        onConfirm={() => void remove()}
-        onCancel={() => setConfirming(false)}
-      >
-        <p>
-          The listener on <span className="mono">{service.listen}</span> closes and its {service.backends.length} backend
-          {service.backends.length === 1 ? ' is' : 's are'} removed; established connections drain first. {drainOutcome(service.drainTimeoutMs)} This
-          cannot be undone.
-        </p>
-      </ConfirmDialog>
+      <DeleteServiceDialog service={service} open={confirming} onClose={closeDelete} />
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { STRATEGIES } from '@fulcrum/shared/strategies';
 import type { ServiceDto } from '@fulcrum/shared/api';
 import { formatByteRate, formatCount } from '../../lib/format.ts';
-import { selectService } from '../../store/actions.ts';
+import { selectService, showView } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
 import { countBackends, serviceHealth, throughput, upText } from './service-summary.ts';
@@ -13,8 +13,8 @@ const STRATEGY_LABEL = new Map<string, string>(STRATEGIES.map((s) => [s.name, s.
 /** The service selector: every service with listen address, strategy, health and live load. */
 export function ServiceList({ onCreate }: { onCreate: () => void }) {
   // While the cluster view is open no service is the current page.
-  const { services, selectedId, loaded } = useAppStore(
-    useShallow((s) => ({ services: s.services, selectedId: s.view === 'service' ? s.selectedServiceId : null, loaded: s.servicesLoaded })),
+  const { services, selectedId, loaded, overview } = useAppStore(
+    useShallow((s) => ({ services: s.services, selectedId: s.view === 'service' ? s.selectedServiceId : null, loaded: s.servicesLoaded, overview: s.view === 'overview' })),
   );
   return (
     <nav className="service-nav" aria-label="Services">
@@ -26,6 +26,16 @@ export function ServiceList({ onCreate }: { onCreate: () => void }) {
           + New
         </button>
       </div>
+      <button
+        type="button"
+        className={`overview-link${overview ? ' is-selected' : ''}`}
+        aria-current={overview ? 'page' : undefined}
+        data-testid="overview-link"
+        onClick={() => showView('overview')}
+      >
+        All services
+        <span className="muted small">overview</span>
+      </button>
       {!loaded ? (
         <p className="muted service-nav-empty">Loading…</p>
       ) : services.length === 0 ? (
