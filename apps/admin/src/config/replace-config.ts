@@ -14,6 +14,7 @@ import { ApiError } from '../http/api-error.ts';
 import type { ChangeContext } from './config-service.ts';
 import { checkAddress, plural } from './input-checks.ts';
 import { backendValues, describeChanges, diff, serviceValuesFrom } from './service-changes.ts';
+import { healthCheckChanges, keepStoredPassword } from './health-check-input.ts';
 
 /** Runs `check`, re-throwing its ApiError with `prefix` in front of the field it names. */
 function within<T>(prefix: string, check: () => T): T {
@@ -39,10 +40,10 @@ interface PlannedService {
 }
 
 /** Checks one service entry completely and returns the values it stands for (defaults filled in). */
-function planService(input: ConfigDocumentInput['services'][number], i: number): PlannedService {
+function planService(input: ConfigDocumentInput['services'][number], i: number, storedPassword?: (name: string) => string): PlannedService {
   const prefix = `services[${i}].`;
   return within(prefix, () => {
-    const values = serviceValuesFrom(input);
+    const values = serviceValuesFrom({ ...input, healthCheck: keepStoredPassword(input.healthCheck, storedPassword?.(input.name)) });
     const seen = new Set<string>();
     const backends = (input.backends ?? []).map((b: BackendInput, j) => {
       const field = `backends[${j}].address`;
@@ -56,9 +57,13 @@ function planService(input: ConfigDocumentInput['services'][number], i: number):
   });
 }
 
-/** Checks the whole document; the first problem is thrown naming its path. */
-export function planConfig(doc: ConfigDocumentInput): PlannedService[] {
-  const plans = doc.services.map(planService);
+/**
+ * Checks the whole document; the first problem is thrown naming its path. `storedPassword` names
+ * the health-check password stored for a service name ('' for none); without it (a file checked
+ * before it is sent) `passwordSet: true` is not checked yet.
+ */
+export function planConfig(doc: ConfigDocumentInput, storedPassword?: (name: string) => string): PlannedService[] {
+  const plans = doc.services.map((service, i) => planService(service, i, storedPassword));
   const names = new Map<string, number>();
   const listens = new Map<string, number>();
   plans.forEach((plan, i) => {
@@ -118,8 +123,8 @@ function reconcileBackends(ctx: ChangeContext, serviceId: number, planned: Plann
  * which id (to name the document entry when the engine refuses one).
  */
 export function replaceConfig(ctx: ChangeContext, doc: ConfigDocumentInput, onIds?: (idToName: Map<number, string>) => void): ReplaceSummary {
-  const plans = planConfig(doc);
   const current = new Map(ctx.store.services.list().map((s) => [s.name, s]));
+  const plans = planConfig(doc, (name) => current.get(name)?.healthCheck.password ?? '');
   const wantedNames = new Set(plans.map((p) => p.values.name));
   const summary: ReplaceSummary = { created: [], updated: [], deleted: [], unchanged: [] };
   const idToName = new Map<number, string>();
@@ -150,7 +155,7 @@ export function replaceConfig(ctx: ChangeContext, doc: ConfigDocumentInput, onId
     const { id, version: _version, ...before } = existing;
     const { healthCheck: hcBefore, ...flatBefore } = before;
     const { healthCheck: hcAfter, ...flatAfter } = plan.values;
-    const changes = { ...diff(flatBefore, flatAfter), ...diff(hcBefore, hcAfter, 'healthCheck.') };
+    const changes = { ...diff(flatBefore, flatAfter), ...healthCheckChanges(hcBefore, hcAfter, diff) };
     if (changes.host || changes.port) {
       delete changes.host;
       delete changes.port;
