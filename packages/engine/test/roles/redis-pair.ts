@@ -45,10 +45,17 @@ export function redisCall(port: number, commands: string[][], timeoutMs = 2000):
 /** The text of a status, error or bulk reply. */
 export function text(v: RespValue | undefined): string {
   if (v === undefined) return '';
-  if (v.kind === 'status' || v.kind === 'error') return v.text;
-  if (v.kind === 'bulk') return v.text ?? '';
-  if (v.kind === 'array') return (v.items ?? []).map(text).join(' ');
-  return String(v.value);
+  switch (v.kind) {
+    case 'status':
+    case 'error':
+      return v.text;
+    case 'bulk':
+      return v.text ?? '';
+    case 'array':
+      return (v.items ?? []).map(text).join(' ');
+    case 'integer':
+      return String(v.value);
+  }
 }
 
 /** One redis-server, killed by PID. */
