@@ -3,6 +3,9 @@
 // and after a failover (REPLICAOF NO ONE, REPLICAOF on the old primary) the service follows.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventDto, ServiceDto, StatsDto } from '@fulcrum/shared/api';
@@ -11,6 +14,8 @@ import { api, eventually, freePort, startApp } from './helpers.ts';
 
 const children: ChildProcess[] = [];
 let t: TestApp | undefined;
+// A replica stores the primary's snapshot (dump.rdb) in --dir: a temp dir, not the repository.
+const dir = mkdtempSync(join(tmpdir(), 'fulcrum-role-events-'));
 
 afterEach(async () => {
   await t?.close();
@@ -20,6 +25,7 @@ afterEach(async () => {
     c.kill('SIGKILL');
     await exited;
   }
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** One inline command on a new connection; the first reply line ('' on error). */
@@ -43,7 +49,7 @@ function redis(port: number, command: string): Promise<string> {
 
 async function startRedis(...extra: string[]): Promise<number> {
   const port = await freePort();
-  children.push(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' }));
+  children.push(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' }));
   await eventually(async () => (await redis(port, 'PING')).startsWith('+PONG'));
   return port;
 }

@@ -4,6 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { encodeCommand, readResp, type RespValue } from '../../src/health/resp-reply.ts';
 import { deadPort } from '../helpers.ts';
 
@@ -66,18 +69,22 @@ export interface RedisNode {
 
 async function startNode(extra: string[]): Promise<RedisNode> {
   const port = await deadPort();
+  // A replica stores the primary's snapshot (dump.rdb) in --dir: a temp dir, not the repository.
+  const dir = mkdtempSync(join(tmpdir(), 'fulcrum-redis-'));
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', TRAFFIC_PASSWORD, '--masterauth', TRAFFIC_PASSWORD, ...extra],
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--requirepass', TRAFFIC_PASSWORD, '--masterauth', TRAFFIC_PASSWORD, ...extra],
     { stdio: 'ignore' },
   );
   const node: RedisNode = {
     port,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
   for (let i = 0; ; i++) {
