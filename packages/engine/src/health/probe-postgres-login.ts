@@ -45,7 +45,11 @@ export function probePostgresLogin(target: ProbeTarget, config: HealthCheckConfi
     });
     // Errors after the verdict (the socket torn down below) belong to nobody.
     client.on('error', () => {});
+    // TCP connected (the server then owes a reply): the same wording as the other probes.
     let connected = false;
+    client.connection.once('connect', () => {
+      connected = true;
+    });
     let settled = false;
     const finish = (verdict: true | string): void => {
       if (settled) return;
@@ -64,10 +68,7 @@ export function probePostgresLogin(target: ProbeTarget, config: HealthCheckConfi
     signal?.addEventListener('abort', onAbort, { once: true });
     client
       .connect()
-      .then(() => {
-        connected = true;
-        return client.query<{ standby: boolean }>(QUERY);
-      })
+      .then(() => client.query<{ standby: boolean }>(QUERY))
       .then((result) => {
         const standby = result.rows[0]?.standby;
         if (typeof standby !== 'boolean') return finish('unexpected reply to pg_is_in_recovery()');
