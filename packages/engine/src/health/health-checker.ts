@@ -9,6 +9,8 @@
 //   or 'up' target at once; reportSuccess() resets that count. Ejection periods follow the flap
 //   back-off of ejection-backoff.ts. Reports about a 'down' target are ignored.
 // - Type 'none': no probes; targets are 'up' at once and come back after an ejection period.
+// - Probes connect to `checkPort` when it is set (a sidecar such as Patroni's REST API), else to
+//   the target's own port; a changed check setting (role, login, port…) restarts the counts.
 // - Scheduling: a new target's first probe starts within the first 20% of an interval (at most
 //   2 s) so N targets are not probed in the same millisecond; afterwards the next probe starts
 //   intervalMs ± 10% after the previous one finished, so at most one probe per target is in
