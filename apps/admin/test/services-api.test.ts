@@ -4,6 +4,7 @@ import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, ServiceDto, WithWarnings } from '@fulcrum/shared/api';
 import { HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/engine';
+import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
 import type { TestApp } from './helpers.ts';
 import { api, freePort, observable, refused, startApp, startTcpServer } from './helpers.ts';
 
@@ -48,7 +49,7 @@ describe('creating a service', () => {
       strategyOptions: {},
       connectTimeoutMs: SERVICE_DEFAULTS.connectTimeoutMs,
       retries: SERVICE_DEFAULTS.retries,
-      healthCheck: HEALTH_CHECK_DEFAULTS,
+      healthCheck: toPublicHealthCheck(HEALTH_CHECK_DEFAULTS),
       version: 1,
     });
     expect(body.backends).toEqual([
@@ -240,7 +241,7 @@ describe('updating a service', () => {
     const body = res.json<ServiceDto>();
     expect(res.headers.etag).toBe('"2"');
     expect(body).toMatchObject({ strategy: 'least-connections', retries: 0, version: 2 });
-    expect(body.healthCheck).toEqual({ ...HEALTH_CHECK_DEFAULTS, intervalMs: 5000 });
+    expect(body.healthCheck).toEqual({ ...toPublicHealthCheck(HEALTH_CHECK_DEFAULTS), intervalMs: 5000 });
     expect(body.backends).toEqual(existing.backends);
     const engineService = t.engine.config.services[0];
     expect(engineService).toMatchObject({ strategy: 'least-connections', retries: 0 });

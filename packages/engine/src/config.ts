@@ -1,14 +1,14 @@
 // The engine's configuration: a full snapshot handed to apply(). The engine never reads a
 // store or the environment; the admin builds this from SQLite.
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import type { HealthCheckDto, StrategyOptionsDto } from '@fulcrum/shared/api';
-import type { AdminState, HealthCheckType, HealthState } from '@fulcrum/shared/enums';
+import type { HealthCheckSettings, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { AdminState, HealthCheckRole, HealthCheckType, HealthState } from '@fulcrum/shared/enums';
 
 // The shapes the admin API and the engine share are defined once, in @fulcrum/shared.
-export type { AdminState, HealthCheckType, HealthState, StrategyName };
+export type { AdminState, HealthCheckRole, HealthCheckType, HealthState, StrategyName };
 
-/** Active + passive health settings of a service (the API's shape). */
-export type HealthCheckConfig = HealthCheckDto;
+/** Active + passive health settings of a service (the stored shape: with the check's password). */
+export type HealthCheckConfig = HealthCheckSettings;
 
 export type StrategyOptions = StrategyOptionsDto;
 

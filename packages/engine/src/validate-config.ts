@@ -4,7 +4,7 @@
 import type { EngineConfig, HealthCheckConfig } from './config.ts';
 import { InvalidConfigError } from './errors.ts';
 import { isStrategyName } from '@fulcrum/shared/strategies';
-import { ADMIN_STATES, HEALTH_CHECK_TYPES, isOneOf } from '@fulcrum/shared/enums';
+import { ADMIN_STATES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, ROLES_BY_CHECK_TYPE, isOneOf } from '@fulcrum/shared/enums';
 import { BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, SERVICE_LIMITS, describeRange, inRange, isBoundedLoadFactor } from '@fulcrum/shared/limits';
 import type { IntRange } from '@fulcrum/shared/limits';
 
@@ -35,6 +35,12 @@ function checkHealth(h: HealthCheckConfig, at: string): void {
   intsIn(h, HEALTH_CHECK_LIMITS, at);
   if (h.httpStatusMax < h.httpStatusMin) {
     throw new InvalidConfigError(`${at}.httpStatusMax: must not be less than httpStatusMin`, `${at}.httpStatusMax`);
+  }
+  if (!isOneOf(HTTP_CHECK_METHODS, h.httpMethod)) throw new InvalidConfigError(`${at}.httpMethod: must be one of ${HTTP_CHECK_METHODS.join(', ')}`, `${at}.httpMethod`);
+  const roles = ROLES_BY_CHECK_TYPE[h.type] ?? ['any'];
+  if (!isOneOf(roles, h.role)) throw new InvalidConfigError(`${at}.role: a ${h.type} check accepts ${roles.join(', ')}`, `${at}.role`);
+  for (const field of ['username', 'user', 'database', 'password'] as const) {
+    if (typeof h[field] !== 'string') throw new InvalidConfigError(`${at}.${field} must be a string`, `${at}.${field}`);
   }
   if (h.type === 'send-expect' && h.expectRegex) {
     try {

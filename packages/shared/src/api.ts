@@ -1,11 +1,11 @@
 // Wire types of the admin REST API (/api). The admin validates with TypeBox schemas of the
 // same shape; the dashboard imports these types only.
 import type { StrategyName } from './strategies.ts';
-import type { AdminState, HealthCheckType, HealthState } from './enums.ts';
+import type { AdminState, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod } from './enums.ts';
 import type { EventKind } from './event-kinds.ts';
 
 // The enum types live with their lists (enums.ts); re-exported here for the DTOs' users.
-export type { AdminState, HealthCheckType, HealthState };
+export type { AdminState, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod };
 
 export interface HealthCheckDto {
   type: HealthCheckType;
@@ -13,7 +13,10 @@ export interface HealthCheckDto {
   timeoutMs: number;
   rise: number;
   fall: number;
-  /** HTTP check: request path and accepted status range. */
+  /** Port the check connects to; 0 = the backend's traffic port (e.g. 8008 for Patroni's REST API). */
+  checkPort: number;
+  /** HTTP check: method, request path and accepted status range. */
+  httpMethod: HttpCheckMethod;
   httpPath: string;
   httpStatusMin: number;
   httpStatusMax: number;
@@ -27,7 +30,22 @@ export interface HealthCheckDto {
   slowStartMs: number;
   /** Close established connections to a backend that goes down. */
   closeOnDown: boolean;
+  /** redis/postgres: the role a backend must have to be up ('any' = not checked). */
+  role: HealthCheckRole;
+  /** redis: ACL user for AUTH ('' = AUTH with the password only, or no AUTH). */
+  username: string;
+  /** postgres: login user ('' = no login: the SSLRequest check) and database ('' = same as user). */
+  user: string;
+  database: string;
+  /** redis/postgres: a password is stored. The password itself is write-only and never answered. */
+  passwordSet: boolean;
 }
+
+/** A health check as stored and as the engine runs it: the API shape with the password instead of `passwordSet`. */
+export type HealthCheckSettings = Omit<HealthCheckDto, 'passwordSet'> & {
+  /** '' = none. */
+  password: string;
+};
 
 export interface StrategyOptionsDto {
   /** consistent-hash: no backend takes more than factor × average load (0 = unbounded). */

@@ -1,15 +1,17 @@
 // The default of every service, backend and health-check setting, declared once (README
 // "Service options and defaults", "Health checks"). The engine, the admin's store and the
 // console's "new service" form all start from these.
-import type { BackendDto, HealthCheckDto, ServiceSettingsDto } from './api.ts';
+import type { BackendDto, HealthCheckSettings, ServiceSettingsDto } from './api.ts';
 
 /** Health-check defaults (HAProxy-like: inter 2s, rise 2, fall 3). */
-export const HEALTH_CHECK_DEFAULTS: Readonly<HealthCheckDto> = {
+export const HEALTH_CHECK_DEFAULTS: Readonly<HealthCheckSettings> = {
   type: 'tcp',
   intervalMs: 2000,
   timeoutMs: 1000,
   rise: 2,
   fall: 3,
+  checkPort: 0,
+  httpMethod: 'GET',
   httpPath: '/',
   httpStatusMin: 200,
   httpStatusMax: 399,
@@ -19,6 +21,11 @@ export const HEALTH_CHECK_DEFAULTS: Readonly<HealthCheckDto> = {
   passiveFailures: 3,
   slowStartMs: 0,
   closeOnDown: false,
+  role: 'any',
+  username: '',
+  user: '',
+  database: '',
+  password: '',
 };
 
 /** Service defaults, apart from the health check. */

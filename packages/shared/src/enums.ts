@@ -19,6 +19,27 @@ export type HealthState = (typeof HEALTH_STATES)[number];
 export const HEALTH_CHECK_TYPES = ['none', 'tcp', 'redis', 'postgres', 'http', 'send-expect'] as const;
 export type HealthCheckType = (typeof HEALTH_CHECK_TYPES)[number];
 
+/** What a role-aware check requires of a backend (README "Role-aware checks"); 'any' = role not checked. */
+export const HEALTH_CHECK_ROLES = ['any', 'primary', 'replica', 'standby'] as const;
+export type HealthCheckRole = (typeof HEALTH_CHECK_ROLES)[number];
+
+/** The roles each check type accepts; every other type accepts only 'any'. */
+export const ROLES_BY_CHECK_TYPE: Readonly<Partial<Record<HealthCheckType, readonly HealthCheckRole[]>>> = {
+  redis: ['any', 'primary', 'replica'],
+  postgres: ['any', 'primary', 'standby'],
+};
+
+/** Login fields (`healthCheck.*`) each check type takes; every other type takes none. */
+export const LOGIN_FIELDS_BY_CHECK_TYPE: Readonly<Partial<Record<HealthCheckType, readonly HealthCheckLoginField[]>>> = {
+  redis: ['username', 'password'],
+  postgres: ['user', 'database', 'password'],
+};
+export type HealthCheckLoginField = 'username' | 'user' | 'database' | 'password';
+
+/** Methods an http check may send (OPTIONS for Patroni-style sidecars, HEAD for a bodiless check). */
+export const HTTP_CHECK_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+export type HttpCheckMethod = (typeof HTTP_CHECK_METHODS)[number];
+
 /** Why a proxied connection ended (the access log's `reason`). */
 export const CLOSE_REASONS = [
   'closed', // both sides finished (FIN or close from either peer)

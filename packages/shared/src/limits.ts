@@ -38,6 +38,8 @@ export const HEALTH_CHECK_LIMITS = {
   httpStatusMax: { min: 100, max: 599 },
   passiveFailures: { min: 0, max: 100 },
   slowStartMs: { min: 0, max: 3_600_000 },
+  /** 0 = the backend's own (traffic) port. */
+  checkPort: { min: 0, max: 65535 },
 } as const satisfies Record<string, IntRange>;
 
 /** Backend settings. */
@@ -58,7 +60,7 @@ export function isBoundedLoadFactor(value: unknown): value is number {
 export const SERVICE_NAME = { maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' } as const;
 
 /** Text fields of a health check. */
-export const HEALTH_CHECK_TEXT = { httpPathMaxLength: 1024, sendExpectMaxLength: 4096 } as const;
+export const HEALTH_CHECK_TEXT = { httpPathMaxLength: 1024, sendExpectMaxLength: 4096, loginNameMaxLength: 128, passwordMaxLength: 1024 } as const;
 
 /**
  * Failed authentication per client (README "Authentication"): a wrong Bearer token, session cookie

@@ -98,7 +98,8 @@ Options:
   -h, --help            show this help
 
 Commands (see README):
-  fulcrum export [--data DIR] [--format yaml|json]        print the stored configuration
+  fulcrum export [--data DIR] [--format yaml|json] [--with-secrets]
+                                                          print the stored configuration
   fulcrum import FILE [--data DIR] [--admin HOST:PORT]    replace the configuration with FILE
   fulcrum token create|revoke NAME [--data DIR]           create (printed once) or revoke an API token
   fulcrum token list [--data DIR]                         list the active API tokens

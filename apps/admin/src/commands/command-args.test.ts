@@ -16,8 +16,9 @@ describe('isSubcommand', () => {
 
 describe('parseCommand', () => {
   it('export defaults to YAML from FULCRUM_DATA', () => {
-    expect(parseCommand(['export'], { FULCRUM_DATA: '/d' })).toEqual({ command: 'export', dataDir: '/d', format: 'yaml' });
-    expect(parseCommand(['export', '--format=json', '--data', 'x'])).toEqual({ command: 'export', dataDir: 'x', format: 'json' });
+    expect(parseCommand(['export'], { FULCRUM_DATA: '/d' })).toEqual({ command: 'export', dataDir: '/d', format: 'yaml', withSecrets: false });
+    expect(parseCommand(['export', '--format=json', '--data', 'x'])).toEqual({ command: 'export', dataDir: 'x', format: 'json', withSecrets: false });
+    expect(parseCommand(['export', '--with-secrets'])).toMatchObject({ command: 'export', withSecrets: true });
   });
 
   it('import locally or through an admin with the token from the environment', () => {

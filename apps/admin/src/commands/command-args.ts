@@ -8,16 +8,17 @@ import type { ConfigFormat } from '../config/config-document.ts';
 export const SUBCOMMANDS = ['export', 'import', 'token'] as const;
 
 export type Command =
-  | { command: 'export'; dataDir: string; format: ConfigFormat }
+  | { command: 'export'; dataDir: string; format: ConfigFormat; withSecrets: boolean }
   | { command: 'import'; dataDir: string; file: string; admin?: URL; adminToken?: string }
   | { command: 'token-create' | 'token-revoke'; dataDir: string; name: string }
   | { command: 'token-list'; dataDir: string }
   | { command: 'help'; text: string };
 
 export const COMMAND_USAGE = `Usage:
-  fulcrum export [--data DIR] [--format yaml|json]
+  fulcrum export [--data DIR] [--format yaml|json] [--with-secrets]
       Print the stored configuration (default YAML). Reads the data directory directly; works
-      whether or not an admin is running on it.
+      whether or not an admin is running on it. Health-check passwords are left out
+      (\`passwordSet: true\` keeps them on import) unless --with-secrets is given.
   fulcrum import FILE [--data DIR]
       Replace the stored configuration with FILE (YAML or JSON), all or nothing. Only while no
       admin runs on DIR; the next start applies it.
@@ -42,12 +43,13 @@ const OPTIONS = {
   data: { type: 'string' },
   format: { type: 'string' },
   admin: { type: 'string' },
+  'with-secrets': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
 const ALLOWED: Record<string, OptionName[]> = {
-  export: ['data', 'format', 'help'],
+  export: ['data', 'format', 'with-secrets', 'help'],
   import: ['data', 'admin', 'help'],
   token: ['data', 'help'],
 };
@@ -105,7 +107,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = {
       extra(0);
       const format = (values.format as string | undefined) ?? 'yaml';
       if (format !== 'yaml' && format !== 'json') throw new UsageError(`--format "${format}": one of yaml, json`);
-      return { command, dataDir, format };
+      return { command, dataDir, format, withSecrets: values['with-secrets'] === true };
     }
     case 'import': {
       const file = positionals[0];

@@ -8,7 +8,7 @@ import { ApiError } from '../http/api-error.ts';
 import { createToken, revokeToken } from '../auth/token-changes.ts';
 import { UsageError } from '../cli/cli-args.ts';
 import type { ChangeContext } from '../config/config-service.ts';
-import { renderConfig, toConfigDocument } from '../config/config-document.ts';
+import { renderConfig, toConfigDocument, withHealthCheckPasswords } from '../config/config-document.ts';
 import { replaceConfig } from '../config/replace-config.ts';
 import type { ReplaceSummary } from '../config/replace-config.ts';
 import { toEngineConfig } from '../config/to-engine-config.ts';
@@ -73,7 +73,8 @@ function describe(summary: Pick<ReplaceSummary, 'created' | 'updated' | 'deleted
 function runExport(cmd: Extract<Command, { command: 'export' }>): void {
   const store = existingStore(cmd.dataDir);
   try {
-    out(renderConfig(toConfigDocument(store.readServices()), cmd.format));
+    const doc = toConfigDocument(store.readServices());
+    out(renderConfig(cmd.withSecrets ? withHealthCheckPasswords(doc, store.services.list()) : doc, cmd.format));
   } finally {
     store.close();
   }

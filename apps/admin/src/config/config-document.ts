@@ -9,6 +9,7 @@ import { lineColumn } from '../http/strict-json.ts';
 import { CONFIG_FORMAT_VERSION, ConfigDocumentInput } from '../schemas/config-schemas.ts';
 import { typeboxValidatorCompiler } from '../http/validator-compiler.ts';
 import { serviceSettings } from '../store/services-repo.ts';
+import type { ServiceRecord } from '../store/services-repo.ts';
 
 export type ConfigFormat = 'json' | 'yaml';
 
@@ -31,6 +32,21 @@ export function toConfigDocument(services: readonly ServiceDto[]): ConfigDocumen
         maxConnections: b.maxConnections,
       })),
     })),
+  };
+}
+
+/**
+ * `doc` with each service's stored health-check password (`fulcrum export --with-secrets` only):
+ * the API never answers passwords, so this is the one way a password leaves the store.
+ */
+export function withHealthCheckPasswords(doc: ConfigDocument, records: readonly Pick<ServiceRecord, 'name' | 'healthCheck'>[]): ConfigDocument {
+  const passwords = new Map(records.map((r) => [r.name, r.healthCheck.password]));
+  return {
+    ...doc,
+    services: doc.services.map((s) => {
+      const password = passwords.get(s.name) ?? '';
+      return password === '' ? s : { ...s, healthCheck: { ...s.healthCheck, password } };
+    }),
   };
 }
 

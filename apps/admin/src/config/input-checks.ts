@@ -2,7 +2,7 @@
 // Each failure is an ApiError naming the field, thrown inside the change's transaction.
 import type { HostPort } from '@fulcrum/shared/address';
 import { parseAddress } from '@fulcrum/shared/address';
-import type { HealthCheckDto, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { HealthCheckSettings, StrategyOptionsDto } from '@fulcrum/shared/api';
 import { isStrategyName } from '@fulcrum/shared/strategies';
 import type { StrategyName } from '@fulcrum/shared/strategies';
 import { BOUNDED_LOAD_FACTOR, isBoundedLoadFactor } from '@fulcrum/shared/limits';
@@ -43,7 +43,7 @@ export function checkStrategyOptions(options: StrategyOptionsDto): StrategyOptio
 }
 
 /** Rules that span fields of a merged health check. */
-export function checkHealthCheck(hc: HealthCheckDto): HealthCheckDto {
+export function checkHealthCheck(hc: HealthCheckSettings): HealthCheckSettings {
   if (hc.httpStatusMin > hc.httpStatusMax) {
     throw validationError('healthCheck.httpStatusMin', 'must not be greater than healthCheck.httpStatusMax');
   }

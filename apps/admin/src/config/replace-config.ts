@@ -15,6 +15,7 @@ import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
 import { checkAddress, plural } from './input-checks.ts';
 import { backendValues, describeChanges, diff, serviceValuesFrom } from './service-changes.ts';
+import { healthCheckChanges, keepStoredPassword } from './health-check-input.ts';
 
 /** Runs `check`, re-throwing its ApiError with `prefix` in front of the field it names. */
 function within<T>(prefix: string, check: () => T): T {
@@ -40,11 +41,11 @@ interface PlannedService {
 }
 
 /** Checks one service entry completely and returns the values it stands for (defaults filled in). */
-function planService(input: ConfigDocumentInput['services'][number], i: number, checks: AddressChecks): PlannedService {
+function planService(input: ConfigDocumentInput['services'][number], i: number, checks: AddressChecks, storedPassword?: (name: string) => string): PlannedService {
   const prefix = `services[${i}].`;
   const firstWarning = checks.warnings.length;
   const plan = within(prefix, () => {
-    const values = serviceValuesFrom(input);
+    const values = serviceValuesFrom({ ...input, healthCheck: keepStoredPassword(input.healthCheck, storedPassword?.(input.name)) });
     const seen = new Set<string>();
     const backends = (input.backends ?? []).map((b: BackendInput, j) => {
       const field = `backends[${j}].address`;
@@ -64,9 +65,11 @@ function planService(input: ConfigDocumentInput['services'][number], i: number, 
 /**
  * Checks the whole document; the first problem is thrown naming its path. `checks` refuses
  * self-loops and collects warnings (unresolved names, two spellings of one endpoint).
+ * `storedPassword` names the health-check password stored for a service name ('' for none);
+ * without it (a file checked before it is sent) `passwordSet: true` is not checked yet.
  */
-export function planConfig(doc: ConfigDocumentInput, checks = new AddressChecks()): PlannedService[] {
-  const plans = doc.services.map((service, i) => planService(service, i, checks));
+export function planConfig(doc: ConfigDocumentInput, checks = new AddressChecks(), storedPassword?: (name: string) => string): PlannedService[] {
+  const plans = doc.services.map((service, i) => planService(service, i, checks, storedPassword));
   const names = new Map<string, number>();
   const listens = new Map<string, number>();
   plans.forEach((plan, i) => {
@@ -132,8 +135,8 @@ export function replaceConfig(
   onIds?: (idToName: Map<number, string>) => void,
   checks = new AddressChecks(),
 ): ReplaceSummary {
-  const plans = planConfig(doc, checks);
   const current = new Map(ctx.store.services.list().map((s) => [s.name, s]));
+  const plans = planConfig(doc, checks, (name) => current.get(name)?.healthCheck.password ?? '');
   const wantedNames = new Set(plans.map((p) => p.values.name));
   const summary: ReplaceSummary = { created: [], updated: [], deleted: [], unchanged: [] };
   const idToName = new Map<number, string>();
@@ -164,7 +167,7 @@ export function replaceConfig(
     const { id, version: _version, ...before } = existing;
     const { healthCheck: hcBefore, ...flatBefore } = before;
     const { healthCheck: hcAfter, ...flatAfter } = plan.values;
-    const changes = { ...diff(flatBefore, flatAfter), ...diff(hcBefore, hcAfter, 'healthCheck.') };
+    const changes = { ...diff(flatBefore, flatAfter), ...healthCheckChanges(hcBefore, hcAfter, diff) };
     if (changes.host || changes.port) {
       delete changes.host;
       delete changes.port;

@@ -9,7 +9,8 @@ import type { ServiceValues } from '../store/services-repo.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
 import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
-import { checkAddress, checkHealthCheck, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
+import { healthCheckChanges, mergeHealthCheck } from './health-check-input.ts';
+import { checkAddress, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
 
@@ -88,7 +89,7 @@ function serviceValuesOver(base: ServiceValues, input: Omit<PatchServiceBody, 'b
     drainTimeoutMs: input.drainTimeoutMs ?? base.drainTimeoutMs,
     maxQueue: input.maxQueue ?? base.maxQueue,
     queueTimeoutMs: input.queueTimeoutMs ?? base.queueTimeoutMs,
-    healthCheck: checkHealthCheck({ ...base.healthCheck, ...input.healthCheck }),
+    healthCheck: mergeHealthCheck(base.healthCheck, input.healthCheck),
   };
 }
 
@@ -160,7 +161,7 @@ export function updateService(ctx: ChangeContext, id: number, input: PatchServic
   const next = serviceValuesOver(currentValues, input);
   const { healthCheck: hcBefore, ...flatBefore } = currentValues;
   const { healthCheck: hcAfter, ...flatAfter } = next;
-  const changes = { ...diff(flatBefore, flatAfter), ...diff(hcBefore, hcAfter, 'healthCheck.') };
+  const changes = { ...diff(flatBefore, flatAfter), ...healthCheckChanges(hcBefore, hcAfter, diff) };
   // host and port read better as one field in the audit log.
   if (changes.host || changes.port) {
     delete changes.host;

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { BackendDto, HealthCheckDto, ServiceDto } from '@fulcrum/shared/api';
 import { STRATEGY_NAMES } from '@fulcrum/shared/strategies';
-import { ADMIN_STATES, HEALTH_CHECK_TYPES } from '@fulcrum/shared/enums';
+import { ADMIN_STATES, HEALTH_CHECK_ROLES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS } from '@fulcrum/shared/enums';
 import { BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
 import { intInRange, intsInRanges, literalUnion } from './common-schemas.ts';
 
@@ -23,6 +23,7 @@ const Address = Type.String({ maxLength: 300 });
 const Strategy = Type.String({ maxLength: 64 });
 
 const hc = intsInRanges(HEALTH_CHECK_LIMITS);
+const LoginName = Type.String({ maxLength: HEALTH_CHECK_TEXT.loginNameMaxLength });
 // Listed field by field: the order is the order of keys in every response and export.
 const healthCheckFields = {
   type: HealthCheckTypeSchema,
@@ -30,6 +31,8 @@ const healthCheckFields = {
   timeoutMs: hc.timeoutMs,
   rise: hc.rise,
   fall: hc.fall,
+  checkPort: hc.checkPort,
+  httpMethod: literalUnion(HTTP_CHECK_METHODS),
   httpPath: Type.String({ minLength: 1, maxLength: HEALTH_CHECK_TEXT.httpPathMaxLength, pattern: '^/' }),
   httpStatusMin: hc.httpStatusMin,
   httpStatusMax: hc.httpStatusMax,
@@ -39,10 +42,23 @@ const healthCheckFields = {
   passiveFailures: hc.passiveFailures,
   slowStartMs: hc.slowStartMs,
   closeOnDown: Type.Boolean(),
+  role: literalUnion(HEALTH_CHECK_ROLES),
+  username: LoginName,
+  user: LoginName,
+  database: LoginName,
+  passwordSet: Type.Boolean({ description: 'read-only: a password is stored (in a request: see the README, "Credentials")' }),
 };
 
-/** A partial health check in a request; merged over the defaults or the current settings. */
-export const HealthCheckPatch = Type.Partial(Type.Object(healthCheckFields, { additionalProperties: false }));
+/**
+ * A partial health check in a request; merged over the defaults or the current settings. Only
+ * requests carry `password` (write-only); answers carry `passwordSet`.
+ */
+export const HealthCheckPatch = Type.Partial(
+  Type.Object(
+    { ...healthCheckFields, password: Type.String({ maxLength: HEALTH_CHECK_TEXT.passwordMaxLength, description: "write-only; '' removes it" }) },
+    { additionalProperties: false },
+  ),
+);
 export type HealthCheckPatch = Static<typeof HealthCheckPatch>;
 
 // 0 (unbounded) or 1.0–10 is checked in the handler: a schema union would blur the error message.

@@ -1,11 +1,16 @@
 // Repository of the services table: a small factory over prepared statements.
 import type { Database } from 'better-sqlite3';
-import type { HealthCheckDto, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { HealthCheckSettings, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
 import type { StrategyName } from '@fulcrum/shared/strategies';
 import { HEALTH_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
 
+/** A service's settings as stored: the health check with its password (never answered as is). */
+export interface StoredServiceSettings extends Omit<ServiceSettingsDto, 'healthCheck'> {
+  healthCheck: HealthCheckSettings;
+}
+
 /** A service as stored, without its backends. */
-export interface ServiceRecord extends ServiceSettingsDto {
+export interface ServiceRecord extends StoredServiceSettings {
   id: number;
   name: string;
   host: string;
@@ -17,7 +22,7 @@ export interface ServiceRecord extends ServiceSettingsDto {
 export type ServiceValues = Omit<ServiceRecord, 'id' | 'version'>;
 
 /** A service's balancing, timeout, limit and health settings: the same in every shape it takes. */
-export function serviceSettings(s: ServiceSettingsDto): ServiceSettingsDto {
+export function serviceSettings<H extends object>(s: Omit<ServiceSettingsDto, 'healthCheck'> & { healthCheck: H }): Omit<ServiceSettingsDto, 'healthCheck'> & { healthCheck: H } {
   return {
     strategy: s.strategy,
     strategyOptions: { ...s.strategyOptions },
@@ -63,7 +68,7 @@ function toRecord(row: ServiceRow): ServiceRecord {
     maxQueue: row.max_queue,
     queueTimeoutMs: row.queue_timeout_ms,
     // Merging with the defaults lets a newer fulcrum add health-check fields without a migration.
-    healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(JSON.parse(row.health_check) as Partial<HealthCheckDto>) },
+    healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(JSON.parse(row.health_check) as Partial<HealthCheckSettings>) },
     version: row.version,
   };
 }

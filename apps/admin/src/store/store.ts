@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import type { BackendDto, ServiceDto } from '@fulcrum/shared/api';
+import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
 import { formatAddress } from '@fulcrum/shared/address';
 import { migrate } from './migrations.ts';
 import { createServicesRepo, serviceSettings } from './services-repo.ts';
@@ -63,6 +64,7 @@ export function toServiceDtos(records: StoredRecords): ServiceDto[] {
     name: s.name,
     listen: formatAddress(s.host, s.port),
     ...serviceSettings(s),
+    healthCheck: toPublicHealthCheck(s.healthCheck),
     version: s.version,
     backends: byService.get(s.id) ?? [],
   }));

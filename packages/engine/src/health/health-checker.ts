@@ -9,6 +9,8 @@
 //   or 'up' target at once; reportSuccess() resets that count. Ejection periods follow the flap
 //   back-off of ejection-backoff.ts. Reports about a 'down' target are ignored.
 // - Type 'none': no probes; targets are 'up' at once and come back after an ejection period.
+// - Probes connect to `checkPort` when it is set (a sidecar such as Patroni's REST API), else to
+//   the target's own port; a changed check setting (role, login, port…) restarts the counts.
 // - Scheduling: a new target's first probe starts within the first 20% of an interval (at most
 //   2 s) so N targets are not probed in the same millisecond; afterwards the next probe starts
 //   intervalMs ± 10% after the previous one finished, so at most one probe per target is in
@@ -46,7 +48,10 @@ const FIRST_PROBE_SPREAD = 0.2;
 const MAX_FIRST_PROBE_DELAY_MS = 2000;
 const JITTER = 0.1;
 /** Settings that change what a probe does: a change restarts the rise/fall counts. */
-const PROBE_FIELDS = ['type', 'timeoutMs', 'httpPath', 'httpStatusMin', 'httpStatusMax', 'send', 'expect', 'expectRegex'] as const;
+const PROBE_FIELDS = [
+  'type', 'timeoutMs', 'checkPort', 'httpMethod', 'httpPath', 'httpStatusMin', 'httpStatusMax', 'send', 'expect', 'expectRegex',
+  'role', 'username', 'user', 'database', 'password',
+] as const;
 
 interface Entry<Id extends TargetId> {
   readonly id: Id;
@@ -235,7 +240,9 @@ export class HealthChecker<Id extends TargetId = TargetId> {
     if (this.#closed || entry.inFlight !== undefined || this.#entries.get(entry.id) !== entry) return;
     const controller = new AbortController();
     entry.inFlight = controller;
-    void probe({ host: entry.host, port: entry.port }, this.#config, controller.signal).then((result) => {
+    // checkPort (e.g. a Patroni REST API beside the database) replaces the traffic port.
+    const port = this.#config.checkPort > 0 ? this.#config.checkPort : entry.port;
+    void probe({ host: entry.host, port }, this.#config, controller.signal).then((result) => {
       // Aborted, replaced or closed meanwhile: the result belongs to nobody.
       if (entry.inFlight !== controller || this.#closed) return;
       entry.inFlight = undefined;

@@ -35,7 +35,8 @@ const ERROR_REASONS: Readonly<Record<string, string>> = {
   ERR_INVALID_ARG_VALUE: 'invalid address',
 };
 
-function errorReason(err: unknown, connected: boolean): string {
+/** A short reason for a socket error (`connect refused`), the same wording for every probe. */
+export function errorReason(err: unknown, connected: boolean): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (code === 'ECONNRESET' || code === 'EPIPE') return connected ? 'connection reset' : 'connect reset';
   if (code !== undefined && ERROR_REASONS[code] !== undefined) return ERROR_REASONS[code];

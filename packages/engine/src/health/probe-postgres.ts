@@ -4,6 +4,7 @@
 // 'S' it may log an "EOF detected" SSL message, since the probe never starts the TLS handshake.
 import type { HealthCheckConfig } from '../config.ts';
 import { runProbe } from './probe-connection.ts';
+import { probePostgresLogin } from './probe-postgres-login.ts';
 import type { Verdict } from './probe-connection.ts';
 import type { ProbeResult, ProbeTarget } from './probe-result.ts';
 import { unexpectedReply } from './reply-snippet.ts';
@@ -23,7 +24,11 @@ function judgePostgresReply(reply: Buffer): Verdict {
   return first === 0x53 || first === 0x4e ? true : unexpectedReply(reply);
 }
 
-/** Healthy when the server answers an SSLRequest with 'S' or 'N'. */
+/**
+ * Healthy when the server answers an SSLRequest with 'S' or 'N'. With a login user, the login and
+ * role check of probe-postgres-login.ts runs instead.
+ */
 export function probePostgres(target: ProbeTarget, config: HealthCheckConfig, signal?: AbortSignal): Promise<ProbeResult> {
+  if (config.user !== '') return probePostgresLogin(target, config, signal);
   return runProbe(target, config.timeoutMs, { request: SSL_REQUEST, judge: judgePostgresReply }, signal);
 }

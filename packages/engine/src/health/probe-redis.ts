@@ -6,6 +6,7 @@
 // protected-mode `-DENIED` and every other reply are unhealthy: a client would get errors.
 import type { HealthCheckConfig } from '../config.ts';
 import { runProbe } from './probe-connection.ts';
+import { probeRedisRole } from './probe-redis-role.ts';
 import type { Verdict } from './probe-connection.ts';
 import type { ProbeResult, ProbeTarget } from './probe-result.ts';
 import { unexpectedReply } from './reply-snippet.ts';
@@ -21,7 +22,11 @@ export function judgeRedisReply(reply: Buffer, ended: boolean): Verdict {
   return ALIVE_PREFIXES.some((prefix) => line.startsWith(prefix)) ? true : unexpectedReply(reply);
 }
 
-/** Healthy when the server answers PING with +PONG (or asks for authentication). */
+/**
+ * Healthy when the server answers PING with +PONG (or asks for authentication). With a password
+ * or a role, the login/role check of probe-redis-role.ts runs instead.
+ */
 export function probeRedis(target: ProbeTarget, config: HealthCheckConfig, signal?: AbortSignal): Promise<ProbeResult> {
+  if (config.password !== '' || config.role !== 'any') return probeRedisRole(target, config, signal);
   return runProbe(target, config.timeoutMs, { request: PING, judge: judgeRedisReply }, signal);
 }

@@ -1,4 +1,4 @@
-import { cloneElement, isValidElement, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { ServiceDto } from '@fulcrum/shared/api';
 import { HEALTH_CHECK_TYPES } from '@fulcrum/shared/enums';
 import { STRATEGIES, type StrategyName } from '@fulcrum/shared/strategies';
@@ -22,6 +22,8 @@ import {
   type ServiceFormValues,
 } from './service-form-model.ts';
 import { createService, updateService } from './services-api.ts';
+import { FormField } from './form-field.tsx';
+import { HealthCheckRoleFields } from './health-check-role-fields.tsx';
 
 interface ServiceFormDialogProps {
   /** null: create a new service. */
@@ -189,6 +191,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
             </FormField>
           </div>
         ) : null}
+        {hcOn ? <HealthCheckRoleFields values={values} set={set} field={f} /> : null}
         {values.hcType === 'send-expect' ? (
           <div className="form-grid">
             <FormField {...f('hcSend')} label="Send" hint="\r\n escapes allowed">
@@ -222,46 +225,4 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
       </div>
     </form>
   );
-}
-
-interface FormFieldProps {
-  id: string;
-  label: string;
-  error: string | undefined;
-  hint?: string | undefined;
-  wide?: boolean;
-  /** Extra context under the hint; its root element must have the id `${id}-note`. */
-  note?: ReactNode;
-  children: ReactNode;
-}
-
-/** Label + control + error/hint, wiring ids and aria attributes onto the single child control. */
-function FormField({ id, label, error, hint, wide, note, children }: FormFieldProps) {
-  const described = [error ? `${id}-error` : hint ? `${id}-hint` : null, note ? `${id}-note` : null].filter(Boolean).join(' ');
-  const describedBy = described || undefined;
-  return (
-    <div className={`field${wide ? ' field-wide' : ''}`}>
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <FieldControl id={id} invalid={Boolean(error)} describedBy={describedBy}>
-        {children}
-      </FieldControl>
-      {error ? (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
-      {note}
-    </div>
-  );
-}
-
-function FieldControl({ id, invalid, describedBy, children }: { id: string; invalid: boolean; describedBy: string | undefined; children: ReactNode }) {
-  if (!isValidElement<Record<string, unknown>>(children)) return <>{children}</>;
-  return cloneElement(children, { id, 'aria-invalid': invalid || undefined, 'aria-describedby': describedBy });
 }

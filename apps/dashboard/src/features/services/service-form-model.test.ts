@@ -33,6 +33,13 @@ const existing: ServiceDto = {
     passiveFailures: 0,
     slowStartMs: 0,
     closeOnDown: false,
+    checkPort: 0,
+    httpMethod: 'GET',
+    role: 'any',
+    username: '',
+    user: '',
+    database: '',
+    passwordSet: false,
   },
   version: 3,
   backends: [],
@@ -93,7 +100,7 @@ describe('bodies', () => {
   it('builds a create body with numbers and only the relevant health-check fields', () => {
     const body = toCreateBody({ ...filled(), hcType: 'http', hcHttpPath: '/healthz' });
     expect(body).toMatchObject({ name: 'redis', listen: '127.0.0.1:6380', strategy: 'round-robin', connectTimeoutMs: 3000, retries: 2, maxQueue: 0, queueTimeoutMs: 5000 });
-    expect(body.healthCheck).toEqual({ type: 'http', intervalMs: 2000, timeoutMs: 1000, rise: 2, fall: 3, httpPath: '/healthz' });
+    expect(body.healthCheck).toEqual({ type: 'http', intervalMs: 2000, timeoutMs: 1000, rise: 2, fall: 3, httpPath: '/healthz', httpMethod: 'GET', checkPort: 0 });
     expect(toCreateBody({ ...filled(), hcType: 'none' }).healthCheck).toEqual({ type: 'none' });
   });
   it('patches only what changed', () => {
@@ -105,6 +112,30 @@ describe('bodies', () => {
       maxQueue: 50,
       healthCheck: { fall: 5 },
     });
+  });
+});
+
+describe('role-aware health check', () => {
+  it('sends role and login for redis/postgres, the password only when typed', () => {
+    const redis = toCreateBody({ ...filled(), hcType: 'redis', hcRole: 'primary', hcUsername: 'checker', hcPassword: 's3cret' });
+    expect(redis.healthCheck).toMatchObject({ type: 'redis', role: 'primary', username: 'checker', password: 's3cret', checkPort: 0 });
+    const pg = toCreateBody({ ...filled(), hcType: 'postgres', hcRole: 'standby', hcUser: 'checker', hcCheckPort: '8008' });
+    expect(pg.healthCheck).toMatchObject({ type: 'postgres', role: 'standby', user: 'checker', database: '', checkPort: 8008 });
+    expect(pg.healthCheck).not.toHaveProperty('password');
+    expect(toCreateBody({ ...filled(), hcType: 'tcp', hcRole: 'primary' }).healthCheck).not.toHaveProperty('role');
+  });
+  it('a stored password is shown as stored, kept unless typed, and changed when typed', () => {
+    const stored: ServiceDto = { ...existing, healthCheck: { ...existing.healthCheck, type: 'redis', role: 'primary', passwordSet: true } };
+    const values = serviceToForm(stored);
+    expect(values).toMatchObject({ hcPassword: '', hcPasswordSet: true, hcRole: 'primary' });
+    expect(toPatchBody(values, stored)).toEqual({});
+    expect(toPatchBody({ ...values, hcPassword: 'new' }, stored)).toEqual({ healthCheck: { password: 'new' } });
+  });
+  it('checks role, user and check port before sending', () => {
+    expect(validateServiceForm({ ...filled(), hcType: 'postgres', hcRole: 'primary' })).toEqual({ hcUser: 'A user is needed to check the role (the check logs in).' });
+    expect(validateServiceForm({ ...filled(), hcType: 'redis', hcRole: 'standby' })).toEqual({ hcRole: 'A redis check cannot require this role.' });
+    expect(validateServiceForm({ ...filled(), hcCheckPort: '70000' })).toEqual({ hcCheckPort: 'Check port must be at most 65,535.' });
+    expect(formFieldForServerField('healthCheck.password')).toBe('hcPassword');
   });
 });
 

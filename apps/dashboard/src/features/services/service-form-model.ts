@@ -7,10 +7,12 @@ import { SERVICE_NAME } from '@fulcrum/shared/limits';
 import { isStrategyName, type StrategyName } from '@fulcrum/shared/strategies';
 import { LIMITS, parseIntInRange, type IntRange } from '../../lib/limits.ts';
 import type { ServiceCreate, ServicePatch } from './services-api.ts';
+import { roleBody, toRoleForm, validateRoleForm, type RoleFormValues, type RoleSettings } from './health-check-role-form.ts';
+import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
-export interface ServiceFormValues {
+export interface ServiceFormValues extends RoleFormValues {
   name: string;
   listen: string;
   strategy: StrategyName;
@@ -35,7 +37,7 @@ export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
 type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs'> & {
-  healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'>;
+  healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings;
 };
 
 function toForm(name: string, listen: string, s: FormSettings): ServiceFormValues {
@@ -58,12 +60,13 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     hcHttpPath: hc.httpPath,
     hcSend: hc.send,
     hcExpect: hc.expect,
+    ...toRoleForm(hc),
   };
 }
 
 /** A new service's form: the server's defaults (@fulcrum/shared/defaults), no name or address yet. */
 export function emptyServiceForm(): ServiceFormValues {
-  return toForm('', '', { ...SERVICE_DEFAULTS, healthCheck: HEALTH_CHECK_DEFAULTS });
+  return toForm('', '', { ...SERVICE_DEFAULTS, healthCheck: toPublicHealthCheck(HEALTH_CHECK_DEFAULTS) });
 }
 
 /** The form of an existing service. */
@@ -72,7 +75,7 @@ export function serviceToForm(service: ServiceDto): ServiceFormValues {
 }
 
 /** Every numeric field with its label in messages and the admin's range for it. */
-const INTEGER_FIELDS: Array<[ServiceFormField, string, IntRange]> = [
+const INTEGER_FIELDS: Array<[Exclude<ServiceFormField, 'hcPasswordSet'>, string, IntRange]> = [
   ['connectTimeoutMs', 'Connect timeout', LIMITS.connectTimeoutMs],
   ['idleTimeoutMs', 'Idle timeout', LIMITS.idleTimeoutMs],
   ['drainTimeoutMs', 'Drain timeout', LIMITS.drainTimeoutMs],
@@ -103,6 +106,7 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   }
   if (values.hcType === 'http' && !values.hcHttpPath.startsWith('/')) errors.hcHttpPath = 'Path must start with "/".';
   if (values.hcType === 'send-expect' && !values.hcExpect) errors.hcExpect = 'Say what the reply must contain.';
+  if (values.hcType !== 'none') Object.assign(errors, validateRoleForm(values, values.hcType));
   return errors;
 }
 
@@ -122,6 +126,7 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     });
     if (values.hcType === 'http') healthCheck.httpPath = values.hcHttpPath;
     if (values.hcType === 'send-expect') Object.assign(healthCheck, { send: values.hcSend, expect: values.hcExpect });
+    Object.assign(healthCheck, roleBody(values, values.hcType));
   }
   return {
     name: values.name.trim(),
@@ -173,6 +178,13 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   'healthcheck.httppath': 'hcHttpPath',
   'healthcheck.send': 'hcSend',
   'healthcheck.expect': 'hcExpect',
+  'healthcheck.checkport': 'hcCheckPort',
+  'healthcheck.httpmethod': 'hcHttpMethod',
+  'healthcheck.role': 'hcRole',
+  'healthcheck.username': 'hcUsername',
+  'healthcheck.user': 'hcUser',
+  'healthcheck.database': 'hcDatabase',
+  'healthcheck.password': 'hcPassword',
 };
 
 /**

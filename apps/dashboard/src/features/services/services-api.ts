@@ -5,7 +5,8 @@ import { api } from '../../lib/api-client.ts';
 /** Body of POST /api/services: name, listen and strategy, everything else optional. */
 export type ServiceCreate = Pick<ServiceDto, 'name' | 'listen' | 'strategy'> &
   Partial<Omit<ServiceDto, 'id' | 'version' | 'backends' | 'healthCheck' | 'name' | 'listen' | 'strategy'>> & {
-    healthCheck?: Partial<HealthCheckDto>;
+    /** `password` is write-only: sent when typed, never answered. */
+    healthCheck?: Partial<HealthCheckDto> & { password?: string };
   };
 
 /** Body of PATCH /api/services/:id; `version`: refuse (409 VERSION_CONFLICT) unless the service is still at it. */
