@@ -146,6 +146,8 @@ it('every acknowledged change survives kill -9, nothing is half-applied, the eng
       const patchable = own.filter((k) => k.exists && k.id !== undefined);
       const weight = 1 + Math.floor(random() * 1000);
       if (patchable.length === 0 || random() < 0.4) {
+        // Never the service's own port: that backend would be a self-loop (400 SELF_LOOP).
+        if (nextPort === listenPort) nextPort++;
         const address = `127.0.0.1:${nextPort++}`;
         const k: Known = { address, exists: false, maybeCreated: true, weights: new Set([weight]) };
         own.push(k);
