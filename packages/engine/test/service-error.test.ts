@@ -41,7 +41,7 @@ function attempt(port: number, payload: string): Promise<string> {
   });
 }
 
-// Only where it was seen to work: on Node 22.23 (libuv 1.51) the socket to the backend still
+// Only where it was seen to work: on Node 22.23 (libuv 1.51.0) the socket to the backend still
 // opened with the soft limit at spare + 1 and no second free descriptor below it (checked in
 // /proc/PID/fd), so the client was served; why is not established yet (issue 14's note).
 const NODE_20 = process.versions.node.startsWith('20.');
