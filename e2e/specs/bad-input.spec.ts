@@ -88,7 +88,7 @@ test('add-backend form: a self-loop is refused at the field; another spelling an
   const existing = `127.0.0.1:${await freePort()}`;
   await fulcrum.api.createService({ name: 'cache', listen: `127.0.0.1:${port}`, idleTimeoutMs: 60000, healthCheck: { type: 'none' }, backends: [{ address: existing }] });
   const before = await snapshot(fulcrum.api);
-  await signIn(page, fulcrum.url, fulcrum.token);
+  await signIn(page, fulcrum.url, fulcrum.token, 'cache');
   await expect(backendRow(page, existing)).toBeVisible();
   const form = page.getByTestId('add-backend-form');
   const warnings = form.getByTestId('add-backend-warnings');
