@@ -98,6 +98,19 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
   } else {
     body = { statusCode: 400, code: 'MALFORMED_REQUEST', message: 'the request is not valid HTTP/1.1' };
   }
-  if (socket.writable) socket.write(rawResponse(body));
-  socket.destroy(error);
+  if (!socket.writable) {
+    socket.destroy(error);
+    return;
+  }
+  // Answer, then FIN; keep reading (and dropping) what the client still sends until it closes,
+  // for at most CLIENT_ERROR_LINGER_MS: closing with its bytes unread would send a reset, which can
+  // reach the client before the answer does (seen on Node 26 for oversized headers).
+  socket.end(rawResponse(body));
+  socket.on('data', () => {});
+  socket.resume();
+  socket.once('end', () => socket.destroy());
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
 }
+
+/** How long a connection answered with a client error may drain before it is closed anyway. */
+const CLIENT_ERROR_LINGER_MS = 1000;
