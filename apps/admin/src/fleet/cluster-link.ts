@@ -180,8 +180,13 @@ export class ClusterLink {
     }
   }
 
-  /** Stops the loops; a graceful leave removes this node from the cluster view. */
+  /**
+   * Stops the loops; a graceful leave removes this node from the cluster view. Only the first call
+   * acts: a process that handed over stops without leaving (its successor is this node now), and
+   * its later shutdown must not remove the node either.
+   */
   async stop(opts: { leave: boolean }): Promise<void> {
+    if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#heartbeatTimer);
     clearInterval(this.#checkTimer);

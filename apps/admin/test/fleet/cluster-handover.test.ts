@@ -55,6 +55,16 @@ it('a node with a shared store hands over and stays one node of the cluster', as
   }).catch(async (err: unknown) => {
     throw new Error(`${String(err)} ${JSON.stringify(await fromWatcher('/api/cluster'))}`);
   });
+  // And it stays so while the old process drains: three heartbeats of node "a" later (one a
+  // second), every one seen says in step — the draining process no longer reports its stale version.
+  const seenBeats = new Set<string>();
+  await eventually(async () => {
+    const cluster = (await fromWatcher('/api/cluster')) as ClusterDto;
+    const a = cluster.nodes.find((n) => n.name === 'a');
+    expect(a?.state, JSON.stringify(cluster.nodes)).toBe('in-step');
+    if (a) seenBeats.add(a.lastSeen);
+    return seenBeats.size >= 4;
+  }, 20_000);
   expect(await echoOnce(port, 'new', '127.0.0.2')).toBe('new');
   await conn.roundTrip('after, on the old process\n');
   conn.close();
