@@ -46,6 +46,7 @@ export function installLifecycle(life: Lifecycle): void {
   let stopping = false;
   /** idle → handing-over → retiring (the successor serves; this process only drains). */
   let handover: 'idle' | 'handing-over' | 'retiring' = 'idle';
+  const abandon = new AbortController();
   const stop = (signal: NodeJS.Signals): void => {
     if (handover === 'retiring' && !stopping) {
       // Exits through the retirement (exit 0) once the sooner deadline has passed.
@@ -60,6 +61,7 @@ export function installLifecycle(life: Lifecycle): void {
       process.exit(1);
     }
     stopping = true;
+    abandon.abort(); // a successor still starting is stopped: shutting down means no successor
     life.say(`${signal}: shutting down (established connections get up to ${seconds(life.shutdownTimeoutMs)} to finish)`);
     life.close().then(
       () => {
@@ -84,7 +86,7 @@ export function installLifecycle(life: Lifecycle): void {
     handover = 'handing-over';
     const limit = life.reloadDrainLimitMs === undefined ? 'until they end by themselves' : `for up to ${seconds(life.reloadDrainLimitMs)}`;
     life.say(`${signal}: handing over to a successor process running the code on disk (changes wait until it serves)`);
-    startHandover(life.predecessor, { say: life.say }).then(
+    startHandover(life.predecessor, { say: life.say, signal: abandon.signal }).then(
       ({ pid, retired }) => {
         handover = 'retiring';
         if (pidFile !== undefined) removePidFile(pidFile); // the successor's now (removes only ours)
@@ -102,6 +104,10 @@ export function installLifecycle(life: Lifecycle): void {
       },
       (err: unknown) => {
         handover = 'idle';
+        if (stopping) {
+          life.say(`hand-over abandoned: ${err instanceof Error ? err.message : String(err)}`);
+          return;
+        }
         try {
           pidFile = writePidFile(life.dataDir); // in case the successor wrote its own before failing
         } catch {

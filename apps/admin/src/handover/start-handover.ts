@@ -42,6 +42,8 @@ export interface Predecessor {
 
 export interface HandoverOptions {
   say(line: string): void;
+  /** Aborts a hand-over that is still waiting for its successor (SIGTERM meanwhile): it is killed. */
+  signal?: AbortSignal;
   /** How long the successor may take to serve (default HANDOVER_START_TIMEOUT_MS). */
   startTimeoutMs?: number;
 }
@@ -90,6 +92,7 @@ export async function startHandover(p: Predecessor, opts: HandoverOptions): Prom
       const timer = setTimeout(() => fail(new HandoverError(`the successor (pid ${child.pid}) did not serve within ${Math.round((opts.startTimeoutMs ?? HANDOVER_START_TIMEOUT_MS) / 1000)} s`)), opts.startTimeoutMs ?? HANDOVER_START_TIMEOUT_MS);
       const done = (): void => {
         clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
         child.off('message', onMessage);
         child.off('exit', onExit);
         child.off('error', onError);
@@ -108,9 +111,12 @@ export async function startHandover(p: Predecessor, opts: HandoverOptions): Prom
         fail(new HandoverError(`the successor exited before it served (${signal ?? `exit code ${code}`}); its reason is in the log above`));
       };
       const onError = (err: Error): void => fail(new HandoverError(`cannot start the successor: ${err.message}`, { cause: err }));
+      const onAbort = (): void => fail(new HandoverError('this process is shutting down, so its successor was stopped'));
       child.on('message', onMessage);
       child.once('exit', onExit);
       child.once('error', onError);
+      if (opts.signal?.aborted) onAbort();
+      else opts.signal?.addEventListener('abort', onAbort, { once: true });
     });
     // The successor lives on by itself: no channel, no reference that keeps this process up.
     child.disconnect();

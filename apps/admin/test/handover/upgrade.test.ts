@@ -232,6 +232,28 @@ it('keeps serving and takes changes again when the successor cannot start', asyn
   await conn.roundTrip('still\n');
 }, 60_000);
 
+it('SIGTERM while the successor is still starting stops it too, and the old process shuts down as usual', async () => {
+  const echo = await startEchoServer();
+  onCleanup(() => echo.close());
+  const dir = tempDir('fulcrum-entry-');
+  onCleanup(dir.remove);
+  const entry = join(dir.dir, 'fulcrum-entry.mts');
+  writeFileSync(entry, `await import(${JSON.stringify(CLI)});\n`);
+  const f = await startFulcrum({ entry, args: ['--shutdown-timeout', '500'] });
+  await createService(f, [echo.port]);
+  // A "new version" that never says it serves: the hand-over waits.
+  writeFileSync(entry, 'await new Promise(() => { setInterval(() => {}, 1000); });\n');
+  process.kill(f.pid, 'SIGUSR2');
+  const successor = await eventually(() => childPids(f.pid).find((pid) => cmdline(pid).includes('fulcrum-entry')));
+  trackPid(successor);
+  await f.waitFor(/hand-over: starting a successor/);
+
+  process.kill(f.pid, 'SIGTERM');
+  expect(await f.exit()).toBe(0);
+  expect(f.stdout()).toContain('hand-over abandoned: this process is shutting down, so its successor was stopped');
+  await eventually(() => !isRunning(successor));
+}, 60_000);
+
 it('fulcrum upgrade and reload: a bad flag exits 2 with one line, nothing to signal exits 1', async () => {
   const bad = await fulcrumCommand(['upgrade', '--bogus']);
   expect(bad.code).toBe(2);
