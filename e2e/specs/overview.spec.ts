@@ -39,6 +39,7 @@ test('the overview lands first, worst services on top, sorts, filters and opens 
   const overview = page.getByTestId('services-overview');
   await expect(overview).toBeVisible();
   await expect(page.getByTestId('overview-link')).toHaveAttribute('aria-current', 'page');
+  await expect(page).toHaveTitle('Overview · Fulcrum');
   expect(new URL(page.url()).hash).toBe('');
   const row = (name: string) => page.getByTestId(`overview-row-${name}`);
 
@@ -102,6 +103,7 @@ test('the overview lands first, worst services on top, sorts, filters and opens 
   await test.step('a row opens the service; "All services" leads back', async () => {
     await row('cache').getByTestId('up').click();
     await expect(page.locator('#service-title')).toHaveText('cache');
+    await expect(page).toHaveTitle('cache · Fulcrum');
     await expect(page.getByTestId('service-item-cache')).toHaveAttribute('aria-current', 'page');
     expect(new URL(page.url()).hash).toMatch(/^#service=\d+$/);
     await page.getByTestId('overview-link').click();

@@ -17,6 +17,7 @@ import { useAppStore } from '../store/app-store.ts';
 import { selectStale, serviceById } from '../store/selectors.ts';
 import { startConsole, stopConsole } from './console-data.ts';
 import { useHashSelection } from './use-hash-selection.ts';
+import { usePageTitle } from './page-title.ts';
 
 // recharts is most of the bundle: the charts load after the first screen, in their own chunk.
 const ChartsPanel = lazy(() => import('../features/charts/charts-panel.tsx').then((m) => ({ default: m.ChartsPanel })));
@@ -38,6 +39,7 @@ export function ConsolePage() {
     return stopConsole;
   }, []);
   useHashSelection();
+  usePageTitle(view, service?.name);
 
   return (
     <div className="console">
