@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // process tests under each package's test/ folder. Browser specs live in e2e/ (Playwright).
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'e2e/**'],
     environment: 'node',
     testTimeout: 30_000,

@@ -1,7 +1,7 @@
 // Memory per idle proxied connection: open N connections through the proxy, each proven
 // end to end by one PING/PONG, hold them idle, and read the proxy's RSS before and after.
 import net from 'node:net';
-import { sleep, treeRssBytes } from './processes.ts';
+import { processRssBytes, processTree, sleep, treeRssBytes } from './processes.ts';
 
 /** Result of the idle-connection memory measurement for one target. */
 export interface MemoryResult {
@@ -9,6 +9,8 @@ export interface MemoryResult {
   rssBeforeBytes: number;
   rssAfterBytes: number;
   bytesPerConnection: number;
+  /** RSS of each process of the tree before any connection (root first): the fixed cost. */
+  processes?: Array<{ pid: number; rssBytes: number }>;
   /** Extra redis clients while held: proves the proxy really opened one backend connection each. */
   backendClients: number | undefined;
   error: string | undefined;
@@ -79,11 +81,12 @@ export async function measureIdleMemory(opts: {
   port: number; pid: number; redisPort: number; connections: number; batch: number; settleMs: number;
 }): Promise<MemoryResult> {
   const sockets: net.Socket[] = [];
+  const processes = processTree(opts.pid).map((pid) => ({ pid, rssBytes: processRssBytes(pid) }));
   const rssBeforeBytes = await sampleRss(opts.pid);
   // After the RSS samples, so readiness probes that just closed are gone from redis' count.
   const baselineClients = (await redisConnectedClients(opts.redisPort)) ?? 1;
   const result: MemoryResult = {
-    connections: 0, rssBeforeBytes, rssAfterBytes: rssBeforeBytes, bytesPerConnection: 0,
+    connections: 0, rssBeforeBytes, rssAfterBytes: rssBeforeBytes, bytesPerConnection: 0, processes,
     backendClients: undefined, error: undefined,
   };
   try {

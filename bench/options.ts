@@ -10,6 +10,10 @@ export interface BenchOptions {
   n: Record<WorkloadName, number>;
   idleConnections: number;
   memory: boolean;
+  /** Run the bulk workload (iperf3) when iperf3 is installed. */
+  bulk: boolean;
+  /** Seconds of one iperf3 run (-t). */
+  bulkSeconds: number;
   workers: number;
   writeDocs: boolean;
   keepTmp: boolean;
@@ -28,6 +32,8 @@ export const USAGE = `Usage: pnpm bench [options]
   --n-churn N         requests for -k 0 ping_inline (default 20000; ephemeral ports are finite)
   --idle-conns N      idle connections for the memory measurement (default 5000, max 9000)
   --no-memory         skip the memory measurement
+  --no-bulk           skip the bulk workload (iperf3 -P 4 through each target)
+  --bulk-seconds N    seconds of each iperf3 run (default 5; --quick: 2)
   --workers N         proxy workers/threads: HAProxy nbthread, nginx worker_processes, fulcrum --workers
                       (default 1; results of N > 1 go to bench/results/latest-workers-N.*)
   --write-docs        also rewrite the results section of docs/BENCHMARKS.md (not with --quick)
@@ -54,6 +60,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       : { plain: 300_000, pipelined: 3_000_000, churn: 20_000 },
     idleConnections: quick ? 500 : 5_000,
     memory: true,
+    bulk: true,
+    bulkSeconds: quick ? 2 : 5,
     workers: 1,
     writeDocs: false,
     keepTmp: false,
@@ -85,6 +93,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       case '--write-docs': o.writeDocs = true; break;
       case '--keep-tmp': o.keepTmp = true; break;
       case '--timeout': o.timeoutMs = positiveInt(flag, next()) * 1000; break;
+      case '--no-bulk': o.bulk = false; break;
+      case '--bulk-seconds': o.bulkSeconds = positiveInt(flag, next()); break;
       case '--fulcrum-cli': o.fulcrumCli = next() ?? o.fulcrumCli; break;
       default: throw new Error(`unknown option ${flag}\n${USAGE}`);
     }

@@ -185,15 +185,20 @@ export function processTree(rootPid: number): number[] {
   return tree.filter((pid) => pid === rootPid || parentOf.has(pid));
 }
 
-/** Resident memory in bytes of the pid plus its descendants (VmRSS from /proc/PID/status). */
+/** Resident memory in bytes of one process (VmRSS from /proc/PID/status); 0 once it exited. */
+export function processRssBytes(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m?.[1] ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory in bytes of the pid plus its descendants. */
 export function treeRssBytes(rootPid: number): number {
   let total = 0;
-  for (const pid of processTree(rootPid)) {
-    try {
-      const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m?.[1]) total += Number(m[1]) * 1024;
-    } catch { /* exited */ }
-  }
+  for (const pid of processTree(rootPid)) total += processRssBytes(pid);
   return total;
 }
 

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MemoryResult } from './idle-memory.ts';
+import { renderLatencyBulk, renderFixedMemory, summarizeLatencyBulk, type BulkSample, type LatencyBulkSummary } from './report-latency-bulk.ts';
 import { machineMarkdown, type MachineInfo } from './machine-info.ts';
 import type { BenchOptions } from './options.ts';
 import { TARGET_LABELS, type TargetName } from './targets.ts';
@@ -14,6 +15,8 @@ export interface Sample {
   metric: ThroughputMetric;
   rps: number;
   p50Ms: number | undefined;
+  /** Absent in results written before p99 was recorded. */
+  p99Ms?: number | undefined;
 }
 
 /** CPU time the proxy's process tree used for one workload run, per 1 000 requests. */
@@ -39,12 +42,14 @@ export interface RunResult {
   samples: Sample[];
   cpu: CpuSample[];
   memory: Partial<Record<TargetName, MemoryResult>>;
-  errors: Array<{ round: number; target: TargetName; workload: WorkloadName | 'memory'; error: string }>;
+  errors: Array<{ round: number; target: TargetName; workload: WorkloadName | 'memory' | 'bulk'; error: string }>;
+  /** The bulk (iperf3) workload per round and target; absent in older results. */
+  bulk?: BulkSample[];
   summary?: Summary;
 }
 
 /** Median and relative spread per target per metric, plus the ratios. */
-export interface Summary {
+export interface Summary extends LatencyBulkSummary {
   medians: Partial<Record<TargetName, Partial<Record<ThroughputMetric | 'memory', number>>>>;
   spreadPct: Partial<Record<TargetName, Partial<Record<ThroughputMetric, number>>>>;
   ratios: Array<{ label: string; values: Partial<Record<ThroughputMetric | 'memory', number>> }>;
@@ -101,7 +106,7 @@ export function summarize(r: RunResult): Summary {
       if (med !== undefined) (cpu[target] ??= {})[workload] = med;
     }
   }
-  return { medians, spreadPct, ratios, cpu };
+  return { medians, spreadPct, ratios, cpu, ...summarizeLatencyBulk(r) };
 }
 
 const WORKLOADS: WorkloadName[] = ['plain', 'pipelined', 'churn'];
@@ -119,6 +124,7 @@ export function renderMarkdown(r: RunResult, s: Summary): string {
   out.push('');
   out.push(`${o.rounds} interleaved round(s); -n plain ${o.n.plain}, pipelined ${o.n.pipelined}, churn ${o.n.churn}; ` +
     (o.memory ? `${o.idleConnections} idle connections for memory (once, on fresh processes); ` : 'memory not measured; ') +
+    (o.bulk ? `bulk iperf3 -P 4 -t ${o.bulkSeconds}; ` : 'bulk not measured; ') +
     `workers ${o.workers}. Throughput: median over rounds, ± half the min–max range.`);
   if (o.workers > 1) {
     out.push('');
@@ -164,6 +170,7 @@ export function renderMarkdown(r: RunResult, s: Summary): string {
       out.push(`| ${w} | ${cells.join(' | ')} |${ratio}`);
     }
   }
+  out.push(...renderLatencyBulk(r, s));
   const mem = Object.entries(r.memory) as Array<[TargetName, MemoryResult]>;
   if (mem.length > 0) {
     out.push('');
@@ -176,6 +183,7 @@ export function renderMarkdown(r: RunResult, s: Summary): string {
       out.push(`| ${TARGET_LABELS[t]} | ${m.connections} | ${m.backendClients ?? '?'} | ` +
         `${(m.rssBeforeBytes / 2 ** 20).toFixed(1)} MiB | ${(m.rssAfterBytes / 2 ** 20).toFixed(1)} MiB | ${per} |`);
     }
+    out.push(...renderFixedMemory(mem));
   }
   const notOk = r.targets.filter((t) => t.status !== 'ok');
   if (notOk.length > 0) {

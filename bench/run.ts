@@ -11,6 +11,7 @@ import { isStopping, livePids, onExitSync, stopAll, stopProcess, treeCpuMs, type
 import { renderMarkdown, summarize, writeDocsSection, writeResults, type RunResult, type TargetStatus } from './report.ts';
 import { startRedis, startTarget, TARGET_LABELS, type RunningTarget, type TargetName } from './targets.ts';
 import { runWorkload, workloads } from './workloads.ts';
+import { runBulk, startIperfServer } from './bulk.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
@@ -56,8 +57,14 @@ async function bench(o: BenchOptions, tmpDir: string): Promise<RunResult> {
 
   const redis = await startRedis(tmpDir);
   log(`redis-server on 127.0.0.1:${redis.port} (pid ${redis.process.pid})`);
+  let iperf: Awaited<ReturnType<typeof startIperfServer>> | undefined;
+  if (o.bulk && !hasCommand('iperf3')) log('bulk workload skipped: iperf3 is not installed (apt-get install iperf3)');
+  else if (o.bulk) {
+    iperf = await startIperfServer(tmpDir);
+    log(`iperf3 -s on 127.0.0.1:${iperf.port} (pid ${iperf.process.pid})`);
+  }
   const fulcrumCli = resolve(repoRoot, o.fulcrumCli);
-  const ctx = { repoRoot, tmpDir, redisPort: redis.port, workers: o.workers, fulcrumCli };
+  const ctx = { repoRoot, tmpDir, redisPort: redis.port, workers: o.workers, fulcrumCli, bulkBackendPort: iperf?.port };
 
   const running: RunningTarget[] = [];
   const status = new Map<TargetName, TargetStatus>();
@@ -126,7 +133,7 @@ async function bench(o: BenchOptions, tmpDir: string): Promise<RunResult> {
             result.cpu.push({ round, target: t.name, workload: w.name, msPerKReq: (cpuMs * 1000) / w.requests });
           }
           for (const [metric, v] of Object.entries(res.values)) {
-            result.samples.push({ round, target: t.name, metric: metric as keyof typeof res.values, rps: v.rps, p50Ms: v.p50Ms });
+            result.samples.push({ round, target: t.name, metric: metric as keyof typeof res.values, rps: v.rps, p50Ms: v.p50Ms, p99Ms: v.p99Ms });
           }
           const shown = Object.entries(res.values).map(([m, v]) => `${m} ${Math.round(v.rps)}`).join(', ');
           log(`round ${round}/${o.rounds} ${w.name.padEnd(9)} ${t.name.padEnd(8)} ${shown || '-'}` +
@@ -137,13 +144,37 @@ async function bench(o: BenchOptions, tmpDir: string): Promise<RunResult> {
           }
         }
       }
+      for (const t of order) {
+        if (t.bulkPort === undefined || !alive(t)) continue;
+        await bulkRound(result, o, round, t);
+      }
     }
   } finally {
     for (const t of running) await t.stop();
     await stopProcess(redis.process);
+    if (iperf) await stopProcess(iperf.process);
   }
   result.machine.loadAvgEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
   return result;
+}
+
+/** One iperf3 run through one target: Gb/s and the proxy's CPU per GiB into the result. */
+async function bulkRound(result: RunResult, o: BenchOptions, round: number, t: RunningTarget): Promise<void> {
+  if (t.bulkPort === undefined) return;
+  const pid = t.process?.pid;
+  const cpuBefore = pid === undefined ? 0 : treeCpuMs(pid);
+  const res = await runBulk(t.bulkPort, 4, o.bulkSeconds, o.bulkSeconds * 1000 + 30_000);
+  if (isStopping()) return;
+  const cpuMs = pid === undefined ? undefined : treeCpuMs(pid) - cpuBefore;
+  if (res.error !== undefined || res.gbps === undefined || res.bytes === undefined) {
+    result.errors.push({ round, target: t.name, workload: 'bulk', error: res.error ?? 'no result' });
+    log(`round ${round}/${o.rounds} bulk      ${t.name.padEnd(8)} ERROR ${res.error ?? 'no result'}`);
+    return;
+  }
+  const cpuMsPerGiB = cpuMs === undefined ? undefined : cpuMs / (res.bytes / 2 ** 30);
+  (result.bulk ??= []).push({ round, target: t.name, gbps: res.gbps, cpuMsPerGiB });
+  log(`round ${round}/${o.rounds} bulk      ${t.name.padEnd(8)} ${res.gbps.toFixed(2)} Gb/s` +
+    `${cpuMs === undefined ? '' : `, cpu ${Math.round(cpuMs)} ms`} (${res.seconds.toFixed(1)} s)`);
 }
 
 async function main(): Promise<number> {

@@ -27,12 +27,16 @@ export interface TargetContext {
   workers: number;
   /** Fulcrum's CLI entry point (absolute). */
   fulcrumCli: string;
+  /** The iperf3 server of the bulk workload; undefined: no bulk frontend. */
+  bulkBackendPort: number | undefined;
 }
 
 /** A started target: where to send traffic and whose memory to read. */
 export interface RunningTarget {
   name: TargetName;
   port: number;
+  /** Where the bulk workload (iperf3) goes through this target; undefined: not measured. */
+  bulkPort: number | undefined;
   /** Root of the process tree whose RSS is "the proxy"; undefined for direct. */
   process: Tracked | undefined;
   stop(): Promise<void>;
@@ -59,8 +63,16 @@ function haproxyMaxconn(): number {
   return Math.floor((openFilesLimit() - 200) / 2);
 }
 
-export function haproxyConfig(listenPort: number, redisPort: number, workers: number): string {
+export function haproxyConfig(listenPort: number, redisPort: number, workers: number, bulk?: { listen: number; backend: number }): string {
   const maxconn = haproxyMaxconn();
+  const bulkSection = bulk === undefined ? '' : `
+frontend bulk
+  bind 127.0.0.1:${bulk.listen}
+  default_backend iperf
+
+backend iperf
+  server iperf1 127.0.0.1:${bulk.backend}
+`;
   return `global
   nbthread ${workers}
   maxconn ${maxconn}
@@ -78,10 +90,17 @@ frontend fe
 
 backend redis
   server redis1 127.0.0.1:${redisPort}
-`;
+${bulkSection}`;
 }
 
-export function nginxConfig(dir: string, listenPort: number, redisPort: number, workers: number): string {
+export function nginxConfig(dir: string, listenPort: number, redisPort: number, workers: number, bulk?: { listen: number; backend: number }): string {
+  const bulkServer = bulk === undefined ? '' : `
+  server {
+    listen 127.0.0.1:${bulk.listen};
+    proxy_pass 127.0.0.1:${bulk.backend};
+    proxy_connect_timeout 5s;
+    proxy_timeout 10m;
+  }`;
   return `load_module ${NGINX_STREAM_MODULE};
 worker_processes ${workers};
 worker_rlimit_nofile ${openFilesLimit()};
@@ -99,7 +118,7 @@ stream {
     proxy_pass redis;
     proxy_connect_timeout 5s;
     proxy_timeout 10m;
-  }
+  }${bulkServer}
 }
 `;
 }
@@ -110,28 +129,41 @@ function mkdir(dir: string): void {
 
 type Starter = (ctx: TargetContext) => Promise<RunningTarget>;
 
-async function ready(name: TargetName, port: number, t: Tracked, timeoutMs: number): Promise<RunningTarget> {
+/** A second listener of a proxy, in front of the iperf3 server, when the run measures bulk. */
+async function bulkFrontend(ctx: TargetContext): Promise<{ listen: number; backend: number } | undefined> {
+  return ctx.bulkBackendPort === undefined ? undefined : { listen: await freePort(), backend: ctx.bulkBackendPort };
+}
+
+/** Fulcrum's first-start configuration: the redis service, and the bulk one when measured. */
+export function fulcrumConfig(listenPort: number, redisPort: number, bulk?: { listen: number; backend: number }): string {
+  const service = (name: string, listen: number, backend: number) =>
+    `  - name: ${name}\n    listen: 127.0.0.1:${listen}\n    strategy: round-robin\n    backends:\n      - address: 127.0.0.1:${backend}\n`;
+  return `version: 1\nservices:\n${service('redis', listenPort, redisPort)}${bulk ? service('bulk', bulk.listen, bulk.backend) : ''}`;
+}
+
+async function ready(name: TargetName, port: number, t: Tracked, timeoutMs: number, bulkPort?: number): Promise<RunningTarget> {
   try {
     await waitForPing(port, t, timeoutMs);
   } catch (err) {
     await stopProcess(t);
     throw err;
   }
-  return { name, port, process: t, stop: () => stopProcess(t) };
+  return { name, port, bulkPort, process: t, stop: () => stopProcess(t) };
 }
 
 const starters: Record<TargetName, Starter> = {
   async direct(ctx) {
-    return { name: 'direct', port: ctx.redisPort, process: undefined, stop: async () => {} };
+    return { name: 'direct', port: ctx.redisPort, bulkPort: ctx.bulkBackendPort, process: undefined, stop: async () => {} };
   },
 
   async haproxy(ctx) {
     const port = await freePort();
     const cfg = join(ctx.tmpDir, 'haproxy.cfg');
-    writeFileSync(cfg, haproxyConfig(port, ctx.redisPort, ctx.workers));
+    const bulk = await bulkFrontend(ctx);
+    writeFileSync(cfg, haproxyConfig(port, ctx.redisPort, ctx.workers, bulk));
     // -db: stay in the foreground, no daemon, so the pid we hold is the proxy.
     const t = startProcess('haproxy', 'haproxy', ['-db', '-f', cfg], { logPath: join(ctx.tmpDir, 'haproxy.log') });
-    return ready('haproxy', port, t, 10_000);
+    return ready('haproxy', port, t, 10_000, bulk?.listen);
   },
 
   async nginx(ctx) {
@@ -139,14 +171,16 @@ const starters: Record<TargetName, Starter> = {
     const dir = join(ctx.tmpDir, 'nginx');
     mkdir(dir);
     const cfg = join(dir, 'nginx.conf');
-    writeFileSync(cfg, nginxConfig(dir, port, ctx.redisPort, ctx.workers));
+    const bulk = await bulkFrontend(ctx);
+    writeFileSync(cfg, nginxConfig(dir, port, ctx.redisPort, ctx.workers, bulk));
     // -e: the startup error log, before the config's error_log is read (default is /var/log).
     const t = startProcess('nginx', 'nginx', ['-p', dir, '-c', cfg, '-e', join(dir, 'error.log')], {
       logPath: join(ctx.tmpDir, 'nginx.log'),
     });
-    return ready('nginx', port, t, 10_000);
+    return ready('nginx', port, t, 10_000, bulk?.listen);
   },
 
+  // One process per target proxies redis only: the naive pipe has no bulk frontend.
   async naive(ctx) {
     const port = await freePort();
     const t = startProcess('naive', NODE, [
@@ -162,19 +196,17 @@ const starters: Record<TargetName, Starter> = {
     const adminPort = await freePort();
     const dataDir = join(ctx.tmpDir, 'fulcrum-data');
     mkdir(dataDir);
-    const args = [
-      '--import', 'tsx', cli,
-      '--admin', `127.0.0.1:${adminPort}`, '--data', dataDir,
-      '--listen', `127.0.0.1:${port}`, '--backend', `127.0.0.1:${ctx.redisPort}`,
-      '--strategy', 'round-robin',
-    ];
+    const bulk = await bulkFrontend(ctx);
+    const configPath = join(ctx.tmpDir, 'fulcrum.yaml');
+    writeFileSync(configPath, fulcrumConfig(port, ctx.redisPort, bulk));
+    const args = ['--import', 'tsx', cli, '--admin', `127.0.0.1:${adminPort}`, '--data', dataDir, '--config', configPath];
     if (ctx.workers > 1) args.push('--workers', String(ctx.workers));
     const t = startProcess('fulcrum', NODE, args, {
       cwd: ctx.repoRoot,
       env: { ...process.env, FULCRUM_ADMIN_TOKEN: 'bench-admin-token-0123456789' },
       logPath: join(ctx.tmpDir, 'fulcrum.log'),
     });
-    return ready('fulcrum', port, t, 30_000);
+    return ready('fulcrum', port, t, 30_000, bulk?.listen);
   },
 };
 

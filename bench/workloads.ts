@@ -33,11 +33,12 @@ export function workloads(n: Record<WorkloadName, number>): Workload[] {
   ];
 }
 
-/** One CSV row of redis-benchmark: test name, req/s and p50 latency (ms). */
+/** One CSV row of redis-benchmark: test name, req/s and p50/p99 latency (ms). */
 export interface BenchRow {
   test: string;
   rps: number;
   p50Ms: number | undefined;
+  p99Ms: number | undefined;
 }
 
 function splitCsvLine(line: string): string[] {
@@ -56,16 +57,20 @@ export function parseBenchmarkCsv(stdout: string): BenchRow[] {
     const at = (name: string) => fields[header.indexOf(name)];
     const rps = Number(at('rps'));
     const p50 = Number(at('p50_latency_ms'));
+    const p99 = Number(at('p99_latency_ms'));
     const test = fields[0];
     if (!test || !Number.isFinite(rps)) continue;
-    rows.push({ test: test.toUpperCase(), rps, p50Ms: Number.isFinite(p50) ? p50 : undefined });
+    rows.push({
+      test: test.toUpperCase(), rps,
+      p50Ms: Number.isFinite(p50) ? p50 : undefined, p99Ms: Number.isFinite(p99) ? p99 : undefined,
+    });
   }
   return rows;
 }
 
 /** Result of one workload on one target: metric → req/s (and p50), or an error. */
 export interface WorkloadResult {
-  values: Partial<Record<ThroughputMetric, { rps: number; p50Ms: number | undefined }>>;
+  values: Partial<Record<ThroughputMetric, { rps: number; p50Ms: number | undefined; p99Ms: number | undefined }>>;
   error: string | undefined;
   seconds: number;
 }
@@ -83,7 +88,7 @@ export async function runWorkload(w: Workload, port: number, timeoutMs: number):
   const values: WorkloadResult['values'] = {};
   for (const row of parseBenchmarkCsv(res.stdout)) {
     const metric = w.rows[row.test];
-    if (metric && row.rps > 0) values[metric] = { rps: row.rps, p50Ms: row.p50Ms };
+    if (metric && row.rps > 0) values[metric] = { rps: row.rps, p50Ms: row.p50Ms, p99Ms: row.p99Ms };
   }
   const missing = Object.values(w.rows).filter((m) => !values[m]);
   let error: string | undefined;
