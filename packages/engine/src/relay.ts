@@ -15,7 +15,8 @@ import type { Connection } from './connection.ts';
 import { Side, canRead } from './connection-state.ts';
 import {
   READ_EOF, WRITE_PENDING,
-  newWriteRequest, ownerOf, readResult, shutdownHandle, startReading, takeChunk, writeChunk,
+  bulkChunk, endBulk, isBulkRead, leaveBulk, newWriteRequest, ownerOf, readResult, shutdownHandle, startBulk,
+  startReading, takeChunk, writeChunk,
   type TcpHandle, type UvRequest, type WriteRequest,
 } from './tcp-handle.ts';
 
@@ -30,43 +31,78 @@ export function startRelay(c: Connection): void {
  * before it reset or closed. After the first byte the handle reads through onRead itself, so
  * the chunks after it cost nothing extra.
  */
-function onFirstBackendRead(this: TcpHandle): undefined {
+function onFirstBackendRead(this: TcpHandle): Uint8Array | undefined {
   const n = readResult();
-  onRead.call(this);
-  if (n > 0) {
-    this.onread = onRead;
-    ownerOf<Connection>(this).onBackendFirstByte();
-  }
-  return undefined;
+  // Before onRead, which may switch the handle to the bulk handler.
+  if (n > 0) this.onread = onRead;
+  const next = onRead.call(this);
+  if (n > 0) ownerOf<Connection>(this).onBackendFirstByte();
+  return next;
 }
 
 /** One request serves every write that completes at once; a queued write keeps its own. */
 let writeRequest = newWriteRequest(afterWrite);
 
-function onRead(this: TcpHandle): undefined {
+function onRead(this: TcpHandle): Uint8Array | undefined {
   const n = readResult();
   const c = ownerOf<Connection>(this);
-  const fromClient = this === c.client;
   if (n > 0) {
-    const backend = c.backend as Backend;
-    let dst: TcpHandle;
-    if (fromClient) {
-      backend.bytesIn += n;
-      dst = c.upstream as TcpHandle;
-    } else {
-      backend.bytesOut += n;
-      dst = c.client;
-    }
-    if (c.idleMs > 0) c.lastActive = performance.now();
-    enqueue(dst, takeChunk(n), this);
+    enqueue(relayed(c, this, n), takeChunk(n), this);
+    if (!isBulkRead(n)) return undefined;
+    // This side sends in bulk: its next reads go to a buffer of its own (see tcp-handle.ts).
+    this.onread = onBulkRead;
+    return startBulk(this);
+  }
+  readEnded(c, this, n);
+  return undefined;
+}
+
+/** Counts `n` bytes read from `src` and answers the handle they go to. */
+function relayed(c: Connection, src: TcpHandle, n: number): TcpHandle {
+  const backend = c.backend as Backend;
+  if (c.idleMs > 0) c.lastActive = performance.now();
+  if (src === c.client) {
+    backend.bytesIn += n;
+    return c.upstream as TcpHandle;
+  }
+  backend.bytesOut += n;
+  return c.client;
+}
+
+/**
+ * The read handler of a side sending in bulk: each chunk is written at once from the side's
+ * own buffer, after whatever is queued (so nothing is overtaken); a write that has to wait
+ * stops this side until it is out, so the next read cannot overwrite it. The first small read
+ * ends the burst.
+ */
+function onBulkRead(this: TcpHandle): Uint8Array | undefined {
+  const n = readResult();
+  const c = ownerOf<Connection>(this);
+  if (n <= 0) {
+    readEnded(c, this, n);
     return undefined;
   }
+  const dst = relayed(c, this, n);
+  if (!isBulkRead(n)) {
+    this.onread = onRead;
+    const { chunk, next } = endBulk(this, n);
+    enqueue(dst, chunk, this);
+    return next;
+  }
+  if (outLength > 0) flush();
+  const toClient = dst === c.client;
+  if ((toClient ? c.clientState : c.upstreamState) < Side.Closing) write(c, dst, bulkChunk(this, n), this, toClient);
+  return undefined;
+}
+
+/** A read that brought no bytes: FIN, or an error. */
+function readEnded(c: Connection, src: TcpHandle, n: number): void {
+  const fromClient = src === c.client;
   if (n === READ_EOF) {
     // FIN: forward it after the data before it, keep relaying the other direction (half-close).
-    c.onReadEnd(this);
-    enqueue(fromClient ? c.upstream as TcpHandle : c.client, null, this);
+    c.onReadEnd(src);
+    enqueue(fromClient ? c.upstream as TcpHandle : c.client, null, src);
   } else if (n < 0) c.fail(fromClient ? 'client-error' : 'backend-error');
-  return undefined;
 }
 
 // Writes wait for the end of the current event-loop turn (setImmediate runs right after
@@ -159,6 +195,8 @@ function afterWrite(this: UvRequest, status: number, dst: TcpHandle): void {
 
 /** The client's bytes are read and dropped from now on; reading resumes if backpressure stopped it. */
 export function discardClient(c: Connection): number {
+  // A bulk buffer may still be in a queued write to the backend: dropped reads go elsewhere.
+  leaveBulk(c.client);
   c.client.onread = onDiscardRead;
   if (!c.clientPaused) return 0;
   c.clientPaused = false;

@@ -221,7 +221,7 @@ const STRING_WRITE_MAX = 16 * 1024;
  * Starts reading `handle` into the shared read buffer; `onRead` runs per read with `this` =
  * the handle and must take the chunk (takeChunk) before it returns. 0 or a libuv error.
  */
-export function startReading(handle: TcpHandle, onRead: (this: TcpHandle) => undefined): number {
+export function startReading(handle: TcpHandle, onRead: (this: TcpHandle) => Uint8Array | undefined): number {
   handle.useUserBuffer(READ_VIEW);
   handle.onread = onRead;
   return handle.readStart();
@@ -235,6 +235,52 @@ export function readResult(): number {
 /** Inside onRead: the `n` bytes read, out of the shared buffer (a latin1 string, or a copy when big). */
 export function takeChunk(n: number): string | Uint8Array {
   return n <= STRING_WRITE_MAX ? READ_BUFFER.latin1Slice(0, n) : READ_VIEW.slice(0, n);
+}
+
+/** True for a read too big for the string path: the side it came from is sending in bulk. */
+export const isBulkRead = (n: number): boolean => n > STRING_WRITE_MAX;
+
+// ---- bulk reads ------------------------------------------------------------------------------
+// A side that sends in bulk (a read over 16 KiB) reads into a 64 KiB buffer of its own from its
+// next read on, and each chunk is written from there in place: no copy, no allocation, no GC per
+// chunk. The buffer is busy from the read until the kernel took the write; a write that has to
+// queue stops that side's reading (backpressure), so nothing reads into the buffer meanwhile.
+// The first small read ends the burst: the side goes back to the shared buffer and its own is
+// dropped, so an idle connection holds no buffer. A read handler switches buffers by returning
+// the next one (Node's user-buffer read listener takes the handler's return value as the buffer
+// of the next read).
+
+const kBulk = Symbol('fulcrum.bulkBuffer');
+type BulkBuffer = Buffer & { latin1Slice(start: number, end: number): string };
+type BulkHandle = TcpHandle & { [kBulk]?: BulkBuffer | null };
+
+/** Gives `handle` a bulk buffer of its own; the read handler returns it to read into it next. */
+export function startBulk(handle: TcpHandle): Uint8Array {
+  const buf = Buffer.allocUnsafeSlow(READ_BUFFER.length) as BulkBuffer;
+  (handle as BulkHandle)[kBulk] = buf;
+  return buf;
+}
+
+/** Inside a bulk handle's read handler: the `n` bytes read, in place (valid until the next read). */
+export function bulkChunk(handle: TcpHandle, n: number): Uint8Array {
+  return ((handle as BulkHandle)[kBulk] as BulkBuffer).subarray(0, n);
+}
+
+/**
+ * Ends a burst inside the read handler: the `n` (small) bytes just read as a string; the
+ * handler returns the shared buffer (the value returned here) to read into it next.
+ */
+export function endBulk(handle: TcpHandle, n: number): { chunk: string; next: Uint8Array } {
+  const chunk = ((handle as BulkHandle)[kBulk] as BulkBuffer).latin1Slice(0, n);
+  (handle as BulkHandle)[kBulk] = null;
+  return { chunk, next: READ_VIEW };
+}
+
+/** Outside a read handler: `handle` reads into the shared buffer again (one new listener; rare). */
+export function leaveBulk(handle: TcpHandle): void {
+  if ((handle as BulkHandle)[kBulk] == null) return;
+  (handle as BulkHandle)[kBulk] = null;
+  handle.useUserBuffer(READ_VIEW);
 }
 
 /** A reusable write request; it carries the handle to resume and the bytes libuv still holds. */

@@ -4,11 +4,12 @@
 // past ENDING_GRACE_MS is closed hard.
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import { ENDING_GRACE_MS } from '../src/connection.ts';
 import { connectionCloseChannel, type ConnectionCloseMessage } from '../src/diagnostics.ts';
-import { backend, config, connect, nextData, service, startEcho, startServer, waitFor, type TestServer } from './helpers.ts';
+import { backend, config, connect, exchange, nextData, service, startEcho, startServer, waitFor, type TestServer } from './helpers.ts';
 
 /** Collects what `s` receives, and whether it saw 'end' or an error. */
 function watch(s: net.Socket): { text: () => string; ended: Promise<number>; errors: string[] } {
@@ -126,6 +127,58 @@ describe('graceful close at a drain deadline', () => {
     await lb.close({ drain: true, timeoutMs: 0, graceful: true });
     await first;
     await seenByClient.ended;
+    expect(seenByClient.errors).toEqual([]);
+  });
+
+  it('a client sending in bulk, ended while its chunk still waits for the backend: the backend gets an exact prefix', async () => {
+    // A side sending in bulk reads into its own buffer and the balancer writes from it in place;
+    // a write the backend cannot take yet keeps pointing there. Ending the connection reads and
+    // drops the client's further bytes: they must not land in that buffer.
+    let sink: net.Socket | undefined;
+    const got: Buffer[] = [];
+    const server = await startServer((s) => {
+      sink = s;
+      s.pause();
+      s.on('data', (d: Buffer) => got.push(d));
+      s.on('end', () => s.end());
+    }, { allowHalfOpen: true });
+    const echo = await startEcho();
+    servers.push(server, echo);
+    lb = createLoadBalancer();
+    const svc = service([backend(server.port)]);
+    const busy = service([backend(echo.port)]);
+    await lb.apply(config(svc, busy));
+    const client = await connect(lb.listenPort(svc.id) as number);
+    sockets.push(client);
+    const seenByClient = watch(client);
+    const payload = randomBytes(64 * 1024 * 1024);
+    const piece = 256 * 1024;
+    let off = 0;
+    // Big writes until both hops are full: write() says so and no 'drain' comes while 3 round
+    // trips run through the balancer (same event loop), so it had its turns to read this client.
+    const small = Buffer.alloc(64 * 1024, 9);
+    for (;;) {
+      const ok = client.write(payload.subarray(off, off + piece));
+      off += piece;
+      if (!ok) {
+        let drained = false;
+        const drain = once(client, 'drain').then(() => (drained = true));
+        for (let i = 0; i < 3 && !drained; i++) expect((await exchange(lb.listenPort(busy.id) as number, small)).length).toBe(small.length);
+        if (!drained) break;
+        await drain;
+      }
+      expect(off).toBeLessThan(payload.length);
+    }
+    const closing = lb.close({ drain: true, timeoutMs: 0, graceful: true });
+    // Read by the balancer only once the connection is ending (its reading is stopped until then).
+    client.write(Buffer.alloc(1024 * 1024, 0xff));
+    (sink as net.Socket).resume();
+    await seenByClient.ended;
+    await closing;
+    const received = Buffer.concat(got);
+    expect(received.length).toBeGreaterThan(0);
+    expect(received.length).toBeLessThanOrEqual(off);
+    expect(received.equals(payload.subarray(0, received.length))).toBe(true);
     expect(seenByClient.errors).toEqual([]);
   });
 });
