@@ -3,86 +3,26 @@
 // finalize. The connection decides every transition; its service decides which backend and
 // whether a failed attempt is retried; the handles are reached only through ConnectionIo
 // (connector.ts over raw libuv handles, docs/DESIGN.md "Why raw handles"); relay.ts moves the
-// bytes in between.
+// bytes in between. Beside it: its contracts (connection-io.ts), durations and timer kinds
+// (connection-timing.ts), the socket steps of Ending (connection-ending.ts) and the close
+// report (connection-close-report.ts).
 import type { Backend, BackendLink } from './backend.ts';
-import type { ServiceConfig } from './config.ts';
 import type { PickContext } from './strategy.ts';
 import type { TcpHandle } from './tcp-handle.ts';
-import type { LocalFailure } from './local-errors.ts';
+import type { ConnectFailure, ConnectionIoOf, ConnectionOwnerOf, RelayFailure } from './connection-io.ts';
 import { ewma } from './ewma.ts';
 import { connectionCloseChannel, type CloseReason } from './diagnostics.ts';
-import { Phase, Side, canRead, type PhaseState, type SideState } from './connection-state.ts';
+import { peerText, publishClose } from './connection-close-report.ts';
+import { finClientAfterGrace, finOnEnding } from './connection-ending.ts';
+import { Phase, Side, type PhaseState, type SideState } from './connection-state.ts';
+import { CONNECT_EWMA_ALPHA, ENDING_GRACE_MS, LINGER_MS, Timer, type TimerKind } from './connection-timing.ts';
 
-/** Why a connect attempt failed, in the words passive health checks report (a LocalFailure is ours, not the backend's). */
-export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect reset' | 'connect error' | LocalFailure;
-
-/**
- * Why a connected backend counts as failed for passive health: it reset (or errored) before
- * sending a byte, or closed (FIN) before sending a byte although the client had sent data —
- * HAProxy's and Envoy's "closed before response" of, e.g., a server at its client limit.
- */
-export type RelayFailure = 'reset before first byte' | 'closed before first byte';
-
+export type { ConnectFailure, RelayFailure } from './connection-io.ts';
+export { ENDING_GRACE_MS } from './connection-timing.ts';
 /** The handle operations a connection's lifecycle needs (connector.ts implements them). */
-export interface ConnectionIo {
-  /** Binds an accepted client handle to `c` and sets its socket options. */
-  adopt(client: TcpHandle, c: Connection): void;
-  /** A new upstream handle bound to `c`, connecting to `backend`; the outcome comes as c.onConnectDone(). */
-  connect(c: Connection, backend: Backend): TcpHandle;
-  /** Both sides are open: start relaying bytes. */
-  startRelay(c: Connection): void;
-  /**
-   * Ending: from now on the client's bytes are read and dropped (unread bytes would turn our
-   * close into an RST), its reading resumed if backpressure had stopped it. 0 or a libuv error.
-   */
-  discardClient(c: Connection): number;
-  /** Queues a FIN for `handle` of `c` behind the bytes already queued for it (it never overtakes them). */
-  endAfterQueued(c: Connection, handle: TcpHandle): void;
-  /** Closes a handle of `c`; c.onHandleClosed() follows. */
-  close(handle: TcpHandle): void;
-  /** The peer's address and port (a getpeername(2)); empty when the socket is gone. */
-  peer(handle: TcpHandle): { address?: string; port?: number };
-}
-
+export type ConnectionIo = ConnectionIoOf<Connection>;
 /** What a connection needs from the service that owns it. */
-export interface ConnectionOwner {
-  readonly id: number;
-  readonly config: ServiceConfig;
-  readonly io: ConnectionIo;
-  /** An attempt connected. */
-  onConnected(backend: Backend): void;
-  /**
-   * The connected attempt's passive-health verdict, once per connection: null (a success: the
-   * backend's first byte, or an end that was not its fault) or why it failed.
-   */
-  onRelayVerdict(backend: Backend, failure: RelayFailure | null): void;
-  /**
-   * An attempt failed while the client waits (`backend`'s slot is released, and it is in
-   * `exclude` now). The owner retries or rejects.
-   */
-  onConnectFailed(c: Connection, backend: Backend): void;
-  /** The connection is finalized (both handles closed). */
-  onEnd(c: Connection): void;
-  /** The client left: take it out of the wait queue if it was waiting. */
-  dequeue(c: Connection): void;
-}
-
-/** Weight of a new connect-time sample in the backend's EWMA. */
-const CONNECT_EWMA_ALPHA = 0.3;
-/** A side whose peer finished cleanly gets this long to flush before it is destroyed. */
-const LINGER_MS = 30_000;
-/**
- * Graceful close at a drain deadline (endGracefully): how long each peer gets to answer our FIN
- * with its own before its socket is closed hard. The backend's grace comes first, then the
- * client's, so a connection is gone at most 2 × this after the deadline.
- */
-export const ENDING_GRACE_MS = 1000;
-
-// What the one timer of a connection is counting down.
-const TIMER_CONNECT = 1;
-const TIMER_IDLE = 2;
-const TIMER_LINGER = 3;
-const TIMER_ENDING = 4;
+export type ConnectionOwner = ConnectionOwnerOf<Connection>;
 
 /** One client connection and, while connecting or relaying, its upstream. */
 export class Connection implements PickContext, BackendLink {
@@ -119,7 +59,7 @@ export class Connection implements PickContext, BackendLink {
   #connectStart = 0;
   /** Connect timeout, then idle timeout, then linger: one timer at a time. */
   #timer: NodeJS.Timeout | null = null;
-  #timerKind = 0;
+  #timerKind: TimerKind | 0 = 0;
   #address: string | null = null;
   /** The backend sent its first byte (relay.ts reports it once; no per-chunk work). */
   #backendSpoke = false;
@@ -183,7 +123,7 @@ export class Connection implements PickContext, BackendLink {
     this.upstreamPaused = false;
     this.#connectStart = performance.now();
     const timeout = this.service.config.connectTimeoutMs;
-    if (timeout > 0) this.#arm(TIMER_CONNECT, timeout);
+    if (timeout > 0) this.#arm(Timer.Connect, timeout);
     this.upstream = this.service.io.connect(this, backend);
   }
 
@@ -210,7 +150,7 @@ export class Connection implements PickContext, BackendLink {
     this.idleMs = this.service.config.idleTimeoutMs;
     if (this.idleMs > 0) {
       this.lastActive = performance.now();
-      this.#arm(TIMER_IDLE, this.idleMs);
+      this.#arm(Timer.Idle, this.idleMs);
     }
     this.service.io.startRelay(this);
   }
@@ -275,15 +215,9 @@ export class Connection implements PickContext, BackendLink {
   }
 
   /**
-   * Relaying → Ending, at a drain deadline (shutdown timeout, reload drain limit): closes without
-   * a reset and without losing a reply. What the client sends from now on is read and dropped
-   * (never forwarded, so a request is either wholly before the backend's FIN or never reaches it);
-   * the backend gets FIN after the bytes already relayed to it, and everything it still sends —
-   * the replies in flight — reaches the client, followed by its FIN (the usual half-close path).
-   * Each socket closes when its peer's FIN arrives. The backend gets ENDING_GRACE_MS to send its
-   * FIN; past that the client gets FIN after the bytes queued for it and the backend is closed hard;
-   * the client then gets ENDING_GRACE_MS to close its side before it is closed hard too.
-   * A connection that is not relaying yet has sent its client nothing: it is destroyed.
+   * Relaying → Ending, at a drain deadline: closes without a reset and without losing a reply
+   * (connection-ending.ts). A connection that is not relaying yet has sent its client nothing:
+   * it is destroyed.
    */
   endGracefully(): void {
     if (this.#phase === Phase.Ending || this.#phase === Phase.Done) return;
@@ -294,15 +228,11 @@ export class Connection implements PickContext, BackendLink {
     this.#phase = Phase.Ending;
     this.#reason ??= 'drain-deadline';
     this.idleMs = 0; // no idle timeout from now on: the ending grace bounds what is left
-    if (canRead(this.clientState)) {
-      // The client's FIN has not been read, so none went to the backend yet: ours goes now.
-      if (this.service.io.discardClient(this) !== 0) {
-        this.fail('client-error');
-        return;
-      }
-      if (this.upstreamState < Side.Closing) this.service.io.endAfterQueued(this, this.upstream as TcpHandle);
+    if (!finOnEnding(this)) {
+      this.fail('client-error');
+      return;
     }
-    if (this.clientState < Side.Closing || this.upstreamState < Side.Closing) this.#arm(TIMER_ENDING, ENDING_GRACE_MS);
+    if (this.clientState < Side.Closing || this.upstreamState < Side.Closing) this.#arm(Timer.Ending, ENDING_GRACE_MS);
   }
 
   /** Closes both sides at once (drain timeout, closeOnDown, shutdown, idle timeout, reject). */
@@ -350,12 +280,12 @@ export class Connection implements PickContext, BackendLink {
   /** The client finished both ways cleanly; the backend gets a linger period to take our FIN. */
   #finishClient(): void {
     this.#closeClient();
-    if (this.upstreamState < Side.Closing) this.#arm(TIMER_LINGER, this.#lingerMs);
+    if (this.upstreamState < Side.Closing) this.#arm(Timer.Linger, this.#lingerMs);
   }
 
   #finishUpstream(): void {
     this.#closeUpstream();
-    if (this.clientState < Side.Closing) this.#arm(TIMER_LINGER, this.#lingerMs);
+    if (this.clientState < Side.Closing) this.#arm(Timer.Linger, this.#lingerMs);
   }
 
   /** Ending bounds the other side's linger by the grace, as it bounds everything else. */
@@ -363,20 +293,17 @@ export class Connection implements PickContext, BackendLink {
     return this.#phase === Phase.Ending ? ENDING_GRACE_MS : LINGER_MS;
   }
 
-  // The ending grace passed. While the backend is still open it did not answer our FIN: the
-  // client gets FIN after what is queued for it (unless the backend's own FIN, read already, is
-  // on its way: canRead is false then), the backend is closed hard, and the client gets a grace
-  // of its own. Otherwise the client kept its side open past its grace: closed hard.
+  // The ending grace passed. While the backend is still open it did not answer our FIN: it is
+  // closed hard after the client's FIN is queued, and the client gets a grace of its own.
+  // Otherwise the client kept its side open past its grace: closed hard.
   #endingGraceOver(): void {
     if (this.upstreamState >= Side.Closing) {
       this.destroy();
       return;
     }
-    if (canRead(this.upstreamState) && this.clientState < Side.Closing) {
-      this.service.io.endAfterQueued(this, this.client);
-    }
+    finClientAfterGrace(this);
     this.#closeUpstream();
-    if (this.clientState < Side.Closing) this.#arm(TIMER_ENDING, ENDING_GRACE_MS);
+    if (this.clientState < Side.Closing) this.#arm(Timer.Ending, ENDING_GRACE_MS);
   }
 
   #closeClient(): void {
@@ -405,25 +332,16 @@ export class Connection implements PickContext, BackendLink {
     if (relayed) this.#judge(null);
     this.#phase = Phase.Done;
     this.#disarm();
-    if (connectionCloseChannel.hasSubscribers) this.#publishClose(relayed);
+    if (connectionCloseChannel.hasSubscribers) {
+      const backend = relayed && this.backend !== null ? this.backend.address : null;
+      publishClose(this.service.id, this.#peer, this.#acceptedAt, backend, this.#bytesIn, this.#bytesOut, this.#reason ?? (relayed ? 'closed' : 'client-gone'));
+    }
     this.service.onEnd(this);
-  }
-
-  #publishClose(relayed: boolean): void {
-    connectionCloseChannel.publish({
-      serviceId: this.service.id,
-      client: this.#peer ?? '?:0',
-      backend: relayed && this.backend !== null ? this.backend.address : null,
-      durationMs: this.#peer === null ? 0 : Math.round(performance.now() - this.#acceptedAt),
-      bytesIn: this.#bytesIn,
-      bytesOut: this.#bytesOut,
-      reason: this.#reason ?? (relayed ? 'closed' : 'client-gone'),
-    });
   }
 
   // ---- the one timer ----------------------------------------------------------------------
 
-  #arm(kind: number, ms: number): void {
+  #arm(kind: TimerKind, ms: number): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timerKind = kind;
     this.#timer = setTimeout(Connection.#onTimer, ms, this);
@@ -438,21 +356,17 @@ export class Connection implements PickContext, BackendLink {
   // Static, so no closure per connection.
   static #onTimer(c: Connection): void {
     c.#timer = null;
-    if (c.#timerKind === TIMER_CONNECT) {
+    if (c.#timerKind === Timer.Connect) {
       c.#lastFailure = 'connect timeout';
       c.#closeUpstream();
-    } else if (c.#timerKind === TIMER_IDLE) {
+    } else if (c.#timerKind === Timer.Idle) {
       // Chunks only stamp lastActive; the timer re-arms for the rest of the window.
       const quiet = performance.now() - c.lastActive;
       if (quiet >= c.idleMs - 1) {
         c.#reason ??= 'idle-timeout';
         c.destroy();
-      } else c.#arm(TIMER_IDLE, c.idleMs - quiet);
-    } else if (c.#timerKind === TIMER_ENDING) c.#endingGraceOver();
+      } else c.#arm(Timer.Idle, c.idleMs - quiet);
+    } else if (c.#timerKind === Timer.Ending) c.#endingGraceOver();
     else c.destroy();
   }
-}
-
-function peerText(p: { address?: string; port?: number }): string {
-  return `${p.address ?? '?'}:${p.port ?? 0}`;
 }

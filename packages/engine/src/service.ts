@@ -1,41 +1,32 @@
 // One service: its listening socket, its backends, its strategy, and the rules for choosing
-// and retrying. Waiting clients are in wait-queue.ts, backend drains in backend-drain.ts.
+// and retrying. Waiting clients are in wait-queue.ts (who may wait: wait-admission.ts),
+// backend drains in backend-drain.ts, config changes to the backend list in
+// backend-membership.ts, passive health in passive-failures.ts, the counters snapshot in
+// service-stats.ts.
 import type { Server } from 'node:net';
-import type { BackendConfig, ServiceConfig } from './config.ts';
+import type { ServiceConfig } from './config.ts';
 import type { Strategy } from './strategy.ts';
-import type { BackendStats, ServiceStats } from './stats.ts';
+import type { ServiceStats } from './stats.ts';
+import type { ServiceHostOf } from './service-host.ts';
 import { Backend } from './backend.ts';
 import { Connection, type ConnectionIo, type ConnectionOwner, type RelayFailure } from './connection.ts';
 import { describeErrno, localErrno } from './local-errors.ts';
 import { handleIo } from './connector.ts';
 import { acceptRaw, type TcpHandle } from './tcp-handle.ts';
 import { getSystemErrorName } from 'node:util';
-import { isEligible } from './strategy.ts';
 import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
-import { slowStartFactor } from './health/slow-start.ts';
+import { advanceSlowStart } from './health/slow-start.ts';
 import type { HealthState } from './config.ts';
 import { WaitQueue } from './wait-queue.ts';
-import { cancelDrain, endDrainIfIdle, startDrain, type DrainOwner } from './backend-drain.ts';
+import { mayWait, waitReason } from './wait-admission.ts';
+import { passiveFailure, passiveSuccess } from './passive-failures.ts';
+import { serviceStats } from './service-stats.ts';
+import { endDrainIfIdle, type DrainOwner } from './backend-drain.ts';
+import { applyBackends, detach } from './backend-membership.ts';
 
 /** What a service needs from the load balancer that owns it. */
-export interface ServiceHost {
-  readonly random: () => number;
-  /** A backend finished draining (its last connection closed, or the drain timeout passed). */
-  onDrained(service: Service, backend: Backend, closedByTimeout: number): void;
-  /** A backend's health changed (active check, passive detection, or checks disabled). */
-  onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void;
-  /** An operator changed a backend's admin state. */
-  onStateChange(service: Service, backend: Backend, from: Backend['adminState']): void;
-  /** External health mode: a backend reached `passiveFailures` consecutive real connection failures here. */
-  onPassiveThreshold(service: Service, backend: Backend, reason: string): void;
-  /** true: no local health checks; setBackendHealth() drives health (worker processes). */
-  readonly externalHealth: boolean;
-  /** The service's listener or this process failed it (accept error, no descriptor left): worth an operator's attention. */
-  onServiceError(service: Service, code: string, message: string): void;
-  /** A retired service has no connections left. */
-  onServiceGone(service: Service): void;
-}
+export type ServiceHost = ServiceHostOf<Service>;
 
 /** One listening service: accepts clients and dispatches each to a backend. */
 export class Service implements DrainOwner, ConnectionOwner {
@@ -127,51 +118,12 @@ export class Service implements DrainOwner, ConnectionOwner {
       this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
       this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
     }
-    const seen = new Set<number>();
-    for (const bc of config.backends) {
-      seen.add(bc.id);
-      const cur = this.backends.get(bc.id);
-      if (cur !== undefined && cur.sameAs(bc)) this.updateBackend(cur, bc);
-      else {
-        if (cur !== undefined) this.retire(cur);
-        this.backends.set(bc.id, new Backend(bc));
-      }
-    }
-    for (const [id, b] of this.backends) if (!seen.has(id)) this.retire(b);
+    applyBackends(this, config.backends);
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
     this.refreshStrategies();
     this.serveQueue();
     return oldServer;
-  }
-
-  private updateBackend(b: Backend, bc: BackendConfig): void {
-    const wasDraining = b.adminState === 'draining';
-    if (b.weight !== bc.weight) {
-      b.effectiveWeight = b.effectiveWeight === b.weight ? bc.weight : Math.min(bc.weight, b.effectiveWeight);
-      b.weight = bc.weight;
-    }
-    const from = b.adminState;
-    b.adminState = bc.state;
-    if (from !== bc.state) this.host.onStateChange(this, b, from);
-    b.backup = bc.backup;
-    b.maxConnections = bc.maxConnections;
-    if (bc.state === 'draining' && !wasDraining) startDrain(this, b);
-    else if (bc.state !== 'draining' && wasDraining) cancelDrain(b);
-  }
-
-  /** Removes a backend from the pool; its connections drain. */
-  private retire(b: Backend): void {
-    this.detach(b);
-    startDrain(this, b);
-  }
-
-  /** Takes a backend out of the pool; it stays in stats, draining, until its connections end. */
-  private detach(b: Backend): void {
-    this.backends.delete(b.id);
-    b.removed = true;
-    b.adminState = 'draining';
-    this.retired.add(b);
   }
 
   /**
@@ -182,7 +134,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.retiredService = true;
     this.server.close();
     this.health?.close();
-    for (const b of [...this.backends.values()]) this.detach(b);
+    for (const b of [...this.backends.values()]) detach(this, b);
     this.refreshStrategies();
     if (this.active === 0) {
       this.host.onServiceGone(this);
@@ -209,17 +161,7 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   /** Recomputes slow-start weights (called once a second); re-feeds the strategies if any changed. */
   tickSlowStart(now: number): void {
-    const windowMs = this.config.healthCheck.slowStartMs;
-    let changed = false;
-    for (const b of this.backends.values()) {
-      if (b.effectiveWeight === b.weight || b.health !== 'up') continue;
-      const next = windowMs <= 0 ? b.weight : b.weight * slowStartFactor(now - b.upSince, windowMs);
-      if (next !== b.effectiveWeight) {
-        b.effectiveWeight = next;
-        changed = true;
-      }
-    }
-    if (changed) this.refreshStrategies();
+    if (advanceSlowStart(this.backends.values(), this.config.healthCheck.slowStartMs, now)) this.refreshStrategies();
   }
 
   /** Re-feeds both strategies after any change to membership, weight, state or health. */
@@ -249,30 +191,11 @@ export class Service implements DrainOwner, ConnectionOwner {
       conn.connect(b);
       return;
     }
-    const cfg = this.config;
-    const why = this.waitReason(conn);
-    const queued = this.queue.length;
-    if ((why === 'pending-check' && queued < Math.max(cfg.maxQueue, PENDING_CHECK_QUEUE)) || (why === 'full' && queued < cfg.maxQueue)) {
-      this.queue.add(conn, cfg.queueTimeoutMs);
+    if (mayWait(waitReason(this.backends.values(), conn.exclude), this.queue.length, this.config.maxQueue)) {
+      this.queue.add(conn, this.config.queueTimeoutMs);
       return;
     }
     this.reject(conn);
-  }
-
-  /**
-   * Why waiting can help this client: a backend is still `unknown` — its first health check
-   * has not finished, as right after a start or an add — so rejecting now would be premature
-   * ('pending-check'); or an eligible backend it has not tried is only full ('full', worth it
-   * when the operator allowed a queue). null: nothing to wait for.
-   */
-  private waitReason(conn: Connection): 'pending-check' | 'full' | null {
-    let full = false;
-    for (const b of this.backends.values()) {
-      if (conn.exclude !== null && conn.exclude.has(b)) continue;
-      if (b.health === 'unknown' && b.adminState === 'enabled' && b.weight > 0) return 'pending-check';
-      if (isEligible(b)) full = true;
-    }
-    return full ? 'full' : null;
   }
 
   reject(conn: Connection): void {
@@ -292,7 +215,7 @@ export class Service implements DrainOwner, ConnectionOwner {
       const b = this.primary.pick(conn) ?? this.backup.pick(conn);
       if (b === undefined) {
         // Nothing to wait for any more (e.g. the pending first checks failed): reject now.
-        if (this.waitReason(conn) !== null) return;
+        if (waitReason(this.backends.values(), conn.exclude) !== null) return;
         this.dequeue(conn);
         this.reject(conn);
         continue;
@@ -316,16 +239,12 @@ export class Service implements DrainOwner, ConnectionOwner {
       this.#passiveFailure(b, failure);
       return;
     }
-    b.failStreak = 0;
-    if (!b.removed) this.health?.reportSuccess(b.id);
+    passiveSuccess(b, this.health);
   }
 
   /** One more consecutive real-traffic failure of `b`: the health checker (or the primary's, via the threshold event) decides. */
   #passiveFailure(b: Backend, reason: string): void {
-    b.failStreak++;
-    if (b.removed) return;
-    if (this.health !== null) this.health.reportFailure(b.id, reason);
-    else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, reason);
+    if (passiveFailure(b, reason, this.health, this.config.healthCheck.passiveFailures)) this.host.onPassiveThreshold(this, b, reason);
   }
 
   /**
@@ -377,57 +296,8 @@ export class Service implements DrainOwner, ConnectionOwner {
     for (const b of this.retired) b.endConnections();
   }
 
+  /** A snapshot of this service's counters (service-stats.ts). */
   stats(): ServiceStats {
-    const backends: BackendStats[] = [];
-    for (const b of this.backends.values()) backends.push(backendStats(b));
-    for (const b of this.retired) backends.push(backendStats(b));
-    let total = this.goneTotal;
-    let bytesIn = this.goneBytesIn;
-    let bytesOut = this.goneBytesOut;
-    for (const b of backends) {
-      total += b.total;
-      bytesIn += b.bytesIn;
-      bytesOut += b.bytesOut;
-    }
-    const addr = this.server.address();
-    return {
-      id: this.id,
-      name: this.config.name,
-      host: this.config.host,
-      port: addr !== null && typeof addr === 'object' ? addr.port : this.config.port,
-      listening: this.server.listening,
-      active: this.active,
-      total,
-      rejected: this.rejected,
-      queued: this.queue.length,
-      retries: this.retries,
-      bytesIn,
-      bytesOut,
-      backends,
-    };
+    return serviceStats(this);
   }
-}
-
-/**
- * Clients that may wait for a backend's first health check even when maxQueue is 0. Bounded:
- * past it, clients are rejected as before.
- */
-const PENDING_CHECK_QUEUE = 1024;
-
-function backendStats(b: Backend): BackendStats {
-  return {
-    id: b.id,
-    address: b.address,
-    state: b.adminState,
-    health: b.health,
-    removed: b.removed,
-    weight: b.weight,
-    effectiveWeight: b.effectiveWeight,
-    active: b.localActive,
-    total: b.total,
-    bytesIn: b.bytesIn,
-    bytesOut: b.bytesOut,
-    connectFailures: b.connectFailures,
-    connectTimeMs: Math.round(b.connectTimeEwmaMs * 100) / 100,
-  };
 }

@@ -166,8 +166,10 @@ describe('balancing, retries and live changes', () => {
     const c2 = await connect(lb.listenPort(svc2.id) as number);
     let closed = false;
     c2.on('close', () => (closed = true));
-    // Pacing, not a wait: the idle timer runs on time, so the writes come 100 ms apart (well
-    // under idleTimeoutMs) for 800 ms (well over it).
+    // The timer is the subject here, not a stand-in for an event: idleTimeoutMs measures time
+    // without traffic, so only writes spread over time — 100 ms apart (well under 500 ms) for
+    // 800 ms (well over it) — can show that client → backend bytes alone restart it. Writes sent
+    // back to back, or paced by any event, would all land inside one idle window and prove nothing.
     for (let i = 0; i < 8; i++) {
       c2.write('x');
       await new Promise((r) => setTimeout(r, 100));

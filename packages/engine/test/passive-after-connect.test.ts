@@ -49,19 +49,29 @@ describe('passive failures after the connect', () => {
 
   const badStats = (id: number) => lb.stats().services[0]!.backends.find((x) => x.id === id)!;
 
-  it('a backend that accepts and resets before its first byte is ejected after passiveFailures connections', async () => {
-    // It resets when the request comes, so the connect surely completed (an instant reset can
-    // beat the connect's completion and count as `connect reset`, which was always counted).
-    const bad = await startServer((s) => s.once('data', () => s.resetAndDestroy()));
+  /**
+   * The shape every ejection case shares: clients (at most 6) through a service over a good echo
+   * backend and a bad one behaving as `onSocket`, until the bad one is down. Round-robin
+   * alternates, so the bad one took exactly passiveFailures (3) of them, for `reason`.
+   */
+  async function expectEjected(onSocket: (s: net.Socket) => void, reason: string, what: string): Promise<{ port: number; badId: number; bad: TestServer; answers: string[] }> {
+    const bad = await startServer(onSocket);
     servers.push(bad);
     const { port, badId, events } = await start(bad);
     const answers: string[] = [];
     for (let i = 0; i < 6 && badStats(badId).health !== 'down'; i++) answers.push(await attempt(port, `ping ${i}`));
-    await waitFor(() => badStats(badId).health === 'down', 'the resetting backend ejected');
-    // Round-robin alternates: the good one answered the others, the bad one took exactly 3.
+    await waitFor(() => badStats(badId).health === 'down', what);
     expect(bad.accepted).toBe(3);
+    expect(events.find((e) => e.backendId === badId && e.to === 'down')?.reason).toBe(`passive: 3 × ${reason}`);
+    return { port, badId, bad, answers };
+  }
+
+  it('a backend that accepts and resets before its first byte is ejected after passiveFailures connections', async () => {
+    // It resets when the request comes, so the connect surely completed (an instant reset can
+    // beat the connect's completion and count as `connect reset`, which was always counted).
+    const { port, badId, bad, answers } = await expectEjected((s) => s.once('data', () => s.resetAndDestroy()), 'reset before first byte', 'the resetting backend ejected');
+    // The good one answered the others; the bad one's clients got nothing.
     expect(answers.filter((a) => a === '')).toHaveLength(3);
-    expect(events.find((e) => e.backendId === badId && e.to === 'down')?.reason).toBe('passive: 3 × reset before first byte');
     // Its connects succeeded: these are not connect failures.
     expect(badStats(badId).connectFailures).toBe(0);
     // Ejected: every new client goes to the good backend.
@@ -69,27 +79,18 @@ describe('passive failures after the connect', () => {
     expect(bad.accepted).toBe(3);
   });
 
-  it('a backend that closes (FIN) on a client waiting for its answer is ejected the same way', async () => {
-    const bad = await startServer((s) => s.once('data', () => s.end()));
-    servers.push(bad);
-    const { port, badId, events } = await start(bad);
-    for (let i = 0; i < 6 && badStats(badId).health !== 'down'; i++) await attempt(port, `ping ${i}`);
-    await waitFor(() => badStats(badId).health === 'down', 'the closing backend ejected');
-    expect(bad.accepted).toBe(3);
-    expect(events.find((e) => e.backendId === badId && e.to === 'down')?.reason).toBe('passive: 3 × closed before first byte');
-  });
-
-  it('a backend that closes at once, before the client\'s request even reaches it, is ejected too', async () => {
+  // Backends that close (FIN) before their first byte, on a client that sent a request.
+  const closers: Array<{ name: string; onSocket: (s: net.Socket) => void }> = [
+    { name: 'a backend that closes (FIN) on a client waiting for its answer is ejected the same way', onSocket: (s) => s.once('data', () => s.end()) },
     // A server at its client limit that drops new connections silently: its FIN may be read
     // before the client's first bytes are, so the verdict waits for what the client sent.
-    const bad = await startServer((s) => s.end());
-    servers.push(bad);
-    const { port, badId, events } = await start(bad);
-    for (let i = 0; i < 6 && badStats(badId).health !== 'down'; i++) await attempt(port, `ping ${i}`);
-    await waitFor(() => badStats(badId).health === 'down', 'the closing backend ejected');
-    expect(bad.accepted).toBe(3);
-    expect(events.find((e) => e.backendId === badId && e.to === 'down')?.reason).toBe('passive: 3 × closed before first byte');
-  });
+    { name: 'a backend that closes at once, before the client\'s request even reaches it, is ejected too', onSocket: (s) => s.end() },
+  ];
+  for (const { name, onSocket } of closers) {
+    it(name, async () => {
+      await expectEjected(onSocket, 'closed before first byte', 'the closing backend ejected');
+    });
+  }
 
   it('a backend that closes a connection whose client never sent anything is not blamed', async () => {
     const bad = await startServer((s) => s.end());

@@ -246,5 +246,38 @@ export class EchoConnection {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Paces long-lived clients by the traffic around them instead of a timer: every `every` new
+ * connections served (served()), the client that has waited longest gets its next turn; after
+ * open(), every turn comes at once (the clients then go back to back, each for a bounded count).
+ */
+export class TrafficPacer {
+  readonly #every: number;
+  #served = 0;
+  #waiting: Array<() => void> = [];
+  #open = false;
+
+  constructor(every: number) {
+    this.#every = every;
+  }
+
+  /** Resolves at this client's next turn. */
+  turn(): Promise<void> {
+    if (this.#open) return Promise.resolve();
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** One new connection was served (or failed); every `every` of them, one client may talk. */
+  served(): void {
+    if (++this.#served % this.#every === 0) this.#waiting.shift()?.();
+  }
+
+  /** From now on turns come at once; the clients waiting go now. */
+  open(): void {
+    this.#open = true;
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  }
+}
+
 /** Sum of per-worker totals in a /api/workers answer. */
 export const workerTotals = (info: ClusterInfo): Map<number, number> => new Map(info.workers.map((w) => [w.pid, w.total]));

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { eventually, freePort, startEchoServer, tempDir } from '../helpers.ts';
 import type { Fulcrum } from '../cluster/harness.ts';
-import { EchoConnection, childPids, cleanup, createService, echoOnce, isRunning, onCleanup, sleep, startFulcrum, trackPid, TOKEN } from '../cluster/harness.ts';
+import { EchoConnection, TrafficPacer, childPids, cleanup, createService, echoOnce, isRunning, onCleanup, startFulcrum, trackPid, TOKEN } from '../cluster/harness.ts';
 
 afterAll(cleanup);
 
@@ -18,6 +18,8 @@ const ADMIN_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ADMIN_DIR, 'src/cli.ts');
 const LONG_LIVED = 20;
 const CHURN_LANES = 6;
+/** Round trips each long-lived connection makes after the hand-over, on the old process. */
+const ROUNDS_AFTER = 3;
 
 async function fulcrumCommand(args: string[]): Promise<{ code: number | null; out: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ADMIN_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -55,6 +57,27 @@ async function createAfterHandover(f: Fulcrum, backendPort: number): Promise<{ p
   return { port };
 }
 
+/** A "new version" that never says it serves: a hand-over to it waits. */
+const HANGS_AT_START = 'await new Promise(() => { setInterval(() => {}, 1000); });\n';
+
+/**
+ * fulcrum run through an entry script the test can replace: a broken new version on disk.
+ * `entry` runs fulcrum until `replace(source)` puts another script there; `successorOf(pid)`
+ * waits for the child of `pid` that runs the entry script (tsx has a child of its own, esbuild:
+ * the successor is the child running the entry script).
+ */
+function replaceableEntry(): { entry: string; replace: (source: string) => void; successorOf: (pid: number) => Promise<number> } {
+  const dir = tempDir('fulcrum-entry-');
+  onCleanup(dir.remove);
+  const entry = join(dir.dir, 'fulcrum-entry.mts');
+  writeFileSync(entry, `await import(${JSON.stringify(CLI)});\n`);
+  return {
+    entry,
+    replace: (source) => writeFileSync(entry, source),
+    successorOf: (pid) => eventually(() => childPids(pid).find((child) => cmdline(child).includes('fulcrum-entry'))),
+  };
+}
+
 async function adminGet(port: number, path: string): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
   await res.arrayBuffer();
@@ -72,20 +95,28 @@ for (const workers of [undefined, 2]) {
     const long = await Promise.all(Array.from({ length: LONG_LIVED }, () => EchoConnection.open(port)));
     onCleanup(() => long.forEach((c) => c.close()));
     const hardStop = Date.now() + 50_000;
-    let stopLong = false;
     let handedOver = false;
     let roundsAfter = 0;
     const longFailures: string[] = [];
+    // Until the hand-over a long-lived client talks once per CHURN_LANES new connections served
+    // (its turn comes from the churn lanes, so both kinds of traffic interleave through the
+    // hand-over); after it, ROUNDS_AFTER round trips back to back, each sent when the previous
+    // echo came.
+    const pacer = new TrafficPacer(CHURN_LANES);
     const longLoops = long.map(async (conn, i) => {
-      for (let k = 0; !stopLong && Date.now() < hardStop; k++) {
+      let after = 0;
+      for (let k = 0; after < ROUNDS_AFTER && Date.now() < hardStop; k++) {
         try {
           await conn.roundTrip(`long-${i}-${k}\n`);
-          if (handedOver) roundsAfter++;
+          if (handedOver) {
+            roundsAfter++;
+            after++;
+          }
         } catch (err) {
           longFailures.push(`long ${i}: ${(err as Error).message}`);
           return;
         }
-        await sleep(100); // pacing: a long-lived client talks now and then, not in a tight loop
+        await pacer.turn();
       }
     });
     // New connections and admin reads start continuously until the hand-over is done (≥ 3 s).
@@ -103,6 +134,7 @@ for (const workers of [undefined, 2]) {
         } catch (err) {
           failures.push((err as NodeJS.ErrnoException).code ?? (err as Error).message);
         }
+        pacer.served();
       }
     });
     const adminLane = (async () => {
@@ -128,10 +160,10 @@ for (const workers of [undefined, 2]) {
     await f.waitFor(new RegExp(`hand-over done: pid ${successor} serves`));
     for (const child of childPids(successor)) trackPid(child);
     handedOver = true;
+    pacer.open();
     await Promise.all([...lanes, adminLane]);
     // The long-lived connections keep working on the old process, which no longer accepts.
-    await eventually(() => roundsAfter >= LONG_LIVED * 3 || longFailures.length > 0, 20_000);
-    stopLong = true;
+    await eventually(() => roundsAfter >= LONG_LIVED * ROUNDS_AFTER || longFailures.length > 0, 20_000);
     await Promise.all(longLoops);
     expect(failures).toEqual([]);
     expect(longFailures).toEqual([]);
@@ -186,21 +218,16 @@ it('SIGHUP with the engine in one process is the same hand-over', async () => {
 it('keeps serving and takes changes again when the successor cannot start', async () => {
   const echo = await startEchoServer();
   onCleanup(() => echo.close());
-  // fulcrum runs through an entry script the test can replace: a broken new version on disk.
-  const dir = tempDir('fulcrum-entry-');
-  onCleanup(dir.remove);
-  const entry = join(dir.dir, 'fulcrum-entry.mts');
-  writeFileSync(entry, `await import(${JSON.stringify(CLI)});\n`);
-  const f = await startFulcrum({ entry });
+  const version = replaceableEntry();
+  const f = await startFulcrum({ entry: version.entry });
   const { port } = await createService(f, [echo.port]);
   const conn = await EchoConnection.open(port);
   onCleanup(() => conn.close());
 
   // This "new version" hangs at start: the hand-over waits for it, with changes paused.
-  writeFileSync(entry, 'await new Promise(() => { setInterval(() => {}, 1000); });\n');
+  version.replace(HANGS_AT_START);
   process.kill(f.pid, 'SIGUSR2');
-  // (tsx has a child of its own, esbuild: the successor is the child running the entry script.)
-  const successor = await eventually(() => childPids(f.pid).find((pid) => cmdline(pid).includes('fulcrum-entry')));
+  const successor = await version.successorOf(f.pid);
   trackPid(successor);
   await f.waitFor(/hand-over: starting a successor/);
   const paused = await fetch(`http://127.0.0.1:${f.adminPort}/api/services`, {
@@ -223,7 +250,7 @@ it('keeps serving and takes changes again when the successor cannot start', asyn
   await conn.roundTrip('after the failed hand-over\n');
 
   // A version that exits at once fails the same way, with its exit code named.
-  writeFileSync(entry, 'process.exit(3);\n');
+  version.replace('process.exit(3);\n');
   process.kill(f.pid, 'SIGUSR2');
   await eventually(() => /exited before it served \(exit code 3\)/.test(f.stderr())).catch((err: unknown) => {
     throw new Error(`${String(err)}\n${f.stdout()}\n${f.stderr()}`);
@@ -235,16 +262,12 @@ it('keeps serving and takes changes again when the successor cannot start', asyn
 it('SIGTERM while the successor is still starting stops it too, and the old process shuts down as usual', async () => {
   const echo = await startEchoServer();
   onCleanup(() => echo.close());
-  const dir = tempDir('fulcrum-entry-');
-  onCleanup(dir.remove);
-  const entry = join(dir.dir, 'fulcrum-entry.mts');
-  writeFileSync(entry, `await import(${JSON.stringify(CLI)});\n`);
-  const f = await startFulcrum({ entry, args: ['--shutdown-timeout', '500'] });
+  const version = replaceableEntry();
+  const f = await startFulcrum({ entry: version.entry, args: ['--shutdown-timeout', '500'] });
   await createService(f, [echo.port]);
-  // A "new version" that never says it serves: the hand-over waits.
-  writeFileSync(entry, 'await new Promise(() => { setInterval(() => {}, 1000); });\n');
+  version.replace(HANGS_AT_START);
   process.kill(f.pid, 'SIGUSR2');
-  const successor = await eventually(() => childPids(f.pid).find((pid) => cmdline(pid).includes('fulcrum-entry')));
+  const successor = await version.successorOf(f.pid);
   trackPid(successor);
   await f.waitFor(/hand-over: starting a successor/);
 

@@ -1,0 +1,23 @@
+// What a service (service.ts) reports to the load balancer that owns it. Generic in the
+// service type so this file needs nothing from service.ts (which names the instance: ServiceHost).
+import type { Backend } from './backend.ts';
+import type { HealthState } from './config.ts';
+
+/** What a service of type S needs from the load balancer that owns it. */
+export interface ServiceHostOf<S> {
+  readonly random: () => number;
+  /** A backend finished draining (its last connection closed, or the drain timeout passed). */
+  onDrained(service: S, backend: Backend, closedByTimeout: number): void;
+  /** A backend's health changed (active check, passive detection, or checks disabled). */
+  onHealth(service: S, backend: Backend, from: HealthState, to: HealthState, reason: string): void;
+  /** An operator changed a backend's admin state. */
+  onStateChange(service: S, backend: Backend, from: Backend['adminState']): void;
+  /** External health mode: a backend reached `passiveFailures` consecutive real connection failures here. */
+  onPassiveThreshold(service: S, backend: Backend, reason: string): void;
+  /** true: no local health checks; setBackendHealth() drives health (worker processes). */
+  readonly externalHealth: boolean;
+  /** The service's listener or this process failed it (accept error, no descriptor left): worth an operator's attention. */
+  onServiceError(service: S, code: string, message: string): void;
+  /** A retired service has no connections left. */
+  onServiceGone(service: S): void;
+}
