@@ -3,6 +3,7 @@
 // it (ConnectionOwner), with the failure words both use. Generic in the connection type so this
 // file needs nothing from connection.ts (which names the instances: ConnectionIo,
 // ConnectionOwner).
+import type { Server } from 'node:net';
 import type { Backend } from './backend.ts';
 import type { ServiceConfig } from './config.ts';
 import type { LocalFailure } from './local-errors.ts';
@@ -22,6 +23,12 @@ export type RelayFailure = 'reset before first byte' | 'closed before first byte
 export interface ConnectionIoOf<C> {
   /** Binds an accepted client handle to `c` and sets its socket options. */
   adopt(client: TcpHandle, c: C): void;
+  /**
+   * The io for the clients of listening socket `server`: when the listener itself could be
+   * given the socket options its accepted sockets inherit, one whose adopt() sets none.
+   * Absent: this io serves every listener as it is.
+   */
+  forListener?(server: Server): ConnectionIoOf<C>;
   /** A new upstream handle bound to `c`, connecting to `backend`; the outcome comes as c.onConnectDone(). */
   connect(c: C, backend: Backend): TcpHandle;
   /** Both sides are open: start relaying bytes. */

@@ -2,6 +2,7 @@
 // connection is set up the same way (undici's buildConnector is the model). It is also the
 // ConnectionIo of real connections: what connection.ts does to a handle happens here.
 import { lookup } from 'node:dns';
+import type { Server } from 'node:net';
 import type { Backend } from './backend.ts';
 import type { Connection, ConnectFailure, ConnectionIo } from './connection.ts';
 import { Side } from './connection-state.ts';
@@ -9,7 +10,7 @@ import { discardClient, endAfterQueued, startRelay } from './relay.ts';
 import { localFailure } from './local-errors.ts';
 import {
   UV_ECONNREFUSED, UV_ECONNRESET, UV_ETIMEDOUT,
-  closeHandle, connectHandle, newSocketHandle, ownerOf, peerAddress, setOwner, type TcpHandle, type UvRequest,
+  closeHandle, connectHandle, listeningHandle, newSocketHandle, ownerOf, peerAddress, setOwner, type TcpHandle, type UvRequest,
 } from './tcp-handle.ts';
 
 /** Keepalive probe delay for both sides of a proxied connection. */
@@ -21,11 +22,25 @@ function tuneSocket(handle: TcpHandle): void {
   handle.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_S);
 }
 
+/**
+ * Sets the options on a listening socket, so the sockets it accepts are born with them: Linux
+ * copies TCP_NODELAY and the keepalive settings (and starts the keepalive timer) into each
+ * accepted socket, which saves five setsockopt(2) calls per client. false: no socket of its
+ * own (cluster round-robin hands over sockets accepted elsewhere) or an option was refused.
+ */
+function tuneListener(server: Server): boolean {
+  const handle = listeningHandle(server);
+  return handle !== null && handle.setNoDelay(true) === 0 && handle.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_S) === 0;
+}
+
 /** The ConnectionIo of proxied connections: raw libuv handles, module-level callbacks only. */
 export const handleIo: ConnectionIo = {
   adopt(client: TcpHandle, c: Connection): void {
     setOwner(client, c);
     tuneSocket(client);
+  },
+  forListener(server: Server): ConnectionIo {
+    return tuneListener(server) ? preTunedIo : handleIo;
   },
   connect(c: Connection, backend: Backend): TcpHandle {
     const up = newSocketHandle();
@@ -43,6 +58,9 @@ export const handleIo: ConnectionIo = {
   },
   peer: peerAddress,
 };
+
+/** handleIo for clients of a tuned listener: they already have their options. */
+const preTunedIo: ConnectionIo = { ...handleIo, adopt: setOwner };
 
 /** A backend named by host name: resolved per connection, as net.connect does. */
 function resolveAndConnect(up: TcpHandle, backend: Backend): void {

@@ -35,7 +35,9 @@ export class Service implements DrainOwner, ConnectionOwner {
   server: Server;
   readonly host: ServiceHost;
   /** How this service's connections reach their handles (tests pass their own). */
-  readonly io: ConnectionIo;
+  /** How connections touch their handles; chosen per listener by listen(). */
+  io: ConnectionIo;
+  readonly #baseIo: ConnectionIo;
   /** Backends in the config, by id. */
   readonly backends = new Map<number, Backend>();
   /** Backends removed from the config that still drain connections. */
@@ -63,6 +65,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.config = config;
     this.host = host;
     this.io = io;
+    this.#baseIo = io;
     this.server = server;
     this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
@@ -99,6 +102,7 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   /** Starts accepting clients on the current server. */
   listen(): void {
+    this.io = this.#baseIo.forListener?.(this.server) ?? this.#baseIo;
     acceptRaw(this.server, (client) => this.accept(client), (status) => {
       this.host.onServiceError(this, getSystemErrorName(status), `cannot accept a client: ${describeErrno(status)}`);
     });

@@ -179,6 +179,12 @@ export function ownerOf<T extends object>(handle: TcpHandle): T {
  * (1.46): accept errors never get here — on EMFILE libuv sheds pending connections itself, or
  * (no spare descriptor) retries in a busy loop — so this path is for the runtimes that report.
  */
+/** The listening TCP handle of `server`, or null when it has none of its own (cluster round-robin). */
+export function listeningHandle(server: Server): TcpHandle | null {
+  const handle = (server as unknown as { _handle: unknown })._handle;
+  return handle instanceof tcp.TCP ? handle : null;
+}
+
 export function acceptRaw(server: Server, onClient: (client: TcpHandle) => void, onError: (status: number) => void): void {
   const handle = (server as unknown as { _handle: ServerHandle | null })._handle;
   if (handle === null) throw new TypeError('acceptRaw() needs a listening server');
