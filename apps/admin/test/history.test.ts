@@ -62,7 +62,7 @@ describe('GET /api/services/:id/history', () => {
     // The creation and the backend's health transition are marked; traffic is not an event.
     expect(history.marks).toEqual([
       expect.objectContaining({ kind: 'service-created', backendId: null, message: expect.stringContaining('hist') }),
-      expect.objectContaining({ kind: 'backend-health', backendId: service.backends[0]!.id, message: expect.stringContaining('is up') }),
+      expect.objectContaining({ kind: 'backend-health', backendId: service.backends[0]!.id, health: 'up', message: expect.stringContaining('is up') }),
     ]);
 
     // A change shows up as a mark, with the id of its event in the log.

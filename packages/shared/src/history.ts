@@ -61,6 +61,8 @@ export interface HistoryMarkDto {
   kind: EventKind;
   backendId: number | null;
   message: string;
+  /** For backend-health: the state it went to (up, down, unknown); else null. */
+  health: string | null;
 }
 
 /** GET /api/services/:id/history. */

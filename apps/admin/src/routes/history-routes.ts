@@ -54,7 +54,14 @@ export const historyRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         stepMs: plan.stepMs,
         times: plan.times,
         ...toSeries(plan, rows, addresses),
-        marks: events.reverse().map((e) => ({ id: e.id, time: e.time, kind: e.kind, backendId: e.backendId, message: e.message })),
+        marks: events.reverse().map((e) => ({
+          id: e.id,
+          time: e.time,
+          kind: e.kind,
+          backendId: e.backendId,
+          message: e.message,
+          health: e.kind === 'backend-health' && typeof e.details.to === 'string' ? e.details.to : null,
+        })),
       };
     },
   );

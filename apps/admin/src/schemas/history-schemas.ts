@@ -52,6 +52,7 @@ export const HistorySchema = Type.Object({
       kind: Type.Unsafe<EventKind>(Type.String({ description: `one of ${EVENT_KINDS.join(', ')}` })),
       backendId: Type.Union([Type.Integer(), Type.Null()]),
       message: Type.String(),
+      health: Type.Union([Type.String(), Type.Null()], { description: 'for backend-health: the state it went to (up, down, unknown)' }),
     }),
     { description: 'config changes and health transitions in the range, oldest first (the newest 500)' },
   ),
