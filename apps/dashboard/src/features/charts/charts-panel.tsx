@@ -93,12 +93,14 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
           )}
         </div>
       ) : null}
-      {range !== 'live' ? <HistoryCharts serviceId={service.id} range={range} styles={styles} hidden={hidden} /> : (
-      <div className={`charts-grid${paused ? ' is-paused' : ''}`}>
-        <BackendChart title="Active connections" description="stacked per backend" testId="active-chart" rows={active} series={shown} styles={styles} end={end} formatValue={formatCount} />
-        <BackendChart title="New connections" description="per second, stacked" testId="new-connections-chart" rows={fresh} series={shown} styles={styles} end={end} formatValue={formatRate} />
-        <BackendChart title="Throughput" description="bytes/s in + out, stacked" testId="throughput-chart" rows={bytes} series={shown} styles={styles} end={end} formatValue={formatByteRate} tickBase={1024} />
-      </div>
+      {range !== 'live' ? (
+        <HistoryCharts serviceId={service.id} range={range} styles={styles} hidden={hidden} />
+      ) : (
+        <div className={`charts-grid${paused ? ' is-paused' : ''}`}>
+          <BackendChart title="Active connections" description="stacked per backend" testId="active-chart" rows={active} series={shown} styles={styles} end={end} formatValue={formatCount} />
+          <BackendChart title="New connections" description="per second, stacked" testId="new-connections-chart" rows={fresh} series={shown} styles={styles} end={end} formatValue={formatRate} />
+          <BackendChart title="Throughput" description="bytes/s in + out, stacked" testId="throughput-chart" rows={bytes} series={shown} styles={styles} end={end} formatValue={formatByteRate} tickBase={1024} />
+        </div>
       )}
     </section>
   );
