@@ -253,6 +253,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       applyFailed: config.applyFailure !== null,
       ...(link ? { storeReachable: link.storeError === null } : {}),
     }),
+    history: () => history.counters,
   });
   app.decorate('fulcrum', { store, engine, config, auth, sessions, hub, sampler, metrics, node, cluster, link, history } satisfies AppServices);
   app.decorateRequest('actor', '');

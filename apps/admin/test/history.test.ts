@@ -72,6 +72,11 @@ describe('GET /api/services/:id/history', () => {
     const updated = again.marks.find((m) => m.kind === 'service-updated');
     const logged = (await api(t.app, 'GET', `/api/events?kind=service-updated`)).json<{ events: { id: number }[] }>();
     expect(updated?.id).toBe(logged.events[0]?.id);
+
+    // The writer's counters are scraped: buckets written, none dropped.
+    const metrics = (await api(t.app, 'GET', '/metrics')).body;
+    expect(Number(/^fulcrum_history_buckets_written_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^fulcrum_history_buckets_dropped_total 0$/m);
   });
 
   it('answers 400 naming the field for a bad range, an unknown parameter or a non-canonical id, 404 for an unknown service', async () => {

@@ -6,7 +6,9 @@ import type { HistoryDto } from '@fulcrum/shared/history';
 import { ApiError, notFound } from '../http/api-error.ts';
 import { HistoryUnavailableError } from '../history/history-writer.ts';
 import { planHistory, slotQuery, toSeries } from '../history/history-view.ts';
-import { AUTH_ERRORS, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
+import { Type } from '@sinclair/typebox';
+import { API_ERROR_CODES } from '@fulcrum/shared/api';
+import { AUTH_ERRORS, ApiErrorBodySchema, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
 import { HistoryQuery, HistorySchema } from '../schemas/history-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -27,7 +29,11 @@ export const historyRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         tags: ['stats'],
         params: ServiceParams,
         querystring: HistoryQuery,
-        response: { 200: HistorySchema, ...errorResponses(400, ...AUTH_ERRORS, 404, 503) },
+        response: {
+          200: HistorySchema,
+          ...errorResponses(400, ...AUTH_ERRORS, 404),
+          503: Type.Ref(ApiErrorBodySchema.$id!, { description: `HISTORY_UNAVAILABLE: ${API_ERROR_CODES.HISTORY_UNAVAILABLE}` }),
+        },
       },
     },
     async (request): Promise<HistoryDto> => {
