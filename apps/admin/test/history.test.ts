@@ -2,6 +2,8 @@
 // GET /api/services/:id/history, a real `fulcrum` process restarted on the same data directory
 // keeps its earlier points and shows the downtime as null, and bad input is a 400 naming the field.
 // Buckets are 200 ms here (the test-only setting) so nothing waits for 10 s buckets.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import type { HistoryDto } from '@fulcrum/shared/history';
@@ -18,10 +20,10 @@ afterEach(async () => {
 
 const sum = (values: (number | null)[]): number => values.reduce<number>((total, v) => total + (v ?? 0), 0);
 
-async function appWithService(): Promise<{ t: TestApp; service: ServiceDto; listenPort: number }> {
+async function appWithService(dir?: string): Promise<{ t: TestApp; service: ServiceDto; listenPort: number }> {
   const echo = await startEchoServer();
   cleanup.push(() => echo.close());
-  const t = await startApp({ history: { bucketMs: BUCKET_MS } });
+  const t = await startApp({ history: { bucketMs: BUCKET_MS }, ...(dir === undefined ? {} : { dir }) });
   cleanup.push(() => t.close());
   const listenPort = await freePort();
   const res = await api(t.app, 'POST', '/api/services', {
@@ -96,6 +98,22 @@ describe('GET /api/services/:id/history', () => {
     }
     const missing = await api(t.app, 'GET', `/api/services/${service.id + 1000}/history?range=5m`);
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('a history file that cannot be opened costs history only: traffic and the API carry on, buckets are dropped and counted, reads are 503', async () => {
+    const data = tempDir();
+    cleanup.push(data.remove);
+    mkdirSync(join(data.dir, 'history.db')); // a directory where the file should be: SQLite cannot open it
+    const { t, service, listenPort } = await appWithService(data.dir);
+    for (let i = 0; i < 5; i++) expect((await tcpRoundTrip(listenPort, 'still proxied')).toString()).toBe('still proxied');
+    expect((await api(t.app, 'GET', '/api/services')).statusCode).toBe(200);
+    const res = await api(t.app, 'GET', `/api/services/${service.id}/history?range=5m`);
+    expect(res.statusCode).toBe(503);
+    expect(res.json<ApiErrorBody>()).toMatchObject({ code: 'HISTORY_UNAVAILABLE', message: expect.stringContaining('cannot open the history file') });
+    await eventually(async () => {
+      const metrics = (await api(t.app, 'GET', '/metrics')).body;
+      return Number(/^fulcrum_history_buckets_dropped_total (\d+)$/m.exec(metrics)?.[1]) > 0;
+    });
   });
 });
 
