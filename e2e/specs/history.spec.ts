@@ -80,7 +80,15 @@ test('history survives a reload and an admin restart, and marks a config change 
       await fulcrum.start();
       await expect(page.getByTestId('live-indicator')).toHaveText('Live', { timeout: 45_000 });
       await expect(page.getByTestId(`backend-row-${redis.address}`).getByTestId('health')).toHaveText('up');
+      const restartedAt = Date.now();
       await traffic('after');
+      // The store has a busy slot after the restart before the console loads the range.
+      await expect
+        .poll(async () => {
+          const h = await fulcrum.api.history(service.id, '5m');
+          return h.times.some((t, i) => t >= restartedAt && (h.service.newPerSec[i] ?? 0) > 0);
+        }, { timeout: 20_000 })
+        .toBe(true);
       await showFiveMinutes();
       // The console reloads every 10 s; the line breaks where the admin was down: two pieces.
       await expect.poll(() => curvePieces(page.getByTestId('history-active-chart')), { timeout: 25_000 }).toEqual({ [redis.address]: 2 });
