@@ -57,6 +57,12 @@ describe('BucketAccumulator', () => {
     expect(acc.flush()?.rows.find((r) => r.backendId === 0)).toMatchObject({ t: 110_000, newConns: 5, span: 1000 });
   });
 
+  it('measures the span from the sample times (5 samples 2.5 s apart cover the bucket), so late ticks do not inflate rates', () => {
+    const acc = new BucketAccumulator({ bucketMs: 10_000, sampleMs: 1000 });
+    for (const t of [0, 2500, 5000, 7500, 9000]) acc.add(stats(t, { total: t / 100 }));
+    expect(acc.flush()?.rows[0]).toMatchObject({ span: 10_000, newConns: 90 });
+  });
+
   it('takes a counter that went down as reset: the new value is the increase', () => {
     const acc = new BucketAccumulator({ bucketMs: 10_000, sampleMs: 1000 });
     acc.add(stats(0, { total: 100 }));

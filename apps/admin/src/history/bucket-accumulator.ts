@@ -16,6 +16,9 @@ interface Counters {
 
 interface Sums extends Counters {
   samples: number;
+  /** Times of the first and last sample of the series in this bucket. */
+  first: number;
+  last: number;
   active: number;
   up: number;
   down: number;
@@ -23,7 +26,7 @@ interface Sums extends Counters {
 
 export interface BucketAccumulatorOptions {
   bucketMs: number;
-  /** The sampling period: each sample stands for this long (caps at bucketMs per bucket). */
+  /** The sampling period: the last sample of a bucket stands for this long (a bucket's span caps at bucketMs). */
   sampleMs: number;
   /** At most this many series (services + backends) are recorded; the rest are counted in `droppedSeries`. */
   maxSeries?: number;
@@ -77,7 +80,7 @@ export class BucketAccumulator {
         if (b.health === 'up') up++;
         else if (b.health === 'down') down++;
       }
-      this.#take(next, first, `${s.id}:${SERVICE_SERIES}`, s.active, up, down, {
+      this.#take(next, first, stats.time, `${s.id}:${SERVICE_SERIES}`, s.active, up, down, {
         total: s.total,
         bytesIn: s.bytesIn,
         bytesOut: s.bytesOut,
@@ -85,7 +88,7 @@ export class BucketAccumulator {
         failures,
       });
       for (const b of s.backends) {
-        this.#take(next, first, `${s.id}:${b.id}`, b.active, b.health === 'up' ? 1 : 0, b.health === 'down' ? 1 : 0, {
+        this.#take(next, first, stats.time, `${s.id}:${b.id}`, b.active, b.health === 'up' ? 1 : 0, b.health === 'down' ? 1 : 0, {
           total: b.total,
           bytesIn: b.bytesIn,
           bytesOut: b.bytesOut,
@@ -110,7 +113,9 @@ export class BucketAccumulator {
         serviceId,
         backendId,
         t,
-        span: Math.min(this.#bucketMs, sum.samples * this.#sampleMs),
+        // From the first to the last sample, plus the period the last one stands for: late timer
+        // ticks (a busy event loop) do not shrink it, a series that appeared mid-bucket has less.
+        span: Math.min(this.#bucketMs, sum.last - sum.first + this.#sampleMs),
         active: sum.active / sum.samples,
         newConns: sum.total,
         bytesIn: sum.bytesIn,
@@ -126,20 +131,21 @@ export class BucketAccumulator {
     return { t, rows };
   }
 
-  #take(next: Map<string, Counters>, first: boolean, key: string, active: number, up: number, down: number, now: Counters): void {
+  #take(next: Map<string, Counters>, first: boolean, time: number, key: string, active: number, up: number, down: number, now: Counters): void {
     let sum = this.#sums.get(key);
     if (sum === undefined) {
       if (this.#sums.size >= this.#maxSeries) {
         this.#droppedSeries++;
         return;
       }
-      sum = { samples: 0, active: 0, up: 0, down: 0, total: 0, bytesIn: 0, bytesOut: 0, rejected: 0, failures: 0 };
+      sum = { samples: 0, first: time, last: time, active: 0, up: 0, down: 0, total: 0, bytesIn: 0, bytesOut: 0, rejected: 0, failures: 0 };
       this.#sums.set(key, sum);
     }
     next.set(key, now);
     // The first sample after start is the baseline; a series that appears later starts from zero.
     const before = this.#last.get(key) ?? (first ? now : undefined);
     sum.samples++;
+    sum.last = time;
     sum.active += active;
     sum.up += up;
     sum.down += down;

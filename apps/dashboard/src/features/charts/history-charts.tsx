@@ -33,8 +33,9 @@ export function HistoryCharts({ serviceId, range, styles, hidden }: HistoryChart
     );
   }
   const start = data.times[0] ?? 0;
-  const end = (data.times.at(-1) ?? 0) + data.stepMs;
   const marks = data.marks;
+  // Events of the bucket still being recorded lie past the last slot: the axis reaches them.
+  const end = Math.max((data.times.at(-1) ?? 0) + data.stepMs, ...marks.map((m) => Date.parse(m.time) + 1));
   const common = { series, styles, start, end, marks, selectedMark: selected?.id ?? null, onMark };
   return (
     <>
