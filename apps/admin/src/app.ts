@@ -28,6 +28,8 @@ import type { NodeIdentity } from './fleet/cluster-view.ts';
 import { PgSharedConfig } from './fleet/pg-shared-config.ts';
 import { registerClusterWait } from './fleet/wait-for-cluster.ts';
 import type { SharedStoreUrl } from './fleet/store-url.ts';
+import { HistoryService } from './history/history-service.ts';
+import type { HistoryOptions } from './history/history-service.ts';
 import { logEngineEvents } from './live/engine-event-log.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { StatsSampler } from './live/stats-sampler.ts';
@@ -37,6 +39,7 @@ import { clusterRoutes } from './routes/cluster-routes.ts';
 import { configRoutes } from './routes/config-routes.ts';
 import { eventsRoutes } from './routes/events-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { historyRoutes } from './routes/history-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
 import { loginRoutes } from './routes/login-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
@@ -90,6 +93,8 @@ export interface BuildAppOptions {
   sharedStore?: { url: SharedStoreUrl; pool: pg.Pool };
   /** Heartbeat and version-check periods of a cluster node (default 1 s and 3 s). */
   clusterTimings?: { heartbeatMs?: number; checkMs?: number };
+  /** Metric history (history.db in the data directory): off unless given; server.ts turns it on. */
+  history?: HistoryOptions | false;
 }
 
 /** Settings key of the newest shared event copied into the local log. */
@@ -232,6 +237,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     wanted: () => hub.size > 0,
     onSample: (stats) => hub.broadcast({ type: 'stats', stats }),
   });
+  const history = new HistoryService(
+    store.dataDir,
+    () => sampler.sample(),
+    opts.history || {},
+    (message) => app.log.warn(`metric history: ${message}; traffic and the API are not affected`),
+  );
   const metrics = createMetrics({
     stats: () => engine.stats(),
     defaultMetrics: opts.processMetrics,
@@ -242,8 +253,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       applyFailed: config.applyFailure !== null,
       ...(link ? { storeReachable: link.storeError === null } : {}),
     }),
+    history: () => history.counters,
   });
-  app.decorate('fulcrum', { store, engine, config, auth, sessions, hub, sampler, metrics, node, cluster, link } satisfies AppServices);
+  app.decorate('fulcrum', { store, engine, config, auth, sessions, hub, sampler, metrics, node, cluster, link, history } satisfies AppServices);
   app.decorateRequest('actor', '');
   app.decorateRequest('authVia', undefined);
   app.decorateRequest('tokenId', undefined);
@@ -264,6 +276,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     stopEngineEvents = logEngineEvents(engine, config, app.log);
     sampler.start();
     hub.start();
+    if (opts.history) await history.start();
     await pruneEvents();
     pruneTimer = setInterval(() => void pruneEvents(), opts.eventPruneIntervalMs ?? EVENT_PRUNE_INTERVAL_MS);
     pruneTimer.unref();
@@ -277,6 +290,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addHook('preClose', async () => {
     await link?.stop({ leave: true });
     sampler.stop();
+    await history.stop();
     clearInterval(pruneTimer);
     clearInterval(liveAuthTimer);
     metrics.registry.clear();
@@ -296,6 +310,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     node,
     cluster,
     link,
+    history,
   };
   await app.register(
     async (api) => {
@@ -316,6 +331,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await api.register(backendRoutes, deps);
       await api.register(statsRoutes, deps);
       await api.register(eventsRoutes, deps);
+      await api.register(historyRoutes, deps);
       await api.register(clusterRoutes, deps);
       await api.register(liveRoutes, deps);
       await api.register(workersRoutes, deps);

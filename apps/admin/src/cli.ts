@@ -13,6 +13,7 @@ import { runSubcommand } from './commands/run-command.ts';
 import { loadStartFiles } from './cli/start-files.ts';
 import { SHUTDOWN_DRAIN_MS, StartupError, startServer } from './server.ts';
 import type { RunningServer } from './server.ts';
+import { historyTestSettings } from './cli/history-env.ts';
 
 const say = (line: string): void => {
   process.stdout.write(`fulcrum: ${line}\n`);
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
       ...(opts.listenHost !== undefined ? { listenHost: opts.listenHost } : {}),
       ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
       ...(handover ? { handover } : {}),
+      ...historyTestSettings(process.env),
     });
   } catch (err) {
     complain(err instanceof StartupError ? err.message : String(err));

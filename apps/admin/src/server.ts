@@ -30,6 +30,7 @@ import type { HandoverSpec } from './handover/handover-protocol.ts';
 import type { Predecessor } from './handover/start-handover.ts';
 import { listeningFd, serviceSockets } from './handover/listening-sockets.ts';
 import { retireAdmin } from './handover/retire-admin.ts';
+import type { HistoryOptions } from './history/history-service.ts';
 
 export interface ServerOptions {
   admin: HostPort;
@@ -70,6 +71,8 @@ export interface ServerOptions {
   stopGraceMs?: number;
   /** This process takes over from a running one (FULCRUM_HANDOVER): its sockets and its lock. */
   handover?: HandoverSpec;
+  /** Metric history settings (default: on, 10 s buckets); the CLI shortens the bucket only for tests. */
+  history?: HistoryOptions;
 }
 
 
@@ -219,6 +222,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       https: opts.tls,
       node: { ...(opts.nodeName !== undefined ? { name: opts.nodeName } : {}), ...(opts.listenHost !== undefined ? { listenHost: opts.listenHost } : {}) },
       ...(opts.store && pool ? { sharedStore: { url: opts.store, pool } } : {}),
+      history: opts.history ?? {},
     });
     // With workers, each worker process subscribes to its own engine (worker-main.ts).
     if (opts.accessLog && clusterOf(engine) === undefined) stopAccessLog = startAccessLog(engine, app.log);

@@ -30,6 +30,7 @@ const ROUTES = [
   'GET /api/services',
   'POST /api/services',
   'GET /api/services/{id}',
+  'GET /api/services/{id}/history',
   'PATCH /api/services/{id}',
   'DELETE /api/services/{id}',
   'POST /api/services/{id}/backends',

@@ -208,6 +208,7 @@ export const API_ERROR_CODES = {
   INTERNAL: 'unexpected server error; details are in the server log only [500]',
   STORE_UNAVAILABLE: 'the shared configuration store (PostgreSQL) cannot be reached; nothing was changed, traffic is served as before [503]',
   UPGRADE_IN_PROGRESS: 'the process is handing over to a new one (fulcrum upgrade, or SIGHUP with one process); nothing was changed: retry after Retry-After seconds [503]',
+  HISTORY_UNAVAILABLE: 'the metric history cannot be read now (its file could not be opened, or the history thread did not answer in time); traffic and every other route are unaffected [503]',
   ENGINE_UNAVAILABLE: 'the data plane cannot take a change right now (engine workers restarting, one did not answer in time, or shutting down); nothing was changed, retry [503]',
 } as const;
 

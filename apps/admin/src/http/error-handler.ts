@@ -14,7 +14,7 @@ function body(statusCode: number, code: ApiErrorCode, message: string, field?: s
 export function toErrorBody(error: FastifyError | ApiError | Error, facts?: RequestFacts): ApiErrorBody {
   if (error instanceof ApiError) {
     // Operational 503s, not bugs: their messages say what is unavailable and that nothing changed.
-    if (error.statusCode === 503 && (error.code === 'STORE_UNAVAILABLE' || error.code === 'ENGINE_UNAVAILABLE' || error.code === 'UPGRADE_IN_PROGRESS')) return body(503, error.code, error.message);
+    if (error.statusCode === 503 && (error.code === 'STORE_UNAVAILABLE' || error.code === 'ENGINE_UNAVAILABLE' || error.code === 'UPGRADE_IN_PROGRESS' || error.code === 'HISTORY_UNAVAILABLE')) return body(503, error.code, error.message);
     if (error.statusCode >= 500) return body(error.statusCode, 'INTERNAL', 'internal server error');
     return body(error.statusCode, error.code, error.message, error.field);
   }
@@ -44,6 +44,7 @@ export function errorHandler(error: FastifyError | ApiError, request: FastifyReq
   if (payload.code === 'STORE_UNAVAILABLE') request.log.warn({ err: error }, 'change refused: the shared store is unreachable');
   else if (payload.code === 'UPGRADE_IN_PROGRESS') void reply.header('retry-after', '1');
   else if (payload.code === 'ENGINE_UNAVAILABLE') request.log.warn({ err: error }, 'change refused: the data plane cannot take it right now');
+  else if (payload.code === 'HISTORY_UNAVAILABLE') request.log.warn({ err: error }, 'metric history unavailable; traffic and the other routes are not affected');
   else if (payload.statusCode >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.debug({ err: error }, 'request rejected');
   void reply.code(payload.statusCode).type('application/json; charset=utf-8').send(payload);

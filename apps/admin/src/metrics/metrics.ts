@@ -20,6 +20,16 @@ export interface MetricsOptions {
   defaultMetrics?: boolean;
   /** This node in the cluster: its name, store, the configuration version it runs, and trouble. */
   node?: () => NodeMetrics;
+  /** The metric history's writer counters (history-writer.ts). */
+  history?: () => HistoryMetrics;
+}
+
+/** What /metrics says about the metric history: buckets written, dropped (queue full, thread gone), failed, pending. */
+export interface HistoryMetrics {
+  written: number;
+  dropped: number;
+  failed: number;
+  pending: number;
 }
 
 /** What /metrics says about this node's place in the cluster. */
@@ -139,6 +149,26 @@ export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
     nodeGauge('fulcrum_config_version', 'The configuration version this node runs.', (n) => n.version);
     nodeGauge('fulcrum_config_apply_failed', '1 while the newest configuration version could not be applied on this node.', (n) => (n.applyFailed ? 1 : 0));
     nodeGauge('fulcrum_store_reachable', 'With a shared store: 1 while PostgreSQL can be reached.', (n) => (n.storeReachable === undefined ? undefined : n.storeReachable ? 1 : 0));
+  }
+
+  const history = opts.history;
+  if (history) {
+    const historyMetric = (kind: 'counter' | 'gauge', name: string, help: string, value: (h: HistoryMetrics) => number) => {
+      const config = {
+        name,
+        help,
+        registers: [registry],
+        collect(this: { reset(): void; inc(v: number): void }) {
+          this.reset();
+          this.inc(value(history()));
+        },
+      };
+      return kind === 'counter' ? new Counter(config) : new Gauge(config);
+    };
+    historyMetric('counter', 'fulcrum_history_buckets_written_total', 'Metric-history buckets written to history.db.', (h) => h.written);
+    historyMetric('counter', 'fulcrum_history_buckets_dropped_total', 'Metric-history buckets dropped: the writer was behind (slow disk) or unavailable. Traffic is unaffected.', (h) => h.dropped);
+    historyMetric('counter', 'fulcrum_history_write_failures_total', 'Metric-history buckets whose write failed.', (h) => h.failed);
+    historyMetric('gauge', 'fulcrum_history_buckets_pending', 'Metric-history buckets handed to the writer thread and not yet written.', (h) => h.pending);
   }
 
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });

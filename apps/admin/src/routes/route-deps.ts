@@ -10,6 +10,7 @@ import type { Store } from '../store/store.ts';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
 import type { ClusterLink } from '../fleet/cluster-link.ts';
 import type { NodeIdentity } from '../fleet/cluster-view.ts';
+import type { HistoryService } from '../history/history-service.ts';
 
 /** The app's services and route settings, given to every route plugin as its options. */
 export interface RouteDeps {
@@ -27,4 +28,6 @@ export interface RouteDeps {
   cluster: (requestUrl?: string) => Promise<ClusterDto>;
   /** The link to the shared store, with --store postgres://… */
   link: ClusterLink | undefined;
+  /** This node's metric history (history.db in the data directory). */
+  history: HistoryService;
 }

@@ -85,6 +85,14 @@ export function createEventsRepo(db: Database, retention: Partial<EventRetention
       AND (@until IS NULL OR time < @until)
     ORDER BY id DESC
     LIMIT @limit`);
+  // Newest first; config-replaced has no service but changes every service.
+  const marks = db.prepare<Record<string, unknown>, EventRow>(`
+    SELECT * FROM events
+    WHERE time >= @since AND time < @until
+      AND kind IN (SELECT value FROM json_each(@kinds))
+      AND (service_id = @service_id OR (service_id IS NULL AND kind = 'config-replaced'))
+    ORDER BY id DESC
+    LIMIT @limit`);
   const pruneCount = db.prepare<[number]>('DELETE FROM events WHERE id <= (SELECT max(id) FROM events) - ?');
   // Times are ISO 8601 in UTC (toISOString), so text order is time order.
   const pruneAge = db.prepare<[string]>('DELETE FROM events WHERE time < ?');
@@ -126,6 +134,10 @@ export function createEventsRepo(db: Database, retention: Partial<EventRetention
           limit: q.limit,
         })
         .map(toDto);
+    },
+    /** Events of `kinds` about service `serviceId` (or the whole configuration) in [since, until), newest first. */
+    marks(serviceId: number, kinds: readonly string[], since: string, until: string, limit: number): EventDto[] {
+      return marks.all({ service_id: serviceId, kinds: JSON.stringify(kinds), since, until, limit }).map(toDto);
     },
     prune,
     get retention(): EventRetention {

@@ -5,11 +5,14 @@ import { formatByteRate, formatCount, formatRate } from '../../lib/format.ts';
 import { setChartsPaused } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { BackendChart } from './backend-chart.tsx';
+import { HistoryCharts } from './history-charts.tsx';
+import type { ChartRange } from './history-rows.ts';
+import { RangePicker } from './range-picker.tsx';
 import { buildChartRows, collectSeries } from './chart-series.ts';
 import { legendClick } from './legend-visibility.ts';
 import { FALLBACK_STYLE, useSeriesStyles } from './use-series-styles.ts';
 
-/** Active connections, new connections/s and throughput per backend over the last 5 minutes. */
+/** Active connections, new connections/s and throughput per backend: live (last 5 minutes) or a stored range. */
 export function ChartsPanel({ service }: { service: ServiceDto }) {
   const paused = useAppStore((s) => s.chartsPaused);
   const frozen = useAppStore((s) => s.frozenHistory);
@@ -18,6 +21,7 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
   const version = useAppStore((s) => (s.chartsPaused ? -1 : s.historyVersion));
   const styles = useSeriesStyles(service.id);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
+  const [range, setRange] = useState<ChartRange>('live');
 
   const points = useMemo(() => {
     void version; // the ring buffer mutates in place; `version` says when it changed
@@ -42,12 +46,23 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
     <section className="panel" aria-labelledby="charts-title">
       <div className="panel-head">
         <div>
-          <h2 id="charts-title">Traffic — last 5 minutes</h2>
-          <p>{paused ? 'Paused: showing the moment you paused. Recording continues.' : 'One point per second, per backend, stacked. Gaps mean no data (console or admin unreachable).'}</p>
+          <h2 id="charts-title">{range === 'live' ? 'Traffic — last 5 minutes' : 'Traffic — recorded history'}</h2>
+          <p>
+            {range !== 'live'
+              ? 'Kept by the admin (24 h at 10 s, 7 days at 1 min), refreshed every 10 s. Flags mark config changes and health transitions.'
+              : paused
+                ? 'Paused: showing the moment you paused. Recording continues.'
+                : 'One point per second, per backend, stacked. Gaps mean no data (console or admin unreachable).'}
+          </p>
         </div>
-        <button type="button" className="btn btn-sm" aria-pressed={paused} data-testid="charts-pause" onClick={() => setChartsPaused(!paused)}>
-          {paused ? '▶ Resume' : '❚❚ Pause'}
-        </button>
+        <div className="panel-actions">
+          <RangePicker value={range} onChange={setRange} />
+          {range === 'live' ? (
+            <button type="button" className="btn btn-sm" aria-pressed={paused} data-testid="charts-pause" onClick={() => setChartsPaused(!paused)}>
+              {paused ? '▶ Resume' : '❚❚ Pause'}
+            </button>
+          ) : null}
+        </div>
       </div>
       {series.length > 0 ? (
         <div className="chart-legend-row">
@@ -78,11 +93,15 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
           )}
         </div>
       ) : null}
-      <div className={`charts-grid${paused ? ' is-paused' : ''}`}>
-        <BackendChart title="Active connections" description="stacked per backend" testId="active-chart" rows={active} series={shown} styles={styles} end={end} formatValue={formatCount} />
-        <BackendChart title="New connections" description="per second, stacked" testId="new-connections-chart" rows={fresh} series={shown} styles={styles} end={end} formatValue={formatRate} />
-        <BackendChart title="Throughput" description="bytes/s in + out, stacked" testId="throughput-chart" rows={bytes} series={shown} styles={styles} end={end} formatValue={formatByteRate} tickBase={1024} />
-      </div>
+      {range !== 'live' ? (
+        <HistoryCharts serviceId={service.id} range={range} styles={styles} hidden={hidden} />
+      ) : (
+        <div className={`charts-grid${paused ? ' is-paused' : ''}`}>
+          <BackendChart title="Active connections" description="stacked per backend" testId="active-chart" rows={active} series={shown} styles={styles} end={end} formatValue={formatCount} />
+          <BackendChart title="New connections" description="per second, stacked" testId="new-connections-chart" rows={fresh} series={shown} styles={styles} end={end} formatValue={formatRate} />
+          <BackendChart title="Throughput" description="bytes/s in + out, stacked" testId="throughput-chart" rows={bytes} series={shown} styles={styles} end={end} formatValue={formatByteRate} tickBase={1024} />
+        </div>
+      )}
     </section>
   );
 }

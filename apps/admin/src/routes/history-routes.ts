@@ -1,0 +1,74 @@
+// GET /api/services/:id/history: the service's recorded metrics over a range, with the events to
+// mark on the charts. Points come from the history worker (history.db); marks from the event log.
+import type { FastifyPluginAsync } from 'fastify';
+import { HISTORY_MARK_KINDS } from '@fulcrum/shared/history';
+import type { HistoryDto } from '@fulcrum/shared/history';
+import { ApiError, notFound } from '../http/api-error.ts';
+import { HistoryUnavailableError } from '../history/history-writer.ts';
+import { planHistory, slotQuery, toSeries } from '../history/history-view.ts';
+import { Type } from '@sinclair/typebox';
+import { API_ERROR_CODES } from '@fulcrum/shared/api';
+import { AUTH_ERRORS, ApiErrorBodySchema, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
+import { HistoryQuery, HistorySchema } from '../schemas/history-schemas.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+/** Marks per answer at most (the newest). */
+const MAX_MARKS = 500;
+
+/** The /services/:id/history route. */
+export const historyRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, store, history }) => {
+  app.get<{ Params: ServiceParams; Querystring: HistoryQuery }>(
+    '/services/:id/history',
+    {
+      schema: {
+        summary: "A service's metric history and the events to mark on it",
+        description:
+          'Time-aligned slots (`times`) with one value per slot in every series (the service and each backend), null where this admin was not running. ' +
+          'The step grows with the range (about 360 slots at most): 10 s for 5m and 1h, 1 min for 6h, 4 min for 24h, 28 min for 7d. ' +
+          'History is kept per node in its data directory: 24 h at 10 s, 7 days at 1 min.',
+        tags: ['stats'],
+        params: ServiceParams,
+        querystring: HistoryQuery,
+        response: {
+          200: HistorySchema,
+          ...errorResponses(400, ...AUTH_ERRORS, 404),
+          503: Type.Ref(ApiErrorBodySchema.$id!, { description: `HISTORY_UNAVAILABLE: ${API_ERROR_CODES.HISTORY_UNAVAILABLE}` }),
+        },
+      },
+    },
+    async (request): Promise<HistoryDto> => {
+      const { id } = request.params;
+      const { range } = request.query;
+      const service = config.service(id);
+      if (!service) throw notFound(`service ${id}`);
+      const plan = planHistory(range, Date.now(), history.bucketMs, history.coarseMs, history.retention.fineMs);
+      let rows;
+      try {
+        rows = await history.writer.query(slotQuery(id, plan));
+      } catch (err) {
+        if (err instanceof HistoryUnavailableError) throw new ApiError(503, 'HISTORY_UNAVAILABLE', err.message, undefined, { cause: err });
+        throw err;
+      }
+      const since = new Date(plan.from).toISOString();
+      const until = new Date(Math.max(plan.to, Date.now())).toISOString();
+      // Through the config mutex: a change in flight holds uncommitted audit rows on this connection.
+      const events = await config.runExclusive(() => store.events.marks(id, HISTORY_MARK_KINDS, since, until, MAX_MARKS));
+      const addresses = new Map(service.backends.map((b) => [b.id, b.address]));
+      return {
+        serviceId: id,
+        range,
+        stepMs: plan.stepMs,
+        times: plan.times,
+        ...toSeries(plan, rows, addresses),
+        marks: events.reverse().map((e) => ({
+          id: e.id,
+          time: e.time,
+          kind: e.kind,
+          backendId: e.backendId,
+          message: e.message,
+          health: e.kind === 'backend-health' && typeof e.details.to === 'string' ? e.details.to : null,
+        })),
+      };
+    },
+  );
+};
