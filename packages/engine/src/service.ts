@@ -17,6 +17,9 @@ import { slowStartFactor } from './health/slow-start.ts';
 import type { HealthState } from './config.ts';
 import { WaitQueue } from './wait-queue.ts';
 import { cancelDrain, endDrainIfIdle, startDrain, type DrainOwner } from './backend-drain.ts';
+import { WorkerOutcomes } from './outlier/worker-outcomes.ts';
+import { ejectionCappedMessage, EJECTION_CAPPED } from './outlier/ejection-capped.ts';
+import type { PassiveDetector } from './events.ts';
 
 /** What a service needs from the load balancer that owns it. */
 export interface ServiceHost {
@@ -27,8 +30,8 @@ export interface ServiceHost {
   onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void;
   /** An operator changed a backend's admin state. */
   onStateChange(service: Service, backend: Backend, from: Backend['adminState']): void;
-  /** External health mode: a backend reached `passiveFailures` consecutive real connection failures here. */
-  onPassiveThreshold(service: Service, backend: Backend, reason: string): void;
+  /** External health mode: a backend reached `passiveFailures` consecutive real connection failures here, or its failure rate tripped. */
+  onPassiveThreshold(service: Service, backend: Backend, reason: string, detector: PassiveDetector): void;
   /** true: no local health checks; setBackendHealth() drives health (worker processes). */
   readonly externalHealth: boolean;
   /** The service's listener or this process failed it (accept error, no descriptor left): worth an operator's attention. */
@@ -58,6 +61,8 @@ export class Service implements DrainOwner, ConnectionOwner {
   active = 0;
   rejected = 0;
   retries = 0;
+  /** External health mode: this process's failure-rate windows (the primary ejects). */
+  readonly #outcomes = new WorkerOutcomes();
   // Service totals are the sum of its backends' counters (taken in stats(), not per chunk),
   // plus these: the counters of removed backends that finished draining.
   goneTotal = 0;
@@ -82,6 +87,8 @@ export class Service implements DrainOwner, ConnectionOwner {
           config: config.healthCheck,
           random: host.random,
           onChange: (id, from, to, reason) => this.setHealth(id, from, to, reason),
+          onEjectionCapped: (id, reason, ejected, allowed, total) =>
+            host.onServiceError(this, EJECTION_CAPPED, ejectionCappedMessage(this.backends.get(id)?.address ?? `#${id}`, reason, ejected, allowed, total, this.config.healthCheck.maxEjectionPercent)),
         });
     this.refreshStrategies();
     this.health?.setTargets([...this.backends.values()]);
@@ -95,6 +102,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     // A new verdict starts a new passive streak (else an external-health backend that came
     // back could never be ejected again: the threshold event fires on equality).
     b.failStreak = 0;
+    this.#outcomes.reset(id);
     if (to === 'up') {
       b.upSince = performance.now();
       // Slow start only after a recovery, not when the balancer itself starts.
@@ -138,6 +146,7 @@ export class Service implements DrainOwner, ConnectionOwner {
       }
     }
     for (const [id, b] of this.backends) if (!seen.has(id)) this.retire(b);
+    this.#outcomes.retain(seen);
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
     this.refreshStrategies();
@@ -318,14 +327,20 @@ export class Service implements DrainOwner, ConnectionOwner {
     }
     b.failStreak = 0;
     if (!b.removed) this.health?.reportSuccess(b.id);
+    if (this.health === null && b.health !== 'down') this.#outcomes.record(b.id, false, this.config.healthCheck, '');
   }
 
   /** One more consecutive real-traffic failure of `b`: the health checker (or the primary's, via the threshold event) decides. */
   #passiveFailure(b: Backend, reason: string): void {
     b.failStreak++;
     if (b.removed) return;
-    if (this.health !== null) this.health.reportFailure(b.id, reason);
-    else if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, reason);
+    if (this.health !== null) {
+      this.health.reportFailure(b.id, reason);
+      return;
+    }
+    if (b.failStreak === this.config.healthCheck.passiveFailures) this.host.onPassiveThreshold(this, b, reason, 'consecutive');
+    const outlier = b.health === 'down' ? null : this.#outcomes.record(b.id, true, this.config.healthCheck, reason);
+    if (outlier !== null) this.host.onPassiveThreshold(this, b, outlier, 'failure-rate');
   }
 
   /**
@@ -401,6 +416,7 @@ export class Service implements DrainOwner, ConnectionOwner {
       rejected: this.rejected,
       queued: this.queue.length,
       retries: this.retries,
+      ejectionsCapped: this.health?.ejectionsCapped ?? 0,
       bytesIn,
       bytesOut,
       backends,
