@@ -1,6 +1,8 @@
 // The failure-rate detector of passive health (Envoy's failure_percentage, over a sliding window
 // instead of Envoy's per-interval counts): a backend's latest N connection outcomes, one bit each
-// in a ring, with running counts, so recording an outcome is O(1) and allocates nothing.
+// in a ring, with running counts, so recording an outcome is O(1) and allocates nothing. The rate
+// is judged on each failure (a success never ejects): the failure that brings the window to the
+// threshold, once it holds the minimum volume, ejects.
 
 /** A ring of a backend's latest connection outcomes (1 = failed). */
 export class OutcomeWindow {
