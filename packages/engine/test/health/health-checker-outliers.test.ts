@@ -55,7 +55,10 @@ describe('HealthChecker outlier detection', () => {
     const { c, capped } = checker({ passiveFailures: 2, passiveFailurePercent: 50, passiveWindow: 10, passiveMinVolume: 3, maxEjectionPercent: 50 });
     c.reportFailure('a', 'connect refused');
     c.reportFailure('a', 'connect refused'); // consecutive
-    for (const failed of [true, false, true]) failed ? c.reportFailure('b', 'connect reset') : c.reportSuccess('b'); // rate 2 of 3
+    // The failure rate: 2 of 3.
+    c.reportFailure('b', 'connect reset');
+    c.reportSuccess('b');
+    c.reportFailure('b', 'connect reset');
     expect([c.state('a'), c.state('b')]).toEqual(['down', 'down']);
     c.reportFailure('c', 'connect refused');
     c.reportFailure('c', 'connect refused');
