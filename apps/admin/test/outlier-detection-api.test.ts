@@ -98,6 +98,17 @@ describe('outlier detection settings', () => {
     expect(again.healthCheck).toMatchObject({ passiveFailurePercent: 50, passiveWindow: 10, passiveMinVolume: 5, maxEjectionPercent: 60 });
   });
 
+  it('OpenAPI documents the settings with their shared ranges', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).body;
+    const ranges: Record<string, [number, number]> = { passiveFailurePercent: [0, 100], passiveWindow: [1, 1000], passiveMinVolume: [1, 1000], maxEjectionPercent: [0, 100] };
+    const found = new Map<string, { minimum?: number; maximum?: number }>();
+    JSON.parse(spec, (key, value: unknown) => {
+      if (key in ranges && typeof value === 'object' && value !== null && 'maximum' in value) found.set(key, value as { minimum?: number; maximum?: number });
+      return value;
+    });
+    for (const [key, [min, max]] of Object.entries(ranges)) expect(found.get(key)).toMatchObject({ minimum: min, maximum: max });
+  });
+
   it.each([
     [{ passiveFailurePercent: -1 }, 'healthCheck.passiveFailurePercent'],
     [{ passiveFailurePercent: 101 }, 'healthCheck.passiveFailurePercent'],
