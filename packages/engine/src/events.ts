@@ -48,7 +48,14 @@ export interface ServiceErrorEvent {
   message: string;
 }
 
-/** External health mode: `streak` consecutive real connection failures (connect, or reset/close before the first byte) to a backend in this process. */
+/** Which passive detector found a backend an outlier: a streak of failures, or the failure rate of its latest connections. */
+export type PassiveDetector = 'consecutive' | 'failure-rate';
+
+/**
+ * External health mode: `streak` consecutive real connection failures (connect, or reset/close
+ * before the first byte) to a backend in this process, or (detector `failure-rate`) its latest
+ * connections here failed at `passiveFailurePercent` or more; `reason` is then the ejection reason.
+ */
 export interface PassiveFailureEvent {
   time: number;
   serviceId: number;
@@ -58,6 +65,7 @@ export interface PassiveFailureEvent {
   address: string;
   reason: string;
   streak: number;
+  detector: PassiveDetector;
 }
 
 /** Event map for LoadBalancer (Node's typed EventEmitter). */

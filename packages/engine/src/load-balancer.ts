@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
 import type { AdminState, EngineConfig, HealthState } from './config.ts';
-import type { EngineEvents } from './events.ts';
+import type { EngineEvents, PassiveDetector } from './events.ts';
 import type { EngineStats } from './stats.ts';
 import type { Backend } from './backend.ts';
 import type { ServiceHost } from './service.ts';
@@ -278,8 +278,8 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     this.emit('backend-health', { time: Date.now(), serviceId: service.id, serviceName: service.config.name, backendId: backend.id, address: backend.address, from, to, reason });
   }
 
-  onPassiveThreshold(service: Service, backend: Backend, reason: string): void {
-    this.emit('passive-failure', { time: Date.now(), serviceId: service.id, serviceName: service.config.name, backendId: backend.id, address: backend.address, reason, streak: backend.failStreak });
+  onPassiveThreshold(service: Service, backend: Backend, reason: string, detector: PassiveDetector): void {
+    this.emit('passive-failure', { time: Date.now(), serviceId: service.id, serviceName: service.config.name, backendId: backend.id, address: backend.address, reason, streak: backend.failStreak, detector });
   }
 
   onStateChange(service: Service, backend: Backend, from: AdminState): void {

@@ -2,6 +2,7 @@
 // service type so this file needs nothing from service.ts (which names the instance: ServiceHost).
 import type { Backend } from './backend.ts';
 import type { HealthState } from './config.ts';
+import type { PassiveDetector } from './events.ts';
 
 /** What a service of type S needs from the load balancer that owns it. */
 export interface ServiceHostOf<S> {
@@ -12,8 +13,8 @@ export interface ServiceHostOf<S> {
   onHealth(service: S, backend: Backend, from: HealthState, to: HealthState, reason: string): void;
   /** An operator changed a backend's admin state. */
   onStateChange(service: S, backend: Backend, from: Backend['adminState']): void;
-  /** External health mode: a backend reached `passiveFailures` consecutive real connection failures here. */
-  onPassiveThreshold(service: S, backend: Backend, reason: string): void;
+  /** External health mode: a backend reached `passiveFailures` consecutive real connection failures here, or its failure rate tripped. */
+  onPassiveThreshold(service: S, backend: Backend, reason: string, detector: PassiveDetector): void;
   /** true: no local health checks; setBackendHealth() drives health (worker processes). */
   readonly externalHealth: boolean;
   /** The service's listener or this process failed it (accept error, no descriptor left): worth an operator's attention. */

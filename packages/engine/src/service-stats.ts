@@ -17,6 +17,8 @@ export interface ServiceCounters {
   readonly active: number;
   readonly rejected: number;
   readonly retries: number;
+  /** Passive ejections refused by maxEjectionPercent (the local health checker counts them). */
+  readonly health: { readonly ejectionsCapped: number } | null;
   readonly goneTotal: number;
   readonly goneBytesIn: number;
   readonly goneBytesOut: number;
@@ -47,6 +49,7 @@ export function serviceStats(s: ServiceCounters): ServiceStats {
     rejected: s.rejected,
     queued: s.queue.length,
     retries: s.retries,
+    ejectionsCapped: s.health?.ejectionsCapped ?? 0,
     bytesIn,
     bytesOut,
     backends,

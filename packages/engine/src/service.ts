@@ -23,6 +23,8 @@ import { mayWait, waitReason } from './wait-admission.ts';
 import { passiveFailure, passiveSuccess } from './passive-failures.ts';
 import { serviceStats } from './service-stats.ts';
 import { endDrainIfIdle, type DrainOwner } from './backend-drain.ts';
+import { WorkerOutcomes } from './outlier/worker-outcomes.ts';
+import { ejectionCappedMessage, EJECTION_CAPPED } from './outlier/ejection-capped.ts';
 import { applyBackends, detach } from './backend-membership.ts';
 
 /** What a service needs from the load balancer that owns it. */
@@ -51,6 +53,8 @@ export class Service implements DrainOwner, ConnectionOwner {
   active = 0;
   rejected = 0;
   retries = 0;
+  /** External health mode: this process's failure-rate windows (the primary ejects). */
+  readonly #outcomes = new WorkerOutcomes();
   // Service totals are the sum of its backends' counters (taken in stats(), not per chunk),
   // plus these: the counters of removed backends that finished draining.
   goneTotal = 0;
@@ -76,6 +80,8 @@ export class Service implements DrainOwner, ConnectionOwner {
           config: config.healthCheck,
           random: host.random,
           onChange: (id, from, to, reason) => this.setHealth(id, from, to, reason),
+          onEjectionCapped: (id, reason, ejected, allowed, total) =>
+            host.onServiceError(this, EJECTION_CAPPED, ejectionCappedMessage(this.backends.get(id)?.address ?? `#${id}`, reason, ejected, allowed, total, this.config.healthCheck.maxEjectionPercent)),
         });
     this.refreshStrategies();
     this.health?.setTargets([...this.backends.values()]);
@@ -89,6 +95,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     // A new verdict starts a new passive streak (else an external-health backend that came
     // back could never be ejected again: the threshold event fires on equality).
     b.failStreak = 0;
+    this.#outcomes.reset(id);
     if (to === 'up') {
       b.upSince = performance.now();
       // Slow start only after a recovery, not when the balancer itself starts.
@@ -123,6 +130,7 @@ export class Service implements DrainOwner, ConnectionOwner {
       this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
     }
     applyBackends(this, config.backends);
+    this.#outcomes.retain(new Set(config.backends.map((bc) => bc.id)));
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
     this.refreshStrategies();
@@ -244,11 +252,15 @@ export class Service implements DrainOwner, ConnectionOwner {
       return;
     }
     passiveSuccess(b, this.health);
+    if (this.health === null && b.health !== 'down') this.#outcomes.record(b.id, false, this.config.healthCheck, '');
   }
 
   /** One more consecutive real-traffic failure of `b`: the health checker (or the primary's, via the threshold event) decides. */
   #passiveFailure(b: Backend, reason: string): void {
-    if (passiveFailure(b, reason, this.health, this.config.healthCheck.passiveFailures)) this.host.onPassiveThreshold(this, b, reason);
+    if (passiveFailure(b, reason, this.health, this.config.healthCheck.passiveFailures)) this.host.onPassiveThreshold(this, b, reason, 'consecutive');
+    if (b.removed || this.health !== null || b.health === 'down') return;
+    const outlier = this.#outcomes.record(b.id, true, this.config.healthCheck, reason);
+    if (outlier !== null) this.host.onPassiveThreshold(this, b, outlier, 'failure-rate');
   }
 
   /**

@@ -15,6 +15,8 @@ export interface ServiceStats extends ServiceCountersDto {
   listening: boolean;
   /** Connect attempts retried on another backend. */
   retries: number;
+  /** Passive ejections refused by maxEjectionPercent (in-process health checks; the primary's in worker mode). */
+  ejectionsCapped: number;
   backends: BackendStats[];
 }
 

@@ -5,7 +5,7 @@ import type { EngineConfig, HealthCheckConfig } from './config.ts';
 import { InvalidConfigError } from './errors.ts';
 import { isStrategyName } from '@fulcrum/shared/strategies';
 import { ADMIN_STATES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, ROLES_BY_CHECK_TYPE, isOneOf } from '@fulcrum/shared/enums';
-import { BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, SERVICE_LIMITS, describeRange, inRange, isBoundedLoadFactor } from '@fulcrum/shared/limits';
+import { BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, SERVICE_LIMITS, describeRange, failureRateWindowProblem, inRange, isBoundedLoadFactor } from '@fulcrum/shared/limits';
 import type { IntRange } from '@fulcrum/shared/limits';
 
 // Listen port 0 (ephemeral) is for embedders and tests; the admin only ever sends 1-65535.
@@ -36,6 +36,8 @@ function checkHealth(h: HealthCheckConfig, at: string): void {
   if (h.httpStatusMax < h.httpStatusMin) {
     throw new InvalidConfigError(`${at}.httpStatusMax: must not be less than httpStatusMin`, `${at}.httpStatusMax`);
   }
+  const window = failureRateWindowProblem(h);
+  if (window !== null) throw new InvalidConfigError(`${at}.passiveWindow: ${window}`, `${at}.passiveWindow`);
   if (!isOneOf(HTTP_CHECK_METHODS, h.httpMethod)) throw new InvalidConfigError(`${at}.httpMethod: must be one of ${HTTP_CHECK_METHODS.join(', ')}`, `${at}.httpMethod`);
   const roles = ROLES_BY_CHECK_TYPE[h.type] ?? ['any'];
   if (!isOneOf(roles, h.role)) throw new InvalidConfigError(`${at}.role: a ${h.type} check accepts ${roles.join(', ')}`, `${at}.role`);

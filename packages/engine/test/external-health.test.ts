@@ -6,7 +6,7 @@ import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import type { PassiveFailureEvent } from '../src/events.ts';
 import { HEALTH_CHECK_DEFAULTS } from '../src/config.ts';
 import { probeRounds } from './health/probe-clock.ts';
-import { backend, config, connect, deadPort, exchange, service, startEcho, waitFor, type TestServer } from './helpers.ts';
+import { backend, config, connect, deadPort, exchange, service, startEcho, startServer, waitFor, type TestServer } from './helpers.ts';
 
 describe('external health and remote load', () => {
   let lb: LoadBalancer;
@@ -49,6 +49,40 @@ describe('external health and remote load', () => {
     for (let i = 0; i < 6; i++) await exchange(port, Buffer.from('x'));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ backendId: dead.id, reason: 'connect refused', streak: 2 });
+  });
+
+  it('reports a failure-rate outlier (detector failure-rate, with the ejection reason) from its own window; a verdict restarts it', async () => {
+    // Fails 3 of every 5 connections, never 2 in a row with passiveFailures 3: F S F F S.
+    const pattern = [true, false, true, true, false];
+    let n = 0;
+    const flaky = await startServer((s) => {
+      if (pattern[n++ % pattern.length]) s.once('data', () => s.resetAndDestroy());
+      else s.on('data', (d) => s.write(d));
+    });
+    servers.push(flaky);
+    lb = createLoadBalancer({ health: 'external' });
+    const b = backend(flaky.port);
+    const svc = service([b], { retries: 0, healthCheck: { ...HEALTH_CHECK_DEFAULTS, passiveFailures: 3, passiveFailurePercent: 50, passiveWindow: 10, passiveMinVolume: 5 } });
+    await lb.apply(config(svc));
+    lb.setBackendHealth(svc.id, b.id, 'up', 'test');
+    const events: PassiveFailureEvent[] = [];
+    lb.on('passive-failure', (e) => events.push(e));
+    const port = lb.listenPort(svc.id) as number;
+    const ask = async (): Promise<void> => {
+      // Sends a byte; done when it is echoed or the connection is reset.
+      const c = await connect(port);
+      c.write('x');
+      await Promise.race([once(c, 'data'), once(c, 'close')]);
+      c.destroy();
+      await waitFor(() => lb.stats().services[0]!.active === 0, 'the connection ended');
+    };
+    for (let i = 0; i < 6; i++) await ask();
+    expect(events).toEqual([expect.objectContaining({ backendId: b.id, detector: 'failure-rate', reason: 'passive: 4 of 6 failed (≥ 50 %), latest reset before first byte' })]);
+    // Still up here (the primary decides); a new verdict from the primary restarts the window.
+    lb.setBackendHealth(svc.id, b.id, 'down', 'primary ejected it');
+    lb.setBackendHealth(svc.id, b.id, 'up', 'primary says up');
+    for (let i = 0; i < 4; i++) await ask();
+    expect(events).toHaveLength(1);
   });
 
   it('setRemoteLoad steers least-connections and counts toward maxConnections, but not toward local stats', async () => {

@@ -26,6 +26,17 @@ export interface HealthCheckDto {
   expectRegex: boolean;
   /** Passive outlier detection: consecutive real connection failures that mark a backend down (0 = off). */
   passiveFailures: number;
+  /**
+   * Passive failure-rate detection: a backend is ejected when at least this percentage of its
+   * last `passiveWindow` connections failed, once the window holds `passiveMinVolume` of them (0 = off).
+   */
+  passiveFailurePercent: number;
+  /** How many of a backend's latest connection outcomes the failure rate is taken over. */
+  passiveWindow: number;
+  /** Outcomes the window must hold before the failure rate is judged (one failure of one try never ejects). */
+  passiveMinVolume: number;
+  /** Passive detection (both detectors) never has more than this share of the service's backends ejected at once (at least one). */
+  maxEjectionPercent: number;
   /** Slow start window after a backend comes back up (0 = off). */
   slowStartMs: number;
   /** Close established connections to a backend that goes down. */

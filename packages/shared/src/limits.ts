@@ -37,10 +37,23 @@ export const HEALTH_CHECK_LIMITS = {
   httpStatusMin: { min: 100, max: 599 },
   httpStatusMax: { min: 100, max: 599 },
   passiveFailures: { min: 0, max: 100 },
+  /** 0 = the failure-rate detector is off. */
+  passiveFailurePercent: { min: 0, max: 100 },
+  passiveWindow: { min: 1, max: 1000 },
+  passiveMinVolume: { min: 1, max: 1000 },
+  maxEjectionPercent: { min: 0, max: 100 },
   slowStartMs: { min: 0, max: 3_600_000 },
   /** 0 = the backend's own (traffic) port. */
   checkPort: { min: 0, max: 65535 },
 } as const satisfies Record<string, IntRange>;
+
+/**
+ * The one cross-field rule of the failure-rate detector: the window must be able to hold the
+ * minimum volume (else the rate would never be judged). The problem in words, or null.
+ */
+export function failureRateWindowProblem(hc: { passiveWindow: number; passiveMinVolume: number }): string | null {
+  return hc.passiveWindow < hc.passiveMinVolume ? `must not be less than passiveMinVolume (${hc.passiveMinVolume})` : null;
+}
 
 /** Backend settings. */
 export const BACKEND_LIMITS = {

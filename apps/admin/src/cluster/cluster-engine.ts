@@ -6,7 +6,7 @@
 // answer in time), those that took it are put back on the previous snapshot and the error is the
 // same EngineError an in-process apply would throw — so a 2xx still means "live everywhere".
 import { EventEmitter } from 'node:events';
-import { EngineClosedError, EngineError, InvalidConfigError, ListenError, WorkerUnavailableError, validateConfig } from '@fulcrum/engine';
+import { EngineClosedError, EngineError, InvalidConfigError, ListenError, ServiceErrorGate, WorkerUnavailableError, validateConfig } from '@fulcrum/engine';
 import type { CloseOptions, EngineConfig, EngineEvents, EngineStats } from '@fulcrum/engine';
 import { formatAddress } from '@fulcrum/shared/address';
 import { reusePortStatus, setupCluster } from './cluster-setup.ts';
@@ -50,6 +50,10 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   readonly schedulingPolicy: SchedulingPolicy;
   readonly #pool: WorkerPool;
   readonly #health: HealthHub;
+  /** Rate bound of the service errors the primary itself raises (ejections refused by maxEjectionPercent). */
+  readonly #serviceErrors = new ServiceErrorGate((serviceId, code, message) =>
+    this.emit('service-error', { time: Date.now(), serviceId, serviceName: this.#config.services.find((s) => s.id === serviceId)?.name, code, message }),
+  );
   readonly #relay: EventRelay;
   readonly #retired = new RetiredTotals();
   readonly #warn: (line: string) => void;
@@ -82,7 +86,10 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     this.#warn = opts.warn ?? ((line) => process.stderr.write(`fulcrum: ${line}\n`));
     this.#ackTimeoutMs = opts.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.#inherited = new InheritedListeners(opts.inherited ?? []);
-    this.#health = new HealthHub((change) => this.#onHealth(change));
+    this.#health = new HealthHub(
+      (change) => this.#onHealth(change),
+      (capped) => this.#serviceErrors.add(capped.serviceId, capped.code, capped.message),
+    );
     this.#relay = new EventRelay({
       backendState: (event) => this.emit('backend-state', event),
       backendDrained: (event) => this.emit('backend-drained', event),
@@ -115,7 +122,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   stats(): EngineStats {
     const reports: EngineStats[] = [];
     for (const h of this.#pool.handles) if (h.stats !== undefined) reports.push(h.stats);
-    return mergeStats(this.#config, reports, this.#retired, (serviceId, backendId) => this.#health.state(serviceId, backendId));
+    return mergeStats(this.#config, reports, this.#retired, (serviceId, backendId) => this.#health.state(serviceId, backendId), (serviceId) => this.#health.ejectionsCapped(serviceId));
   }
 
   listenPort(serviceId: number): number | undefined {
@@ -178,6 +185,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
       await this.#chain;
       await this.#pool.stop(opts.drain === true ? (opts.timeoutMs ?? 30_000) : 0);
       this.#health.close();
+      this.#serviceErrors.close();
       process.off('exit', this.#onProcessExit);
     })();
     return this.#closing;
@@ -188,6 +196,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     this.#closed = true;
     this.#pool.killAll();
     this.#health.close();
+    this.#serviceErrors.close();
   }
 
   #serialize<T>(task: () => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@
 // (the engine's own class). Transitions go to every worker (setBackendHealth there), and workers'
 // passive-failure streaks come back as reportFailure() calls, so a backend ejected by any worker's
 // traffic is ejected in all of them.
-import { HealthChecker } from '@fulcrum/engine';
+import { EJECTION_CAPPED, HealthChecker, ejectionCappedMessage } from '@fulcrum/engine';
 import type { EngineConfig, HealthState, PassiveFailureEvent, ServiceConfig } from '@fulcrum/engine';
 import { formatAddress } from '@fulcrum/shared/address';
 import type { HealthTable } from './protocol.ts';
@@ -25,15 +25,25 @@ interface Watched {
   addresses: Map<number, string>;
 }
 
+/** A passive ejection the primary's checker refused (maxEjectionPercent), as a service error. */
+export interface CappedEjection {
+  serviceId: number;
+  serviceName: string;
+  code: string;
+  message: string;
+}
+
 /** Every service's health checker, kept in step with the committed config. */
 export class HealthHub {
   readonly #services = new Map<number, Watched>();
   readonly #onChange: (change: HealthChange) => void;
+  readonly #onCapped: (capped: CappedEjection) => void;
   #closed = false;
   #syncing = false;
 
-  constructor(onChange: (change: HealthChange) => void) {
+  constructor(onChange: (change: HealthChange) => void, onCapped: (capped: CappedEjection) => void = () => {}) {
     this.#onChange = onChange;
+    this.#onCapped = onCapped;
   }
 
   /** Follows a committed config: new services get a checker, removed ones lose theirs. */
@@ -61,6 +71,12 @@ export class HealthHub {
             if (this.#syncing && to === 'unknown') return;
             const serviceName = this.#services.get(sc.id)?.config.name ?? sc.name;
             this.#onChange({ serviceId: sc.id, serviceName, backendId, address: addresses.get(backendId) ?? '', from, to, reason });
+          },
+          onEjectionCapped: (backendId, reason, ejected, allowed, total) => {
+            const current = this.#services.get(sc.id)?.config ?? sc;
+            const address = addresses.get(backendId) ?? `#${backendId}`;
+            const message = ejectionCappedMessage(address, reason, ejected, allowed, total, current.healthCheck.maxEjectionPercent);
+            this.#onCapped({ serviceId: sc.id, serviceName: current.name, code: EJECTION_CAPPED, message });
           },
         });
         watched = { checker, config: sc, addresses };
@@ -107,10 +123,22 @@ export class HealthHub {
     return table;
   }
 
-  /** A worker saw `streak` consecutive connect failures: the checker hears each of them. */
+  /** Passive ejections of a service refused by maxEjectionPercent (the checker decides them here). */
+  ejectionsCapped(serviceId: number): number {
+    return this.#services.get(serviceId)?.checker.ejectionsCapped ?? 0;
+  }
+
+  /**
+   * A worker saw `streak` consecutive connect failures: the checker hears each of them; or its
+   * failure-rate window tripped: the checker ejects the backend (under maxEjectionPercent).
+   */
   reportPassive(event: PassiveFailureEvent): void {
     const watched = this.#services.get(event.serviceId);
     if (watched === undefined || !watched.addresses.has(event.backendId)) return;
+    if (event.detector === 'failure-rate') {
+      watched.checker.reportOutlier(event.backendId, event.reason);
+      return;
+    }
     const n = Math.max(1, Math.min(event.streak, 100));
     for (let i = 0; i < n; i++) watched.checker.reportFailure(event.backendId, event.reason);
   }

@@ -67,13 +67,14 @@ export class RetiredTotals {
 /**
  * One EngineStats over every worker: the committed config gives the services (in order) and the
  * configured backends; workers add counters and the backends still draining after removal.
- * `health` is the primary's checker (workers only mirror it).
+ * `health` and `ejectionsCapped` are the primary's checker's (workers only mirror it).
  */
 export function mergeStats(
   config: EngineConfig,
   reports: readonly EngineStats[],
   retired: RetiredTotals,
   health: (serviceId: number, backendId: number) => HealthState | undefined,
+  ejectionsCapped: (serviceId: number) => number = () => 0,
 ): EngineStats {
   const services: ServiceStats[] = [];
   for (const sc of config.services) {
@@ -90,6 +91,8 @@ export function mergeStats(
       rejected: old.rejected + sum(parts, (p) => p.rejected),
       queued: sum(parts, (p) => p.queued),
       retries: old.retries + sum(parts, (p) => p.retries),
+      // The primary's checker decides ejections (and refuses them), not the workers.
+      ejectionsCapped: ejectionsCapped(sc.id),
       bytesIn: old.bytesIn + sum(parts, (p) => p.bytesIn),
       bytesOut: old.bytesOut + sum(parts, (p) => p.bytesOut),
       backends: [],

@@ -5,7 +5,7 @@ import { parseAddress } from '@fulcrum/shared/address';
 import type { HealthCheckSettings, StrategyOptionsDto } from '@fulcrum/shared/api';
 import { isStrategyName } from '@fulcrum/shared/strategies';
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import { BOUNDED_LOAD_FACTOR, isBoundedLoadFactor } from '@fulcrum/shared/limits';
+import { BOUNDED_LOAD_FACTOR, failureRateWindowProblem, isBoundedLoadFactor } from '@fulcrum/shared/limits';
 import { ApiError, validationError } from '../http/api-error.ts';
 
 /**
@@ -47,6 +47,8 @@ export function checkHealthCheck(hc: HealthCheckSettings): HealthCheckSettings {
   if (hc.httpStatusMin > hc.httpStatusMax) {
     throw validationError('healthCheck.httpStatusMin', 'must not be greater than healthCheck.httpStatusMax');
   }
+  const window = failureRateWindowProblem(hc);
+  if (window !== null) throw validationError('healthCheck.passiveWindow', window);
   if (hc.expectRegex) {
     try {
       new RegExp(hc.expect);

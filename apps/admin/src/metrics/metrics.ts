@@ -125,6 +125,7 @@ export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
   serviceCounter('fulcrum_service_connections_total', 'Client connections accepted by the service.', (s) => s.total);
   serviceCounter('fulcrum_service_rejected_total', 'Clients closed because no backend could take them.', (s) => s.rejected);
   serviceCounter('fulcrum_service_retries_total', 'Connect attempts retried on another backend.', (s) => s.retries);
+  serviceCounter('fulcrum_service_ejections_capped_total', 'Passive ejections refused because maxEjectionPercent of the backends were ejected already.', (s) => s.ejectionsCapped);
   serviceCounter('fulcrum_service_bytes_in_total', 'Bytes received from clients.', (s) => s.bytesIn);
   serviceCounter('fulcrum_service_bytes_out_total', 'Bytes sent to clients.', (s) => s.bytesOut);
   serviceGauge('fulcrum_service_queue_length', 'Clients waiting for a free backend slot.', (s) => s.queued);

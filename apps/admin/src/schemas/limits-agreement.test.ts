@@ -21,11 +21,16 @@ function schemaOf(part: Part, field: string): TInteger {
   return (properties as unknown as Record<string, TInteger>)[field]!;
 }
 
-/** Cross-field rules that are not ranges: the HTTP status range must not be inverted. */
+/**
+ * Cross-field rules that are not ranges: the HTTP status range must not be inverted, and the
+ * failure-rate window must hold the minimum volume.
+ */
 function companions(part: Part, field: string): Record<string, number> {
   if (part !== 'healthCheck') return {};
   if (field === 'httpStatusMin') return { httpStatusMax: 599 };
   if (field === 'httpStatusMax') return { httpStatusMin: 100 };
+  if (field === 'passiveWindow') return { passiveMinVolume: 1 };
+  if (field === 'passiveMinVolume') return { passiveWindow: 1000 };
   return {};
 }
 

@@ -6,8 +6,12 @@
 //   consecutive failures make it 'down' (from 'unknown' or 'up'); from 'down', `rise`
 //   consecutive successes make it 'up' again — but never before a passive ejection period ends.
 // - Passive: `passiveFailures` consecutive reportFailure() calls (0 = off) eject an 'unknown'
-//   or 'up' target at once; reportSuccess() resets that count. Ejection periods follow the flap
-//   back-off of ejection-backoff.ts. Reports about a 'down' target are ignored.
+//   or 'up' target at once; reportSuccess() resets that count. Beside it the failure-rate detector
+//   (outlier/failure-rate.ts) ejects a target when `passiveFailurePercent` % of its latest
+//   `passiveWindow` outcomes failed. Ejection periods follow the flap back-off of
+//   ejection-backoff.ts. Reports about a 'down' target are ignored. Either detector's ejection is
+//   refused (onEjectionCapped, counted) while `maxEjectionPercent` of the targets are passively
+//   ejected (outlier/ejection-cap.ts); a target counts as ejected from its ejection until it is up.
 // - Type 'none': no probes; targets are 'up' at once and come back after an ejection period.
 // - Probes connect to `checkPort` when it is set (a sidecar such as Patroni's REST API), else to
 //   the target's own port; a changed check setting (role, login, port…) restarts the counts.
@@ -19,6 +23,8 @@ import type { HealthCheckConfig, HealthState } from '../config.ts';
 import { nextEjectionMs } from './ejection-backoff.ts';
 import type { PreviousEjection } from './ejection-backoff.ts';
 import { probe } from './probe.ts';
+import { OutcomeWindow, failureRateReason, failureRateTripped } from '../outlier/failure-rate.ts';
+import { maxEjections, mayEject } from '../outlier/ejection-cap.ts';
 import type { ProbeResult } from './probe-result.ts';
 
 /** What a checker keys its targets by: the engine uses backend ids; the checker only compares them. */
@@ -34,10 +40,15 @@ export interface HealthTarget<Id extends TargetId = TargetId> {
 /** Called synchronously after a target's state changed. Must not throw. */
 export type HealthChangeListener<Id extends TargetId = TargetId> = (targetId: Id, from: HealthState, to: HealthState, reason: string) => void;
 
+/** A passive ejection was refused by maxEjectionPercent: `ejected` of `total` targets are ejected, `allowed` may be. */
+export type EjectionCappedListener<Id extends TargetId = TargetId> = (targetId: Id, reason: string, ejected: number, allowed: number, total: number) => void;
+
 /** Construction options of a HealthChecker. */
 export interface HealthCheckerOptions<Id extends TargetId = TargetId> {
   config: HealthCheckConfig;
   onChange: HealthChangeListener<Id>;
+  /** Called when maxEjectionPercent refused a passive ejection. Must not throw. */
+  onEjectionCapped?: EjectionCappedListener<Id>;
   /** Randomness for jitter (default Math.random). */
   random?: () => number;
   /** Clock in ms for ejection back-off (default performance.now). */
@@ -61,6 +72,10 @@ interface Entry<Id extends TargetId> {
   okStreak: number;
   failStreak: number;
   passiveFails: number;
+  /** Latest real-traffic outcomes, for the failure-rate detector. */
+  readonly outcomes: OutcomeWindow;
+  /** Ejected by passive detection and not up again since: counts against maxEjectionPercent. */
+  passiveEjected: boolean;
   lastReason: string | undefined;
   lastLatencyMs: number | undefined;
   probeTimer: NodeJS.Timeout | undefined;
@@ -77,11 +92,16 @@ export class HealthChecker<Id extends TargetId = TargetId> {
   readonly #random: () => number;
   readonly #now: () => number;
   readonly #entries = new Map<Id, Entry<Id>>();
+  readonly #onEjectionCapped: EjectionCappedListener<Id> | undefined;
+  /** Targets with passiveEjected set. */
+  #ejected = 0;
+  #ejectionsCapped = 0;
   #closed = false;
 
   constructor(opts: HealthCheckerOptions<Id>) {
     this.#config = { ...opts.config };
     this.#onChange = opts.onChange;
+    this.#onEjectionCapped = opts.onEjectionCapped;
     this.#random = opts.random ?? Math.random;
     this.#now = opts.now ?? (() => performance.now());
   }
@@ -119,6 +139,8 @@ export class HealthChecker<Id extends TargetId = TargetId> {
     const checkChanged = PROBE_FIELDS.some((field) => previous[field] !== config[field]);
     const intervalChanged = previous.intervalMs !== config.intervalMs;
     if (config.passiveFailures <= 0) for (const entry of this.#entries.values()) entry.passiveFails = 0;
+    if (previous.passiveWindow !== config.passiveWindow) for (const entry of this.#entries.values()) entry.outcomes.resize(config.passiveWindow);
+    else if (!(config.passiveFailurePercent > 0)) for (const entry of this.#entries.values()) entry.outcomes.clear();
     for (const entry of [...this.#entries.values()]) {
       if (config.type === 'none') {
         this.#stopProbing(entry);
@@ -156,23 +178,46 @@ export class HealthChecker<Id extends TargetId = TargetId> {
     return this.#entries.get(id)?.lastEjection?.periodMs ?? 0;
   }
 
-  /** A real connection to the target failed (connect refused/timeout, reset before any byte). */
+  /** Passive ejections refused by maxEjectionPercent so far. */
+  get ejectionsCapped(): number {
+    return this.#ejectionsCapped;
+  }
+
+  /**
+   * A real connection to the target failed (connect refused/timeout, reset or closed before any
+   * byte). Called once per connection verdict: allocates nothing unless it ejects.
+   */
   reportFailure(id: Id, reason: string): void {
     const entry = this.#entries.get(id);
-    const limit = this.#config.passiveFailures;
-    if (this.#closed || entry === undefined || !(limit > 0)) return;
+    if (this.#closed || entry === undefined) return;
     if (entry.health === 'down') {
       entry.passiveFails = 0;
       return;
     }
-    entry.passiveFails += 1;
-    if (entry.passiveFails >= limit) this.#eject(entry, `passive: ${limit} × ${reason}`);
+    const config = this.#config;
+    const limit = config.passiveFailures;
+    if (limit > 0) entry.passiveFails += 1;
+    if (config.passiveFailurePercent > 0) entry.outcomes.record(true);
+    if (limit > 0 && entry.passiveFails >= limit) this.#passiveEject(entry, `passive: ${limit} × ${reason}`);
+    else if (failureRateTripped(entry.outcomes, config)) this.#passiveEject(entry, failureRateReason(entry.outcomes, config.passiveFailurePercent, reason));
   }
 
-  /** A real connection to the target succeeded: the passive failure count restarts. */
+  /** A real connection to the target succeeded: the consecutive count restarts, the failure rate takes a success. */
   reportSuccess(id: Id): void {
     const entry = this.#entries.get(id);
-    if (entry !== undefined) entry.passiveFails = 0;
+    if (entry === undefined) return;
+    entry.passiveFails = 0;
+    if (entry.health !== 'down' && this.#config.passiveFailurePercent > 0) entry.outcomes.record(false);
+  }
+
+  /**
+   * A detector elsewhere (a worker process's failure-rate window) found the target an outlier:
+   * eject it like one of ours, under the same cap. Ignored for a target that is down.
+   */
+  reportOutlier(id: Id, reason: string): void {
+    const entry = this.#entries.get(id);
+    if (this.#closed || entry === undefined || entry.health === 'down') return;
+    this.#passiveEject(entry, reason);
   }
 
   /** Stops every timer and aborts in-flight probes (their sockets are destroyed). No events after this. */
@@ -191,6 +236,8 @@ export class HealthChecker<Id extends TargetId = TargetId> {
       okStreak: 0,
       failStreak: 0,
       passiveFails: 0,
+      outcomes: new OutcomeWindow(this.#config.passiveWindow),
+      passiveEjected: false,
       lastReason: reason,
       lastLatencyMs: undefined,
       probeTimer: undefined,
@@ -205,6 +252,8 @@ export class HealthChecker<Id extends TargetId = TargetId> {
 
   #drop(entry: Entry<Id>): void {
     this.#stop(entry);
+    if (entry.passiveEjected) this.#ejected--;
+    entry.passiveEjected = false;
     this.#entries.delete(entry.id);
   }
 
@@ -271,11 +320,29 @@ export class HealthChecker<Id extends TargetId = TargetId> {
     if (entry.ejectionTimer === undefined && entry.okStreak >= rise) this.#transition(entry, 'up', `rise: ${rise} × ok`);
   }
 
+  /** A detector found the target an outlier: eject it, unless maxEjectionPercent says no. */
+  #passiveEject(entry: Entry<Id>, reason: string): void {
+    const total = this.#entries.size;
+    const percent = this.#config.maxEjectionPercent;
+    if (!mayEject(this.#ejected, total, percent)) {
+      // Refused: the detection starts over, so each refusal is one full detection (not one per failure).
+      entry.passiveFails = 0;
+      entry.outcomes.clear();
+      this.#ejectionsCapped++;
+      this.#onEjectionCapped?.(entry.id, reason, this.#ejected, maxEjections(total, percent), total);
+      return;
+    }
+    entry.passiveEjected = true;
+    this.#ejected++;
+    this.#eject(entry, reason);
+  }
+
   #eject(entry: Entry<Id>, reason: string): void {
     const now = this.#now();
     const periodMs = nextEjectionMs(entry.lastEjection, now, this.#config.intervalMs);
     entry.lastEjection = { periodMs, endsAt: now + periodMs };
     entry.passiveFails = 0;
+    entry.outcomes.clear();
     entry.okStreak = 0;
     if (entry.ejectionTimer !== undefined) clearTimeout(entry.ejectionTimer);
     entry.ejectionTimer = setTimeout(() => this.#endEjection(entry), periodMs);
@@ -294,6 +361,10 @@ export class HealthChecker<Id extends TargetId = TargetId> {
     const from = entry.health;
     if (from === to) return;
     entry.health = to;
+    if (to !== 'down' && entry.passiveEjected) {
+      entry.passiveEjected = false;
+      this.#ejected--;
+    }
     entry.lastReason = reason;
     this.#onChange(entry.id, from, to, reason);
   }

@@ -24,6 +24,7 @@ import {
 import { createService, updateService } from './services-api.ts';
 import { FormField } from './form-field.tsx';
 import { HealthCheckRoleFields } from './health-check-role-fields.tsx';
+import { PassiveDetectionFields } from './passive-detection-fields.tsx';
 
 interface ServiceFormDialogProps {
   /** null: create a new service. */
@@ -203,6 +204,8 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
           </div>
         ) : null}
       </fieldset>
+
+      <PassiveDetectionFields values={values} set={set} field={f} />
 
       {stale && !errors.form ? (
         <p className="form-notice" role="status" data-testid="service-form-stale">

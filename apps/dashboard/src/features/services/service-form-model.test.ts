@@ -31,6 +31,10 @@ const existing: ServiceDto = {
     expect: '',
     expectRegex: false,
     passiveFailures: 0,
+    passiveFailurePercent: 0,
+    passiveWindow: 100,
+    passiveMinVolume: 20,
+    maxEjectionPercent: 50,
     slowStartMs: 0,
     closeOnDown: false,
     checkPort: 0,
@@ -100,8 +104,10 @@ describe('bodies', () => {
   it('builds a create body with numbers and only the relevant health-check fields', () => {
     const body = toCreateBody({ ...filled(), hcType: 'http', hcHttpPath: '/healthz' });
     expect(body).toMatchObject({ name: 'redis', listen: '127.0.0.1:6380', strategy: 'round-robin', connectTimeoutMs: 3000, retries: 2, maxQueue: 0, queueTimeoutMs: 5000 });
-    expect(body.healthCheck).toEqual({ type: 'http', intervalMs: 2000, timeoutMs: 1000, rise: 2, fall: 3, httpPath: '/healthz', httpMethod: 'GET', checkPort: 0 });
-    expect(toCreateBody({ ...filled(), hcType: 'none' }).healthCheck).toEqual({ type: 'none' });
+    const passive = { passiveFailures: 3, passiveFailurePercent: 0, passiveWindow: 100, passiveMinVolume: 20, maxEjectionPercent: 50 };
+    expect(body.healthCheck).toEqual({ type: 'http', intervalMs: 2000, timeoutMs: 1000, rise: 2, fall: 3, httpPath: '/healthz', httpMethod: 'GET', checkPort: 0, ...passive });
+    // Passive detection judges real connections: sent with checks off too.
+    expect(toCreateBody({ ...filled(), hcType: 'none' }).healthCheck).toEqual({ type: 'none', ...passive });
   });
   it('patches only what changed', () => {
     const values = serviceToForm(existing);
@@ -136,6 +142,29 @@ describe('role-aware health check', () => {
     expect(validateServiceForm({ ...filled(), hcType: 'redis', hcRole: 'standby' })).toEqual({ hcRole: 'A redis check cannot require this role.' });
     expect(validateServiceForm({ ...filled(), hcCheckPort: '70000' })).toEqual({ hcCheckPort: 'Check port must be at most 65,535.' });
     expect(formFieldForServerField('healthCheck.password')).toBe('hcPassword');
+  });
+});
+
+describe('passive detection', () => {
+  it('starts from the shared defaults and sends the typed numbers, changed ones only in a patch', () => {
+    const values = serviceToForm(existing);
+    expect([values.hcPassiveFailurePercent, values.hcPassiveWindow, values.hcPassiveMinVolume, values.hcMaxEjectionPercent]).toEqual(['0', '100', '20', '50']);
+    expect(toPatchBody({ ...values, hcPassiveFailurePercent: '50', hcPassiveWindow: '20', hcPassiveMinVolume: '10', hcMaxEjectionPercent: '25' }, existing)).toEqual({
+      healthCheck: { passiveFailurePercent: 50, passiveWindow: 20, passiveMinVolume: 10, maxEjectionPercent: 25 },
+    });
+  });
+  it('checks the shared ranges and the window rule, with checks off too', () => {
+    const errors = validateServiceForm({ ...filled(), hcType: 'none', hcPassiveFailurePercent: '101', hcMaxEjectionPercent: '-1', hcPassiveWindow: '5', hcPassiveMinVolume: '6' });
+    expect(errors).toEqual({
+      hcPassiveFailurePercent: 'Failure rate must be at most 100.',
+      hcMaxEjectionPercent: 'Max ejected must be a whole number.',
+      hcPassiveWindow: 'Window must not be less than passiveMinVolume (6).',
+    });
+    expect(validateServiceForm({ ...filled(), hcPassiveWindow: '1000', hcPassiveMinVolume: '1000', hcMaxEjectionPercent: '100' })).toEqual({});
+  });
+  it('puts the server\'s errors on these fields', () => {
+    expect(formFieldForServerField('healthCheck.passiveWindow')).toBe('hcPassiveWindow');
+    expect(formFieldForServerField('/healthCheck/maxEjectionPercent')).toBe('hcMaxEjectionPercent');
   });
 });
 

@@ -9,10 +9,11 @@ import { LIMITS, parseIntInRange, type IntRange } from '../../lib/limits.ts';
 import type { ServiceCreate, ServicePatch } from './services-api.ts';
 import { roleBody, toRoleForm, validateRoleForm, type RoleFormValues, type RoleSettings } from './health-check-role-form.ts';
 import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
+import { PASSIVE_SERVER_FIELDS, passiveBody, toPassiveForm, validatePassiveForm, type PassiveFormValues, type PassiveSettings } from './passive-detection-form.ts';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
-export interface ServiceFormValues extends RoleFormValues {
+export interface ServiceFormValues extends RoleFormValues, PassiveFormValues {
   name: string;
   listen: string;
   strategy: StrategyName;
@@ -37,7 +38,7 @@ export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
 type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs'> & {
-  healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings;
+  healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings & PassiveSettings;
 };
 
 function toForm(name: string, listen: string, s: FormSettings): ServiceFormValues {
@@ -61,6 +62,7 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     hcSend: hc.send,
     hcExpect: hc.expect,
     ...toRoleForm(hc),
+    ...toPassiveForm(hc),
   };
 }
 
@@ -107,6 +109,8 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   if (values.hcType === 'http' && !values.hcHttpPath.startsWith('/')) errors.hcHttpPath = 'Path must start with "/".';
   if (values.hcType === 'send-expect' && !values.hcExpect) errors.hcExpect = 'Say what the reply must contain.';
   if (values.hcType !== 'none') Object.assign(errors, validateRoleForm(values, values.hcType));
+  // Passive detection judges real connections: it applies with checks off too.
+  Object.assign(errors, validatePassiveForm(values));
   return errors;
 }
 
@@ -128,6 +132,7 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     if (values.hcType === 'send-expect') Object.assign(healthCheck, { send: values.hcSend, expect: values.hcExpect });
     Object.assign(healthCheck, roleBody(values, values.hcType));
   }
+  Object.assign(healthCheck, passiveBody(values));
   return {
     name: values.name.trim(),
     listen: values.listen.trim(),
@@ -185,6 +190,7 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   'healthcheck.user': 'hcUser',
   'healthcheck.database': 'hcDatabase',
   'healthcheck.password': 'hcPassword',
+  ...PASSIVE_SERVER_FIELDS,
 };
 
 /**
