@@ -3,6 +3,7 @@
 // (discovery.ts) runs the timer, the resolver and the engine update.
 import { formatAddress } from '@fulcrum/shared/address';
 import type { DiscoveredMemberDto, DiscoveryStatusDto, DiscoveryType } from '@fulcrum/shared/api';
+import type { Resolver } from 'node:dns/promises';
 import type { ResolvedMember } from './dns-resolution.ts';
 
 /** What a group resolves, as stored. */
@@ -46,6 +47,8 @@ export class DiscoveryGroup {
   lastError = '';
   nextResolveAt: Date | null = null;
   timer: NodeJS.Timeout | undefined;
+  /** This group's DNS client (created by the registry on first use). */
+  resolver: Resolver | undefined;
   /** Resolves once the first resolution has been applied (or failed). */
   readonly firstDone: Promise<void>;
   #markFirstDone!: () => void;

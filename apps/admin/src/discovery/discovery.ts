@@ -102,6 +102,7 @@ export class Discovery {
     for (const [id, group] of this.#groups) {
       if (wanted.has(id)) continue;
       clearTimeout(group.timer);
+      group.resolver?.cancel();
       group.firstResolutionDone();
       this.#groups.delete(id);
     }
@@ -124,6 +125,7 @@ export class Discovery {
     this.#closed = true;
     for (const group of this.#groups.values()) {
       clearTimeout(group.timer);
+      group.resolver?.cancel();
       group.firstResolutionDone();
     }
   }
@@ -135,6 +137,7 @@ export class Discovery {
     group.timer.unref();
   }
 
+  /** One c-ares channel per group (its queries never wait behind another group's). */
   #resolver(): Resolver {
     const resolver = new Resolver({ timeout: QUERY_TIMEOUT_MS, tries: QUERY_TRIES });
     if (this.#opts.servers && this.#opts.servers.length > 0) resolver.setServers([...this.#opts.servers]);
@@ -146,7 +149,8 @@ export class Discovery {
     group.timer = undefined;
     let delay: number;
     try {
-      const resolution = await resolveGroup(this.#resolver(), settings.type, settings.name, settings.port);
+      group.resolver ??= this.#resolver();
+      const resolution = await resolveGroup(group.resolver, settings.type, settings.name, settings.port);
       if (this.#groups.get(settings.id) !== group) return;
       await this.#accept(group, resolution.members);
       delay = nextDelayMs(group.settings, resolution.ttlSeconds, false);
