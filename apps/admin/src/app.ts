@@ -184,23 +184,23 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       })
     : undefined;
   // Discovery and the config service need each other: discovery's members go into every engine
-  // snapshot, and its member changes are applied through the config service's one path.
-  let discovery: Discovery | undefined;
-  const config = new ConfigService({
+  // snapshot, and its member changes are applied through the config service's one path. Neither
+  // calls the other before onReady.
+  const discovery: Discovery = new Discovery({
+    servers: opts.dnsServers,
+    apply: (swap) => config.refreshDiscovered(swap),
+    record: (event) => config.recordEvent(event),
+    log: app.log,
+  });
+  const config: ConfigService = new ConfigService({
     store,
     engine,
     log: app.log,
     publish: (message) => hub.broadcast(message),
     shared,
     listenHost: opts.node?.listenHost,
-    members: (groupId) => discovery?.members(groupId) ?? [],
-    onCommitted: (services) => discovery?.sync(services),
-  });
-  discovery = new Discovery({
-    servers: opts.dnsServers,
-    apply: (swap) => config.refreshDiscovered(swap),
-    record: (event) => config.recordEvent(event),
-    log: app.log,
+    members: (groupId) => discovery.members(groupId),
+    onCommitted: (services) => discovery.sync(services),
   });
   const activeConnections = () => engine.stats().services.reduce((sum, s) => sum + s.active, 0);
   const link = opts.sharedStore
