@@ -151,11 +151,11 @@ export class Discovery {
     try {
       group.resolver ??= this.#resolver();
       const resolution = await resolveGroup(group.resolver, settings.type, settings.name, settings.port);
-      if (this.#groups.get(settings.id) !== group) return;
+      if (this.#closed || this.#groups.get(settings.id) !== group) return;
       await this.#accept(group, resolution.members);
       delay = nextDelayMs(group.settings, resolution.ttlSeconds, false);
     } catch (err) {
-      if (this.#groups.get(settings.id) !== group) return;
+      if (this.#closed || this.#groups.get(settings.id) !== group) return;
       this.#fail(group, err);
       delay = nextDelayMs(group.settings, undefined, true);
     }
