@@ -86,7 +86,7 @@ export function updateBackend(
     const address = formatAddress(host, port);
     const other = ctx.store.backends.findByAddress(serviceId, host, port);
     if (other && other.id !== backendId) throw duplicate(address);
-    const others = ctx.store.backends.listByService(serviceId).filter((b) => b.id !== backendId);
+    const others = ctx.store.backends.listByService(serviceId).filter((b) => b.id !== backendId && b.discover === null);
     checks.backend(service, { host, port }, 'address', others);
     delete changes.host;
     delete changes.port;
