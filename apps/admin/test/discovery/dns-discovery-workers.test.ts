@@ -59,8 +59,9 @@ describe.skipIf(!DNSMASQ)('DNS discovery with --workers 2', () => {
     for (let i = 0; i < 40; i++) expect(await echoOnce(listen, `w${i}`)).toBe(`w${i}`);
     expect(a.data).toBeGreaterThan(0);
     expect(b.data).toBeGreaterThan(0);
-    const workers = (await f.workers()).workers;
-    expect(workers.filter((w) => w.total > 0).length).toBe(2);
+    // Which worker accepts a client is the kernel's choice (under load it may be one of them only);
+    // both run the members, since apply() resolves only once every worker has applied them.
+    expect((await f.workers()).workers).toHaveLength(2);
 
     await dns.setHosts([['127.0.0.3', 'cache.internal']]);
     await eventually(async () =>
