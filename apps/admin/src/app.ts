@@ -14,6 +14,7 @@ import { createAuthenticator } from './auth/authenticate.ts';
 import { FailureLimiter } from './auth/failure-limiter.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { ConfigService } from './config/config-service.ts';
+import { Discovery } from './discovery/discovery.ts';
 import type { DataPlane } from './data-plane/data-plane.ts';
 import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './http/dashboard.ts';
 import { errorHandler } from './http/error-handler.ts';
@@ -91,6 +92,8 @@ export interface BuildAppOptions {
   node?: { name?: string; listenHost?: string };
   /** The shared store (--store postgres://…), already migrated; the caller owns and ends the pool. */
   sharedStore?: { url: SharedStoreUrl; pool: pg.Pool };
+  /** --dns-server / FULCRUM_DNS_SERVERS: the DNS servers discovery groups ask (default: the system's). */
+  dnsServers?: readonly string[];
   /** Heartbeat and version-check periods of a cluster node (default 1 s and 3 s). */
   clusterTimings?: { heartbeatMs?: number; checkMs?: number };
   /** Metric history (history.db in the data directory): off unless given; server.ts turns it on. */
@@ -185,13 +188,24 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         },
       })
     : undefined;
-  const config = new ConfigService({
+  // Discovery and the config service need each other: discovery's members go into every engine
+  // snapshot, and its member changes are applied through the config service's one path. Neither
+  // calls the other before onReady.
+  const discovery: Discovery = new Discovery({
+    servers: opts.dnsServers,
+    apply: (swap) => config.refreshDiscovered(swap),
+    record: (event) => config.recordEvent(event),
+    log: app.log,
+  });
+  const config: ConfigService = new ConfigService({
     store,
     engine,
     log: app.log,
     publish: (message) => hub.broadcast(message),
     shared,
     listenHost: opts.node?.listenHost,
+    members: (groupId) => discovery.members(groupId),
+    onCommitted: (services) => discovery.sync(services),
   });
   const activeConnections = () => engine.stats().services.reduce((sum, s) => sum + s.active, 0);
   const link = opts.sharedStore
@@ -233,6 +247,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const auth = createAuthenticator(store, sessions, limiter);
   const sampler = new StatsSampler({
     engine,
+    discovery,
     intervalMs: opts.statsIntervalMs,
     wanted: () => hub.size > 0,
     onSample: (stats) => hub.broadcast({ type: 'stats', stats }),
@@ -255,7 +270,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     }),
     history: () => history.counters,
   });
-  app.decorate('fulcrum', { store, engine, config, auth, sessions, hub, sampler, metrics, node, cluster, link, history } satisfies AppServices);
+  app.decorate('fulcrum', { store, engine, config, discovery, auth, sessions, hub, sampler, metrics, node, cluster, link, history } satisfies AppServices);
   app.decorateRequest('actor', '');
   app.decorateRequest('authVia', undefined);
   app.decorateRequest('tokenId', undefined);
@@ -273,7 +288,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addHook('onReady', async () => {
     await config.start();
     link?.start();
-    stopEngineEvents = logEngineEvents(engine, config, app.log);
+    stopEngineEvents = logEngineEvents(engine, config, app.log, discovery);
     sampler.start();
     hub.start();
     if (opts.history) await history.start();
@@ -289,6 +304,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   app.addHook('preClose', async () => {
     await link?.stop({ leave: true });
+    discovery.close();
     sampler.stop();
     await history.stop();
     clearInterval(pruneTimer);
@@ -302,6 +318,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     store,
     engine,
     config,
+    discovery,
     auth,
     sessions,
     hub,

@@ -103,6 +103,7 @@ async function main(): Promise<void> {
       ...(opts.store ? { store: opts.store } : {}),
       ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
       ...(opts.listenHost !== undefined ? { listenHost: opts.listenHost } : {}),
+      ...(opts.dnsServers !== undefined ? { dnsServers: opts.dnsServers } : {}),
       ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
       ...(handover ? { handover } : {}),
       ...historyTestSettings(process.env),

@@ -64,6 +64,8 @@ export interface ServerOptions {
   nodeName?: string;
   /** --listen-host: every service listens on this host on this node. */
   listenHost?: string;
+  /** --dns-server: the DNS servers discovery groups ask (default the system's). */
+  dnsServers?: readonly string[];
   /**
    * --stop-grace: on close, the services keep accepting this long after the admin closed, so an
    * HA peer (whose keepalived watches this admin port) takes the virtual IP before they stop.
@@ -223,6 +225,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       node: { ...(opts.nodeName !== undefined ? { name: opts.nodeName } : {}), ...(opts.listenHost !== undefined ? { listenHost: opts.listenHost } : {}) },
       ...(opts.store && pool ? { sharedStore: { url: opts.store, pool } } : {}),
       history: opts.history ?? {},
+      ...(opts.dnsServers ? { dnsServers: opts.dnsServers } : {}),
     });
     // With workers, each worker process subscribes to its own engine (worker-main.ts).
     if (opts.accessLog && clusterOf(engine) === undefined) stopAccessLog = startAccessLog(engine, app.log);

@@ -69,7 +69,7 @@ it('cascades backend deletes and enforces uniqueness', () => {
   };
   const id = store.services.insert(values);
   expect(() => store.services.insert({ ...values, name: 'other' })).toThrow(/UNIQUE/);
-  const backend = { host: '127.0.0.1', port: 1, weight: 1, state: 'enabled' as const, backup: false, maxConnections: 0 };
+  const backend = { host: '127.0.0.1', port: 1, discover: null, weight: 1, state: 'enabled' as const, backup: false, maxConnections: 0 };
   store.backends.insert(id, backend);
   expect(() => store.backends.insert(id, backend)).toThrow(/UNIQUE/);
   expect(() => store.backends.insert(id, { ...backend, port: 2, state: 'asleep' as never })).toThrow(/CHECK/);

@@ -1,11 +1,11 @@
 // Wire types of the admin REST API (/api). The admin validates with TypeBox schemas of the
 // same shape; the dashboard imports these types only.
 import type { StrategyName } from './strategies.ts';
-import type { AdminState, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod } from './enums.ts';
+import type { AdminState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod } from './enums.ts';
 import type { EventKind } from './event-kinds.ts';
 
 // The enum types live with their lists (enums.ts); re-exported here for the DTOs' users.
-export type { AdminState, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod };
+export type { AdminState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod };
 
 export interface HealthCheckDto {
   type: HealthCheckType;
@@ -63,10 +63,50 @@ export interface StrategyOptionsDto {
   boundedLoadFactor?: number;
 }
 
+/** How a discovery group finds its members (README "DNS discovery"). */
+export interface DiscoverDto {
+  type: DiscoveryType;
+  /** `dns`: a host name (A and AAAA records); `srv`: `_service._proto.domain` (SRV records). */
+  name: string;
+  /** `dns` only: the members' port (SRV records carry each member's port). */
+  port?: number;
+  /** The record TTL is clamped to [minTtlMs, maxTtlMs] to schedule the next resolution. */
+  minTtlMs: number;
+  maxTtlMs: number;
+}
+
+/** One member a discovery group resolved (runtime state, never stored). */
+export interface DiscoveredMemberDto {
+  /** The member's engine id: its row in live stats (ids of members are above every stored id). */
+  id: number;
+  address: string;
+  weight: number;
+  /** SRV: a record of a less preferred priority than the best one found. */
+  backup: boolean;
+}
+
+/** A discovery group's current members and its last resolution (runtime state of this node). */
+export interface DiscoveryStatusDto {
+  /** The group (its backend id). */
+  groupId: number;
+  members: DiscoveredMemberDto[];
+  /** When the last resolution finished (ISO time); null before the first one. */
+  lastResolvedAt: string | null;
+  /** Why the last resolution failed ('' = it succeeded); the members are then the last known ones. */
+  lastError: string;
+  /** When the next resolution is due (ISO time); null when the group is not being resolved. */
+  nextResolveAt: string | null;
+}
+
 export interface BackendDto {
   id: number;
   serviceId: number;
+  /** host:port; for a discovery group its label (`dns:name:port`, `srv:name`), read-only. */
   address: string;
+  /** Set on a discovery group: the backend stands for the members DNS gives. */
+  discover?: DiscoverDto;
+  /** A discovery group's members and last resolution (answers of the API; not part of the configuration). */
+  discovery?: DiscoveryStatusDto;
   weight: number;
   state: AdminState;
   backup: boolean;
@@ -95,8 +135,8 @@ export interface ServiceDto extends ServiceSettingsDto {
   backends: BackendDto[];
 }
 
-/** One backend in a configuration document: no ids, matched by address. */
-export type ConfigBackendDoc = Omit<BackendDto, 'id' | 'serviceId'>;
+/** One backend in a configuration document: no ids, matched by address (a discovery group by its `discover`, without address). */
+export type ConfigBackendDoc = Omit<BackendDto, 'id' | 'serviceId' | 'address' | 'discovery'> & { address?: string };
 
 /** One service in a configuration document: no ids, matched by name. */
 export interface ConfigServiceDoc extends ServiceSettingsDto {
@@ -153,6 +193,8 @@ export interface BackendStatsDto {
   bytesOut: number;
   connectFailures: number;
   connectTimeMs: number;
+  /** A member of a discovery group: the group's backend id (set by the admin, not the engine). */
+  group?: number;
 }
 
 /** A service's live counters, the same in the engine's stats() and on the wire. */
@@ -172,6 +214,8 @@ export interface ServiceStatsDto extends ServiceCountersDto {
   name: string;
   listen: string;
   backends: BackendStatsDto[];
+  /** The service's discovery groups: members and last resolution (absent without groups). */
+  discovery?: DiscoveryStatusDto[];
 }
 
 export interface StatsDto {

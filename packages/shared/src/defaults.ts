@@ -52,5 +52,8 @@ export const BACKEND_DEFAULTS: Readonly<Omit<BackendDto, 'id' | 'serviceId' | 'a
   maxConnections: 0,
 };
 
+/** A discovery group's TTL bounds unless set otherwise: a 0-second TTL is not a busy loop, a day-long one still refreshes every minute. */
+export const DISCOVERY_DEFAULTS = { minTtlMs: 1000, maxTtlMs: 60_000 } as const;
+
 /** consistent-hash: no backend takes more than this × the average load, unless set otherwise. */
 export const DEFAULT_BOUNDED_LOAD_FACTOR = 1.25;

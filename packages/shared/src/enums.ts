@@ -36,6 +36,10 @@ export const LOGIN_FIELDS_BY_CHECK_TYPE: Readonly<Partial<Record<HealthCheckType
 };
 export type HealthCheckLoginField = 'username' | 'user' | 'database' | 'password';
 
+/** How a discovery group finds its members (README "DNS discovery"): A/AAAA records of a name, or its SRV records. */
+export const DISCOVERY_TYPES = ['dns', 'srv'] as const;
+export type DiscoveryType = (typeof DISCOVERY_TYPES)[number];
+
 /** Methods an http check may send (OPTIONS for Patroni-style sidecars, HEAD for a bodiless check). */
 export const HTTP_CHECK_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
 export type HttpCheckMethod = (typeof HTTP_CHECK_METHODS)[number];

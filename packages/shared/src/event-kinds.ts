@@ -18,13 +18,20 @@ export const AUDIT_EVENT_KINDS = [
 /** Kinds recorded from engine events (actor `engine`). */
 export const ENGINE_EVENT_KINDS = ['backend-health', 'backend-state', 'backend-drained', 'service-error'] as const;
 
+/**
+ * Kinds recorded by DNS discovery (actor `dns`): a group's members changed, its resolution failed
+ * (the last known members stay), or it succeeded again after a failure.
+ */
+export const DISCOVERY_EVENT_KINDS = ['discovery-changed', 'discovery-failed', 'discovery-recovered'] as const;
+
 /** Kinds recorded by a cluster node about itself (actor `cluster`). */
 export const CLUSTER_EVENT_KINDS = ['apply-failed'] as const;
 
 /** Every event kind, in the order the README lists them. */
-export const EVENT_KINDS = [...AUDIT_EVENT_KINDS, ...ENGINE_EVENT_KINDS, ...CLUSTER_EVENT_KINDS] as const;
+export const EVENT_KINDS = [...AUDIT_EVENT_KINDS, ...ENGINE_EVENT_KINDS, ...DISCOVERY_EVENT_KINDS, ...CLUSTER_EVENT_KINDS] as const;
 
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
 export type EngineEventKind = (typeof ENGINE_EVENT_KINDS)[number];
+export type DiscoveryEventKind = (typeof DISCOVERY_EVENT_KINDS)[number];
 export type ClusterEventKind = (typeof CLUSTER_EVENT_KINDS)[number];
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -61,6 +61,19 @@ export const BACKEND_LIMITS = {
   maxConnections: { min: 0, max: 1_000_000 },
 } as const satisfies Record<string, IntRange>;
 
+/**
+ * A discovery group's `discover.*` numbers (README "DNS discovery"): the port of a `dns` group, and
+ * the bounds the record TTL is clamped to before the next resolution.
+ */
+export const DISCOVERY_LIMITS = {
+  port: { min: 1, max: 65535 },
+  minTtlMs: { min: 100, max: 3_600_000 },
+  maxTtlMs: { min: 100, max: 86_400_000 },
+} as const satisfies Record<string, IntRange>;
+
+/** A discovery group's name: a DNS name (RFC 1035 lengths; `_` allowed for SRV labels). */
+export const DISCOVERY_NAME = { maxLength: 253, pattern: '^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\\.?$' } as const;
+
 /** consistent-hash's `strategyOptions.boundedLoadFactor`: 0 (off) or a number in min..max. */
 export const BOUNDED_LOAD_FACTOR = { off: 0, min: 1, max: 10 } as const;
 

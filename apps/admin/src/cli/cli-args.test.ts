@@ -21,6 +21,13 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--access-log=1'])).toThrow(/--access-log takes no value/);
   });
 
+  it('reads the DNS servers of discovery groups from --dns-server or FULCRUM_DNS_SERVERS', () => {
+    expect(parseCliArgs(['--dns-server', '127.0.0.1:5353,10.0.0.2, [::1]:53']).dnsServers).toEqual(['127.0.0.1:5353', '10.0.0.2', '[::1]:53']);
+    expect(parseCliArgs([], { FULCRUM_DNS_SERVERS: '::1' }).dnsServers).toEqual(['::1']);
+    expect(parseCliArgs([]).dnsServers).toBeUndefined();
+    expect(() => parseCliArgs(['--dns-server', 'dns.internal'])).toThrow(/--dns-server "dns.internal": each entry is an IP address/);
+  });
+
   it('reads the cluster flags and their environment variables', () => {
     const opts = parseCliArgs(['--store', 'postgres://fulcrum:s3cret@db.internal:5432/fulcrum', '--node-name', 'lb-a', '--listen-host', '127.0.0.2']);
     expect(opts.store).toEqual({ url: 'postgres://fulcrum:s3cret@db.internal:5432/fulcrum', display: 'postgres://fulcrum:***@db.internal:5432/fulcrum' });

@@ -1,4 +1,5 @@
 // Command-line and environment parsing for `fulcrum`. Pure: no I/O, so it is unit-tested.
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { HostPort } from '@fulcrum/shared/address';
 import { formatAddress, parseAddress } from '@fulcrum/shared/address';
@@ -51,6 +52,8 @@ export interface CliOptions {
   nodeName?: string;
   /** --listen-host (env FULCRUM_LISTEN_HOST): every service listens on this host on this node. */
   listenHost?: string;
+  /** --dns-server (env FULCRUM_DNS_SERVERS): the DNS servers discovery groups ask (`host` or `host:port`, comma-separated). */
+  dnsServers?: string[];
 }
 
 export const DEFAULT_ADMIN = '127.0.0.1:8080';
@@ -95,6 +98,8 @@ Options:
   --node-name NAME      this node's name in the cluster (env FULCRUM_NODE_NAME, default the host name)
   --listen-host HOST    on this node, every service listens on HOST instead of its configured host
                         (env FULCRUM_LISTEN_HOST)
+  --dns-server LIST     DNS servers for discovery groups, comma-separated IP or IP:PORT
+                        (env FULCRUM_DNS_SERVERS, default the system's, /etc/resolv.conf)
   -h, --help            show this help
 
 Commands (see README):
@@ -134,6 +139,7 @@ const OPTIONS = {
   store: { type: 'string' },
   'node-name': { type: 'string' },
   'listen-host': { type: 'string' },
+  'dns-server': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -170,6 +176,17 @@ function reloadDrainLimit(value: string, what: string): number | undefined {
 }
 
 /** A flag's value, else the environment variable's (named in errors by what was used). */
+/** `1.2.3.4,[::1]:5353,127.0.0.1:5353` → the entries node:dns setServers() takes; each must be an IP (with an optional port). */
+function parseDnsServers(list: string, option: string): string[] {
+  return list.split(',').map((entry) => {
+    const text = entry.trim();
+    const withPort = parseAddress(text);
+    const ip = withPort.ok ? withPort.value.host : text;
+    if (isIP(ip) === 0) throw new UsageError(`${option} "${text}": each entry is an IP address, or IP:PORT ([IPv6]:PORT)`);
+    return text;
+  });
+}
+
 function flagOrEnv(flag: string | undefined, env: NodeJS.ProcessEnv, name: string, option: string): [string, string] | undefined {
   if (flag !== undefined) return [flag, option];
   const value = env[name];
@@ -276,6 +293,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     if (!parsed.ok) throw new UsageError(`${listenHostArg[1]} "${listenHostArg[0]}": not a host name or IP address`);
     listenHost = parsed.value.host.toLowerCase();
   }
+  const dnsArg = flagOrEnv(values['dns-server'], env, 'FULCRUM_DNS_SERVERS', '--dns-server');
+  const dnsServers = dnsArg ? parseDnsServers(dnsArg[0], dnsArg[1]) : undefined;
   return {
     help,
     admin,
@@ -283,6 +302,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     ...(store ? { store } : {}),
     ...(nodeNameArg ? { nodeName: nodeNameArg[0] } : {}),
     ...(listenHost ? { listenHost } : {}),
+    ...(dnsServers ? { dnsServers } : {}),
     ...(seed ? { seed } : {}),
     ...(adminToken ? { adminToken } : {}),
     ...(configFile !== undefined ? { configFile } : {}),

@@ -25,7 +25,7 @@ export function toConfigDocument(services: readonly ServiceDto[]): ConfigDocumen
       listen: s.listen,
       ...serviceSettings(s),
       backends: s.backends.map((b) => ({
-        address: b.address,
+        ...(b.discover === undefined ? { address: b.address } : { discover: b.discover }),
         weight: b.weight,
         state: b.state,
         backup: b.backup,

@@ -20,13 +20,14 @@ import type { Store } from '../store/store.ts';
 import { toServiceDtos } from '../store/store.ts';
 import type { EngineConfig } from '@fulcrum/engine';
 import type { NewEvent } from '../store/events-repo.ts';
-import type { AuditEventKind, EngineEventKind, EventKind } from '@fulcrum/shared/event-kinds';
+import type { AuditEventKind, DiscoveryEventKind, EngineEventKind, EventKind } from '@fulcrum/shared/event-kinds';
 import { localVersion, readReplicated, setLocalVersion, writeReplicated } from '../store/replica.ts';
 import type { ReplicatedState } from '../store/replica.ts';
 import { ApiError, fromEngineError } from '../http/api-error.ts';
 import { Mutex } from './mutex.ts';
 import type { ApplyFailure, SharedChange, SharedConfig } from './shared-config.ts';
 import { toEngineConfig } from './to-engine-config.ts';
+import type { MemberLookup } from './to-engine-config.ts';
 
 /** An event as the admin records it: only the kinds listed in @fulcrum/shared/event-kinds. */
 export type KnownEvent = NewEvent & { kind: EventKind };
@@ -51,6 +52,10 @@ export interface ConfigServiceOptions {
   shared?: SharedConfig;
   /** --listen-host: every service listens on this host on this node. */
   listenHost?: string;
+  /** The current members of each discovery group (discovery/discovery.ts); none without. */
+  members?: MemberLookup;
+  /** Told the committed configuration after every commit (discovery follows its groups). */
+  onCommitted?: (services: readonly ServiceDto[]) => void;
 }
 
 /** Owns the committed configuration and the only path that changes it. */
@@ -61,6 +66,8 @@ export class ConfigService {
   readonly #publish: (message: LiveMessage) => void;
   readonly #shared: SharedConfig | undefined;
   readonly #listenHost: string | undefined;
+  readonly #members: MemberLookup | undefined;
+  readonly #onCommitted: (services: readonly ServiceDto[]) => void;
   readonly #mutex = new Mutex();
   #committed: ServiceDto[] = [];
   /** The engine snapshot of #committed, to restore the engine when a change fails after apply(). */
@@ -77,6 +84,8 @@ export class ConfigService {
     this.#publish = opts.publish;
     this.#shared = opts.shared;
     this.#listenHost = opts.listenHost;
+    this.#members = opts.members;
+    this.#onCommitted = opts.onCommitted ?? (() => {});
   }
 
   /** The committed configuration (what the engine runs), ordered by id. */
@@ -102,7 +111,7 @@ export class ConfigService {
   /** The stored configuration (inside or outside a transaction): as the API shows it, and as the engine runs it. */
   #read(): { services: ServiceDto[]; engine: EngineConfig } {
     const records = this.#store.readRecords();
-    return { services: toServiceDtos(records), engine: toEngineConfig(records, this.#listenHost) };
+    return { services: toServiceDtos(records), engine: toEngineConfig(records, this.#listenHost, this.#members) };
   }
 
   /** Loads the stored configuration (the local copy) and makes the engine run it (the store wins). */
@@ -117,6 +126,26 @@ export class ConfigService {
       this.#committed = stored.services;
       this.#committedEngine = stored.engine;
       this.#version = localVersion(this.#store.db);
+      this.#onCommitted(this.#committed);
+    });
+  }
+
+  /**
+   * A discovery group's members changed (nothing stored changed): `swap` installs the new members
+   * and returns their undo; the engine then runs the committed configuration with them. If the
+   * engine refuses, the members are put back and the engine keeps what it ran.
+   */
+  refreshDiscovered(swap: () => () => void): Promise<void> {
+    return this.#mutex.run(async () => {
+      const undo = swap();
+      const next = this.#read();
+      try {
+        await this.#engine.apply(next.engine);
+      } catch (err) {
+        undo();
+        throw fromEngineError(err);
+      }
+      this.#committedEngine = next.engine;
     });
   }
 
@@ -142,7 +171,7 @@ export class ConfigService {
   }
 
   /** Records an event outside any change (engine events) and publishes it. */
-  recordEvent(event: KnownEvent & { kind: EngineEventKind }): Promise<EventDto> {
+  recordEvent(event: KnownEvent & { kind: EngineEventKind | DiscoveryEventKind }): Promise<EventDto> {
     return this.#mutex.run(() => {
       const stored = this.#store.events.insert(event);
       this.#publish({ type: 'event', event: stored });
@@ -218,6 +247,7 @@ export class ConfigService {
     this.#committed = next.services;
     this.#committedEngine = next.engine;
     this.#version = state.version;
+    this.#onCommitted(this.#committed);
     this.#publish({ type: 'config', services: next.services, version: state.version });
     for (const event of stored) this.#publish({ type: 'event', event });
   }
@@ -300,6 +330,7 @@ export class ConfigService {
     this.#committed = next.services;
     this.#committedEngine = next.engine;
     this.#version = copyVersion;
+    this.#onCommitted(this.#committed);
     if (engineChange || shared?.pending) this.#publish({ type: 'config', services: next.services, version });
     for (const event of events) this.#publish({ type: 'event', event });
     return result;

@@ -9,12 +9,12 @@ import { formatAddress, parseAddress } from '@fulcrum/shared/address';
 import type { ServiceValues } from '../store/services-repo.ts';
 import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';
 import type { ConfigDocumentInput } from '../schemas/config-schemas.ts';
-import type { BackendInput } from '../schemas/service-schemas.ts';
 import { ApiError } from '../http/api-error.ts';
 import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
-import { checkAddress, plural } from './input-checks.ts';
-import { backendValues, describeChanges, diff, serviceValuesFrom } from './service-changes.ts';
+import { plural } from './input-checks.ts';
+import { backendValues, describeChanges, diff, parseBackendList, serviceValuesFrom } from './service-changes.ts';
+import { backendAddress } from '../discovery/discover-input.ts';
 import { healthCheckChanges, keepStoredPassword } from './health-check-input.ts';
 
 /** Runs `check`, re-throwing its ApiError with `prefix` in front of the field it names. */
@@ -46,16 +46,15 @@ function planService(input: ConfigDocumentInput['services'][number], i: number, 
   const firstWarning = checks.warnings.length;
   const plan = within(prefix, () => {
     const values = serviceValuesFrom({ ...input, healthCheck: keepStoredPassword(input.healthCheck, storedPassword?.(input.name)) });
-    const seen = new Set<string>();
-    const backends = (input.backends ?? []).map((b: BackendInput, j) => {
-      const field = `backends[${j}].address`;
-      const { host, port } = checkAddress(b.address, field);
-      const key = formatAddress(host, port);
-      if (seen.has(key)) throw new ApiError(409, 'DUPLICATE_BACKEND', `${field}: ${key} is listed twice`, field);
-      seen.add(key);
-      return { key, values: backendValues(host, port, b, { host, port, ...BACKEND_DEFAULTS }) };
+    const backends = parseBackendList(input.backends ?? []).map((b) => ({
+      key: b.key,
+      values: backendValues(b, b.input, { host: b.host, port: b.port, discover: b.discover, ...BACKEND_DEFAULTS }),
+    }));
+    // A group's members are checked when they are resolved (discovery/members.ts), not here.
+    const addresses = backends.filter((b) => b.values.discover === null);
+    backends.forEach((b, j) => {
+      if (b.values.discover === null) checks.backend(values, b.values, `backends[${j}].address`, addresses.slice(0, addresses.indexOf(b)).map((o) => o.values));
     });
-    backends.forEach((b, j) => checks.backend(values, b.values, `backends[${j}].address`, backends.slice(0, j).map((o) => o.values)));
     return { values, listenKey: formatAddress(values.host, values.port), backends };
   });
   checks.prefixFrom(firstWarning, prefix);
@@ -100,7 +99,7 @@ export interface ReplaceSummary {
 /** Reconciles one service's backends with the planned list; returns what changed (by address). */
 function reconcileBackends(ctx: ChangeContext, serviceId: number, planned: PlannedBackend[]) {
   const existing = new Map<string, BackendRecord>(
-    ctx.store.backends.listByService(serviceId).map((b) => [formatAddress(b.host, b.port), b]),
+    ctx.store.backends.listByService(serviceId).map((b) => [backendAddress(b), b]),
   );
   const added: string[] = [];
   const updated: Record<string, ReturnType<typeof diff>> = {};

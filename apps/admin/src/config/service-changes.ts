@@ -11,6 +11,8 @@ import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
 import { healthCheckChanges, mergeHealthCheck } from './health-check-input.ts';
 import { checkAddress, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
+import { backendAddress, checkBackendTarget } from '../discovery/discover-input.ts';
+import type { BackendTarget } from '../discovery/discover-input.ts';
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
 
@@ -48,25 +50,26 @@ function uniqueService(ctx: ChangeContext, values: Pick<ServiceValues, 'name' | 
   }
 }
 
-/** Parses a list of backends; duplicates within the list are 409 DUPLICATE_BACKEND. */
-function parseBackendList(list: BackendInput[]): { input: BackendInput; host: string; port: number; key: string }[] {
+/** Parses a list of backends (addresses or discovery groups); duplicates within the list are 409 DUPLICATE_BACKEND. */
+export function parseBackendList(list: BackendInput[]): (BackendTarget & { input: BackendInput })[] {
   const seen = new Set<string>();
   return list.map((input, i) => {
-    const field = `backends[${i}].address`;
-    const { host, port } = checkAddress(input.address, field);
-    const key = formatAddress(host, port);
-    if (seen.has(key)) throw new ApiError(409, 'DUPLICATE_BACKEND', `${field}: ${key} is listed twice`, field);
-    seen.add(key);
-    return { input, host, port, key };
+    const target = checkBackendTarget(input, `backends[${i}].`);
+    const field = `backends[${i}].${target.discover ? 'discover' : 'address'}`;
+    if (seen.has(target.key)) throw new ApiError(409, 'DUPLICATE_BACKEND', `${field}: ${target.key} is listed twice`, field);
+    seen.add(target.key);
+    return { ...target, input };
   });
 }
 
-/** Values of a backend: the input over the current values (or the defaults). */
-export function backendValues(host: string, port: number, input: Omit<BackendInput, 'address'>, current?: BackendValues): BackendValues {
-  const base = current ?? { host, port, ...BACKEND_DEFAULTS };
+/** Values of a backend: the input over the current values (or the defaults); `target` says where it is (or what it discovers). */
+export function backendValues(target: Omit<BackendTarget, 'key'>, input: Omit<BackendInput, 'address' | 'discover'>, current?: BackendValues): BackendValues {
+  const { host, port, discover } = target;
+  const base = current ?? { host, port, discover, ...BACKEND_DEFAULTS };
   return {
     host,
     port,
+    discover,
     weight: input.weight ?? base.weight,
     state: input.state ?? base.state,
     backup: input.backup ?? base.backup,
@@ -100,8 +103,12 @@ export function serviceValuesFrom(input: Omit<CreateServiceBody, 'backends'>): S
 }
 
 /** Checks each listed backend against the service's listener and the backends listed before it. */
-function checkBackendList(checks: AddressChecks, listen: HostPort, list: readonly { host: string; port: number }[]): void {
-  list.forEach((b, i) => checks.backend(listen, b, `backends[${i}].address`, list.slice(0, i)));
+function checkBackendList(checks: AddressChecks, listen: HostPort, list: readonly { host: string; port: number; discover: unknown }[]): void {
+  // A group's members are checked when they are resolved (discovery/members.ts), not here.
+  const addresses = list.filter((b) => b.discover === null);
+  list.forEach((b, i) => {
+    if (b.discover === null) checks.backend(listen, b, `backends[${i}].address`, addresses.slice(0, addresses.indexOf(b)));
+  });
 }
 
 /** Creates a service with its backends; returns its id. `checks` refuses self-loops and collects warnings. */
@@ -112,7 +119,7 @@ export function createService(ctx: ChangeContext, input: CreateServiceBody, chec
   checks.noIdleTimeout(values.idleTimeoutMs, 'idleTimeoutMs');
   uniqueService(ctx, values);
   const id = ctx.store.services.insert(values);
-  for (const b of backends) ctx.store.backends.insert(id, backendValues(b.host, b.port, b.input));
+  for (const b of backends) ctx.store.backends.insert(id, backendValues(b, b.input));
   ctx.audit({
     kind: 'service-created',
     serviceId: id,
@@ -127,19 +134,19 @@ function replaceBackends(ctx: ChangeContext, serviceId: number, list: BackendInp
   const wanted = parseBackendList(list);
   checkBackendList(checks, listen, wanted);
   const existing = new Map<string, BackendRecord>(
-    ctx.store.backends.listByService(serviceId).map((b) => [formatAddress(b.host, b.port), b]),
+    ctx.store.backends.listByService(serviceId).map((b) => [backendAddress(b), b]),
   );
   const added: string[] = [];
   const updated: Record<string, Changes> = {};
   for (const b of wanted) {
     const current = existing.get(b.key);
     if (!current) {
-      ctx.store.backends.insert(serviceId, backendValues(b.host, b.port, b.input));
+      ctx.store.backends.insert(serviceId, backendValues(b, b.input));
       added.push(b.key);
       continue;
     }
     existing.delete(b.key);
-    const next = backendValues(b.host, b.port, b.input, current);
+    const next = backendValues(b, b.input, current);
     const changes = diff(current, next);
     if (Object.keys(changes).length > 0) {
       ctx.store.backends.update(current.id, next);
@@ -175,7 +182,7 @@ export function updateService(ctx: ChangeContext, id: number, input: PatchServic
   }
   // A new listen address must not turn a backend the service keeps into its own listener.
   if (input.backends === undefined && (next.host !== current.host || next.port !== current.port)) {
-    for (const b of ctx.store.backends.listByService(id)) checks.listenAgainst(next, b, 'listen');
+    for (const b of ctx.store.backends.listByService(id)) if (b.discover === null) checks.listenAgainst(next, b, 'listen');
   }
   const backends = input.backends === undefined ? undefined : replaceBackends(ctx, id, input.backends, next, checks);
   if (!serviceChanged && !backends?.changed) return;

@@ -10,8 +10,8 @@ const records: StoredRecords = {
     { id: 12, name: 'empty', host: '127.0.0.1', port: 6381, version: 1, ...SERVICE_DEFAULTS, healthCheck: { ...HEALTH_CHECK_DEFAULTS } },
   ],
   backends: [
-    { id: 42, serviceId: 7, host: 'localhost', port: 7001, ...BACKEND_DEFAULTS },
-    { id: 43, serviceId: 7, host: 'fe80::1', port: 7002, ...BACKEND_DEFAULTS, weight: 5, state: 'draining' },
+    { id: 42, serviceId: 7, host: 'localhost', port: 7001, discover: null, ...BACKEND_DEFAULTS },
+    { id: 43, serviceId: 7, host: 'fe80::1', port: 7002, discover: null, ...BACKEND_DEFAULTS, weight: 5, state: 'draining' },
   ],
 };
 

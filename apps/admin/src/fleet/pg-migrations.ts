@@ -104,6 +104,16 @@ export const PG_MIGRATIONS: readonly string[] = [
     last_seen          TIMESTAMPTZ NOT NULL
   );
   `,
+  // 5: DNS discovery groups (as SQLite step 5).
+  `
+  ALTER TABLE backends DROP CONSTRAINT backends_port_check;
+  ALTER TABLE backends ADD CONSTRAINT backends_port_check CHECK (port BETWEEN 0 AND 65535);
+  ALTER TABLE backends ADD COLUMN discover_type TEXT NOT NULL DEFAULT '' CHECK (discover_type IN ('', 'dns', 'srv'));
+  ALTER TABLE backends ADD COLUMN min_ttl_ms INTEGER;
+  ALTER TABLE backends ADD COLUMN max_ttl_ms INTEGER;
+  ALTER TABLE backends DROP CONSTRAINT backends_service_id_host_port_key;
+  ALTER TABLE backends ADD CONSTRAINT backends_service_id_discover_type_host_port_key UNIQUE (service_id, discover_type, host, port);
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

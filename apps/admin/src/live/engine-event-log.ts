@@ -5,6 +5,7 @@ import type { DataPlane } from '../data-plane/data-plane.ts';
 import type { ConfigService } from '../config/config-service.ts';
 import type { KnownEvent } from '../config/config-service.ts';
 import type { EngineEventKind } from '@fulcrum/shared/event-kinds';
+import type { Discovery } from '../discovery/discovery.ts';
 
 const ENGINE_ACTOR = 'engine';
 
@@ -12,7 +13,7 @@ const ENGINE_ACTOR = 'engine';
 const at = (time: number): Date => (Number.isFinite(time) && time > 0 && time < 8.64e15 ? new Date(time) : new Date());
 
 /** Records engine events as they happen; returns the function that stops listening. */
-export function logEngineEvents(engine: DataPlane, config: ConfigService, log: FastifyBaseLogger): () => void {
+export function logEngineEvents(engine: DataPlane, config: ConfigService, log: FastifyBaseLogger, discovery?: Discovery): () => void {
   // The engine names the service itself: a new service's first events come before the admin commits it.
   const serviceName = (e: { serviceId: number; serviceName?: string }) =>
     e.serviceName ?? config.service(e.serviceId)?.name ?? `#${e.serviceId}`;
@@ -20,28 +21,38 @@ export function logEngineEvents(engine: DataPlane, config: ConfigService, log: F
     config.recordEvent(event).catch((err: unknown) => log.error({ err }, 'could not record an engine event'));
   };
   const ids = (e: { serviceId: number; backendId?: number }) => ({ serviceId: e.serviceId, backendId: e.backendId ?? null });
+  // A discovered member is logged under its group's id, and its address names the group.
+  const member = (e: { backendId?: number; address: string }) => {
+    const group = e.backendId === undefined ? undefined : discovery?.groupOf(e.backendId);
+    return group ? { backendId: group.groupId, address: `${e.address} (of ${group.label})`, details: { member: e.address, memberId: e.backendId } } : undefined;
+  };
+  const withMember = <T extends KnownEvent>(e: { backendId?: number; address: string }, event: T): T => {
+    const m = member(e);
+    if (!m) return event;
+    return { ...event, backendId: m.backendId, message: event.message.replace(e.address, m.address), details: { ...event.details, ...m.details } };
+  };
 
   const handlers: { [K in keyof EngineEvents]: (...args: EngineEvents[K]) => void } = {
     'backend-health': (e) =>
-      record({
+      record(withMember(e, {
         kind: 'backend-health',
         actor: ENGINE_ACTOR,
         time: at(e.time),
         ...ids(e),
         message: `backend ${e.address} of "${serviceName(e)}" is ${e.to} (${e.reason})`,
         details: { address: e.address, from: e.from, to: e.to, reason: e.reason },
-      }),
+      })),
     'backend-state': (e) =>
-      record({
+      record(withMember(e, {
         kind: 'backend-state',
         actor: ENGINE_ACTOR,
         time: at(e.time),
         ...ids(e),
         message: `backend ${e.address} of "${serviceName(e)}" is now ${e.to}`,
         details: { address: e.address, from: e.from, to: e.to },
-      }),
-    'backend-drained': (e) =>
-      record({
+      })),
+    'backend-drained': (e) => {
+      record(withMember(e, {
         kind: 'backend-drained',
         actor: ENGINE_ACTOR,
         time: at(e.time),
@@ -50,7 +61,9 @@ export function logEngineEvents(engine: DataPlane, config: ConfigService, log: F
           `backend ${e.address} of "${serviceName(e)}" drained` +
           (e.closedByTimeout > 0 ? `; ${e.closedByTimeout} connections closed at the drain timeout` : ''),
         details: { address: e.address, closedByTimeout: e.closedByTimeout, removed: e.removed },
-      }),
+      }));
+      if (e.removed && e.backendId !== undefined) discovery?.forgetMember(e.backendId);
+    },
     'service-error': (e) =>
       record({
         kind: 'service-error',

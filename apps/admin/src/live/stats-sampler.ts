@@ -2,9 +2,12 @@
 import type { DataPlane } from '../data-plane/data-plane.ts';
 import type { StatsDto } from '@fulcrum/shared/api';
 import { toStatsDto } from './to-stats-dto.ts';
+import type { DiscoveryView } from './to-stats-dto.ts';
 
 export interface StatsSamplerOptions {
   engine: DataPlane;
+  /** Marks discovered members and adds each service's discovery groups. */
+  discovery?: DiscoveryView;
   /** Receives each sample (the hub broadcasts it). */
   onSample: (stats: StatsDto) => void;
   /** Skip sampling while this returns false (no clients connected). */
@@ -44,7 +47,7 @@ export class StatsSampler {
 
   /** Takes a sample now (also used by GET /api/stats). */
   sample(): StatsDto {
-    this.#latest = toStatsDto(this.#opts.engine.stats());
+    this.#latest = toStatsDto(this.#opts.engine.stats(), this.#opts.discovery);
     return this.#latest;
   }
 

@@ -11,7 +11,10 @@ import { BackendInput, BackendSchema, PatchBackendBody } from '../schemas/servic
 import type { RouteDeps } from './route-deps.ts';
 import { etag } from './service-routes.ts';
 
-export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, node }) => {
+/** How long POST of a discovery group waits for its first resolution before answering. */
+const FIRST_RESOLUTION_WAIT_MS = 3000;
+
+export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, discovery, node }) => {
   /** Checks for a backend address of service `id`: its host and those of the service's other backends are looked up first. */
   const checksForBackend = (id: number, address: string | undefined) =>
     checksFor(address === undefined ? [] : [address, ...(config.service(id)?.backends.map((b) => b.address) ?? [])], node.listenHost ?? undefined);
@@ -21,17 +24,20 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
     const backend = service?.backends.find((b) => b.id === backendId);
     if (!service || !backend) throw notFound(`backend ${backendId} of service ${serviceId}`);
     void reply.header('etag', etag(service.version));
-    return backend;
+    return backend.discover === undefined ? backend : { ...backend, discovery: discovery.status(backendId) };
   };
 
   app.post<{ Params: ServiceParams; Body: BackendInput }>(
     '/services/:id/backends',
     {
       schema: {
-        summary: 'Add a backend to a service',
+        summary: 'Add a backend (`address`) or a DNS discovery group (`discover`) to a service',
         description:
           'Refused (400 SELF_LOOP) when the address is the service\'s own listener. Answers `warnings` when the host name does ' +
-          'not resolve (UNRESOLVED_HOST; looked up for at most 1.5 s) or names the same endpoint as another backend (SAME_ENDPOINT).',
+          'not resolve (UNRESOLVED_HOST; looked up for at most 1.5 s) or names the same endpoint as another backend (SAME_ENDPOINT). ' +
+          'A discovery group (`{"discover": {"type": "dns", "name": "redis.internal", "port": 6379}}` or ' +
+          '`{"discover": {"type": "srv", "name": "_redis._tcp.internal"}}`) is answered after its first resolution (at most 3 s) ' +
+          'with `discovery`: its members and last resolution; members take traffic once a health check passes.',
         tags: ['backends'],
         params: ServiceParams,
         headers: IfMatchHeaders,
@@ -44,6 +50,7 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
       const ifMatch = parseIfMatch(request.headers['if-match']);
       const checks = await checksForBackend(id, request.body.address);
       const backendId = await config.change(request.actor, (ctx) => addBackend(ctx, id, request.body, ifMatch, checks));
+      if (request.body.discover !== undefined) await discovery.settled(backendId, FIRST_RESOLUTION_WAIT_MS);
       void reply.code(201).header('location', `/api/services/${id}/backends/${backendId}`);
       return answerWith(committed(id, backendId, reply), checks.warnings);
     },

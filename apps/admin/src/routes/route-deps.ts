@@ -3,6 +3,7 @@ import type { DataPlane } from '../data-plane/data-plane.ts';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { ConfigService } from '../config/config-service.ts';
+import type { Discovery } from '../discovery/discovery.ts';
 import type { LiveHub } from '../live/live-hub.ts';
 import type { StatsSampler } from '../live/stats-sampler.ts';
 import type { FulcrumMetrics } from '../metrics/metrics.ts';
@@ -17,6 +18,8 @@ export interface RouteDeps {
   store: Store;
   engine: DataPlane;
   config: ConfigService;
+  /** DNS discovery groups: their members and last resolution on this node. */
+  discovery: Discovery;
   auth: Authenticator;
   sessions: SessionStore;
   hub: LiveHub;

@@ -9,16 +9,18 @@ import { createService, deleteService, updateService } from '../config/service-c
 import { AUTH_ERRORS, CHANGE_ERRORS, DeleteBody, IfMatchHeaders, ServiceParams, errorResponses, withWarnings } from '../schemas/common-schemas.ts';
 import { CreateServiceBody, PatchServiceBody, ServiceSchema } from '../schemas/service-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { withDiscoveryStatus } from '../discovery/group-label.ts';
 
 /** The service's version as an entity tag, for If-Match. */
 export const etag = (version: number): string => `"${version}"`;
 
-export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, node }) => {
+export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, discovery, node }) => {
+  const withStatus = (service: ServiceDto): ServiceDto => withDiscoveryStatus(service, (id) => discovery.status(id));
   const committed = (id: number, reply: FastifyReply): ServiceDto => {
     const service = config.service(id);
     if (!service) throw notFound(`service ${id}`);
     void reply.header('etag', etag(service.version));
-    return service;
+    return withStatus(service);
   };
 
   app.get(
@@ -30,7 +32,7 @@ export const serviceRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         response: { 200: Type.Array(ServiceSchema), ...errorResponses(...AUTH_ERRORS) },
       },
     },
-    async () => config.services,
+    async () => config.services.map(withStatus),
   );
 
   app.get<{ Params: ServiceParams }>(

@@ -23,8 +23,9 @@ export const ConfigDocumentInput = Type.Object(
 );
 export type ConfigDocumentInput = Static<typeof ConfigDocumentInput>;
 
-const { id: _bid, serviceId: _sid, ...backendFields } = BackendSchema.properties;
-const ConfigBackendSchema = Type.Object(backendFields);
+const { id: _bid, serviceId: _sid, address, discovery: _discovery, ...backendFields } = BackendSchema.properties;
+// A discovery group is exported with `discover` and no address (its label is not an address).
+const ConfigBackendSchema = Type.Object({ address: Type.Optional(address), ...backendFields });
 const { id: _id, version: _version, backends: _backends, ...serviceFields } = ServiceSchema.properties;
 const ConfigServiceSchema = Type.Object({ ...serviceFields, backends: Type.Array(ConfigBackendSchema) });
 

@@ -3,10 +3,10 @@
 // their own error codes (INVALID_ADDRESS, UNKNOWN_STRATEGY) instead of VALIDATION_ERROR.
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import type { BackendDto, HealthCheckDto, ServiceDto } from '@fulcrum/shared/api';
+import type { BackendDto, DiscoverDto, DiscoveryStatusDto, HealthCheckDto, ServiceDto } from '@fulcrum/shared/api';
 import { STRATEGY_NAMES } from '@fulcrum/shared/strategies';
-import { ADMIN_STATES, HEALTH_CHECK_ROLES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS } from '@fulcrum/shared/enums';
-import { BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
+import { ADMIN_STATES, DISCOVERY_TYPES, HEALTH_CHECK_ROLES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS } from '@fulcrum/shared/enums';
+import { BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, DISCOVERY_LIMITS, DISCOVERY_NAME, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
 import { intInRange, intsInRanges, literalUnion } from './common-schemas.ts';
 
 const AdminStateSchema = literalUnion(ADMIN_STATES);
@@ -85,9 +85,26 @@ const backendTuning = {
   state: AdminStateSchema,
 };
 
-/** A backend in a request: POST …/backends, or one entry of a service's `backends`. */
+const discoveryNumbers = intsInRanges(DISCOVERY_LIMITS);
+/**
+ * A discovery group in a request. `type` is a plain string and the rules between fields (SRV
+ * labels, port for dns only, minTtlMs ≤ maxTtlMs) are checked in the handler (discover-input.ts),
+ * each a 400 naming its field.
+ */
+export const DiscoverInput = Type.Object(
+  {
+    type: Type.String({ maxLength: 16, description: '"dns" (A/AAAA records) or "srv" (SRV records)' }),
+    name: Type.String({ minLength: 1, maxLength: DISCOVERY_NAME.maxLength, description: 'dns: a host name; srv: _service._proto.domain' }),
+    port: Type.Optional({ ...discoveryNumbers.port, description: 'dns only (required): the members\' port' }),
+    minTtlMs: Type.Optional({ ...discoveryNumbers.minTtlMs, description: 'lower bound of the record TTL before the next resolution' }),
+    maxTtlMs: Type.Optional({ ...discoveryNumbers.maxTtlMs, description: 'upper bound of the record TTL before the next resolution' }),
+  },
+  { additionalProperties: false },
+);
+
+/** A backend in a request: POST …/backends, or one entry of a service's `backends`: an `address` or a `discover` group. */
 export const BackendInput = Type.Object(
-  { address: Address, ...Type.Partial(Type.Object(backendTuning)).properties },
+  { address: Type.Optional(Address), discover: Type.Optional(DiscoverInput), ...Type.Partial(Type.Object(backendTuning)).properties },
   { additionalProperties: false },
 );
 export type BackendInput = Static<typeof BackendInput>;
@@ -124,10 +141,30 @@ export type PatchBackendBody = Static<typeof PatchBackendBody>;
 /** A service's health-check settings, as answered (every field present). */
 export const HealthCheckSchema = Type.Object(healthCheckFields);
 
+/** A discovery group's settings, as answered. */
+export const DiscoverSchema = Type.Object({
+  type: literalUnion(DISCOVERY_TYPES),
+  name: Type.String(),
+  port: Type.Optional(Type.Integer()),
+  minTtlMs: Type.Integer(),
+  maxTtlMs: Type.Integer(),
+});
+
+/** A discovery group's runtime state on this node. */
+export const DiscoveryStatusSchema = Type.Object({
+  groupId: Type.Integer(),
+  members: Type.Array(Type.Object({ id: Type.Integer(), address: Type.String(), weight: Type.Integer(), backup: Type.Boolean() })),
+  lastResolvedAt: Type.Union([Type.String(), Type.Null()]),
+  lastError: Type.String(),
+  nextResolveAt: Type.Union([Type.String(), Type.Null()]),
+});
+
 export const BackendSchema = Type.Object({
   id: Type.Integer(),
   serviceId: Type.Integer(),
   address: Type.String(),
+  discover: Type.Optional(DiscoverSchema),
+  discovery: Type.Optional(DiscoveryStatusSchema),
   ...backendTuning,
 });
 
@@ -152,4 +189,6 @@ export const ServiceSchema = Type.Object({
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _serviceAgrees: Same<Static<typeof ServiceSchema>, ServiceDto> = true;
 const _backendAgrees: Same<Static<typeof BackendSchema>, BackendDto> = true;
+const _discoverAgrees: Same<Static<typeof DiscoverSchema>, DiscoverDto> = true;
+const _discoveryAgrees: Same<Static<typeof DiscoveryStatusSchema>, DiscoveryStatusDto> = true;
 const _healthAgrees: Same<Static<typeof HealthCheckSchema>, HealthCheckDto> = true;

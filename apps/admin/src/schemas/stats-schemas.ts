@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { EventDto, StatsDto } from '@fulcrum/shared/api';
 import { literalUnion } from './common-schemas.ts';
+import { DiscoveryStatusSchema } from './service-schemas.ts';
 import { ADMIN_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
 import { EVENT_KINDS } from '@fulcrum/shared/event-kinds';
 import type { EventKind } from '@fulcrum/shared/event-kinds';
@@ -21,6 +22,7 @@ const BackendStatsSchema = Type.Object({
   bytesOut: Type.Number(),
   connectFailures: Type.Integer(),
   connectTimeMs: Type.Number(),
+  group: Type.Optional(Type.Integer({ description: 'a discovered member: the id of its discovery group' })),
 });
 
 const ServiceStatsSchema = Type.Object({
@@ -34,6 +36,7 @@ const ServiceStatsSchema = Type.Object({
   bytesIn: Type.Number(),
   bytesOut: Type.Number(),
   backends: Type.Array(BackendStatsSchema),
+  discovery: Type.Optional(Type.Array(DiscoveryStatusSchema, { description: "the service's discovery groups: members and last resolution" })),
 });
 
 export const StatsSchema = Type.Object({ time: Type.Number(), services: Type.Array(ServiceStatsSchema) });

@@ -1,13 +1,24 @@
 // Repository of the backends table: a small factory over prepared statements.
 import type { Database } from 'better-sqlite3';
-import type { AdminState, BackendDto } from '@fulcrum/shared/api';
+import type { AdminState, BackendDto, DiscoveryType } from '@fulcrum/shared/api';
+
+/** What makes a stored backend a discovery group: its name is `host`, its port `port` (0 for srv). */
+export interface DiscoverColumns {
+  type: DiscoveryType;
+  minTtlMs: number;
+  maxTtlMs: number;
+}
 
 /** A backend as stored. */
 export interface BackendRecord {
   id: number;
   serviceId: number;
+  /** The address's host; for a discovery group, the name it resolves. */
   host: string;
+  /** The address's port; for a discovery group the members' port (0: srv, the records say). */
   port: number;
+  /** null: a backend at host:port; else a discovery group. */
+  discover: DiscoverColumns | null;
   weight: number;
   state: AdminState;
   backup: boolean;
@@ -26,6 +37,9 @@ interface BackendRow {
   state: string;
   backup: number;
   max_connections: number;
+  discover_type: string;
+  min_ttl_ms: number | null;
+  max_ttl_ms: number | null;
 }
 
 function toRecord(row: BackendRow): BackendRecord {
@@ -34,6 +48,10 @@ function toRecord(row: BackendRow): BackendRecord {
     serviceId: row.service_id,
     host: row.host,
     port: row.port,
+    discover:
+      row.discover_type === ''
+        ? null
+        : { type: row.discover_type as DiscoveryType, minTtlMs: row.min_ttl_ms ?? 0, maxTtlMs: row.max_ttl_ms ?? 0 },
     weight: row.weight,
     state: row.state as BackendDto['state'],
     backup: row.backup === 1,
@@ -49,6 +67,9 @@ function toParams(values: BackendValues) {
     state: values.state,
     backup: values.backup ? 1 : 0,
     max_connections: values.maxConnections,
+    discover_type: values.discover?.type ?? '',
+    min_ttl_ms: values.discover?.minTtlMs ?? null,
+    max_ttl_ms: values.discover?.maxTtlMs ?? null,
   };
 }
 
@@ -60,14 +81,17 @@ export function createBackendsRepo(db: Database) {
   const byService = db.prepare<[number], BackendRow>('SELECT * FROM backends WHERE service_id = ? ORDER BY id');
   const get = db.prepare<[number, number], BackendRow>('SELECT * FROM backends WHERE id = ? AND service_id = ?');
   const byAddress = db.prepare<[number, string, number], BackendRow>(
-    'SELECT * FROM backends WHERE service_id = ? AND host = ? AND port = ?',
+    "SELECT * FROM backends WHERE service_id = ? AND host = ? AND port = ? AND discover_type = ''",
+  );
+  const groupByName = db.prepare<[number, string, string, number], BackendRow>(
+    'SELECT * FROM backends WHERE service_id = ? AND discover_type = ? AND host = ? AND port = ?',
   );
   const insert = db.prepare(`
-    INSERT INTO backends (service_id, host, port, weight, state, backup, max_connections, created_at)
-    VALUES (@service_id, @host, @port, @weight, @state, @backup, @max_connections, @now)`);
+    INSERT INTO backends (service_id, host, port, weight, state, backup, max_connections, created_at, discover_type, min_ttl_ms, max_ttl_ms)
+    VALUES (@service_id, @host, @port, @weight, @state, @backup, @max_connections, @now, @discover_type, @min_ttl_ms, @max_ttl_ms)`);
   const update = db.prepare(`
     UPDATE backends SET host = @host, port = @port, weight = @weight, state = @state, backup = @backup,
-      max_connections = @max_connections
+      max_connections = @max_connections, discover_type = @discover_type, min_ttl_ms = @min_ttl_ms, max_ttl_ms = @max_ttl_ms
     WHERE id = @id`);
   const remove = db.prepare<[number]>('DELETE FROM backends WHERE id = ?');
 
@@ -79,8 +103,14 @@ export function createBackendsRepo(db: Database) {
       const row = get.get(id, serviceId);
       return row && toRecord(row);
     },
+    /** The backend at host:port (never a discovery group). */
     findByAddress: (serviceId: number, host: string, port: number): BackendRecord | undefined => {
       const row = byAddress.get(serviceId, host, port);
+      return row && toRecord(row);
+    },
+    /** The discovery group of this type, name and port (0 for srv). */
+    findGroup: (serviceId: number, type: DiscoveryType, name: string, port: number): BackendRecord | undefined => {
+      const row = groupByName.get(serviceId, type, name, port);
       return row && toRecord(row);
     },
     insert: (serviceId: number, values: BackendValues): number =>

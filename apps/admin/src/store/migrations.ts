@@ -81,6 +81,32 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE events ADD COLUMN node TEXT;
   `,
+  // 5: a backend may be a DNS discovery group (README "DNS discovery"): host holds the name it
+  // resolves, port the members' port (0 for SRV, whose records carry ports). The table is rebuilt
+  // for the new CHECK and UNIQUE; the id counter is carried over so no id is ever handed out twice.
+  `
+  CREATE TABLE backends_v5 (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    service_id      INTEGER NOT NULL REFERENCES services (id) ON DELETE CASCADE,
+    host            TEXT    NOT NULL,
+    port            INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),
+    weight          INTEGER NOT NULL,
+    state           TEXT    NOT NULL CHECK (state IN ('enabled', 'disabled', 'draining')),
+    backup          INTEGER NOT NULL DEFAULT 0,
+    max_connections INTEGER NOT NULL DEFAULT 0,
+    created_at      TEXT    NOT NULL,
+    discover_type   TEXT    NOT NULL DEFAULT '' CHECK (discover_type IN ('', 'dns', 'srv')),
+    min_ttl_ms      INTEGER,
+    max_ttl_ms      INTEGER,
+    UNIQUE (service_id, discover_type, host, port)
+  );
+  INSERT INTO backends_v5 (id, service_id, host, port, weight, state, backup, max_connections, created_at)
+    SELECT id, service_id, host, port, weight, state, backup, max_connections, created_at FROM backends;
+  DELETE FROM sqlite_sequence WHERE name = 'backends_v5';
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'backends_v5', seq FROM sqlite_sequence WHERE name = 'backends';
+  DROP TABLE backends;
+  ALTER TABLE backends_v5 RENAME TO backends;
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

@@ -7,6 +7,7 @@ import type { BackendDto, ServiceDto } from '@fulcrum/shared/api';
 import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
 import { formatAddress } from '@fulcrum/shared/address';
 import { migrate } from './migrations.ts';
+import { backendAddress, toDiscoverDto } from '../discovery/group-label.ts';
 import { createServicesRepo, serviceSettings } from './services-repo.ts';
 import type { ServiceRecord, ServicesRepo } from './services-repo.ts';
 import { createBackendsRepo } from './backends-repo.ts';
@@ -75,7 +76,8 @@ export function toBackendDto(b: BackendRecord): BackendDto {
   return {
     id: b.id,
     serviceId: b.serviceId,
-    address: formatAddress(b.host, b.port),
+    address: backendAddress(b),
+    ...(b.discover === null ? {} : { discover: toDiscoverDto({ ...b, discover: b.discover }) }),
     weight: b.weight,
     state: b.state,
     backup: b.backup,

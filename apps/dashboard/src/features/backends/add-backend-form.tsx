@@ -3,12 +3,25 @@ import { BACKEND_DEFAULTS } from '@fulcrum/shared/defaults';
 import type { ApiWarning } from '@fulcrum/shared/api';
 import { ApiError, errorMessage, messageForField } from '../../lib/api-client.ts';
 import { backendChanged, showToast } from '../../store/actions.ts';
-import { addBackend } from './backends-api.ts';
+import { addBackend, type BackendCreate } from './backends-api.ts';
 import { parseMaxConnections, parseWeight, validateBackendAddress } from './backend-validation.ts';
 
 type Field = 'address' | 'weight' | 'maxConnections' | 'form';
 
 const FIELDS: readonly string[] = ['address', 'weight', 'maxConnections'];
+
+/** What the form adds: one backend at an address, or a DNS discovery group (README "DNS discovery"). */
+type Kind = 'address' | 'dns' | 'srv';
+
+/** The `discover` of a group from the form's text, or why not. */
+function discoverFrom(kind: 'dns' | 'srv', name: string, port: string): { ok: true; value: BackendCreate['discover'] } | { ok: false; reason: string } {
+  const n = name.trim();
+  if (n === '') return { ok: false, reason: kind === 'srv' ? 'Enter an SRV name, e.g. _redis._tcp.internal' : 'Enter a host name, e.g. redis.internal' };
+  if (kind === 'srv') return { ok: true, value: { type: 'srv', name: n } };
+  const p = Number(port.trim());
+  if (!/^\d+$/.test(port.trim()) || p < 1 || p > 65535) return { ok: false, reason: 'Port: a number from 1 to 65535' };
+  return { ok: true, value: { type: 'dns', name: n, port: p } };
+}
 
 /**
  * Adds a backend to the service. Validates inline; server errors land next to the field they name;
@@ -17,7 +30,10 @@ const FIELDS: readonly string[] = ['address', 'weight', 'maxConnections'];
  */
 export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: number; existingAddresses: readonly string[] }) {
   const id = useId();
+  const [kind, setKind] = useState<Kind>('address');
   const [address, setAddress] = useState('');
+  const [groupName, setGroupName] = useState('');
+  const [groupPort, setGroupPort] = useState('');
   const [weight, setWeight] = useState(String(BACKEND_DEFAULTS.weight));
   const [maxConnections, setMaxConnections] = useState('');
   const [backup, setBackup] = useState(false);
@@ -26,7 +42,9 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
   const [busy, setBusy] = useState(false);
   const [warnings, setWarnings] = useState<readonly ApiWarning[]>([]);
 
-  const addressError = touched.address ? validateBackendAddress(address, existingAddresses) : null;
+  const discover = kind === 'address' ? null : discoverFrom(kind, groupName, groupPort);
+  const targetError = kind === 'address' ? validateBackendAddress(address, existingAddresses) : discover && !discover.ok ? discover.reason : null;
+  const addressError = touched.address ? targetError : null;
   const parsedWeight = parseWeight(weight);
   const weightError = touched.weight && !parsedWeight.ok ? parsedWeight.reason : null;
   const shownAddressError = addressError ?? (serverError?.field === 'address' ? serverError.message : null);
@@ -38,7 +56,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
   async function submit(event: FormEvent) {
     event.preventDefault();
     setTouched({ address: true, weight: true, maxConnections: true });
-    if (validateBackendAddress(address, existingAddresses) || !parsedWeight.ok || !parsedMax.ok) return;
+    if (targetError || !parsedWeight.ok || !parsedMax.ok) return;
     setBusy(true);
     setServerError(null);
     setWarnings([]);
@@ -47,7 +65,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
       // The store keeps the backend as read; the warnings belong to this add only.
       const created = await backendChanged(async () => {
         const { warnings: answered, ...backend } = await addBackend(serviceId, {
-          address: address.trim(),
+          ...(discover?.ok ? { discover: discover.value } : { address: address.trim() }),
           weight: parsedWeight.value,
           ...(parsedMax.value > 0 ? { maxConnections: parsedMax.value } : {}),
           ...(backup ? { backup } : {}),
@@ -57,15 +75,19 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
       });
       setWarnings(notes);
       if (notes.length > 0) showToast('info', `Backend ${created.address} added, with ${notes.length === 1 ? 'a warning' : `${notes.length} warnings`} (see below the form).`);
-      else showToast('success', `Backend ${created.address} added.`);
+      else showToast('success', kind === 'address' ? `Backend ${created.address} added.` : `DNS group ${created.address} added.`);
       setAddress('');
+      setGroupName('');
+      setGroupPort('');
       setWeight(String(BACKEND_DEFAULTS.weight));
       setMaxConnections('');
       setBackup(false);
       setTouched({ address: false, weight: false, maxConnections: false });
     } catch (error) {
       const field: Field =
-        error instanceof ApiError && error.field !== undefined && FIELDS.includes(error.field)
+        error instanceof ApiError && error.field !== undefined && error.field.startsWith('discover')
+          ? 'address'
+          : error instanceof ApiError && error.field !== undefined && FIELDS.includes(error.field)
           ? (error.field as Field)
           : error instanceof ApiError && (error.code === 'INVALID_ADDRESS' || error.code === 'DUPLICATE_BACKEND')
             ? 'address'
@@ -78,32 +100,97 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
 
   return (
     <form className="add-backend" onSubmit={submit} noValidate aria-label="Add backend" data-testid="add-backend-form">
-      <div className="field add-backend-address">
-        <label className="field-label" htmlFor={`${id}-address`}>
-          Backend address
+      <div className="field add-backend-kind">
+        <label className="field-label" htmlFor={`${id}-kind`}>
+          Kind
         </label>
-        <input
-          id={`${id}-address`}
-          className="input mono"
-          placeholder="10.0.0.5:6379"
-          autoComplete="off"
-          spellCheck={false}
-          value={address}
-          aria-invalid={shownAddressError ? true : undefined}
-          aria-describedby={shownAddressError ? `${id}-address-error` : undefined}
+        <select
+          id={`${id}-kind`}
+          className="input"
+          value={kind}
+          data-testid="backend-kind"
           onChange={(e) => {
-            setAddress(e.target.value);
-            setWarnings([]);
-            if (serverError?.field === 'address') setServerError(null);
+            setKind(e.target.value as Kind);
+            setTouched((t) => ({ ...t, address: false }));
+            setServerError(null);
           }}
-          onBlur={() => address && setTouched((t) => ({ ...t, address: true }))}
-        />
-        {shownAddressError ? (
-          <p id={`${id}-address-error`} className="field-error" role="alert" data-testid="address-error">
-            {shownAddressError}
-          </p>
-        ) : null}
+        >
+          <option value="address">Address</option>
+          <option value="dns">DNS name (A/AAAA)</option>
+          <option value="srv">DNS SRV name</option>
+        </select>
       </div>
+      {kind === 'address' ? (
+        <div className="field add-backend-address">
+          <label className="field-label" htmlFor={`${id}-address`}>
+            Backend address
+          </label>
+          <input
+            id={`${id}-address`}
+            className="input mono"
+            placeholder="10.0.0.5:6379"
+            autoComplete="off"
+            spellCheck={false}
+            value={address}
+            aria-invalid={shownAddressError ? true : undefined}
+            aria-describedby={shownAddressError ? `${id}-address-error` : undefined}
+            onChange={(e) => {
+              setAddress(e.target.value);
+              setWarnings([]);
+              if (serverError?.field === 'address') setServerError(null);
+            }}
+            onBlur={() => address && setTouched((t) => ({ ...t, address: true }))}
+          />
+          {shownAddressError ? (
+            <p id={`${id}-address-error`} className="field-error" role="alert" data-testid="address-error">
+              {shownAddressError}
+            </p>
+          ) : null}
+        </div>
+      ) : (
+        <div className="field add-backend-address">
+          <label className="field-label" htmlFor={`${id}-name`}>
+            {kind === 'srv' ? 'SRV name' : 'Host name'}
+          </label>
+          <div className="row-actions">
+            <input
+              id={`${id}-name`}
+              className="input mono"
+              placeholder={kind === 'srv' ? '_redis._tcp.internal' : 'redis.internal'}
+              autoComplete="off"
+              spellCheck={false}
+              value={groupName}
+              data-testid="discover-name"
+              aria-invalid={shownAddressError ? true : undefined}
+              aria-describedby={shownAddressError ? `${id}-address-error` : undefined}
+              onChange={(e) => {
+                setGroupName(e.target.value);
+                if (serverError?.field === 'address') setServerError(null);
+              }}
+              onBlur={() => groupName && setTouched((t) => ({ ...t, address: true }))}
+            />
+            {kind === 'dns' ? (
+              <input
+                className="input num"
+                inputMode="numeric"
+                placeholder="port"
+                aria-label="Members' port"
+                value={groupPort}
+                data-testid="discover-port"
+                onChange={(e) => {
+                  setGroupPort(e.target.value);
+                  if (serverError?.field === 'address') setServerError(null);
+                }}
+              />
+            ) : null}
+          </div>
+          {shownAddressError ? (
+            <p id={`${id}-address-error`} className="field-error" role="alert" data-testid="address-error">
+              {shownAddressError}
+            </p>
+          ) : null}
+        </div>
+      )}
       <div className="field add-backend-weight">
         <label className="field-label" htmlFor={`${id}-weight`}>
           Weight
@@ -157,7 +244,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
       </label>
       <button type="submit" className="btn btn-primary add-backend-submit" disabled={busy}>
         {busy ? <span className="spinner" aria-hidden="true" /> : null}
-        Add backend
+        {kind === 'address' ? 'Add backend' : 'Add DNS group'}
       </button>
       {warnings.length > 0 ? (
         <ul className="add-backend-warnings" role="status" data-testid="add-backend-warnings">

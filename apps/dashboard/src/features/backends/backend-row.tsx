@@ -5,7 +5,7 @@ import { drainOutcome } from '../../lib/drain-text.ts';
 import { formatByteRate, formatCount, formatDuration } from '../../lib/format.ts';
 import { SeriesSwatch } from '../../components/series-swatch.tsx';
 import type { SeriesStyle } from '../../lib/colors.ts';
-import { drainProgress, stateLabel, stateTone, type BackendRow } from './backend-rows.ts';
+import { drainProgress, groupSummary, stateLabel, stateTone, type BackendRow } from './backend-rows.ts';
 import { WeightCell } from './weight-cell.tsx';
 
 interface BackendRowProps {
@@ -23,16 +23,23 @@ interface BackendRowProps {
 /** One backend: config (weight, admin state) and live numbers, with its actions. */
 export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy, drainTimeoutMs, onSetState, onSetWeight, onRemove }: BackendRowProps) {
   const draining = row.removed || row.state === 'draining';
+  const member = row.kind === 'member';
+  const group = row.kind === 'group' ? groupSummary(row.discovery) : null;
   return (
     <tr
       data-testid={`backend-row-${row.address}`}
       data-backend-id={row.id}
-      className={`${row.state === 'disabled' ? 'is-disabled' : ''}${row.removed ? ' is-removed' : ''}`}
+      data-kind={row.kind}
+      className={`${row.state === 'disabled' ? 'is-disabled' : ''}${row.removed ? ' is-removed' : ''}${member ? ' is-member' : ''}`}
     >
       <td data-testid="address">
         <span className="backend-address">
+          {member ? <span className="muted" aria-hidden="true">↳</span> : null}
           <SeriesSwatch style={swatch} />
-          <span className="mono">{row.address}</span>
+          <span className="mono" title={member ? 'discovered by the DNS group above' : undefined}>
+            {row.address}
+          </span>
+          {row.kind === 'group' ? <Badge tone="plain">DNS group</Badge> : null}
           {row.backup ? <Badge tone="plain">backup</Badge> : null}
           {row.maxConnections > 0 ? (
             <span className="muted small" title="Connection limit">
@@ -46,7 +53,7 @@ export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy
           address={row.address}
           weight={row.weight}
           effectiveWeight={row.removed ? null : row.effectiveWeight}
-          editable={!row.removed}
+          editable={!row.removed && !member}
           onSave={(w) => onSetWeight(row, w)}
         />
       </td>
@@ -60,11 +67,22 @@ export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy
           ) : null}
         </div>
       </td>
-      <td data-testid="health" data-health={row.health}>
-        <Badge tone={row.health} className="live">
-          {row.health}
-        </Badge>
-      </td>
+      {group ? (
+        <td data-testid="discovery" data-error={group.error === '' ? undefined : 'true'}>
+          <span className="small">{group.text}</span>
+          {group.error !== '' ? (
+            <p className="field-error small" data-testid="discovery-error">
+              {group.error}
+            </p>
+          ) : null}
+        </td>
+      ) : (
+        <td data-testid="health" data-health={row.health}>
+          <Badge tone={row.health} className="live">
+            {row.health}
+          </Badge>
+        </td>
+      )}
       <td className="right num live strong" data-testid="active">
         {row.active ?? '—'}
       </td>
@@ -90,6 +108,8 @@ export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy
       <td className="actions-cell">
         {row.removed ? (
           <span className="muted small">removing…</span>
+        ) : member ? (
+          <span className="muted small">discovered</span>
         ) : (
           <div className="row-actions">
             {row.state === 'enabled' ? (

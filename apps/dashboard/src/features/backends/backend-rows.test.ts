@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendDto, BackendStatsDto, ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
-import { buildBackendRows, drainProgress, isServing, stateLabel, stateTone } from './backend-rows.ts';
+import { buildBackendRows, drainProgress, groupSummary, isServing, stateLabel, stateTone } from './backend-rows.ts';
 
 function backend(id: number, address: string, patch: Partial<BackendDto> = {}): BackendDto {
   return { id, serviceId: 1, address, weight: 1, state: 'enabled', backup: false, maxConnections: 0, ...patch };
@@ -113,6 +113,39 @@ describe('buildBackendRows', () => {
     const rates = { newPerSec: 2, bytesInPerSec: 10, bytesOutPerSec: 20, backends: { 1: { newPerSec: 2, bytesInPerSec: 10, bytesOutPerSec: 20 } } };
     const [row] = buildBackendRows(service([backend(1, 'a:1')]), serviceStats([backendStats(1, 'a:1')]), rates);
     expect(row?.rates).toEqual({ newPerSec: 2, bytesInPerSec: 10, bytesOutPerSec: 20 });
+  });
+});
+
+describe('discovery groups', () => {
+  const group = backend(7, 'dns:redis.internal:6379', { discover: { type: 'dns', name: 'redis.internal', port: 6379, minTtlMs: 1000, maxTtlMs: 60_000 } });
+  const status = { groupId: 7, members: [{ id: 2 ** 40, address: '10.0.0.1:6379', weight: 1, backup: false }], lastResolvedAt: null, lastError: '', nextResolveAt: null };
+
+  it('lists a group, then its current members, then removed members still draining', () => {
+    const stats = {
+      ...serviceStats([
+        backendStats(2 ** 40, '10.0.0.1:6379', { group: 7, active: 3 }),
+        backendStats(2 ** 40 + 1, '10.0.0.2:6379', { group: 7, removed: true, active: 1 }),
+        backendStats(1, '127.0.0.1:7000'),
+      ]),
+      discovery: [status],
+    };
+    const rows = buildBackendRows(service([backend(1, '127.0.0.1:7000'), group]), stats, undefined);
+    expect(rows.map((r) => [r.kind, r.address, r.removed])).toEqual([
+      ['backend', '127.0.0.1:7000', false],
+      ['group', 'dns:redis.internal:6379', false],
+      ['member', '10.0.0.1:6379', false],
+      ['member', '10.0.0.2:6379', true],
+    ]);
+    expect(rows[1]?.discovery).toEqual(status);
+  });
+
+  it('says how many members a group has, and that they are the last known ones after a failure', () => {
+    expect(groupSummary(null)).toEqual({ text: 'resolving…', error: '' });
+    expect(groupSummary(status)).toEqual({ text: '1 member', error: '' });
+    expect(groupSummary({ ...status, lastError: 'A/AAAA redis.internal: the name does not exist (NXDOMAIN)' })).toEqual({
+      text: '1 member (last known)',
+      error: 'A/AAAA redis.internal: the name does not exist (NXDOMAIN)',
+    });
   });
 });
 

@@ -1,12 +1,17 @@
 // Joins a service's configured backends with their live stats into table rows. Backends that
 // were removed but still drain connections exist only in stats (removed=true) and stay
-// visible as "draining (removed)" until their last connection closes.
-import type { AdminState, BackendDto, BackendStatsDto, HealthState, ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
+// visible as "draining (removed)" until their last connection closes. A DNS discovery group is a
+// configured row followed by its current members (from stats, marked with the group's id).
+import type { AdminState, BackendDto, BackendStatsDto, DiscoveryStatusDto, HealthState, ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
 import type { Rates, ServiceRates } from '../../store/stats-slice.ts';
 
 export interface BackendRow {
   id: number;
+  /** A fixed backend, a discovery group, or a member a group discovered (not editable on its own). */
+  kind: 'backend' | 'group' | 'member';
   address: string;
+  /** A group: its members and last resolution on this node (null until known). */
+  discovery?: DiscoveryStatusDto | null;
   weight: number;
   effectiveWeight: number | null;
   state: AdminState;
@@ -38,6 +43,7 @@ function fromStats(stats: BackendStatsDto | undefined, rates: Rates | undefined)
 function configRow(backend: BackendDto, stats: BackendStatsDto | undefined, rates: Rates | undefined): BackendRow {
   return {
     id: backend.id,
+    kind: backend.discover ? 'group' : 'backend',
     address: backend.address,
     weight: backend.weight,
     state: backend.state,
@@ -48,9 +54,24 @@ function configRow(backend: BackendDto, stats: BackendStatsDto | undefined, rate
   };
 }
 
+function memberRow(stats: BackendStatsDto, rates: Rates | undefined): BackendRow {
+  return {
+    id: stats.id,
+    kind: 'member',
+    address: stats.address,
+    weight: stats.weight,
+    state: stats.state,
+    backup: false,
+    maxConnections: 0,
+    removed: false,
+    ...fromStats(stats, rates),
+  };
+}
+
 function removedRow(stats: BackendStatsDto, rates: Rates | undefined): BackendRow {
   return {
     id: stats.id,
+    kind: stats.group === undefined ? 'backend' : 'member',
     address: stats.address,
     weight: stats.weight,
     state: 'draining',
@@ -61,17 +82,33 @@ function removedRow(stats: BackendStatsDto, rates: Rates | undefined): BackendRo
   };
 }
 
-/** Rows in config order, then removed-but-draining backends. */
+/** Rows in config order (each group followed by its members), then removed-but-draining backends. */
 export function buildBackendRows(service: ServiceDto, stats: ServiceStatsDto | undefined, rates: ServiceRates | undefined): BackendRow[] {
   const statsById = new Map((stats?.backends ?? []).map((b) => [b.id, b]));
   const configured = new Set(service.backends.map((b) => b.id));
-  const rows = service.backends.map((b) => configRow(b, statsById.get(b.id), rates?.backends[b.id]));
+  const rows: BackendRow[] = [];
+  for (const b of service.backends) {
+    const row = configRow(b, statsById.get(b.id), rates?.backends[b.id]);
+    rows.push(row);
+    if (row.kind !== 'group') continue;
+    row.discovery = stats?.discovery?.find((g) => g.groupId === b.id) ?? b.discovery ?? null;
+    for (const m of stats?.backends ?? []) if (m.group === b.id && !m.removed) rows.push(memberRow(m, rates?.backends[m.id]));
+  }
   for (const b of stats?.backends ?? []) {
     // A backend the config no longer has but stats still show is draining after removal,
-    // whether or not the admin has set `removed` yet.
-    if (!configured.has(b.id) && (b.removed || b.active > 0)) rows.push(removedRow(b, rates?.backends[b.id]));
+    // whether or not the admin has set `removed` yet. A current group member is listed above.
+    const currentMember = b.group !== undefined && configured.has(b.group) && !b.removed;
+    if (!configured.has(b.id) && !currentMember && (b.removed || b.active > 0)) rows.push(removedRow(b, rates?.backends[b.id]));
   }
   return rows;
+}
+
+/** What a group's health cell says: its member count, or why its last resolution failed. */
+export function groupSummary(status: DiscoveryStatusDto | null | undefined): { text: string; error: string } {
+  if (!status) return { text: 'resolving…', error: '' };
+  const n = status.members.length;
+  const members = `${n} member${n === 1 ? '' : 's'}`;
+  return status.lastError === '' ? { text: members, error: '' } : { text: `${members} (last known)`, error: status.lastError };
 }
 
 export type StatusTone = 'up' | 'down' | 'unknown' | 'draining' | 'disabled';

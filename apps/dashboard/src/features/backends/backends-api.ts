@@ -1,8 +1,10 @@
-import type { AdminState, BackendDto, WithWarnings } from '@fulcrum/shared/api';
+import type { AdminState, BackendDto, DiscoverDto, WithWarnings } from '@fulcrum/shared/api';
 import { api } from '../../lib/api-client.ts';
 
+/** A backend at `address`, or a DNS discovery group (`discover`; TTL bounds take their defaults). */
 export interface BackendCreate {
-  address: string;
+  address?: string;
+  discover?: Pick<DiscoverDto, 'type' | 'name' | 'port'>;
   weight?: number;
   backup?: boolean;
   maxConnections?: number;

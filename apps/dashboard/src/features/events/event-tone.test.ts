@@ -20,6 +20,9 @@ describe('eventTone', () => {
       'backend-state': 'config',
       'backend-drained': 'draining',
       'service-error': 'down',
+      'discovery-changed': 'config',
+      'discovery-failed': 'down',
+      'discovery-recovered': 'up',
       'apply-failed': 'down',
     });
   });

@@ -19,6 +19,10 @@ const KIND_TONE: Record<EventKind, EventTone> = {
   'backend-state': 'config',
   'backend-drained': 'draining',
   'service-error': 'down',
+  // DNS discovery: members changed, resolution failed (members kept), resolving again.
+  'discovery-changed': 'config',
+  'discovery-failed': 'down',
+  'discovery-recovered': 'up',
   // A cluster node could not apply the newest configuration version.
   'apply-failed': 'down',
 };

@@ -27,6 +27,19 @@ describe('countBackends', () => {
   it('ignores removed backends that only exist in stats', () => {
     expect(countBackends(service, stats({ 1: 'up' }, [{ id: 99, health: 'up' }]))).toEqual({ up: 1, total: 3, draining: 1 });
   });
+  it('counts a DNS discovery group as its current members', () => {
+    const withGroup = { ...service, backends: [{ id: 1, state: 'enabled' }, { id: 5, state: 'enabled', discover: { type: 'srv' } }] } as unknown as ServiceDto;
+    const live = {
+      id: 1,
+      backends: [
+        { id: 1, health: 'up' },
+        { id: 2 ** 40, health: 'up', group: 5 },
+        { id: 2 ** 40 + 1, health: 'down', group: 5 },
+        { id: 2 ** 40 + 2, health: 'up', group: 5, removed: true },
+      ],
+    } as unknown as ServiceStatsDto;
+    expect(countBackends(withGroup, live)).toEqual({ up: 2, total: 3, draining: 0 });
+  });
   it('counts nothing as up before stats arrive', () => {
     expect(countBackends(service, undefined)).toEqual({ up: 0, total: 3, draining: 1 });
   });

@@ -17,12 +17,18 @@ export interface BackendCounts {
 export function countBackends(service: ServiceDto, stats: ServiceStatsDto | undefined): BackendCounts {
   const health = new Map((stats?.backends ?? []).map((b) => [b.id, b.health]));
   let up = 0;
+  let total = 0;
   let draining = 0;
   for (const backend of service.backends) {
-    if (backend.state === 'draining') draining++;
-    else if (backend.state === 'enabled' && health.get(backend.id) === 'up') up++;
+    // A DNS discovery group counts as its current members (from stats), each with its own health.
+    const members = backend.discover ? (stats?.backends ?? []).filter((m) => m.group === backend.id && !m.removed) : [backend];
+    for (const m of members) {
+      total++;
+      if (backend.state === 'draining') draining++;
+      else if (backend.state === 'enabled' && health.get(m.id) === 'up') up++;
+    }
   }
-  return { up, total: service.backends.length, draining };
+  return { up, total, draining };
 }
 
 /** "2/3 up", or "2/3 up · 1 draining". */
