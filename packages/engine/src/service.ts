@@ -14,6 +14,8 @@ import { isEligible } from './strategy.ts';
 import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
 import { slowStartFactor } from './health/slow-start.ts';
+import { AgentChecker, type AgentTarget } from './health/agent-checker.ts';
+import type { AgentViewDto } from '@fulcrum/shared/api';
 import type { HealthState } from './config.ts';
 import { WaitQueue } from './wait-queue.ts';
 import { cancelDrain, endDrainIfIdle, startDrain, type DrainOwner } from './backend-drain.ts';
@@ -25,6 +27,8 @@ export interface ServiceHost {
   onDrained(service: Service, backend: Backend, closedByTimeout: number): void;
   /** A backend's health changed (active check, passive detection, or checks disabled). */
   onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void;
+  /** What a backend's agent says changed (state, weight percentage, or whether it answers). */
+  onAgent(service: Service, backend: Backend, view: AgentViewDto, previous: AgentViewDto): void;
   /** An operator changed a backend's admin state. */
   onStateChange(service: Service, backend: Backend, from: Backend['adminState']): void;
   /** External health mode: a backend reached `passiveFailures` consecutive real connection failures here. */
@@ -53,6 +57,8 @@ export class Service implements DrainOwner, ConnectionOwner {
   backup: Strategy<Backend>;
   /** null when health is driven from outside (worker processes: the primary checks once). */
   readonly health: HealthChecker<number> | null;
+  /** Agent checks (README "Agent checks"): run in every process, each asks the agents itself. */
+  readonly agents: AgentChecker;
   retiredService = false;
 
   active = 0;
@@ -83,8 +89,38 @@ export class Service implements DrainOwner, ConnectionOwner {
           random: host.random,
           onChange: (id, from, to, reason) => this.setHealth(id, from, to, reason),
         });
+    this.agents = new AgentChecker((id, view, previous) => this.#onAgent(id, view, previous), host.random);
+    this.#syncAgents();
     this.refreshStrategies();
     this.health?.setTargets([...this.backends.values()]);
+  }
+
+  /** Polls the agent of every backend that has an agent check (its own, else the service's). */
+  #syncAgents(): void {
+    const targets: AgentTarget[] = [];
+    for (const bc of this.config.backends) {
+      const check = bc.agentCheck ?? this.config.agentCheck ?? null;
+      if (check !== null) targets.push({ id: bc.id, host: bc.host, check });
+    }
+    this.agents.setTargets(targets);
+    // A backend whose agent check was turned off (or that is new) takes what the checker says now.
+    for (const b of this.backends.values()) {
+      const factor = this.agents.factor(b.id);
+      if (factor !== b.agentFactor) {
+        b.agentFactor = factor;
+        b.applyWeight();
+      }
+    }
+  }
+
+  #onAgent(id: number, view: AgentViewDto, previous: AgentViewDto): void {
+    const b = this.backends.get(id);
+    if (b === undefined) return;
+    b.agentFactor = this.agents.factor(id);
+    b.applyWeight();
+    this.refreshStrategies();
+    this.host.onAgent(this, b, view, previous);
+    this.serveQueue();
   }
 
   /** Records a health transition of backend `id` and acts on it. */
@@ -98,7 +134,8 @@ export class Service implements DrainOwner, ConnectionOwner {
     if (to === 'up') {
       b.upSince = performance.now();
       // Slow start only after a recovery, not when the balancer itself starts.
-      b.effectiveWeight = from === 'down' && this.config.healthCheck.slowStartMs > 0 ? b.weight * 0.1 : b.weight;
+      b.slowFactor = from === 'down' && this.config.healthCheck.slowStartMs > 0 ? slowStartFactor(0, this.config.healthCheck.slowStartMs) : 1;
+      b.applyWeight();
     }
     this.refreshStrategies();
     this.host.onHealth(this, b, from, to, reason);
@@ -140,6 +177,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     for (const [id, b] of this.backends) if (!seen.has(id)) this.retire(b);
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
+    this.#syncAgents();
     this.refreshStrategies();
     this.serveQueue();
     return oldServer;
@@ -148,8 +186,8 @@ export class Service implements DrainOwner, ConnectionOwner {
   private updateBackend(b: Backend, bc: BackendConfig): void {
     const wasDraining = b.adminState === 'draining';
     if (b.weight !== bc.weight) {
-      b.effectiveWeight = b.effectiveWeight === b.weight ? bc.weight : Math.min(bc.weight, b.effectiveWeight);
       b.weight = bc.weight;
+      b.applyWeight();
     }
     const from = b.adminState;
     b.adminState = bc.state;
@@ -182,6 +220,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.retiredService = true;
     this.server.close();
     this.health?.close();
+    this.agents.close();
     for (const b of [...this.backends.values()]) this.detach(b);
     this.refreshStrategies();
     if (this.active === 0) {
@@ -212,10 +251,11 @@ export class Service implements DrainOwner, ConnectionOwner {
     const windowMs = this.config.healthCheck.slowStartMs;
     let changed = false;
     for (const b of this.backends.values()) {
-      if (b.effectiveWeight === b.weight || b.health !== 'up') continue;
-      const next = windowMs <= 0 ? b.weight : b.weight * slowStartFactor(now - b.upSince, windowMs);
-      if (next !== b.effectiveWeight) {
-        b.effectiveWeight = next;
+      if (b.slowFactor === 1 || b.health !== 'up') continue;
+      const next = windowMs <= 0 ? 1 : slowStartFactor(now - b.upSince, windowMs);
+      if (next !== b.slowFactor) {
+        b.slowFactor = next;
+        b.applyWeight();
         changed = true;
       }
     }
@@ -379,8 +419,8 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   stats(): ServiceStats {
     const backends: BackendStats[] = [];
-    for (const b of this.backends.values()) backends.push(backendStats(b));
-    for (const b of this.retired) backends.push(backendStats(b));
+    for (const b of this.backends.values()) backends.push(backendStats(b, this.agents.view(b.id)));
+    for (const b of this.retired) backends.push(backendStats(b, null));
     let total = this.goneTotal;
     let bytesIn = this.goneBytesIn;
     let bytesOut = this.goneBytesOut;
@@ -414,7 +454,7 @@ export class Service implements DrainOwner, ConnectionOwner {
  */
 const PENDING_CHECK_QUEUE = 1024;
 
-function backendStats(b: Backend): BackendStats {
+function backendStats(b: Backend, agent: AgentViewDto | null): BackendStats {
   return {
     id: b.id,
     address: b.address,
@@ -429,5 +469,6 @@ function backendStats(b: Backend): BackendStats {
     bytesOut: b.bytesOut,
     connectFailures: b.connectFailures,
     connectTimeMs: Math.round(b.connectTimeEwmaMs * 100) / 100,
+    agent,
   };
 }

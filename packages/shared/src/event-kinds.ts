@@ -16,7 +16,7 @@ export const AUDIT_EVENT_KINDS = [
 ] as const;
 
 /** Kinds recorded from engine events (actor `engine`). */
-export const ENGINE_EVENT_KINDS = ['backend-health', 'backend-state', 'backend-drained', 'service-error'] as const;
+export const ENGINE_EVENT_KINDS = ['backend-health', 'backend-state', 'backend-agent', 'backend-drained', 'service-error'] as const;
 
 /** Kinds recorded by a cluster node about itself (actor `cluster`). */
 export const CLUSTER_EVENT_KINDS = ['apply-failed'] as const;
