@@ -41,7 +41,7 @@ export function addBackend(ctx: ChangeContext, serviceId: number, input: Backend
     serviceId,
     backendId: id,
     message: `backend ${address} added to "${service.name}"`,
-    details: { address, weight: values.weight, state: values.state, backup: values.backup, maxConnections: values.maxConnections },
+    details: { address, weight: values.weight, state: values.state, backup: values.backup, maxConnections: values.maxConnections, agentCheck: values.agentCheck },
   });
   return id;
 }

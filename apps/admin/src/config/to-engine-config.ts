@@ -9,7 +9,7 @@ export function toEngineConfig(records: StoredRecords, listenHost?: string): Eng
   const byService = new Map<number, BackendConfig[]>();
   for (const b of records.backends) {
     const list = byService.get(b.serviceId) ?? [];
-    list.push({ id: b.id, host: b.host, port: b.port, weight: b.weight, state: b.state, backup: b.backup, maxConnections: b.maxConnections });
+    list.push({ id: b.id, host: b.host, port: b.port, weight: b.weight, state: b.state, backup: b.backup, maxConnections: b.maxConnections, agentCheck: b.agentCheck });
     byService.set(b.serviceId, list);
   }
   return {

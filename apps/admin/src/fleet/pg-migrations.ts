@@ -104,6 +104,10 @@ export const PG_MIGRATIONS: readonly string[] = [
     last_seen          TIMESTAMPTZ NOT NULL
   );
   `,
+  `
+  ALTER TABLE services ADD COLUMN agent_check TEXT;
+  ALTER TABLE backends ADD COLUMN agent_check TEXT;
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

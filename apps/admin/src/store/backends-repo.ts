@@ -1,6 +1,7 @@
 // Repository of the backends table: a small factory over prepared statements.
 import type { Database } from 'better-sqlite3';
-import type { AdminState, BackendDto } from '@fulcrum/shared/api';
+import type { AdminState, AgentCheckDto, BackendDto } from '@fulcrum/shared/api';
+import { agentCheckText, parseAgentCheck } from './services-repo.ts';
 
 /** A backend as stored. */
 export interface BackendRecord {
@@ -12,6 +13,8 @@ export interface BackendRecord {
   state: AdminState;
   backup: boolean;
   maxConnections: number;
+  /** null = the service's agent check. */
+  agentCheck: AgentCheckDto | null;
 }
 
 /** The writable columns of a backend. */
@@ -26,6 +29,7 @@ interface BackendRow {
   state: string;
   backup: number;
   max_connections: number;
+  agent_check: string | null;
 }
 
 function toRecord(row: BackendRow): BackendRecord {
@@ -38,6 +42,7 @@ function toRecord(row: BackendRow): BackendRecord {
     state: row.state as BackendDto['state'],
     backup: row.backup === 1,
     maxConnections: row.max_connections,
+    agentCheck: parseAgentCheck(row.agent_check),
   };
 }
 
@@ -49,6 +54,7 @@ function toParams(values: BackendValues) {
     state: values.state,
     backup: values.backup ? 1 : 0,
     max_connections: values.maxConnections,
+    agent_check: agentCheckText(values.agentCheck),
   };
 }
 
@@ -63,11 +69,11 @@ export function createBackendsRepo(db: Database) {
     'SELECT * FROM backends WHERE service_id = ? AND host = ? AND port = ?',
   );
   const insert = db.prepare(`
-    INSERT INTO backends (service_id, host, port, weight, state, backup, max_connections, created_at)
-    VALUES (@service_id, @host, @port, @weight, @state, @backup, @max_connections, @now)`);
+    INSERT INTO backends (service_id, host, port, weight, state, backup, max_connections, agent_check, created_at)
+    VALUES (@service_id, @host, @port, @weight, @state, @backup, @max_connections, @agent_check, @now)`);
   const update = db.prepare(`
     UPDATE backends SET host = @host, port = @port, weight = @weight, state = @state, backup = @backup,
-      max_connections = @max_connections
+      max_connections = @max_connections, agent_check = @agent_check
     WHERE id = @id`);
   const remove = db.prepare<[number]>('DELETE FROM backends WHERE id = ?');
 
