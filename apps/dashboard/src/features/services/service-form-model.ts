@@ -9,10 +9,11 @@ import { LIMITS, parseIntInRange, type IntRange } from '../../lib/limits.ts';
 import type { ServiceCreate, ServicePatch } from './services-api.ts';
 import { roleBody, toRoleForm, validateRoleForm, type RoleFormValues, type RoleSettings } from './health-check-role-form.ts';
 import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
+import { parseAgentForm, sameAgentCheck, toAgentForm, type AgentFormValues } from './agent-check-form.ts';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
-export interface ServiceFormValues extends RoleFormValues {
+export interface ServiceFormValues extends RoleFormValues, AgentFormValues {
   name: string;
   listen: string;
   strategy: StrategyName;
@@ -36,7 +37,7 @@ export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
-type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs'> & {
+type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck'> & {
   healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings;
 };
 
@@ -61,6 +62,7 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     hcSend: hc.send,
     hcExpect: hc.expect,
     ...toRoleForm(hc),
+    ...toAgentForm(s.agentCheck),
   };
 }
 
@@ -107,6 +109,8 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   if (values.hcType === 'http' && !values.hcHttpPath.startsWith('/')) errors.hcHttpPath = 'Path must start with "/".';
   if (values.hcType === 'send-expect' && !values.hcExpect) errors.hcExpect = 'Say what the reply must contain.';
   if (values.hcType !== 'none') Object.assign(errors, validateRoleForm(values, values.hcType));
+  const agent = parseAgentForm(values);
+  if (!agent.ok) errors[agent.field] = agent.reason;
   return errors;
 }
 
@@ -138,8 +142,15 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     retries: num(values.retries),
     maxQueue: num(values.maxQueue),
     queueTimeoutMs: num(values.queueTimeoutMs),
+    agentCheck: agentCheckOf(values),
     healthCheck,
   };
+}
+
+/** The agent check the form asks for (call only when validation passed). */
+function agentCheckOf(values: ServiceFormValues): ServiceDto['agentCheck'] {
+  const parsed = parseAgentForm(values);
+  return parsed.ok ? parsed.value : null;
 }
 
 /** Only what changed, for PATCH /api/services/:id; empty when nothing did. */
@@ -152,6 +163,7 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
   for (const key of ['connectTimeoutMs', 'idleTimeoutMs', 'drainTimeoutMs', 'retries', 'maxQueue', 'queueTimeoutMs'] as const) {
     if (next[key] !== original[key]) patch[key] = next[key];
   }
+  if (!sameAgentCheck(next.agentCheck ?? null, original.agentCheck)) patch.agentCheck = next.agentCheck ?? null;
   const hc: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next.healthCheck ?? {})) {
     if (original.healthCheck[key as keyof typeof original.healthCheck] !== value) hc[key] = value;
@@ -185,6 +197,9 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   'healthcheck.user': 'hcUser',
   'healthcheck.database': 'hcDatabase',
   'healthcheck.password': 'hcPassword',
+  agentcheck: 'agentPort',
+  'agentcheck.port': 'agentPort',
+  'agentcheck.intervalms': 'agentIntervalMs',
 };
 
 /**
