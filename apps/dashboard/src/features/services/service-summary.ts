@@ -1,11 +1,12 @@
 // Small derived numbers shown for each service in the selector and header.
 import type { ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
 import type { Rates } from '../../store/stats-slice.ts';
+import { agentAdmits } from '../backends/agent-view.ts';
 
 export interface BackendCounts {
   /**
-   * Configured backends that serve: enabled and health up, the ones that get new connections.
-   * A draining or disabled backend is not "up" here, however healthy.
+   * Configured backends that serve: enabled, health up and not kept away by their agent, the
+   * ones that get new connections. A draining or disabled backend is not "up" here, however healthy.
    */
   up: number;
   /** Configured backends (removed-but-draining ones excluded). */
@@ -15,12 +16,12 @@ export interface BackendCounts {
 }
 
 export function countBackends(service: ServiceDto, stats: ServiceStatsDto | undefined): BackendCounts {
-  const health = new Map((stats?.backends ?? []).map((b) => [b.id, b.health]));
+  const live = new Map((stats?.backends ?? []).map((b) => [b.id, b]));
   let up = 0;
   let draining = 0;
   for (const backend of service.backends) {
     if (backend.state === 'draining') draining++;
-    else if (backend.state === 'enabled' && health.get(backend.id) === 'up') up++;
+    else if (backend.state === 'enabled' && live.get(backend.id)?.health === 'up' && agentAdmits(live.get(backend.id)?.agent ?? null)) up++;
   }
   return { up, total: service.backends.length, draining };
 }
