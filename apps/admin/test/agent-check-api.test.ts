@@ -2,6 +2,7 @@
 // backends: validated (400 naming the field, nothing changed), persisted, live via PATCH, in the
 // config document and its import, in stats, the event log and /metrics.
 import net from 'node:net';
+import { rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, ConfigDocument, EventDto, ServiceDto, StatsDto } from '@fulcrum/shared/api';
@@ -31,6 +32,8 @@ let t: TestApp;
 let svc: ServiceDto;
 let agent: Agent;
 const servers: TcpServer[] = [];
+/** Data dirs of apps restarted in place (startApp removes only the temp dir it made). */
+const reopened: string[] = [];
 
 const stats = async () => (await api(t.app, 'GET', '/api/stats')).json<StatsDto>().services.find((s) => s.id === svc.id)!;
 const backendStats = async (i: number) => (await stats()).backends.find((b) => b.id === svc.backends[i]!.id)!;
@@ -63,6 +66,7 @@ afterEach(async () => {
   await t.close();
   await agent.close();
   await Promise.all(servers.splice(0).map((s) => s.close()));
+  for (const dir of reopened.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('agentCheck through the API', () => {
@@ -127,6 +131,19 @@ describe('agentCheck through the API', () => {
     expect(after.agentCheck).toBeNull();
     expect(after.backends.map((b) => b.agentCheck)).toEqual([null, { port: agent.port, intervalMs: 300 }]);
     expect((await backendStats(0)).agent).toBeNull();
+  });
+
+  it('survives a restart: the engine comes back with the stored agent checks', async () => {
+    await api(t.app, 'PATCH', `/api/services/${svc.id}`, { agentCheck: { port: agent.port, intervalMs: 250 } });
+    await api(t.app, 'PATCH', `/api/services/${svc.id}/backends/${svc.backends[1]!.id}`, { agentCheck: { port: agent.port, intervalMs: 400 } });
+    const dir = t.dir;
+    await t.close({ keepDir: true });
+    t = await startApp({ dir });
+    reopened.push(dir);
+    const engine = t.engine.config.services[0]!;
+    expect(engine.agentCheck).toEqual({ port: agent.port, intervalMs: 250 });
+    expect(engine.backends.map((b) => b.agentCheck)).toEqual([null, { port: agent.port, intervalMs: 400 }]);
+    await eventually(async () => (await stats()).backends.every((b) => b.agent?.state === 'drain'));
   });
 
   it.each([
