@@ -41,6 +41,7 @@ it('migrates once: reopening keeps data and version', () => {
     drainTimeoutMs: 0,
     maxQueue: 0,
     queueTimeoutMs: 1,
+    agentCheck: null,
     healthCheck: { type: 'none' } as never,
   });
   store.close();
@@ -65,11 +66,12 @@ it('cascades backend deletes and enforces uniqueness', () => {
     drainTimeoutMs: 0,
     maxQueue: 0,
     queueTimeoutMs: 1,
+    agentCheck: null,
     healthCheck: {} as never,
   };
   const id = store.services.insert(values);
   expect(() => store.services.insert({ ...values, name: 'other' })).toThrow(/UNIQUE/);
-  const backend = { host: '127.0.0.1', port: 1, discover: null, weight: 1, state: 'enabled' as const, backup: false, maxConnections: 0 };
+  const backend = { host: '127.0.0.1', port: 1, discover: null, weight: 1, state: 'enabled' as const, backup: false, maxConnections: 0, agentCheck: null };
   store.backends.insert(id, backend);
   expect(() => store.backends.insert(id, backend)).toThrow(/UNIQUE/);
   expect(() => store.backends.insert(id, { ...backend, port: 2, state: 'asleep' as never })).toThrow(/CHECK/);

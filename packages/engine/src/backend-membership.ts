@@ -42,8 +42,8 @@ export function detach(s: MembershipOwner<unknown>, b: Backend): void {
 function updateBackend<S extends MembershipOwner<S>>(s: S, b: Backend, bc: BackendConfig): void {
   const wasDraining = b.adminState === 'draining';
   if (b.weight !== bc.weight) {
-    b.effectiveWeight = b.effectiveWeight === b.weight ? bc.weight : Math.min(bc.weight, b.effectiveWeight);
     b.weight = bc.weight;
+    b.applyWeight();
   }
   const from = b.adminState;
   b.adminState = bc.state;

@@ -4,6 +4,7 @@ import type { AdminState, BackendConfig, HealthState } from './config.ts';
 import type { BackendView } from './strategy.ts';
 import { isIP } from 'node:net';
 import { formatAddress } from '@fulcrum/shared/address';
+import { BACKEND_LIMITS } from '@fulcrum/shared/limits';
 
 /** A connection as its backend's intrusive list sees it. */
 export interface BackendLink {
@@ -24,7 +25,12 @@ export class Backend implements BackendView {
   /** 4 or 6 for an IP address; 0 for a host name, resolved per connection. */
   readonly family: number;
   weight: number;
+  /** weight × slow start × agent, recomputed by applyWeight() (what weighted strategies use). */
   effectiveWeight: number;
+  /** Slow start's share of the weight (0.1 → 1 while ramping; 1 otherwise). */
+  slowFactor = 1;
+  /** The agent's share: 0 while it says down/maint/drain, its percentage / 100, else 1. */
+  agentFactor = 1;
   adminState: AdminState;
   backup: boolean;
   maxConnections: number;
@@ -71,6 +77,11 @@ export class Backend implements BackendView {
     this.adminState = config.state;
     this.backup = config.backup;
     this.maxConnections = config.maxConnections;
+  }
+
+  /** Recomputes effectiveWeight from the configured weight and both factors (capped at the largest weight). */
+  applyWeight(): void {
+    this.effectiveWeight = Math.min(this.weight * this.slowFactor * this.agentFactor, BACKEND_LIMITS.weight.max);
   }
 
   /** Same identity: same id and same address (an address change is a new backend). */

@@ -1,7 +1,7 @@
 // The engine's configuration: a full snapshot handed to apply(). The engine never reads a
 // store or the environment; the admin builds this from SQLite.
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import type { HealthCheckSettings, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { AgentCheckDto, HealthCheckSettings, StrategyOptionsDto } from '@fulcrum/shared/api';
 import type { AdminState, HealthCheckRole, HealthCheckType, HealthState } from '@fulcrum/shared/enums';
 
 // The shapes the admin API and the engine share are defined once, in @fulcrum/shared.
@@ -11,6 +11,9 @@ export type { AdminState, HealthCheckRole, HealthCheckType, HealthState, Strateg
 export type HealthCheckConfig = HealthCheckSettings;
 
 export type StrategyOptions = StrategyOptionsDto;
+
+/** Where and how often an agent is asked (README "Agent checks"). */
+export type AgentCheckConfig = AgentCheckDto;
 
 /** One backend of a service. `id` (the admin's database id) is stable across applies; it is how changes are diffed. */
 export interface BackendConfig {
@@ -23,6 +26,8 @@ export interface BackendConfig {
   backup: boolean;
   /** 0 = unlimited. */
   maxConnections: number;
+  /** This backend's agent check; null/absent = the service's. */
+  agentCheck?: AgentCheckConfig | null;
 }
 
 /** One service: a listening port and the backends behind it. */
@@ -45,6 +50,8 @@ export interface ServiceConfig {
   maxQueue: number;
   queueTimeoutMs: number;
   healthCheck: HealthCheckConfig;
+  /** Agent check of every backend without one of its own; null/absent = off. */
+  agentCheck?: AgentCheckConfig | null;
   backends: BackendConfig[];
 }
 

@@ -120,6 +120,7 @@ function harness(over: Partial<ServiceConfig> = {}, up = true): Harness {
     onHealth: (_s, b, from, to) => events.push(`health ${b.id} ${from}→${to}`),
     onStateChange: (_s, b, from) => events.push(`state ${b.id} ${from}→${b.adminState}`),
     onPassiveThreshold: (_s, b) => events.push(`passive ${b.id}`),
+    onAgent: (_s, b, view) => events.push(`agent ${b.id} ${view.state}`),
     onServiceError: (_s, code) => events.push(`service error ${code}`),
     onServiceGone: () => events.push('service gone'),
   };

@@ -1,6 +1,7 @@
 // Typed events the engine emits. Discrete and rare (never per connection): the admin
 // stores them in the event log and pushes them to browsers.
 import type { AdminState, HealthState } from './config.ts';
+import type { AgentState } from '@fulcrum/shared/enums';
 
 export interface BackendHealthEvent {
   time: number;
@@ -24,6 +25,28 @@ export interface BackendStateEvent {
   address: string;
   from: AdminState;
   to: AdminState;
+}
+
+/**
+ * What a backend's agent says changed: its state, its weight percentage, or whether it answers
+ * (README "Agent checks"). Never per poll; a changing reason text alone is no event.
+ */
+export interface BackendAgentEvent {
+  time: number;
+  serviceId: number;
+  /** The service's name when the event happened (the admin may not have committed it yet). */
+  serviceName?: string;
+  backendId: number;
+  address: string;
+  from: AgentState | null;
+  to: AgentState | null;
+  weightPercent: number | null;
+  /** The backend's effective weight after the change (0: no new connections). */
+  effectiveWeight: number;
+  /** The agent's `#reason` text, if it gave one. */
+  reason: string | null;
+  /** Set when the agent stopped answering (its last word stays in force). */
+  error: string | null;
 }
 
 export interface BackendDrainedEvent {
@@ -72,6 +95,7 @@ export interface PassiveFailureEvent {
 export interface EngineEvents {
   'backend-health': [BackendHealthEvent];
   'backend-state': [BackendStateEvent];
+  'backend-agent': [BackendAgentEvent];
   'backend-drained': [BackendDrainedEvent];
   'service-error': [ServiceErrorEvent];
   'passive-failure': [PassiveFailureEvent];

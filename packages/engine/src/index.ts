@@ -4,6 +4,7 @@ export type { LoadBalancerOptions, CloseOptions, ListenerInfo } from './load-bal
 export { ENDING_GRACE_MS } from './connection.ts';
 export type {
   AdminState,
+  AgentCheckConfig,
   BackendConfig,
   EngineConfig,
   HealthCheckConfig,
@@ -17,12 +18,15 @@ export { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from './con
 export { validateConfig } from './validate-config.ts';
 export { ENGINE_ERROR_CODES, EngineError, EngineClosedError, InvalidConfigError, ListenError, WorkerUnavailableError } from './errors.ts';
 export type { EngineErrorCode } from './errors.ts';
-export type { BackendDrainedEvent, BackendHealthEvent, BackendStateEvent, EngineEvents, PassiveDetector, PassiveFailureEvent, ServiceErrorEvent } from './events.ts';
+export type { BackendAgentEvent, BackendDrainedEvent, BackendHealthEvent, BackendStateEvent, EngineEvents, PassiveDetector, PassiveFailureEvent, ServiceErrorEvent } from './events.ts';
 export { HealthChecker } from './health/health-checker.ts';
 export type { EjectionCappedListener, HealthCheckerOptions, HealthTarget } from './health/health-checker.ts';
 export { EJECTION_CAPPED, ejectionCappedMessage } from './outlier/ejection-capped.ts';
 export { ServiceErrorGate } from './service-error-gate.ts';
 export { slowStartFactor } from './health/slow-start.ts';
+export { AgentChecker } from './health/agent-checker.ts';
+export type { AgentTarget } from './health/agent-checker.ts';
+export { parseAgentReply } from './health/agent-reply.ts';
 export type { BackendStats, EngineStats, ServiceStats } from './stats.ts';
 export { connectionCloseChannel } from './diagnostics.ts';
 export type { CloseReason, ConnectionCloseMessage } from './diagnostics.ts';

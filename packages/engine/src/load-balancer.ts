@@ -4,6 +4,7 @@ import type { Server } from 'node:net';
 import type { AdminState, EngineConfig, HealthState } from './config.ts';
 import type { EngineEvents, PassiveDetector } from './events.ts';
 import type { EngineStats } from './stats.ts';
+import type { AgentViewDto } from '@fulcrum/shared/api';
 import type { Backend } from './backend.ts';
 import type { ServiceHost } from './service.ts';
 import { Service } from './service.ts';
@@ -238,6 +239,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     }
     for (const svc of all) {
       svc.health?.close();
+      svc.agents.close();
       svc.destroyAll();
       for (const b of svc.backends.values()) b.clearDrainTimer();
       for (const b of svc.retired) b.clearDrainTimer();
@@ -276,6 +278,22 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
 
   onHealth(service: Service, backend: Backend, from: HealthState, to: HealthState, reason: string): void {
     this.emit('backend-health', { time: Date.now(), serviceId: service.id, serviceName: service.config.name, backendId: backend.id, address: backend.address, from, to, reason });
+  }
+
+  onAgent(service: Service, backend: Backend, view: AgentViewDto, previous: AgentViewDto): void {
+    this.emit('backend-agent', {
+      time: Date.now(),
+      serviceId: service.id,
+      serviceName: service.config.name,
+      backendId: backend.id,
+      address: backend.address,
+      from: previous.state,
+      to: view.state,
+      weightPercent: view.weightPercent,
+      effectiveWeight: backend.effectiveWeight,
+      reason: view.reason,
+      error: view.error,
+    });
   }
 
   onPassiveThreshold(service: Service, backend: Backend, reason: string, detector: PassiveDetector): void {

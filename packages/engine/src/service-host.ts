@@ -1,5 +1,6 @@
 // What a service (service.ts) reports to the load balancer that owns it. Generic in the
 // service type so this file needs nothing from service.ts (which names the instance: ServiceHost).
+import type { AgentViewDto } from '@fulcrum/shared/api';
 import type { Backend } from './backend.ts';
 import type { HealthState } from './config.ts';
 import type { PassiveDetector } from './events.ts';
@@ -11,6 +12,8 @@ export interface ServiceHostOf<S> {
   onDrained(service: S, backend: Backend, closedByTimeout: number): void;
   /** A backend's health changed (active check, passive detection, or checks disabled). */
   onHealth(service: S, backend: Backend, from: HealthState, to: HealthState, reason: string): void;
+  /** What a backend's agent says changed (state, weight percentage, or whether it answers). */
+  onAgent(service: S, backend: Backend, view: AgentViewDto, previous: AgentViewDto): void;
   /** An operator changed a backend's admin state. */
   onStateChange(service: S, backend: Backend, from: Backend['adminState']): void;
   /** External health mode: a backend reached `passiveFailures` consecutive real connection failures here, or its failure rate tripped. */

@@ -2,6 +2,7 @@
 // on the data path. Service totals are the sum of its backends' counters plus what removed
 // backends left behind when their drain ended.
 import type { Server } from 'node:net';
+import type { AgentViewDto } from '@fulcrum/shared/api';
 import type { Backend } from './backend.ts';
 import type { ServiceConfig } from './config.ts';
 import type { BackendStats, ServiceStats } from './stats.ts';
@@ -19,6 +20,8 @@ export interface ServiceCounters {
   readonly retries: number;
   /** Passive ejections refused by maxEjectionPercent (the local health checker counts them). */
   readonly health: { readonly ejectionsCapped: number } | null;
+  /** What each backend's agent said last (agent-checker.ts). */
+  readonly agents: { view(id: number): AgentViewDto | null };
   readonly goneTotal: number;
   readonly goneBytesIn: number;
   readonly goneBytesOut: number;
@@ -27,8 +30,8 @@ export interface ServiceCounters {
 /** A snapshot of `s`'s counters and of each of its backends, removed ones still draining included. */
 export function serviceStats(s: ServiceCounters): ServiceStats {
   const backends: BackendStats[] = [];
-  for (const b of s.backends.values()) backends.push(backendStats(b));
-  for (const b of s.retired) backends.push(backendStats(b));
+  for (const b of s.backends.values()) backends.push(backendStats(b, s.agents.view(b.id)));
+  for (const b of s.retired) backends.push(backendStats(b, null));
   let total = s.goneTotal;
   let bytesIn = s.goneBytesIn;
   let bytesOut = s.goneBytesOut;
@@ -56,7 +59,7 @@ export function serviceStats(s: ServiceCounters): ServiceStats {
   };
 }
 
-function backendStats(b: Backend): BackendStats {
+function backendStats(b: Backend, agent: AgentViewDto | null): BackendStats {
   return {
     id: b.id,
     address: b.address,
@@ -71,5 +74,6 @@ function backendStats(b: Backend): BackendStats {
     bytesOut: b.bytesOut,
     connectFailures: b.connectFailures,
     connectTimeMs: Math.round(b.connectTimeEwmaMs * 100) / 100,
+    agent,
   };
 }

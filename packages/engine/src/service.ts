@@ -16,7 +16,9 @@ import { acceptRaw, type TcpHandle } from './tcp-handle.ts';
 import { getSystemErrorName } from 'node:util';
 import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
-import { advanceSlowStart } from './health/slow-start.ts';
+import { advanceSlowStart, slowStartFactor } from './health/slow-start.ts';
+import { AgentChecker, type AgentTarget } from './health/agent-checker.ts';
+import type { AgentViewDto } from '@fulcrum/shared/api';
 import type { HealthState } from './config.ts';
 import { WaitQueue } from './wait-queue.ts';
 import { mayWait, waitReason } from './wait-admission.ts';
@@ -48,6 +50,8 @@ export class Service implements DrainOwner, ConnectionOwner {
   backup: Strategy<Backend>;
   /** null when health is driven from outside (worker processes: the primary checks once). */
   readonly health: HealthChecker<number> | null;
+  /** Agent checks (README "Agent checks"): run in every process, each asks the agents itself. */
+  readonly agents: AgentChecker;
   retiredService = false;
 
   active = 0;
@@ -83,8 +87,38 @@ export class Service implements DrainOwner, ConnectionOwner {
           onEjectionCapped: (id, reason, ejected, allowed, total) =>
             host.onServiceError(this, EJECTION_CAPPED, ejectionCappedMessage(this.backends.get(id)?.address ?? `#${id}`, reason, ejected, allowed, total, this.config.healthCheck.maxEjectionPercent)),
         });
+    this.agents = new AgentChecker((id, view, previous) => this.#onAgent(id, view, previous), host.random);
+    this.#syncAgents();
     this.refreshStrategies();
     this.health?.setTargets([...this.backends.values()]);
+  }
+
+  /** Polls the agent of every backend that has an agent check (its own, else the service's). */
+  #syncAgents(): void {
+    const targets: AgentTarget[] = [];
+    for (const bc of this.config.backends) {
+      const check = bc.agentCheck ?? this.config.agentCheck ?? null;
+      if (check !== null) targets.push({ id: bc.id, host: bc.host, check });
+    }
+    this.agents.setTargets(targets);
+    // A backend whose agent check was turned off (or that is new) takes what the checker says now.
+    for (const b of this.backends.values()) {
+      const factor = this.agents.factor(b.id);
+      if (factor !== b.agentFactor) {
+        b.agentFactor = factor;
+        b.applyWeight();
+      }
+    }
+  }
+
+  #onAgent(id: number, view: AgentViewDto, previous: AgentViewDto): void {
+    const b = this.backends.get(id);
+    if (b === undefined) return;
+    b.agentFactor = this.agents.factor(id);
+    b.applyWeight();
+    this.refreshStrategies();
+    this.host.onAgent(this, b, view, previous);
+    this.serveQueue();
   }
 
   /** Records a health transition of backend `id` and acts on it. */
@@ -99,7 +133,8 @@ export class Service implements DrainOwner, ConnectionOwner {
     if (to === 'up') {
       b.upSince = performance.now();
       // Slow start only after a recovery, not when the balancer itself starts.
-      b.effectiveWeight = from === 'down' && this.config.healthCheck.slowStartMs > 0 ? b.weight * 0.1 : b.weight;
+      b.slowFactor = from === 'down' && this.config.healthCheck.slowStartMs > 0 ? slowStartFactor(0, this.config.healthCheck.slowStartMs) : 1;
+      b.applyWeight();
     }
     this.refreshStrategies();
     this.host.onHealth(this, b, from, to, reason);
@@ -133,6 +168,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.#outcomes.retain(new Set(config.backends.map((bc) => bc.id)));
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
+    this.#syncAgents();
     this.refreshStrategies();
     this.serveQueue();
     return oldServer;
@@ -146,6 +182,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.retiredService = true;
     this.server.close();
     this.health?.close();
+    this.agents.close();
     for (const b of [...this.backends.values()]) detach(this, b);
     this.refreshStrategies();
     if (this.active === 0) {

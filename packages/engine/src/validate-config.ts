@@ -5,7 +5,7 @@ import type { EngineConfig, HealthCheckConfig } from './config.ts';
 import { InvalidConfigError } from './errors.ts';
 import { isStrategyName } from '@fulcrum/shared/strategies';
 import { ADMIN_STATES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, ROLES_BY_CHECK_TYPE, isOneOf } from '@fulcrum/shared/enums';
-import { BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, SERVICE_LIMITS, describeRange, failureRateWindowProblem, inRange, isBoundedLoadFactor } from '@fulcrum/shared/limits';
+import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, SERVICE_LIMITS, describeRange, failureRateWindowProblem, inRange, isBoundedLoadFactor } from '@fulcrum/shared/limits';
 import type { IntRange } from '@fulcrum/shared/limits';
 
 // Listen port 0 (ephemeral) is for embedders and tests; the admin only ever sends 1-65535.
@@ -53,6 +53,13 @@ function checkHealth(h: HealthCheckConfig, at: string): void {
   }
 }
 
+/** An agent check is null/absent (off, or the service's) or a port and an interval in range. */
+function checkAgent(value: unknown, at: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object') throw new InvalidConfigError(`${at} must be an object or null`, at);
+  intsIn(value, AGENT_CHECK_LIMITS, at);
+}
+
 /** Checks a snapshot before anything is touched; throws InvalidConfigError naming the field. */
 export function validateConfig(config: EngineConfig): void {
   if (config === null || typeof config !== 'object' || !Array.isArray(config.services)) {
@@ -77,6 +84,7 @@ export function validateConfig(config: EngineConfig): void {
     }
     intsIn(s, SERVICE_LIMITS, at);
     checkHealth(s.healthCheck, `${at}.healthCheck`);
+    checkAgent(s.agentCheck, `${at}.agentCheck`);
     if (!Array.isArray(s.backends)) throw new InvalidConfigError(`${at}.backends must be an array`, `${at}.backends`);
     const bids = new Set<number>();
     const addrs = new Set<string>();
@@ -92,6 +100,7 @@ export function validateConfig(config: EngineConfig): void {
       intsIn(b, BACKEND_LIMITS, bat);
       if (!isOneOf(ADMIN_STATES, b.state)) throw new InvalidConfigError(`${bat}.state must be enabled, disabled or draining`, `${bat}.state`);
       if (typeof b.backup !== 'boolean') throw new InvalidConfigError(`${bat}.backup must be a boolean`, `${bat}.backup`);
+      checkAgent(b.agentCheck, `${bat}.agentCheck`);
     });
   });
 }

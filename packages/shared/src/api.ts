@@ -1,11 +1,11 @@
 // Wire types of the admin REST API (/api). The admin validates with TypeBox schemas of the
 // same shape; the dashboard imports these types only.
 import type { StrategyName } from './strategies.ts';
-import type { AdminState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod } from './enums.ts';
+import type { AdminState, AgentState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod } from './enums.ts';
 import type { EventKind } from './event-kinds.ts';
 
 // The enum types live with their lists (enums.ts); re-exported here for the DTOs' users.
-export type { AdminState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod };
+export type { AdminState, AgentState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod };
 
 export interface HealthCheckDto {
   type: HealthCheckType;
@@ -57,6 +57,29 @@ export type HealthCheckSettings = Omit<HealthCheckDto, 'passwordSet'> & {
   /** '' = none. */
   password: string;
 };
+
+/**
+ * An agent check (HAProxy's agent-check): Fulcrum reads one short line from `port` on the
+ * backend's host every `intervalMs` and applies it on top of the operator's settings.
+ */
+export interface AgentCheckDto {
+  port: number;
+  intervalMs: number;
+}
+
+/** What a backend's agent said last, live (never stored). */
+export interface AgentViewDto {
+  /** null until the agent said a state word (a reply with only a weight leaves the state alone). */
+  state: AgentState | null;
+  /** The weight percentage the agent asked for (null: none yet; the configured weight applies). */
+  weightPercent: number | null;
+  /** The text after `#` in the agent's last reply that had one. */
+  reason: string | null;
+  /** Milliseconds since the epoch of the last reply that was understood. */
+  lastAt: number | null;
+  /** Why the last poll failed (`connect refused`, `timeout waiting for reply`…); null after a good reply. */
+  error: string | null;
+}
 
 export interface StrategyOptionsDto {
   /** consistent-hash: no backend takes more than factor × average load (0 = unbounded). */
@@ -112,6 +135,8 @@ export interface BackendDto {
   backup: boolean;
   /** 0 = unlimited. */
   maxConnections: number;
+  /** This backend's agent check; null = the service's (`agentCheck` of the service). */
+  agentCheck: AgentCheckDto | null;
 }
 
 /** A service's balancing, timeout, limit and health settings (every shape of a service has them). */
@@ -124,6 +149,8 @@ export interface ServiceSettingsDto {
   drainTimeoutMs: number;
   maxQueue: number;
   queueTimeoutMs: number;
+  /** Agent check of every backend that sets none of its own; null = off. */
+  agentCheck: AgentCheckDto | null;
   healthCheck: HealthCheckDto;
 }
 
@@ -195,6 +222,8 @@ export interface BackendStatsDto {
   connectTimeMs: number;
   /** A member of a discovery group: the group's backend id (set by the admin, not the engine). */
   group?: number;
+  /** The agent's view; null when no agent check applies to this backend. */
+  agent: AgentViewDto | null;
 }
 
 /** A service's live counters, the same in the engine's stats() and on the wire. */

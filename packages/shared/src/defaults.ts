@@ -1,7 +1,7 @@
 // The default of every service, backend and health-check setting, declared once (README
 // "Service options and defaults", "Health checks"). The engine, the admin's store and the
 // console's "new service" form all start from these.
-import type { BackendDto, HealthCheckSettings, ServiceSettingsDto } from './api.ts';
+import type { AgentCheckDto, BackendDto, HealthCheckSettings, ServiceSettingsDto } from './api.ts';
 
 /** Health-check defaults (HAProxy-like: inter 2s, rise 2, fall 3). */
 export const HEALTH_CHECK_DEFAULTS: Readonly<HealthCheckSettings> = {
@@ -42,7 +42,11 @@ export const SERVICE_DEFAULTS: Readonly<Omit<ServiceSettingsDto, 'healthCheck'>>
   drainTimeoutMs: 30_000,
   maxQueue: 0,
   queueTimeoutMs: 5000,
+  agentCheck: null,
 };
+
+/** An agent check given without `intervalMs` polls this often (HAProxy's agent-inter default: 2 s). */
+export const AGENT_CHECK_DEFAULTS: Readonly<Omit<AgentCheckDto, 'port'>> = { intervalMs: 2000 };
 
 /** Backend defaults, apart from the address. */
 export const BACKEND_DEFAULTS: Readonly<Omit<BackendDto, 'id' | 'serviceId' | 'address'>> = {
@@ -50,6 +54,7 @@ export const BACKEND_DEFAULTS: Readonly<Omit<BackendDto, 'id' | 'serviceId' | 'a
   state: 'enabled',
   backup: false,
   maxConnections: 0,
+  agentCheck: null,
 };
 
 /** A discovery group's TTL bounds unless set otherwise: a 0-second TTL is not a busy loop, a day-long one still refreshes every minute. */

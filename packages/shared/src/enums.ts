@@ -15,6 +15,13 @@ export type AdminState = (typeof ADMIN_STATES)[number];
 export const HEALTH_STATES = ['unknown', 'up', 'down'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
+/**
+ * What a backend's agent last said, as the console shows it (README "Agent checks"): `down`
+ * (also for `fail`/`stopped`) and `maint` win over `drain`, which wins over `up`/`ready`.
+ */
+export const AGENT_STATES = ['up', 'down', 'drain', 'maint', 'ready'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
 /** Active health-check types (README "Health checks"). */
 export const HEALTH_CHECK_TYPES = ['none', 'tcp', 'redis', 'postgres', 'http', 'send-expect'] as const;
 export type HealthCheckType = (typeof HEALTH_CHECK_TYPES)[number];

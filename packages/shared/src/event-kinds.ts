@@ -16,7 +16,7 @@ export const AUDIT_EVENT_KINDS = [
 ] as const;
 
 /** Kinds recorded from engine events (actor `engine`). */
-export const ENGINE_EVENT_KINDS = ['backend-health', 'backend-state', 'backend-drained', 'service-error'] as const;
+export const ENGINE_EVENT_KINDS = ['backend-health', 'backend-state', 'backend-agent', 'backend-drained', 'service-error'] as const;
 
 /**
  * Kinds recorded by DNS discovery (actor `dns`): a group's members changed, its resolution failed

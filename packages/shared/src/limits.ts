@@ -55,6 +55,18 @@ export function failureRateWindowProblem(hc: { passiveWindow: number; passiveMin
   return hc.passiveWindow < hc.passiveMinVolume ? `must not be less than passiveMinVolume (${hc.passiveMinVolume})` : null;
 }
 
+/**
+ * `agentCheck.*` of a service or backend (README "Agent checks"). The reply is one short line:
+ * at most `replyMaxBytes`, within `timeoutMs` (or the interval, if shorter).
+ */
+export const AGENT_CHECK_LIMITS = {
+  port: { min: 1, max: 65535 },
+  intervalMs: { min: 100, max: 3_600_000 },
+} as const satisfies Record<string, IntRange>;
+
+/** How much of an agent's reply is read, and how long Fulcrum waits for it. */
+export const AGENT_REPLY = { maxBytes: 1024, timeoutMs: 2000, maxReasonLength: 200 } as const;
+
 /** Backend settings. */
 export const BACKEND_LIMITS = {
   weight: { min: 0, max: 1000 },

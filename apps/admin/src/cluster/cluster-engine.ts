@@ -56,6 +56,8 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   );
   readonly #relay: EventRelay;
   readonly #retired = new RetiredTotals();
+  /** Per backend, what the last agent event said: every worker asks the agent itself, the log gets one event per change. */
+  readonly #agentSaid = new Map<string, string>();
   readonly #warn: (line: string) => void;
   readonly #ackTimeoutMs: number;
   #config: EngineConfig = { services: [] };
@@ -280,6 +282,15 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
       case 'service-error':
         this.emit('service-error', message.event);
         break;
+      case 'backend-agent': {
+        const e = message.event;
+        const key = `${e.serviceId}|${e.backendId}|${e.address}`;
+        const said = `${e.to ?? '-'}|${e.weightPercent ?? '-'}|${e.error === null ? 'ok' : 'error'}`;
+        if (this.#agentSaid.get(key) === said) break;
+        this.#agentSaid.set(key, said);
+        this.emit('backend-agent', e);
+        break;
+      }
       case 'passive-failure':
         this.#health.reportPassive(message.event);
         break;

@@ -46,7 +46,7 @@ export type ToWorker =
   | { type: 'stop'; timeoutMs: number | null };
 
 /** Engine events a worker forwards (backend-health comes from the primary's own checker). */
-export type ForwardedEvent = 'backend-state' | 'backend-drained' | 'service-error' | 'passive-failure';
+export type ForwardedEvent = 'backend-state' | 'backend-agent' | 'backend-drained' | 'service-error' | 'passive-failure';
 
 /** Worker → primary. */
 export type FromWorker =

@@ -121,6 +121,7 @@ export function mergeStats(
           removed: false,
           weight: bc.weight,
           effectiveWeight: Math.min(effective, bc.weight),
+          agent: latestAgent(list),
         }),
       );
     }
@@ -136,6 +137,7 @@ export function mergeStats(
           removed: true,
           weight: first.weight,
           effectiveWeight: first.effectiveWeight,
+          agent: null,
         }),
       );
     }
@@ -144,7 +146,17 @@ export function mergeStats(
   return { time: Date.now(), services };
 }
 
-type Fixed = Pick<BackendStats, 'state' | 'health' | 'removed' | 'weight' | 'effectiveWeight'>;
+type Fixed = Pick<BackendStats, 'state' | 'health' | 'removed' | 'weight' | 'effectiveWeight' | 'agent'>;
+
+/** Every worker asks the agent itself: the view with the latest answer (or the latest error) wins. */
+function latestAgent(parts: readonly BackendStats[]): BackendStats['agent'] {
+  let best: BackendStats['agent'] = null;
+  for (const b of parts) {
+    if (b.agent === null) continue;
+    if (best === null || (b.agent.lastAt ?? 0) > (best.lastAt ?? 0)) best = b.agent;
+  }
+  return best;
+}
 
 function backend(serviceId: number, id: number, address: string, parts: BackendStats[], retired: RetiredTotals, fixed: Fixed): BackendStats {
   const old = retired.backend(serviceId, id, address) ?? zero();

@@ -157,6 +157,7 @@ function forward<K extends ForwardedEvent>(name: K): void {
   }) as never);
 }
 forward('backend-state');
+forward('backend-agent');
 forward('backend-drained');
 forward('service-error');
 forward('passive-failure');

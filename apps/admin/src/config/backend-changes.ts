@@ -58,6 +58,7 @@ export function addBackend(ctx: ChangeContext, serviceId: number, input: Backend
       state: values.state,
       backup: values.backup,
       maxConnections: values.maxConnections,
+      agentCheck: values.agentCheck,
     },
   });
   return id;

@@ -30,6 +30,7 @@ export function toConfigDocument(services: readonly ServiceDto[]): ConfigDocumen
         state: b.state,
         backup: b.backup,
         maxConnections: b.maxConnections,
+        agentCheck: b.agentCheck,
       })),
     })),
   };

@@ -1,9 +1,10 @@
 // Change functions for services. They run synchronously inside a config change's transaction
 // (see config-service.ts), throw ApiErrors for bad input and record what they changed.
-import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';
+import { AGENT_CHECK_DEFAULTS, BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';
+import type { AgentCheckDto } from '@fulcrum/shared/api';
 import { formatAddress } from '@fulcrum/shared/address';
 import type { HostPort } from '@fulcrum/shared/address';
-import type { BackendInput, CreateServiceBody, PatchServiceBody } from '../schemas/service-schemas.ts';
+import type { AgentCheckInput, BackendInput, CreateServiceBody, PatchServiceBody } from '../schemas/service-schemas.ts';
 import type { BackendRecord, BackendValues } from '../store/backends-repo.ts';
 import type { ServiceValues } from '../store/services-repo.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
@@ -62,6 +63,13 @@ export function parseBackendList(list: BackendInput[]): (BackendTarget & { input
   });
 }
 
+/** An agent check as stored: the input's, with the default interval filled in; `undefined` keeps `current`. */
+export function agentCheckOver(input: AgentCheckInput | undefined, current: AgentCheckDto | null): AgentCheckDto | null {
+  if (input === undefined) return current;
+  if (input === null) return null;
+  return { port: input.port, intervalMs: input.intervalMs ?? AGENT_CHECK_DEFAULTS.intervalMs };
+}
+
 /** Values of a backend: the input over the current values (or the defaults); `target` says where it is (or what it discovers). */
 export function backendValues(target: Omit<BackendTarget, 'key'>, input: Omit<BackendInput, 'address' | 'discover'>, current?: BackendValues): BackendValues {
   const { host, port, discover } = target;
@@ -74,6 +82,7 @@ export function backendValues(target: Omit<BackendTarget, 'key'>, input: Omit<Ba
     state: input.state ?? base.state,
     backup: input.backup ?? base.backup,
     maxConnections: input.maxConnections ?? base.maxConnections,
+    agentCheck: agentCheckOver(input.agentCheck, base.agentCheck),
   };
 }
 
@@ -92,6 +101,7 @@ function serviceValuesOver(base: ServiceValues, input: Omit<PatchServiceBody, 'b
     drainTimeoutMs: input.drainTimeoutMs ?? base.drainTimeoutMs,
     maxQueue: input.maxQueue ?? base.maxQueue,
     queueTimeoutMs: input.queueTimeoutMs ?? base.queueTimeoutMs,
+    agentCheck: agentCheckOver(input.agentCheck, base.agentCheck),
     healthCheck: mergeHealthCheck(base.healthCheck, input.healthCheck),
   };
 }

@@ -114,6 +114,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE backends DROP CONSTRAINT backends_service_id_host_port_key;
   ALTER TABLE backends ADD CONSTRAINT backends_service_id_discover_type_host_port_key UNIQUE (service_id, discover_type, host, port);
   `,
+  // 6: agent checks (as SQLite step 6).
+  `
+  ALTER TABLE services ADD COLUMN agent_check TEXT;
+  ALTER TABLE backends ADD COLUMN agent_check TEXT;
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

@@ -23,6 +23,7 @@ function stats(time: number, c: { total: number; bytesIn?: number; active?: numb
             address: '127.0.0.1:2',
             state: 'enabled',
             health: c.health ?? 'up',
+            agent: null,
             removed: false,
             weight: 1,
             effectiveWeight: 1,

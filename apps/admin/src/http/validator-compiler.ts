@@ -38,8 +38,23 @@ function describe(error: ValueError): string {
   return error.message.charAt(0).toLowerCase() + error.message.slice(1);
 }
 
-function toApiError(error: ValueError | undefined, part: string): ApiError {
-  if (!error) return new ApiError(400, 'VALIDATION_ERROR', `invalid ${part}`);
+/**
+ * For a union that failed (`agentCheck`: an object or null), the error inside the variant that
+ * got furthest (`agentCheck.port`), so the answer names the field the sender got wrong.
+ */
+function deepest(error: ValueError): ValueError {
+  if (error.type !== ValueErrorType.Union) return error;
+  let best = error;
+  for (const variant of error.errors) {
+    const first = variant.First();
+    if (first !== undefined && first.path.length > best.path.length) best = deepest(first);
+  }
+  return best;
+}
+
+function toApiError(found: ValueError | undefined, part: string): ApiError {
+  if (!found) return new ApiError(400, 'VALIDATION_ERROR', `invalid ${part}`);
+  const error = deepest(found);
   const field = pointerToField(error.path);
   const message = field ? `${field}: ${describe(error)}` : `${part}: ${describe(error)}`;
   return new ApiError(400, 'VALIDATION_ERROR', message, field);

@@ -1,6 +1,6 @@
 // Engine events → the event log (with the service's name in the message) → live clients.
 import type { FastifyBaseLogger } from 'fastify';
-import type { EngineEvents } from '@fulcrum/engine';
+import type { BackendAgentEvent, EngineEvents } from '@fulcrum/engine';
 import type { DataPlane } from '../data-plane/data-plane.ts';
 import type { ConfigService } from '../config/config-service.ts';
 import type { KnownEvent } from '../config/config-service.ts';
@@ -11,6 +11,13 @@ const ENGINE_ACTOR = 'engine';
 
 /** The event's own time when it is a sane epoch-milliseconds value, else now. */
 const at = (time: number): Date => (Number.isFinite(time) && time > 0 && time < 8.64e15 ? new Date(time) : new Date());
+
+/** One line for an agent event: what it says now, or that it stopped answering. */
+function describeAgent(e: BackendAgentEvent): string {
+  if (e.error !== null) return `agent not answering (${e.error}); its last word stays in force (${e.to ?? 'nothing said'})`;
+  const weight = e.weightPercent === null ? '' : ` at ${e.weightPercent}% weight`;
+  return `agent says ${e.to ?? 'nothing'}${weight}${e.reason === null ? '' : ` (${e.reason})`}`;
+}
 
 /** Records engine events as they happen; returns the function that stops listening. */
 export function logEngineEvents(engine: DataPlane, config: ConfigService, log: FastifyBaseLogger, discovery?: Discovery): () => void {
@@ -50,6 +57,15 @@ export function logEngineEvents(engine: DataPlane, config: ConfigService, log: F
         ...ids(e),
         message: `backend ${e.address} of "${serviceName(e)}" is now ${e.to}`,
         details: { address: e.address, from: e.from, to: e.to },
+      })),
+    'backend-agent': (e) =>
+      record(withMember(e, {
+        kind: 'backend-agent',
+        actor: ENGINE_ACTOR,
+        time: at(e.time),
+        ...ids(e),
+        message: `backend ${e.address} of "${serviceName(e)}": ${describeAgent(e)}`,
+        details: { address: e.address, from: e.from, to: e.to, weightPercent: e.weightPercent, effectiveWeight: e.effectiveWeight, reason: e.reason, error: e.error },
       })),
     'backend-drained': (e) => {
       record(withMember(e, {

@@ -3,7 +3,7 @@
 // backends and services disappear with them. Own Registry, never prom-client's global one.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineStats, ServiceStats, BackendStats } from '@fulcrum/engine';
-import { ADMIN_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
+import { ADMIN_STATES, AGENT_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
 
 export interface FulcrumMetrics {
   readonly registry: Registry;
@@ -90,7 +90,8 @@ export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
     summed('gauge', name, help, BACKEND_LABELS, eachBackend, (b) => (configuredOnly && b.removed ? undefined : value(b)));
   const serviceCounter = (name: string, help: string, value: Value<ServiceStats>) => summed('counter', name, help, SERVICE_LABELS, eachService, value);
   const serviceGauge = (name: string, help: string, value: Value<ServiceStats>) => summed('gauge', name, help, SERVICE_LABELS, eachService, value);
-  const backendStateSet = (name: string, help: string, states: readonly string[], state: (b: BackendStats) => string) =>
+  /** A state set per configured backend; `state` returning undefined leaves the backend out (all 0 for null). */
+  const backendStateSet = (name: string, help: string, states: readonly string[], state: (b: BackendStats) => string | null | undefined) =>
     new Gauge({
       name,
       help,
@@ -100,7 +101,9 @@ export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
         this.reset();
         eachBackend((labels, b) => {
           if (b.removed) return;
-          for (const s of states) this.set({ ...labels, state: s }, state(b) === s ? 1 : 0);
+          const current = state(b);
+          if (current === undefined) return;
+          for (const s of states) this.set({ ...labels, state: s }, current === s ? 1 : 0);
         });
       },
     });
@@ -120,6 +123,9 @@ export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
   );
   backendStateSet('fulcrum_backend_health_state', 'Health as seen by the checks: 1 for the current state.', HEALTH_STATES, (b) => b.health);
   backendStateSet('fulcrum_backend_admin_state', 'Administrative state: 1 for the current state.', ADMIN_STATES, (b) => b.state);
+  // Only backends with an agent check; all 0 until the agent said a state word.
+  backendStateSet('fulcrum_backend_agent_state', 'What the backend\'s agent said last (agent checks): 1 for the current state.', AGENT_STATES, (b) => (b.agent === null ? undefined : b.agent.state));
+  backendGauge('fulcrum_backend_agent_answering', '1 while the backend\'s agent answers (agent checks); 0 keeps its last word in force.', (b) => (b.agent === null ? undefined : b.agent.error === null ? 1 : 0), true);
 
   serviceGauge('fulcrum_service_connections_active', 'Established client connections of the service.', (s) => s.active);
   serviceCounter('fulcrum_service_connections_total', 'Client connections accepted by the service.', (s) => s.total);

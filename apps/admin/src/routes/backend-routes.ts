@@ -60,7 +60,7 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
     '/services/:id/backends/:backendId',
     {
       schema: {
-        summary: 'Change a backend (weight, state, backup, maxConnections, address)',
+        summary: 'Change a backend (weight, state, backup, maxConnections, agentCheck, address)',
         description: 'A new address is checked as in POST (SELF_LOOP, `warnings`).',
         tags: ['backends'],
         params: BackendParams,

@@ -8,15 +8,16 @@ import type { TInteger } from '@sinclair/typebox';
 import { validateConfig } from '@fulcrum/engine';
 import type { EngineConfig } from '@fulcrum/engine';
 import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';
-import { BACKEND_LIMITS, HEALTH_CHECK_LIMITS, SERVICE_LIMITS } from '@fulcrum/shared/limits';
-import { BackendInput, CreateServiceBody, HealthCheckPatch } from './service-schemas.ts';
+import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, HEALTH_CHECK_LIMITS, SERVICE_LIMITS } from '@fulcrum/shared/limits';
+import { AgentCheckInput, BackendInput, CreateServiceBody, HealthCheckPatch } from './service-schemas.ts';
 
-type Part = 'service' | 'healthCheck' | 'backend';
+type Part = 'service' | 'healthCheck' | 'backend' | 'agentCheck';
 
 const body = TypeCompiler.Compile(CreateServiceBody);
 
 /** The schema of `field`, read from the request schemas themselves (not from the shared table). */
 function schemaOf(part: Part, field: string): TInteger {
+  if (part === 'agentCheck') return (AgentCheckInput.anyOf[0]!.properties as unknown as Record<string, TInteger>)[field]!;
   const properties = part === 'service' ? CreateServiceBody.properties : part === 'healthCheck' ? HealthCheckPatch.properties : BackendInput.properties;
   return (properties as unknown as Record<string, TInteger>)[field]!;
 }
@@ -26,6 +27,7 @@ function schemaOf(part: Part, field: string): TInteger {
  * failure-rate window must hold the minimum volume.
  */
 function companions(part: Part, field: string): Record<string, number> {
+  if (part === 'agentCheck') return field === 'port' ? {} : { port: 9777 };
   if (part !== 'healthCheck') return {};
   if (field === 'httpStatusMin') return { httpStatusMax: 599 };
   if (field === 'httpStatusMax') return { httpStatusMin: 100 };
@@ -41,7 +43,9 @@ function apiAccepts(part: Part, field: string, value: number): boolean {
       ? { name: 'svc', listen: '127.0.0.1:6380', ...set }
       : part === 'healthCheck'
         ? { name: 'svc', listen: '127.0.0.1:6380', healthCheck: set }
-        : { name: 'svc', listen: '127.0.0.1:6380', backends: [{ address: '127.0.0.1:7001', ...set }] };
+        : part === 'agentCheck'
+          ? { name: 'svc', listen: '127.0.0.1:6380', agentCheck: set }
+          : { name: 'svc', listen: '127.0.0.1:6380', backends: [{ address: '127.0.0.1:7001', ...set }] };
   return body.Check(input);
 }
 
@@ -56,6 +60,7 @@ function engineAccepts(part: Part, field: string, value: number): boolean {
         port: 6380,
         ...SERVICE_DEFAULTS,
         ...(part === 'service' ? set : {}),
+        agentCheck: part === 'agentCheck' ? ({ port: 9777, intervalMs: 2000, ...set } as never) : null,
         healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(part === 'healthCheck' ? set : {}) },
         backends: [{ id: 2, host: '127.0.0.1', port: 7001, ...BACKEND_DEFAULTS, ...(part === 'backend' ? set : {}) }],
       },
@@ -73,6 +78,7 @@ const fields: [Part, string][] = [
   ...Object.keys(SERVICE_LIMITS).map((f): [Part, string] => ['service', f]),
   ...Object.keys(HEALTH_CHECK_LIMITS).map((f): [Part, string] => ['healthCheck', f]),
   ...Object.keys(BACKEND_LIMITS).map((f): [Part, string] => ['backend', f]),
+  ...Object.keys(AGENT_CHECK_LIMITS).map((f): [Part, string] => ['agentCheck', f]),
 ];
 
 describe('API schema and engine validation accept the same numbers', () => {

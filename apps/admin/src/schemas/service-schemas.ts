@@ -3,10 +3,11 @@
 // their own error codes (INVALID_ADDRESS, UNKNOWN_STRATEGY) instead of VALIDATION_ERROR.
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import type { BackendDto, DiscoverDto, DiscoveryStatusDto, HealthCheckDto, ServiceDto } from '@fulcrum/shared/api';
+import type { AgentCheckDto, BackendDto, DiscoverDto, DiscoveryStatusDto, HealthCheckDto, ServiceDto } from '@fulcrum/shared/api';
+import { AGENT_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
 import { STRATEGY_NAMES } from '@fulcrum/shared/strategies';
 import { ADMIN_STATES, DISCOVERY_TYPES, HEALTH_CHECK_ROLES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS } from '@fulcrum/shared/enums';
-import { BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, DISCOVERY_LIMITS, DISCOVERY_NAME, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
+import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, DISCOVERY_LIMITS, DISCOVERY_NAME, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
 import { intInRange, intsInRanges, literalUnion } from './common-schemas.ts';
 
 const AdminStateSchema = literalUnion(ADMIN_STATES);
@@ -65,6 +66,22 @@ export const HealthCheckPatch = Type.Partial(
 );
 export type HealthCheckPatch = Static<typeof HealthCheckPatch>;
 
+const agent = intsInRanges(AGENT_CHECK_LIMITS);
+/** An agent check in a request: `intervalMs` may be left out (its default); null turns it off. */
+export const AgentCheckInput = Type.Union(
+  [
+    Type.Object(
+      { port: agent.port, intervalMs: Type.Optional(agent.intervalMs) },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  { description: `agent check (README "Agent checks"): {port, intervalMs (default ${AGENT_CHECK_DEFAULTS.intervalMs})}; null = none (on a backend: the service's)` },
+);
+export type AgentCheckInput = Static<typeof AgentCheckInput>;
+/** An agent check as answered. */
+const AgentCheckSchema = Type.Union([Type.Object({ port: Type.Integer(), intervalMs: Type.Integer() }), Type.Null()]);
+
 // 0 (unbounded) or 1.0–10 is checked in the handler: a schema union would blur the error message.
 const StrategyOptionsInput = Type.Object(
   { boundedLoadFactor: Type.Optional(Type.Number({ minimum: BOUNDED_LOAD_FACTOR.off, maximum: BOUNDED_LOAD_FACTOR.max })) },
@@ -75,6 +92,7 @@ const serviceTuning = {
   strategy: Strategy,
   strategyOptions: StrategyOptionsInput,
   ...intsInRanges(SERVICE_LIMITS),
+  agentCheck: AgentCheckInput,
   healthCheck: HealthCheckPatch,
 };
 
@@ -83,6 +101,7 @@ const backendTuning = {
   backup: Type.Boolean(),
   maxConnections: intInRange(BACKEND_LIMITS.maxConnections),
   state: AdminStateSchema,
+  agentCheck: AgentCheckInput,
 };
 
 const discoveryNumbers = intsInRanges(DISCOVERY_LIMITS);
@@ -166,6 +185,7 @@ export const BackendSchema = Type.Object({
   discover: Type.Optional(DiscoverSchema),
   discovery: Type.Optional(DiscoveryStatusSchema),
   ...backendTuning,
+  agentCheck: AgentCheckSchema,
 });
 
 export const ServiceSchema = Type.Object({
@@ -180,6 +200,7 @@ export const ServiceSchema = Type.Object({
   drainTimeoutMs: Type.Integer(),
   maxQueue: Type.Integer(),
   queueTimeoutMs: Type.Integer(),
+  agentCheck: AgentCheckSchema,
   healthCheck: HealthCheckSchema,
   version: Type.Integer(),
   backends: Type.Array(BackendSchema),
@@ -191,4 +212,5 @@ const _serviceAgrees: Same<Static<typeof ServiceSchema>, ServiceDto> = true;
 const _backendAgrees: Same<Static<typeof BackendSchema>, BackendDto> = true;
 const _discoverAgrees: Same<Static<typeof DiscoverSchema>, DiscoverDto> = true;
 const _discoveryAgrees: Same<Static<typeof DiscoveryStatusSchema>, DiscoveryStatusDto> = true;
+const _agentAgrees: Same<Exclude<Static<typeof AgentCheckSchema>, null>, AgentCheckDto> = true;
 const _healthAgrees: Same<Static<typeof HealthCheckSchema>, HealthCheckDto> = true;

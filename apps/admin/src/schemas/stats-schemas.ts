@@ -4,7 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import type { EventDto, StatsDto } from '@fulcrum/shared/api';
 import { literalUnion } from './common-schemas.ts';
 import { DiscoveryStatusSchema } from './service-schemas.ts';
-import { ADMIN_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
+import { ADMIN_STATES, AGENT_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
 import { EVENT_KINDS } from '@fulcrum/shared/event-kinds';
 import type { EventKind } from '@fulcrum/shared/event-kinds';
 
@@ -23,6 +23,19 @@ const BackendStatsSchema = Type.Object({
   connectFailures: Type.Integer(),
   connectTimeMs: Type.Number(),
   group: Type.Optional(Type.Integer({ description: 'a discovered member: the id of its discovery group' })),
+  agent: Type.Union(
+    [
+      Type.Object({
+        state: Type.Union([literalUnion(AGENT_STATES), Type.Null()]),
+        weightPercent: Type.Union([Type.Integer(), Type.Null()]),
+        reason: Type.Union([Type.String(), Type.Null()]),
+        lastAt: Type.Union([Type.Number(), Type.Null()]),
+        error: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ],
+    { description: 'what the backend\'s agent said last (README "Agent checks"); null when no agent check applies' },
+  ),
 });
 
 const ServiceStatsSchema = Type.Object({

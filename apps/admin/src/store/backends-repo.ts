@@ -1,6 +1,7 @@
 // Repository of the backends table: a small factory over prepared statements.
 import type { Database } from 'better-sqlite3';
-import type { AdminState, BackendDto, DiscoveryType } from '@fulcrum/shared/api';
+import type { AdminState, AgentCheckDto, BackendDto, DiscoveryType } from '@fulcrum/shared/api';
+import { agentCheckText, parseAgentCheck } from './services-repo.ts';
 
 /** What makes a stored backend a discovery group: its name is `host`, its port `port` (0 for srv). */
 export interface DiscoverColumns {
@@ -23,6 +24,8 @@ export interface BackendRecord {
   state: AdminState;
   backup: boolean;
   maxConnections: number;
+  /** null = the service's agent check. */
+  agentCheck: AgentCheckDto | null;
 }
 
 /** The writable columns of a backend. */
@@ -40,6 +43,7 @@ interface BackendRow {
   discover_type: string;
   min_ttl_ms: number | null;
   max_ttl_ms: number | null;
+  agent_check: string | null;
 }
 
 function toRecord(row: BackendRow): BackendRecord {
@@ -56,6 +60,7 @@ function toRecord(row: BackendRow): BackendRecord {
     state: row.state as BackendDto['state'],
     backup: row.backup === 1,
     maxConnections: row.max_connections,
+    agentCheck: parseAgentCheck(row.agent_check),
   };
 }
 
@@ -70,6 +75,7 @@ function toParams(values: BackendValues) {
     discover_type: values.discover?.type ?? '',
     min_ttl_ms: values.discover?.minTtlMs ?? null,
     max_ttl_ms: values.discover?.maxTtlMs ?? null,
+    agent_check: agentCheckText(values.agentCheck),
   };
 }
 
@@ -87,11 +93,11 @@ export function createBackendsRepo(db: Database) {
     'SELECT * FROM backends WHERE service_id = ? AND discover_type = ? AND host = ? AND port = ?',
   );
   const insert = db.prepare(`
-    INSERT INTO backends (service_id, host, port, weight, state, backup, max_connections, created_at, discover_type, min_ttl_ms, max_ttl_ms)
-    VALUES (@service_id, @host, @port, @weight, @state, @backup, @max_connections, @now, @discover_type, @min_ttl_ms, @max_ttl_ms)`);
+    INSERT INTO backends (service_id, host, port, weight, state, backup, max_connections, agent_check, created_at, discover_type, min_ttl_ms, max_ttl_ms)
+    VALUES (@service_id, @host, @port, @weight, @state, @backup, @max_connections, @agent_check, @now, @discover_type, @min_ttl_ms, @max_ttl_ms)`);
   const update = db.prepare(`
     UPDATE backends SET host = @host, port = @port, weight = @weight, state = @state, backup = @backup,
-      max_connections = @max_connections, discover_type = @discover_type, min_ttl_ms = @min_ttl_ms, max_ttl_ms = @max_ttl_ms
+      max_connections = @max_connections, agent_check = @agent_check, discover_type = @discover_type, min_ttl_ms = @min_ttl_ms, max_ttl_ms = @max_ttl_ms
     WHERE id = @id`);
   const remove = db.prepare<[number]>('DELETE FROM backends WHERE id = ?');
 

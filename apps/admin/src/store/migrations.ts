@@ -107,6 +107,12 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE backends;
   ALTER TABLE backends_v5 RENAME TO backends;
   `,
+  // 6: agent checks (README "Agent checks"): JSON {port, intervalMs}, NULL = none (a backend's
+  // NULL means the service's).
+  `
+  ALTER TABLE services ADD COLUMN agent_check TEXT;
+  ALTER TABLE backends ADD COLUMN agent_check TEXT;
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

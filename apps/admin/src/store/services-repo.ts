@@ -1,6 +1,6 @@
 // Repository of the services table: a small factory over prepared statements.
 import type { Database } from 'better-sqlite3';
-import type { HealthCheckSettings, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { AgentCheckDto, HealthCheckSettings, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
 import type { StrategyName } from '@fulcrum/shared/strategies';
 import { HEALTH_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
 
@@ -32,6 +32,7 @@ export function serviceSettings<H extends object>(s: Omit<ServiceSettingsDto, 'h
     drainTimeoutMs: s.drainTimeoutMs,
     maxQueue: s.maxQueue,
     queueTimeoutMs: s.queueTimeoutMs,
+    agentCheck: s.agentCheck === null ? null : { ...s.agentCheck },
     healthCheck: { ...s.healthCheck },
   };
 }
@@ -50,7 +51,20 @@ interface ServiceRow {
   max_queue: number;
   queue_timeout_ms: number;
   health_check: string;
+  agent_check: string | null;
   version: number;
+}
+
+/** An agent check column: JSON, or NULL for none. */
+export function parseAgentCheck(text: string | null): AgentCheckDto | null {
+  if (text === null) return null;
+  const { port, intervalMs } = JSON.parse(text) as AgentCheckDto;
+  return { port, intervalMs };
+}
+
+/** The stored text of an agent check (NULL for none). */
+export function agentCheckText(check: AgentCheckDto | null): string | null {
+  return check === null ? null : JSON.stringify({ port: check.port, intervalMs: check.intervalMs });
 }
 
 function toRecord(row: ServiceRow): ServiceRecord {
@@ -67,6 +81,7 @@ function toRecord(row: ServiceRow): ServiceRecord {
     drainTimeoutMs: row.drain_timeout_ms,
     maxQueue: row.max_queue,
     queueTimeoutMs: row.queue_timeout_ms,
+    agentCheck: parseAgentCheck(row.agent_check),
     // Merging with the defaults lets a newer fulcrum add health-check fields without a migration.
     healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(JSON.parse(row.health_check) as Partial<HealthCheckSettings>) },
     version: row.version,
@@ -87,6 +102,7 @@ function toParams(values: ServiceValues) {
     max_queue: values.maxQueue,
     queue_timeout_ms: values.queueTimeoutMs,
     health_check: JSON.stringify(values.healthCheck),
+    agent_check: agentCheckText(values.agentCheck),
     now: new Date().toISOString(),
   };
 }
@@ -102,15 +118,15 @@ export function createServicesRepo(db: Database) {
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM services');
   const insert = db.prepare(`
     INSERT INTO services (name, host, port, strategy, strategy_options, connect_timeout_ms, idle_timeout_ms,
-      retries, drain_timeout_ms, max_queue, queue_timeout_ms, health_check, version, created_at, updated_at)
+      retries, drain_timeout_ms, max_queue, queue_timeout_ms, health_check, agent_check, version, created_at, updated_at)
     VALUES (@name, @host, @port, @strategy, @strategy_options, @connect_timeout_ms, @idle_timeout_ms,
-      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @health_check, 1, @now, @now)`);
+      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @health_check, @agent_check, 1, @now, @now)`);
   const update = db.prepare(`
     UPDATE services SET name = @name, host = @host, port = @port, strategy = @strategy,
       strategy_options = @strategy_options, connect_timeout_ms = @connect_timeout_ms,
       idle_timeout_ms = @idle_timeout_ms, retries = @retries, drain_timeout_ms = @drain_timeout_ms,
       max_queue = @max_queue, queue_timeout_ms = @queue_timeout_ms, health_check = @health_check,
-      version = version + 1, updated_at = @now
+      agent_check = @agent_check, version = version + 1, updated_at = @now
     WHERE id = @id`);
   const bump = db.prepare<[string, number]>('UPDATE services SET version = version + 1, updated_at = ? WHERE id = ?');
   const remove = db.prepare<[number]>('DELETE FROM services WHERE id = ?');

@@ -82,6 +82,7 @@ export function toBackendDto(b: BackendRecord): BackendDto {
     state: b.state,
     backup: b.backup,
     maxConnections: b.maxConnections,
+    agentCheck: b.agentCheck === null ? null : { ...b.agentCheck },
   };
 }
 

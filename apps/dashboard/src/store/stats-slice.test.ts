@@ -16,6 +16,7 @@ function sample(time: number, backends: Array<Partial<BackendStatsDto> & { id: n
     bytesOut: 0,
     connectFailures: 0,
     connectTimeMs: 0,
+    agent: null,
     ...b,
   }));
   const sum = (k: 'active' | 'total' | 'bytesIn' | 'bytesOut') => full.reduce((n, b) => n + b[k], 0);

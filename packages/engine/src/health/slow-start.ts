@@ -14,24 +14,27 @@ export function slowStartFactor(msSinceUp: number, windowMs: number): number {
 
 /** What slow start reads and moves of a backend (Backend, structurally). */
 export interface SlowStartTarget {
-  readonly weight: number;
-  effectiveWeight: number;
+  /** Its slow-start multiplier (1: ramp done). */
+  slowFactor: number;
   readonly health: string;
   /** performance.now() when it last came up. */
   readonly upSince: number;
+  /** Recomputes the effective weight from weight, slow start and agent. */
+  applyWeight(): void;
 }
 
 /**
- * Moves the effective weight of every up backend still below its weight along the slow-start
- * ramp of `windowMs` (at once to its weight when the window is 0). true: some weight changed.
+ * Moves the slow-start factor of every up backend still ramping along the ramp of `windowMs`
+ * (at once to 1 when the window is 0). true: some effective weight changed.
  */
 export function advanceSlowStart(backends: Iterable<SlowStartTarget>, windowMs: number, now: number): boolean {
   let changed = false;
   for (const b of backends) {
-    if (b.effectiveWeight === b.weight || b.health !== 'up') continue;
-    const next = windowMs <= 0 ? b.weight : b.weight * slowStartFactor(now - b.upSince, windowMs);
-    if (next !== b.effectiveWeight) {
-      b.effectiveWeight = next;
+    if (b.slowFactor === 1 || b.health !== 'up') continue;
+    const next = windowMs <= 0 ? 1 : slowStartFactor(now - b.upSince, windowMs);
+    if (next !== b.slowFactor) {
+      b.slowFactor = next;
+      b.applyWeight();
       changed = true;
     }
   }

@@ -5,10 +5,12 @@ import { ApiError, errorMessage, messageForField } from '../../lib/api-client.ts
 import { backendChanged, showToast } from '../../store/actions.ts';
 import { addBackend, type BackendCreate } from './backends-api.ts';
 import { parseMaxConnections, parseWeight, validateBackendAddress } from './backend-validation.ts';
+import { parseAgentForm } from '../services/agent-check-form.ts';
+import { AGENT_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
 
-type Field = 'address' | 'weight' | 'maxConnections' | 'form';
+type Field = 'address' | 'weight' | 'maxConnections' | 'agentCheck.port' | 'form';
 
-const FIELDS: readonly string[] = ['address', 'weight', 'maxConnections'];
+const FIELDS: readonly string[] = ['address', 'weight', 'maxConnections', 'agentCheck.port'];
 
 /** What the form adds: one backend at an address, or a DNS discovery group (README "DNS discovery"). */
 type Kind = 'address' | 'dns' | 'srv';
@@ -37,6 +39,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
   const [weight, setWeight] = useState(String(BACKEND_DEFAULTS.weight));
   const [maxConnections, setMaxConnections] = useState('');
   const [backup, setBackup] = useState(false);
+  const [agentPort, setAgentPort] = useState('');
   const [touched, setTouched] = useState({ address: false, weight: false, maxConnections: false });
   const [serverError, setServerError] = useState<{ field: Field; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -52,11 +55,14 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
   const parsedMax = parseMaxConnections(maxConnections);
   const maxError = touched.maxConnections && !parsedMax.ok ? parsedMax.reason : null;
   const shownMaxError = maxError ?? (serverError?.field === 'maxConnections' ? serverError.message : null);
+  // Empty: the service's agent check (if any); the interval is the default.
+  const parsedAgent = parseAgentForm({ agentPort, agentIntervalMs: String(AGENT_CHECK_DEFAULTS.intervalMs) });
+  const shownAgentError = !parsedAgent.ok ? parsedAgent.reason : serverError?.field === 'agentCheck.port' ? serverError.message : null;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setTouched({ address: true, weight: true, maxConnections: true });
-    if (targetError || !parsedWeight.ok || !parsedMax.ok) return;
+    if (targetError || !parsedWeight.ok || !parsedMax.ok || !parsedAgent.ok) return;
     setBusy(true);
     setServerError(null);
     setWarnings([]);
@@ -69,6 +75,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
           weight: parsedWeight.value,
           ...(parsedMax.value > 0 ? { maxConnections: parsedMax.value } : {}),
           ...(backup ? { backup } : {}),
+          ...(parsedAgent.value !== null ? { agentCheck: parsedAgent.value } : {}),
         });
         notes = answered ?? [];
         return backend;
@@ -82,6 +89,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
       setWeight(String(BACKEND_DEFAULTS.weight));
       setMaxConnections('');
       setBackup(false);
+      setAgentPort('');
       setTouched({ address: false, weight: false, maxConnections: false });
     } catch (error) {
       const field: Field =
@@ -235,6 +243,30 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
         {shownMaxError ? (
           <p id={`${id}-max-error`} className="field-error" role="alert" data-testid="max-connections-error">
             {shownMaxError}
+          </p>
+        ) : null}
+      </div>
+      <div className="field add-backend-agent">
+        <label className="field-label" htmlFor={`${id}-agent`}>
+          Agent port
+        </label>
+        <input
+          id={`${id}-agent`}
+          className="input num"
+          inputMode="numeric"
+          placeholder="service's"
+          title="Its own agent check: the port of an agent on the backend's host (empty = the service's)"
+          value={agentPort}
+          aria-invalid={shownAgentError ? true : undefined}
+          aria-describedby={shownAgentError ? `${id}-agent-error` : undefined}
+          onChange={(e) => {
+            setAgentPort(e.target.value);
+            if (serverError?.field === 'agentCheck.port') setServerError(null);
+          }}
+        />
+        {shownAgentError ? (
+          <p id={`${id}-agent-error`} className="field-error" role="alert" data-testid="agent-port-error">
+            {shownAgentError}
           </p>
         ) : null}
       </div>

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { AdminState } from '@fulcrum/shared/api';
+import type { AdminState, AgentCheckDto } from '@fulcrum/shared/api';
 import { Badge } from '../../components/badge.tsx';
 import { drainOutcome } from '../../lib/drain-text.ts';
 import { formatByteRate, formatCount, formatDuration } from '../../lib/format.ts';
@@ -7,6 +7,8 @@ import { SeriesSwatch } from '../../components/series-swatch.tsx';
 import type { SeriesStyle } from '../../lib/colors.ts';
 import { drainProgress, groupSummary, stateLabel, stateTone, type BackendRow } from './backend-rows.ts';
 import { WeightCell } from './weight-cell.tsx';
+import { agentDetail, agentLabel, agentTone } from './agent-view.ts';
+import { AgentCheckCell } from './agent-check-cell.tsx';
 
 interface BackendRowProps {
   row: BackendRow;
@@ -17,11 +19,24 @@ interface BackendRowProps {
   drainTimeoutMs: number;
   onSetState: (row: BackendRow, state: AdminState) => void;
   onSetWeight: (row: BackendRow, weight: number) => Promise<void>;
+  /** The service's agent check (what a backend without its own uses). */
+  serviceAgentCheck: AgentCheckDto | null;
+  onSetAgentCheck: (row: BackendRow, check: AgentCheckDto | null) => Promise<void>;
   onRemove: (row: BackendRow) => void;
 }
 
 /** One backend: config (weight, admin state) and live numbers, with its actions. */
-export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy, drainTimeoutMs, onSetState, onSetWeight, onRemove }: BackendRowProps) {
+export const BackendTableRow = memo(function BackendTableRow({
+  row,
+  swatch,
+  busy,
+  drainTimeoutMs,
+  onSetState,
+  onSetWeight,
+  serviceAgentCheck,
+  onSetAgentCheck,
+  onRemove,
+}: BackendRowProps) {
   const draining = row.removed || row.state === 'draining';
   const member = row.kind === 'member';
   const group = row.kind === 'group' ? groupSummary(row.discovery) : null;
@@ -47,6 +62,9 @@ export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy
             </span>
           ) : null}
         </span>
+        {row.removed ? null : (
+          <AgentCheckCell address={row.address} check={row.agentCheck} serviceCheck={serviceAgentCheck} onSave={(check) => onSetAgentCheck(row, check)} />
+        )}
       </td>
       <td data-testid="weight">
         <WeightCell
@@ -81,6 +99,18 @@ export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy
           <Badge tone={row.health} className="live">
             {row.health}
           </Badge>
+          {row.agent === null ? null : (
+            <span className="agent-view" data-testid="agent" data-agent-state={row.agent.state ?? 'none'}>
+              <Badge tone={agentTone(row.agent)} className="live" title={agentDetail(row.agent) || 'What the backend\'s agent says (agent check)'}>
+                {agentLabel(row.agent)}
+              </Badge>
+              {agentDetail(row.agent) === '' ? null : (
+                <span className="muted small agent-reason" data-testid="agent-reason">
+                  {agentDetail(row.agent)}
+                </span>
+              )}
+            </span>
+          )}
         </td>
       )}
       <td className="right num live strong" data-testid="active">

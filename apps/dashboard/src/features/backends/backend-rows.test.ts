@@ -3,7 +3,7 @@ import type { BackendDto, BackendStatsDto, ServiceDto, ServiceStatsDto } from '@
 import { buildBackendRows, drainProgress, groupSummary, isServing, stateLabel, stateTone } from './backend-rows.ts';
 
 function backend(id: number, address: string, patch: Partial<BackendDto> = {}): BackendDto {
-  return { id, serviceId: 1, address, weight: 1, state: 'enabled', backup: false, maxConnections: 0, ...patch };
+  return { id, serviceId: 1, address, weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, ...patch };
 }
 
 function backendStats(id: number, address: string, patch: Partial<BackendStatsDto> = {}): BackendStatsDto {
@@ -21,6 +21,7 @@ function backendStats(id: number, address: string, patch: Partial<BackendStatsDt
     bytesOut: 0,
     connectFailures: 0,
     connectTimeMs: 0,
+    agent: null,
     ...patch,
   };
 }
@@ -38,6 +39,7 @@ function service(backends: BackendDto[]): ServiceDto {
     drainTimeoutMs: 30_000,
     maxQueue: 0,
     queueTimeoutMs: 0,
+    agentCheck: null,
     healthCheck: {
       type: 'tcp',
       intervalMs: 1000,

@@ -2,7 +2,8 @@
 // were removed but still drain connections exist only in stats (removed=true) and stay
 // visible as "draining (removed)" until their last connection closes. A DNS discovery group is a
 // configured row followed by its current members (from stats, marked with the group's id).
-import type { AdminState, BackendDto, BackendStatsDto, DiscoveryStatusDto, HealthState, ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
+import type { AdminState, AgentCheckDto, AgentViewDto, BackendDto, BackendStatsDto, DiscoveryStatusDto, HealthState, ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
+import { agentAdmits } from './agent-view.ts';
 import type { Rates, ServiceRates } from '../../store/stats-slice.ts';
 
 export interface BackendRow {
@@ -26,6 +27,10 @@ export interface BackendRow {
   connectFailures: number | null;
   connectTimeMs: number | null;
   rates: Rates | null;
+  /** The backend's own agent check (null: the service's, if any). */
+  agentCheck: AgentCheckDto | null;
+  /** What its agent said last; null when no agent check applies (or no sample yet). */
+  agent: AgentViewDto | null;
 }
 
 function fromStats(stats: BackendStatsDto | undefined, rates: Rates | undefined) {
@@ -37,6 +42,7 @@ function fromStats(stats: BackendStatsDto | undefined, rates: Rates | undefined)
     connectFailures: stats?.connectFailures ?? null,
     connectTimeMs: stats?.connectTimeMs ?? null,
     rates: rates ?? null,
+    agent: stats?.agent ?? null,
   };
 }
 
@@ -49,6 +55,7 @@ function configRow(backend: BackendDto, stats: BackendStatsDto | undefined, rate
     state: backend.state,
     backup: backend.backup,
     maxConnections: backend.maxConnections,
+    agentCheck: backend.agentCheck,
     removed: false,
     ...fromStats(stats, rates),
   };
@@ -77,6 +84,7 @@ function removedRow(stats: BackendStatsDto, rates: Rates | undefined): BackendRo
     state: 'draining',
     backup: false,
     maxConnections: 0,
+    agentCheck: null,
     removed: true,
     ...fromStats(stats, rates),
   };
@@ -132,7 +140,7 @@ export function drainProgress(active: number | null): string {
   return `${active} connection${active === 1 ? '' : 's'} left`;
 }
 
-/** Whether a backend takes new connections right now (enabled and healthy). */
-export function isServing(row: Pick<BackendRow, 'state' | 'removed' | 'health'>): boolean {
-  return !row.removed && row.state === 'enabled' && row.health === 'up';
+/** Whether a backend takes new connections right now (enabled, healthy, and its agent, if any, lets it). */
+export function isServing(row: Pick<BackendRow, 'state' | 'removed' | 'health'> & Partial<Pick<BackendRow, 'agent'>>): boolean {
+  return !row.removed && row.state === 'enabled' && row.health === 'up' && agentAdmits(row.agent ?? null);
 }

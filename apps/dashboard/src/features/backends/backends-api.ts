@@ -1,4 +1,4 @@
-import type { AdminState, BackendDto, DiscoverDto, WithWarnings } from '@fulcrum/shared/api';
+import type { AdminState, AgentCheckDto, BackendDto, DiscoverDto, WithWarnings } from '@fulcrum/shared/api';
 import { api } from '../../lib/api-client.ts';
 
 /** A backend at `address`, or a DNS discovery group (`discover`; TTL bounds take their defaults). */
@@ -8,6 +8,8 @@ export interface BackendCreate {
   weight?: number;
   backup?: boolean;
   maxConnections?: number;
+  /** null = the service's agent check. */
+  agentCheck?: AgentCheckDto | null;
 }
 
 export interface BackendPatch {
@@ -15,6 +17,7 @@ export interface BackendPatch {
   state?: AdminState;
   backup?: boolean;
   maxConnections?: number;
+  agentCheck?: AgentCheckDto | null;
 }
 
 /** Adds a backend; the answer carries `warnings` when it was added but deserves a look (same endpoint, unresolved name). */

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
-import type { AdminState, ServiceDto } from '@fulcrum/shared/api';
+import type { AdminState, AgentCheckDto, ServiceDto } from '@fulcrum/shared/api';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { errorMessage } from '../../lib/api-client.ts';
 import { drainOutcome } from '../../lib/drain-text.ts';
@@ -59,6 +59,14 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
     [service.id],
   );
 
+  const onSetAgentCheck = useCallback(
+    async (row: BackendRow, agentCheck: AgentCheckDto | null) => {
+      // Errors propagate to the agent editor, which shows them next to the input.
+      await backendChanged(() => updateBackend(service.id, row.id, { agentCheck }));
+    },
+    [service.id],
+  );
+
   const onRemove = useCallback((row: BackendRow) => setRemoving(row), []);
 
   const configuredAddresses = useMemo(() => service.backends.map((b) => b.address), [service.backends]);
@@ -68,7 +76,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
       <div className="panel-head">
         <div>
           <h2 id="backends-title">Backends</h2>
-          <p>Click a weight to change it. Live numbers update twice a second; rates are per second.</p>
+          <p>Click a weight (or a backend's agent port) to change it. Live numbers update twice a second; rates are per second.</p>
         </div>
       </div>
       {rows.length === 0 ? (
@@ -112,6 +120,8 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
                   drainTimeoutMs={drainTimeoutMs}
                   onSetState={onSetState}
                   onSetWeight={onSetWeight}
+                  serviceAgentCheck={service.agentCheck}
+                  onSetAgentCheck={onSetAgentCheck}
                   onRemove={onRemove}
                 />
               ))}

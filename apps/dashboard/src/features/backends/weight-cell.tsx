@@ -30,7 +30,7 @@ export function WeightCell({ address, weight, effectiveWeight, editable, onSave 
 
   const ramping = effectiveWeight != null && effectiveWeight !== weight;
   const effective = ramping ? (
-    <span className="weight-eff" title="Effective weight (slow start or passive health)">
+    <span className="weight-eff" title="Effective weight (slow start, or what the backend's agent asks for)">
       eff. {Math.round(effectiveWeight * 100) / 100}
     </span>
   ) : null;

@@ -18,6 +18,7 @@ describe('eventTone', () => {
       'token-revoked': 'plain',
       'backend-health': 'config',
       'backend-state': 'config',
+      'backend-agent': 'config',
       'backend-drained': 'draining',
       'service-error': 'down',
       'discovery-changed': 'config',
@@ -31,6 +32,8 @@ describe('eventTone', () => {
     expect(eventTone('backend-health', { from: 'down', to: 'up' })).toBe('up');
     expect(eventTone('backend-state', { from: 'enabled', to: 'draining' })).toBe('draining');
     expect(eventTone('backend-state', { from: 'draining', to: 'enabled' })).toBe('up');
+    expect(eventTone('backend-agent', { from: 'up', to: 'drain' })).toBe('draining');
+    expect(eventTone('backend-agent', { from: 'drain', to: 'ready' })).toBe('up');
     expect(eventTone('backend-drained', { removed: true })).toBe('draining');
     expect(eventTone('service-error', { code: 'EADDRINUSE' })).toBe('down');
   });

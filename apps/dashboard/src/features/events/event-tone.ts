@@ -17,6 +17,8 @@ const KIND_TONE: Record<EventKind, EventTone> = {
   // Transitions: coloured by their target state (`details.to`) when there is one.
   'backend-health': 'config',
   'backend-state': 'config',
+  // What a backend's agent said (up, ready, drain, maint, down; README "Agent checks").
+  'backend-agent': 'config',
   'backend-drained': 'draining',
   'service-error': 'down',
   // DNS discovery: members changed, resolution failed (members kept), resolving again.
@@ -27,7 +29,16 @@ const KIND_TONE: Record<EventKind, EventTone> = {
   'apply-failed': 'down',
 };
 
-const TARGET_TONE: Readonly<Record<string, EventTone>> = { up: 'up', enabled: 'up', down: 'down', draining: 'draining', disabled: 'draining' };
+const TARGET_TONE: Readonly<Record<string, EventTone>> = {
+  up: 'up',
+  enabled: 'up',
+  ready: 'up',
+  down: 'down',
+  draining: 'draining',
+  disabled: 'draining',
+  drain: 'draining',
+  maint: 'draining',
+};
 
 /** Colour for an event; a transition's target state (`details.to`) wins over the kind's colour. */
 export function eventTone(kind: EventKind, details: Record<string, unknown> = {}): EventTone {

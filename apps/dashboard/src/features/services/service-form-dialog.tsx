@@ -206,6 +206,20 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
       </fieldset>
 
       <PassiveDetectionFields values={values} set={set} field={f} />
+      <fieldset data-testid="agent-check-fields">
+        <legend>Agent check</legend>
+        <div className="form-grid">
+          <FormField {...f('agentPort')} label="Agent port" hint="on each backend's host; empty = none">
+            <input className="input num" inputMode="numeric" placeholder="none" value={values.agentPort} onChange={(e) => set('agentPort', e.target.value)} />
+          </FormField>
+          {values.agentPort.trim() === '' ? null : (
+            <FormField {...f('agentIntervalMs')} label="Agent interval (ms)">
+              <input className="input num" inputMode="numeric" value={values.agentIntervalMs} onChange={(e) => set('agentIntervalMs', e.target.value)} />
+            </FormField>
+          )}
+        </div>
+        <p className="muted small">The agent answers one line (up, down, drain, maint, ready, 75%, # reason); it adjusts each backend on top of these settings. A backend may name its own.</p>
+      </fieldset>
 
       {stale && !errors.form ? (
         <p className="form-notice" role="status" data-testid="service-form-stale">

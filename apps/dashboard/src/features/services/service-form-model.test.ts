@@ -18,6 +18,7 @@ const existing: ServiceDto = {
   drainTimeoutMs: 30000,
   maxQueue: 0,
   queueTimeoutMs: 5000,
+  agentCheck: null,
   healthCheck: {
     type: 'tcp',
     intervalMs: 2000,
@@ -142,6 +143,19 @@ describe('role-aware health check', () => {
     expect(validateServiceForm({ ...filled(), hcType: 'redis', hcRole: 'standby' })).toEqual({ hcRole: 'A redis check cannot require this role.' });
     expect(validateServiceForm({ ...filled(), hcCheckPort: '70000' })).toEqual({ hcCheckPort: 'Check port must be at most 65,535.' });
     expect(formFieldForServerField('healthCheck.password')).toBe('hcPassword');
+  });
+  it('agent check: empty port is none, a port is sent with its interval, only a change is patched', () => {
+    expect(toCreateBody(filled()).agentCheck).toBeNull();
+    expect(toCreateBody({ ...filled(), agentPort: '9777' }).agentCheck).toEqual({ port: 9777, intervalMs: 2000 });
+    expect(validateServiceForm({ ...filled(), agentPort: '9777', agentIntervalMs: '10' })).toEqual({ agentIntervalMs: 'Agent interval must be at least 100.' });
+    const withAgent: ServiceDto = { ...existing, agentCheck: { port: 9777, intervalMs: 500 } };
+    const values = serviceToForm(withAgent);
+    expect(values).toMatchObject({ agentPort: '9777', agentIntervalMs: '500' });
+    expect(toPatchBody(values, withAgent)).toEqual({});
+    expect(toPatchBody({ ...values, agentPort: '' }, withAgent)).toEqual({ agentCheck: null });
+    expect(toPatchBody({ ...values, agentIntervalMs: '1000' }, withAgent)).toEqual({ agentCheck: { port: 9777, intervalMs: 1000 } });
+    expect(formFieldForServerField('agentCheck.intervalMs')).toBe('agentIntervalMs');
+    expect(formFieldForServerField('agentCheck.port')).toBe('agentPort');
   });
 });
 

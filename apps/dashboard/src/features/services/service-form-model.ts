@@ -10,10 +10,11 @@ import type { ServiceCreate, ServicePatch } from './services-api.ts';
 import { roleBody, toRoleForm, validateRoleForm, type RoleFormValues, type RoleSettings } from './health-check-role-form.ts';
 import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
 import { PASSIVE_SERVER_FIELDS, passiveBody, toPassiveForm, validatePassiveForm, type PassiveFormValues, type PassiveSettings } from './passive-detection-form.ts';
+import { parseAgentForm, sameAgentCheck, toAgentForm, type AgentFormValues } from './agent-check-form.ts';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
-export interface ServiceFormValues extends RoleFormValues, PassiveFormValues {
+export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, AgentFormValues {
   name: string;
   listen: string;
   strategy: StrategyName;
@@ -37,7 +38,7 @@ export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
-type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs'> & {
+type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck'> & {
   healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings & PassiveSettings;
 };
 
@@ -63,6 +64,7 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     hcExpect: hc.expect,
     ...toRoleForm(hc),
     ...toPassiveForm(hc),
+    ...toAgentForm(s.agentCheck),
   };
 }
 
@@ -111,6 +113,8 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   if (values.hcType !== 'none') Object.assign(errors, validateRoleForm(values, values.hcType));
   // Passive detection judges real connections: it applies with checks off too.
   Object.assign(errors, validatePassiveForm(values));
+  const agent = parseAgentForm(values);
+  if (!agent.ok) errors[agent.field] = agent.reason;
   return errors;
 }
 
@@ -143,8 +147,15 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     retries: num(values.retries),
     maxQueue: num(values.maxQueue),
     queueTimeoutMs: num(values.queueTimeoutMs),
+    agentCheck: agentCheckOf(values),
     healthCheck,
   };
+}
+
+/** The agent check the form asks for (call only when validation passed). */
+function agentCheckOf(values: ServiceFormValues): ServiceDto['agentCheck'] {
+  const parsed = parseAgentForm(values);
+  return parsed.ok ? parsed.value : null;
 }
 
 /** Only what changed, for PATCH /api/services/:id; empty when nothing did. */
@@ -157,6 +168,7 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
   for (const key of ['connectTimeoutMs', 'idleTimeoutMs', 'drainTimeoutMs', 'retries', 'maxQueue', 'queueTimeoutMs'] as const) {
     if (next[key] !== original[key]) patch[key] = next[key];
   }
+  if (!sameAgentCheck(next.agentCheck ?? null, original.agentCheck)) patch.agentCheck = next.agentCheck ?? null;
   const hc: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next.healthCheck ?? {})) {
     if (original.healthCheck[key as keyof typeof original.healthCheck] !== value) hc[key] = value;
@@ -191,6 +203,9 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   'healthcheck.database': 'hcDatabase',
   'healthcheck.password': 'hcPassword',
   ...PASSIVE_SERVER_FIELDS,
+  agentcheck: 'agentPort',
+  'agentcheck.port': 'agentPort',
+  'agentcheck.intervalms': 'agentIntervalMs',
 };
 
 /**

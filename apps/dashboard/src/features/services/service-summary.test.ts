@@ -40,6 +40,15 @@ describe('countBackends', () => {
     } as unknown as ServiceStatsDto;
     expect(countBackends(withGroup, live)).toEqual({ up: 2, total: 3, draining: 0 });
   });
+
+  it('does not count a backend its agent keeps away (drain, maint, down, 0%)', () => {
+    const st = stats({ 1: 'up', 2: 'up', 3: 'up' });
+    const withAgent = (agent: object) => ({ ...st, backends: st.backends.map((b) => (b.id === 3 ? { ...b, agent } : b)) }) as ServiceStatsDto;
+    const view = { weightPercent: null, reason: null, lastAt: 1, error: null };
+    expect(countBackends(service, withAgent({ ...view, state: 'drain' })).up).toBe(1);
+    expect(countBackends(service, withAgent({ ...view, state: 'up', weightPercent: 0 })).up).toBe(1);
+    expect(countBackends(service, withAgent({ ...view, state: 'ready', weightPercent: 75 })).up).toBe(2);
+  });
   it('counts nothing as up before stats arrive', () => {
     expect(countBackends(service, undefined)).toEqual({ up: 0, total: 3, draining: 1 });
   });

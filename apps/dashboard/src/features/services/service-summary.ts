@@ -1,11 +1,12 @@
 // Small derived numbers shown for each service in the selector and header.
 import type { ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
 import type { Rates } from '../../store/stats-slice.ts';
+import { agentAdmits } from '../backends/agent-view.ts';
 
 export interface BackendCounts {
   /**
-   * Configured backends that serve: enabled and health up, the ones that get new connections.
-   * A draining or disabled backend is not "up" here, however healthy.
+   * Configured backends that serve: enabled, health up and not kept away by their agent, the
+   * ones that get new connections. A draining or disabled backend is not "up" here, however healthy.
    */
   up: number;
   /** Configured backends (removed-but-draining ones excluded). */
@@ -15,7 +16,7 @@ export interface BackendCounts {
 }
 
 export function countBackends(service: ServiceDto, stats: ServiceStatsDto | undefined): BackendCounts {
-  const health = new Map((stats?.backends ?? []).map((b) => [b.id, b.health]));
+  const live = new Map((stats?.backends ?? []).map((b) => [b.id, b]));
   let up = 0;
   let total = 0;
   let draining = 0;
@@ -24,8 +25,9 @@ export function countBackends(service: ServiceDto, stats: ServiceStatsDto | unde
     const members = backend.discover ? (stats?.backends ?? []).filter((m) => m.group === backend.id && !m.removed) : [backend];
     for (const m of members) {
       total++;
+      const seen = live.get(m.id);
       if (backend.state === 'draining') draining++;
-      else if (backend.state === 'enabled' && health.get(m.id) === 'up') up++;
+      else if (backend.state === 'enabled' && seen?.health === 'up' && agentAdmits(seen.agent ?? null)) up++;
     }
   }
   return { up, total, draining };
