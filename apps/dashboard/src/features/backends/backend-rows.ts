@@ -70,6 +70,8 @@ function memberRow(stats: BackendStatsDto, rates: Rates | undefined): BackendRow
     state: stats.state,
     backup: false,
     maxConnections: 0,
+    // A member follows its group's agent check; it has no setting of its own to edit.
+    agentCheck: null,
     removed: false,
     ...fromStats(stats, rates),
   };
