@@ -342,6 +342,7 @@ export class Service implements DrainOwner, ConnectionOwner {
       return;
     }
     b.connectFailures++;
+    b.recentFailures.add(performance.now());
     this.#passiveFailure(b, conn.lastFailure);
     endDrainIfIdle(this, b);
     if (conn.attempts <= this.config.retries) {
@@ -379,8 +380,9 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   stats(): ServiceStats {
     const backends: BackendStats[] = [];
-    for (const b of this.backends.values()) backends.push(backendStats(b));
-    for (const b of this.retired) backends.push(backendStats(b));
+    const now = performance.now();
+    for (const b of this.backends.values()) backends.push(backendStats(b, now, this.health?.detail(b.id) ?? null));
+    for (const b of this.retired) backends.push(backendStats(b, now, null));
     let total = this.goneTotal;
     let bytesIn = this.goneBytesIn;
     let bytesOut = this.goneBytesOut;
@@ -414,7 +416,7 @@ export class Service implements DrainOwner, ConnectionOwner {
  */
 const PENDING_CHECK_QUEUE = 1024;
 
-function backendStats(b: Backend): BackendStats {
+function backendStats(b: Backend, now: number, check: BackendStats['check']): BackendStats {
   return {
     id: b.id,
     address: b.address,
@@ -428,6 +430,8 @@ function backendStats(b: Backend): BackendStats {
     bytesIn: b.bytesIn,
     bytesOut: b.bytesOut,
     connectFailures: b.connectFailures,
+    failureRate: b.recentFailures.perSecond(now),
     connectTimeMs: Math.round(b.connectTimeEwmaMs * 100) / 100,
+    check,
   };
 }

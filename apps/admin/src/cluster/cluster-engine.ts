@@ -115,7 +115,13 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   stats(): EngineStats {
     const reports: EngineStats[] = [];
     for (const h of this.#pool.handles) if (h.stats !== undefined) reports.push(h.stats);
-    return mergeStats(this.#config, reports, this.#retired, (serviceId, backendId) => this.#health.state(serviceId, backendId));
+    return mergeStats(
+      this.#config,
+      reports,
+      this.#retired,
+      (serviceId, backendId) => this.#health.state(serviceId, backendId),
+      (serviceId, backendId) => this.#health.detail(serviceId, backendId),
+    );
   }
 
   listenPort(serviceId: number): number | undefined {

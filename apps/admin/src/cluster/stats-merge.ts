@@ -2,6 +2,7 @@
 // Counters are cumulative per worker; a worker that exits hands its last cumulative counters to
 // RetiredTotals, so a total is always (live workers' latest) + (retired), never double counted and
 // never going backwards except by what a killed worker counted after its last batch.
+import type { BackendCheckDto } from '@fulcrum/shared/api';
 import type { BackendStats, EngineConfig, EngineStats, HealthState, ServiceStats } from '@fulcrum/engine';
 import { formatAddress } from '@fulcrum/shared/address';
 import type { LoadTable } from './protocol.ts';
@@ -67,13 +68,14 @@ export class RetiredTotals {
 /**
  * One EngineStats over every worker: the committed config gives the services (in order) and the
  * configured backends; workers add counters and the backends still draining after removal.
- * `health` is the primary's checker (workers only mirror it).
+ * `health` and `check` are the primary's checker (workers only mirror it); failure rates add up.
  */
 export function mergeStats(
   config: EngineConfig,
   reports: readonly EngineStats[],
   retired: RetiredTotals,
   health: (serviceId: number, backendId: number) => HealthState | undefined,
+  check: (serviceId: number, backendId: number) => BackendCheckDto | null = () => null,
 ): EngineStats {
   const services: ServiceStats[] = [];
   for (const sc of config.services) {
@@ -118,6 +120,7 @@ export function mergeStats(
           removed: false,
           weight: bc.weight,
           effectiveWeight: Math.min(effective, bc.weight),
+          check: check(sc.id, bc.id),
         }),
       );
     }
@@ -133,6 +136,7 @@ export function mergeStats(
           removed: true,
           weight: first.weight,
           effectiveWeight: first.effectiveWeight,
+          check: null,
         }),
       );
     }
@@ -141,7 +145,7 @@ export function mergeStats(
   return { time: Date.now(), services };
 }
 
-type Fixed = Pick<BackendStats, 'state' | 'health' | 'removed' | 'weight' | 'effectiveWeight'>;
+type Fixed = Pick<BackendStats, 'state' | 'health' | 'removed' | 'weight' | 'effectiveWeight' | 'check'>;
 
 function backend(serviceId: number, id: number, address: string, parts: BackendStats[], retired: RetiredTotals, fixed: Fixed): BackendStats {
   const old = retired.backend(serviceId, id, address) ?? zero();
@@ -158,6 +162,7 @@ function backend(serviceId: number, id: number, address: string, parts: BackendS
     bytesIn: old.bytesIn + sum(parts, (b) => b.bytesIn),
     bytesOut: old.bytesOut + sum(parts, (b) => b.bytesOut),
     connectFailures: old.connectFailures + sum(parts, (b) => b.connectFailures),
+    failureRate: sum(parts, (b) => b.failureRate),
     connectTimeMs: Math.round(connectTimeMs * 100) / 100,
   };
 }
