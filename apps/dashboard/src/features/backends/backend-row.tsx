@@ -7,6 +7,9 @@ import { SeriesSwatch } from '../../components/series-swatch.tsx';
 import type { SeriesStyle } from '../../lib/colors.ts';
 import { drainProgress, stateLabel, stateTone, type BackendRow } from './backend-rows.ts';
 import { WeightCell } from './weight-cell.tsx';
+import { BackendDetailRow, detailId } from './backend-detail.tsx';
+import { shownLatency } from './backend-table-view.ts';
+import { downSummary, formatFailureRate } from './health-detail.ts';
 
 interface BackendRowProps {
   row: BackendRow;
@@ -18,19 +21,42 @@ interface BackendRowProps {
   onSetState: (row: BackendRow, state: AdminState) => void;
   onSetWeight: (row: BackendRow, weight: number) => Promise<void>;
   onRemove: (row: BackendRow) => void;
+  /** Health detail shown under the row. */
+  expanded: boolean;
+  onToggle: (id: number) => void;
+  /** Time of the stats sample, for "since 2 m ago". */
+  now: number;
+  /** Columns of the table, for the detail row's span. */
+  columns: number;
 }
 
 /** One backend: config (weight, admin state) and live numbers, with its actions. */
-export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy, drainTimeoutMs, onSetState, onSetWeight, onRemove }: BackendRowProps) {
+export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy, drainTimeoutMs, onSetState, onSetWeight, onRemove, expanded, onToggle, now, columns }: BackendRowProps) {
   const draining = row.removed || row.state === 'draining';
+  const downText = downSummary(row, now);
+  const latency = shownLatency(row);
+  const failing = (row.failureRate ?? 0) > 0;
   return (
+    <>
     <tr
       data-testid={`backend-row-${row.address}`}
       data-backend-id={row.id}
-      className={`${row.state === 'disabled' ? 'is-disabled' : ''}${row.removed ? ' is-removed' : ''}`}
+      className={`${row.state === 'disabled' ? 'is-disabled' : ''}${row.removed ? ' is-removed' : ''}${expanded ? ' is-expanded' : ''}`}
     >
-      <td data-testid="address">
+      <td data-testid="address" className="address-cell">
         <span className="backend-address">
+          <button
+            type="button"
+            className="expand-btn"
+            aria-expanded={expanded}
+            aria-controls={expanded ? detailId(row.id) : undefined}
+            aria-label={`Health details of ${row.address}`}
+            title="Health details"
+            data-testid="expand"
+            onClick={() => onToggle(row.id)}
+          >
+            <span aria-hidden="true">{expanded ? '▾' : '▸'}</span>
+          </button>
           <SeriesSwatch style={swatch} />
           <span className="mono">{row.address}</span>
           {row.backup ? <Badge tone="plain">backup</Badge> : null}
@@ -60,10 +86,20 @@ export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy
           ) : null}
         </div>
       </td>
-      <td data-testid="health" data-health={row.health}>
-        <Badge tone={row.health} className="live">
-          {row.health}
-        </Badge>
+      <td className="health-td">
+        <div className="health-cell">
+          {/* The badge alone carries the test id: the reason beside it is its own element. */}
+          <span data-testid="health" data-health={row.health}>
+            <Badge tone={row.health} className="live">
+              {row.health}
+            </Badge>
+          </span>
+          {downText !== null ? (
+            <span className="down-reason live" data-testid="down-reason" title={row.check?.since != null ? new Date(row.check.since).toString() : undefined}>
+              {downText}
+            </span>
+          ) : null}
+        </div>
       </td>
       <td className="right num live strong" data-testid="active">
         {row.active ?? '—'}
@@ -82,10 +118,14 @@ export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy
         </span>
       </td>
       <td className="right num live col-optional" data-testid="connect-time">
-        {row.connectTimeMs == null || (row.total ?? 0) === 0 ? '—' : formatDuration(row.connectTimeMs)}
+        {latency === null ? '—' : formatDuration(latency)}
       </td>
-      <td className={`right num live${(row.connectFailures ?? 0) > 0 ? ' warn' : ''}`} data-testid="failures">
-        {formatCount(row.connectFailures)}
+      <td
+        className={`right num live${failing ? ' warn' : ''}`}
+        data-testid="failures"
+        title={`Failed connects over the last minute; ${formatCount(row.connectFailures)} since start`}
+      >
+        {formatFailureRate(row.failureRate)}
       </td>
       <td className="actions-cell">
         {row.removed ? (
@@ -118,5 +158,7 @@ export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy
         )}
       </td>
     </tr>
+    {expanded ? <BackendDetailRow row={row} now={now} columns={columns} /> : null}
+    </>
   );
 });

@@ -1,7 +1,7 @@
 // Joins a service's configured backends with their live stats into table rows. Backends that
 // were removed but still drain connections exist only in stats (removed=true) and stay
 // visible as "draining (removed)" until their last connection closes.
-import type { AdminState, BackendDto, BackendStatsDto, HealthState, ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
+import type { AdminState, BackendCheckDto, BackendDto, BackendStatsDto, HealthState, ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
 import type { Rates, ServiceRates } from '../../store/stats-slice.ts';
 
 export interface BackendRow {
@@ -18,9 +18,14 @@ export interface BackendRow {
   /** Null until the first stats sample mentions this backend. */
   active: number | null;
   total: number | null;
+  /** Lifetime count of failed connects. */
   connectFailures: number | null;
+  /** Failed connects per second over the last minute. */
+  failureRate: number | null;
   connectTimeMs: number | null;
   rates: Rates | null;
+  /** Health detail (reason, since, last check); null without a health check or before the first sample. */
+  check: BackendCheckDto | null;
 }
 
 function fromStats(stats: BackendStatsDto | undefined, rates: Rates | undefined) {
@@ -30,8 +35,10 @@ function fromStats(stats: BackendStatsDto | undefined, rates: Rates | undefined)
     active: stats?.active ?? null,
     total: stats?.total ?? null,
     connectFailures: stats?.connectFailures ?? null,
+    failureRate: stats?.failureRate ?? null,
     connectTimeMs: stats?.connectTimeMs ?? null,
     rates: rates ?? null,
+    check: stats?.check ?? null,
   };
 }
 
