@@ -107,6 +107,9 @@ test('a down backend says why and since when; rows expand, sort, filter; the add
     await expect(detail.getByTestId('detail-health')).toContainText(/up — rise: 1 × ok · since (just now|\d+ s ago)/);
     await expect(detail.getByTestId('detail-last-check')).toContainText(/^passed · took/);
     await expect(detail.getByTestId('detail-weight')).toHaveText(/^[\d.]+ of 4 \(slow start\)$/);
+    // The console shows what the API says.
+    const stats = await fulcrum.api.backendStats(service.id, redisA.address);
+    expect(stats?.check).toMatchObject({ reason: 'rise: 1 × ok', lastOk: true });
     await screenshot(page, testInfo, 'health-detail-up-again');
   });
 
@@ -130,10 +133,14 @@ test('a down backend says why and since when; rows expand, sort, filter; the add
     // Still readable: nothing scrolled over the address.
     const hit = await address.evaluate((el) => {
       const box = el.getBoundingClientRect();
-      const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      const top = el.ownerDocument.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
       return top !== null && el.contains(top);
     });
     expect(hit, 'the address cell is on top of the scrolled cells').toBe(true);
     await screenshot(page, testInfo, 'health-detail-narrow');
+    // The panel alone, as an operator on a phone sees it.
+    const panelShot = testInfo.outputPath('health-detail-narrow-panel.png');
+    await page.getByTestId('backends-table').locator('xpath=../..').screenshot({ path: panelShot });
+    await testInfo.attach('health-detail-narrow-panel', { path: panelShot, contentType: 'image/png' });
   });
 });

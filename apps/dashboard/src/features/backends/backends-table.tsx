@@ -103,7 +103,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
 
   return (
     <section className="panel" aria-labelledby="backends-title">
-      <div className="panel-head">
+      <div className="panel-head backends-head">
         <div>
           <h2 id="backends-title">Backends</h2>
           <p>Click a weight to change it, ▸ for a backend's health detail. Live numbers update twice a second; rates are per second.</p>
@@ -123,7 +123,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
       {all.length === 0 ? (
         <EmptyState title="No backends yet">Add the first backend below; Fulcrum starts health-checking it right away.</EmptyState>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap backends-table-wrap">
           <table className="table backends-table" data-testid="backends-table">
             <thead>
               <tr>
