@@ -38,127 +38,127 @@ export const BackendTableRow = memo(function BackendTableRow({ row, swatch, busy
   const failing = (row.failureRate ?? 0) > 0;
   return (
     <>
-    <tr
-      data-testid={`backend-row-${row.address}`}
-      data-backend-id={row.id}
-      className={`${row.state === 'disabled' ? 'is-disabled' : ''}${row.removed ? ' is-removed' : ''}${expanded ? ' is-expanded' : ''}`}
-    >
-      <td data-testid="address" className="address-cell">
-        <span className="backend-address">
-          <button
-            type="button"
-            className="expand-btn"
-            aria-expanded={expanded}
-            aria-controls={expanded ? detailId(row.id) : undefined}
-            aria-label={`Health details of ${row.address}`}
-            title="Health details"
-            data-testid="expand"
-            onClick={() => onToggle(row.id)}
-          >
-            <span aria-hidden="true">{expanded ? '▾' : '▸'}</span>
-          </button>
-          <SeriesSwatch style={swatch} />
-          <span className="mono">{row.address}</span>
-          {row.backup ? <Badge tone="plain">backup</Badge> : null}
-          {row.maxConnections > 0 ? (
-            <span className="muted small" title="Connection limit">
-              max {row.maxConnections}
-            </span>
-          ) : null}
-        </span>
-      </td>
-      <td data-testid="weight">
-        <WeightCell
-          address={row.address}
-          weight={row.weight}
-          effectiveWeight={row.removed ? null : row.effectiveWeight}
-          editable={!row.removed}
-          onSave={(w) => onSetWeight(row, w)}
-        />
-      </td>
-      <td data-testid="state" data-state={row.removed ? 'removed' : row.state}>
-        <div className="state-cell">
-          <Badge tone={stateTone(row)}>{stateLabel(row)}</Badge>
-          {draining ? (
-            <span className="drain-progress num live" data-testid="drain-progress">
-              {drainProgress(row.active)}
-            </span>
-          ) : null}
-        </div>
-      </td>
-      <td className="health-td">
-        <div className="health-cell">
-          {/* The badge alone carries the test id: the reason beside it is its own element. */}
-          <span data-testid="health" data-health={row.health}>
-            <Badge tone={row.health} className="live">
-              {row.health}
-            </Badge>
-          </span>
-          {downText !== null ? (
-            <span className="down-reason live" data-testid="down-reason" title={row.check?.since != null ? new Date(row.check.since).toString() : undefined}>
-              {downText}
-            </span>
-          ) : null}
-        </div>
-      </td>
-      <td className="right num live strong" data-testid="active">
-        {row.active ?? '—'}
-      </td>
-      <td className="right num live col-optional" data-testid="total">
-        {formatCount(row.total)}
-      </td>
-      <td className="right num live" data-testid="throughput">
-        <span className="io">
-          <span data-testid="bytes-in-rate" title="Client → backend">
-            <span className="io-label">in</span> {formatByteRate(row.rates?.bytesInPerSec)}
-          </span>
-          <span data-testid="bytes-out-rate" title="Backend → client">
-            <span className="io-label">out</span> {formatByteRate(row.rates?.bytesOutPerSec)}
-          </span>
-        </span>
-      </td>
-      <td className="right num live col-optional" data-testid="connect-time">
-        {latency === null ? '—' : formatDuration(latency)}
-      </td>
-      <td
-        className={`right num live${failing ? ' warn' : ''}`}
-        data-testid="failures"
-        title={`Failed connects over the last minute; ${formatCount(row.connectFailures)} since start`}
+      <tr
+        data-testid={`backend-row-${row.address}`}
+        data-backend-id={row.id}
+        className={`${row.state === 'disabled' ? 'is-disabled' : ''}${row.removed ? ' is-removed' : ''}${expanded ? ' is-expanded' : ''}`}
       >
-        {formatFailureRate(row.failureRate)}
-      </td>
-      <td className="actions-cell">
-        {row.removed ? (
-          <span className="muted small">removing…</span>
-        ) : (
-          <div className="row-actions">
-            {row.state === 'enabled' ? (
-              <button type="button" className="btn btn-sm" disabled={busy} aria-label={`Disable ${row.address}`} onClick={() => onSetState(row, 'disabled')}>
-                Disable
-              </button>
-            ) : (
-              <button type="button" className="btn btn-sm" disabled={busy} aria-label={`Enable ${row.address}`} onClick={() => onSetState(row, 'enabled')}>
-                Enable
-              </button>
-            )}
+        <td data-testid="address" className="address-cell">
+          <span className="backend-address">
             <button
               type="button"
-              className="btn btn-sm"
-              disabled={busy || row.state === 'draining'}
-              aria-label={`Drain ${row.address}`}
-              title={`Stop new connections; let established ones finish. ${drainOutcome(drainTimeoutMs)}`}
-              onClick={() => onSetState(row, 'draining')}
+              className="expand-btn"
+              aria-expanded={expanded}
+              aria-controls={expanded ? detailId(row.id) : undefined}
+              aria-label={`Health details of ${row.address}`}
+              title="Health details"
+              data-testid="expand"
+              onClick={() => onToggle(row.id)}
             >
-              Drain
+              <span aria-hidden="true">{expanded ? '▾' : '▸'}</span>
             </button>
-            <button type="button" className="btn btn-sm btn-danger-text" disabled={busy} aria-label={`Remove ${row.address}`} onClick={() => onRemove(row)}>
-              Remove
-            </button>
+            <SeriesSwatch style={swatch} />
+            <span className="mono">{row.address}</span>
+            {row.backup ? <Badge tone="plain">backup</Badge> : null}
+            {row.maxConnections > 0 ? (
+              <span className="muted small" title="Connection limit">
+                max {row.maxConnections}
+              </span>
+            ) : null}
+          </span>
+        </td>
+        <td data-testid="weight">
+          <WeightCell
+            address={row.address}
+            weight={row.weight}
+            effectiveWeight={row.removed ? null : row.effectiveWeight}
+            editable={!row.removed}
+            onSave={(w) => onSetWeight(row, w)}
+          />
+        </td>
+        <td data-testid="state" data-state={row.removed ? 'removed' : row.state}>
+          <div className="state-cell">
+            <Badge tone={stateTone(row)}>{stateLabel(row)}</Badge>
+            {draining ? (
+              <span className="drain-progress num live" data-testid="drain-progress">
+                {drainProgress(row.active)}
+              </span>
+            ) : null}
           </div>
-        )}
-      </td>
-    </tr>
-    {expanded ? <BackendDetailRow row={row} now={now} columns={columns} /> : null}
+        </td>
+        <td className="health-td">
+          <div className="health-cell">
+            {/* The badge alone carries the test id: the reason beside it is its own element. */}
+            <span data-testid="health" data-health={row.health}>
+              <Badge tone={row.health} className="live">
+                {row.health}
+              </Badge>
+            </span>
+            {downText !== null ? (
+              <span className="down-reason live" data-testid="down-reason" title={row.check?.since != null ? new Date(row.check.since).toString() : undefined}>
+                {downText}
+              </span>
+            ) : null}
+          </div>
+        </td>
+        <td className="right num live strong" data-testid="active">
+          {row.active ?? '—'}
+        </td>
+        <td className="right num live col-optional" data-testid="total">
+          {formatCount(row.total)}
+        </td>
+        <td className="right num live" data-testid="throughput">
+          <span className="io">
+            <span data-testid="bytes-in-rate" title="Client → backend">
+              <span className="io-label">in</span> {formatByteRate(row.rates?.bytesInPerSec)}
+            </span>
+            <span data-testid="bytes-out-rate" title="Backend → client">
+              <span className="io-label">out</span> {formatByteRate(row.rates?.bytesOutPerSec)}
+            </span>
+          </span>
+        </td>
+        <td className="right num live col-optional" data-testid="connect-time">
+          {latency === null ? '—' : formatDuration(latency)}
+        </td>
+        <td
+          className={`right num live${failing ? ' warn' : ''}`}
+          data-testid="failures"
+          title={`Failed connects over the last minute; ${formatCount(row.connectFailures)} since start`}
+        >
+          {formatFailureRate(row.failureRate)}
+        </td>
+        <td className="actions-cell">
+          {row.removed ? (
+            <span className="muted small">removing…</span>
+          ) : (
+            <div className="row-actions">
+              {row.state === 'enabled' ? (
+                <button type="button" className="btn btn-sm" disabled={busy} aria-label={`Disable ${row.address}`} onClick={() => onSetState(row, 'disabled')}>
+                  Disable
+                </button>
+              ) : (
+                <button type="button" className="btn btn-sm" disabled={busy} aria-label={`Enable ${row.address}`} onClick={() => onSetState(row, 'enabled')}>
+                  Enable
+                </button>
+              )}
+              <button
+                type="button"
+                className="btn btn-sm"
+                disabled={busy || row.state === 'draining'}
+                aria-label={`Drain ${row.address}`}
+                title={`Stop new connections; let established ones finish. ${drainOutcome(drainTimeoutMs)}`}
+                onClick={() => onSetState(row, 'draining')}
+              >
+                Drain
+              </button>
+              <button type="button" className="btn btn-sm btn-danger-text" disabled={busy} aria-label={`Remove ${row.address}`} onClick={() => onRemove(row)}>
+                Remove
+              </button>
+            </div>
+          )}
+        </td>
+      </tr>
+      {expanded ? <BackendDetailRow row={row} now={now} columns={columns} /> : null}
     </>
   );
 });
