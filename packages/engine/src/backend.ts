@@ -5,6 +5,7 @@ import type { BackendView } from './strategy.ts';
 import { isIP } from 'node:net';
 import { formatAddress } from '@fulcrum/shared/address';
 import { BACKEND_LIMITS } from '@fulcrum/shared/limits';
+import { RecentRate } from './recent-rate.ts';
 
 /** A connection as its backend's intrusive list sees it. */
 export interface BackendLink {
@@ -50,6 +51,8 @@ export class Backend implements BackendView {
   bytesIn = 0;
   bytesOut = 0;
   connectFailures = 0;
+  /** Failed connects over the last minute (performance.now() clock), for stats' failureRate. */
+  readonly recentFailures = new RecentRate();
   connectTimeEwmaMs = 0;
   bandwidthEwma = 0;
   /** Bytes counted at the last bandwidth tick. */

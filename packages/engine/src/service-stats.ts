@@ -19,7 +19,7 @@ export interface ServiceCounters {
   readonly rejected: number;
   readonly retries: number;
   /** Passive ejections refused by maxEjectionPercent (the local health checker counts them). */
-  readonly health: { readonly ejectionsCapped: number } | null;
+  readonly health: { readonly ejectionsCapped: number; detail(id: number): BackendStats['check'] } | null;
   /** What each backend's agent said last (agent-checker.ts). */
   readonly agents: { view(id: number): AgentViewDto | null };
   readonly goneTotal: number;
@@ -30,8 +30,9 @@ export interface ServiceCounters {
 /** A snapshot of `s`'s counters and of each of its backends, removed ones still draining included. */
 export function serviceStats(s: ServiceCounters): ServiceStats {
   const backends: BackendStats[] = [];
-  for (const b of s.backends.values()) backends.push(backendStats(b, s.agents.view(b.id)));
-  for (const b of s.retired) backends.push(backendStats(b, null));
+  const now = performance.now();
+  for (const b of s.backends.values()) backends.push(backendStats(b, now, s.health?.detail(b.id) ?? null, s.agents.view(b.id)));
+  for (const b of s.retired) backends.push(backendStats(b, now, null, null));
   let total = s.goneTotal;
   let bytesIn = s.goneBytesIn;
   let bytesOut = s.goneBytesOut;
@@ -59,7 +60,7 @@ export function serviceStats(s: ServiceCounters): ServiceStats {
   };
 }
 
-function backendStats(b: Backend, agent: AgentViewDto | null): BackendStats {
+function backendStats(b: Backend, now: number, check: BackendStats['check'], agent: AgentViewDto | null): BackendStats {
   return {
     id: b.id,
     address: b.address,
@@ -73,7 +74,9 @@ function backendStats(b: Backend, agent: AgentViewDto | null): BackendStats {
     bytesIn: b.bytesIn,
     bytesOut: b.bytesOut,
     connectFailures: b.connectFailures,
+    failureRate: b.recentFailures.perSecond(now),
     connectTimeMs: Math.round(b.connectTimeEwmaMs * 100) / 100,
     agent,
+    check,
   };
 }

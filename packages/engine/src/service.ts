@@ -314,6 +314,7 @@ export class Service implements DrainOwner, ConnectionOwner {
       return;
     }
     b.connectFailures++;
+    b.recentFailures.add(performance.now());
     this.#passiveFailure(b, conn.lastFailure);
     endDrainIfIdle(this, b);
     if (conn.attempts <= this.config.retries) {

@@ -218,12 +218,42 @@ export interface BackendStatsDto {
   bytesIn: number;
   /** Bytes from this backend to clients. */
   bytesOut: number;
+  /** Failed connection attempts since the engine started (lifetime counter). */
   connectFailures: number;
+  /** Failed connection attempts per second over the last 60 s (12 steps of 5 s): what "fails" shows. */
+  failureRate: number;
   connectTimeMs: number;
   /** A member of a discovery group: the group's backend id (set by the admin, not the engine). */
   group?: number;
   /** The agent's view; null when no agent check applies to this backend. */
   agent: AgentViewDto | null;
+  /** Why the backend is in its health state and what its checks last saw; null when the service has no health check (type none, passive detection off). */
+  check: BackendCheckDto | null;
+}
+
+/**
+ * Health detail of one backend. Strings are stored when they change (a transition, a probe
+ * result), never built per sample.
+ */
+export interface BackendCheckDto {
+  /** Why the backend is in its current health state (`fall: 3 × connect refused`, `rise: 2 × ok`, `passive: 3 × connect reset`, `first check ok`); null while nothing decided it yet. */
+  reason: string | null;
+  /** Milliseconds since the epoch when the backend entered its current health state (for 'unknown': when checking began). */
+  since: number | null;
+  /** When the last active probe finished (ms since the epoch); null before the first one, or with passive detection only. */
+  lastAt: number | null;
+  /** Whether the last active probe passed. */
+  lastOk: boolean | null;
+  /** How long the last active probe took, connect to verdict, in ms. */
+  lastDurationMs: number | null;
+  /** The last failed probe's reason (`connect refused`, `role is replica`); null after a passing probe. */
+  lastMessage: string | null;
+  /** Consecutive passing active probes (0 after a failure). */
+  consecutiveSuccesses: number;
+  /** Consecutive failing active probes (0 after a pass). */
+  consecutiveFailures: number;
+  /** The role a redis/postgres role or login check last saw (`primary`, `replica`, `standby`, `unknown`); null when the check reads no role. */
+  role: string | null;
 }
 
 /** A service's live counters, the same in the engine's stats() and on the wire. */

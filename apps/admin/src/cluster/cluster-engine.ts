@@ -124,7 +124,14 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
   stats(): EngineStats {
     const reports: EngineStats[] = [];
     for (const h of this.#pool.handles) if (h.stats !== undefined) reports.push(h.stats);
-    return mergeStats(this.#config, reports, this.#retired, (serviceId, backendId) => this.#health.state(serviceId, backendId), (serviceId) => this.#health.ejectionsCapped(serviceId));
+    return mergeStats(
+      this.#config,
+      reports,
+      this.#retired,
+      (serviceId, backendId) => this.#health.state(serviceId, backendId),
+      (serviceId) => this.#health.ejectionsCapped(serviceId),
+      (serviceId, backendId) => this.#health.detail(serviceId, backendId),
+    );
   }
 
   listenPort(serviceId: number): number | undefined {

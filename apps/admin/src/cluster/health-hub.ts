@@ -5,6 +5,7 @@
 import { EJECTION_CAPPED, HealthChecker, ejectionCappedMessage } from '@fulcrum/engine';
 import type { EngineConfig, HealthState, PassiveFailureEvent, ServiceConfig } from '@fulcrum/engine';
 import { formatAddress } from '@fulcrum/shared/address';
+import type { BackendCheckDto } from '@fulcrum/shared/api';
 import type { HealthTable } from './protocol.ts';
 
 /** A health transition decided by the primary's checker. */
@@ -101,6 +102,12 @@ export class HealthHub {
   state(serviceId: number, backendId: number): HealthState | undefined {
     const watched = this.#services.get(serviceId);
     return watched?.addresses.has(backendId) ? watched.checker.state(backendId) : undefined;
+  }
+
+  /** Health detail of a backend for stats (reason, since, last probe); null if not watched. */
+  detail(serviceId: number, backendId: number): BackendCheckDto | null {
+    const watched = this.#services.get(serviceId);
+    return watched?.addresses.has(backendId) ? watched.checker.detail(backendId) : null;
   }
 
   /**

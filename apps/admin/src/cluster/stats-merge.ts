@@ -2,6 +2,7 @@
 // Counters are cumulative per worker; a worker that exits hands its last cumulative counters to
 // RetiredTotals, so a total is always (live workers' latest) + (retired), never double counted and
 // never going backwards except by what a killed worker counted after its last batch.
+import type { BackendCheckDto } from '@fulcrum/shared/api';
 import type { BackendStats, EngineConfig, EngineStats, HealthState, ServiceStats } from '@fulcrum/engine';
 import { formatAddress } from '@fulcrum/shared/address';
 import type { LoadTable } from './protocol.ts';
@@ -67,7 +68,7 @@ export class RetiredTotals {
 /**
  * One EngineStats over every worker: the committed config gives the services (in order) and the
  * configured backends; workers add counters and the backends still draining after removal.
- * `health` and `ejectionsCapped` are the primary's checker's (workers only mirror it).
+ * `health`, `ejectionsCapped` and `check` are the primary's checker's (workers only mirror it); failure rates add up.
  */
 export function mergeStats(
   config: EngineConfig,
@@ -75,6 +76,7 @@ export function mergeStats(
   retired: RetiredTotals,
   health: (serviceId: number, backendId: number) => HealthState | undefined,
   ejectionsCapped: (serviceId: number) => number = () => 0,
+  check: (serviceId: number, backendId: number) => BackendCheckDto | null = () => null,
 ): EngineStats {
   const services: ServiceStats[] = [];
   for (const sc of config.services) {
@@ -122,6 +124,7 @@ export function mergeStats(
           weight: bc.weight,
           effectiveWeight: Math.min(effective, bc.weight),
           agent: latestAgent(list),
+          check: check(sc.id, bc.id),
         }),
       );
     }
@@ -138,6 +141,7 @@ export function mergeStats(
           weight: first.weight,
           effectiveWeight: first.effectiveWeight,
           agent: null,
+          check: null,
         }),
       );
     }
@@ -146,7 +150,7 @@ export function mergeStats(
   return { time: Date.now(), services };
 }
 
-type Fixed = Pick<BackendStats, 'state' | 'health' | 'removed' | 'weight' | 'effectiveWeight' | 'agent'>;
+type Fixed = Pick<BackendStats, 'state' | 'health' | 'removed' | 'weight' | 'effectiveWeight' | 'agent' | 'check'>;
 
 /** Every worker asks the agent itself: the view with the latest answer (or the latest error) wins. */
 function latestAgent(parts: readonly BackendStats[]): BackendStats['agent'] {
@@ -173,6 +177,7 @@ function backend(serviceId: number, id: number, address: string, parts: BackendS
     bytesIn: old.bytesIn + sum(parts, (b) => b.bytesIn),
     bytesOut: old.bytesOut + sum(parts, (b) => b.bytesOut),
     connectFailures: old.connectFailures + sum(parts, (b) => b.connectFailures),
+    failureRate: sum(parts, (b) => b.failureRate),
     connectTimeMs: Math.round(connectTimeMs * 100) / 100,
   };
 }

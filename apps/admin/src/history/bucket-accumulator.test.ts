@@ -24,6 +24,8 @@ function stats(time: number, c: { total: number; bytesIn?: number; active?: numb
             state: 'enabled',
             health: c.health ?? 'up',
             agent: null,
+            failureRate: 0,
+            check: null,
             removed: false,
             weight: 1,
             effectiveWeight: 1,

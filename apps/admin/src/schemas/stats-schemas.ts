@@ -1,12 +1,27 @@
 // Response schemas of GET /api/stats and GET /api/events.
 import { Type } from '@sinclair/typebox';
-import type { Static } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { EventDto, StatsDto } from '@fulcrum/shared/api';
 import { literalUnion } from './common-schemas.ts';
 import { DiscoveryStatusSchema } from './service-schemas.ts';
 import { ADMIN_STATES, AGENT_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
 import { EVENT_KINDS } from '@fulcrum/shared/event-kinds';
 import type { EventKind } from '@fulcrum/shared/event-kinds';
+
+const nullable = <T extends TSchema>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
+
+/** Why a backend is in its health state and what its checks last saw (BackendCheckDto). */
+const BackendCheckSchema = Type.Object({
+  reason: nullable(Type.String(), 'why the backend is in its current health state, e.g. "fall: 3 × connect refused", "rise: 2 × ok", "passive: 3 × connect reset"'),
+  since: nullable(Type.Number(), 'ms since the epoch when the backend entered its current health state'),
+  lastAt: nullable(Type.Number(), 'ms since the epoch when the last active probe finished (null: none yet, or passive detection only)'),
+  lastOk: nullable(Type.Boolean(), 'whether the last active probe passed'),
+  lastDurationMs: nullable(Type.Number(), 'how long the last active probe took, in ms'),
+  lastMessage: nullable(Type.String(), 'the last failed probe\'s reason, e.g. "connect refused", "role is replica" (null after a pass)'),
+  consecutiveSuccesses: Type.Integer({ description: 'consecutive passing active probes' }),
+  consecutiveFailures: Type.Integer({ description: 'consecutive failing active probes' }),
+  role: nullable(Type.String(), 'the role a redis/postgres role or login check last saw: primary, replica, standby or unknown'),
+});
 
 const BackendStatsSchema = Type.Object({
   id: Type.Integer(),
@@ -20,7 +35,8 @@ const BackendStatsSchema = Type.Object({
   total: Type.Integer(),
   bytesIn: Type.Number(),
   bytesOut: Type.Number(),
-  connectFailures: Type.Integer(),
+  connectFailures: Type.Integer({ description: 'failed connection attempts since the engine started' }),
+  failureRate: Type.Number({ description: 'failed connection attempts per second over the last 60 s (12 steps of 5 s)' }),
   connectTimeMs: Type.Number(),
   group: Type.Optional(Type.Integer({ description: 'a discovered member: the id of its discovery group' })),
   agent: Type.Union(
@@ -36,6 +52,9 @@ const BackendStatsSchema = Type.Object({
     ],
     { description: 'what the backend\'s agent said last (README "Agent checks"); null when no agent check applies' },
   ),
+  check: Type.Union([BackendCheckSchema, Type.Null()], {
+    description: 'health detail; null when the service has no health check (type none and passiveFailures 0)',
+  }),
 });
 
 const ServiceStatsSchema = Type.Object({

@@ -66,6 +66,11 @@ it('active checks in the primary mark a dead backend down in every worker, logge
   // Neither worker ever tried the dead backend: they only run what the primary decided.
   expect(dead.total).toBe(0);
   expect(dead.connectFailures).toBe(0);
+  // The detail comes from the primary's checker too: why, since when, the last probe.
+  expect(dead.check).toMatchObject({ reason: 'fall: 1 × connect refused', lastOk: false, lastMessage: 'connect refused' });
+  expect(dead.check!.since).toBeGreaterThan(0);
+  expect(dead.check!.consecutiveFailures).toBeGreaterThanOrEqual(1);
+  expect(typeof dead.check!.lastDurationMs).toBe('number');
   const events = await healthEvents(svc.id, deadAddress);
   expect(events.filter((e) => e.details.to === 'down')).toHaveLength(1);
 });
@@ -94,6 +99,10 @@ it('a passive ejection seen by one worker stops every worker from using the back
   // settled views (every client counted and closed), so no batch still in flight can add one.
   const failuresAtEjection = (await settled(svc.id, served)).backends.find((b) => b.address === deadAddress)!.connectFailures;
   expect(failuresAtEjection).toBeGreaterThanOrEqual(2);
+  const ejected = (await backendStats(svc.id, deadAddress))!;
+  expect(ejected.check?.reason).toMatch(/^passive: 2 × connect refused/);
+  // The workers' recent failures add up (all of them within the last minute).
+  expect(ejected.failureRate).toBeGreaterThan(0);
   for (let i = 0; i < 40; i++) expect(await echoOnce(port, `after ${i}`)).toBe(`after ${i}`);
   const after = await settled(svc.id, served + 40);
   expect(after.backends.find((b) => b.address === deadAddress)!.connectFailures).toBe(failuresAtEjection);

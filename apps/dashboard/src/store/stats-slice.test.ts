@@ -15,6 +15,8 @@ function sample(time: number, backends: Array<Partial<BackendStatsDto> & { id: n
     bytesIn: 0,
     bytesOut: 0,
     connectFailures: 0,
+    failureRate: 0,
+    check: null,
     connectTimeMs: 0,
     agent: null,
     ...b,

@@ -19,7 +19,9 @@
 //   2 s) so N targets are not probed in the same millisecond; afterwards the next probe starts
 //   intervalMs ± 10% after the previous one finished, so at most one probe per target is in
 //   flight and a hung backend costs one timeout per interval.
+import type { BackendCheckDto } from '@fulcrum/shared/api';
 import type { HealthCheckConfig, HealthState } from '../config.ts';
+import { CheckRecord } from './check-record.ts';
 import { nextEjectionMs } from './ejection-backoff.ts';
 import type { PreviousEjection } from './ejection-backoff.ts';
 import { probe } from './probe.ts';
@@ -83,6 +85,8 @@ interface Entry<Id extends TargetId> {
   /** Pending while the target serves a passive ejection period. */
   ejectionTimer: NodeJS.Timeout | undefined;
   lastEjection: PreviousEjection | undefined;
+  /** What stats() shows an operator: reason, since, last probe. */
+  readonly record: CheckRecord;
 }
 
 /** Active and passive health checking of one service's backends. */
@@ -173,6 +177,16 @@ export class HealthChecker<Id extends TargetId = TargetId> {
     return this.#entries.get(id)?.lastReason;
   }
 
+  /**
+   * Health detail for stats(): null for an id that is not watched, or when nothing checks at all
+   * (type 'none' without passive detection).
+   */
+  detail(id: Id): BackendCheckDto | null {
+    const entry = this.#entries.get(id);
+    if (entry === undefined || (this.#config.type === 'none' && !(this.#config.passiveFailures > 0))) return null;
+    return entry.record.snapshot(entry.okStreak, entry.failStreak);
+  }
+
   /** Period of the latest passive ejection in ms (0 if never ejected). */
   ejectionPeriodMs(id: Id): number {
     return this.#entries.get(id)?.lastEjection?.periodMs ?? 0;
@@ -244,6 +258,7 @@ export class HealthChecker<Id extends TargetId = TargetId> {
       inFlight: undefined,
       ejectionTimer: undefined,
       lastEjection: undefined,
+      record: new CheckRecord(Date.now(), reason ?? null),
     };
     this.#entries.set(entry.id, entry);
     if (this.#config.type === 'none') this.#transition(entry, 'up', 'checks disabled');
@@ -291,10 +306,12 @@ export class HealthChecker<Id extends TargetId = TargetId> {
     entry.inFlight = controller;
     // checkPort (e.g. a Patroni REST API beside the database) replaces the traffic port.
     const port = this.#config.checkPort > 0 ? this.#config.checkPort : entry.port;
+    const started = performance.now();
     void probe({ host: entry.host, port }, this.#config, controller.signal).then((result) => {
       // Aborted, replaced or closed meanwhile: the result belongs to nobody.
       if (entry.inFlight !== controller || this.#closed) return;
       entry.inFlight = undefined;
+      entry.record.probed(result, performance.now() - started, Date.now());
       this.#onProbeResult(entry, result);
       if (!this.#closed && this.#config.type !== 'none' && this.#entries.get(entry.id) === entry) this.#schedule(entry, this.#nextDelay());
     });
@@ -366,6 +383,7 @@ export class HealthChecker<Id extends TargetId = TargetId> {
       this.#ejected--;
     }
     entry.lastReason = reason;
+    entry.record.transitioned(reason, Date.now());
     this.#onChange(entry.id, from, to, reason);
   }
 }

@@ -51,6 +51,7 @@ export function probePostgresLogin(target: ProbeTarget, config: HealthCheckConfi
       connected = true;
     });
     let settled = false;
+    let seenRole: string | undefined;
     const finish = (verdict: true | string): void => {
       if (settled) return;
       settled = true;
@@ -58,7 +59,8 @@ export function probePostgresLogin(target: ProbeTarget, config: HealthCheckConfi
       signal?.removeEventListener('abort', onAbort);
       if (verdict === true) void client.end().catch(() => {});
       else client.connection.stream.destroy();
-      resolve(verdict === true ? { ok: true, latencyMs: performance.now() - started } : { ok: false, reason: verdict });
+      const result: ProbeResult = verdict === true ? { ok: true, latencyMs: performance.now() - started } : { ok: false, reason: verdict };
+      resolve(seenRole === undefined ? result : { ...result, role: seenRole });
     };
     function onAbort(): void {
       finish('aborted');
@@ -73,6 +75,7 @@ export function probePostgresLogin(target: ProbeTarget, config: HealthCheckConfi
         const standby = result.rows[0]?.standby;
         if (typeof standby !== 'boolean') return finish('unexpected reply to pg_is_in_recovery()');
         const role = standby ? 'standby' : 'primary';
+        seenRole = role;
         finish(config.role === 'any' || config.role === role ? true : `role is ${role}`);
       })
       .catch((err: unknown) => finish(failureReason(err, connected)));

@@ -37,8 +37,13 @@ function errorText(value: RespValue): string {
   return value.kind === 'error' ? replySnippet(Buffer.from(value.text, 'latin1')) : '';
 }
 
-/** Judges the replies to redisRoleRequest(config) once all of them are complete. */
-export function judgeRedisRoleReplies(reply: Buffer, ended: boolean, config: Pick<HealthCheckConfig, 'password' | 'role'>): Verdict {
+/** Judges the replies to redisRoleRequest(config) once all of them are complete; `onRole` hears the role a ROLE reply named. */
+export function judgeRedisRoleReplies(
+  reply: Buffer,
+  ended: boolean,
+  config: Pick<HealthCheckConfig, 'password' | 'role'>,
+  onRole?: (role: string) => void,
+): Verdict {
   const replies: RespValue[] = [];
   let offset = 0;
   const expected = config.password === '' ? 1 : 2;
@@ -56,14 +61,21 @@ export function judgeRedisRoleReplies(reply: Buffer, ended: boolean, config: Pic
   if (config.role === 'any') return last.kind === 'status' && last.text === 'PONG' ? true : unexpectedReply(reply);
   const seen = roleOf(last);
   if (seen === undefined) return unexpectedReply(reply);
-  if (seen !== config.role) return `role is ${seen === 'any' ? 'unknown' : seen}`;
+  const seenName = seen === 'any' ? 'unknown' : seen;
+  onRole?.(seenName);
+  if (seen !== config.role) return `role is ${seenName}`;
   return true;
 }
 
 /** Healthy when the login (if any) succeeds and the server has the required role (or answers PING). */
-export function probeRedisRole(target: ProbeTarget, config: HealthCheckConfig, signal?: AbortSignal): Promise<ProbeResult> {
-  return runProbe(target, config.timeoutMs, {
+export async function probeRedisRole(target: ProbeTarget, config: HealthCheckConfig, signal?: AbortSignal): Promise<ProbeResult> {
+  let role: string | undefined;
+  const result = await runProbe(target, config.timeoutMs, {
     request: redisRoleRequest(config),
-    judge: (reply, ended) => judgeRedisRoleReplies(reply, ended, config),
+    judge: (reply, ended) =>
+      judgeRedisRoleReplies(reply, ended, config, (seen) => {
+        role = seen;
+      }),
   }, signal);
+  return role === undefined ? result : { ...result, role };
 }

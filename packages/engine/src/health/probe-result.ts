@@ -7,8 +7,11 @@ export interface ProbeTarget {
   readonly port: number;
 }
 
-/** Outcome of one probe: latency on success, a short human reason (`connect refused`) on failure. */
-export type ProbeResult = { ok: true; latencyMs: number } | { ok: false; reason: string };
+/**
+ * Outcome of one probe: latency on success, a short human reason (`connect refused`) on failure;
+ * `role` when a role or login check read the server's role (`primary`, `replica`, `standby`).
+ */
+export type ProbeResult = { ok: true; latencyMs: number; role?: string } | { ok: false; reason: string; role?: string };
 
 /**
  * One check type. Opens at most one socket, finishes within `config.timeoutMs` (connect and

@@ -46,6 +46,22 @@ describe('HealthChecker passive checks', () => {
     checker.setTargets([{ id: 'a', host: HOST, port: 1 }]);
     for (let i = 0; i < 20; i += 1) checker.reportFailure('a', 'connect refused');
     expect(checker.state('a')).toBe('up');
+    // Nothing checks at all: no detail to show.
+    expect(checker.detail('a')).toBeNull();
+  });
+
+  it('with passive detection only, the detail has the ejection reason and since, and no probe', async () => {
+    const log = eventLog();
+    const checker = track(new HealthChecker({ config: healthConfig({ type: 'none', passiveFailures: 2, intervalMs: 60_000 }), onChange: log.onChange }));
+    checker.setTargets([{ id: 'a', host: HOST, port: 1 }]);
+    expect(checker.detail('a')).toMatchObject({ reason: 'checks disabled', lastAt: null, lastOk: null, lastDurationMs: null, consecutiveFailures: 0 });
+    const before = Date.now();
+    checker.reportFailure('a', 'connect refused');
+    checker.reportFailure('a', 'connect refused');
+    const detail = checker.detail('a');
+    expect(detail).toMatchObject({ reason: 'passive: 2 × connect refused', lastAt: null, lastOk: null, role: null });
+    expect(detail?.since).toBeGreaterThanOrEqual(before);
+    expect(checker.detail('nobody')).toBeNull();
   });
 
   it('active checks bring an ejected target back through `rise`, not before its ejection period', async () => {

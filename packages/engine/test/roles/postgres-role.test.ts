@@ -31,13 +31,13 @@ describe.skipIf(user === undefined)('postgres check with a login and a role', ()
   });
 
   it('role primary / standby / any, logging in with SCRAM-SHA-256 and with md5', async () => {
-    expect(await probe(at(primary), check({ role: 'primary' }))).toMatchObject({ ok: true });
-    expect(await probe(at(standby), check({ role: 'primary' }))).toEqual({ ok: false, reason: 'role is standby' });
-    expect(await probe(at(standby), check({ role: 'standby' }))).toMatchObject({ ok: true });
-    expect(await probe(at(primary), check({ role: 'standby' }))).toEqual({ ok: false, reason: 'role is primary' });
+    expect(await probe(at(primary), check({ role: 'primary' }))).toMatchObject({ ok: true, role: 'primary' });
+    expect(await probe(at(standby), check({ role: 'primary' }))).toEqual({ ok: false, reason: 'role is standby', role: 'standby' });
+    expect(await probe(at(standby), check({ role: 'standby' }))).toMatchObject({ ok: true, role: 'standby' });
+    expect(await probe(at(primary), check({ role: 'standby' }))).toEqual({ ok: false, reason: 'role is primary', role: 'primary' });
     expect(await probe(at(standby), check({ role: 'any' }))).toMatchObject({ ok: true });
     expect(await probe(at(primary), check({ role: 'primary', ...MD5_LOGIN }))).toMatchObject({ ok: true });
-    expect(await probe(at(standby), check({ role: 'primary', ...MD5_LOGIN }))).toEqual({ ok: false, reason: 'role is standby' });
+    expect(await probe(at(standby), check({ role: 'primary', ...MD5_LOGIN }))).toEqual({ ok: false, reason: 'role is standby', role: 'standby' });
   });
 
   it('a wrong password fails as a login failure without the password; no leftover connections', async () => {

@@ -18,12 +18,12 @@ describe('redis check with a role and an ACL login', () => {
 
   it('role primary: the primary passes, the replica fails with "role is replica"', async () => {
     expect(await probe(at(primary), check({ role: 'primary' }))).toMatchObject({ ok: true });
-    expect(await probe(at(replica), check({ role: 'primary' }))).toEqual({ ok: false, reason: 'role is replica' });
+    expect(await probe(at(replica), check({ role: 'primary' }))).toEqual({ ok: false, reason: 'role is replica', role: 'replica' });
   });
 
   it('role replica: the other way round; role any with a login answers PING', async () => {
     expect(await probe(at(replica), check({ role: 'replica' }))).toMatchObject({ ok: true });
-    expect(await probe(at(primary), check({ role: 'replica' }))).toEqual({ ok: false, reason: 'role is primary' });
+    expect(await probe(at(primary), check({ role: 'replica' }))).toEqual({ ok: false, reason: 'role is primary', role: 'primary' });
     expect(await probe(at(replica), check({ role: 'any' }))).toMatchObject({ ok: true });
   });
 

@@ -20,6 +20,8 @@ function backendStats(id: number, address: string, patch: Partial<BackendStatsDt
     bytesIn: 0,
     bytesOut: 0,
     connectFailures: 0,
+    failureRate: 0,
+    check: null,
     connectTimeMs: 0,
     agent: null,
     ...patch,

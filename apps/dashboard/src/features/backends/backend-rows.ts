@@ -2,7 +2,7 @@
 // were removed but still drain connections exist only in stats (removed=true) and stay
 // visible as "draining (removed)" until their last connection closes. A DNS discovery group is a
 // configured row followed by its current members (from stats, marked with the group's id).
-import type { AdminState, AgentCheckDto, AgentViewDto, BackendDto, BackendStatsDto, DiscoveryStatusDto, HealthState, ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
+import type { AdminState, AgentCheckDto, AgentViewDto, BackendCheckDto, BackendDto, BackendStatsDto, DiscoveryStatusDto, HealthState, ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
 import { agentAdmits } from './agent-view.ts';
 import type { Rates, ServiceRates } from '../../store/stats-slice.ts';
 
@@ -24,13 +24,18 @@ export interface BackendRow {
   /** Null until the first stats sample mentions this backend. */
   active: number | null;
   total: number | null;
+  /** Lifetime count of failed connects. */
   connectFailures: number | null;
+  /** Failed connects per second over the last minute. */
+  failureRate: number | null;
   connectTimeMs: number | null;
   rates: Rates | null;
   /** The backend's own agent check (null: the service's, if any). */
   agentCheck: AgentCheckDto | null;
   /** What its agent said last; null when no agent check applies (or no sample yet). */
   agent: AgentViewDto | null;
+  /** Health detail (reason, since, last check); null without a health check or before the first sample. */
+  check: BackendCheckDto | null;
 }
 
 function fromStats(stats: BackendStatsDto | undefined, rates: Rates | undefined) {
@@ -40,9 +45,11 @@ function fromStats(stats: BackendStatsDto | undefined, rates: Rates | undefined)
     active: stats?.active ?? null,
     total: stats?.total ?? null,
     connectFailures: stats?.connectFailures ?? null,
+    failureRate: stats?.failureRate ?? null,
     connectTimeMs: stats?.connectTimeMs ?? null,
     rates: rates ?? null,
     agent: stats?.agent ?? null,
+    check: stats?.check ?? null,
   };
 }
 

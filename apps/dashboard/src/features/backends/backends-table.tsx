@@ -12,12 +12,50 @@ import { buildBackendRows, type BackendRow } from './backend-rows.ts';
 import { updateBackend } from './backends-api.ts';
 import { RemoveBackendDialog } from './remove-backend-dialog.tsx';
 import { FALLBACK_STYLE, useSeriesStyles } from '../charts/use-series-styles.ts';
+import { SortHeader } from '../../components/sort-header.tsx';
+import { filterBackendRows, nextBackendSort, sortBackendRows, type BackendSort, type BackendSortKey } from './backend-table-view.ts';
+
+interface Column {
+  key: BackendSortKey;
+  label: string;
+  className?: string;
+  title?: string;
+}
+
+const COLUMNS: Column[] = [
+  { key: 'address', label: 'Address', className: 'address-head' },
+  { key: 'weight', label: 'Weight' },
+  { key: 'state', label: 'State' },
+  { key: 'health', label: 'Health', title: 'What the checks say; a down backend says why and since when' },
+  { key: 'active', label: 'Active', className: 'right' },
+  { key: 'total', label: 'Total', className: 'right col-optional' },
+  { key: 'throughput', label: 'In / out', className: 'right', title: 'Bytes per second: in = client → backend, out = backend → client' },
+  { key: 'latency', label: 'Latency', className: 'right col-optional', title: 'Connect latency (moving average); — while down' },
+  { key: 'fails', label: 'Fails', className: 'right', title: 'Failed connection attempts over the last minute' },
+];
+/** Data columns plus the actions column: what a detail row spans. */
+const COLUMN_COUNT = COLUMNS.length + 1;
 
 /** The backends of one service with live numbers, row actions and the add form. */
 export function BackendsPanel({ service }: { service: ServiceDto }) {
   const stats = useAppStore(serviceStatsById(service.id));
   const rates = useAppStore(serviceRatesById(service.id));
-  const rows = useMemo(() => buildBackendRows(service, stats, rates), [service, stats, rates]);
+  const all = useMemo(() => buildBackendRows(service, stats, rates), [service, stats, rates]);
+  const [sort, setSort] = useState<BackendSort | null>(null);
+  const [query, setQuery] = useState('');
+  const rows = useMemo(() => sortBackendRows(filterBackendRows(all, query), sort), [all, query, sort]);
+  const [expandedIds, setExpandedIds] = useState<ReadonlySet<number>>(new Set());
+  const onToggle = useCallback((id: number) => {
+    setExpandedIds((s) => {
+      const next = new Set(s);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  }, []);
+  const onSort = useCallback((key: BackendSortKey) => setSort((current) => nextBackendSort(current, key)), []);
+  // Relative times ("since 2 m ago") count from the sample they came with, so they move with it.
+  const sampleTime = useAppStore((s) => s.latest?.time ?? null);
+  const now = sampleTime ?? Date.now();
   const styles = useSeriesStyles(service.id);
   const drainTimeoutMs = service.drainTimeoutMs;
   const [busyIds, setBusyIds] = useState<ReadonlySet<number>>(new Set());
@@ -73,38 +111,42 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
 
   return (
     <section className="panel" aria-labelledby="backends-title">
-      <div className="panel-head">
+      <div className="panel-head backends-head">
         <div>
           <h2 id="backends-title">Backends</h2>
-          <p>Click a weight (or a backend's agent port) to change it. Live numbers update twice a second; rates are per second.</p>
+          <p>Click a weight (or a backend's agent port) to change it, ▸ for a backend's health detail. Live numbers update twice a second; rates are per second.</p>
         </div>
+        {all.length > 0 ? (
+          <input
+            type="search"
+            className="input backends-filter"
+            placeholder="Filter: address, state, health…"
+            aria-label="Filter backends"
+            data-testid="backends-filter"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+        ) : null}
       </div>
-      {rows.length === 0 ? (
+      {all.length === 0 ? (
         <EmptyState title="No backends yet">Add the first backend below; Fulcrum starts health-checking it right away.</EmptyState>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap backends-table-wrap">
           <table className="table backends-table" data-testid="backends-table">
             <thead>
               <tr>
-                <th scope="col">Address</th>
-                <th scope="col">Weight</th>
-                <th scope="col">State</th>
-                <th scope="col">Health</th>
-                <th scope="col" className="right">
-                  Active
-                </th>
-                <th scope="col" className="right col-optional">
-                  Total
-                </th>
-                <th scope="col" className="right" title="Bytes per second: in = client → backend, out = backend → client">
-                  In / out
-                </th>
-                <th scope="col" className="right col-optional" title="Connect latency (moving average)">
-                  Latency
-                </th>
-                <th scope="col" className="right" title="Failed connection attempts">
-                  Fails
-                </th>
+                {COLUMNS.map((column) => (
+                  <SortHeader
+                    key={column.key}
+                    sortKey={column.key}
+                    label={column.label}
+                    title={column.title}
+                    className={column.className}
+                    active={sort?.key === column.key}
+                    direction={sort?.direction ?? 'asc'}
+                    onSort={onSort}
+                  />
+                ))}
                 <th scope="col">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -123,10 +165,15 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
                   serviceAgentCheck={service.agentCheck}
                   onSetAgentCheck={onSetAgentCheck}
                   onRemove={onRemove}
+                  expanded={expandedIds.has(row.id)}
+                  onToggle={onToggle}
+                  now={now}
+                  columns={COLUMN_COUNT}
                 />
               ))}
             </tbody>
           </table>
+          {rows.length === 0 ? <p className="panel-body muted">No backend matches “{query.trim()}”.</p> : null}
         </div>
       )}
       <div className="panel-foot">
