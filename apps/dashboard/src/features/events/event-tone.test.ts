@@ -21,6 +21,8 @@ describe('eventTone', () => {
       'backend-drained': 'draining',
       'service-error': 'down',
       'apply-failed': 'down',
+      'admin-started': 'up',
+      'admin-stopped': 'plain',
     });
   });
   it('uses the target state of a transition when there is one', () => {

@@ -21,6 +21,9 @@ const KIND_TONE: Record<EventKind, EventTone> = {
   'service-error': 'down',
   // A cluster node could not apply the newest configuration version.
   'apply-failed': 'down',
+  // The admin process itself: started (up), stopped gracefully (plain).
+  'admin-started': 'up',
+  'admin-stopped': 'plain',
 };
 
 const TARGET_TONE: Readonly<Record<string, EventTone>> = { up: 'up', enabled: 'up', down: 'down', draining: 'draining', disabled: 'draining' };
