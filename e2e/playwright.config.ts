@@ -18,6 +18,9 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     },
     viewport: { width: 1360, height: 900 },
+    // The console follows prefers-color-scheme; the specs (and their screenshots) see the dark
+    // theme unless they ask for light (theme.spec.ts, accessibility.spec.ts check both).
+    colorScheme: 'dark',
     actionTimeout: 15_000,
     navigationTimeout: 30_000,
     screenshot: 'only-on-failure',
