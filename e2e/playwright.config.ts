@@ -10,7 +10,8 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   reporter: [['list']],
   timeout: 120_000,
-  globalTimeout: 9 * 60_000,
+  // The axe check (e2e/specs/accessibility.spec.ts) alone takes 1.5–3 min on a busy 2-core machine.
+  globalTimeout: 15 * 60_000,
   expect: { timeout: 15_000 },
   use: {
     launchOptions: {

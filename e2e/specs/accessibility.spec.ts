@@ -43,6 +43,10 @@ test('axe finds no serious or critical violation on any main view, in the dark a
     healthCheck: { type: 'tcp', intervalMs: 500, rise: 1, fall: 1 },
     backends: [{ address: redisA.address }, { address: redisB.address }, { address: DEAD }],
   });
+  // Enough distinct events that the events lists scroll (a scrollable region must be reachable
+  // by keyboard): one backend-added per backend, each its own row (different backends do not collapse).
+  const bulk = await fulcrum.api.createService({ name: 'bulk', listen: `127.0.0.1:${await freePort()}`, healthCheck: { type: 'none' } });
+  for (let i = 1; i <= 14; i++) await fulcrum.api.addBackend(bulk.id, { address: `127.0.0.2:${i}` });
   const findings: Finding[] = [];
   /** Checks the view as it is in both themes: the system's scheme changes, the console follows it live. */
   const check = async (view: string) => {
@@ -61,6 +65,8 @@ test('axe finds no serious or critical violation on any main view, in the dark a
   await signInHere(page, fulcrum.token);
   await expect(page.getByTestId('services-overview')).toBeVisible();
   await expect(page.getByTestId('overview-row-cache')).toHaveAttribute('data-health', 'degraded');
+  const feed = page.getByTestId('events-feed');
+  expect(await feed.evaluate((el) => el.scrollHeight > el.clientHeight), 'the events feed scrolls').toBe(true);
   await check('overview');
 
   const loop = new TrafficLoop((op) => redisRoundTrip(port, `a11y-${op}`), { minOps: 5, maxOps: 4000, maxMs: 120_000, paceMs: 25 });
@@ -102,6 +108,7 @@ test('axe finds no serious or critical violation on any main view, in the dark a
   await page.getByTestId('events-link').click();
   await expect(page.getByTestId('events-view')).toBeVisible();
   await expect(page.getByTestId('events-results').getByTestId('event').first()).toBeVisible();
+  expect(await page.getByTestId('events-results').evaluate((el) => el.scrollHeight > el.clientHeight), 'the events view scrolls').toBe(true);
   await check('events');
 
   expect(findings, JSON.stringify(findings, null, 2)).toEqual([]);
