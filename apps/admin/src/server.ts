@@ -23,6 +23,7 @@ import { createPool, prepareSharedStore, SharedStoreError } from './fleet/shared
 import type { SharedStoreUrl } from './fleet/store-url.ts';
 import type pg from 'pg';
 import type { EventRetention } from './store/events-repo.ts';
+import { adminStartedEvent, adminStoppedEvent } from './store/lifecycle-events.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
 import { STORE_MODE_KEY, STORE_URL_KEY } from './store/replica.ts';
@@ -294,6 +295,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const url = adminUrl(opts.admin.host, port, opts.tls !== undefined);
     lock.setUrl(url);
     app.fulcrum.node.adminUrl = url.replace(/\/$/, '');
+    const startedAt = Date.now();
+    const nodeName = app.fulcrum.node.name;
+    await app.fulcrum.config.recordEvent(adminStartedEvent({ pid: process.pid, node: nodeName, url, takeoverFrom: opts.handover?.from }));
     const running = app;
     let closing: Promise<void> | undefined;
     const closeAll = (drainMs: number, graceMs: number, retiring: boolean): Promise<void> =>
@@ -311,6 +315,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           await adminDone;
           await running.close();
           await pool?.end().catch(() => {});
+        }
+        // Retiring after a hand-over: the successor owns the store and recorded the take-over.
+        if (!retiring) {
+          try {
+            store.events.insert(adminStoppedEvent({ pid: process.pid, node: nodeName, uptimeMs: Date.now() - startedAt }));
+          } catch (err) {
+            running.log.error({ err }, 'could not record the admin-stopped event');
+          }
         }
         store.close();
         lock.release();

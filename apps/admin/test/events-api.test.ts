@@ -3,6 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ApiErrorBody, EventDto, ServiceDto } from '@fulcrum/shared/api';
 import type { TestApp } from './helpers.ts';
 import { api, freePort, startApp } from './helpers.ts';
+import { EVENT_QUERY_LIMITS } from '@fulcrum/shared/limits';
 
 interface Page {
   events: EventDto[];
@@ -99,4 +100,47 @@ it.each([
   const res = await api(t.app, 'GET', `/api/events?${query}`);
   expect(res.statusCode).toBe(400);
   expect(res.json<ApiErrorBody>()).toMatchObject({ code: 'VALIDATION_ERROR', field });
+});
+
+it('searches messages with ?q=, case-insensitive, with LIKE wildcards matching only themselves', async () => {
+  const add = (message: string) => t.store.events.insert({ kind: 'test', actor: 'test', message });
+  add('Backend 10.0.0.1:6379 is DOWN');
+  add('100% of backends down');
+  add('1000 of backends down');
+  add('drained snake_case');
+  add('drained snakeXcase');
+  add('path C:\\data\\x');
+  add('path C:dataxx');
+  const search = async (q: string) =>
+    (await api(t.app, 'GET', `/api/events?kind=test&q=${encodeURIComponent(q)}`)).json<Page>().events.map((e) => e.message);
+  expect(await search('is down')).toEqual(['Backend 10.0.0.1:6379 is DOWN']);
+  expect(await search('100%')).toEqual(['100% of backends down']);
+  expect(await search('%')).toEqual(['100% of backends down']);
+  expect(await search('snake_case')).toEqual(['drained snake_case']);
+  expect(await search('_')).toEqual(['drained snake_case']);
+  expect(await search('C:\\data')).toEqual(['path C:\\data\\x']);
+  expect(await search('nothing like this')).toEqual([]);
+  // Combines with the other filters and with paging.
+  const page = (await api(t.app, 'GET', '/api/events?kind=test&q=down&limit=2')).json<Page>();
+  expect(page.events.map((e) => e.message)).toEqual(['1000 of backends down', '100% of backends down']);
+  const rest = (await api(t.app, 'GET', `/api/events?kind=test&q=down&limit=2&before=${page.nextBefore}`)).json<Page>();
+  expect(rest.events.map((e) => e.message)).toEqual(['Backend 10.0.0.1:6379 is DOWN']);
+  expect(rest.nextBefore).toBeNull();
+  // The audit rows are searchable too.
+  expect((await api(t.app, 'GET', `/api/events?q=${encodeURIComponent('"b"')}`)).json<Page>().events.map((e) => e.kind)).toEqual(['service-created']);
+});
+
+it.each([
+  [`q=${'x'.repeat(EVENT_QUERY_LIMITS.searchMaxLength + 1)}`, 'q'],
+  ['q=', 'q'],
+])('rejects a search ?%s naming the field', async (query, field) => {
+  const res = await api(t.app, 'GET', `/api/events?${query}`);
+  expect(res.statusCode).toBe(400);
+  expect(res.json<ApiErrorBody>()).toMatchObject({ code: 'VALIDATION_ERROR', field });
+});
+
+it('accepts a search of the longest allowed length', async () => {
+  const res = await api(t.app, 'GET', `/api/events?q=${'x'.repeat(EVENT_QUERY_LIMITS.searchMaxLength)}`);
+  expect(res.statusCode).toBe(200);
+  expect(res.json<Page>().events).toEqual([]);
 });

@@ -27,11 +27,15 @@ export const DISCOVERY_EVENT_KINDS = ['discovery-changed', 'discovery-failed', '
 /** Kinds recorded by a cluster node about itself (actor `cluster`). */
 export const CLUSTER_EVENT_KINDS = ['apply-failed'] as const;
 
+/** Kinds recorded by the admin process about its own start and graceful stop (actor `system`). */
+export const LIFECYCLE_EVENT_KINDS = ['admin-started', 'admin-stopped'] as const;
+
 /** Every event kind, in the order the README lists them. */
-export const EVENT_KINDS = [...AUDIT_EVENT_KINDS, ...ENGINE_EVENT_KINDS, ...DISCOVERY_EVENT_KINDS, ...CLUSTER_EVENT_KINDS] as const;
+export const EVENT_KINDS = [...AUDIT_EVENT_KINDS, ...ENGINE_EVENT_KINDS, ...DISCOVERY_EVENT_KINDS, ...CLUSTER_EVENT_KINDS, ...LIFECYCLE_EVENT_KINDS] as const;
 
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
 export type EngineEventKind = (typeof ENGINE_EVENT_KINDS)[number];
 export type DiscoveryEventKind = (typeof DISCOVERY_EVENT_KINDS)[number];
 export type ClusterEventKind = (typeof CLUSTER_EVENT_KINDS)[number];
+export type LifecycleEventKind = (typeof LIFECYCLE_EVENT_KINDS)[number];
 export type EventKind = (typeof EVENT_KINDS)[number];

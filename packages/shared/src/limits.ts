@@ -107,3 +107,6 @@ export const HEALTH_CHECK_TEXT = { httpPathMaxLength: 1024, sendExpectMaxLength:
  * `maxClients` bounds how many addresses are remembered (least recently seen are forgotten first).
  */
 export const AUTH_FAILURE_LIMITS = { maxFailures: 10, windowMs: 60_000, maxClients: 10_000 } as const;
+
+/** GET /api/events: the page size range, the text search's longest `q`, and the console's export bound. */
+export const EVENT_QUERY_LIMITS = { pageMax: 500, searchMaxLength: 200, exportMaxRows: 5000 } as const;

@@ -6,6 +6,7 @@ import { literalUnion } from './common-schemas.ts';
 import { DiscoveryStatusSchema } from './service-schemas.ts';
 import { ADMIN_STATES, AGENT_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
 import { EVENT_KINDS } from '@fulcrum/shared/event-kinds';
+import { EVENT_QUERY_LIMITS } from '@fulcrum/shared/limits';
 import type { EventKind } from '@fulcrum/shared/event-kinds';
 
 const nullable = <T extends TSchema>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
@@ -102,13 +103,20 @@ const isoTime = (description: string) =>
 /** GET /api/events query. */
 export const EventsQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'page size (default 50)' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: EVENT_QUERY_LIMITS.pageMax, description: 'page size (default 50)' })),
     before: Type.Optional(Type.Integer({ minimum: 1, description: 'only events with a smaller id: the previous page\'s nextBefore' })),
     kind: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'only this kind, e.g. backend-health' })),
     serviceId: Type.Optional(Type.Integer({ minimum: 1, description: 'only events of this service' })),
     actor: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'only events by this actor (a token name, cli or engine)' })),
     since: Type.Optional(isoTime('only events at or after this time')),
     until: Type.Optional(isoTime('only events before this time')),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: EVENT_QUERY_LIMITS.searchMaxLength,
+        description: 'only events whose message contains this text: case-insensitive for ASCII letters, % and _ match themselves',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

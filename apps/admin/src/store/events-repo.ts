@@ -27,6 +27,13 @@ export interface EventQuery {
   since?: string;
   /** Only events before this time (ISO 8601, UTC). */
   until?: string;
+  /** Only events whose message contains this text (ASCII case-insensitive; % and _ match themselves). */
+  q?: string;
+}
+
+/** `text` as a LIKE pattern matching it anywhere, its wildcards escaped (with ESCAPE '\\'). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** How much of the event log is kept: at most `maxEvents` events, none older than `maxDays`. */
@@ -83,6 +90,7 @@ export function createEventsRepo(db: Database, retention: Partial<EventRetention
       AND (@actor IS NULL OR actor = @actor)
       AND (@since IS NULL OR time >= @since)
       AND (@until IS NULL OR time < @until)
+      AND (@q IS NULL OR message LIKE @q ESCAPE '\\')
     ORDER BY id DESC
     LIMIT @limit`);
   // Newest first; config-replaced has no service but changes every service.
@@ -131,6 +139,7 @@ export function createEventsRepo(db: Database, retention: Partial<EventRetention
           actor: q.actor ?? null,
           since: q.since ?? null,
           until: q.until ?? null,
+          q: q.q === undefined ? null : containsPattern(q.q),
           limit: q.limit,
         })
         .map(toDto);

@@ -213,6 +213,14 @@ it('SIGHUP with the engine in one process is the same hand-over', async () => {
   expect(conn.error).toBeUndefined();
   expect(isRunning(successor)).toBe(true);
   expect(await echoOnce(port, 'after')).toBe('after');
+  // The event log: the successor's start names the process it took over from; the retired
+  // process records no stop (the successor owns the store, and nothing stopped serving).
+  const log = await f.api<{ events: { kind: string; message: string; details: Record<string, unknown> }[] }>('GET', '/api/events?actor=system');
+  expect(log.body.events.map((e) => [e.kind, e.details.pid, e.details.takeoverFrom])).toEqual([
+    ['admin-started', successor, f.pid],
+    ['admin-started', f.pid, undefined],
+  ]);
+  expect(log.body.events[0]!.message).toMatch(new RegExp(`taking over from pid ${f.pid} \\(upgrade\\)$`));
 }, 40_000);
 
 it('keeps serving and takes changes again when the successor cannot start', async () => {

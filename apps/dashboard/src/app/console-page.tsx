@@ -8,11 +8,13 @@ import { BackendsPanel } from '../features/backends/backends-table.tsx';
 import { ClusterStatus } from '../features/cluster/cluster-status.tsx';
 import { ClusterView } from '../features/cluster/cluster-view.tsx';
 import { EventsFeed } from '../features/events/events-feed.tsx';
+import { EventsView } from '../features/events/events-view.tsx';
 import { ServicesOverview } from '../features/overview/services-overview.tsx';
 import { ConnectionBanner, LiveIndicator } from '../features/live/connection-banner.tsx';
 import { ServiceFormDialog } from '../features/services/service-form-dialog.tsx';
 import { ServiceHeader } from '../features/services/service-header.tsx';
 import { ServiceList } from '../features/services/service-list.tsx';
+import { ThemeSwitch } from '../features/theme/theme-switch.tsx';
 import { useAppStore } from '../store/app-store.ts';
 import { selectStale, serviceById } from '../store/selectors.ts';
 import { startConsole, stopConsole } from './console-data.ts';
@@ -52,6 +54,7 @@ export function ConsolePage() {
         <div className="topbar-right">
           <ClusterStatus />
           <LiveIndicator />
+          <ThemeSwitch />
           <UserMenu />
         </div>
       </header>
@@ -63,6 +66,8 @@ export function ConsolePage() {
         <main className="main" id="main">
           {view === 'cluster' ? (
             <ClusterView />
+          ) : view === 'events' ? (
+            <EventsView />
           ) : view === 'overview' && hasServices ? (
             <ServicesOverview />
           ) : service ? (
@@ -91,7 +96,7 @@ export function ConsolePage() {
               <p className="panel-body muted">Loading configuration…</p>
             </section>
           )}
-          {view === 'cluster' ? null : <EventsFeed serviceId={view === 'service' ? selectedId : null} />}
+          {view === 'cluster' || view === 'events' ? null : <EventsFeed serviceId={view === 'service' ? selectedId : null} />}
         </main>
       </div>
       <ServiceFormDialog open={form.open} service={form.open ? form.service : null} onClose={() => setForm({ open: false })} />

@@ -7,6 +7,7 @@ import type { MainView } from '../store/ui-slice.ts';
 export function pageTitle(view: MainView, serviceName: string | undefined): string {
   if (view === 'service' && serviceName !== undefined) return `${serviceName} · Fulcrum`;
   if (view === 'cluster') return 'Cluster · Fulcrum';
+  if (view === 'events') return 'Events · Fulcrum';
   return 'Overview · Fulcrum';
 }
 

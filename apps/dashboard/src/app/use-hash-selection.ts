@@ -3,16 +3,21 @@ import { selectService, showView } from '../store/actions.ts';
 import { useAppStore } from '../store/app-store.ts';
 
 const CLUSTER_HASH = '#cluster';
+const EVENTS_HASH = '#events';
 
 function readHash(): number | null {
   const match = /service=(\d+)/.exec(window.location.hash);
   return match ? Number(match[1]) : null;
 }
 
-/** Follows the address bar: #cluster opens the cluster view, #service=ID a service, anything else the overview. */
+/** Follows the address bar: #cluster opens the cluster view, #events the event log, #service=ID a service, anything else the overview. */
 function followHash(): void {
   if (window.location.hash === CLUSTER_HASH) {
     showView('cluster');
+    return;
+  }
+  if (window.location.hash === EVENTS_HASH) {
+    showView('events');
     return;
   }
   const id = readHash();
@@ -43,7 +48,7 @@ export function useHashSelection(): void {
       if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
       return;
     }
-    const next = view === 'cluster' ? CLUSTER_HASH : selected == null ? null : `#service=${selected}`;
+    const next = view === 'cluster' ? CLUSTER_HASH : view === 'events' ? EVENTS_HASH : selected == null ? null : `#service=${selected}`;
     if (next !== null && window.location.hash !== next) window.history.replaceState(window.history.state, '', next);
   }, [selected, view, loaded]);
 }

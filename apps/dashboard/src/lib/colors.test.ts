@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DASHED_PALETTE, DISTINCT_SERIES, SOLID_PALETTE, seriesStyle } from './colors.ts';
+import { DISTINCT_SERIES, PALETTES, seriesStyle } from './colors.ts';
+import type { Theme } from './theme.ts';
 
 // sRGB → CIELAB (D65) and Machado et al. (2009) colour-vision-deficiency simulation at full
 // severity, so "distinguishable for colour-blind viewers" is a number, not a hope.
@@ -58,8 +59,12 @@ function luminance(rgb: Rgb): number {
 /** ΔE*ab above ~10 reads as clearly different colours side by side. */
 const CLEARLY_DIFFERENT = 12;
 
-describe('series palette', () => {
-  const styles = Array.from({ length: DISTINCT_SERIES }, (_, slot) => seriesStyle(slot));
+/** The panel each theme draws its charts on (tokens.css --panel). */
+const PANEL: Record<Theme, string> = { dark: '#141c27', light: '#ffffff' };
+
+describe.each(['dark', 'light'] as const)('series palette, %s theme', (theme) => {
+  const styles = Array.from({ length: DISTINCT_SERIES }, (_, slot) => seriesStyle(slot, theme));
+  const { solid, dashed } = PALETTES[theme];
 
   it('has 16 distinct styles: 16 different colours, 8 solid and 8 dashed', () => {
     expect(DISTINCT_SERIES).toBe(16);
@@ -73,17 +78,21 @@ describe('series palette', () => {
 
   it.each(Object.keys(CVD))('keeps each line style clearly apart under %s', (kind) => {
     const view = (c: Rgb) => simulate(c, CVD[kind]!);
-    expect(minPairDistance(SOLID_PALETTE, view)).toBeGreaterThan(CLEARLY_DIFFERENT);
-    expect(minPairDistance(DASHED_PALETTE, view)).toBeGreaterThan(CLEARLY_DIFFERENT);
+    expect(minPairDistance(solid, view)).toBeGreaterThan(CLEARLY_DIFFERENT);
+    expect(minPairDistance(dashed, view)).toBeGreaterThan(CLEARLY_DIFFERENT);
   });
 
   it('stands out from the panel background (≥ 3:1, WCAG non-text contrast)', () => {
-    const panel = luminance(parse('#141c27'));
-    for (const { color } of styles) expect((luminance(parse(color)) + 0.05) / (panel + 0.05), color).toBeGreaterThanOrEqual(3);
+    const panel = luminance(parse(PANEL[theme]));
+    const ratio = (color: string) => {
+      const [hi, lo] = [luminance(parse(color)), panel].sort((a, b) => b - a) as [number, number];
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    for (const { color } of styles) expect(ratio(color), color).toBeGreaterThanOrEqual(3);
   });
 
   it('goes on with distinct hues, dashed, beyond 16', () => {
-    expect(seriesStyle(16)).toMatchObject({ dashed: true });
-    expect(seriesStyle(16).color).not.toBe(seriesStyle(17).color);
+    expect(seriesStyle(16, theme)).toMatchObject({ dashed: true });
+    expect(seriesStyle(16, theme).color).not.toBe(seriesStyle(17, theme).color);
   });
 });

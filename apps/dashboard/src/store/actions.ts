@@ -9,6 +9,7 @@ import { mergeEvents } from './events-slice.ts';
 import * as services from './services-slice.ts';
 import { ingestStats } from './stats-slice.ts';
 import { MAX_TOASTS, type MainView, type Toast } from './ui-slice.ts';
+import { storePreference, type Theme, type ThemePreference } from '../lib/theme.ts';
 
 const get = useAppStore.getState;
 const set = useAppStore.setState;
@@ -27,9 +28,20 @@ export function sessionAuthenticated(actor: string): void {
   set({ session: { status: 'authenticated', actor, notice: null } });
 }
 
-/** Signed out or session gone: drop all data (another operator may sign in next). */
+/** Signed out or session gone: drop all data (another operator may sign in next); the theme stays. */
 export function sessionEnded(notice: string | null = null): void {
-  set({ ...initialAppState(), session: { status: 'anonymous', actor: null, notice } });
+  set((s) => ({ ...initialAppState(), themePreference: s.themePreference, systemTheme: s.systemTheme, session: { status: 'anonymous', actor: null, notice } }));
+}
+
+/** The header's theme switch: remembered in localStorage ("system" forgets any choice). */
+export function setThemePreference(preference: ThemePreference): void {
+  storePreference(preference);
+  set({ themePreference: preference });
+}
+
+/** prefers-color-scheme changed. */
+export function systemThemeChanged(theme: Theme): void {
+  set({ systemTheme: theme });
 }
 
 export function setServices(list: readonly ServiceDto[]): void {

@@ -7,9 +7,10 @@ import { initialEventsSlice, type EventsSlice } from './events-slice.ts';
 import { initialServicesSlice, type ServicesSlice } from './services-slice.ts';
 import { initialSessionSlice, type SessionSlice } from './session-slice.ts';
 import { createStatsSlice, type StatsSlice } from './stats-slice.ts';
+import { initialThemeSlice, type ThemeSlice } from './theme-slice.ts';
 import { initialUiSlice, type UiSlice } from './ui-slice.ts';
 
-export type AppState = SessionSlice & ServicesSlice & StatsSlice & EventsSlice & ConnectionSlice & ClusterSlice & UiSlice;
+export type AppState = SessionSlice & ServicesSlice & StatsSlice & EventsSlice & ConnectionSlice & ClusterSlice & UiSlice & ThemeSlice;
 
 /** Every slice at its starting value (a fresh stats history each time). */
 export function initialAppState(): AppState {
@@ -21,6 +22,7 @@ export function initialAppState(): AppState {
     ...initialConnectionSlice,
     ...initialClusterSlice,
     ...initialUiSlice,
+    ...initialThemeSlice(),
   };
 }
 

@@ -10,8 +10,8 @@ export interface Toast {
   text: string;
 }
 
-/** What the main area shows: every service (the landing view), the selected service, or the cluster's nodes. */
-export type MainView = 'overview' | 'service' | 'cluster';
+/** What the main area shows: every service (the landing view), the selected service, the cluster's nodes, or the whole event log. */
+export type MainView = 'overview' | 'service' | 'cluster' | 'events';
 
 export interface UiSlice {
   view: MainView;

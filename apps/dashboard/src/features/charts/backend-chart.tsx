@@ -4,6 +4,7 @@ import { SERIES_DASH, type SeriesStyle } from '../../lib/colors.ts';
 import { formatClock } from '../../lib/format.ts';
 import type { ChartRow, ChartSeries } from './chart-series.ts';
 import { chartMax, niceTicks } from './nice-ticks.ts';
+import { ChartTooltip } from './chart-tooltip.tsx';
 import { FALLBACK_STYLE } from './use-series-styles.ts';
 
 export const WINDOW_MS = 5 * 60_000;
@@ -23,7 +24,8 @@ interface BackendChartProps {
   tickBase?: 1000 | 1024;
 }
 
-const AXIS = { stroke: '#5f6f86', fontSize: 11 };
+// Colours come from the theme's custom properties in charts.css (recharts-* classes).
+const AXIS = { fontSize: 11 };
 
 function minuteTicks(end: number): number[] {
   const start = end - WINDOW_MS;
@@ -48,6 +50,7 @@ export const BackendChart = memo(function BackendChart({ title, description, tes
     () => niceTicks(chartMax(rows, series.map((s) => s.key), true), tickBase),
     [rows, series, tickBase],
   );
+  const styleOf = (key: string): SeriesStyle => styles.get(series.find((s) => s.key === key)?.id ?? -1) ?? FALLBACK_STYLE;
   const common = {
     data: rows,
     responsive: true,
@@ -56,7 +59,7 @@ export const BackendChart = memo(function BackendChart({ title, description, tes
   };
   const axes = (
     <>
-      <CartesianGrid stroke="#1f2b3b" vertical={false} />
+      <CartesianGrid vertical={false} />
       <XAxis
         dataKey="time"
         type="number"
@@ -66,24 +69,16 @@ export const BackendChart = memo(function BackendChart({ title, description, tes
         ticks={minuteTicks(end)}
         tickFormatter={shortClock}
         tick={AXIS}
-        stroke="#2a384b"
       />
       <YAxis
         tick={AXIS}
-        stroke="#2a384b"
         width={60}
         ticks={yTicks}
         domain={[0, yTicks.at(-1) ?? 1]}
         interval={0}
         tickFormatter={(v: number) => formatValue(v)}
       />
-      <Tooltip
-        isAnimationActive={false}
-        contentStyle={{ background: '#111821', border: '1px solid #33445c', borderRadius: 6, fontSize: 12 }}
-        labelStyle={{ color: '#8a9ab0' }}
-        labelFormatter={(label) => formatClock(Number(label))}
-        formatter={(value, name) => [typeof value === 'number' ? formatValue(value) : '—', name]}
-      />
+      <Tooltip isAnimationActive={false} content={<ChartTooltip formatValue={formatValue} styleOf={styleOf} />} />
     </>
   );
 

@@ -25,6 +25,8 @@ describe('eventTone', () => {
       'discovery-failed': 'down',
       'discovery-recovered': 'up',
       'apply-failed': 'down',
+      'admin-started': 'up',
+      'admin-stopped': 'plain',
     });
   });
   it('uses the target state of a transition when there is one', () => {

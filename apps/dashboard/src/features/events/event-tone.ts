@@ -27,6 +27,9 @@ const KIND_TONE: Record<EventKind, EventTone> = {
   'discovery-recovered': 'up',
   // A cluster node could not apply the newest configuration version.
   'apply-failed': 'down',
+  // The admin process itself: started (up), stopped gracefully (plain).
+  'admin-started': 'up',
+  'admin-stopped': 'plain',
 };
 
 const TARGET_TONE: Readonly<Record<string, EventTone>> = {

@@ -1,14 +1,14 @@
-import { memo, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { EventDto } from '@fulcrum/shared/api';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { errorMessage } from '../../lib/api-client.ts';
-import { formatAgo, formatClock } from '../../lib/format.ts';
+import { showView } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
-import { eventTone } from './event-tone.ts';
+import { collapseBursts } from './event-bursts.ts';
+import { EventBurstItem } from './event-item.tsx';
 import { loadOlderEvents } from './events-actions.ts';
 
-/** The event log, newest first: page load plus live pushes. */
+/** The recent event log under the overview and a service, newest first, bursts collapsed: page load plus live pushes. */
 export function EventsFeed({ serviceId }: { serviceId: number | null }) {
   const { events, nextBefore, loaded, services } = useAppStore(
     useShallow((s) => ({ events: s.events, nextBefore: s.eventsNextBefore, loaded: s.eventsLoaded, services: s.services })),
@@ -18,6 +18,7 @@ export function EventsFeed({ serviceId }: { serviceId: number | null }) {
   const [error, setError] = useState<string | null>(null);
   const names = useMemo(() => new Map(services.map((s) => [s.id, s.name])), [services]);
   const shown = useMemo(() => (onlyThis && serviceId != null ? events.filter((e) => e.serviceId === serviceId) : events), [events, onlyThis, serviceId]);
+  const bursts = useMemo(() => collapseBursts(shown), [shown]);
 
   async function older() {
     setLoadingOlder(true);
@@ -38,19 +39,25 @@ export function EventsFeed({ serviceId }: { serviceId: number | null }) {
           <h2 id="events-title">Events</h2>
           <p>Health transitions, drains and every config change (audit log).</p>
         </div>
-        <label className="checkbox small">
-          <input type="checkbox" checked={onlyThis} onChange={(e) => setOnlyThis(e.target.checked)} disabled={serviceId == null} />
-          This service only
-        </label>
+        <div className="events-head-actions">
+          <label className="checkbox small">
+            <input type="checkbox" checked={onlyThis} onChange={(e) => setOnlyThis(e.target.checked)} disabled={serviceId == null} />
+            This service only
+          </label>
+          <button type="button" className="btn btn-sm" data-testid="events-view-link" onClick={() => showView('events')}>
+            Search and export…
+          </button>
+        </div>
       </div>
       {!loaded && events.length === 0 ? (
         <p className="muted panel-body">Loading events…</p>
       ) : shown.length === 0 ? (
         <EmptyState title="No events yet">Changes and health transitions show up here as they happen.</EmptyState>
       ) : (
-        <ol className="event-list" data-testid="events-feed" aria-label="Events, newest first">
-          {shown.map((event) => (
-            <EventItem key={event.id} event={event} serviceName={event.serviceId != null ? names.get(event.serviceId) : undefined} />
+        // Focusable: a keyboard user can scroll the list (axe: scrollable-region-focusable).
+        <ol className="event-list" data-testid="events-feed" aria-label="Events, newest first" tabIndex={0}>
+          {bursts.map((burst) => (
+            <EventBurstItem key={burst.events.at(-1)!.id} burst={burst} names={names} />
           ))}
         </ol>
       )}
@@ -65,23 +72,3 @@ export function EventsFeed({ serviceId }: { serviceId: number | null }) {
     </section>
   );
 }
-
-const EventItem = memo(function EventItem({ event, serviceName }: { event: EventDto; serviceName: string | undefined }) {
-  return (
-    <li className="event" data-testid="event" data-kind={event.kind}>
-      <time className="event-time num" dateTime={event.time} title={`${new Date(event.time).toLocaleString()} (${formatAgo(event.time)})`}>
-        {formatClock(event.time)}
-      </time>
-      <span className={`event-kind tone-${eventTone(event.kind, event.details)}`} data-testid="event-kind">
-        {event.kind}
-      </span>
-      <span className="event-message" data-testid="event-message">
-        {serviceName ? <span className="event-service">{serviceName}</span> : null}
-        {event.message}
-      </span>
-      <span className="event-actor" data-testid="event-actor" title="Actor">
-        {event.actor}
-      </span>
-    </li>
-  );
-});

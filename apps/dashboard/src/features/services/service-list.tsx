@@ -13,8 +13,14 @@ const STRATEGY_LABEL = new Map<string, string>(STRATEGIES.map((s) => [s.name, s.
 /** The service selector: every service with listen address, strategy, health and live load. */
 export function ServiceList({ onCreate }: { onCreate: () => void }) {
   // While the cluster view is open no service is the current page.
-  const { services, selectedId, loaded, overview } = useAppStore(
-    useShallow((s) => ({ services: s.services, selectedId: s.view === 'service' ? s.selectedServiceId : null, loaded: s.servicesLoaded, overview: s.view === 'overview' })),
+  const { services, selectedId, loaded, overview, events } = useAppStore(
+    useShallow((s) => ({
+      services: s.services,
+      selectedId: s.view === 'service' ? s.selectedServiceId : null,
+      loaded: s.servicesLoaded,
+      overview: s.view === 'overview',
+      events: s.view === 'events',
+    })),
   );
   return (
     <nav className="service-nav" aria-label="Services">
@@ -35,6 +41,16 @@ export function ServiceList({ onCreate }: { onCreate: () => void }) {
       >
         All services
         <span className="muted small">overview</span>
+      </button>
+      <button
+        type="button"
+        className={`overview-link${events ? ' is-selected' : ''}`}
+        aria-current={events ? 'page' : undefined}
+        data-testid="events-link"
+        onClick={() => showView('events')}
+      >
+        Events
+        <span className="muted small">search, export</span>
       </button>
       {!loaded ? (
         <p className="muted service-nav-empty">Loading…</p>
