@@ -41,6 +41,8 @@ it('migrates once: reopening keeps data and version', () => {
     drainTimeoutMs: 0,
     maxQueue: 0,
     queueTimeoutMs: 1,
+    allow: ['10.0.0.0/8'],
+    deny: [],
     healthCheck: { type: 'none' } as never,
   });
   store.close();
@@ -65,6 +67,8 @@ it('cascades backend deletes and enforces uniqueness', () => {
     drainTimeoutMs: 0,
     maxQueue: 0,
     queueTimeoutMs: 1,
+    allow: [],
+    deny: [],
     healthCheck: {} as never,
   };
   const id = store.services.insert(values);

@@ -16,6 +16,7 @@ export interface ServiceCounters {
   readonly queue: { readonly length: number };
   readonly active: number;
   readonly rejected: number;
+  readonly rejectedByReason: { readonly denied: number };
   readonly retries: number;
   readonly goneTotal: number;
   readonly goneBytesIn: number;
@@ -45,6 +46,7 @@ export function serviceStats(s: ServiceCounters): ServiceStats {
     active: s.active,
     total,
     rejected: s.rejected,
+    rejectedByReason: { ...s.rejectedByReason },
     queued: s.queue.length,
     retries: s.retries,
     bytesIn,

@@ -24,6 +24,7 @@ import { passiveFailure, passiveSuccess } from './passive-failures.ts';
 import { serviceStats } from './service-stats.ts';
 import { endDrainIfIdle, type DrainOwner } from './backend-drain.ts';
 import { applyBackends, detach } from './backend-membership.ts';
+import { REFUSED, clientFilterOf, screenClient, type ClientFilter } from './client-filter.ts';
 
 /** What a service needs from the load balancer that owns it. */
 export type ServiceHost = ServiceHostOf<Service>;
@@ -50,6 +51,10 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   active = 0;
   rejected = 0;
+  /** Clients refused at accept, by reason (client-filter.ts). */
+  readonly rejectedByReason = { denied: 0 };
+  /** The parsed allow/deny lists; null = no lists, no check. Rebuilt on each apply. */
+  clientFilter: ClientFilter | null;
   retries = 0;
   // Service totals are the sum of its backends' counters (taken in stats(), not per chunk),
   // plus these: the counters of removed backends that finished draining.
@@ -67,6 +72,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.io = io;
     this.#baseIo = io;
     this.server = server;
+    this.clientFilter = clientFilterOf(config);
     this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     for (const b of config.backends) this.backends.set(b.id, new Backend(b));
@@ -108,10 +114,14 @@ export class Service implements DrainOwner, ConnectionOwner {
     });
   }
 
-  /** Applies a new config for this service. Never touches established connections. */
+  /**
+   * Applies a new config for this service. Never touches established connections (new allow/deny
+   * lists apply to clients accepted from now on, as in HAProxy).
+   */
   update(config: ServiceConfig, newServer: Server | null): Server | null {
     const old = this.config;
     this.config = config;
+    this.clientFilter = clientFilterOf(config);
     let oldServer: Server | null = null;
     if (newServer !== null) {
       oldServer = this.server;
@@ -183,8 +193,10 @@ export class Service implements DrainOwner, ConnectionOwner {
       client.close();
       return;
     }
+    const address = screenClient(this, client);
+    if (address === REFUSED) return;
     this.active++;
-    const conn = new Connection(this, client);
+    const conn = new Connection(this, client, address);
     this.dispatch(conn);
   }
 

@@ -38,6 +38,8 @@ export const SERVICE_DEFAULTS: Readonly<Omit<ServiceSettingsDto, 'healthCheck'>>
   drainTimeoutMs: 30_000,
   maxQueue: 0,
   queueTimeoutMs: 5000,
+  allow: [],
+  deny: [],
 };
 
 /** Backend defaults, apart from the address. */

@@ -25,7 +25,7 @@ function backend(id: number, port: number, n: Partial<BackendStats> = {}): Backe
 function report(active: number, total: number, backends: BackendStats[], extra: Partial<ServiceStats> = {}): EngineStats {
   return {
     time: 0,
-    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, queued: 0, retries: 0, bytesIn: total * 10, bytesOut: total * 20, backends, ...extra }],
+    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, retries: 0, bytesIn: total * 10, bytesOut: total * 20, backends, ...extra }],
   };
 }
 

@@ -10,7 +10,7 @@ import { ApiError, notFound } from '../http/api-error.ts';
 import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
 import { healthCheckChanges, mergeHealthCheck } from './health-check-input.ts';
-import { checkAddress, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
+import { checkAddress, checkCidrs, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
 
@@ -89,6 +89,8 @@ function serviceValuesOver(base: ServiceValues, input: Omit<PatchServiceBody, 'b
     drainTimeoutMs: input.drainTimeoutMs ?? base.drainTimeoutMs,
     maxQueue: input.maxQueue ?? base.maxQueue,
     queueTimeoutMs: input.queueTimeoutMs ?? base.queueTimeoutMs,
+    allow: checkCidrs(input.allow ?? base.allow, 'allow'),
+    deny: checkCidrs(input.deny ?? base.deny, 'deny'),
     healthCheck: mergeHealthCheck(base.healthCheck, input.healthCheck),
   };
 }

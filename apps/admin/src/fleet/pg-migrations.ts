@@ -104,6 +104,10 @@ export const PG_MIGRATIONS: readonly string[] = [
     last_seen          TIMESTAMPTZ NOT NULL
   );
   `,
+  `
+  ALTER TABLE services ADD COLUMN allow_cidrs TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE services ADD COLUMN deny_cidrs TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

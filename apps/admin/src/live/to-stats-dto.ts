@@ -15,6 +15,7 @@ export function toStatsDto(stats: EngineStats): StatsDto {
       active: s.active,
       total: s.total,
       rejected: s.rejected,
+      rejectedByReason: { ...s.rejectedByReason },
       queued: s.queued,
       bytesIn: s.bytesIn,
       bytesOut: s.bytesOut,

@@ -6,7 +6,7 @@ import type { Static } from '@sinclair/typebox';
 import type { BackendDto, HealthCheckDto, ServiceDto } from '@fulcrum/shared/api';
 import { STRATEGY_NAMES } from '@fulcrum/shared/strategies';
 import { ADMIN_STATES, HEALTH_CHECK_ROLES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS } from '@fulcrum/shared/enums';
-import { BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
+import { BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, CLIENT_FILTER_LIMITS, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
 import { intInRange, intsInRanges, literalUnion } from './common-schemas.ts';
 
 const AdminStateSchema = literalUnion(ADMIN_STATES);
@@ -67,10 +67,21 @@ const StrategyOptionsInput = Type.Object(
   { additionalProperties: false },
 );
 
+// Entries are checked in the handler (400 INVALID_CIDR naming `allow[1]`), like addresses.
+const cidrList = (what: string) =>
+  Type.Array(Type.String({ maxLength: CLIENT_FILTER_LIMITS.maxLength }), {
+    maxItems: CLIENT_FILTER_LIMITS.maxEntries,
+    description: `${what}: IPv4/IPv6 CIDRs or bare addresses (/32, /128); at most ${CLIENT_FILTER_LIMITS.maxEntries}`,
+  });
+const AllowList = cidrList('clients served when non-empty ([] = everyone)');
+const DenyList = cidrList('clients always refused, even when allowed');
+
 const serviceTuning = {
   strategy: Strategy,
   strategyOptions: StrategyOptionsInput,
   ...intsInRanges(SERVICE_LIMITS),
+  allow: AllowList,
+  deny: DenyList,
   healthCheck: HealthCheckPatch,
 };
 
@@ -139,6 +150,8 @@ export const ServiceSchema = Type.Object({
   drainTimeoutMs: Type.Integer(),
   maxQueue: Type.Integer(),
   queueTimeoutMs: Type.Integer(),
+  allow: AllowList,
+  deny: DenyList,
   healthCheck: HealthCheckSchema,
   version: Type.Integer(),
   backends: Type.Array(BackendSchema),

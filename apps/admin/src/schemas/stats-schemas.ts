@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { EventDto, StatsDto } from '@fulcrum/shared/api';
 import { literalUnion } from './common-schemas.ts';
-import { ADMIN_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
+import { ACCEPT_REJECT_REASONS, ADMIN_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
+import type { AcceptRejectReason } from '@fulcrum/shared/enums';
 import { EVENT_KINDS } from '@fulcrum/shared/event-kinds';
 import type { EventKind } from '@fulcrum/shared/event-kinds';
 
@@ -30,6 +31,10 @@ const ServiceStatsSchema = Type.Object({
   active: Type.Integer(),
   total: Type.Integer(),
   rejected: Type.Integer(),
+  rejectedByReason: Type.Object(
+    Object.fromEntries(ACCEPT_REJECT_REASONS.map((r) => [r, Type.Integer()])) as Record<AcceptRejectReason, ReturnType<typeof Type.Integer>>,
+    { description: 'clients closed at accept, before any backend was chosen, per reason (denied: allow/deny lists)' },
+  ),
   queued: Type.Integer(),
   bytesIn: Type.Number(),
   bytesOut: Type.Number(),

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, StartupError } from '../../src/server.ts';
 import { runSubcommand } from '../../src/commands/run-command.ts';
 import { parseStoreUrl } from '../../src/fleet/store-url.ts';
+import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { freePort, startApp, TOKEN } from '../helpers.ts';
 import { PostgresServer, createDatabase, query, removeNodeDirs, requirePassword, startNode } from './harness.ts';
 import { tempDir } from '../helpers.ts';
@@ -98,7 +99,7 @@ describe('nodes starting together', () => {
     const url = await createDatabase(pgServer);
     const nodes = await Promise.all(['p', 'q', 'r'].map((name) => startNode({ url, name })));
     try {
-      expect((await query<{ version: number }>(url, 'SELECT version FROM fulcrum_schema'))[0]?.version).toBe(4);
+      expect((await query<{ version: number }>(url, 'SELECT version FROM fulcrum_schema'))[0]?.version).toBe(MIGRATIONS.length);
       // One admin token for the cluster, whichever node created it.
       expect(await query(url, "SELECT name FROM tokens WHERE name = 'admin'")).toHaveLength(1);
       for (const n of nodes) expect((await n.api('GET', '/api/services')).status).toBe(200);

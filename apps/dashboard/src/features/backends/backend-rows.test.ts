@@ -38,6 +38,8 @@ function service(backends: BackendDto[]): ServiceDto {
     drainTimeoutMs: 30_000,
     maxQueue: 0,
     queueTimeoutMs: 0,
+    allow: [],
+    deny: [],
     healthCheck: {
       type: 'tcp',
       intervalMs: 1000,
@@ -67,7 +69,7 @@ function service(backends: BackendDto[]): ServiceDto {
 }
 
 function serviceStats(backends: BackendStatsDto[]): ServiceStatsDto {
-  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, queued: 0, bytesIn: 0, bytesOut: 0, backends };
+  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, bytesIn: 0, bytesOut: 0, backends };
 }
 
 describe('buildBackendRows', () => {

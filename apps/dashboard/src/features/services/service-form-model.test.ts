@@ -18,6 +18,8 @@ const existing: ServiceDto = {
   drainTimeoutMs: 30000,
   maxQueue: 0,
   queueTimeoutMs: 5000,
+  allow: [],
+  deny: [],
   healthCheck: {
     type: 'tcp',
     intervalMs: 2000,
