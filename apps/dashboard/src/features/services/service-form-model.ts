@@ -9,6 +9,7 @@ import { LIMITS, parseIntInRange, type IntRange } from '../../lib/limits.ts';
 import type { ServiceCreate, ServicePatch } from './services-api.ts';
 import { roleBody, toRoleForm, validateRoleForm, type RoleFormValues, type RoleSettings } from './health-check-role-form.ts';
 import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
+import { checkListText, listToText, textToList } from './client-lists.ts';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
@@ -22,6 +23,9 @@ export interface ServiceFormValues extends RoleFormValues {
   retries: string;
   maxQueue: string;
   queueTimeoutMs: string;
+  /** One CIDR per line (client-lists.ts). */
+  allow: string;
+  deny: string;
   hcType: HealthCheckType;
   hcIntervalMs: string;
   hcTimeoutMs: string;
@@ -36,7 +40,7 @@ export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
-type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs'> & {
+type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'allow' | 'deny'> & {
   healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings;
 };
 
@@ -52,6 +56,8 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     retries: String(s.retries),
     maxQueue: String(s.maxQueue),
     queueTimeoutMs: String(s.queueTimeoutMs),
+    allow: listToText(s.allow),
+    deny: listToText(s.deny),
     hcType: hc.type,
     hcIntervalMs: String(hc.intervalMs),
     hcTimeoutMs: String(hc.timeoutMs),
@@ -104,6 +110,10 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
     const parsed = parseIntInRange(values[field], label, range);
     if (!parsed.ok) errors[field] = parsed.reason;
   }
+  for (const field of ['allow', 'deny'] as const) {
+    const problem = checkListText(values[field]);
+    if (problem) errors[field] = problem;
+  }
   if (values.hcType === 'http' && !values.hcHttpPath.startsWith('/')) errors.hcHttpPath = 'Path must start with "/".';
   if (values.hcType === 'send-expect' && !values.hcExpect) errors.hcExpect = 'Say what the reply must contain.';
   if (values.hcType !== 'none') Object.assign(errors, validateRoleForm(values, values.hcType));
@@ -138,6 +148,8 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     retries: num(values.retries),
     maxQueue: num(values.maxQueue),
     queueTimeoutMs: num(values.queueTimeoutMs),
+    allow: textToList(values.allow),
+    deny: textToList(values.deny),
     healthCheck,
   };
 }
@@ -151,6 +163,10 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
   if (next.strategy !== original.strategy) patch.strategy = next.strategy;
   for (const key of ['connectTimeoutMs', 'idleTimeoutMs', 'drainTimeoutMs', 'retries', 'maxQueue', 'queueTimeoutMs'] as const) {
     if (next[key] !== original[key]) patch[key] = next[key];
+  }
+  for (const key of ['allow', 'deny'] as const) {
+    const list = next[key] ?? [];
+    if (JSON.stringify(list) !== JSON.stringify(original[key])) patch[key] = list;
   }
   const hc: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next.healthCheck ?? {})) {
@@ -170,6 +186,8 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   retries: 'retries',
   maxqueue: 'maxQueue',
   queuetimeoutms: 'queueTimeoutMs',
+  allow: 'allow',
+  deny: 'deny',
   'healthcheck.type': 'hcType',
   'healthcheck.intervalms': 'hcIntervalMs',
   'healthcheck.timeoutms': 'hcTimeoutMs',
@@ -197,6 +215,7 @@ export function formFieldForServerField(field: string | undefined): ServiceFormF
     .replace(/^\/+/, '')
     .replace(/\//g, '.')
     .replace(/^body\./, '')
+    .replace(/^(allow|deny)(?:\[\d+\]|\.\d+)$/, '$1')
     .toLowerCase();
   return SERVER_FIELD[key] ?? 'form';
 }
