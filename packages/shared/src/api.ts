@@ -196,7 +196,7 @@ export interface EventDto {
 export const API_ERROR_CODES = {
   VALIDATION_ERROR: 'a field is missing, of the wrong type or out of range (`field` names it), or the body is not one well-formed JSON/YAML object without duplicate keys (the message names line and column) [400]',
   MALFORMED_REQUEST: 'the request cannot be read: not valid HTTP, invalid percent-encoding in the URL, or a body that does not match Content-Length [400]',
-  INVALID_CIDR: 'an `allow`/`deny` entry is not an IPv4 or IPv6 address or CIDR, its prefix is out of range, or a list has more than 1000 entries (`field` names it: `allow[1]`) [400]',
+  INVALID_CIDR: 'an `allow`/`deny` entry is not an IPv4 or IPv6 address or CIDR, or its prefix is out of range (`field` names it: `allow[1]`) [400]',
   INVALID_ADDRESS: 'an address is not host:port or its port is out of range [400]',
   UNKNOWN_STRATEGY: 'strategy is not one of the documented names [400]',
   SELF_LOOP: "a backend is the service's own listen address (same port, an address that reaches the listener): its connections would loop back into Fulcrum [400]",
