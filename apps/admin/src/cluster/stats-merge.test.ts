@@ -58,6 +58,14 @@ describe('mergeStats', () => {
     expect(s.backends[1]).toMatchObject({ id: 11, total: 0, active: 0, health: 'up' });
   });
 
+  it('sums the clients refused at accept per reason, exited workers included', () => {
+    const retired = new RetiredTotals();
+    retired.add(report(0, 0, [], { rejectedByReason: { denied: 4 } }));
+    const a = report(0, 0, [], { rejectedByReason: { denied: 2 } });
+    const b = report(0, 0, [], { rejectedByReason: { denied: 3 } });
+    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual({ denied: 9 });
+  });
+
   it('lists backends that only drain (removed, or absent from the committed config)', () => {
     const a = report(1, 1, [backend(12, 7009, { removed: true, state: 'draining', active: 1, total: 1 })]);
     const s = mergeStats(config, [a], new RetiredTotals(), health).services[0]!;
