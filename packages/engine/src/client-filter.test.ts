@@ -51,6 +51,7 @@ describe('ClientFilter', () => {
 
   it('refuses an unreadable address when a list is set', () => {
     expect(new ClientFilter([], ['10.0.0.0/8']).admits('')).toBe(false);
+    expect(new ClientFilter([], ['10.0.0.0/8']).admits('not-an-address')).toBe(false);
   });
 
   it('agrees with a reference matcher on random IPv4 lists (property)', () => {
