@@ -42,6 +42,8 @@ it('migrates once: reopening keeps data and version', () => {
     maxQueue: 0,
     queueTimeoutMs: 1,
     agentCheck: null,
+    allow: ['10.0.0.0/8'],
+    deny: [],
     healthCheck: { type: 'none' } as never,
   });
   store.close();
@@ -67,6 +69,8 @@ it('cascades backend deletes and enforces uniqueness', () => {
     maxQueue: 0,
     queueTimeoutMs: 1,
     agentCheck: null,
+    allow: [],
+    deny: [],
     healthCheck: {} as never,
   };
   const id = store.services.insert(values);

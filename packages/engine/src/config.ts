@@ -49,6 +49,10 @@ export interface ServiceConfig {
   /** Clients waiting for a free backend slot when every backend is at maxConnections (0 = reject at once). */
   maxQueue: number;
   queueTimeoutMs: number;
+  /** Client CIDRs served when non-empty; absent or [] = everyone (README "Who may connect"). */
+  allow?: string[];
+  /** Client CIDRs always refused (wins over allow). */
+  deny?: string[];
   healthCheck: HealthCheckConfig;
   /** Agent check of every backend without one of its own; null/absent = off. */
   agentCheck?: AgentCheckConfig | null;

@@ -68,9 +68,11 @@ export class Connection implements PickContext, BackendLink {
   /** The backend sent FIN before any byte while the client had not sent anything yet (so far). */
   #backendQuitEarly = false;
 
-  constructor(service: ConnectionOwner, client: TcpHandle) {
+  /** `address`: the client's IP when the service already read it (allow/deny), else null (read when needed). */
+  constructor(service: ConnectionOwner, client: TcpHandle, address: string | null = null) {
     this.service = service;
     this.client = client;
+    this.#address = address;
     service.io.adopt(client, this);
     // The address is gone once the socket closes, and reading it costs a getpeername(2):
     // take it now, and only if someone listens.

@@ -17,6 +17,7 @@ export interface ServiceCounters {
   readonly queue: { readonly length: number };
   readonly active: number;
   readonly rejected: number;
+  readonly rejectedByReason: { readonly denied: number };
   readonly retries: number;
   /** Passive ejections refused by maxEjectionPercent (the local health checker counts them). */
   readonly health: { readonly ejectionsCapped: number; detail(id: number): BackendStats['check'] } | null;
@@ -51,6 +52,7 @@ export function serviceStats(s: ServiceCounters): ServiceStats {
     active: s.active,
     total,
     rejected: s.rejected,
+    rejectedByReason: { ...s.rejectedByReason },
     queued: s.queue.length,
     retries: s.retries,
     ejectionsCapped: s.health?.ejectionsCapped ?? 0,

@@ -28,6 +28,7 @@ import { endDrainIfIdle, type DrainOwner } from './backend-drain.ts';
 import { WorkerOutcomes } from './outlier/worker-outcomes.ts';
 import { ejectionCappedMessage, EJECTION_CAPPED } from './outlier/ejection-capped.ts';
 import { applyBackends, detach } from './backend-membership.ts';
+import { REFUSED, clientFilterOf, screenClient, type ClientFilter } from './client-filter.ts';
 
 /** What a service needs from the load balancer that owns it. */
 export type ServiceHost = ServiceHostOf<Service>;
@@ -56,6 +57,10 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   active = 0;
   rejected = 0;
+  /** Clients refused at accept, by reason (client-filter.ts). */
+  readonly rejectedByReason = { denied: 0 };
+  /** The parsed allow/deny lists; null = no lists, no check. Rebuilt on each apply. */
+  clientFilter: ClientFilter | null;
   retries = 0;
   /** External health mode: this process's failure-rate windows (the primary ejects). */
   readonly #outcomes = new WorkerOutcomes();
@@ -75,6 +80,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.io = io;
     this.#baseIo = io;
     this.server = server;
+    this.clientFilter = clientFilterOf(config);
     this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     for (const b of config.backends) this.backends.set(b.id, new Backend(b));
@@ -150,10 +156,14 @@ export class Service implements DrainOwner, ConnectionOwner {
     });
   }
 
-  /** Applies a new config for this service. Never touches established connections. */
+  /**
+   * Applies a new config for this service. Never touches established connections (new allow/deny
+   * lists apply to clients accepted from now on, as in HAProxy).
+   */
   update(config: ServiceConfig, newServer: Server | null): Server | null {
     const old = this.config;
     this.config = config;
+    this.clientFilter = clientFilterOf(config);
     let oldServer: Server | null = null;
     if (newServer !== null) {
       oldServer = this.server;
@@ -228,8 +238,10 @@ export class Service implements DrainOwner, ConnectionOwner {
       client.close();
       return;
     }
+    const address = screenClient(this, client);
+    if (address === REFUSED) return;
     this.active++;
-    const conn = new Connection(this, client);
+    const conn = new Connection(this, client, address);
     this.dispatch(conn);
   }
 

@@ -7,6 +7,7 @@ import { isStrategyName } from '@fulcrum/shared/strategies';
 import { ADMIN_STATES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, ROLES_BY_CHECK_TYPE, isOneOf } from '@fulcrum/shared/enums';
 import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, SERVICE_LIMITS, describeRange, failureRateWindowProblem, inRange, isBoundedLoadFactor } from '@fulcrum/shared/limits';
 import type { IntRange } from '@fulcrum/shared/limits';
+import { checkCidrList } from '@fulcrum/shared/cidr';
 
 // Listen port 0 (ephemeral) is for embedders and tests; the admin only ever sends 1-65535.
 const LISTEN_PORT: IntRange = { min: 0, max: 65535 };
@@ -28,6 +29,13 @@ function isId(value: unknown): value is number {
 
 function host(value: unknown, field: string): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > 253) throw new InvalidConfigError(`${field} must be a host name or IP`, field);
+}
+
+function checkCidrs(list: unknown, field: string): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list) || !list.every((e) => typeof e === 'string')) throw new InvalidConfigError(`${field} must be an array of CIDR strings`, field);
+  const bad = checkCidrList(list as string[], field);
+  if (bad !== null) throw new InvalidConfigError(`${bad.field}: ${bad.reason}`, bad.field);
 }
 
 function checkHealth(h: HealthCheckConfig, at: string): void {
@@ -83,6 +91,7 @@ export function validateConfig(config: EngineConfig): void {
       throw new InvalidConfigError(`${at}.strategyOptions.boundedLoadFactor: must be ${off} or from ${min} to ${max}`, `${at}.strategyOptions.boundedLoadFactor`);
     }
     intsIn(s, SERVICE_LIMITS, at);
+    for (const list of ['allow', 'deny'] as const) checkCidrs(s[list], `${at}.${list}`);
     checkHealth(s.healthCheck, `${at}.healthCheck`);
     checkAgent(s.agentCheck, `${at}.agentCheck`);
     if (!Array.isArray(s.backends)) throw new InvalidConfigError(`${at}.backends must be an array`, `${at}.backends`);

@@ -1,11 +1,11 @@
 // Wire types of the admin REST API (/api). The admin validates with TypeBox schemas of the
 // same shape; the dashboard imports these types only.
 import type { StrategyName } from './strategies.ts';
-import type { AdminState, AgentState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod } from './enums.ts';
+import type { AcceptRejectReason, AdminState, AgentState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod } from './enums.ts';
 import type { EventKind } from './event-kinds.ts';
 
 // The enum types live with their lists (enums.ts); re-exported here for the DTOs' users.
-export type { AdminState, AgentState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod };
+export type { AcceptRejectReason, AdminState, AgentState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod };
 
 export interface HealthCheckDto {
   type: HealthCheckType;
@@ -151,6 +151,10 @@ export interface ServiceSettingsDto {
   queueTimeoutMs: number;
   /** Agent check of every backend that sets none of its own; null = off. */
   agentCheck: AgentCheckDto | null;
+  /** Client CIDRs served when non-empty (README "Who may connect"); [] = everyone. */
+  allow: string[];
+  /** Client CIDRs always refused, even when also allowed. */
+  deny: string[];
   healthCheck: HealthCheckDto;
 }
 
@@ -262,11 +266,16 @@ export interface ServiceCountersDto {
   total: number;
   /** Clients closed because no backend could take them. */
   rejected: number;
+  /** Clients closed at accept, before any backend was chosen, by reason (README "Who may connect"). */
+  rejectedByReason: RejectedByReasonDto;
   /** Clients waiting in the queue now. */
   queued: number;
   bytesIn: number;
   bytesOut: number;
 }
+
+/** Clients refused at accept, per reason (one key per ACCEPT_REJECT_REASONS entry). */
+export type RejectedByReasonDto = Record<AcceptRejectReason, number>;
 
 export interface ServiceStatsDto extends ServiceCountersDto {
   id: number;
@@ -301,6 +310,7 @@ export interface EventDto {
 export const API_ERROR_CODES = {
   VALIDATION_ERROR: 'a field is missing, of the wrong type or out of range (`field` names it), or the body is not one well-formed JSON/YAML object without duplicate keys (the message names line and column) [400]',
   MALFORMED_REQUEST: 'the request cannot be read: not valid HTTP, invalid percent-encoding in the URL, or a body that does not match Content-Length [400]',
+  INVALID_CIDR: 'an `allow`/`deny` entry is not an IPv4 or IPv6 address or CIDR, or its prefix is out of range (`field` names it: `allow[1]`) [400]',
   INVALID_ADDRESS: 'an address is not host:port or its port is out of range [400]',
   UNKNOWN_STRATEGY: 'strategy is not one of the documented names [400]',
   SELF_LOOP: "a backend is the service's own listen address (same port, an address that reaches the listener): its connections would loop back into Fulcrum [400]",

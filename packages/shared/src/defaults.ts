@@ -43,6 +43,8 @@ export const SERVICE_DEFAULTS: Readonly<Omit<ServiceSettingsDto, 'healthCheck'>>
   maxQueue: 0,
   queueTimeoutMs: 5000,
   agentCheck: null,
+  allow: [],
+  deny: [],
 };
 
 /** An agent check given without `intervalMs` polls this often (HAProxy's agent-inter default: 2 s). */

@@ -63,3 +63,12 @@ export const CLOSE_REASONS = [
   'client-gone', // the client left before a backend was connected
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+/**
+ * Why a client was closed at accept, before any backend was chosen (the service stats'
+ * `rejectedByReason` keys and the `reason` label of fulcrum_service_accept_rejected_total).
+ */
+export const ACCEPT_REJECT_REASONS = [
+  'denied', // the client address is in `deny`, or `allow` is set and does not list it
+] as const;
+export type AcceptRejectReason = (typeof ACCEPT_REJECT_REASONS)[number];

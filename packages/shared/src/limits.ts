@@ -94,6 +94,12 @@ export function isBoundedLoadFactor(value: unknown): value is number {
   return typeof value === 'number' && (value === BOUNDED_LOAD_FACTOR.off || (value >= BOUNDED_LOAD_FACTOR.min && value <= BOUNDED_LOAD_FACTOR.max));
 }
 
+/**
+ * A service's `allow` and `deny` lists (README "Who may connect"): at most `maxEntries` CIDRs
+ * each, each at most `maxLength` characters (the longest IPv6 CIDR is 43).
+ */
+export const CLIENT_FILTER_LIMITS = { maxEntries: 1000, maxLength: 64 } as const;
+
 /** Service names: what the API accepts. */
 export const SERVICE_NAME = { maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' } as const;
 

@@ -25,7 +25,7 @@ function backend(id: number, port: number, n: Partial<BackendStats> = {}): Backe
 function report(active: number, total: number, backends: BackendStats[], extra: Partial<ServiceStats> = {}): EngineStats {
   return {
     time: 0,
-    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, queued: 0, retries: 0, ejectionsCapped: 0, bytesIn: total * 10, bytesOut: total * 20, backends, ...extra }],
+    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, retries: 0, ejectionsCapped: 0, bytesIn: total * 10, bytesOut: total * 20, backends, ...extra }],
   };
 }
 
@@ -56,6 +56,14 @@ describe('mergeStats', () => {
     expect(s.backends[0]).toMatchObject({ total: 103, active: 1, bytesIn: 5 });
     // A backend nobody reports still shows, with zeros.
     expect(s.backends[1]).toMatchObject({ id: 11, total: 0, active: 0, health: 'up' });
+  });
+
+  it('sums the clients refused at accept per reason, exited workers included', () => {
+    const retired = new RetiredTotals();
+    retired.add(report(0, 0, [], { rejectedByReason: { denied: 4 } }));
+    const a = report(0, 0, [], { rejectedByReason: { denied: 2 } });
+    const b = report(0, 0, [], { rejectedByReason: { denied: 3 } });
+    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual({ denied: 9 });
   });
 
   it('lists backends that only drain (removed, or absent from the committed config)', () => {

@@ -13,13 +13,15 @@ const backendKey = (id: number, address: string): string => `${id}@${address}`;
 interface Cumulative {
   total: number;
   rejected: number;
+  /** rejectedByReason.denied (the only accept-time reason so far). */
+  denied: number;
   retries: number;
   bytesIn: number;
   bytesOut: number;
   connectFailures: number;
 }
 
-const zero = (): Cumulative => ({ total: 0, rejected: 0, retries: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0 });
+const zero = (): Cumulative => ({ total: 0, rejected: 0, denied: 0, retries: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0 });
 
 /** Cumulative counters of exited workers, by service and backend instance. */
 export class RetiredTotals {
@@ -35,6 +37,7 @@ export class RetiredTotals {
       }
       entry.counters.total += s.total;
       entry.counters.rejected += s.rejected;
+      entry.counters.denied += s.rejectedByReason.denied;
       entry.counters.retries += s.retries;
       entry.counters.bytesIn += s.bytesIn;
       entry.counters.bytesOut += s.bytesOut;
@@ -91,6 +94,7 @@ export function mergeStats(
       active: sum(parts, (p) => p.active),
       total: old.total + sum(parts, (p) => p.total),
       rejected: old.rejected + sum(parts, (p) => p.rejected),
+      rejectedByReason: { denied: old.denied + sum(parts, (p) => p.rejectedByReason.denied) },
       queued: sum(parts, (p) => p.queued),
       retries: old.retries + sum(parts, (p) => p.retries),
       // The primary's checker decides ejections (and refuses them), not the workers.

@@ -2,6 +2,7 @@
 // Each failure is an ApiError naming the field, thrown inside the change's transaction.
 import type { HostPort } from '@fulcrum/shared/address';
 import { parseAddress } from '@fulcrum/shared/address';
+import { checkCidrList } from '@fulcrum/shared/cidr';
 import type { HealthCheckSettings, StrategyOptionsDto } from '@fulcrum/shared/api';
 import { isStrategyName } from '@fulcrum/shared/strategies';
 import type { StrategyName } from '@fulcrum/shared/strategies';
@@ -17,6 +18,13 @@ export function checkAddress(input: string, field: string): HostPort {
   const parsed = parseAddress(input);
   if (!parsed.ok) throw new ApiError(400, 'INVALID_ADDRESS', `${field}: ${parsed.reason}`, field);
   return { host: parsed.value.host.toLowerCase(), port: parsed.value.port };
+}
+
+/** 400 INVALID_CIDR naming the entry (`allow[1]`) unless every entry of `list` is an address or CIDR. */
+export function checkCidrs(list: string[], field: 'allow' | 'deny'): string[] {
+  const bad = checkCidrList(list, field);
+  if (bad !== null) throw new ApiError(400, 'INVALID_CIDR', `${bad.field}: ${bad.reason}`, bad.field);
+  return [...list];
 }
 
 /** `n thing` or `n things`. */

@@ -119,6 +119,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN agent_check TEXT;
   ALTER TABLE backends ADD COLUMN agent_check TEXT;
   `,
+  // 7: allow/deny client lists (as SQLite step 7).
+  `
+  ALTER TABLE services ADD COLUMN allow_cidrs TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE services ADD COLUMN deny_cidrs TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

@@ -24,6 +24,7 @@ export function toStatsDto(stats: EngineStats, discovery?: DiscoveryView): Stats
         active: s.active,
         total: s.total,
         rejected: s.rejected,
+        rejectedByReason: { ...s.rejectedByReason },
         queued: s.queued,
         bytesIn: s.bytesIn,
         bytesOut: s.bytesOut,

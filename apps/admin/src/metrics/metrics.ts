@@ -3,7 +3,7 @@
 // backends and services disappear with them. Own Registry, never prom-client's global one.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineStats, ServiceStats, BackendStats } from '@fulcrum/engine';
-import { ADMIN_STATES, AGENT_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
+import { ACCEPT_REJECT_REASONS, ADMIN_STATES, AGENT_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
 
 export interface FulcrumMetrics {
   readonly registry: Registry;
@@ -130,6 +130,12 @@ export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
   serviceGauge('fulcrum_service_connections_active', 'Established client connections of the service.', (s) => s.active);
   serviceCounter('fulcrum_service_connections_total', 'Client connections accepted by the service.', (s) => s.total);
   serviceCounter('fulcrum_service_rejected_total', 'Clients closed because no backend could take them.', (s) => s.rejected);
+  // Every reason is exported (0 included), so a rate() over it starts at the first scrape.
+  const eachRejectReason = (visit: (labels: Record<'service' | 'reason', string>, n: number) => void) =>
+    eachService((labels, s) => {
+      for (const reason of ACCEPT_REJECT_REASONS) visit({ ...labels, reason }, s.rejectedByReason[reason]);
+    });
+  summed('counter', 'fulcrum_service_accept_rejected_total', 'Clients closed at accept, before any backend was chosen, by reason (denied: allow/deny lists).', ['service', 'reason'] as const, eachRejectReason, (n: number) => n);
   serviceCounter('fulcrum_service_retries_total', 'Connect attempts retried on another backend.', (s) => s.retries);
   serviceCounter('fulcrum_service_ejections_capped_total', 'Passive ejections refused because maxEjectionPercent of the backends were ejected already.', (s) => s.ejectionsCapped);
   serviceCounter('fulcrum_service_bytes_in_total', 'Bytes received from clients.', (s) => s.bytesIn);

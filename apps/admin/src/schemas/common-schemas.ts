@@ -65,7 +65,7 @@ export function withWarnings<T extends TObject>(schema: T) {
 
 /** What each error status means on this API (the OpenAPI response descriptions). */
 const ERROR_STATUS = {
-  400: 'Invalid input: VALIDATION_ERROR, INVALID_ADDRESS, UNKNOWN_STRATEGY or SELF_LOOP (`field` names the offending field); MALFORMED_REQUEST when the request cannot be read',
+  400: 'Invalid input: VALIDATION_ERROR, INVALID_ADDRESS, INVALID_CIDR, UNKNOWN_STRATEGY or SELF_LOOP (`field` names the offending field); MALFORMED_REQUEST when the request cannot be read',
   401: 'UNAUTHORIZED: no valid Bearer token or session cookie',
   403: 'CSRF_REJECTED: a cookie-authenticated change without the header x-fulcrum-csrf: 1',
   404: 'NOT_FOUND',

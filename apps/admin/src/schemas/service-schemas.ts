@@ -7,7 +7,7 @@ import type { AgentCheckDto, BackendDto, DiscoverDto, DiscoveryStatusDto, Health
 import { AGENT_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
 import { STRATEGY_NAMES } from '@fulcrum/shared/strategies';
 import { ADMIN_STATES, DISCOVERY_TYPES, HEALTH_CHECK_ROLES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS } from '@fulcrum/shared/enums';
-import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, DISCOVERY_LIMITS, DISCOVERY_NAME, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
+import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, CLIENT_FILTER_LIMITS, DISCOVERY_LIMITS, DISCOVERY_NAME, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
 import { intInRange, intsInRanges, literalUnion } from './common-schemas.ts';
 
 const AdminStateSchema = literalUnion(ADMIN_STATES);
@@ -88,11 +88,22 @@ const StrategyOptionsInput = Type.Object(
   { additionalProperties: false },
 );
 
+// Entries are checked in the handler (400 INVALID_CIDR naming `allow[1]`), like addresses.
+const cidrList = (what: string) =>
+  Type.Array(Type.String({ maxLength: CLIENT_FILTER_LIMITS.maxLength }), {
+    maxItems: CLIENT_FILTER_LIMITS.maxEntries,
+    description: `${what}: IPv4/IPv6 CIDRs or bare addresses (/32, /128); at most ${CLIENT_FILTER_LIMITS.maxEntries}`,
+  });
+const AllowList = cidrList('clients served when non-empty ([] = everyone)');
+const DenyList = cidrList('clients always refused, even when allowed');
+
 const serviceTuning = {
   strategy: Strategy,
   strategyOptions: StrategyOptionsInput,
   ...intsInRanges(SERVICE_LIMITS),
   agentCheck: AgentCheckInput,
+  allow: AllowList,
+  deny: DenyList,
   healthCheck: HealthCheckPatch,
 };
 
@@ -201,6 +212,8 @@ export const ServiceSchema = Type.Object({
   maxQueue: Type.Integer(),
   queueTimeoutMs: Type.Integer(),
   agentCheck: AgentCheckSchema,
+  allow: AllowList,
+  deny: DenyList,
   healthCheck: HealthCheckSchema,
   version: Type.Integer(),
   backends: Type.Array(BackendSchema),

@@ -4,7 +4,8 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { EventDto, StatsDto } from '@fulcrum/shared/api';
 import { literalUnion } from './common-schemas.ts';
 import { DiscoveryStatusSchema } from './service-schemas.ts';
-import { ADMIN_STATES, AGENT_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
+import { ACCEPT_REJECT_REASONS, ADMIN_STATES, AGENT_STATES, HEALTH_STATES } from '@fulcrum/shared/enums';
+import type { AcceptRejectReason } from '@fulcrum/shared/enums';
 import { EVENT_KINDS } from '@fulcrum/shared/event-kinds';
 import { EVENT_QUERY_LIMITS } from '@fulcrum/shared/limits';
 import type { EventKind } from '@fulcrum/shared/event-kinds';
@@ -65,6 +66,10 @@ const ServiceStatsSchema = Type.Object({
   active: Type.Integer(),
   total: Type.Integer(),
   rejected: Type.Integer(),
+  rejectedByReason: Type.Object(
+    Object.fromEntries(ACCEPT_REJECT_REASONS.map((r) => [r, Type.Integer()])) as Record<AcceptRejectReason, ReturnType<typeof Type.Integer>>,
+    { description: 'clients closed at accept, before any backend was chosen, per reason (denied: allow/deny lists)' },
+  ),
   queued: Type.Integer(),
   bytesIn: Type.Number(),
   bytesOut: Type.Number(),

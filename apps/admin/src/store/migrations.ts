@@ -113,6 +113,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN agent_check TEXT;
   ALTER TABLE backends ADD COLUMN agent_check TEXT;
   `,
+  // 7: a service's allow/deny client lists (README "Who may connect"), JSON arrays of CIDR text.
+  `
+  ALTER TABLE services ADD COLUMN allow_cidrs TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE services ADD COLUMN deny_cidrs TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

@@ -33,6 +33,8 @@ export function serviceSettings<H extends object>(s: Omit<ServiceSettingsDto, 'h
     maxQueue: s.maxQueue,
     queueTimeoutMs: s.queueTimeoutMs,
     agentCheck: s.agentCheck === null ? null : { ...s.agentCheck },
+    allow: [...s.allow],
+    deny: [...s.deny],
     healthCheck: { ...s.healthCheck },
   };
 }
@@ -50,6 +52,8 @@ interface ServiceRow {
   drain_timeout_ms: number;
   max_queue: number;
   queue_timeout_ms: number;
+  allow_cidrs: string;
+  deny_cidrs: string;
   health_check: string;
   agent_check: string | null;
   version: number;
@@ -82,6 +86,8 @@ function toRecord(row: ServiceRow): ServiceRecord {
     maxQueue: row.max_queue,
     queueTimeoutMs: row.queue_timeout_ms,
     agentCheck: parseAgentCheck(row.agent_check),
+    allow: JSON.parse(row.allow_cidrs) as string[],
+    deny: JSON.parse(row.deny_cidrs) as string[],
     // Merging with the defaults lets a newer fulcrum add health-check fields without a migration.
     healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(JSON.parse(row.health_check) as Partial<HealthCheckSettings>) },
     version: row.version,
@@ -101,6 +107,8 @@ function toParams(values: ServiceValues) {
     drain_timeout_ms: values.drainTimeoutMs,
     max_queue: values.maxQueue,
     queue_timeout_ms: values.queueTimeoutMs,
+    allow_cidrs: JSON.stringify(values.allow),
+    deny_cidrs: JSON.stringify(values.deny),
     health_check: JSON.stringify(values.healthCheck),
     agent_check: agentCheckText(values.agentCheck),
     now: new Date().toISOString(),
@@ -118,14 +126,15 @@ export function createServicesRepo(db: Database) {
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM services');
   const insert = db.prepare(`
     INSERT INTO services (name, host, port, strategy, strategy_options, connect_timeout_ms, idle_timeout_ms,
-      retries, drain_timeout_ms, max_queue, queue_timeout_ms, health_check, agent_check, version, created_at, updated_at)
+      retries, drain_timeout_ms, max_queue, queue_timeout_ms, allow_cidrs, deny_cidrs, health_check, agent_check, version, created_at, updated_at)
     VALUES (@name, @host, @port, @strategy, @strategy_options, @connect_timeout_ms, @idle_timeout_ms,
-      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @health_check, @agent_check, 1, @now, @now)`);
+      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @allow_cidrs, @deny_cidrs, @health_check, @agent_check, 1, @now, @now)`);
   const update = db.prepare(`
     UPDATE services SET name = @name, host = @host, port = @port, strategy = @strategy,
       strategy_options = @strategy_options, connect_timeout_ms = @connect_timeout_ms,
       idle_timeout_ms = @idle_timeout_ms, retries = @retries, drain_timeout_ms = @drain_timeout_ms,
-      max_queue = @max_queue, queue_timeout_ms = @queue_timeout_ms, health_check = @health_check,
+      max_queue = @max_queue, queue_timeout_ms = @queue_timeout_ms, allow_cidrs = @allow_cidrs,
+      deny_cidrs = @deny_cidrs, health_check = @health_check,
       agent_check = @agent_check, version = version + 1, updated_at = @now
     WHERE id = @id`);
   const bump = db.prepare<[string, number]>('UPDATE services SET version = version + 1, updated_at = ? WHERE id = ?');

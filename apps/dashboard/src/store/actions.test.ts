@@ -27,6 +27,7 @@ function stats(time: number, active: number): StatsDto {
         active,
         total: 0,
         rejected: 0,
+        rejectedByReason: { denied: 0 },
         queued: 0,
         bytesIn: 0,
         bytesOut: 0,

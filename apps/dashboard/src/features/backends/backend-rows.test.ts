@@ -42,6 +42,8 @@ function service(backends: BackendDto[]): ServiceDto {
     maxQueue: 0,
     queueTimeoutMs: 0,
     agentCheck: null,
+    allow: [],
+    deny: [],
     healthCheck: {
       type: 'tcp',
       intervalMs: 1000,
@@ -75,7 +77,7 @@ function service(backends: BackendDto[]): ServiceDto {
 }
 
 function serviceStats(backends: BackendStatsDto[]): ServiceStatsDto {
-  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, queued: 0, bytesIn: 0, bytesOut: 0, backends };
+  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, bytesIn: 0, bytesOut: 0, backends };
 }
 
 describe('buildBackendRows', () => {

@@ -157,6 +157,18 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
       </fieldset>
 
       <fieldset>
+        <legend>Who may connect</legend>
+        <div className="form-grid">
+          <FormField {...f('allow')} label="Allow (one CIDR per line)" hint="empty = every client; else only these">
+            <textarea className="input mono" rows={3} spellCheck={false} placeholder="10.0.0.0/8" value={values.allow} onChange={(e) => set('allow', e.target.value)} />
+          </FormField>
+          <FormField {...f('deny')} label="Deny (one CIDR per line)" hint="always refused, even if allowed">
+            <textarea className="input mono" rows={3} spellCheck={false} placeholder="10.0.0.13" value={values.deny} onChange={(e) => set('deny', e.target.value)} />
+          </FormField>
+        </div>
+      </fieldset>
+
+      <fieldset>
         <legend>Health check</legend>
         <div className="form-grid form-grid-5">
           <FormField {...f('hcType')} label="Check type">

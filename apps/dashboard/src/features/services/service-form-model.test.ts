@@ -19,6 +19,8 @@ const existing: ServiceDto = {
   maxQueue: 0,
   queueTimeoutMs: 5000,
   agentCheck: null,
+  allow: [],
+  deny: [],
   healthCheck: {
     type: 'tcp',
     intervalMs: 2000,
@@ -201,5 +203,24 @@ describe('formStaleness', () => {
     expect(formStaleness(opened, { ...opened })).toBeNull();
     expect(formStaleness(opened, { ...opened, version: 5 })).toBe('changed');
     expect(formStaleness(opened, undefined)).toBe('deleted');
+  });
+});
+
+describe('allow and deny', () => {
+  it('checks each line with the admin parser and names the entry', () => {
+    expect(validateServiceForm({ ...filled(), allow: '10.0.0.0/8\n\n  192.0.2.7  \n', deny: '::1' })).toEqual({});
+    expect(validateServiceForm({ ...filled(), allow: '10.0.0.0/8\n10.0.0.0/33' }).allow).toMatch(/^Entry 2: /);
+    expect(validateServiceForm({ ...filled(), deny: 'nope' }).deny).toMatch(/^Entry 1: /);
+  });
+  it('sends trimmed lines, and patches a list only when it changed', () => {
+    expect(toCreateBody({ ...filled(), allow: ' 10.0.0.0/8 \n\n::1' })).toMatchObject({ allow: ['10.0.0.0/8', '::1'], deny: [] });
+    const values = serviceToForm({ ...existing, deny: ['192.0.2.7'] });
+    expect(values.deny).toBe('192.0.2.7');
+    expect(toPatchBody(values, { ...existing, deny: ['192.0.2.7'] })).toEqual({});
+    expect(toPatchBody({ ...values, deny: '192.0.2.7\n192.0.2.8' }, { ...existing, deny: ['192.0.2.7'] })).toEqual({ deny: ['192.0.2.7', '192.0.2.8'] });
+  });
+  it('maps the server field of an entry to its text area', () => {
+    expect(formFieldForServerField('allow[1]')).toBe('allow');
+    expect(formFieldForServerField('/deny/0')).toBe('deny');
   });
 });

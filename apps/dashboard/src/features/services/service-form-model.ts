@@ -11,6 +11,7 @@ import { roleBody, toRoleForm, validateRoleForm, type RoleFormValues, type RoleS
 import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
 import { PASSIVE_SERVER_FIELDS, passiveBody, toPassiveForm, validatePassiveForm, type PassiveFormValues, type PassiveSettings } from './passive-detection-form.ts';
 import { parseAgentForm, sameAgentCheck, toAgentForm, type AgentFormValues } from './agent-check-form.ts';
+import { checkListText, listToText, textToList } from './client-lists.ts';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
@@ -24,6 +25,9 @@ export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, Ag
   retries: string;
   maxQueue: string;
   queueTimeoutMs: string;
+  /** One CIDR per line (client-lists.ts). */
+  allow: string;
+  deny: string;
   hcType: HealthCheckType;
   hcIntervalMs: string;
   hcTimeoutMs: string;
@@ -38,7 +42,7 @@ export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
-type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck'> & {
+type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck' | 'allow' | 'deny'> & {
   healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings & PassiveSettings;
 };
 
@@ -54,6 +58,8 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     retries: String(s.retries),
     maxQueue: String(s.maxQueue),
     queueTimeoutMs: String(s.queueTimeoutMs),
+    allow: listToText(s.allow),
+    deny: listToText(s.deny),
     hcType: hc.type,
     hcIntervalMs: String(hc.intervalMs),
     hcTimeoutMs: String(hc.timeoutMs),
@@ -108,6 +114,10 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
     const parsed = parseIntInRange(values[field], label, range);
     if (!parsed.ok) errors[field] = parsed.reason;
   }
+  for (const field of ['allow', 'deny'] as const) {
+    const problem = checkListText(values[field]);
+    if (problem) errors[field] = problem;
+  }
   if (values.hcType === 'http' && !values.hcHttpPath.startsWith('/')) errors.hcHttpPath = 'Path must start with "/".';
   if (values.hcType === 'send-expect' && !values.hcExpect) errors.hcExpect = 'Say what the reply must contain.';
   if (values.hcType !== 'none') Object.assign(errors, validateRoleForm(values, values.hcType));
@@ -148,6 +158,8 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     maxQueue: num(values.maxQueue),
     queueTimeoutMs: num(values.queueTimeoutMs),
     agentCheck: agentCheckOf(values),
+    allow: textToList(values.allow),
+    deny: textToList(values.deny),
     healthCheck,
   };
 }
@@ -169,6 +181,10 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
     if (next[key] !== original[key]) patch[key] = next[key];
   }
   if (!sameAgentCheck(next.agentCheck ?? null, original.agentCheck)) patch.agentCheck = next.agentCheck ?? null;
+  for (const key of ['allow', 'deny'] as const) {
+    const list = next[key] ?? [];
+    if (JSON.stringify(list) !== JSON.stringify(original[key])) patch[key] = list;
+  }
   const hc: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next.healthCheck ?? {})) {
     if (original.healthCheck[key as keyof typeof original.healthCheck] !== value) hc[key] = value;
@@ -187,6 +203,8 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   retries: 'retries',
   maxqueue: 'maxQueue',
   queuetimeoutms: 'queueTimeoutMs',
+  allow: 'allow',
+  deny: 'deny',
   'healthcheck.type': 'hcType',
   'healthcheck.intervalms': 'hcIntervalMs',
   'healthcheck.timeoutms': 'hcTimeoutMs',
@@ -218,6 +236,7 @@ export function formFieldForServerField(field: string | undefined): ServiceFormF
     .replace(/^\/+/, '')
     .replace(/\//g, '.')
     .replace(/^body\./, '')
+    .replace(/^(allow|deny)(?:\[\d+\]|\.\d+)$/, '$1')
     .toLowerCase();
   return SERVER_FIELD[key] ?? 'form';
 }

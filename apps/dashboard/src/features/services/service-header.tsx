@@ -7,6 +7,7 @@ import { useAppStore } from '../../store/app-store.ts';
 import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
 import { DeleteServiceDialog } from './delete-service-dialog.tsx';
 import { countBackends, serviceHealth } from './service-summary.ts';
+import { listSummary, rejectedByReasonText } from './client-lists.ts';
 import { StrategySelect } from './strategy-select.tsx';
 
 const HEALTH_TEXT = { up: 'all backends up', degraded: 'degraded', down: 'no backend serving', unknown: 'health unknown', empty: 'no backends' } as const;
@@ -21,6 +22,7 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
   const closeDelete = useCallback(() => setConfirming(false), []);
 
   const hc = service.healthCheck;
+  const refusedText = rejectedByReasonText(stats?.rejectedByReason, (n) => formatCount(n));
 
   return (
     <section className="panel service-header" aria-labelledby="service-title" data-testid="service-header">
@@ -49,6 +51,13 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
         <div>
           <dt>Health check</dt>
           <dd>{hc.type === 'none' ? 'off' : `${hc.type} every ${formatDuration(hc.intervalMs)} · rise ${hc.rise} · fall ${hc.fall}`}</dd>
+        </div>
+        <div>
+          <dt>Clients</dt>
+          <dd className="mono" data-testid="service-clients">
+            allow {listSummary(service.allow, 'all')}
+            {service.deny.length > 0 ? ` · deny ${listSummary(service.deny, '')}` : ''}
+          </dd>
         </div>
         <div>
           <dt>Timeouts</dt>
@@ -81,6 +90,12 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
                 <span className={(stats?.rejected ?? 0) > 0 ? 'warn' : undefined}>{formatCount(stats?.rejected)}</span>
                 <span className="muted"> · </span>
                 {formatCount(stats?.queued)}
+                {refusedText ? (
+                  <span className="stat-aside warn" data-testid="service-rejected-by-reason" title="Clients closed at accept, before any backend was chosen">
+                    {' '}
+                    · {refusedText}
+                  </span>
+                ) : null}
               </>
             }
           />

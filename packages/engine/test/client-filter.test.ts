@@ -1,0 +1,134 @@
+// allow/deny at accept, with clients bound to distinct loopback source addresses: refused
+// clients are closed without the backend seeing a connection, and counted.
+import { afterEach, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { once } from 'node:events';
+import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
+import { backend, config, nextData, service, startEcho, waitFor, type TestServer } from './helpers.ts';
+
+/** Connects from `localAddress`; resolves with the socket once connected. */
+async function connectFrom(host: string, port: number, localAddress: string): Promise<net.Socket> {
+  const s = net.connect({ host, port, localAddress });
+  s.on('error', () => {});
+  await once(s, 'connect');
+  return s;
+}
+
+/** True when the proxy relays a round trip for this client; false when it closes it without a byte. */
+async function served(s: net.Socket): Promise<boolean> {
+  s.write('ping');
+  try {
+    return String(await nextData(s)) === 'ping';
+  } catch {
+    return false;
+  }
+}
+
+describe('allow and deny', () => {
+  let lb: LoadBalancer | undefined;
+  let echo: TestServer | undefined;
+  afterEach(async () => {
+    await lb?.close();
+    await echo?.close();
+    lb = echo = undefined;
+  });
+
+  it('serves allowed clients, closes the others at accept without touching the backend, and counts them', async () => {
+    echo = await startEcho();
+    lb = createLoadBalancer();
+    const svc = service([backend(echo.port)], { allow: ['127.0.0.0/30'], deny: ['127.0.0.3'] });
+    await lb.apply(config(svc));
+    const port = lb.listenPort(svc.id) as number;
+    const clients: net.Socket[] = [];
+    try {
+      for (const from of ['127.0.0.1', '127.0.0.2']) {
+        const s = await connectFrom('127.0.0.1', port, from);
+        clients.push(s);
+        expect(await served(s), from).toBe(true);
+      }
+      expect(echo.accepted).toBe(2);
+      for (const from of ['127.0.0.3', '127.0.0.4', '127.0.0.200']) {
+        const s = await connectFrom('127.0.0.1', port, from);
+        clients.push(s);
+        expect(await served(s), from).toBe(false);
+      }
+      const stats = lb.stats().services[0]!;
+      expect(stats.rejectedByReason).toEqual({ denied: 3 });
+      expect(stats.total).toBe(2);
+      expect(stats.rejected).toBe(0);
+      // The refused clients never reached the backend (its accept count is where it was).
+      expect(echo.accepted).toBe(2);
+    } finally {
+      for (const s of clients) s.destroy();
+    }
+  });
+
+  it('matches IPv6 clients (::1)', async (ctx) => {
+    const probe = net.createServer();
+    const v6 = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(false));
+      probe.listen(0, '::1', () => resolve(true));
+    });
+    probe.close();
+    if (!v6) ctx.skip('no IPv6 loopback on this machine');
+    echo = await startEcho();
+    lb = createLoadBalancer();
+    const denied = service([backend(echo.port)], { host: '::1', deny: ['::1/128'] });
+    const allowed = service([backend(echo.port)], { host: '::1', allow: ['::1'] });
+    await lb.apply(config(denied, allowed));
+    const a = await connectFrom('::1', lb.listenPort(allowed.id) as number, '::1');
+    const d = await connectFrom('::1', lb.listenPort(denied.id) as number, '::1');
+    try {
+      expect(await served(a)).toBe(true);
+      expect(await served(d)).toBe(false);
+      expect(echo.accepted).toBe(1);
+      expect(lb.stats().services.map((s) => s.rejectedByReason.denied)).toEqual([1, 0]);
+    } finally {
+      a.destroy();
+      d.destroy();
+    }
+  });
+
+  it('a new list applies to new clients; established connections stay (as in HAProxy)', async () => {
+    echo = await startEcho();
+    lb = createLoadBalancer();
+    const svc = service([backend(echo.port)], { allow: ['127.0.0.0/30'] });
+    await lb.apply(config(svc));
+    const port = lb.listenPort(svc.id) as number;
+    const stays = await connectFrom('127.0.0.1', port, '127.0.0.2');
+    const still = await connectFrom('127.0.0.1', port, '127.0.0.1');
+    try {
+      expect(await served(stays)).toBe(true);
+      expect(await served(still)).toBe(true);
+      // Now 127.0.0.2 is denied and 127.0.0.1 still qualifies: neither established connection is closed.
+      await lb.apply(config({ ...svc, deny: ['127.0.0.2'] }));
+      for (let i = 0; i < 20; i++) {
+        expect(await served(stays)).toBe(true);
+        expect(await served(still)).toBe(true);
+      }
+      const again = await connectFrom('127.0.0.1', port, '127.0.0.2');
+      expect(await served(again)).toBe(false);
+      again.destroy();
+      expect(lb.stats().services[0]!.rejectedByReason.denied).toBe(1);
+      expect(lb.stats().services[0]!.active).toBe(2);
+      // And removing the lists lets it in again.
+      await lb.apply(config({ ...svc, allow: [], deny: [] }));
+      const back = await connectFrom('127.0.0.1', port, '127.0.0.2');
+      expect(await served(back)).toBe(true);
+      back.destroy();
+    } finally {
+      stays.destroy();
+      still.destroy();
+    }
+    await waitFor(() => lb!.stats().services[0]!.active === 0, 'teardown');
+  });
+
+  it('refuses a malformed list before anything changes', async () => {
+    echo = await startEcho();
+    lb = createLoadBalancer();
+    const svc = service([backend(echo.port)]);
+    await lb.apply(config(svc));
+    await expect(lb.apply(config({ ...svc, allow: ['10.0.0.0/8', '10.0.0.0/40'] }))).rejects.toMatchObject({ field: 'services[0].allow[1]' });
+    expect(lb.config.services[0]!.allow).toEqual([]);
+  });
+});
