@@ -6,7 +6,7 @@
 # its own `pnpm install` under that Node, and `vitest run` of packages/ and apps/admin (the
 # browser suite runs once, under the machine's Node, in `pnpm test`). Each release runs in its
 # own process group, killed whole when it ends (whatever its tests left running) and at most
-# FULCRUM_RELEASE_TIMEOUT seconds (default 1800) after it starts. Exits non-zero if any fails.
+# FULCRUM_RELEASE_TIMEOUT seconds (default 2400) after it starts. Exits non-zero if any fails.
 #
 #   bash .ci/node-releases.sh            # 22 24 26
 #   bash .ci/node-releases.sh 24         # one release
@@ -14,7 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ $# -gt 0 ]; then releases=("$@"); else releases=(22 24 26); fi
 cache="${FULCRUM_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fulcrum-node}"
-limit="${FULCRUM_RELEASE_TIMEOUT:-1800}"
+limit="${FULCRUM_RELEASE_TIMEOUT:-2400}"
 work="$(mktemp -d /tmp/fulcrum-node-releases.XXXXXX)"
 group=""
 
