@@ -29,7 +29,9 @@ export class StatementLimitError extends Error {
   }
 }
 
-// Every connection this process opened; never shrinks (a closed one costs a few hundred bytes).
+// Every connection this process opened; never shrinks. A closed one keeps only small wrappers
+// (its statements are finalized by close()); transaction()'s own statements, which
+// better-sqlite3 caches per connection, live as long as it does.
 const connections: Db[] = [];
 
 class RetainedDatabase extends Database {
