@@ -28,6 +28,18 @@ export default tseslint.config(
     },
   },
   {
+    // On Node ≥ 24.19 a garbage-collected better-sqlite3 12 statement or connection aborts the
+    // process: every connection comes from openDatabase(), which never lets one become garbage.
+    files: ['apps/admin/**/*.ts'],
+    ignores: ['apps/admin/src/store/retained-database.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'better-sqlite3', importNames: ['default'], allowTypeImports: true, message: 'Open connections with openDatabase() (src/store/retained-database.ts): a collected one aborts Node 24.' }],
+      }],
+      'no-restricted-properties': ['error', { property: 'iterate', message: 'A statement iterator is a native object that would be garbage-collected, which aborts Node 24: use all().' }],
+    },
+  },
+  {
     files: ['apps/dashboard/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {

@@ -1,9 +1,9 @@
 // The SQLite store on disk: pragmas, migrations, constraints.
 import { afterEach, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { MIGRATIONS, SchemaTooNewError } from '../src/store/migrations.ts';
 import { DB_FILE, openStore } from '../src/store/store.ts';
+import { openDatabase } from '../src/store/retained-database.ts';
 import { tempDir } from './helpers.ts';
 
 const cleanup: (() => void)[] = [];
@@ -87,7 +87,7 @@ it('cascades backend deletes and enforces uniqueness', () => {
 it('refuses a database written by a newer fulcrum', () => {
   const { dir, remove } = tempDir();
   cleanup.push(remove);
-  const raw = new Database(join(dir, DB_FILE));
+  const raw = openDatabase(join(dir, DB_FILE));
   raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
   raw.close();
   expect(() => openStore(dir)).toThrow(SchemaTooNewError);

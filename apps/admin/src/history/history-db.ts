@@ -3,7 +3,7 @@
 // `res` = the bucket (10 s) and the coarse bucket (60 s). Each bucket is written at both at once
 // (the coarse row is an upsert that merges buckets), so downsampling never needs a pass of its own,
 // and retention is plain deletion in bounded batches.
-import Database from 'better-sqlite3';
+import { openDatabase } from '../store/retained-database.ts';
 import type { Database as Db } from 'better-sqlite3';
 import type { HistoryBucket, HistoryRow } from './history-row.ts';
 
@@ -48,7 +48,8 @@ const SCHEMA = `
 
 /** Opens (creating) the history file. NORMAL sync: a power cut may lose the last buckets, never the configuration (another file). */
 export function openHistoryDb(file: string): Db {
-  const db = new Database(file);
+  // Kept for the process's life (retained-database.ts): a collected statement aborts Node 24.
+  const db = openDatabase(file);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

@@ -1,13 +1,13 @@
 // The SQLite store: one connection, WAL, FULL sync, foreign keys, migrated on open.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import type { BackendDto, ServiceDto } from '@fulcrum/shared/api';
 import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
 import { formatAddress } from '@fulcrum/shared/address';
 import { migrate } from './migrations.ts';
 import { backendAddress, toDiscoverDto } from '../discovery/group-label.ts';
+import { openDatabase } from './retained-database.ts';
 import { createServicesRepo, serviceSettings } from './services-repo.ts';
 import type { ServiceRecord, ServicesRepo } from './services-repo.ts';
 import { createBackendsRepo } from './backends-repo.ts';
@@ -95,7 +95,7 @@ export interface StoreOptions {
 export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  const db = new Database(join(dir, DB_FILE));
+  const db = openDatabase(join(dir, DB_FILE));
   try {
     db.pragma('journal_mode = WAL');
     // FULL: a 2xx promises the change survives a power cut, not only a process crash.

@@ -1,11 +1,11 @@
 // One migration history, two dialects: after the last step, SQLite and PostgreSQL hold the same
 // tables with the same columns, so a row read from one can be written to the other.
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
 import { MIGRATIONS, migrate } from '../../src/store/migrations.ts';
 import { PG_MIGRATIONS, migrateShared } from '../../src/fleet/pg-migrations.ts';
 import { REPLICATED_TABLES } from '../../src/store/replica.ts';
+import { openDatabase } from '../../src/store/retained-database.ts';
 import { PostgresServer, createDatabase } from './harness.ts';
 
 let pgServer: PostgresServer;
@@ -23,7 +23,7 @@ const CLUSTER_ONLY = new Set(['fulcrum_cluster', 'fulcrum_nodes', 'fulcrum_schem
 
 it('both histories have the same steps and end in the same tables and columns', async () => {
   expect(PG_MIGRATIONS).toHaveLength(MIGRATIONS.length);
-  const sqlite = new Database(':memory:');
+  const sqlite = openDatabase(':memory:');
   migrate(sqlite);
   const sqliteTables = Object.fromEntries(
     sqlite
