@@ -40,7 +40,8 @@ async function servedFrom(from: string): Promise<boolean> {
   try {
     await once(s, 'connect');
     s.write('ping');
-    const got = await Promise.race([once(s, 'data').then(([d]) => String(d)), once(s, 'close').then(() => null)]);
+    // A refused client that already sent its ping gets a reset (its bytes were never read): not served.
+    const got = await Promise.race([once(s, 'data').then(([d]) => String(d)), once(s, 'close').then(() => null)]).catch(() => null);
     return got === 'ping';
   } finally {
     s.destroy();
