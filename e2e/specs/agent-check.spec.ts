@@ -2,7 +2,7 @@
 // answering one line) drain a backend with its reason in the row, then bring it back at half its weight.
 import net from 'node:net';
 import { once } from 'node:events';
-import { backendCell, screenshot, signIn } from '../fixtures/console-page.ts';
+import { backendCell, backendRow, screenshot, signIn } from '../fixtures/console-page.ts';
 import { freePort } from '../fixtures/free-port.ts';
 import { expect, test } from '../fixtures/test.ts';
 
@@ -40,10 +40,11 @@ test('an agent drains a backend and lowers its weight; the row shows what it sai
     await expect(dialog).toBeHidden();
     expect((await fulcrum.api.services())[0]?.agentCheck).toEqual({ port: agentPort, intervalMs: 200 });
 
-    const badge = backendCell(page, a1, 'health').getByTestId('agent');
+    // Beside the health badge (the `health` test id is the badge itself since the health detail).
+    const badge = backendRow(page, a1).getByTestId('agent');
     await expect(badge).toHaveAttribute('data-agent-state', 'drain');
     await expect(badge).toContainText('agent drain');
-    await expect(backendCell(page, a1, 'health').getByTestId('agent-reason')).toHaveText('deploy 42');
+    await expect(backendRow(page, a1).getByTestId('agent-reason')).toHaveText('deploy 42');
     await expect(page.getByTestId('service-up')).toHaveText('0/2');
     await screenshot(page, testInfo, 'agent-drain');
 
