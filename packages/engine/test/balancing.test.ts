@@ -166,14 +166,17 @@ describe('balancing, retries and live changes', () => {
     const c2 = await connect(lb.listenPort(svc2.id) as number);
     let closed = false;
     c2.on('close', () => (closed = true));
-    // The timer is the subject here, not a stand-in for an event: idleTimeoutMs measures time
-    // without traffic, so only writes spread over time — 100 ms apart (well under 500 ms) for
-    // 800 ms (well over it) — can show that client → backend bytes alone restart it. Writes sent
-    // back to back, or paced by any event, would all land inside one idle window and prove nothing.
-    for (let i = 0; i < 8; i++) {
-      c2.write('x');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // The client writes one byte per tick of a metronome — the talking server above, reached
+    // directly — so its writes are spread over 800 ms (past the 500 ms timeout) exactly as the
+    // backend's dots were: client → backend bytes alone must keep the connection open.
+    const metronome = await connect(srv.port);
+    let ticks = 0;
+    metronome.on('data', (d: Buffer) => {
+      for (let i = 0; i < d.length; i++) if (!closed) c2.write('x');
+      ticks += d.length;
+    });
+    await waitFor(() => ticks >= 8 || closed, 'eight ticks of the metronome');
+    metronome.destroy();
     expect(closed).toBe(false);
     await once(c2, 'close');
   });
