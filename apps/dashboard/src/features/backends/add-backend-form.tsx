@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { BACKEND_DEFAULTS } from '@fulcrum/shared/defaults';
 import type { ApiWarning } from '@fulcrum/shared/api';
 import { ApiError, errorMessage, messageForField } from '../../lib/api-client.ts';
+import { FormField } from '../../components/form-field.tsx';
 import { backendChanged, showToast } from '../../store/actions.ts';
 import { addBackend, type BackendCreate } from './backends-api.ts';
 import { parseMaxConnections, parseWeight, validateBackendAddress } from './backend-validation.ts';
@@ -129,19 +130,13 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
         </select>
       </div>
       {kind === 'address' ? (
-        <div className="field add-backend-address">
-          <label className="field-label" htmlFor={`${id}-address`}>
-            Backend address
-          </label>
+        <FormField id={`${id}-address`} label="Backend address" className="add-backend-address" error={shownAddressError ?? undefined} errorTestId="address-error">
           <input
-            id={`${id}-address`}
             className="input mono"
             placeholder="10.0.0.5:6379"
             autoComplete="off"
             spellCheck={false}
             value={address}
-            aria-invalid={shownAddressError ? true : undefined}
-            aria-describedby={shownAddressError ? `${id}-address-error` : undefined}
             onChange={(e) => {
               setAddress(e.target.value);
               setWarnings([]);
@@ -149,12 +144,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
             }}
             onBlur={() => address && setTouched((t) => ({ ...t, address: true }))}
           />
-          {shownAddressError ? (
-            <p id={`${id}-address-error`} className="field-error" role="alert" data-testid="address-error">
-              {shownAddressError}
-            </p>
-          ) : null}
-        </div>
+        </FormField>
       ) : (
         <div className="field add-backend-address">
           <label className="field-label" htmlFor={`${id}-name`}>
@@ -199,77 +189,44 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
           ) : null}
         </div>
       )}
-      <div className="field add-backend-weight">
-        <label className="field-label" htmlFor={`${id}-weight`}>
-          Weight
-        </label>
+      <FormField id={`${id}-weight`} label="Weight" className="add-backend-weight" error={shownWeightError ?? undefined} errorTestId="weight-error">
         <input
-          id={`${id}-weight`}
           className="input num"
           inputMode="numeric"
           value={weight}
-          aria-invalid={shownWeightError ? true : undefined}
-          aria-describedby={shownWeightError ? `${id}-weight-error` : undefined}
           onChange={(e) => {
             setWeight(e.target.value);
             setTouched((t) => ({ ...t, weight: true }));
             if (serverError?.field === 'weight') setServerError(null);
           }}
         />
-        {shownWeightError ? (
-          <p id={`${id}-weight-error`} className="field-error" role="alert" data-testid="weight-error">
-            {shownWeightError}
-          </p>
-        ) : null}
-      </div>
-      <div className="field add-backend-max">
-        <label className="field-label" htmlFor={`${id}-max`}>
-          Max connections
-        </label>
+      </FormField>
+      <FormField id={`${id}-max`} label="Max connections" className="add-backend-max" error={shownMaxError ?? undefined} errorTestId="max-connections-error">
         <input
-          id={`${id}-max`}
           className="input num"
           inputMode="numeric"
           placeholder="no limit"
           value={maxConnections}
-          aria-invalid={shownMaxError ? true : undefined}
-          aria-describedby={shownMaxError ? `${id}-max-error` : undefined}
           onChange={(e) => {
             setMaxConnections(e.target.value);
             setTouched((t) => ({ ...t, maxConnections: true }));
             if (serverError?.field === 'maxConnections') setServerError(null);
           }}
         />
-        {shownMaxError ? (
-          <p id={`${id}-max-error`} className="field-error" role="alert" data-testid="max-connections-error">
-            {shownMaxError}
-          </p>
-        ) : null}
-      </div>
-      <div className="field add-backend-agent">
-        <label className="field-label" htmlFor={`${id}-agent`}>
-          Agent port
-        </label>
+      </FormField>
+      <FormField id={`${id}-agent`} label="Agent port" className="add-backend-agent" error={shownAgentError ?? undefined} errorTestId="agent-port-error">
         <input
-          id={`${id}-agent`}
           className="input num"
           inputMode="numeric"
           placeholder="service's"
           title="Its own agent check: the port of an agent on the backend's host (empty = the service's)"
           value={agentPort}
-          aria-invalid={shownAgentError ? true : undefined}
-          aria-describedby={shownAgentError ? `${id}-agent-error` : undefined}
           onChange={(e) => {
             setAgentPort(e.target.value);
             if (serverError?.field === 'agentCheck.port') setServerError(null);
           }}
         />
-        {shownAgentError ? (
-          <p id={`${id}-agent-error`} className="field-error" role="alert" data-testid="agent-port-error">
-            {shownAgentError}
-          </p>
-        ) : null}
-      </div>
+      </FormField>
       <label className="checkbox add-backend-backup">
         <input type="checkbox" checked={backup} onChange={(e) => setBackup(e.target.checked)} />
         Backup

@@ -1,11 +1,11 @@
 import { memo, useMemo } from 'react';
-import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
-import { SERIES_DASH, type SeriesStyle } from '../../lib/colors.ts';
+import { AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
+import type { SeriesStyle } from '../../lib/colors.ts';
 import { formatClock } from '../../lib/format.ts';
 import type { ChartRow, ChartSeries } from './chart-series.ts';
 import { chartMax, niceTicks } from './nice-ticks.ts';
 import { ChartTooltip } from './chart-tooltip.tsx';
-import { FALLBACK_STYLE } from './use-series-styles.ts';
+import { stackedAreas, styleOfKey } from './stacked-areas.tsx';
 
 export const WINDOW_MS = 5 * 60_000;
 
@@ -50,7 +50,7 @@ export const BackendChart = memo(function BackendChart({ title, description, tes
     () => niceTicks(chartMax(rows, series.map((s) => s.key), true), tickBase),
     [rows, series, tickBase],
   );
-  const styleOf = (key: string): SeriesStyle => styles.get(series.find((s) => s.key === key)?.id ?? -1) ?? FALLBACK_STYLE;
+  const styleOf = (key: string): SeriesStyle => styleOfKey(series, styles, key);
   const common = {
     data: rows,
     responsive: true,
@@ -95,27 +95,7 @@ export const BackendChart = memo(function BackendChart({ title, description, tes
         // after the legend hid it would otherwise land on top instead of in id order.
         <AreaChart key={series.map((s) => s.key).join(',')} {...common}>
           {axes}
-          {series.map((s) => {
-            const style = styles.get(s.id) ?? FALLBACK_STYLE;
-            return (
-              <Area
-                key={s.key}
-                dataKey={s.key}
-                name={s.label}
-                stackId="1"
-                type="monotone"
-                stroke={style.color}
-                strokeDasharray={style.dashed ? SERIES_DASH : undefined}
-                fill={style.color}
-                fillOpacity={0.22}
-                strokeWidth={1.5}
-                connectNulls={false}
-                dot={false}
-                activeDot={false}
-                isAnimationActive={false}
-              />
-            );
-          })}
+          {stackedAreas(series, styles, 'monotone')}
         </AreaChart>
       )}
     </figure>

@@ -1,12 +1,13 @@
 import { memo, useMemo } from 'react';
-import { Area, AreaChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { AreaChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { HistoryMarkDto } from '@fulcrum/shared/history';
-import { SERIES_DASH, type SeriesStyle } from '../../lib/colors.ts';
+import type { SeriesStyle } from '../../lib/colors.ts';
 import { formatClock } from '../../lib/format.ts';
 import type { ChartRow, ChartSeries } from './chart-series.ts';
 import { timeTicks, tickSpacing } from './history-rows.ts';
 import { chartMax, niceTicks } from './nice-ticks.ts';
-import { FALLBACK_STYLE } from './use-series-styles.ts';
+import { ChartTooltip } from './chart-tooltip.tsx';
+import { stackedAreas, styleOfKey } from './stacked-areas.tsx';
 
 interface HistoryChartProps {
   title: string;
@@ -27,7 +28,8 @@ interface HistoryChartProps {
   tickBase?: 1000 | 1024;
 }
 
-const AXIS = { stroke: '#5f6f86', fontSize: 11 };
+// Axis, grid and tooltip colours come from the theme (charts.css), as in the live charts.
+const AXIS = { fontSize: 11 };
 
 /** A mark's colour: health down red, up green, any other transition grey, a config change amber. */
 export function markColor(mark: HistoryMarkDto): string {
@@ -110,7 +112,7 @@ export const HistoryChart = memo(function HistoryChart(props: HistoryChartProps)
           margin={{ top: 10, right: PLOT_RIGHT, bottom: 0, left: 0 }}
           accessibilityLayer={false}
         >
-          <CartesianGrid stroke="#1f2b3b" vertical={false} />
+          <CartesianGrid vertical={false} />
           <XAxis
             dataKey="time"
             type="number"
@@ -120,37 +122,10 @@ export const HistoryChart = memo(function HistoryChart(props: HistoryChartProps)
             ticks={timeTicks(start, end, spacing)}
             tickFormatter={clock}
             tick={AXIS}
-            stroke="#2a384b"
           />
-          <YAxis tick={AXIS} stroke="#2a384b" width={PLOT_LEFT} ticks={yTicks} domain={[0, yTicks.at(-1) ?? 1]} interval={0} tickFormatter={(v: number) => formatValue(v)} />
-          <Tooltip
-            isAnimationActive={false}
-            contentStyle={{ background: '#111821', border: '1px solid #33445c', borderRadius: 6, fontSize: 12 }}
-            labelStyle={{ color: '#8a9ab0' }}
-            labelFormatter={(label) => formatClock(Number(label))}
-            formatter={(value, name) => [typeof value === 'number' ? formatValue(value) : '—', name]}
-          />
-          {series.map((s) => {
-            const style = styles.get(s.id) ?? FALLBACK_STYLE;
-            return (
-              <Area
-                key={s.key}
-                dataKey={s.key}
-                name={s.label}
-                stackId="1"
-                type="linear"
-                stroke={style.color}
-                strokeDasharray={style.dashed ? SERIES_DASH : undefined}
-                fill={style.color}
-                fillOpacity={0.22}
-                strokeWidth={1.5}
-                connectNulls={false}
-                dot={false}
-                activeDot={false}
-                isAnimationActive={false}
-              />
-            );
-          })}
+          <YAxis tick={AXIS} width={PLOT_LEFT} ticks={yTicks} domain={[0, yTicks.at(-1) ?? 1]} interval={0} tickFormatter={(v: number) => formatValue(v)} />
+          <Tooltip isAnimationActive={false} content={<ChartTooltip formatValue={formatValue} styleOf={(key) => styleOfKey(series, styles, key)} />} />
+          {stackedAreas(series, styles, 'linear')}
           {marks.map((mark) => (
             <ReferenceLine
               key={mark.id}

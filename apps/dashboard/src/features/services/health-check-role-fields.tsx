@@ -1,7 +1,7 @@
 // The service form's role-aware health-check fields: check port, HTTP method, required role and
 // the check's login. The password field is write-only: it shows whether one is stored, never it.
 import { HTTP_CHECK_METHODS } from '@fulcrum/shared/enums';
-import { FormField } from './form-field.tsx';
+import { FormField } from '../../components/form-field.tsx';
 import { rolesFor, takesLogin } from './health-check-role-form.ts';
 import type { ServiceFormField, ServiceFormValues } from './service-form-model.ts';
 

@@ -1,6 +1,6 @@
 // The service form's passive-detection fields: the consecutive and failure-rate detectors on real
 // connections, and how many backends they may have ejected at once.
-import { FormField } from './form-field.tsx';
+import { FormField } from '../../components/form-field.tsx';
 import type { ServiceFormField, ServiceFormValues } from './service-form-model.ts';
 
 interface Props {

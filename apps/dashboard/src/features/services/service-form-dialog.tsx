@@ -22,7 +22,7 @@ import {
   type ServiceFormValues,
 } from './service-form-model.ts';
 import { createService, updateService } from './services-api.ts';
-import { FormField } from './form-field.tsx';
+import { FormField } from '../../components/form-field.tsx';
 import { HealthCheckRoleFields } from './health-check-role-fields.tsx';
 import { PassiveDetectionFields } from './passive-detection-fields.tsx';
 

@@ -1,4 +1,4 @@
-// One labelled form control of the service form: label, control, error or hint, ids and aria wired.
+// One labelled form control (service form, add-backend form): label, control, error or hint, ids and aria wired.
 import { cloneElement, isValidElement, type ReactNode } from 'react';
 
 interface FormFieldProps {
@@ -7,17 +7,21 @@ interface FormFieldProps {
   error: string | undefined;
   hint?: string | undefined;
   wide?: boolean;
+  /** Extra class names on the field's wrapper (layout in a row of fields). */
+  className?: string;
+  /** Test id of the error line. */
+  errorTestId?: string;
   /** Extra context under the hint; its root element must have the id `${id}-note`. */
   note?: ReactNode;
   children: ReactNode;
 }
 
 /** Label + control + error/hint, wiring ids and aria attributes onto the single child control. */
-export function FormField({ id, label, error, hint, wide, note, children }: FormFieldProps) {
+export function FormField({ id, label, error, hint, wide, className, errorTestId, note, children }: FormFieldProps) {
   const described = [error ? `${id}-error` : hint ? `${id}-hint` : null, note ? `${id}-note` : null].filter(Boolean).join(' ');
   const describedBy = described || undefined;
   return (
-    <div className={`field${wide ? ' field-wide' : ''}`}>
+    <div className={`field${wide ? ' field-wide' : ''}${className ? ` ${className}` : ''}`}>
       <label className="field-label" htmlFor={id}>
         {label}
       </label>
@@ -25,7 +29,7 @@ export function FormField({ id, label, error, hint, wide, note, children }: Form
         {children}
       </FieldControl>
       {error ? (
-        <p id={`${id}-error`} className="field-error" role="alert">
+        <p id={`${id}-error`} className="field-error" role="alert" data-testid={errorTestId}>
           {error}
         </p>
       ) : hint ? (
