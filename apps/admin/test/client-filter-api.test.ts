@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ApiErrorBody, ConfigDocument, ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import type { TcpServer, TestApp } from './helpers.ts';
-import { TOKEN, api, eventually, freePort, startApp, startEchoServer, untouched } from './helpers.ts';
+import { TOKEN, api, eventually, freePort, servedFrom, startApp, startEchoServer, untouched } from './helpers.ts';
 
 let t: TestApp;
 let echo: TcpServer;
@@ -33,21 +33,6 @@ afterEach(async () => {
   await echo.close();
 });
 
-/** Connects from `from`, sends a ping; true if it came back, false if the proxy closed the client. */
-async function servedFrom(from: string): Promise<boolean> {
-  const s = net.connect({ host: '127.0.0.1', port, localAddress: from });
-  s.on('error', () => {});
-  try {
-    await once(s, 'connect');
-    s.write('ping');
-    // A refused client that already sent its ping gets a reset (its bytes were never read): not served.
-    const got = await Promise.race([once(s, 'data').then(([d]) => String(d)), once(s, 'close').then(() => null)]).catch(() => null);
-    return got === 'ping';
-  } finally {
-    s.destroy();
-  }
-}
-
 async function stats(): Promise<StatsDto['services'][number]> {
   return (await api(t.app, 'GET', '/api/stats')).json<StatsDto>().services[0]!;
 }
@@ -66,9 +51,9 @@ it('answers, persists and exports the lists', async () => {
 });
 
 it('refuses clients at accept and counts them in /api/stats and /metrics', async () => {
-  expect(await servedFrom('127.0.0.2')).toBe(true);
-  expect(await servedFrom('127.0.0.3')).toBe(false);
-  expect(await servedFrom('127.0.0.9')).toBe(false);
+  expect(await servedFrom(port, '127.0.0.2')).toBe(true);
+  expect(await servedFrom(port, '127.0.0.3')).toBe(false);
+  expect(await servedFrom(port, '127.0.0.9')).toBe(false);
   expect(echo.accepted).toBe(1);
   const s = await eventually(async () => {
     const now = await stats();
@@ -94,8 +79,8 @@ it('changes live: an established allowed connection survives a PATCH that denies
     expect(res.statusCode).toBe(200);
     expect(res.json<ServiceDto>().deny).toEqual(['127.0.0.2', '127.0.0.3']);
     for (let i = 0; i < 10; i++) expect(await roundTrip()).toBe('x');
-    expect(await servedFrom('127.0.0.2')).toBe(false);
-    expect(await servedFrom('127.0.0.1')).toBe(true);
+    expect(await servedFrom(port, '127.0.0.2')).toBe(false);
+    expect(await servedFrom(port, '127.0.0.1')).toBe(true);
   } finally {
     s.destroy();
   }

@@ -163,6 +163,24 @@ export async function tcpRoundTrip(port: number, payload: Buffer | string, host 
 }
 
 /** Resolves true if nothing accepts connections on 127.0.0.1:port. */
+/**
+ * Connects from source address `from` (any 127.x.y.z) and sends a ping: true when it comes back,
+ * false when the proxy closes the client instead (a refused client that already sent its ping may
+ * see a reset: its bytes were never read).
+ */
+export async function servedFrom(port: number, from: string): Promise<boolean> {
+  const s = net.connect({ host: '127.0.0.1', port, localAddress: from });
+  s.on('error', () => {});
+  try {
+    await once(s, 'connect');
+    s.write('ping');
+    const got = await Promise.race([once(s, 'data').then(([d]) => String(d)), once(s, 'close').then(() => null)]).catch(() => null);
+    return got === 'ping';
+  } finally {
+    s.destroy();
+  }
+}
+
 export async function refused(port: number): Promise<boolean> {
   const socket = net.connect({ host: '127.0.0.1', port });
   try {

@@ -1,9 +1,7 @@
 // `fulcrum --workers 2`: allow/deny are applied in the workers, and the clients they refuse add
 // up in the merged stats; the backend never sees a refused client.
-import net from 'node:net';
-import { once } from 'node:events';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { eventually, startEchoServer } from '../helpers.ts';
+import { eventually, servedFrom, startEchoServer } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
 import { cleanup, createService, onCleanup, startFulcrum } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
@@ -18,21 +16,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(cleanup);
-
-/** True when a ping from `from` comes back; false when the proxy closes the client without a byte. */
-async function servedFrom(port: number, from: string): Promise<boolean> {
-  const s = net.connect({ host: '127.0.0.1', port, localAddress: from });
-  s.on('error', () => {});
-  try {
-    await once(s, 'connect');
-    s.write('ping');
-    // A refused client that already sent its ping gets a reset (its bytes were never read): not served.
-    const got = await Promise.race([once(s, 'data').then(([d]) => String(d)), once(s, 'close').then(() => null)]).catch(() => null);
-    return got === 'ping';
-  } finally {
-    s.destroy();
-  }
-}
 
 it('the workers apply the lists; refusals appear in the merged stats', async () => {
   const { service, port } = await createService(f, [echo.port], { allow: ['127.0.0.0/30'], deny: ['127.0.0.3'] });
