@@ -54,8 +54,27 @@ function builtManifest(dir: string): string {
   return `${JSON.stringify({ name: source.name, version: source.version, private: true, type: 'module', exports }, null, 2)}\n`;
 }
 
+/**
+ * The compiled packages resolve their npm dependencies from apps/admin/node_modules (see the top
+ * of this file), so the admin must depend on each of them too: a missing one only shows when the
+ * built fulcrum starts. Fails the build naming the package and the dependency.
+ */
+function checkDependenciesReachable(): void {
+  const deps = (dir: string): Record<string, string> =>
+    (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+  const admin = deps(ADMIN_DIR);
+  for (const { name, dir } of PACKAGES) {
+    for (const dep of Object.keys(deps(dir))) {
+      if (!dep.startsWith('@fulcrum/') && admin[dep] === undefined) {
+        throw new Error(`${name} depends on ${dep}, which apps/admin/package.json does not list: the built fulcrum could not load it`);
+      }
+    }
+  }
+}
+
 /** Compiles shared, engine and admin into `outDir` (emptied first). */
 export async function buildServer(outDir: string = DEFAULT_OUT_DIR): Promise<void> {
+  checkDependenciesReachable();
   rmSync(outDir, { recursive: true, force: true });
   await Promise.all([
     tsc(join(ADMIN_DIR, 'tsconfig.build.json'), outDir),
