@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startProcess, stopAll, waitForPing, sleep } from './processes.ts';
 import { runWorkload, workloads } from './workloads.ts';
-import { median } from './report.ts';
+import { median } from './median.ts';
 
 const NODE = process.execPath;
 const repoRoot = join(import.meta.dirname, '..');

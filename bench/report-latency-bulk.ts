@@ -1,6 +1,7 @@
 // The latency (p50/p99 of the plain workload), bulk (iperf3 Gb/s and CPU per GiB) and fixed
 // memory parts of the report: summarised and rendered apart from the throughput tables.
 import type { MemoryResult } from './idle-memory.ts';
+import { median } from './median.ts';
 import { TARGET_LABELS, type TargetName } from './targets.ts';
 import type { ThroughputMetric } from './workloads.ts';
 
@@ -26,12 +27,6 @@ interface RunPart {
   bulk?: BulkSample[];
 }
 
-function median(xs: number[]): number | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
 
 const defined = (xs: Array<number | undefined>): number[] => xs.filter((x): x is number => x !== undefined);
 

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MemoryResult } from './idle-memory.ts';
+import { median } from './median.ts';
 import { renderLatencyBulk, renderFixedMemory, summarizeLatencyBulk, type BulkSample, type LatencyBulkSummary } from './report-latency-bulk.ts';
 import { machineMarkdown, type MachineInfo } from './machine-info.ts';
 import type { BenchOptions } from './options.ts';
@@ -64,12 +65,6 @@ export const RATIOS: Array<{ label: string; num: TargetName; den: TargetName }> 
   { label: 'naive ÷ HAProxy', num: 'naive', den: 'haproxy' },
 ];
 
-export function median(xs: number[]): number | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
 
 export function summarize(r: RunResult): Summary {
   const medians: Summary['medians'] = {};
