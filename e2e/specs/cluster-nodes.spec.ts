@@ -1,7 +1,10 @@
 // Issue "Cluster and high availability", console side, with two real nodes sharing one real
 // PostgreSQL: the top bar of node a says "2 nodes, all in step", the cluster view lists both,
 // the strategy note explains per-node balancing, a change made through node b's API shows up
-// live in node a's console, and a node that stops is gone from the view.
+// live in node a's console, the overview shows the whole cluster or one node, and a node that
+// stops is gone from the view.
+import net from 'node:net';
+import { once } from 'node:events';
 import { PostgresServer } from '../fixtures/postgres-server.ts';
 import { FulcrumProcess } from '../fixtures/fulcrum-process.ts';
 import { signIn, screenshot } from '../fixtures/console-page.ts';
@@ -12,6 +15,7 @@ test('two nodes: cluster status, the view of both, and a change through the othe
   test.setTimeout(120_000);
   const postgres = await PostgresServer.start();
   const nodes: FulcrumProcess[] = [];
+  const clients: net.Socket[] = [];
   try {
     const store = `postgres://postgres@127.0.0.1:${postgres.port}/postgres`;
     const a = await FulcrumProcess.start(['--store', store, '--node-name', 'node-a', '--listen-host', '127.0.0.2']);
@@ -43,6 +47,28 @@ test('two nodes: cluster status, the view of both, and a change through the othe
       await expect(page.getByTestId('strategy-cluster-note')).toContainText('2 nodes');
     });
 
+    await test.step('the overview shows the whole cluster summed, or one node, from the heartbeats', async () => {
+      const port = Number(service.listen.split(':').at(-1));
+      // One connection held open through node a, two through node b.
+      for (const host of ['127.0.0.2', '127.0.0.3', '127.0.0.3']) {
+        const socket = net.connect({ host, port });
+        clients.push(socket);
+        await once(socket, 'connect');
+      }
+      await page.getByTestId('overview-link').click();
+      const scope = page.getByTestId('overview-scope');
+      const active = page.getByTestId('overview-row-cache').getByTestId('active');
+      await expect(scope).toHaveValue('*');
+      await expect(active).toHaveText('3');
+      await scope.selectOption('node-b');
+      await expect(active).toHaveText('2');
+      await scope.selectOption('node-a');
+      await expect(active).toHaveText('1');
+      await scope.selectOption('*');
+      await expect(active).toHaveText('3');
+      await screenshot(page, testInfo, 'cluster-overview');
+    });
+
     await test.step('node b stops (SIGTERM) and leaves the view; the status follows', async () => {
       await b.stop('SIGTERM');
       await status.click();
@@ -50,6 +76,7 @@ test('two nodes: cluster status, the view of both, and a change through the othe
       await expect(status).toHaveAttribute('aria-label', 'Cluster: 1 node, in step');
     });
   } finally {
+    for (const socket of clients) socket.destroy();
     for (const n of nodes) await n.dispose();
     await postgres.stop();
   }

@@ -26,6 +26,7 @@ import { typeboxValidatorCompiler } from './http/validator-compiler.ts';
 import { ClusterLink } from './fleet/cluster-link.ts';
 import { clusterView, defaultNodeName } from './fleet/cluster-view.ts';
 import type { NodeIdentity } from './fleet/cluster-view.ts';
+import { toNodeStats } from './fleet/node-stats.ts';
 import { PgSharedConfig } from './fleet/pg-shared-config.ts';
 import { registerClusterWait } from './fleet/wait-for-cluster.ts';
 import type { SharedStoreUrl } from './fleet/store-url.ts';
@@ -34,6 +35,7 @@ import type { HistoryOptions } from './history/history-service.ts';
 import { logEngineEvents } from './live/engine-event-log.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { StatsSampler } from './live/stats-sampler.ts';
+import { toStatsDto } from './live/to-stats-dto.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { backendRoutes } from './routes/backend-routes.ts';
 import { clusterRoutes } from './routes/cluster-routes.ts';
@@ -207,7 +209,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     members: (groupId) => discovery.members(groupId),
     onCommitted: (services) => discovery.sync(services),
   });
-  const activeConnections = () => engine.stats().services.reduce((sum, s) => sum + s.active, 0);
+  // What this node reports about its traffic (heartbeat, GET /api/cluster).
+  const selfStats = () => {
+    const stats = toStatsDto(engine.stats(), discovery);
+    return { activeConnections: stats.services.reduce((sum, s) => sum + s.active, 0), stats: toNodeStats(stats) };
+  };
   const link = opts.sharedStore
     ? new ClusterLink({
         url: opts.sharedStore.url.url,
@@ -221,7 +227,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
           listenHost: node.listenHost,
           appliedVersion: config.version,
           applyFailure: config.applyFailure,
-          activeConnections: activeConnections(),
+          ...selfStats(),
           startedAt: node.startedAt,
         }),
         catchUp: () => config.catchUp(),
@@ -234,7 +240,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const cluster = (requestUrl?: string) =>
     clusterView(
       node.adminUrl === '' && requestUrl !== undefined ? { ...node, adminUrl: requestUrl } : node,
-      { version: config.version, applyFailure: config.applyFailure, activeConnections: activeConnections() },
+      { version: config.version, applyFailure: config.applyFailure, ...selfStats() },
       link,
     );
   const sessions = new SessionStore({

@@ -48,6 +48,7 @@ it('answers the node itself, in step at version 0 before any change', async () =
         activeConnections: 0,
         lag: 0,
         self: true,
+        stats: { time: expect.any(Number), services: [] },
       },
     ],
   });
@@ -80,6 +81,9 @@ it('follows the configuration version and counts live proxied connections', asyn
     await once(socket, 'connect');
   }
   await eventually(async () => (await cluster()).nodes[0]?.activeConnections === 2);
+  // The same counters per service and backend as a heartbeat carries them.
+  const [stats] = (await cluster()).nodes[0]!.stats!.services;
+  expect(stats).toMatchObject({ id: service.id, active: 2, backends: [{ active: 2, removed: false }] });
 });
 
 it('refuses without a token or session', async () => {

@@ -1,5 +1,7 @@
 // Wire types of the cluster view (GET /api/cluster and the live `cluster` message): every node
-// sharing one configuration store, with the configuration version each one runs.
+// sharing one configuration store, with the configuration version each one runs and the
+// counters it last reported.
+import type { BackendStatsDto, ServiceStatsDto } from './api.ts';
 
 /** How a node stands against the cluster's configuration version. */
 export const NODE_STATES = ['in-step', 'behind', 'apply-failed', 'lost'] as const;
@@ -27,6 +29,27 @@ export interface ClusterNodeDto {
   lag: number;
   /** True for the node that answered this request. */
   self: boolean;
+  /**
+   * The node's own counters and backend health per service at its last heartbeat (health checks
+   * and counters are per node); null when the node did not report them (a node from before they
+   * were added).
+   */
+  stats: NodeStatsDto | null;
+}
+
+/** One backend as a node reports it in its heartbeat: what the overview counts and rates. */
+export type NodeBackendStatsDto = Pick<BackendStatsDto, 'id' | 'health' | 'removed' | 'active' | 'total' | 'bytesIn' | 'bytesOut' | 'connectFailures' | 'group' | 'agent'>;
+
+/** One service as a node reports it in its heartbeat. */
+export type NodeServiceStatsDto = Pick<ServiceStatsDto, 'id' | 'active' | 'total' | 'rejected' | 'rejectedByReason' | 'queued' | 'bytesIn' | 'bytesOut'> & {
+  backends: NodeBackendStatsDto[];
+};
+
+/** A node's counters at one moment: the shape of StatsDto, trimmed to what a heartbeat carries. */
+export interface NodeStatsDto {
+  /** Milliseconds since the epoch when the node took the sample. */
+  time: number;
+  services: NodeServiceStatsDto[];
 }
 
 /** GET /api/cluster. A single SQLite node answers the same shape with itself alone. */

@@ -1,7 +1,7 @@
 // The cluster view of this node: from the shared store's heartbeats when there is one, else this
 // node alone (a single SQLite node answers GET /api/cluster with the same shape).
 import { hostname } from 'node:os';
-import type { ClusterDto } from '@fulcrum/shared/cluster';
+import type { ClusterDto, NodeStatsDto } from '@fulcrum/shared/cluster';
 import type { ClusterLink } from './cluster-link.ts';
 
 /** Who this node is in the cluster. */
@@ -23,6 +23,7 @@ export interface SelfReport {
   version: number;
   applyFailure: { version: number; message: string } | null;
   activeConnections: number;
+  stats: NodeStatsDto;
 }
 
 /** This node alone, as GET /api/cluster shows a single SQLite node. */
@@ -44,6 +45,7 @@ export function singleNodeView(node: NodeIdentity, self: SelfReport): ClusterDto
         activeConnections: self.activeConnections,
         lag: 0,
         self: true,
+        stats: self.stats,
       },
     ],
   };

@@ -1,7 +1,7 @@
 // The nodes' heartbeats in the shared store, and the cluster view built from them
 // (GET /api/cluster). Times are PostgreSQL's own now(), so clocks of the nodes never matter.
 import type pg from 'pg';
-import type { ClusterDto, ClusterNodeDto, NodeState } from '@fulcrum/shared/cluster';
+import type { ClusterDto, ClusterNodeDto, NodeState, NodeStatsDto } from '@fulcrum/shared/cluster';
 
 /** What a node reports about itself once a second. */
 export interface NodeReport {
@@ -11,6 +11,8 @@ export interface NodeReport {
   appliedVersion: number;
   applyFailure: { version: number; message: string } | null;
   activeConnections: number;
+  /** Counters and backend health per service (node-stats.ts). */
+  stats: NodeStatsDto;
   startedAt: Date;
 }
 
@@ -20,12 +22,12 @@ export const LOST_AFTER_MS = 5_000;
 /** Writes this node's heartbeat row. */
 export async function heartbeat(client: pg.ClientBase, r: NodeReport): Promise<void> {
   await client.query(
-    `INSERT INTO fulcrum_nodes (name, admin_url, listen_host, applied_version, last_apply_error, failed_version, active_connections, started_at, last_seen)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+    `INSERT INTO fulcrum_nodes (name, admin_url, listen_host, applied_version, last_apply_error, failed_version, active_connections, started_at, stats, last_seen)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
      ON CONFLICT (name) DO UPDATE SET admin_url = excluded.admin_url, listen_host = excluded.listen_host,
        applied_version = excluded.applied_version, last_apply_error = excluded.last_apply_error, failed_version = excluded.failed_version,
-       active_connections = excluded.active_connections, started_at = excluded.started_at, last_seen = now()`,
-    [r.name, r.adminUrl, r.listenHost, r.appliedVersion, r.applyFailure?.message ?? null, r.applyFailure?.version ?? null, r.activeConnections, r.startedAt],
+       active_connections = excluded.active_connections, started_at = excluded.started_at, stats = excluded.stats, last_seen = now()`,
+    [r.name, r.adminUrl, r.listenHost, r.appliedVersion, r.applyFailure?.message ?? null, r.applyFailure?.version ?? null, r.activeConnections, r.startedAt, JSON.stringify(r.stats)],
   );
 }
 
@@ -42,6 +44,8 @@ interface NodeRow {
   last_apply_error: string | null;
   failed_version: number | null;
   active_connections: number;
+  /** jsonb, parsed by pg; null from a node that predates it. */
+  stats: NodeStatsDto | null;
   last_seen: Date;
   age_ms: number;
   uptime_ms: number;
@@ -81,6 +85,7 @@ export async function readCluster(client: pg.ClientBase, self: string): Promise<
         activeConnections: r.active_connections,
         lag: Math.max(0, version - r.applied_version),
         self: r.name === self,
+        stats: r.stats,
       }),
     ),
   };

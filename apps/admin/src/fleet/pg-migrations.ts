@@ -124,6 +124,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN allow_cidrs TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE services ADD COLUMN deny_cidrs TEXT NOT NULL DEFAULT '[]';
   `,
+  // 8: each node's counters and backend health per service in its heartbeat (node-stats.ts;
+  // SQLite step 8 has nothing to do: one node keeps no heartbeat).
+  `
+  ALTER TABLE fulcrum_nodes ADD COLUMN stats JSONB;
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

@@ -25,7 +25,7 @@ const BackendCheckSchema = Type.Object({
   role: nullable(Type.String(), 'the role a redis/postgres role or login check last saw: primary, replica, standby or unknown'),
 });
 
-const BackendStatsSchema = Type.Object({
+export const BackendStatsSchema = Type.Object({
   id: Type.Integer(),
   address: Type.String(),
   state: literalUnion(ADMIN_STATES),
@@ -59,7 +59,7 @@ const BackendStatsSchema = Type.Object({
   }),
 });
 
-const ServiceStatsSchema = Type.Object({
+export const ServiceStatsSchema = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   listen: Type.String(),

@@ -118,6 +118,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN allow_cidrs TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE services ADD COLUMN deny_cidrs TEXT NOT NULL DEFAULT '[]';
   `,
+  // 8: nothing here. PostgreSQL step 8 adds per-node stats to the nodes' heartbeats, and the two
+  // histories keep one numbering (pg-migrations.ts).
+  `SELECT 1;`,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

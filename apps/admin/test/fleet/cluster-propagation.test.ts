@@ -1,6 +1,8 @@
 // Three nodes on one machine (services listening on 127.0.0.2/.3/.4) share one real PostgreSQL:
 // a change through any node is live on every node, each node says which version it runs, and
 // optimistic concurrency holds across nodes.
+import net from 'node:net';
+import { once } from 'node:events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDto } from '@fulcrum/shared/api';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
@@ -74,6 +76,39 @@ describe('three nodes, one configuration', () => {
     await eventually(() => c.server.app.fulcrum.config.version === version);
     expect(c.server.app.fulcrum.config.service(id)?.retries).toBe(5);
     expect(c.server.engine.config.services[0]?.retries).toBe(5);
+  });
+
+  it("each node's heartbeat carries its own traffic per service and backend (the console's per-node overview)", async () => {
+    const [a] = nodes as [NodeHandle, NodeHandle, NodeHandle];
+    const service = a.server.app.fulcrum.config.services[0]!;
+    const port = Number(service.listen.split(':').at(-1));
+    const sockets: net.Socket[] = [];
+    try {
+      // One open connection through a, two through b, none through c.
+      for (const host of ['127.0.0.2', '127.0.0.3', '127.0.0.3']) {
+        const socket = net.connect({ host, port });
+        sockets.push(socket);
+        await once(socket, 'connect');
+      }
+      const activeBy = (cluster: ClusterDto) =>
+        cluster.nodes.map((n) => {
+          const s = n.stats?.services.find((x) => x.id === service.id);
+          return [n.name, s?.active, s?.backends.map((x) => x.active)];
+        });
+      const seen = await eventually(async () => {
+        const cluster = (await (await a.api('GET', '/api/cluster')).json()) as ClusterDto;
+        return activeBy(cluster).every(([, active], i) => active === [1, 2, 0][i]) ? cluster : undefined;
+      });
+      expect(activeBy(seen)).toEqual([
+        ['a', 1, [1]],
+        ['b', 2, [2]],
+        ['c', 0, [0]],
+      ]);
+      // Stats from each node's own clock, backend health as that node's checks see it.
+      expect(seen.nodes.every((n) => n.stats !== null && n.stats.time > 0 && n.stats.services[0]!.backends[0]!.health !== undefined)).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
   });
 
   it('If-Match works across nodes: two operators on two nodes cannot overwrite each other', async () => {

@@ -91,6 +91,7 @@ describe('cluster and main view', () => {
       activeConnections: 0,
       lag: state === 'behind' ? 1 : 0,
       self: i === 0,
+      stats: null,
     })),
   });
 

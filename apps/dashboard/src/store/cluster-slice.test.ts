@@ -15,6 +15,7 @@ function node(name: string, patch: Partial<ClusterNodeDto> = {}): ClusterNodeDto
     activeConnections: 0,
     lag: 0,
     self: false,
+    stats: null,
     ...patch,
   };
 }

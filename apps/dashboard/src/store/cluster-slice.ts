@@ -1,19 +1,22 @@
 // The cluster as the admin last reported it: every node sharing the configuration store, with the
 // version each one runs. Filled by GET /api/cluster after each `hello`, then by `cluster` pushes.
 import type { ClusterDto } from '@fulcrum/shared/cluster';
+import { nextNodeSamples, type NodeSamples } from './node-samples.ts';
 
 export interface ClusterSlice {
   /** null until the first answer or push (and for an admin without GET /api/cluster). */
   cluster: ClusterDto | null;
   /** `cluster` pushes received so far: a GET answer sent before the newest push is older than it. */
   clusterPushes: number;
+  /** Each node's last heartbeat stats and rates, for the fleet overview. */
+  nodeSamples: NodeSamples;
 }
 
-export const initialClusterSlice: ClusterSlice = { cluster: null, clusterPushes: 0 };
+export const initialClusterSlice: ClusterSlice = { cluster: null, clusterPushes: 0, nodeSamples: {} };
 
 /** A `cluster` push: always the newest view. */
 export function pushCluster(state: ClusterSlice, cluster: ClusterDto): ClusterSlice {
-  return { cluster, clusterPushes: state.clusterPushes + 1 };
+  return { cluster, clusterPushes: state.clusterPushes + 1, nodeSamples: nextNodeSamples(state.nodeSamples, cluster) };
 }
 
 /**
@@ -21,7 +24,7 @@ export function pushCluster(state: ClusterSlice, cluster: ClusterDto): ClusterSl
  * arrived while the request was in flight is at least as new, so the answer is then dropped.
  */
 export function fetchedCluster(state: ClusterSlice, cluster: ClusterDto, pushesAtRequest: number): ClusterSlice {
-  return state.clusterPushes === pushesAtRequest ? { ...state, cluster } : state;
+  return state.clusterPushes === pushesAtRequest ? { ...state, cluster, nodeSamples: nextNodeSamples(state.nodeSamples, cluster) } : state;
 }
 
 /** True when more than one node shares the configuration (anything else is the plain single-node console). */

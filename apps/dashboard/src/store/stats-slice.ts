@@ -1,6 +1,7 @@
 // Live stats: the latest sample (tables), per-sample rates (bytes/s, new connections/s), and a
 // bounded 1-second history for the charts, downsampled from the 500 ms stream.
-import type { ServiceStatsDto, StatsDto } from '@fulcrum/shared/api';
+import type { StatsDto } from '@fulcrum/shared/api';
+import type { NodeServiceStatsDto, NodeStatsDto } from '@fulcrum/shared/cluster';
 import { RingBuffer } from '../lib/ring-buffer.ts';
 
 /** Per-second rates between two samples; null when unknown (first sample, counter reset). */
@@ -77,11 +78,14 @@ function counterRates(prev: { total: number; bytesIn: number; bytesOut: number }
   };
 }
 
-/** Rates for every service and backend in `next`, against `prev` (matched by id). */
-export function computeRates(prev: StatsDto | null, next: StatsDto): RatesByService {
+/**
+ * Rates for every service and backend in `next`, against `prev` (matched by id). Works on live
+ * samples and on the trimmed ones nodes send with their heartbeats alike.
+ */
+export function computeRates(prev: NodeStatsDto | null, next: NodeStatsDto): RatesByService {
   const dt = prev ? next.time - prev.time : 0;
   const gapTooLong = dt > MAX_RATE_GAP_MS;
-  const prevServices = new Map<number, ServiceStatsDto>((prev?.services ?? []).map((s) => [s.id, s]));
+  const prevServices = new Map<number, NodeServiceStatsDto>((prev?.services ?? []).map((s) => [s.id, s]));
   const out: RatesByService = {};
   for (const service of next.services) {
     const before = gapTooLong ? undefined : prevServices.get(service.id);

@@ -15,6 +15,7 @@ export function testNode(name: string, patch: Partial<ClusterNodeDto> = {}): Clu
     activeConnections: 0,
     lag: 0,
     self: false,
+    stats: null,
     ...patch,
   };
 }

@@ -1,6 +1,7 @@
 // The all-services overview as rows: one per service, joined from the configuration, the latest
 // stats sample and the table rates, then filtered and sorted. Pure, so it is unit-tested.
-import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
+import type { ServiceDto } from '@fulcrum/shared/api';
+import type { NodeStatsDto } from '@fulcrum/shared/cluster';
 import type { RatesByService } from '../../store/stats-slice.ts';
 import { countBackends, serviceHealth, throughput, type ServiceHealth } from '../services/service-summary.ts';
 
@@ -38,7 +39,8 @@ export const DEFAULT_SORT: OverviewSort = { key: 'status', direction: 'asc' };
 
 const SEVERITY: Record<ServiceHealth, number> = { down: 0, degraded: 1, unknown: 2, empty: 3, up: 4 };
 
-export function buildOverviewRows(services: readonly ServiceDto[], latest: StatsDto | null, rates: RatesByService): OverviewRow[] {
+/** `latest`: this node's live sample, one node's heartbeat sample, or the cluster's sum (node-scope.ts). */
+export function buildOverviewRows(services: readonly ServiceDto[], latest: NodeStatsDto | null, rates: RatesByService): OverviewRow[] {
   const statsById = new Map((latest?.services ?? []).map((s) => [s.id, s]));
   return services.map((service) => {
     const stats = statsById.get(service.id);

@@ -5,6 +5,9 @@ import { formatByteRate, formatCount, formatRate } from '../../lib/format.ts';
 import { selectService } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import type { ServiceHealth } from '../services/service-summary.ts';
+import { isMultiNode } from '../../store/cluster-slice.ts';
+import { WHOLE_CLUSTER, scopeView } from './node-scope.ts';
+import { ScopePicker } from './scope-picker.tsx';
 import { DEFAULT_SORT, buildOverviewRows, filterOverviewRows, healthCounts, nextSort, sortOverviewRows, type OverviewRow, type OverviewSort, type OverviewSortKey } from './overview-rows.ts';
 
 const STRATEGY_LABEL = new Map<string, string>(STRATEGIES.map((s) => [s.name, s.label]));
@@ -32,13 +35,18 @@ const COLUMNS: Column[] = [
 /**
  * The landing view: every service on one screen with its live health and load, worst first,
  * sortable and filterable; a row opens the service. Built from the data the console already
- * receives (configuration + the live stats stream), so it needs no extra request.
+ * receives (configuration, the live stats stream, and with several nodes their heartbeats), so
+ * it needs no extra request.
  */
 export function ServicesOverview() {
-  const { services, latest, rates } = useAppStore(useShallow((s) => ({ services: s.services, latest: s.latest, rates: s.rates })));
+  const { services, latest, rates, cluster, nodeSamples } = useAppStore(
+    useShallow((s) => ({ services: s.services, latest: s.latest, rates: s.rates, cluster: s.cluster, nodeSamples: s.nodeSamples })),
+  );
   const [sort, setSort] = useState<OverviewSort>(DEFAULT_SORT);
   const [query, setQuery] = useState('');
-  const all = useMemo(() => buildOverviewRows(services, latest, rates), [services, latest, rates]);
+  const [scope, setScope] = useState(WHOLE_CLUSTER);
+  const view = useMemo(() => scopeView(scope, cluster, nodeSamples, { stats: latest, rates }), [scope, cluster, nodeSamples, latest, rates]);
+  const all = useMemo(() => buildOverviewRows(services, view.stats, view.rates), [services, view]);
   const rows = useMemo(() => sortOverviewRows(filterOverviewRows(all, query), sort), [all, query, sort]);
   const counts = healthCounts(all);
 
@@ -52,8 +60,15 @@ export function ServicesOverview() {
             {counts.down > 0 ? <span className="up-down"> · {counts.down} down</span> : null}
             {counts.degraded > 0 ? <span className="up-degraded"> · {counts.degraded} degraded</span> : null}
             {counts.down + counts.degraded === 0 && counts.up === all.length ? <span className="up-up"> · all healthy</span> : null}
+            {view.leftOut.length > 0 ? (
+              <span className="muted" data-testid="overview-left-out">
+                {' '}
+                · not counted: {view.leftOut.join(', ')} (lost or not reporting)
+              </span>
+            ) : null}
           </p>
         </div>
+        {isMultiNode(cluster) && cluster ? <ScopePicker cluster={cluster} scope={scope} onChange={setScope} /> : null}
         <input
           type="search"
           className="input overview-filter"

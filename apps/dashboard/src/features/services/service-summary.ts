@@ -1,5 +1,6 @@
 // Small derived numbers shown for each service in the selector and header.
-import type { ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
+import type { ServiceDto } from '@fulcrum/shared/api';
+import type { NodeServiceStatsDto } from '@fulcrum/shared/cluster';
 import type { Rates } from '../../store/stats-slice.ts';
 import { agentAdmits } from '../backends/agent-view.ts';
 
@@ -15,7 +16,7 @@ export interface BackendCounts {
   draining: number;
 }
 
-export function countBackends(service: ServiceDto, stats: ServiceStatsDto | undefined): BackendCounts {
+export function countBackends(service: ServiceDto, stats: NodeServiceStatsDto | undefined): BackendCounts {
   const live = new Map((stats?.backends ?? []).map((b) => [b.id, b]));
   let up = 0;
   let total = 0;
