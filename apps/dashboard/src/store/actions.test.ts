@@ -27,7 +27,7 @@ function stats(time: number, active: number): StatsDto {
         active,
         total: 0,
         rejected: 0,
-        rejectedByReason: { denied: 0 },
+        rejectedByReason: { denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 },
         queued: 0,
         bytesIn: 0,
         bytesOut: 0,
