@@ -124,6 +124,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN allow_cidrs TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE services ADD COLUMN deny_cidrs TEXT NOT NULL DEFAULT '[]';
   `,
+  // 8: PROXY protocol (as SQLite step 8).
+  `
+  ALTER TABLE services ADD COLUMN proxy_protocol TEXT NOT NULL DEFAULT 'off';
+  ALTER TABLE services ADD COLUMN accept_proxy_from TEXT;
+  ALTER TABLE backends ADD COLUMN proxy_protocol TEXT;
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */
