@@ -6,7 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import { HEALTH_CHECK_DEFAULTS } from '../src/config.ts';
-import { backend, config, service, waitFor } from './helpers.ts';
+import net from 'node:net';
+import { once } from 'node:events';
+import { backend, config, service, startServer, waitFor } from './helpers.ts';
 import { askWhoAmI, bodyOf, freePorts, hasIpv6Loopback, haproxyEchoFrontend, startHaproxy, startNginxEcho, type Consumer } from './proxy-consumers.ts';
 
 describe('proxyProtocol: the header reaches real consumers', () => {
@@ -76,5 +78,44 @@ describe('proxyProtocol: the header reaches real consumers', () => {
     const passes = (): number[] => lb!.stats().services[0]!.backends.slice(0, 2).map((b) => b.check?.consecutiveSuccesses ?? 0);
     await waitFor(() => passes().every((n) => n >= 3), 'three passing checks in a row on both');
     expect(health()).toEqual(['up', 'up', 'down']);
+  });
+
+  it('a live change applies to new backend connections only: an established one keeps relaying byte-exact, without a header', async () => {
+    // The backend records each connection's first bytes and echoes everything.
+    const firsts: string[] = [];
+    const echo = await startServer((s) => {
+      s.once('data', (d: Buffer) => firsts.push(d.toString('latin1')));
+      s.pipe(s);
+    });
+    lb = createLoadBalancer();
+    const svc = service([backend(echo.port)]);
+    await lb.apply(config(svc));
+    const port = lb.listenPort(svc.id) as number;
+    const old = net.connect({ host: '127.0.0.1', port });
+    old.on('error', () => {});
+    await once(old, 'connect');
+    let echoed = '';
+    old.on('data', (d: Buffer) => (echoed += d.toString('latin1')));
+    // A bounded stream of writes on the established connection while the setting changes.
+    let sent = '';
+    for (let i = 0; i < 50; i++) {
+      const chunk = `chunk-${i};`;
+      sent += chunk;
+      old.write(chunk);
+      if (i === 25) await lb.apply(config({ ...svc, proxyProtocol: 'v1' }));
+      if (i % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(() => echoed === sent, 'the old connection echoed everything');
+    expect(firsts[0]!.startsWith('chunk-0;')).toBe(true);
+    const fresh = net.connect({ host: '127.0.0.1', port });
+    fresh.on('error', () => {});
+    await once(fresh, 'connect');
+    fresh.write('new');
+    await waitFor(() => firsts.length === 2, 'the new connection reached the backend');
+    expect(firsts[1]).toMatch(new RegExp(`^PROXY TCP4 127\\.0\\.0\\.1 127\\.0\\.0\\.1 ${fresh.localPort} ${port}\\r\\n`));
+    expect(echoed).toBe(sent);
+    old.destroy();
+    fresh.destroy();
+    await echo.close();
   });
 });
