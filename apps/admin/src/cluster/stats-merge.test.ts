@@ -60,10 +60,10 @@ describe('mergeStats', () => {
 
   it('sums the clients refused at accept per reason, exited workers included', () => {
     const retired = new RetiredTotals();
-    retired.add(report(0, 0, [], { rejectedByReason: { ...{ denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 }, denied: 4 } }));
-    const a = report(0, 0, [], { rejectedByReason: { ...{ denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 }, denied: 2 } });
-    const b = report(0, 0, [], { rejectedByReason: { ...{ denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 }, denied: 3 } });
-    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual({ ...{ denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 }, denied: 9 });
+    retired.add(report(0, 0, [], { rejectedByReason: { denied: 4, 'proxy-untrusted': 1, 'proxy-invalid': 0, 'proxy-timeout': 0 } }));
+    const a = report(0, 0, [], { rejectedByReason: { denied: 2, 'proxy-untrusted': 0, 'proxy-invalid': 5, 'proxy-timeout': 1 } });
+    const b = report(0, 0, [], { rejectedByReason: { denied: 3, 'proxy-untrusted': 2, 'proxy-invalid': 0, 'proxy-timeout': 1 } });
+    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual({ denied: 9, 'proxy-untrusted': 3, 'proxy-invalid': 5, 'proxy-timeout': 2 });
   });
 
   it('lists backends that only drain (removed, or absent from the committed config)', () => {
