@@ -134,7 +134,7 @@ describe('cluster and main view', () => {
 });
 
 describe('change answers and snapshots from elsewhere', () => {
-  const backend = (weight: number) => ({ id: 7, serviceId: 1, address: '10.0.0.7:1', weight, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null }) as const;
+  const backend = (weight: number) => ({ id: 7, serviceId: 1, address: '10.0.0.7:1', weight, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, proxyProtocol: null }) as const;
   const serviceWith = (weight: number) => ({ id: 1, version: 3, backends: [backend(weight)] }) as unknown as ServiceDto;
 
   it("applies a backend change's answer when nothing overtook it", async () => {

@@ -3,7 +3,7 @@ import type { BackendDto, BackendStatsDto, ServiceDto, ServiceStatsDto } from '@
 import { buildBackendRows, drainProgress, groupSummary, isServing, stateLabel, stateTone } from './backend-rows.ts';
 
 function backend(id: number, address: string, patch: Partial<BackendDto> = {}): BackendDto {
-  return { id, serviceId: 1, address, weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, ...patch };
+  return { id, serviceId: 1, address, weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, proxyProtocol: null, ...patch };
 }
 
 function backendStats(id: number, address: string, patch: Partial<BackendStatsDto> = {}): BackendStatsDto {
@@ -44,6 +44,8 @@ function service(backends: BackendDto[]): ServiceDto {
     agentCheck: null,
     allow: [],
     deny: [],
+    proxyProtocol: 'off',
+    acceptProxyProtocol: null,
     healthCheck: {
       type: 'tcp',
       intervalMs: 1000,
