@@ -208,7 +208,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   retireAll(): void {
     this.retiredService = true;
     this.server.close();
-    this.#closePendingHeaders();
+    this.closePendingHeaders();
     this.health?.close();
     this.agents.close();
     for (const b of [...this.backends.values()]) detach(this, b);
@@ -283,7 +283,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   }
 
   /** Closes the clients still sending their PROXY header (they have no backend and nothing was relayed). */
-  #closePendingHeaders(): void {
+  closePendingHeaders(): void {
     for (const r of [...this.pendingHeaders]) r.close(null);
   }
 
@@ -389,7 +389,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
 
   /** Destroys every connection of this service (shutdown, or drain timeout of a removed service). */
   destroyAll(): void {
-    this.#closePendingHeaders();
+    this.closePendingHeaders();
     for (const conn of this.queue.snapshot()) conn.destroy();
     for (const b of this.backends.values()) b.destroyConnections();
     for (const b of this.retired) b.destroyConnections();
@@ -400,7 +400,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
    * FIN both ways, the rest (queued, connecting: their clients got nothing yet) are destroyed.
    */
   endAll(): void {
-    this.#closePendingHeaders();
+    this.closePendingHeaders();
     for (const conn of this.queue.snapshot()) conn.destroy();
     for (const b of this.backends.values()) b.endConnections();
     for (const b of this.retired) b.endConnections();
