@@ -77,7 +77,7 @@ describe('a backend that is the service itself', () => {
 
   it('is refused in a configuration import, naming the entry', async () => {
     const doc: ConfigDocument = (await api(t.app, 'GET', '/api/config')).json<ConfigDocument>();
-    doc.services[0]!.backends.push({ address: `localhost:${port}`, weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null });
+    doc.services[0]!.backends.push({ address: `localhost:${port}`, weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, proxyProtocol: null });
     await expectRefused(() => api(t.app, 'PUT', '/api/config', doc), 'SELF_LOOP', 'services[0].backends[1].address');
   });
 });

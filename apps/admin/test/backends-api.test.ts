@@ -30,7 +30,7 @@ describe('adding a backend', () => {
     const res = await api(t.app, 'POST', `/api/services/${service.id}/backends`, { address: '127.0.0.1:7002' });
     expect(res.statusCode).toBe(201);
     const body = res.json<BackendDto>();
-    expect(body).toEqual({ id: expect.any(Number), serviceId: service.id, address: '127.0.0.1:7002', weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null });
+    expect(body).toEqual({ id: expect.any(Number), serviceId: service.id, address: '127.0.0.1:7002', weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, proxyProtocol: null });
     expect(res.headers.location).toBe(`/api/services/${service.id}/backends/${body.id}`);
     expect(res.headers.etag).toBe('"2"');
     const after = (await api(t.app, 'GET', `/api/services/${service.id}`)).json<ServiceDto>();

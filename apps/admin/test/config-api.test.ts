@@ -56,8 +56,8 @@ describe('export', () => {
     expect(doc.services.map((s) => s.name)).toEqual(['cache', 'db']);
     expect(doc.services[1]).toMatchObject({ strategy: 'consistent-hash', strategyOptions: { boundedLoadFactor: 1.25 } });
     expect(doc.services[0]!.backends).toEqual([
-      { address: `127.0.0.1:${echo.port}`, weight: 2, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null },
-      { address: '127.0.0.1:7002', weight: 1, state: 'disabled', backup: true, maxConnections: 0, agentCheck: null },
+      { address: `127.0.0.1:${echo.port}`, weight: 2, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, proxyProtocol: null },
+      { address: '127.0.0.1:7002', weight: 1, state: 'disabled', backup: true, maxConnections: 0, agentCheck: null, proxyProtocol: null },
     ]);
     expect(res.body).not.toMatch(/"id"|"version": \d+,\s*"backends"|serviceId/);
 

@@ -53,8 +53,8 @@ describe('creating a service', () => {
       version: 1,
     });
     expect(body.backends).toEqual([
-      { id: expect.any(Number), serviceId: body.id, address: '127.0.0.1:7001', weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null },
-      { id: expect.any(Number), serviceId: body.id, address: 'localhost:7002', weight: 5, state: 'enabled', backup: true, maxConnections: 0, agentCheck: null },
+      { id: expect.any(Number), serviceId: body.id, address: '127.0.0.1:7001', weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, proxyProtocol: null },
+      { id: expect.any(Number), serviceId: body.id, address: 'localhost:7002', weight: 5, state: 'enabled', backup: true, maxConnections: 0, agentCheck: null, proxyProtocol: null },
     ]);
 
     const engineService = t.engine.config.services.find((s) => s.id === body.id);

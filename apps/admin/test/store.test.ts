@@ -44,6 +44,8 @@ it('migrates once: reopening keeps data and version', () => {
     agentCheck: null,
     allow: ['10.0.0.0/8'],
     deny: [],
+    proxyProtocol: 'v2',
+    acceptProxyProtocol: { from: ['10.0.0.0/8'] },
     healthCheck: { type: 'none' } as never,
   });
   store.close();
@@ -52,6 +54,8 @@ it('migrates once: reopening keeps data and version', () => {
   expect(again.services.get(id)?.name).toBe('s');
   // Stored health checks are completed with defaults on read.
   expect(again.services.get(id)?.healthCheck.intervalMs).toBe(2000);
+  expect(again.services.get(id)?.proxyProtocol).toBe('v2');
+  expect(again.services.get(id)?.acceptProxyProtocol).toEqual({ from: ['10.0.0.0/8'] });
 });
 
 it('cascades backend deletes and enforces uniqueness', () => {
@@ -71,11 +75,13 @@ it('cascades backend deletes and enforces uniqueness', () => {
     agentCheck: null,
     allow: [],
     deny: [],
+    proxyProtocol: 'off' as const,
+    acceptProxyProtocol: null,
     healthCheck: {} as never,
   };
   const id = store.services.insert(values);
   expect(() => store.services.insert({ ...values, name: 'other' })).toThrow(/UNIQUE/);
-  const backend = { host: '127.0.0.1', port: 1, discover: null, weight: 1, state: 'enabled' as const, backup: false, maxConnections: 0, agentCheck: null };
+  const backend = { host: '127.0.0.1', port: 1, discover: null, weight: 1, state: 'enabled' as const, backup: false, maxConnections: 0, agentCheck: null, proxyProtocol: null };
   store.backends.insert(id, backend);
   expect(() => store.backends.insert(id, backend)).toThrow(/UNIQUE/);
   expect(() => store.backends.insert(id, { ...backend, port: 2, state: 'asleep' as never })).toThrow(/CHECK/);

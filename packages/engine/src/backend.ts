@@ -1,6 +1,6 @@
 // A backend's live state: its config, counters and the connections it holds. Strategies read
 // it through the BackendView interface.
-import type { AdminState, BackendConfig, HealthState } from './config.ts';
+import type { AdminState, BackendConfig, HealthState, ProxyProtocolMode } from './config.ts';
 import type { BackendView } from './strategy.ts';
 import { isIP } from 'node:net';
 import { formatAddress } from '@fulcrum/shared/address';
@@ -40,6 +40,8 @@ export class Backend implements BackendView {
   removed = false;
   /** When health last became `up` (for slow start). */
   upSince = 0;
+  /** The PROXY protocol header its connections and checks send: its own setting, else the service's (the service sets it on each apply). */
+  proxyProtocol: ProxyProtocolMode = 'off';
 
   /** Connections of this process (connecting or established). */
   localActive = 0;

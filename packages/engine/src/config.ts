@@ -2,10 +2,10 @@
 // store or the environment; the admin builds this from SQLite.
 import type { StrategyName } from '@fulcrum/shared/strategies';
 import type { AgentCheckDto, HealthCheckSettings, StrategyOptionsDto } from '@fulcrum/shared/api';
-import type { AdminState, HealthCheckRole, HealthCheckType, HealthState } from '@fulcrum/shared/enums';
+import type { AdminState, HealthCheckRole, HealthCheckType, HealthState, ProxyProtocolMode } from '@fulcrum/shared/enums';
 
 // The shapes the admin API and the engine share are defined once, in @fulcrum/shared.
-export type { AdminState, HealthCheckRole, HealthCheckType, HealthState, StrategyName };
+export type { AdminState, HealthCheckRole, HealthCheckType, HealthState, ProxyProtocolMode, StrategyName };
 
 /** Active + passive health settings of a service (the stored shape: with the check's password). */
 export type HealthCheckConfig = HealthCheckSettings;
@@ -28,6 +28,8 @@ export interface BackendConfig {
   maxConnections: number;
   /** This backend's agent check; null/absent = the service's. */
   agentCheck?: AgentCheckConfig | null;
+  /** PROXY protocol header sent to this backend (and its health checks); null/absent = the service's. */
+  proxyProtocol?: ProxyProtocolMode | null;
 }
 
 /** One service: a listening port and the backends behind it. */
@@ -53,6 +55,10 @@ export interface ServiceConfig {
   allow?: string[];
   /** Client CIDRs always refused (wins over allow). */
   deny?: string[];
+  /** PROXY protocol header sent to backends without a setting of their own; absent = 'off'. */
+  proxyProtocol?: ProxyProtocolMode;
+  /** Peers that must open with a PROXY protocol header (README "PROXY protocol"); null/absent = off. */
+  acceptProxyProtocol?: { from: string[] } | null;
   healthCheck: HealthCheckConfig;
   /** Agent check of every backend without one of its own; null/absent = off. */
   agentCheck?: AgentCheckConfig | null;

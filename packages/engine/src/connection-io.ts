@@ -31,8 +31,11 @@ export interface ConnectionIoOf<C> {
   forListener?(server: Server): ConnectionIoOf<C>;
   /** A new upstream handle bound to `c`, connecting to `backend`; the outcome comes as c.onConnectDone(). */
   connect(c: C, backend: Backend): TcpHandle;
-  /** Both sides are open: start relaying bytes. */
-  startRelay(c: C): void;
+  /**
+   * Both sides are open: start relaying bytes. `first` (latin1: a PROXY protocol header, then
+   * any client bytes read with an accepted header) goes to the backend before any relayed byte.
+   */
+  startRelay(c: C, first: string | null): void;
   /**
    * Ending: from now on the client's bytes are read and dropped (unread bytes would turn our
    * close into an RST), its reading resumed if backpressure had stopped it. 0 or a libuv error.
@@ -44,6 +47,8 @@ export interface ConnectionIoOf<C> {
   close(handle: TcpHandle): void;
   /** The peer's address and port (a getpeername(2)); empty when the socket is gone. */
   peer(handle: TcpHandle): { address?: string; port?: number };
+  /** The handle's own address and port (a getsockname(2): the listener a client reached); empty when gone. */
+  local(handle: TcpHandle): { address?: string; port?: number };
 }
 
 /** What a connection of type C needs from the service that owns it. */

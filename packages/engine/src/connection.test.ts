@@ -41,8 +41,12 @@ class ScriptedIo implements ConnectionIo {
     return up;
   }
 
-  startRelay(c: Connection): void {
+  /** What each startRelay() was to send the backend first (a PROXY header…). */
+  readonly firsts: (string | null)[] = [];
+
+  startRelay(c: Connection, first: string | null): void {
     this.log.push(`relay ${nameOf(c.client)}`);
+    this.firsts.push(first);
   }
 
   discardClient(c: Connection): number {
@@ -61,6 +65,10 @@ class ScriptedIo implements ConnectionIo {
 
   peer(): { address?: string; port?: number } {
     return { address: '10.0.0.7', port: 40000 };
+  }
+
+  local(): { address?: string; port?: number } {
+    return { address: '10.0.0.1', port: 6380 };
   }
 
   /** Delivers the pending close callback of `name` (libuv runs them in a later loop turn). */

@@ -16,6 +16,8 @@ import { peerText, publishClose } from './connection-close-report.ts';
 import { finClientAfterGrace, finOnEnding } from './connection-ending.ts';
 import { Phase, Side, type PhaseState, type SideState } from './connection-state.ts';
 import { CONNECT_EWMA_ALPHA, ENDING_GRACE_MS, LINGER_MS, Timer, type TimerKind } from './connection-timing.ts';
+import { encodeProxyHeader } from './proxy-protocol/encode-header.ts';
+import { endpointOf, type ProxiedOrigin } from './proxy-protocol/header-reader.ts';
 
 export type { ConnectFailure, RelayFailure } from './connection-io.ts';
 export { ENDING_GRACE_MS } from './connection-timing.ts';
@@ -67,18 +69,24 @@ export class Connection implements PickContext, BackendLink {
   #judged = false;
   /** The backend sent FIN before any byte while the client had not sent anything yet (so far). */
   #backendQuitEarly = false;
+  /** What an accepted PROXY protocol header said; null = the client is the peer itself. */
+  readonly #origin: ProxiedOrigin | null;
 
-  /** `address`: the client's IP when the service already read it (allow/deny), else null (read when needed). */
-  constructor(service: ConnectionOwner, client: TcpHandle, address: string | null = null) {
+  /**
+   * `address`: the client's IP when the service already read it (allow/deny), else null (read
+   * when needed). `origin`: set when the client came through a PROXY header (the address it named).
+   */
+  constructor(service: ConnectionOwner, client: TcpHandle, address: string | null = null, origin: ProxiedOrigin | null = null) {
     this.service = service;
     this.client = client;
     this.#address = address;
+    this.#origin = origin;
     service.io.adopt(client, this);
     // The address is gone once the socket closes, and reading it costs a getpeername(2):
     // take it now, and only if someone listens.
     const observed = connectionCloseChannel.hasSubscribers;
     this.#acceptedAt = observed ? performance.now() : 0;
-    this.#peer = observed ? peerText(service.io.peer(client)) : null;
+    this.#peer = observed ? peerText(origin?.source ?? service.io.peer(client)) : null;
   }
 
   /** Where the connection is in its life. */
@@ -154,7 +162,23 @@ export class Connection implements PickContext, BackendLink {
       this.lastActive = performance.now();
       this.#arm(Timer.Idle, this.idleMs);
     }
-    this.service.io.startRelay(this);
+    this.service.io.startRelay(this, this.#firstBytes(backend));
+  }
+
+  /**
+   * What the backend gets before any relayed byte: its PROXY protocol header (built here, once
+   * per connect, with the client and listener addresses — the ones an accepted header named)
+   * and the client bytes that came with an accepted header. null = nothing.
+   */
+  #firstBytes(backend: Backend): string | null {
+    const early = this.#origin?.early ?? '';
+    if (early !== '') backend.bytesIn += early.length;
+    const mode = backend.proxyProtocol;
+    if (mode === 'off') return early === '' ? null : early;
+    const io = this.service.io;
+    const source = this.#origin !== null ? this.#origin.source : endpointOf(io.peer(this.client));
+    const destination = this.#origin?.destination ?? endpointOf(io.local(this.client));
+    return encodeProxyHeader(mode, source, destination) + early;
   }
 
   /** relay.ts: the backend's first byte arrived: this connection is a success for passive health. */

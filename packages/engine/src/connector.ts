@@ -10,7 +10,7 @@ import { discardClient, endAfterQueued, startRelay } from './relay.ts';
 import { localFailure } from './local-errors.ts';
 import {
   UV_ECONNREFUSED, UV_ECONNRESET, UV_ETIMEDOUT,
-  closeHandle, connectHandle, listeningHandle, newSocketHandle, ownerOf, peerAddress, setOwner, type TcpHandle, type UvRequest,
+  closeHandle, connectHandle, listeningHandle, localAddress, newSocketHandle, ownerOf, peerAddress, setOwner, type TcpHandle, type UvRequest,
 } from './tcp-handle.ts';
 
 /** Keepalive probe delay for both sides of a proxied connection. */
@@ -57,6 +57,7 @@ export const handleIo: ConnectionIo = {
     closeHandle(handle, onClosed);
   },
   peer: peerAddress,
+  local: localAddress,
 };
 
 /** handleIo for clients of a tuned listener: they already have their options. */

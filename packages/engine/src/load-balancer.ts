@@ -228,7 +228,11 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     const all = [...this.#services.values(), ...this.#retired];
     // Stop accepting now. server.close()'s callback waits for every accepted socket to end,
     // so it is not awaited: the drain below has its own deadline.
-    for (const svc of all) svc.server.close();
+    for (const svc of all) {
+      svc.server.close();
+      // Clients still sending their PROXY header got nothing yet: closed, not waited for.
+      svc.closePendingHeaders();
+    }
     const busy = (): boolean => all.some((s) => s.active > 0);
     while (Date.now() < this.#deadline && busy()) await sleep(CLOSE_POLL_MS);
     if (graceful && busy()) {

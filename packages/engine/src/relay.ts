@@ -20,8 +20,13 @@ import {
   type TcpHandle, type UvRequest, type WriteRequest,
 } from './tcp-handle.ts';
 
-/** Both handles are connected: start relaying. */
-export function startRelay(c: Connection): void {
+/**
+ * Both handles are connected: start relaying. `first` (a PROXY protocol header, and client
+ * bytes read with an accepted one) is queued for the backend before anything the client sends
+ * from now on; it is built once per connection, so the per-chunk path is unchanged.
+ */
+export function startRelay(c: Connection, first: string | null): void {
+  if (first !== null) enqueue(c.upstream as TcpHandle, first, c.client);
   if (startReading(c.client, onRead) !== 0) c.fail('client-error');
   else if (startReading(c.upstream as TcpHandle, onFirstBackendRead) !== 0) c.fail('backend-error');
 }

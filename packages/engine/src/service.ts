@@ -28,13 +28,15 @@ import { endDrainIfIdle, type DrainOwner } from './backend-drain.ts';
 import { WorkerOutcomes } from './outlier/worker-outcomes.ts';
 import { ejectionCappedMessage, EJECTION_CAPPED } from './outlier/ejection-capped.ts';
 import { applyBackends, detach } from './backend-membership.ts';
-import { REFUSED, clientFilterOf, screenClient, type ClientFilter } from './client-filter.ts';
+import { ClientFilter, REFUSED, clientFilterOf, screenClient } from './client-filter.ts';
+import { noRejections, type AcceptRejectReason } from '@fulcrum/shared/enums';
+import { acceptProxied, type HeaderReader, type ProxiedOrigin, type ProxyAcceptOwner } from './proxy-protocol/header-reader.ts';
 
 /** What a service needs from the load balancer that owns it. */
 export type ServiceHost = ServiceHostOf<Service>;
 
 /** One listening service: accepts clients and dispatches each to a backend. */
-export class Service implements DrainOwner, ConnectionOwner {
+export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   readonly id: number;
   config: ServiceConfig;
   server: Server;
@@ -57,10 +59,14 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   active = 0;
   rejected = 0;
-  /** Clients refused at accept, by reason (client-filter.ts). */
-  readonly rejectedByReason = { denied: 0 };
+  /** Clients refused at accept, by reason (client-filter.ts, proxy-protocol/header-reader.ts). */
+  readonly rejectedByReason: Record<AcceptRejectReason, number> = noRejections();
   /** The parsed allow/deny lists; null = no lists, no check. Rebuilt on each apply. */
   clientFilter: ClientFilter | null;
+  /** The parsed acceptProxyProtocol.from list; null = no PROXY header is read. Rebuilt on each apply. */
+  proxyTrust: ClientFilter | null;
+  /** Clients whose PROXY header is still being read. */
+  readonly pendingHeaders = new Set<HeaderReader>();
   retries = 0;
   /** External health mode: this process's failure-rate windows (the primary ejects). */
   readonly #outcomes = new WorkerOutcomes();
@@ -81,9 +87,11 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.#baseIo = io;
     this.server = server;
     this.clientFilter = clientFilterOf(config);
+    this.proxyTrust = proxyTrustOf(config);
     this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     for (const b of config.backends) this.backends.set(b.id, new Backend(b));
+    this.#syncProxyProtocol();
     this.health = host.externalHealth
       ? null
       : new HealthChecker<number>({
@@ -97,6 +105,12 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.#syncAgents();
     this.refreshStrategies();
     this.health?.setTargets([...this.backends.values()]);
+  }
+
+  /** Each backend's PROXY protocol: its own setting, else the service's (read per connect and per check). */
+  #syncProxyProtocol(): void {
+    const own = new Map(this.config.backends.map((bc) => [bc.id, bc.proxyProtocol ?? null]));
+    for (const b of this.backends.values()) b.proxyProtocol = own.get(b.id) ?? this.config.proxyProtocol ?? 'off';
   }
 
   /** Polls the agent of every backend that has an agent check (its own, else the service's). */
@@ -158,12 +172,14 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   /**
    * Applies a new config for this service. Never touches established connections (new allow/deny
-   * lists apply to clients accepted from now on, as in HAProxy).
+   * lists and PROXY protocol settings apply to clients accepted and backend connections opened
+   * from now on, as in HAProxy).
    */
   update(config: ServiceConfig, newServer: Server | null): Server | null {
     const old = this.config;
     this.config = config;
     this.clientFilter = clientFilterOf(config);
+    this.proxyTrust = proxyTrustOf(config);
     let oldServer: Server | null = null;
     if (newServer !== null) {
       oldServer = this.server;
@@ -175,6 +191,7 @@ export class Service implements DrainOwner, ConnectionOwner {
       this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
     }
     applyBackends(this, config.backends);
+    this.#syncProxyProtocol();
     this.#outcomes.retain(new Set(config.backends.map((bc) => bc.id)));
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
@@ -191,6 +208,7 @@ export class Service implements DrainOwner, ConnectionOwner {
   retireAll(): void {
     this.retiredService = true;
     this.server.close();
+    this.closePendingHeaders();
     this.health?.close();
     this.agents.close();
     for (const b of [...this.backends.values()]) detach(this, b);
@@ -238,11 +256,35 @@ export class Service implements DrainOwner, ConnectionOwner {
       client.close();
       return;
     }
+    if (this.proxyTrust !== null) {
+      acceptProxied(this, client);
+      return;
+    }
     const address = screenClient(this, client);
     if (address === REFUSED) return;
     this.active++;
     const conn = new Connection(this, client, address);
     this.dispatch(conn);
+  }
+
+  /** ProxyAcceptOwner: a client's PROXY header was read; it is screened and served as the address it named. */
+  admitProxied(client: TcpHandle, origin: ProxiedOrigin): void {
+    if (this.retiredService) {
+      client.close();
+      return;
+    }
+    if (this.clientFilter !== null && !this.clientFilter.admits(origin.source.address)) {
+      this.rejectedByReason.denied++;
+      client.close();
+      return;
+    }
+    this.active++;
+    this.dispatch(new Connection(this, client, origin.source.address, origin));
+  }
+
+  /** Closes the clients still sending their PROXY header (they have no backend and nothing was relayed). */
+  closePendingHeaders(): void {
+    for (const r of [...this.pendingHeaders]) r.close(null);
   }
 
   /** Picks a backend and connects, or queues, or rejects. */
@@ -347,6 +389,7 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   /** Destroys every connection of this service (shutdown, or drain timeout of a removed service). */
   destroyAll(): void {
+    this.closePendingHeaders();
     for (const conn of this.queue.snapshot()) conn.destroy();
     for (const b of this.backends.values()) b.destroyConnections();
     for (const b of this.retired) b.destroyConnections();
@@ -357,6 +400,7 @@ export class Service implements DrainOwner, ConnectionOwner {
    * FIN both ways, the rest (queued, connecting: their clients got nothing yet) are destroyed.
    */
   endAll(): void {
+    this.closePendingHeaders();
     for (const conn of this.queue.snapshot()) conn.destroy();
     for (const b of this.backends.values()) b.endConnections();
     for (const b of this.retired) b.endConnections();
@@ -366,4 +410,10 @@ export class Service implements DrainOwner, ConnectionOwner {
   stats(): ServiceStats {
     return serviceStats(this);
   }
+}
+
+/** The trusted PROXY header senders of a service config, or null when it reads no header. */
+function proxyTrustOf(config: ServiceConfig): ClientFilter | null {
+  const from = config.acceptProxyProtocol?.from ?? [];
+  return from.length === 0 ? null : new ClientFilter(from, []);
 }

@@ -37,6 +37,7 @@ export interface TcpHandle {
   connect(req: UvRequest, address: string, port: number): number;
   connect6(req: UvRequest, address: string, port: number): number;
   getpeername(out: { address?: string; port?: number; family?: string }): number;
+  getsockname(out: { address?: string; port?: number; family?: string }): number;
 }
 
 /** The listening side: what net.Server keeps in `_handle` (a real TCPWrap, or cluster's round-robin stand-in). */
@@ -73,7 +74,7 @@ interface UvBinding {
 /** Every libuv error code the engine compares against (each must be a negative integer). */
 const UV_CODES = ['UV_EOF', 'UV_ECONNREFUSED', 'UV_ECONNRESET', 'UV_ETIMEDOUT', 'UV_EMFILE', 'UV_ENFILE', 'UV_ENOBUFS', 'UV_ENOMEM', 'UV_EADDRNOTAVAIL'] as const;
 /** Every TCPWrap method the adapter below calls. */
-const TCP_METHODS = ['readStart', 'readStop', 'useUserBuffer', 'writeBuffer', 'writeLatin1String', 'shutdown', 'close', 'setNoDelay', 'setKeepAlive', 'connect', 'connect6', 'getpeername'] as const;
+const TCP_METHODS = ['readStart', 'readStop', 'useUserBuffer', 'writeBuffer', 'writeLatin1String', 'shutdown', 'close', 'setNoDelay', 'setKeepAlive', 'connect', 'connect6', 'getpeername', 'getsockname'] as const;
 
 /**
  * Checks every internal the relay touches, not only that it exists: each constructor builds an
@@ -340,4 +341,16 @@ export function peerAddress(handle: TcpHandle): { address?: string; port?: numbe
   const out: { address?: string; port?: number } = {};
   handle.getpeername(out);
   return out;
+}
+
+/** The local address and port (a getsockname(2)): for an accepted client, the listener address it reached. */
+export function localAddress(handle: TcpHandle): { address?: string; port?: number } {
+  const out: { address?: string; port?: number } = {};
+  handle.getsockname(out);
+  return out;
+}
+
+/** Inside onRead: a copy of the `n` bytes read (for the few reads that are parsed, not relayed). */
+export function copyChunk(n: number): Buffer {
+  return Buffer.from(READ_VIEW.slice(0, n).buffer);
 }

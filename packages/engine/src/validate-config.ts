@@ -4,7 +4,7 @@
 import type { EngineConfig, HealthCheckConfig } from './config.ts';
 import { InvalidConfigError } from './errors.ts';
 import { isStrategyName } from '@fulcrum/shared/strategies';
-import { ADMIN_STATES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, ROLES_BY_CHECK_TYPE, isOneOf } from '@fulcrum/shared/enums';
+import { ADMIN_STATES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, PROXY_PROTOCOL_MODES, ROLES_BY_CHECK_TYPE, isOneOf } from '@fulcrum/shared/enums';
 import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, SERVICE_LIMITS, describeRange, failureRateWindowProblem, inRange, isBoundedLoadFactor } from '@fulcrum/shared/limits';
 import type { IntRange } from '@fulcrum/shared/limits';
 import { checkCidrList } from '@fulcrum/shared/cidr';
@@ -36,6 +36,22 @@ function checkCidrs(list: unknown, field: string): void {
   if (!Array.isArray(list) || !list.every((e) => typeof e === 'string')) throw new InvalidConfigError(`${field} must be an array of CIDR strings`, field);
   const bad = checkCidrList(list as string[], field);
   if (bad !== null) throw new InvalidConfigError(`${bad.field}: ${bad.reason}`, bad.field);
+}
+
+/** `proxyProtocol`: absent, or one of the modes (null too where it means "the service's"). */
+function checkProxyProtocol(value: unknown, field: string, nullable: boolean): void {
+  if (value === undefined || (nullable && value === null)) return;
+  if (!isOneOf(PROXY_PROTOCOL_MODES, value)) throw new InvalidConfigError(`${field} must be one of ${PROXY_PROTOCOL_MODES.join(', ')}`, field);
+}
+
+/** `acceptProxyProtocol`: absent/null, or `{ from }` with at least one CIDR. */
+function checkAcceptProxy(value: unknown, at: string): void {
+  if (value === undefined || value === null) return;
+  const from = (value as { from?: unknown }).from;
+  if (typeof value !== 'object' || !Array.isArray(from) || from.length === 0) {
+    throw new InvalidConfigError(`${at}.from must list at least one CIDR`, `${at}.from`);
+  }
+  checkCidrs(from, `${at}.from`);
 }
 
 function checkHealth(h: HealthCheckConfig, at: string): void {
@@ -92,6 +108,8 @@ export function validateConfig(config: EngineConfig): void {
     }
     intsIn(s, SERVICE_LIMITS, at);
     for (const list of ['allow', 'deny'] as const) checkCidrs(s[list], `${at}.${list}`);
+    checkProxyProtocol(s.proxyProtocol, `${at}.proxyProtocol`, false);
+    checkAcceptProxy(s.acceptProxyProtocol, `${at}.acceptProxyProtocol`);
     checkHealth(s.healthCheck, `${at}.healthCheck`);
     checkAgent(s.agentCheck, `${at}.agentCheck`);
     if (!Array.isArray(s.backends)) throw new InvalidConfigError(`${at}.backends must be an array`, `${at}.backends`);
@@ -110,6 +128,7 @@ export function validateConfig(config: EngineConfig): void {
       if (!isOneOf(ADMIN_STATES, b.state)) throw new InvalidConfigError(`${bat}.state must be enabled, disabled or draining`, `${bat}.state`);
       if (typeof b.backup !== 'boolean') throw new InvalidConfigError(`${bat}.backup must be a boolean`, `${bat}.backup`);
       checkAgent(b.agentCheck, `${bat}.agentCheck`);
+      checkProxyProtocol(b.proxyProtocol, `${bat}.proxyProtocol`, true);
     });
   });
 }

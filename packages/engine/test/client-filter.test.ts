@@ -53,7 +53,7 @@ describe('allow and deny', () => {
         expect(await served(s), from).toBe(false);
       }
       const stats = lb.stats().services[0]!;
-      expect(stats.rejectedByReason).toEqual({ denied: 3 });
+      expect(stats.rejectedByReason).toEqual({ denied: 3, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 });
       expect(stats.total).toBe(2);
       expect(stats.rejected).toBe(0);
       // The refused clients never reached the backend (its accept count is where it was).

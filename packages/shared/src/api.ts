@@ -1,11 +1,11 @@
 // Wire types of the admin REST API (/api). The admin validates with TypeBox schemas of the
 // same shape; the dashboard imports these types only.
 import type { StrategyName } from './strategies.ts';
-import type { AcceptRejectReason, AdminState, AgentState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod } from './enums.ts';
+import type { AcceptRejectReason, AdminState, AgentState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod, ProxyProtocolMode } from './enums.ts';
 import type { EventKind } from './event-kinds.ts';
 
 // The enum types live with their lists (enums.ts); re-exported here for the DTOs' users.
-export type { AcceptRejectReason, AdminState, AgentState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod };
+export type { AcceptRejectReason, AdminState, AgentState, DiscoveryType, HealthCheckRole, HealthCheckType, HealthState, HttpCheckMethod, ProxyProtocolMode };
 
 export interface HealthCheckDto {
   type: HealthCheckType;
@@ -137,6 +137,8 @@ export interface BackendDto {
   maxConnections: number;
   /** This backend's agent check; null = the service's (`agentCheck` of the service). */
   agentCheck: AgentCheckDto | null;
+  /** PROXY protocol header sent to this backend; null = the service's `proxyProtocol`. */
+  proxyProtocol: ProxyProtocolMode | null;
 }
 
 /** A service's balancing, timeout, limit and health settings (every shape of a service has them). */
@@ -155,7 +157,17 @@ export interface ServiceSettingsDto {
   allow: string[];
   /** Client CIDRs always refused, even when also allowed. */
   deny: string[];
+  /** PROXY protocol header sent to every backend that sets none of its own (README "PROXY protocol"). */
+  proxyProtocol: ProxyProtocolMode;
+  /** Read a PROXY protocol header from these peers (another balancer, a cloud NLB); null = off. */
+  acceptProxyProtocol: AcceptProxyProtocolDto | null;
   healthCheck: HealthCheckDto;
+}
+
+/** Accepting PROXY protocol headers: only peers in `from` may connect, and each must send one. */
+export interface AcceptProxyProtocolDto {
+  /** IPv4/IPv6 CIDRs or bare addresses of the peers that send the header (at least one). */
+  from: string[];
 }
 
 export interface ServiceDto extends ServiceSettingsDto {
@@ -310,7 +322,7 @@ export interface EventDto {
 export const API_ERROR_CODES = {
   VALIDATION_ERROR: 'a field is missing, of the wrong type or out of range (`field` names it), or the body is not one well-formed JSON/YAML object without duplicate keys (the message names line and column) [400]',
   MALFORMED_REQUEST: 'the request cannot be read: not valid HTTP, invalid percent-encoding in the URL, or a body that does not match Content-Length [400]',
-  INVALID_CIDR: 'an `allow`/`deny` entry is not an IPv4 or IPv6 address or CIDR, or its prefix is out of range (`field` names it: `allow[1]`) [400]',
+  INVALID_CIDR: 'an `allow`/`deny`/`acceptProxyProtocol.from` entry is not an IPv4 or IPv6 address or CIDR, or its prefix is out of range (`field` names it: `allow[1]`) [400]',
   INVALID_ADDRESS: 'an address is not host:port or its port is out of range [400]',
   UNKNOWN_STRATEGY: 'strategy is not one of the documented names [400]',
   SELF_LOOP: "a backend is the service's own listen address (same port, an address that reaches the listener): its connections would loop back into Fulcrum [400]",

@@ -45,6 +45,8 @@ export const SERVICE_DEFAULTS: Readonly<Omit<ServiceSettingsDto, 'healthCheck'>>
   agentCheck: null,
   allow: [],
   deny: [],
+  proxyProtocol: 'off',
+  acceptProxyProtocol: null,
 };
 
 /** An agent check given without `intervalMs` polls this often (HAProxy's agent-inter default: 2 s). */
@@ -57,6 +59,7 @@ export const BACKEND_DEFAULTS: Readonly<Omit<BackendDto, 'id' | 'serviceId' | 'a
   backup: false,
   maxConnections: 0,
   agentCheck: null,
+  proxyProtocol: null,
 };
 
 /** A discovery group's TTL bounds unless set otherwise: a 0-second TTL is not a busy loop, a day-long one still refreshes every minute. */

@@ -70,5 +70,20 @@ export type CloseReason = (typeof CLOSE_REASONS)[number];
  */
 export const ACCEPT_REJECT_REASONS = [
   'denied', // the client address is in `deny`, or `allow` is set and does not list it
+  'proxy-untrusted', // acceptProxyProtocol is set and the peer is not in its `from` list
+  'proxy-invalid', // acceptProxyProtocol: the PROXY header was malformed or too big
+  'proxy-timeout', // acceptProxyProtocol: no complete PROXY header within PROXY_HEADER_TIMEOUT_MS
 ] as const;
 export type AcceptRejectReason = (typeof ACCEPT_REJECT_REASONS)[number];
+
+/**
+ * PROXY protocol Fulcrum sends to a backend before the client's bytes (README "PROXY protocol"):
+ * none, version 1 (text, HAProxy `send-proxy`) or version 2 (binary, `send-proxy-v2`).
+ */
+export const PROXY_PROTOCOL_MODES = ['off', 'v1', 'v2'] as const;
+export type ProxyProtocolMode = (typeof PROXY_PROTOCOL_MODES)[number];
+
+/** A rejectedByReason record with every reason at 0 (derived from the list, so a new reason is never missing). */
+export function noRejections(): Record<AcceptRejectReason, number> {
+  return Object.fromEntries(ACCEPT_REJECT_REASONS.map((r) => [r, 0])) as Record<AcceptRejectReason, number>;
+}

@@ -89,7 +89,8 @@ export class HealthHub {
       // Addresses first: setTargets() reports 'address changed' transitions synchronously.
       watched.addresses.clear();
       for (const b of sc.backends) watched.addresses.set(b.id, formatAddress(b.host, b.port));
-      watched.checker.setTargets(sc.backends);
+      // Each backend's effective PROXY protocol (its own, else the service's): checks send the header too.
+      watched.checker.setTargets(sc.backends.map((b) => ({ id: b.id, host: b.host, port: b.port, proxyProtocol: b.proxyProtocol ?? sc.proxyProtocol ?? 'off' })));
     }
     for (const [id, watched] of this.#services) {
       if (keep.has(id)) continue;

@@ -25,7 +25,7 @@ function backend(id: number, port: number, n: Partial<BackendStats> = {}): Backe
 function report(active: number, total: number, backends: BackendStats[], extra: Partial<ServiceStats> = {}): EngineStats {
   return {
     time: 0,
-    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, retries: 0, ejectionsCapped: 0, bytesIn: total * 10, bytesOut: total * 20, backends, ...extra }],
+    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, rejectedByReason: { denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 }, queued: 0, retries: 0, ejectionsCapped: 0, bytesIn: total * 10, bytesOut: total * 20, backends, ...extra }],
   };
 }
 
@@ -60,10 +60,10 @@ describe('mergeStats', () => {
 
   it('sums the clients refused at accept per reason, exited workers included', () => {
     const retired = new RetiredTotals();
-    retired.add(report(0, 0, [], { rejectedByReason: { denied: 4 } }));
-    const a = report(0, 0, [], { rejectedByReason: { denied: 2 } });
-    const b = report(0, 0, [], { rejectedByReason: { denied: 3 } });
-    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual({ denied: 9 });
+    retired.add(report(0, 0, [], { rejectedByReason: { denied: 4, 'proxy-untrusted': 1, 'proxy-invalid': 0, 'proxy-timeout': 0 } }));
+    const a = report(0, 0, [], { rejectedByReason: { denied: 2, 'proxy-untrusted': 0, 'proxy-invalid': 5, 'proxy-timeout': 1 } });
+    const b = report(0, 0, [], { rejectedByReason: { denied: 3, 'proxy-untrusted': 2, 'proxy-invalid': 0, 'proxy-timeout': 1 } });
+    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual({ denied: 9, 'proxy-untrusted': 3, 'proxy-invalid': 5, 'proxy-timeout': 2 });
   });
 
   it('lists backends that only drain (removed, or absent from the committed config)', () => {

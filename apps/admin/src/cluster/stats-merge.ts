@@ -2,6 +2,7 @@
 // Counters are cumulative per worker; a worker that exits hands its last cumulative counters to
 // RetiredTotals, so a total is always (live workers' latest) + (retired), never double counted and
 // never going backwards except by what a killed worker counted after its last batch.
+import { ACCEPT_REJECT_REASONS, noRejections, type AcceptRejectReason } from '@fulcrum/shared/enums';
 import type { BackendCheckDto } from '@fulcrum/shared/api';
 import type { BackendStats, EngineConfig, EngineStats, HealthState, ServiceStats } from '@fulcrum/engine';
 import { formatAddress } from '@fulcrum/shared/address';
@@ -13,15 +14,15 @@ const backendKey = (id: number, address: string): string => `${id}@${address}`;
 interface Cumulative {
   total: number;
   rejected: number;
-  /** rejectedByReason.denied (the only accept-time reason so far). */
-  denied: number;
+  /** rejectedByReason, every reason. */
+  byReason: Record<AcceptRejectReason, number>;
   retries: number;
   bytesIn: number;
   bytesOut: number;
   connectFailures: number;
 }
 
-const zero = (): Cumulative => ({ total: 0, rejected: 0, denied: 0, retries: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0 });
+const zero = (): Cumulative => ({ total: 0, rejected: 0, byReason: noRejections(), retries: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0 });
 
 /** Cumulative counters of exited workers, by service and backend instance. */
 export class RetiredTotals {
@@ -37,7 +38,7 @@ export class RetiredTotals {
       }
       entry.counters.total += s.total;
       entry.counters.rejected += s.rejected;
-      entry.counters.denied += s.rejectedByReason.denied;
+      for (const r of ACCEPT_REJECT_REASONS) entry.counters.byReason[r] += s.rejectedByReason[r];
       entry.counters.retries += s.retries;
       entry.counters.bytesIn += s.bytesIn;
       entry.counters.bytesOut += s.bytesOut;
@@ -94,7 +95,7 @@ export function mergeStats(
       active: sum(parts, (p) => p.active),
       total: old.total + sum(parts, (p) => p.total),
       rejected: old.rejected + sum(parts, (p) => p.rejected),
-      rejectedByReason: { denied: old.denied + sum(parts, (p) => p.rejectedByReason.denied) },
+      rejectedByReason: Object.fromEntries(ACCEPT_REJECT_REASONS.map((r) => [r, old.byReason[r] + sum(parts, (p) => p.rejectedByReason[r])])) as Record<AcceptRejectReason, number>,
       queued: sum(parts, (p) => p.queued),
       retries: old.retries + sum(parts, (p) => p.retries),
       // The primary's checker decides ejections (and refuses them), not the workers.

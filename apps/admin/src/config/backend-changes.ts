@@ -59,6 +59,7 @@ export function addBackend(ctx: ChangeContext, serviceId: number, input: Backend
       backup: values.backup,
       maxConnections: values.maxConnections,
       agentCheck: values.agentCheck,
+      proxyProtocol: values.proxyProtocol,
     },
   });
   return id;

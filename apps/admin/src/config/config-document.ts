@@ -31,6 +31,7 @@ export function toConfigDocument(services: readonly ServiceDto[]): ConfigDocumen
         backup: b.backup,
         maxConnections: b.maxConnections,
         agentCheck: b.agentCheck,
+        proxyProtocol: b.proxyProtocol,
       })),
     })),
   };

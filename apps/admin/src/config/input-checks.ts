@@ -21,7 +21,7 @@ export function checkAddress(input: string, field: string): HostPort {
 }
 
 /** 400 INVALID_CIDR naming the entry (`allow[1]`) unless every entry of `list` is an address or CIDR. */
-export function checkCidrs(list: string[], field: 'allow' | 'deny'): string[] {
+export function checkCidrs(list: string[], field: string): string[] {
   const bad = checkCidrList(list, field);
   if (bad !== null) throw new ApiError(400, 'INVALID_CIDR', `${bad.field}: ${bad.reason}`, bad.field);
   return [...list];

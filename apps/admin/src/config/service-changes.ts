@@ -1,7 +1,7 @@
 // Change functions for services. They run synchronously inside a config change's transaction
 // (see config-service.ts), throw ApiErrors for bad input and record what they changed.
 import { AGENT_CHECK_DEFAULTS, BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';
-import type { AgentCheckDto } from '@fulcrum/shared/api';
+import type { AcceptProxyProtocolDto, AgentCheckDto } from '@fulcrum/shared/api';
 import { formatAddress } from '@fulcrum/shared/address';
 import type { HostPort } from '@fulcrum/shared/address';
 import type { AgentCheckInput, BackendInput, CreateServiceBody, PatchServiceBody } from '../schemas/service-schemas.ts';
@@ -83,7 +83,15 @@ export function backendValues(target: Omit<BackendTarget, 'key'>, input: Omit<Ba
     backup: input.backup ?? base.backup,
     maxConnections: input.maxConnections ?? base.maxConnections,
     agentCheck: agentCheckOver(input.agentCheck, base.agentCheck),
+    proxyProtocol: input.proxyProtocol === undefined ? base.proxyProtocol : input.proxyProtocol,
   };
+}
+
+/** acceptProxyProtocol as stored: `undefined` keeps `current`, null turns it off, entries checked (INVALID_CIDR naming `acceptProxyProtocol.from[1]`). */
+function acceptProxyOver(input: AcceptProxyProtocolDto | null | undefined, current: AcceptProxyProtocolDto | null): AcceptProxyProtocolDto | null {
+  if (input === undefined) return current;
+  if (input === null) return null;
+  return { from: checkCidrs(input.from, 'acceptProxyProtocol.from') };
 }
 
 /** Values of a service: the input over `base` (the current values, or the defaults), checked. */
@@ -104,6 +112,8 @@ function serviceValuesOver(base: ServiceValues, input: Omit<PatchServiceBody, 'b
     agentCheck: agentCheckOver(input.agentCheck, base.agentCheck),
     allow: checkCidrs(input.allow ?? base.allow, 'allow'),
     deny: checkCidrs(input.deny ?? base.deny, 'deny'),
+    proxyProtocol: input.proxyProtocol ?? base.proxyProtocol,
+    acceptProxyProtocol: acceptProxyOver(input.acceptProxyProtocol, base.acceptProxyProtocol),
     healthCheck: mergeHealthCheck(base.healthCheck, input.healthCheck),
   };
 }

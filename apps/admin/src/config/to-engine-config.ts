@@ -46,6 +46,7 @@ function groupMembers(service: ServiceRecord, group: BackendRecord, members: Mem
       backup: group.backup || m.backup,
       maxConnections: group.maxConnections,
       agentCheck: group.agentCheck,
+      proxyProtocol: group.proxyProtocol,
     });
   }
   return out;
@@ -66,7 +67,7 @@ export function toEngineConfig(records: StoredRecords, listenHost?: string, memb
     services: records.services.map((s) => {
       const stored = byService.get(s.id) ?? [];
       const fixed = stored.filter((b) => b.discover === null);
-      const backends: BackendConfig[] = fixed.map((b) => ({ id: b.id, host: b.host, port: b.port, weight: b.weight, state: b.state, backup: b.backup, maxConnections: b.maxConnections, agentCheck: b.agentCheck }));
+      const backends: BackendConfig[] = fixed.map((b) => ({ id: b.id, host: b.host, port: b.port, weight: b.weight, state: b.state, backup: b.backup, maxConnections: b.maxConnections, agentCheck: b.agentCheck, proxyProtocol: b.proxyProtocol }));
       const taken = new Set(fixed.map((b) => `${b.host}|${b.port}`));
       for (const group of stored) if (group.discover !== null) backends.push(...groupMembers(s, group, members, taken, listenHost));
       return { id: s.id, name: s.name, host: listenHost ?? s.host, port: s.port, ...serviceSettings(s), backends };

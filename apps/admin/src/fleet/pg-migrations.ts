@@ -129,6 +129,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE fulcrum_nodes ADD COLUMN stats JSONB;
   `,
+  // 9: PROXY protocol (as SQLite step 9).
+  `
+  ALTER TABLE services ADD COLUMN proxy_protocol TEXT NOT NULL DEFAULT 'off';
+  ALTER TABLE services ADD COLUMN accept_proxy_from TEXT;
+  ALTER TABLE backends ADD COLUMN proxy_protocol TEXT;
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

@@ -6,7 +6,7 @@ import type { Static } from '@sinclair/typebox';
 import type { AgentCheckDto, BackendDto, DiscoverDto, DiscoveryStatusDto, HealthCheckDto, ServiceDto } from '@fulcrum/shared/api';
 import { AGENT_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
 import { STRATEGY_NAMES } from '@fulcrum/shared/strategies';
-import { ADMIN_STATES, DISCOVERY_TYPES, HEALTH_CHECK_ROLES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS } from '@fulcrum/shared/enums';
+import { ADMIN_STATES, DISCOVERY_TYPES, HEALTH_CHECK_ROLES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, PROXY_PROTOCOL_MODES } from '@fulcrum/shared/enums';
 import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, CLIENT_FILTER_LIMITS, DISCOVERY_LIMITS, DISCOVERY_NAME, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
 import { intInRange, intsInRanges, literalUnion } from './common-schemas.ts';
 
@@ -97,6 +97,29 @@ const cidrList = (what: string) =>
 const AllowList = cidrList('clients served when non-empty ([] = everyone)');
 const DenyList = cidrList('clients always refused, even when allowed');
 
+const proxyModes = PROXY_PROTOCOL_MODES.map((m) => `"${m}"`).join(', ');
+/** What Fulcrum sends its backends first (README "PROXY protocol"). */
+const ProxyProtocol = Type.Union(PROXY_PROTOCOL_MODES.map((m) => Type.Literal(m)), {
+  description: `PROXY protocol header sent to backends (${proxyModes}); a backend's own setting wins`,
+  errorMessage: `must be one of ${proxyModes}`,
+});
+/** A backend's: null = the service's. */
+const BackendProxyProtocol = Type.Union([...PROXY_PROTOCOL_MODES.map((m) => Type.Literal(m)), Type.Null()], {
+  description: `PROXY protocol header sent to this backend (${proxyModes}); null = the service's proxyProtocol`,
+  errorMessage: `must be one of ${proxyModes}, or null (the service's)`,
+});
+/** Trusted PROXY header senders; null = no header is read. Entries are checked in the handler (INVALID_CIDR). */
+const AcceptProxyProtocol = Type.Union(
+  [
+    Type.Object(
+      { from: Type.Array(Type.String({ maxLength: CLIENT_FILTER_LIMITS.maxLength }), { minItems: 1, maxItems: CLIENT_FILTER_LIMITS.maxEntries }) },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  { description: `read a PROXY protocol v1/v2 header from these peers only ({from: [CIDR, …]}, at least one); others are closed; null = off` },
+);
+
 const serviceTuning = {
   strategy: Strategy,
   strategyOptions: StrategyOptionsInput,
@@ -104,6 +127,8 @@ const serviceTuning = {
   agentCheck: AgentCheckInput,
   allow: AllowList,
   deny: DenyList,
+  proxyProtocol: ProxyProtocol,
+  acceptProxyProtocol: AcceptProxyProtocol,
   healthCheck: HealthCheckPatch,
 };
 
@@ -113,6 +138,7 @@ const backendTuning = {
   maxConnections: intInRange(BACKEND_LIMITS.maxConnections),
   state: AdminStateSchema,
   agentCheck: AgentCheckInput,
+  proxyProtocol: BackendProxyProtocol,
 };
 
 const discoveryNumbers = intsInRanges(DISCOVERY_LIMITS);
@@ -214,6 +240,8 @@ export const ServiceSchema = Type.Object({
   agentCheck: AgentCheckSchema,
   allow: AllowList,
   deny: DenyList,
+  proxyProtocol: ProxyProtocol,
+  acceptProxyProtocol: AcceptProxyProtocol,
   healthCheck: HealthCheckSchema,
   version: Type.Integer(),
   backends: Type.Array(BackendSchema),

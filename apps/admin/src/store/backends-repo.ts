@@ -1,6 +1,6 @@
 // Repository of the backends table: a small factory over prepared statements.
 import type { Database } from 'better-sqlite3';
-import type { AdminState, AgentCheckDto, BackendDto, DiscoveryType } from '@fulcrum/shared/api';
+import type { AdminState, AgentCheckDto, BackendDto, DiscoveryType, ProxyProtocolMode } from '@fulcrum/shared/api';
 import { agentCheckText, parseAgentCheck } from './services-repo.ts';
 
 /** What makes a stored backend a discovery group: its name is `host`, its port `port` (0 for srv). */
@@ -26,6 +26,8 @@ export interface BackendRecord {
   maxConnections: number;
   /** null = the service's agent check. */
   agentCheck: AgentCheckDto | null;
+  /** null = the service's proxyProtocol. */
+  proxyProtocol: ProxyProtocolMode | null;
 }
 
 /** The writable columns of a backend. */
@@ -44,6 +46,7 @@ interface BackendRow {
   min_ttl_ms: number | null;
   max_ttl_ms: number | null;
   agent_check: string | null;
+  proxy_protocol: string | null;
 }
 
 function toRecord(row: BackendRow): BackendRecord {
@@ -61,6 +64,7 @@ function toRecord(row: BackendRow): BackendRecord {
     backup: row.backup === 1,
     maxConnections: row.max_connections,
     agentCheck: parseAgentCheck(row.agent_check),
+    proxyProtocol: row.proxy_protocol as ProxyProtocolMode | null,
   };
 }
 
@@ -76,6 +80,7 @@ function toParams(values: BackendValues) {
     min_ttl_ms: values.discover?.minTtlMs ?? null,
     max_ttl_ms: values.discover?.maxTtlMs ?? null,
     agent_check: agentCheckText(values.agentCheck),
+    proxy_protocol: values.proxyProtocol,
   };
 }
 
@@ -93,11 +98,11 @@ export function createBackendsRepo(db: Database) {
     'SELECT * FROM backends WHERE service_id = ? AND discover_type = ? AND host = ? AND port = ?',
   );
   const insert = db.prepare(`
-    INSERT INTO backends (service_id, host, port, weight, state, backup, max_connections, agent_check, created_at, discover_type, min_ttl_ms, max_ttl_ms)
-    VALUES (@service_id, @host, @port, @weight, @state, @backup, @max_connections, @agent_check, @now, @discover_type, @min_ttl_ms, @max_ttl_ms)`);
+    INSERT INTO backends (service_id, host, port, weight, state, backup, max_connections, agent_check, proxy_protocol, created_at, discover_type, min_ttl_ms, max_ttl_ms)
+    VALUES (@service_id, @host, @port, @weight, @state, @backup, @max_connections, @agent_check, @proxy_protocol, @now, @discover_type, @min_ttl_ms, @max_ttl_ms)`);
   const update = db.prepare(`
     UPDATE backends SET host = @host, port = @port, weight = @weight, state = @state, backup = @backup,
-      max_connections = @max_connections, agent_check = @agent_check, discover_type = @discover_type, min_ttl_ms = @min_ttl_ms, max_ttl_ms = @max_ttl_ms
+      max_connections = @max_connections, agent_check = @agent_check, proxy_protocol = @proxy_protocol, discover_type = @discover_type, min_ttl_ms = @min_ttl_ms, max_ttl_ms = @max_ttl_ms
     WHERE id = @id`);
   const remove = db.prepare<[number]>('DELETE FROM backends WHERE id = ?');
 

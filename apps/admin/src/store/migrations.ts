@@ -121,6 +121,14 @@ export const MIGRATIONS: readonly string[] = [
   // 8: nothing here. PostgreSQL step 8 adds per-node stats to the nodes' heartbeats, and the two
   // histories keep one numbering (pg-migrations.ts).
   `SELECT 1;`,
+  // 9: PROXY protocol (README "PROXY protocol"): what a service and a backend send ('off', 'v1',
+  // 'v2'; a backend's NULL = the service's) and the trusted senders a service reads a header
+  // from (a JSON array of CIDR text; NULL = off).
+  `
+  ALTER TABLE services ADD COLUMN proxy_protocol TEXT NOT NULL DEFAULT 'off';
+  ALTER TABLE services ADD COLUMN accept_proxy_from TEXT;
+  ALTER TABLE backends ADD COLUMN proxy_protocol TEXT;
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

@@ -1,6 +1,6 @@
 // Repository of the services table: a small factory over prepared statements.
 import type { Database } from 'better-sqlite3';
-import type { AgentCheckDto, HealthCheckSettings, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { AcceptProxyProtocolDto, AgentCheckDto, HealthCheckSettings, ProxyProtocolMode, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
 import type { StrategyName } from '@fulcrum/shared/strategies';
 import { HEALTH_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
 
@@ -35,6 +35,8 @@ export function serviceSettings<H extends object>(s: Omit<ServiceSettingsDto, 'h
     agentCheck: s.agentCheck === null ? null : { ...s.agentCheck },
     allow: [...s.allow],
     deny: [...s.deny],
+    proxyProtocol: s.proxyProtocol,
+    acceptProxyProtocol: s.acceptProxyProtocol === null ? null : { from: [...s.acceptProxyProtocol.from] },
     healthCheck: { ...s.healthCheck },
   };
 }
@@ -56,6 +58,8 @@ interface ServiceRow {
   deny_cidrs: string;
   health_check: string;
   agent_check: string | null;
+  proxy_protocol: string;
+  accept_proxy_from: string | null;
   version: number;
 }
 
@@ -88,6 +92,8 @@ function toRecord(row: ServiceRow): ServiceRecord {
     agentCheck: parseAgentCheck(row.agent_check),
     allow: JSON.parse(row.allow_cidrs) as string[],
     deny: JSON.parse(row.deny_cidrs) as string[],
+    proxyProtocol: row.proxy_protocol as ProxyProtocolMode,
+    acceptProxyProtocol: row.accept_proxy_from === null ? null : ({ from: JSON.parse(row.accept_proxy_from) as string[] } satisfies AcceptProxyProtocolDto),
     // Merging with the defaults lets a newer fulcrum add health-check fields without a migration.
     healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(JSON.parse(row.health_check) as Partial<HealthCheckSettings>) },
     version: row.version,
@@ -111,6 +117,8 @@ function toParams(values: ServiceValues) {
     deny_cidrs: JSON.stringify(values.deny),
     health_check: JSON.stringify(values.healthCheck),
     agent_check: agentCheckText(values.agentCheck),
+    proxy_protocol: values.proxyProtocol,
+    accept_proxy_from: values.acceptProxyProtocol === null ? null : JSON.stringify(values.acceptProxyProtocol.from),
     now: new Date().toISOString(),
   };
 }
@@ -126,16 +134,19 @@ export function createServicesRepo(db: Database) {
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM services');
   const insert = db.prepare(`
     INSERT INTO services (name, host, port, strategy, strategy_options, connect_timeout_ms, idle_timeout_ms,
-      retries, drain_timeout_ms, max_queue, queue_timeout_ms, allow_cidrs, deny_cidrs, health_check, agent_check, version, created_at, updated_at)
+      retries, drain_timeout_ms, max_queue, queue_timeout_ms, allow_cidrs, deny_cidrs, health_check, agent_check,
+      proxy_protocol, accept_proxy_from, version, created_at, updated_at)
     VALUES (@name, @host, @port, @strategy, @strategy_options, @connect_timeout_ms, @idle_timeout_ms,
-      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @allow_cidrs, @deny_cidrs, @health_check, @agent_check, 1, @now, @now)`);
+      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @allow_cidrs, @deny_cidrs, @health_check, @agent_check,
+      @proxy_protocol, @accept_proxy_from, 1, @now, @now)`);
   const update = db.prepare(`
     UPDATE services SET name = @name, host = @host, port = @port, strategy = @strategy,
       strategy_options = @strategy_options, connect_timeout_ms = @connect_timeout_ms,
       idle_timeout_ms = @idle_timeout_ms, retries = @retries, drain_timeout_ms = @drain_timeout_ms,
       max_queue = @max_queue, queue_timeout_ms = @queue_timeout_ms, allow_cidrs = @allow_cidrs,
       deny_cidrs = @deny_cidrs, health_check = @health_check,
-      agent_check = @agent_check, version = version + 1, updated_at = @now
+      agent_check = @agent_check, proxy_protocol = @proxy_protocol, accept_proxy_from = @accept_proxy_from,
+      version = version + 1, updated_at = @now
     WHERE id = @id`);
   const bump = db.prepare<[string, number]>('UPDATE services SET version = version + 1, updated_at = ? WHERE id = ?');
   const remove = db.prepare<[number]>('DELETE FROM services WHERE id = ?');

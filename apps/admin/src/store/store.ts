@@ -83,6 +83,7 @@ export function toBackendDto(b: BackendRecord): BackendDto {
     backup: b.backup,
     maxConnections: b.maxConnections,
     agentCheck: b.agentCheck === null ? null : { ...b.agentCheck },
+    proxyProtocol: b.proxyProtocol,
   };
 }
 

@@ -27,7 +27,7 @@ function stats(time: number, active: number): StatsDto {
         active,
         total: 0,
         rejected: 0,
-        rejectedByReason: { denied: 0 },
+        rejectedByReason: { denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 },
         queued: 0,
         bytesIn: 0,
         bytesOut: 0,
@@ -135,7 +135,7 @@ describe('cluster and main view', () => {
 });
 
 describe('change answers and snapshots from elsewhere', () => {
-  const backend = (weight: number) => ({ id: 7, serviceId: 1, address: '10.0.0.7:1', weight, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null }) as const;
+  const backend = (weight: number) => ({ id: 7, serviceId: 1, address: '10.0.0.7:1', weight, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, proxyProtocol: null }) as const;
   const serviceWith = (weight: number) => ({ id: 1, version: 3, backends: [backend(weight)] }) as unknown as ServiceDto;
 
   it("applies a backend change's answer when nothing overtook it", async () => {

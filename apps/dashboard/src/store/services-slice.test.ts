@@ -7,7 +7,7 @@ function svc(id: number, version = 1, backends: BackendDto[] = []): ServiceDto {
 }
 
 function be(id: number, serviceId: number, weight = 1): BackendDto {
-  return { id, serviceId, address: `10.0.0.${id}:1`, weight, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null };
+  return { id, serviceId, address: `10.0.0.${id}:1`, weight, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, proxyProtocol: null };
 }
 
 describe('services slice', () => {

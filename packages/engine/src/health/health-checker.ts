@@ -27,6 +27,8 @@ import type { PreviousEjection } from './ejection-backoff.ts';
 import { probe } from './probe.ts';
 import { OutcomeWindow, failureRateReason, failureRateTripped } from '../outlier/failure-rate.ts';
 import { maxEjections, mayEject } from '../outlier/ejection-cap.ts';
+import type { ProxyProtocolMode } from '@fulcrum/shared/enums';
+import { checkHeader } from '../proxy-protocol/encode-header.ts';
 import type { ProbeResult } from './probe-result.ts';
 
 /** What a checker keys its targets by: the engine uses backend ids; the checker only compares them. */
@@ -37,6 +39,8 @@ export interface HealthTarget<Id extends TargetId = TargetId> {
   readonly id: Id;
   readonly host: string;
   readonly port: number;
+  /** The PROXY protocol the backend expects on its traffic port (absent = off): checks there send the header too. */
+  readonly proxyProtocol?: ProxyProtocolMode;
 }
 
 /** Called synchronously after a target's state changed. Must not throw. */
@@ -70,6 +74,8 @@ interface Entry<Id extends TargetId> {
   readonly id: Id;
   readonly host: string;
   readonly port: number;
+  /** Updated in place by setTargets (a changed header is no new backend: its state stays). */
+  proxyProtocol: ProxyProtocolMode;
   health: HealthState;
   okStreak: number;
   failStreak: number;
@@ -124,7 +130,10 @@ export class HealthChecker<Id extends TargetId = TargetId> {
     }
     for (const target of wanted.values()) {
       const entry = this.#entries.get(target.id);
-      if (entry !== undefined && entry.host === target.host && entry.port === target.port) continue;
+      if (entry !== undefined && entry.host === target.host && entry.port === target.port) {
+        entry.proxyProtocol = target.proxyProtocol ?? 'off';
+        continue;
+      }
       let reason: string | undefined;
       if (entry !== undefined) {
         this.#drop(entry);
@@ -246,6 +255,7 @@ export class HealthChecker<Id extends TargetId = TargetId> {
       id: target.id,
       host: target.host,
       port: target.port,
+      proxyProtocol: target.proxyProtocol ?? 'off',
       health: 'unknown',
       okStreak: 0,
       failStreak: 0,
@@ -304,10 +314,14 @@ export class HealthChecker<Id extends TargetId = TargetId> {
     if (this.#closed || entry.inFlight !== undefined || this.#entries.get(entry.id) !== entry) return;
     const controller = new AbortController();
     entry.inFlight = controller;
-    // checkPort (e.g. a Patroni REST API beside the database) replaces the traffic port.
-    const port = this.#config.checkPort > 0 ? this.#config.checkPort : entry.port;
+    // checkPort (e.g. a Patroni REST API beside the database) replaces the traffic port. Only the
+    // traffic port gets the PROXY header (HAProxy's check-send-proxy): a separate check port is
+    // usually another program. HAProxy's check header: v1 UNKNOWN, v2 LOCAL (no client to name).
+    const separate = this.#config.checkPort > 0;
+    const port = separate ? this.#config.checkPort : entry.port;
+    const proxyHeader = separate || entry.proxyProtocol === 'off' ? undefined : checkHeader(entry.proxyProtocol);
     const started = performance.now();
-    void probe({ host: entry.host, port }, this.#config, controller.signal).then((result) => {
+    void probe({ host: entry.host, port, proxyHeader }, this.#config, controller.signal).then((result) => {
       // Aborted, replaced or closed meanwhile: the result belongs to nobody.
       if (entry.inFlight !== controller || this.#closed) return;
       entry.inFlight = undefined;

@@ -86,7 +86,9 @@ export function runProbe(target: ProbeTarget, timeoutMs: number, exchange: Probe
     }
     socket.on('connect', () => {
       connected = true;
-      const request = exchange.request;
+      // One write with the request: a backend reading the header and the request together sees both.
+      const header = target.proxyHeader;
+      const request = header === undefined || header === '' ? exchange.request : Buffer.concat([Buffer.from(header, 'latin1'), exchange.request ?? Buffer.alloc(0)]);
       if (request !== undefined && request.length > 0) {
         socket?.write(request, (err) => {
           if (err == null && exchange.judge === undefined) finish(true);

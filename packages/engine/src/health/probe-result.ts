@@ -5,6 +5,8 @@ import type { HealthCheckConfig } from '../config.ts';
 export interface ProbeTarget {
   readonly host: string;
   readonly port: number;
+  /** Written first on connect, before the check's own request (a PROXY protocol header; latin1). */
+  readonly proxyHeader?: string;
 }
 
 /**

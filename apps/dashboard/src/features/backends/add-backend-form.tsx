@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { BACKEND_DEFAULTS } from '@fulcrum/shared/defaults';
-import type { ApiWarning } from '@fulcrum/shared/api';
+import type { ApiWarning, ProxyProtocolMode } from '@fulcrum/shared/api';
+import { PROXY_MODES, PROXY_MODE_TEXT } from '../services/proxy-protocol-form.ts';
 import { ApiError, errorMessage, messageForField } from '../../lib/api-client.ts';
 import { FormField } from '../../components/form-field.tsx';
 import { backendChanged, showToast } from '../../store/actions.ts';
@@ -9,9 +10,9 @@ import { parseMaxConnections, parseWeight, validateBackendAddress } from './back
 import { parseAgentForm } from '../services/agent-check-form.ts';
 import { AGENT_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
 
-type Field = 'address' | 'weight' | 'maxConnections' | 'agentCheck.port' | 'form';
+type Field = 'address' | 'weight' | 'maxConnections' | 'agentCheck.port' | 'proxyProtocol' | 'form';
 
-const FIELDS: readonly string[] = ['address', 'weight', 'maxConnections', 'agentCheck.port'];
+const FIELDS: readonly string[] = ['address', 'weight', 'maxConnections', 'agentCheck.port', 'proxyProtocol'];
 
 /** What the form adds: one backend at an address, or a DNS discovery group (README "DNS discovery"). */
 type Kind = 'address' | 'dns' | 'srv';
@@ -41,6 +42,8 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
   const [maxConnections, setMaxConnections] = useState('');
   const [backup, setBackup] = useState(false);
   const [agentPort, setAgentPort] = useState('');
+  // '' = the service's (the API's null).
+  const [proxyProtocol, setProxyProtocol] = useState<ProxyProtocolMode | ''>('');
   const [touched, setTouched] = useState({ address: false, weight: false, maxConnections: false });
   const [serverError, setServerError] = useState<{ field: Field; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -77,6 +80,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
           ...(parsedMax.value > 0 ? { maxConnections: parsedMax.value } : {}),
           ...(backup ? { backup } : {}),
           ...(parsedAgent.value !== null ? { agentCheck: parsedAgent.value } : {}),
+          ...(proxyProtocol !== '' ? { proxyProtocol } : {}),
         });
         notes = answered ?? [];
         return backend;
@@ -91,6 +95,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
       setMaxConnections('');
       setBackup(false);
       setAgentPort('');
+      setProxyProtocol('');
       setTouched({ address: false, weight: false, maxConnections: false });
     } catch (error) {
       const field: Field =
@@ -226,6 +231,21 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
             if (serverError?.field === 'agentCheck.port') setServerError(null);
           }}
         />
+      </FormField>
+      <FormField id={`${id}-proxy`} label="PROXY protocol" className="add-backend-proxy" error={serverError?.field === 'proxyProtocol' ? serverError.message : undefined}>
+        <select
+          className="select"
+          title="The PROXY protocol header this backend expects (service's = the service's setting)"
+          value={proxyProtocol}
+          onChange={(e) => setProxyProtocol(e.target.value as ProxyProtocolMode | '')}
+        >
+          <option value="">service&apos;s</option>
+          {PROXY_MODES.map((m) => (
+            <option key={m} value={m}>
+              {PROXY_MODE_TEXT[m]}
+            </option>
+          ))}
+        </select>
       </FormField>
       <label className="checkbox add-backend-backup">
         <input type="checkbox" checked={backup} onChange={(e) => setBackup(e.target.checked)} />

@@ -3,7 +3,7 @@ import type { BackendDto, BackendStatsDto, ServiceDto, ServiceStatsDto } from '@
 import { buildBackendRows, drainProgress, groupSummary, isServing, stateLabel, stateTone } from './backend-rows.ts';
 
 function backend(id: number, address: string, patch: Partial<BackendDto> = {}): BackendDto {
-  return { id, serviceId: 1, address, weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, ...patch };
+  return { id, serviceId: 1, address, weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, proxyProtocol: null, ...patch };
 }
 
 function backendStats(id: number, address: string, patch: Partial<BackendStatsDto> = {}): BackendStatsDto {
@@ -44,6 +44,8 @@ function service(backends: BackendDto[]): ServiceDto {
     agentCheck: null,
     allow: [],
     deny: [],
+    proxyProtocol: 'off',
+    acceptProxyProtocol: null,
     healthCheck: {
       type: 'tcp',
       intervalMs: 1000,
@@ -77,7 +79,7 @@ function service(backends: BackendDto[]): ServiceDto {
 }
 
 function serviceStats(backends: BackendStatsDto[]): ServiceStatsDto {
-  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, bytesIn: 0, bytesOut: 0, backends };
+  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, rejectedByReason: { denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 }, queued: 0, bytesIn: 0, bytesOut: 0, backends };
 }
 
 describe('buildBackendRows', () => {

@@ -1,4 +1,4 @@
-import type { AdminState, AgentCheckDto, BackendDto, DiscoverDto, WithWarnings } from '@fulcrum/shared/api';
+import type { AdminState, AgentCheckDto, BackendDto, DiscoverDto, ProxyProtocolMode, WithWarnings } from '@fulcrum/shared/api';
 import { api } from '../../lib/api-client.ts';
 
 /** A backend at `address`, or a DNS discovery group (`discover`; TTL bounds take their defaults). */
@@ -10,6 +10,8 @@ export interface BackendCreate {
   maxConnections?: number;
   /** null = the service's agent check. */
   agentCheck?: AgentCheckDto | null;
+  /** null = the service's proxyProtocol. */
+  proxyProtocol?: ProxyProtocolMode | null;
 }
 
 export interface BackendPatch {
@@ -18,6 +20,7 @@ export interface BackendPatch {
   backup?: boolean;
   maxConnections?: number;
   agentCheck?: AgentCheckDto | null;
+  proxyProtocol?: ProxyProtocolMode | null;
 }
 
 /** Adds a backend; the answer carries `warnings` when it was added but deserves a look (same endpoint, unresolved name). */

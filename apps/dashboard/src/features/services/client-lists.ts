@@ -35,7 +35,12 @@ export function listSummary(list: readonly string[], empty: string): string {
   return `${list.slice(0, 2).join(', ')} and ${list.length - 2} more`;
 }
 
-const REASON_TEXT: Record<AcceptRejectReason, string> = { denied: 'denied' };
+const REASON_TEXT: Record<AcceptRejectReason, string> = {
+  denied: 'denied',
+  'proxy-untrusted': 'not a PROXY sender',
+  'proxy-invalid': 'bad PROXY header',
+  'proxy-timeout': 'PROXY header timeout',
+};
 
 /** The rejected-at-accept counts with a non-zero value: "3 denied", or '' when none. */
 export function rejectedByReasonText(counts: RejectedByReasonDto | undefined, format: (n: number) => string): string {

@@ -25,6 +25,7 @@ import { createService, updateService } from './services-api.ts';
 import { FormField } from '../../components/form-field.tsx';
 import { HealthCheckRoleFields } from './health-check-role-fields.tsx';
 import { PassiveDetectionFields } from './passive-detection-fields.tsx';
+import { PROXY_MODES, PROXY_MODE_TEXT } from './proxy-protocol-form.ts';
 
 interface ServiceFormDialogProps {
   /** null: create a new service. */
@@ -164,6 +165,18 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
           </FormField>
           <FormField {...f('deny')} label="Deny (one CIDR per line)" hint="always refused, even if allowed">
             <textarea className="input mono" rows={3} spellCheck={false} placeholder="10.0.0.13" value={values.deny} onChange={(e) => set('deny', e.target.value)} />
+          </FormField>
+          <FormField {...f('proxyProtocol')} label="Send PROXY protocol" hint="header with the client address to backends that expect it (a backend may set its own)">
+            <select className="select" value={values.proxyProtocol} onChange={(e) => set('proxyProtocol', e.target.value as ServiceFormValues['proxyProtocol'])}>
+              {PROXY_MODES.map((m) => (
+                <option key={m} value={m}>
+                  {PROXY_MODE_TEXT[m]}
+                </option>
+              ))}
+            </select>
+          </FormField>
+          <FormField {...f('acceptProxyFrom')} label="Accept PROXY protocol from (one CIDR per line)" hint="empty = off; else only these peers may connect, each sending a v1/v2 header">
+            <textarea className="input mono" rows={2} spellCheck={false} placeholder="10.0.0.0/8" value={values.acceptProxyFrom} onChange={(e) => set('acceptProxyFrom', e.target.value)} />
           </FormField>
         </div>
       </fieldset>

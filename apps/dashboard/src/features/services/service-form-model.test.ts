@@ -21,6 +21,8 @@ const existing: ServiceDto = {
   agentCheck: null,
   allow: [],
   deny: [],
+  proxyProtocol: 'off',
+  acceptProxyProtocol: null,
   healthCheck: {
     type: 'tcp',
     intervalMs: 2000,
@@ -222,5 +224,30 @@ describe('allow and deny', () => {
   it('maps the server field of an entry to its text area', () => {
     expect(formFieldForServerField('allow[1]')).toBe('allow');
     expect(formFieldForServerField('/deny/0')).toBe('deny');
+  });
+});
+
+describe('PROXY protocol', () => {
+  it('starts from the defaults: nothing sent, no header read', () => {
+    expect(emptyServiceForm()).toMatchObject({ proxyProtocol: 'off', acceptProxyFrom: '' });
+    expect(toCreateBody(filled())).toMatchObject({ proxyProtocol: 'off', acceptProxyProtocol: null });
+  });
+  it('sends the mode and the trusted senders; an empty list turns reading off', () => {
+    expect(toCreateBody({ ...filled(), proxyProtocol: 'v2', acceptProxyFrom: ' 10.0.0.0/8 \n\n::1' })).toMatchObject({
+      proxyProtocol: 'v2',
+      acceptProxyProtocol: { from: ['10.0.0.0/8', '::1'] },
+    });
+    const reading = { ...existing, proxyProtocol: 'v1' as const, acceptProxyProtocol: { from: ['10.0.0.0/8'] } };
+    const values = serviceToForm(reading);
+    expect(values).toMatchObject({ proxyProtocol: 'v1', acceptProxyFrom: '10.0.0.0/8' });
+    expect(toPatchBody(values, reading)).toEqual({});
+    expect(toPatchBody({ ...values, acceptProxyFrom: '' }, reading)).toEqual({ acceptProxyProtocol: null });
+    expect(toPatchBody({ ...values, proxyProtocol: 'off' }, reading)).toEqual({ proxyProtocol: 'off' });
+  });
+  it('checks each trusted sender with the admin parser and maps the server field back', () => {
+    expect(validateServiceForm({ ...filled(), acceptProxyFrom: '10.0.0.0/8\nbogus' }).acceptProxyFrom).toMatch(/^Entry 2: /);
+    expect(formFieldForServerField('acceptProxyProtocol.from[1]')).toBe('acceptProxyFrom');
+    expect(formFieldForServerField('acceptProxyProtocol.from')).toBe('acceptProxyFrom');
+    expect(formFieldForServerField('proxyProtocol')).toBe('proxyProtocol');
   });
 });

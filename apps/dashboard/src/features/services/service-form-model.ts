@@ -12,10 +12,11 @@ import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
 import { PASSIVE_SERVER_FIELDS, passiveBody, toPassiveForm, validatePassiveForm, type PassiveFormValues, type PassiveSettings } from './passive-detection-form.ts';
 import { parseAgentForm, sameAgentCheck, toAgentForm, type AgentFormValues } from './agent-check-form.ts';
 import { checkListText, listToText, textToList } from './client-lists.ts';
+import { acceptProxyOf, checkProxyForm, toProxyForm, type ProxyFormValues } from './proxy-protocol-form.ts';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
-export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, AgentFormValues {
+export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, AgentFormValues, ProxyFormValues {
   name: string;
   listen: string;
   strategy: StrategyName;
@@ -42,7 +43,7 @@ export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
-type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck' | 'allow' | 'deny'> & {
+type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck' | 'allow' | 'deny' | 'proxyProtocol' | 'acceptProxyProtocol'> & {
   healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings & PassiveSettings;
 };
 
@@ -71,6 +72,7 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     ...toRoleForm(hc),
     ...toPassiveForm(hc),
     ...toAgentForm(s.agentCheck),
+    ...toProxyForm(s),
   };
 }
 
@@ -118,6 +120,8 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
     const problem = checkListText(values[field]);
     if (problem) errors[field] = problem;
   }
+  const proxyProblem = checkProxyForm(values);
+  if (proxyProblem) errors.acceptProxyFrom = proxyProblem;
   if (values.hcType === 'http' && !values.hcHttpPath.startsWith('/')) errors.hcHttpPath = 'Path must start with "/".';
   if (values.hcType === 'send-expect' && !values.hcExpect) errors.hcExpect = 'Say what the reply must contain.';
   if (values.hcType !== 'none') Object.assign(errors, validateRoleForm(values, values.hcType));
@@ -160,6 +164,8 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     agentCheck: agentCheckOf(values),
     allow: textToList(values.allow),
     deny: textToList(values.deny),
+    proxyProtocol: values.proxyProtocol,
+    acceptProxyProtocol: acceptProxyOf(values),
     healthCheck,
   };
 }
@@ -185,6 +191,9 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
     const list = next[key] ?? [];
     if (JSON.stringify(list) !== JSON.stringify(original[key])) patch[key] = list;
   }
+  if (next.proxyProtocol !== original.proxyProtocol) patch.proxyProtocol = next.proxyProtocol;
+  const accept = next.acceptProxyProtocol ?? null;
+  if (JSON.stringify(accept) !== JSON.stringify(original.acceptProxyProtocol)) patch.acceptProxyProtocol = accept;
   const hc: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next.healthCheck ?? {})) {
     if (original.healthCheck[key as keyof typeof original.healthCheck] !== value) hc[key] = value;
@@ -205,6 +214,9 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   queuetimeoutms: 'queueTimeoutMs',
   allow: 'allow',
   deny: 'deny',
+  proxyprotocol: 'proxyProtocol',
+  acceptproxyprotocol: 'acceptProxyFrom',
+  'acceptproxyprotocol.from': 'acceptProxyFrom',
   'healthcheck.type': 'hcType',
   'healthcheck.intervalms': 'hcIntervalMs',
   'healthcheck.timeoutms': 'hcTimeoutMs',
@@ -236,7 +248,7 @@ export function formFieldForServerField(field: string | undefined): ServiceFormF
     .replace(/^\/+/, '')
     .replace(/\//g, '.')
     .replace(/^body\./, '')
-    .replace(/^(allow|deny)(?:\[\d+\]|\.\d+)$/, '$1')
+    .replace(/^(allow|deny|acceptProxyProtocol\.from)(?:\[\d+\]|\.\d+)$/, '$1')
     .toLowerCase();
   return SERVER_FIELD[key] ?? 'form';
 }

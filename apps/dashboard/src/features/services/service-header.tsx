@@ -6,7 +6,7 @@ import { formatByteRate, formatCount, formatDuration, formatRate } from '../../l
 import { useAppStore } from '../../store/app-store.ts';
 import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
 import { DeleteServiceDialog } from './delete-service-dialog.tsx';
-import { countBackends, serviceHealth } from './service-summary.ts';
+import { countBackends, proxySummary, serviceHealth } from './service-summary.ts';
 import { listSummary, rejectedByReasonText } from './client-lists.ts';
 import { StrategySelect } from './strategy-select.tsx';
 
@@ -23,6 +23,7 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
 
   const hc = service.healthCheck;
   const refusedText = rejectedByReasonText(stats?.rejectedByReason, (n) => formatCount(n));
+  const proxyText = proxySummary(service);
 
   return (
     <section className="panel service-header" aria-labelledby="service-title" data-testid="service-header">
@@ -59,6 +60,12 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
             {service.deny.length > 0 ? ` · deny ${listSummary(service.deny, '')}` : ''}
           </dd>
         </div>
+        {proxyText !== null ? (
+          <div>
+            <dt>PROXY protocol</dt>
+            <dd className="mono" data-testid="service-proxy-protocol">{proxyText}</dd>
+          </div>
+        ) : null}
         <div>
           <dt>Timeouts</dt>
           <dd>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
-import { countBackends, serviceHealth, throughput, upText } from './service-summary.ts';
+import { countBackends, proxySummary, serviceHealth, throughput, upText } from './service-summary.ts';
 
 const service = {
   id: 1,
@@ -77,5 +77,14 @@ describe('throughput', () => {
     expect(throughput({ newPerSec: 0, bytesInPerSec: 100, bytesOutPerSec: 50 })).toBe(150);
     expect(throughput({ newPerSec: 0, bytesInPerSec: null, bytesOutPerSec: null })).toBeNull();
     expect(throughput(undefined)).toBeNull();
+  });
+});
+
+describe('proxySummary', () => {
+  const be = (proxyProtocol: 'off' | 'v1' | 'v2' | null) => ({ proxyProtocol }) as ServiceDto['backends'][number];
+  it('says what is sent and from whom a header is read, or nothing', () => {
+    expect(proxySummary({ proxyProtocol: 'off', acceptProxyProtocol: null, backends: [be(null)] })).toBeNull();
+    expect(proxySummary({ proxyProtocol: 'v2', acceptProxyProtocol: null, backends: [be(null), be('v2')] })).toBe('sends v2');
+    expect(proxySummary({ proxyProtocol: 'off', acceptProxyProtocol: { from: ['10.0.0.0/8'] }, backends: [be('v1')] })).toBe('1 backend override · reads from 10.0.0.0/8');
   });
 });

@@ -3,6 +3,7 @@ import type { ServiceDto } from '@fulcrum/shared/api';
 import type { NodeServiceStatsDto } from '@fulcrum/shared/cluster';
 import type { Rates } from '../../store/stats-slice.ts';
 import { agentAdmits } from '../backends/agent-view.ts';
+import { listSummary } from './client-lists.ts';
 
 export interface BackendCounts {
   /**
@@ -54,4 +55,17 @@ export function serviceHealth(counts: BackendCounts, hasStats: boolean): Service
 export function throughput(rates: Rates | undefined): number | null {
   if (!rates || (rates.bytesInPerSec == null && rates.bytesOutPerSec == null)) return null;
   return (rates.bytesInPerSec ?? 0) + (rates.bytesOutPerSec ?? 0);
+}
+
+/**
+ * The service's PROXY protocol in one line: "sends v2 · reads from 10.0.0.0/8", "sends v1",
+ * or null when it neither sends nor reads a header (backends may still set their own).
+ */
+export function proxySummary(s: Pick<ServiceDto, 'proxyProtocol' | 'acceptProxyProtocol' | 'backends'>): string | null {
+  const parts: string[] = [];
+  if (s.proxyProtocol !== 'off') parts.push(`sends ${s.proxyProtocol}`);
+  const own = s.backends.filter((b) => b.proxyProtocol !== null && b.proxyProtocol !== s.proxyProtocol).length;
+  if (own > 0) parts.push(`${own} backend${own === 1 ? '' : 's'} override`);
+  if (s.acceptProxyProtocol !== null) parts.push(`reads from ${listSummary(s.acceptProxyProtocol.from, '')}`);
+  return parts.length === 0 ? null : parts.join(' · ');
 }
