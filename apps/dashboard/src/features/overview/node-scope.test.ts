@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterDto, NodeBackendStatsDto, NodeServiceStatsDto, NodeStatsDto } from '@fulcrum/shared/cluster';
+import { noRejections } from '@fulcrum/shared/enums';
 import { nextNodeSamples } from '../../store/node-samples.ts';
 import { testNode } from '../cluster/cluster-test-data.ts';
 import { WHOLE_CLUSTER, clusterScope, scopeView } from './node-scope.ts';
@@ -22,7 +23,7 @@ const service = (backends: NodeBackendStatsDto[], patch: Partial<NodeServiceStat
   active: backends.reduce((sum, b) => sum + b.active, 0),
   total: backends.reduce((sum, b) => sum + b.total, 0),
   rejected: 0,
-  rejectedByReason: { denied: 0 },
+  rejectedByReason: noRejections(),
   queued: 0,
   bytesIn: 0,
   bytesOut: 0,
@@ -56,8 +57,8 @@ describe('per-node samples', () => {
 describe('the whole cluster', () => {
   const twoNodes = (bHealth: 'up' | 'down') =>
     cluster([
-      ['a', stats(1000, [service([backend(10, { active: 1, total: 5, connectFailures: 1 }), backend(11, { active: 2 })], { rejected: 1, rejectedByReason: { denied: 2 } })])],
-      ['b', stats(1200, [service([backend(10, { active: 3, total: 7, health: bHealth }), backend(11, { active: 4 })], { rejected: 2, rejectedByReason: { denied: 3 } })])],
+      ['a', stats(1000, [service([backend(10, { active: 1, total: 5, connectFailures: 1 }), backend(11, { active: 2 })], { rejected: 1, rejectedByReason: { ...noRejections(), denied: 2 } })])],
+      ['b', stats(1200, [service([backend(10, { active: 3, total: 7, health: bHealth }), backend(11, { active: 4 })], { rejected: 2, rejectedByReason: { ...noRejections(), denied: 3 } })])],
     ]);
 
   it('sums counters over the nodes per service and backend', () => {
