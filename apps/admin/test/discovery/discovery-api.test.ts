@@ -82,7 +82,7 @@ describe('discovery groups in the API', () => {
     await api(t.app, 'POST', `/api/services/${serviceId}/backends`, { discover: { type: 'dns', name: 'redis.internal', port: 6379, minTtlMs: 500, maxTtlMs: 2000 } });
     const doc = (await api(t.app, 'GET', '/api/config')).json<ConfigDocument>();
     const backends = doc.services[0]!.backends;
-    expect(backends).toContainEqual({ discover: { type: 'dns', name: 'redis.internal', port: 6379, minTtlMs: 500, maxTtlMs: 2000 }, weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null });
+    expect(backends).toContainEqual({ discover: { type: 'dns', name: 'redis.internal', port: 6379, minTtlMs: 500, maxTtlMs: 2000 }, weight: 1, state: 'enabled', backup: false, maxConnections: 0, agentCheck: null, proxyProtocol: null });
     expect(backends.every((b) => b.address === undefined)).toBe(true);
     const yaml = (await api(t.app, 'GET', '/api/config?format=yaml')).body;
     expect(yaml).toContain('type: dns');
