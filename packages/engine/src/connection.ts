@@ -9,6 +9,7 @@
 import type { Backend, BackendLink } from './backend.ts';
 import type { PickContext } from './strategy.ts';
 import type { TcpHandle } from './tcp-handle.ts';
+import type { ClientEntry } from './client-table.ts';
 import type { ConnectFailure, ConnectionIoOf, ConnectionOwnerOf, RelayFailure } from './connection-io.ts';
 import { ewma } from './ewma.ts';
 import { connectionCloseChannel, type CloseReason } from './diagnostics.ts';
@@ -67,6 +68,12 @@ export class Connection implements PickContext, BackendLink {
   #judged = false;
   /** The backend sent FIN before any byte while the client had not sent anything yet (so far). */
   #backendQuitEarly = false;
+
+  /**
+   * The client's entry in the service's `limits` table (client-limits.ts), released once when
+   * the connection ends; null = not counted. Set by whoever admitted the client.
+   */
+  clientEntry: ClientEntry | null = null;
 
   /** `address`: the client's IP when the service already read it (allow/deny), else null (read when needed). */
   constructor(service: ConnectionOwner, client: TcpHandle, address: string | null = null) {

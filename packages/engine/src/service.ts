@@ -29,6 +29,8 @@ import { WorkerOutcomes } from './outlier/worker-outcomes.ts';
 import { ejectionCappedMessage, EJECTION_CAPPED } from './outlier/ejection-capped.ts';
 import { applyBackends, detach } from './backend-membership.ts';
 import { REFUSED, clientFilterOf, screenClient, type ClientFilter } from './client-filter.ts';
+import { OVER_LIMIT, admitClient, clientLimitsOf, type ClientLimits } from './client-limits.ts';
+import { ACCEPT_REJECT_REASONS, type AcceptRejectReason } from '@fulcrum/shared/enums';
 
 /** What a service needs from the load balancer that owns it. */
 export type ServiceHost = ServiceHostOf<Service>;
@@ -57,10 +59,12 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   active = 0;
   rejected = 0;
-  /** Clients refused at accept, by reason (client-filter.ts). */
-  readonly rejectedByReason = { denied: 0 };
+  /** Clients refused at accept, by reason (client-filter.ts, client-limits.ts). */
+  readonly rejectedByReason = Object.fromEntries(ACCEPT_REJECT_REASONS.map((r) => [r, 0])) as Record<AcceptRejectReason, number>;
   /** The parsed allow/deny lists; null = no lists, no check. Rebuilt on each apply. */
   clientFilter: ClientFilter | null;
+  /** The `limits` with their per-client counts; null = never any limit, no check. Kept across applies. */
+  clientLimits: ClientLimits | null;
   retries = 0;
   /** External health mode: this process's failure-rate windows (the primary ejects). */
   readonly #outcomes = new WorkerOutcomes();
@@ -81,6 +85,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.#baseIo = io;
     this.server = server;
     this.clientFilter = clientFilterOf(config);
+    this.clientLimits = clientLimitsOf(config, null);
     this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     for (const b of config.backends) this.backends.set(b.id, new Backend(b));
@@ -158,12 +163,13 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   /**
    * Applies a new config for this service. Never touches established connections (new allow/deny
-   * lists apply to clients accepted from now on, as in HAProxy).
+   * lists and limits apply to clients accepted from now on, as in HAProxy).
    */
   update(config: ServiceConfig, newServer: Server | null): Server | null {
     const old = this.config;
     this.config = config;
     this.clientFilter = clientFilterOf(config);
+    this.clientLimits = clientLimitsOf(config, this.clientLimits);
     let oldServer: Server | null = null;
     if (newServer !== null) {
       oldServer = this.server;
@@ -240,9 +246,17 @@ export class Service implements DrainOwner, ConnectionOwner {
     }
     const address = screenClient(this, client);
     if (address === REFUSED) return;
+    const entry = admitClient(this, client, address);
+    if (entry === OVER_LIMIT) return;
     this.active++;
     const conn = new Connection(this, client, address);
+    conn.clientEntry = entry;
     this.dispatch(conn);
+  }
+
+  /** LimitedService: a client refused by `limits`, reported at a bounded rate (service-error-gate.ts). */
+  reportRefusal(code: string, message: string): void {
+    this.host.onServiceError(this, code, message);
   }
 
   /** Picks a backend and connects, or queues, or rejects. */
@@ -340,6 +354,7 @@ export class Service implements DrainOwner, ConnectionOwner {
   /** ConnectionOwner: a connection is finalized; its backend slot is released. */
   onEnd(conn: Connection): void {
     this.active--;
+    if (conn.clientEntry !== null) this.clientLimits?.release(conn.clientEntry);
     const b = conn.releaseBackend();
     if ((b === null || !endDrainIfIdle(this, b)) && this.retiredService && this.active === 0) this.host.onServiceGone(this);
     if (this.queue.length > 0) this.serveQueue();

@@ -53,7 +53,7 @@ describe('allow and deny', () => {
         expect(await served(s), from).toBe(false);
       }
       const stats = lb.stats().services[0]!;
-      expect(stats.rejectedByReason).toEqual({ denied: 3 });
+      expect(stats.rejectedByReason).toEqual({ denied: 3, perClientConnections: 0, perClientRate: 0, serviceRate: 0, clientTableFull: 0 });
       expect(stats.total).toBe(2);
       expect(stats.rejected).toBe(0);
       // The refused clients never reached the backend (its accept count is where it was).

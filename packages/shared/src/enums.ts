@@ -70,5 +70,9 @@ export type CloseReason = (typeof CLOSE_REASONS)[number];
  */
 export const ACCEPT_REJECT_REASONS = [
   'denied', // the client address is in `deny`, or `allow` is set and does not list it
+  'perClientConnections', // limits.perClientConnections: the client already has that many connections
+  'perClientRate', // limits.perClientRate: the client's token bucket is empty
+  'serviceRate', // limits.serviceRate: the service's token bucket is empty
+  'clientTableFull', // per-client limits are set and the client table is full of clients with live connections (fail closed)
 ] as const;
 export type AcceptRejectReason = (typeof ACCEPT_REJECT_REASONS)[number];
