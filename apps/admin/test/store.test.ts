@@ -5,6 +5,7 @@ import { MIGRATIONS, SchemaTooNewError } from '../src/store/migrations.ts';
 import { DB_FILE, openStore } from '../src/store/store.ts';
 import { openDatabase } from '../src/store/retained-database.ts';
 import { tempDir } from './helpers.ts';
+import { CLIENT_LIMITS_DEFAULTS } from '@fulcrum/shared/defaults';
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -44,6 +45,7 @@ it('migrates once: reopening keeps data and version', () => {
     agentCheck: null,
     allow: ['10.0.0.0/8'],
     deny: [],
+    limits: { ...CLIENT_LIMITS_DEFAULTS, perClientRate: { connections: 5, intervalMs: 1000 } },
     healthCheck: { type: 'none' } as never,
   });
   store.close();
@@ -52,6 +54,7 @@ it('migrates once: reopening keeps data and version', () => {
   expect(again.services.get(id)?.name).toBe('s');
   // Stored health checks are completed with defaults on read.
   expect(again.services.get(id)?.healthCheck.intervalMs).toBe(2000);
+  expect(again.services.get(id)?.limits).toEqual({ ...CLIENT_LIMITS_DEFAULTS, perClientRate: { connections: 5, intervalMs: 1000 } });
 });
 
 it('cascades backend deletes and enforces uniqueness', () => {
@@ -71,6 +74,7 @@ it('cascades backend deletes and enforces uniqueness', () => {
     agentCheck: null,
     allow: [],
     deny: [],
+    limits: CLIENT_LIMITS_DEFAULTS,
     healthCheck: {} as never,
   };
   const id = store.services.insert(values);

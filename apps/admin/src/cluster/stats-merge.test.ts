@@ -22,10 +22,12 @@ function backend(id: number, port: number, n: Partial<BackendStats> = {}): Backe
   };
 }
 
+const reasons = (n: Partial<ServiceStats['rejectedByReason']> = {}): ServiceStats['rejectedByReason'] => ({ denied: 0, perClientConnections: 0, perClientRate: 0, serviceRate: 0, clientTableFull: 0, ...n });
+
 function report(active: number, total: number, backends: BackendStats[], extra: Partial<ServiceStats> = {}): EngineStats {
   return {
     time: 0,
-    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, retries: 0, ejectionsCapped: 0, bytesIn: total * 10, bytesOut: total * 20, backends, ...extra }],
+    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, rejectedByReason: reasons(), queued: 0, retries: 0, ejectionsCapped: 0, bytesIn: total * 10, bytesOut: total * 20, clientTable: { entries: 0, peak: 0 }, backends, ...extra }],
   };
 }
 
@@ -60,10 +62,16 @@ describe('mergeStats', () => {
 
   it('sums the clients refused at accept per reason, exited workers included', () => {
     const retired = new RetiredTotals();
-    retired.add(report(0, 0, [], { rejectedByReason: { denied: 4 } }));
-    const a = report(0, 0, [], { rejectedByReason: { denied: 2 } });
-    const b = report(0, 0, [], { rejectedByReason: { denied: 3 } });
-    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual({ denied: 9 });
+    retired.add(report(0, 0, [], { rejectedByReason: reasons({ denied: 4, perClientRate: 1 }) }));
+    const a = report(0, 0, [], { rejectedByReason: reasons({ denied: 2, perClientConnections: 5, serviceRate: 1 }) });
+    const b = report(0, 0, [], { rejectedByReason: reasons({ denied: 3, perClientConnections: 1, clientTableFull: 2 }) });
+    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual({ denied: 9, perClientConnections: 6, perClientRate: 1, serviceRate: 1, clientTableFull: 2 });
+  });
+
+  it('sums the workers\' client tables (each its own) and keeps the highest peak', () => {
+    const a = report(0, 0, [], { clientTable: { entries: 10, peak: 40 } });
+    const b = report(0, 0, [], { clientTable: { entries: 5, peak: 60 } });
+    expect(mergeStats(config, [a, b], new RetiredTotals(), health).services[0]!.clientTable).toEqual({ entries: 15, peak: 60 });
   });
 
   it('lists backends that only drain (removed, or absent from the committed config)', () => {

@@ -5,6 +5,7 @@
 import type { BackendCheckDto } from '@fulcrum/shared/api';
 import type { BackendStats, EngineConfig, EngineStats, HealthState, ServiceStats } from '@fulcrum/engine';
 import { formatAddress } from '@fulcrum/shared/address';
+import { ACCEPT_REJECT_REASONS, type AcceptRejectReason } from '@fulcrum/shared/enums';
 import type { LoadTable } from './protocol.ts';
 
 /** A backend instance: an address change makes a new backend with the same id. */
@@ -13,15 +14,16 @@ const backendKey = (id: number, address: string): string => `${id}@${address}`;
 interface Cumulative {
   total: number;
   rejected: number;
-  /** rejectedByReason.denied (the only accept-time reason so far). */
-  denied: number;
+  /** Clients refused at accept, per reason (allow/deny, limits). */
+  rejectedByReason: Record<AcceptRejectReason, number>;
   retries: number;
   bytesIn: number;
   bytesOut: number;
   connectFailures: number;
 }
 
-const zero = (): Cumulative => ({ total: 0, rejected: 0, denied: 0, retries: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0 });
+const noReasons = (): Record<AcceptRejectReason, number> => Object.fromEntries(ACCEPT_REJECT_REASONS.map((r) => [r, 0])) as Record<AcceptRejectReason, number>;
+const zero = (): Cumulative => ({ total: 0, rejected: 0, rejectedByReason: noReasons(), retries: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0 });
 
 /** Cumulative counters of exited workers, by service and backend instance. */
 export class RetiredTotals {
@@ -37,7 +39,7 @@ export class RetiredTotals {
       }
       entry.counters.total += s.total;
       entry.counters.rejected += s.rejected;
-      entry.counters.denied += s.rejectedByReason.denied;
+      for (const r of ACCEPT_REJECT_REASONS) entry.counters.rejectedByReason[r] += s.rejectedByReason[r] ?? 0;
       entry.counters.retries += s.retries;
       entry.counters.bytesIn += s.bytesIn;
       entry.counters.bytesOut += s.bytesOut;
@@ -94,13 +96,15 @@ export function mergeStats(
       active: sum(parts, (p) => p.active),
       total: old.total + sum(parts, (p) => p.total),
       rejected: old.rejected + sum(parts, (p) => p.rejected),
-      rejectedByReason: { denied: old.denied + sum(parts, (p) => p.rejectedByReason.denied) },
+      rejectedByReason: mergeReasons(old.rejectedByReason, parts),
       queued: sum(parts, (p) => p.queued),
       retries: old.retries + sum(parts, (p) => p.retries),
       // The primary's checker decides ejections (and refuses them), not the workers.
       ejectionsCapped: ejectionsCapped(sc.id),
       bytesIn: old.bytesIn + sum(parts, (p) => p.bytesIn),
       bytesOut: old.bytesOut + sum(parts, (p) => p.bytesOut),
+      // Each worker has its own client table (README "How much one client may take").
+      clientTable: { entries: sum(parts, (p) => p.clientTable.entries), peak: Math.max(0, ...parts.map((p) => p.clientTable.peak)) },
       backends: [],
     };
     // Instances reported by workers, grouped; configured backends first, in config order.
@@ -152,6 +156,13 @@ export function mergeStats(
     services.push(out);
   }
   return { time: Date.now(), services };
+}
+
+/** Each reason: what exited workers counted plus what the live ones report. */
+function mergeReasons(old: Readonly<Record<AcceptRejectReason, number>>, parts: readonly ServiceStats[]): Record<AcceptRejectReason, number> {
+  const out = noReasons();
+  for (const r of ACCEPT_REJECT_REASONS) out[r] = old[r] + sum(parts, (p) => p.rejectedByReason[r] ?? 0);
+  return out;
 }
 
 type Fixed = Pick<BackendStats, 'state' | 'health' | 'removed' | 'weight' | 'effectiveWeight' | 'agent' | 'check'>;

@@ -11,6 +11,7 @@ import { ApiError, notFound } from '../http/api-error.ts';
 import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
 import { healthCheckChanges, mergeHealthCheck } from './health-check-input.ts';
+import { mergeLimits } from './limits-input.ts';
 import { checkAddress, checkCidrs, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
 import { backendAddress, checkBackendTarget } from '../discovery/discover-input.ts';
 import type { BackendTarget } from '../discovery/discover-input.ts';
@@ -104,6 +105,7 @@ function serviceValuesOver(base: ServiceValues, input: Omit<PatchServiceBody, 'b
     agentCheck: agentCheckOver(input.agentCheck, base.agentCheck),
     allow: checkCidrs(input.allow ?? base.allow, 'allow'),
     deny: checkCidrs(input.deny ?? base.deny, 'deny'),
+    limits: mergeLimits(base.limits, input.limits),
     healthCheck: mergeHealthCheck(base.healthCheck, input.healthCheck),
   };
 }

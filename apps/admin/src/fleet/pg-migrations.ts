@@ -124,6 +124,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN allow_cidrs TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE services ADD COLUMN deny_cidrs TEXT NOT NULL DEFAULT '[]';
   `,
+  // 8: a service's limits (as SQLite step 8).
+  `
+  ALTER TABLE services ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

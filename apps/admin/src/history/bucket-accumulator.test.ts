@@ -14,7 +14,7 @@ function stats(time: number, c: { total: number; bytesIn?: number; active?: numb
         active: c.active ?? 0,
         total: c.total,
         rejected: c.rejected ?? 0,
-        rejectedByReason: { denied: 0 },
+        rejectedByReason: { denied: 0, perClientConnections: 0, perClientRate: 0, serviceRate: 0, clientTableFull: 0 },
         queued: 0,
         bytesIn: c.bytesIn ?? 0,
         bytesOut: 0,

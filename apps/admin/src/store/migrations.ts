@@ -118,6 +118,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN allow_cidrs TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE services ADD COLUMN deny_cidrs TEXT NOT NULL DEFAULT '[]';
   `,
+  // 8: a service's limits (README "How much one client may take"), JSON; '{}' = the defaults (no limits).
+  `
+  ALTER TABLE services ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

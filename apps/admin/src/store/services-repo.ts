@@ -1,8 +1,8 @@
 // Repository of the services table: a small factory over prepared statements.
 import type { Database } from 'better-sqlite3';
-import type { AgentCheckDto, HealthCheckSettings, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { AgentCheckDto, ClientLimitsDto, HealthCheckSettings, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import { HEALTH_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
+import { CLIENT_LIMITS_DEFAULTS, HEALTH_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
 
 /** A service's settings as stored: the health check with its password (never answered as is). */
 export interface StoredServiceSettings extends Omit<ServiceSettingsDto, 'healthCheck'> {
@@ -35,7 +35,19 @@ export function serviceSettings<H extends object>(s: Omit<ServiceSettingsDto, 'h
     agentCheck: s.agentCheck === null ? null : { ...s.agentCheck },
     allow: [...s.allow],
     deny: [...s.deny],
+    limits: copyLimits(s.limits),
     healthCheck: { ...s.healthCheck },
+  };
+}
+
+/** A copy of `limits`, fields in their documented order (the order of every answer and export). */
+export function copyLimits(l: Readonly<ClientLimitsDto>): ClientLimitsDto {
+  return {
+    perClientConnections: l.perClientConnections,
+    perClientRate: l.perClientRate === null ? null : { connections: l.perClientRate.connections, intervalMs: l.perClientRate.intervalMs },
+    serviceRate: l.serviceRate === null ? null : { connections: l.serviceRate.connections, intervalMs: l.serviceRate.intervalMs },
+    ipv6Prefix: l.ipv6Prefix,
+    tableSize: l.tableSize,
   };
 }
 
@@ -56,6 +68,7 @@ interface ServiceRow {
   deny_cidrs: string;
   health_check: string;
   agent_check: string | null;
+  limits: string;
   version: number;
 }
 
@@ -88,6 +101,8 @@ function toRecord(row: ServiceRow): ServiceRecord {
     agentCheck: parseAgentCheck(row.agent_check),
     allow: JSON.parse(row.allow_cidrs) as string[],
     deny: JSON.parse(row.deny_cidrs) as string[],
+    // Merged with the defaults, like the health check: '{}' (the column's default) is "no limits".
+    limits: copyLimits({ ...CLIENT_LIMITS_DEFAULTS, ...(JSON.parse(row.limits) as Partial<ClientLimitsDto>) }),
     // Merging with the defaults lets a newer fulcrum add health-check fields without a migration.
     healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(JSON.parse(row.health_check) as Partial<HealthCheckSettings>) },
     version: row.version,
@@ -111,6 +126,7 @@ function toParams(values: ServiceValues) {
     deny_cidrs: JSON.stringify(values.deny),
     health_check: JSON.stringify(values.healthCheck),
     agent_check: agentCheckText(values.agentCheck),
+    limits: JSON.stringify(copyLimits(values.limits)),
     now: new Date().toISOString(),
   };
 }
@@ -126,16 +142,16 @@ export function createServicesRepo(db: Database) {
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM services');
   const insert = db.prepare(`
     INSERT INTO services (name, host, port, strategy, strategy_options, connect_timeout_ms, idle_timeout_ms,
-      retries, drain_timeout_ms, max_queue, queue_timeout_ms, allow_cidrs, deny_cidrs, health_check, agent_check, version, created_at, updated_at)
+      retries, drain_timeout_ms, max_queue, queue_timeout_ms, allow_cidrs, deny_cidrs, health_check, agent_check, limits, version, created_at, updated_at)
     VALUES (@name, @host, @port, @strategy, @strategy_options, @connect_timeout_ms, @idle_timeout_ms,
-      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @allow_cidrs, @deny_cidrs, @health_check, @agent_check, 1, @now, @now)`);
+      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @allow_cidrs, @deny_cidrs, @health_check, @agent_check, @limits, 1, @now, @now)`);
   const update = db.prepare(`
     UPDATE services SET name = @name, host = @host, port = @port, strategy = @strategy,
       strategy_options = @strategy_options, connect_timeout_ms = @connect_timeout_ms,
       idle_timeout_ms = @idle_timeout_ms, retries = @retries, drain_timeout_ms = @drain_timeout_ms,
       max_queue = @max_queue, queue_timeout_ms = @queue_timeout_ms, allow_cidrs = @allow_cidrs,
       deny_cidrs = @deny_cidrs, health_check = @health_check,
-      agent_check = @agent_check, version = version + 1, updated_at = @now
+      agent_check = @agent_check, limits = @limits, version = version + 1, updated_at = @now
     WHERE id = @id`);
   const bump = db.prepare<[string, number]>('UPDATE services SET version = version + 1, updated_at = ? WHERE id = ?');
   const remove = db.prepare<[number]>('DELETE FROM services WHERE id = ?');
