@@ -27,7 +27,7 @@ function stats(time: number, active: number): StatsDto {
         active,
         total: 0,
         rejected: 0,
-        rejectedByReason: { denied: 0 },
+        rejectedByReason: { denied: 0, perClientConnections: 0, perClientRate: 0, serviceRate: 0, clientTableFull: 0 },
         queued: 0,
         bytesIn: 0,
         bytesOut: 0,

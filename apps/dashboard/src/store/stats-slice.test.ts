@@ -25,7 +25,7 @@ function sample(time: number, backends: Array<Partial<BackendStatsDto> & { id: n
   return {
     time,
     services: [
-      { id: 1, name: 's', listen: ':1', active: sum('active'), total: sum('total'), rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, bytesIn: sum('bytesIn'), bytesOut: sum('bytesOut'), backends: full },
+      { id: 1, name: 's', listen: ':1', active: sum('active'), total: sum('total'), rejected: 0, rejectedByReason: { denied: 0, perClientConnections: 0, perClientRate: 0, serviceRate: 0, clientTableFull: 0 }, queued: 0, bytesIn: sum('bytesIn'), bytesOut: sum('bytesOut'), backends: full },
     ],
   };
 }

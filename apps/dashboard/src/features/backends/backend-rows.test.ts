@@ -44,6 +44,7 @@ function service(backends: BackendDto[]): ServiceDto {
     agentCheck: null,
     allow: [],
     deny: [],
+    limits: { perClientConnections: null, perClientRate: null, serviceRate: null, ipv6Prefix: 64, tableSize: 100_000 },
     healthCheck: {
       type: 'tcp',
       intervalMs: 1000,
@@ -77,7 +78,7 @@ function service(backends: BackendDto[]): ServiceDto {
 }
 
 function serviceStats(backends: BackendStatsDto[]): ServiceStatsDto {
-  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, bytesIn: 0, bytesOut: 0, backends };
+  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, rejectedByReason: { denied: 0, perClientConnections: 0, perClientRate: 0, serviceRate: 0, clientTableFull: 0 }, queued: 0, bytesIn: 0, bytesOut: 0, backends };
 }
 
 describe('buildBackendRows', () => {

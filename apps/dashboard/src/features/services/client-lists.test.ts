@@ -8,8 +8,11 @@ describe('client list texts', () => {
     expect(listSummary(['a', 'b', 'c', 'd'], '')).toBe('a, b and 2 more');
   });
   it('names the non-zero reasons only', () => {
-    expect(rejectedByReasonText({ denied: 0 }, String)).toBe('');
-    expect(rejectedByReasonText({ denied: 3 }, String)).toBe('3 denied');
+    const none = { denied: 0, perClientConnections: 0, perClientRate: 0, serviceRate: 0, clientTableFull: 0 };
+    expect(rejectedByReasonText(none, String)).toBe('');
+    expect(rejectedByReasonText({ ...none, denied: 3 }, String)).toBe('3 denied');
+    expect(rejectedByReasonText({ ...none, denied: 3, perClientRate: 2, clientTableFull: 1 }, String)).toBe('3 denied · 2 over rate per client · 1 client table full');
+    expect(rejectedByReasonText({ ...none, perClientConnections: 4, serviceRate: 5 }, String)).toBe('4 over connections per client · 5 over service rate');
     expect(rejectedByReasonText(undefined, String)).toBe('');
   });
 });

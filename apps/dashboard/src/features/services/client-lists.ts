@@ -35,9 +35,15 @@ export function listSummary(list: readonly string[], empty: string): string {
   return `${list.slice(0, 2).join(', ')} and ${list.length - 2} more`;
 }
 
-const REASON_TEXT: Record<AcceptRejectReason, string> = { denied: 'denied' };
+const REASON_TEXT: Record<AcceptRejectReason, string> = {
+  denied: 'denied',
+  perClientConnections: 'over connections per client',
+  perClientRate: 'over rate per client',
+  serviceRate: 'over service rate',
+  clientTableFull: 'client table full',
+};
 
-/** The rejected-at-accept counts with a non-zero value: "3 denied", or '' when none. */
+/** The rejected-at-accept counts with a non-zero value: "3 denied · 2 over rate per client", or '' when none. */
 export function rejectedByReasonText(counts: RejectedByReasonDto | undefined, format: (n: number) => string): string {
   if (!counts) return '';
   return (Object.keys(REASON_TEXT) as AcceptRejectReason[])

@@ -25,6 +25,7 @@ import { createService, updateService } from './services-api.ts';
 import { FormField } from '../../components/form-field.tsx';
 import { HealthCheckRoleFields } from './health-check-role-fields.tsx';
 import { PassiveDetectionFields } from './passive-detection-fields.tsx';
+import { ClientLimitsFields } from './client-limits-fields.tsx';
 
 interface ServiceFormDialogProps {
   /** null: create a new service. */
@@ -167,6 +168,8 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
           </FormField>
         </div>
       </fieldset>
+
+      <ClientLimitsFields values={values} set={set} field={f} />
 
       <fieldset>
         <legend>Health check</legend>

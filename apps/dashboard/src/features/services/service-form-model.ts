@@ -12,10 +12,11 @@ import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
 import { PASSIVE_SERVER_FIELDS, passiveBody, toPassiveForm, validatePassiveForm, type PassiveFormValues, type PassiveSettings } from './passive-detection-form.ts';
 import { parseAgentForm, sameAgentCheck, toAgentForm, type AgentFormValues } from './agent-check-form.ts';
 import { checkListText, listToText, textToList } from './client-lists.ts';
+import { LIMITS_SERVER_FIELDS, limitsOf, parseLimitsForm, sameLimits, toLimitsForm, type LimitsFormValues } from './client-limits-form.ts';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
-export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, AgentFormValues {
+export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, AgentFormValues, LimitsFormValues {
   name: string;
   listen: string;
   strategy: StrategyName;
@@ -42,7 +43,7 @@ export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
-type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck' | 'allow' | 'deny'> & {
+type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck' | 'allow' | 'deny' | 'limits'> & {
   healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings & PassiveSettings;
 };
 
@@ -71,6 +72,7 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     ...toRoleForm(hc),
     ...toPassiveForm(hc),
     ...toAgentForm(s.agentCheck),
+    ...toLimitsForm(s.limits),
   };
 }
 
@@ -125,6 +127,8 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   Object.assign(errors, validatePassiveForm(values));
   const agent = parseAgentForm(values);
   if (!agent.ok) errors[agent.field] = agent.reason;
+  const limits = parseLimitsForm(values);
+  if (!limits.ok) errors[limits.field] = limits.reason;
   return errors;
 }
 
@@ -160,6 +164,7 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     agentCheck: agentCheckOf(values),
     allow: textToList(values.allow),
     deny: textToList(values.deny),
+    limits: limitsOf(values),
     healthCheck,
   };
 }
@@ -185,6 +190,8 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
     const list = next[key] ?? [];
     if (JSON.stringify(list) !== JSON.stringify(original[key])) patch[key] = list;
   }
+  const limits = next.limits ?? original.limits;
+  if (!sameLimits(limits, original.limits)) patch.limits = limits;
   const hc: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next.healthCheck ?? {})) {
     if (original.healthCheck[key as keyof typeof original.healthCheck] !== value) hc[key] = value;
@@ -224,6 +231,7 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   agentcheck: 'agentPort',
   'agentcheck.port': 'agentPort',
   'agentcheck.intervalms': 'agentIntervalMs',
+  ...LIMITS_SERVER_FIELDS,
 };
 
 /**

@@ -8,6 +8,7 @@ import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
 import { DeleteServiceDialog } from './delete-service-dialog.tsx';
 import { countBackends, serviceHealth } from './service-summary.ts';
 import { listSummary, rejectedByReasonText } from './client-lists.ts';
+import { limitsSummary } from './client-limits-form.ts';
 import { StrategySelect } from './strategy-select.tsx';
 
 const HEALTH_TEXT = { up: 'all backends up', degraded: 'degraded', down: 'no backend serving', unknown: 'health unknown', empty: 'no backends' } as const;
@@ -58,6 +59,10 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
             allow {listSummary(service.allow, 'all')}
             {service.deny.length > 0 ? ` · deny ${listSummary(service.deny, '')}` : ''}
           </dd>
+        </div>
+        <div>
+          <dt>Limits</dt>
+          <dd data-testid="service-limits">{limitsSummary(service.limits)}</dd>
         </div>
         <div>
           <dt>Timeouts</dt>
