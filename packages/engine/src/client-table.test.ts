@@ -73,3 +73,21 @@ it('shrinks to a lower capacity by dropping idle entries only', () => {
   expect(t.get('live')).toBe(live);
   expect(t.get('d')).toBeDefined();
 });
+
+it('a client that connects again moves to the end of the idle order', () => {
+  const t = new ClientTable(3);
+  const entries = ['a', 'b', 'c'].map((key) => {
+    const e = t.add(key)!;
+    t.hold(e);
+    t.release(e, true);
+    return e;
+  });
+  t.hold(entries[0]!);
+  t.release(entries[0]!, true);
+  t.add('d');
+  expect(t.get('b')).toBeUndefined();
+  expect(t.get('a')).toBe(entries[0]);
+  t.add('e');
+  expect(t.get('c')).toBeUndefined();
+  expect(t.size).toBe(3);
+});

@@ -7,7 +7,8 @@
 // has refilled completely is dropped on the way (it says nothing a fresh entry would not). Entries
 // with live connections are never evicted — a client cannot escape its concurrent limit by
 // crowding the table — so a table full of them refuses new clients (fail closed). Every step is
-// O(1); dropped entries are reused, so a busy table allocates nothing.
+// O(1); the idle order is an intrusive list (no Set, no iterator) and dropped entries are reused,
+// so a busy table allocates nothing.
 
 /** One client's state. `tokens`/`at` are its token bucket (token-bucket.ts). */
 export class ClientEntry {
@@ -18,6 +19,10 @@ export class ClientEntry {
   at = -1;
   /** False once the entry left the table (a connection still holding it releases it without effect). */
   listed = false;
+  /** Neighbours in the table's idle list (entries without live connections); null at the ends or when not in it. */
+  prev: ClientEntry | null = null;
+  next: ClientEntry | null = null;
+  idle = false;
 }
 
 /** Spare entries kept for reuse, at most. */
@@ -26,8 +31,9 @@ const SPARE = 256;
 /** A bounded table of client entries. */
 export class ClientTable {
   readonly #entries = new Map<string, ClientEntry>();
-  /** Entries without live connections, least recently released first (a Set keeps insertion order). */
-  readonly #idle = new Set<ClientEntry>();
+  /** Entries without live connections, least recently released first (an intrusive list). */
+  #oldest: ClientEntry | null = null;
+  #newest: ClientEntry | null = null;
   readonly #spare: ClientEntry[] = [];
   #capacity: number;
   #peak = 0;
@@ -76,14 +82,14 @@ export class ClientTable {
     e.at = -1;
     e.listed = true;
     this.#entries.set(key, e);
-    this.#idle.add(e);
+    this.#pushIdle(e);
     if (this.#entries.size > this.#peak) this.#peak = this.#entries.size;
     return e;
   }
 
   /** One more live connection of `e`. */
   hold(e: ClientEntry): void {
-    if (e.conns++ === 0 && e.listed) this.#idle.delete(e);
+    if (e.conns++ === 0 && e.listed) this.#unlinkIdle(e);
   }
 
   /**
@@ -93,7 +99,7 @@ export class ClientTable {
   release(e: ClientEntry, keep: boolean): void {
     if (e.conns === 0) return;
     if (--e.conns > 0 || !e.listed) return;
-    if (keep) this.#idle.add(e);
+    if (keep) this.#pushIdle(e);
     else this.#drop(e);
   }
 
@@ -103,22 +109,36 @@ export class ClientTable {
    * shrinks back as clients go quiet, at a bounded cost per connection.
    */
   expire(now: number, idleMs: number, max = 2): void {
-    for (const e of this.#idle) {
-      if (max-- <= 0 || now - e.at < idleMs) return;
-      this.#drop(e);
-    }
+    for (let e = this.#oldest; e !== null && max-- > 0 && now - e.at >= idleMs; e = this.#oldest) this.#drop(e);
   }
 
   #evictOldestIdle(): boolean {
-    for (const e of this.#idle) {
-      this.#drop(e);
-      return true;
-    }
-    return false;
+    if (this.#oldest === null) return false;
+    this.#drop(this.#oldest);
+    return true;
+  }
+
+  #pushIdle(e: ClientEntry): void {
+    e.idle = true;
+    e.prev = this.#newest;
+    e.next = null;
+    if (this.#newest === null) this.#oldest = e;
+    else this.#newest.next = e;
+    this.#newest = e;
+  }
+
+  #unlinkIdle(e: ClientEntry): void {
+    if (!e.idle) return;
+    if (e.prev === null) this.#oldest = e.next;
+    else e.prev.next = e.next;
+    if (e.next === null) this.#newest = e.prev;
+    else e.next.prev = e.prev;
+    e.prev = e.next = null;
+    e.idle = false;
   }
 
   #drop(e: ClientEntry): void {
-    this.#idle.delete(e);
+    this.#unlinkIdle(e);
     this.#entries.delete(e.key);
     e.listed = false;
     // An entry still held by a connection is not reused (its release must find it unlisted).
