@@ -25,13 +25,13 @@ export function ClientLimitsFields({ values, set, field: f }: Props) {
         <FormField {...f('limitClientRate')} label="New per client" hint="per interval; empty = no limit">
           {input('limitClientRate', 'no limit')}
         </FormField>
-        <FormField {...f('limitClientRateMs')} label="Client interval (ms)" hint="the burst refills over it">
+        <FormField {...f('limitClientRateMs')} label="Client rate period (ms)" hint="the burst refills over it">
           {input('limitClientRateMs')}
         </FormField>
         <FormField {...f('limitServiceRate')} label="New for the service" hint="all clients; empty = no limit">
           {input('limitServiceRate', 'no limit')}
         </FormField>
-        <FormField {...f('limitServiceRateMs')} label="Service interval (ms)" hint="the burst refills over it">
+        <FormField {...f('limitServiceRateMs')} label="Service rate period (ms)" hint="the burst refills over it">
           {input('limitServiceRateMs')}
         </FormField>
         <FormField {...f('limitIpv6Prefix')} label="IPv6 client prefix" hint="addresses in one /N are one client">

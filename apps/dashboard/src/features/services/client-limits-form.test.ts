@@ -27,7 +27,7 @@ describe('the limits fields', () => {
     [{ limitPerClient: '0' }, 'limitPerClient', 'Connections per client must be at least 1.'],
     [{ limitPerClient: '-2' }, 'limitPerClient', 'Connections per client must be a whole number.'],
     [{ limitClientRate: '1.5' }, 'limitClientRate', 'New connections per client must be a whole number.'],
-    [{ limitServiceRate: '10', limitServiceRateMs: '0' }, 'limitServiceRateMs', 'New connections of the service interval must be at least 1.'],
+    [{ limitServiceRate: '10', limitServiceRateMs: '0' }, 'limitServiceRateMs', 'Service rate period must be at least 1.'],
     [{ limitIpv6Prefix: '129' }, 'limitIpv6Prefix', 'IPv6 prefix must be at most 128.'],
     [{ limitTableSize: '10' }, 'limitTableSize', 'Client table size must be at least 100.'],
   ])('refuse %o naming the field', (over, field, reason) => {

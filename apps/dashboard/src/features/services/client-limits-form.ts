@@ -36,11 +36,11 @@ export function toLimitsForm(l: ClientLimitsDto): LimitsFormValues {
 
 type Step<T> = { ok: true; value: T } | { ok: false; field: keyof LimitsFormValues; reason: string };
 
-function rate(values: LimitsFormValues, count: 'limitClientRate' | 'limitServiceRate', ms: 'limitClientRateMs' | 'limitServiceRateMs', label: string): Step<RateLimitDto | null> {
+function rate(values: LimitsFormValues, count: 'limitClientRate' | 'limitServiceRate', ms: 'limitClientRateMs' | 'limitServiceRateMs', label: string, periodLabel: string): Step<RateLimitDto | null> {
   if (values[count].trim() === '') return { ok: true, value: null };
   const connections = parseIntInRange(values[count], label, RATE_LIMITS.connections);
   if (!connections.ok) return { ok: false, field: count, reason: connections.reason };
-  const intervalMs = parseIntInRange(values[ms], `${label} interval`, RATE_LIMITS.intervalMs);
+  const intervalMs = parseIntInRange(values[ms], periodLabel, RATE_LIMITS.intervalMs);
   if (!intervalMs.ok) return { ok: false, field: ms, reason: intervalMs.reason };
   return { ok: true, value: { connections: connections.value, intervalMs: intervalMs.value } };
 }
@@ -53,9 +53,9 @@ export function parseLimitsForm(values: LimitsFormValues): LimitsParse {
     if (!n.ok) return { ok: false, field: 'limitPerClient', reason: n.reason };
     perClientConnections = n.value;
   }
-  const perClientRate = rate(values, 'limitClientRate', 'limitClientRateMs', 'New connections per client');
+  const perClientRate = rate(values, 'limitClientRate', 'limitClientRateMs', 'New connections per client', 'Client rate period');
   if (!perClientRate.ok) return perClientRate;
-  const serviceRate = rate(values, 'limitServiceRate', 'limitServiceRateMs', 'New connections of the service');
+  const serviceRate = rate(values, 'limitServiceRate', 'limitServiceRateMs', 'New connections of the service', 'Service rate period');
   if (!serviceRate.ok) return serviceRate;
   const prefix = parseIntInRange(values.limitIpv6Prefix, 'IPv6 prefix', CLIENT_LIMITS.ipv6Prefix);
   if (!prefix.ok) return { ok: false, field: 'limitIpv6Prefix', reason: prefix.reason };
