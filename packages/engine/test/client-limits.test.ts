@@ -138,6 +138,20 @@ describe('limits', () => {
     expect(await client(port, '127.0.0.2')).toBe(true);
     expect(lb!.stats().services[0]!.rejectedByReason.perClientConnections).toBe(2);
   });
+
+  it.each([
+    [{ perClientConnections: 0 }, 'services[0].limits.perClientConnections'],
+    [{ perClientRate: { connections: 5, intervalMs: 0 } }, 'services[0].limits.perClientRate.intervalMs'],
+    [{ serviceRate: { connections: -1, intervalMs: 10 } }, 'services[0].limits.serviceRate.connections'],
+    [{ ipv6Prefix: 129 }, 'services[0].limits.ipv6Prefix'],
+    [{ tableSize: 1.5 }, 'services[0].limits.tableSize'],
+  ])('refuses %o before anything changes', async (over, field) => {
+    const port = await start(limits({ perClientConnections: 2 }));
+    const svc = lb!.config.services[0]!;
+    await expect(lb!.apply(config({ ...svc, limits: limits(over as Partial<ClientLimitsDto>) }))).rejects.toMatchObject({ field });
+    expect(lb!.config.services[0]!.limits).toEqual(limits({ perClientConnections: 2 }));
+    expect(await client(port, '127.0.0.2')).toBe(true);
+  });
 });
 
 describe('the client table', () => {
