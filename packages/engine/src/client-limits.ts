@@ -4,8 +4,8 @@
 // per client (an IPv4 address or an IPv6 prefix, client-key.ts), `serviceRate` new ones for the
 // whole service. Per-client state lives in a bounded ClientTable. admitClient() is the one call
 // an accept path makes (a PROXY-protocol step calls it with the decoded address); the
-// connection's end calls releaseClient() once. All state is this process's (with --workers, each
-// worker counts its own clients: README).
+// connection's one finalize (Service.onEnd) calls ClientLimits.release() with the entry it got.
+// All state is this process's (with --workers, each worker counts its own clients: README).
 import type { ClientLimitsDto, RateLimitDto } from '@fulcrum/shared/api';
 import type { AcceptRejectReason } from '@fulcrum/shared/enums';
 import { CLIENT_LIMITS_DEFAULTS } from '@fulcrum/shared/defaults';
