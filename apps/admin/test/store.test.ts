@@ -5,6 +5,7 @@ import { MIGRATIONS, SchemaTooNewError } from '../src/store/migrations.ts';
 import { DB_FILE, openStore } from '../src/store/store.ts';
 import { openDatabase } from '../src/store/retained-database.ts';
 import { tempDir } from './helpers.ts';
+import { CLIENT_LIMITS_DEFAULTS } from '@fulcrum/shared/defaults';
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -46,6 +47,7 @@ it('migrates once: reopening keeps data and version', () => {
     deny: [],
     proxyProtocol: 'v2',
     acceptProxyProtocol: { from: ['10.0.0.0/8'] },
+    limits: { ...CLIENT_LIMITS_DEFAULTS, perClientRate: { connections: 5, intervalMs: 1000 } },
     healthCheck: { type: 'none' } as never,
   });
   store.close();
@@ -56,6 +58,7 @@ it('migrates once: reopening keeps data and version', () => {
   expect(again.services.get(id)?.healthCheck.intervalMs).toBe(2000);
   expect(again.services.get(id)?.proxyProtocol).toBe('v2');
   expect(again.services.get(id)?.acceptProxyProtocol).toEqual({ from: ['10.0.0.0/8'] });
+  expect(again.services.get(id)?.limits).toEqual({ ...CLIENT_LIMITS_DEFAULTS, perClientRate: { connections: 5, intervalMs: 1000 } });
 });
 
 it('cascades backend deletes and enforces uniqueness', () => {
@@ -77,6 +80,7 @@ it('cascades backend deletes and enforces uniqueness', () => {
     deny: [],
     proxyProtocol: 'off' as const,
     acceptProxyProtocol: null,
+    limits: CLIENT_LIMITS_DEFAULTS,
     healthCheck: {} as never,
   };
   const id = store.services.insert(values);

@@ -1,7 +1,7 @@
 // The engine's configuration: a full snapshot handed to apply(). The engine never reads a
 // store or the environment; the admin builds this from SQLite.
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import type { AgentCheckDto, HealthCheckSettings, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { AgentCheckDto, ClientLimitsDto, HealthCheckSettings, RateLimitDto, StrategyOptionsDto } from '@fulcrum/shared/api';
 import type { AdminState, HealthCheckRole, HealthCheckType, HealthState, ProxyProtocolMode } from '@fulcrum/shared/enums';
 
 // The shapes the admin API and the engine share are defined once, in @fulcrum/shared.
@@ -11,6 +11,12 @@ export type { AdminState, HealthCheckRole, HealthCheckType, HealthState, ProxyPr
 export type HealthCheckConfig = HealthCheckSettings;
 
 export type StrategyOptions = StrategyOptionsDto;
+
+/** A service's `limits` (README "How much one client may take: `limits`"). */
+export type ClientLimitsConfig = ClientLimitsDto;
+
+/** A token bucket of `limits.perClientRate` / `limits.serviceRate`. */
+export type RateLimitConfig = RateLimitDto;
 
 /** Where and how often an agent is asked (README "Agent checks"). */
 export type AgentCheckConfig = AgentCheckDto;
@@ -59,6 +65,8 @@ export interface ServiceConfig {
   proxyProtocol?: ProxyProtocolMode;
   /** Peers that must open with a PROXY protocol header (README "PROXY protocol"); null/absent = off. */
   acceptProxyProtocol?: { from: string[] } | null;
+  /** How much one client may take; absent = no limits (README "How much one client may take: `limits`"). */
+  limits?: ClientLimitsConfig;
   healthCheck: HealthCheckConfig;
   /** Agent check of every backend without one of its own; null/absent = off. */
   agentCheck?: AgentCheckConfig | null;
@@ -70,4 +78,4 @@ export interface EngineConfig {
 }
 
 // Defaults are declared once, in @fulcrum/shared (README "Service options and defaults").
-export { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';
+export { BACKEND_DEFAULTS, CLIENT_LIMITS_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';

@@ -9,6 +9,7 @@
 import type { Backend, BackendLink } from './backend.ts';
 import type { PickContext } from './strategy.ts';
 import type { TcpHandle } from './tcp-handle.ts';
+import type { ClientEntry } from './client-table.ts';
 import type { ConnectFailure, ConnectionIoOf, ConnectionOwnerOf, RelayFailure } from './connection-io.ts';
 import { ewma } from './ewma.ts';
 import { connectionCloseChannel, type CloseReason } from './diagnostics.ts';
@@ -71,6 +72,12 @@ export class Connection implements PickContext, BackendLink {
   #backendQuitEarly = false;
   /** What an accepted PROXY protocol header said; null = the client is the peer itself. */
   readonly #origin: ProxiedOrigin | null;
+
+  /**
+   * The client's entry in the service's `limits` table (client-limits.ts), released once when
+   * the connection ends; null = not counted. Set by whoever admitted the client.
+   */
+  clientEntry: ClientEntry | null = null;
 
   /**
    * `address`: the client's IP when the service already read it (allow/deny), else null (read

@@ -6,15 +6,18 @@ export type {
   AdminState,
   AgentCheckConfig,
   BackendConfig,
+  ClientLimitsConfig,
   EngineConfig,
   HealthCheckConfig,
   HealthCheckType,
   HealthState,
+  RateLimitConfig,
   ServiceConfig,
   StrategyName,
   StrategyOptions,
 } from './config.ts';
-export { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from './config.ts';
+export { BACKEND_DEFAULTS, CLIENT_LIMITS_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from './config.ts';
+export { clientKey } from './client-key.ts';
 export { validateConfig } from './validate-config.ts';
 export { ENGINE_ERROR_CODES, EngineError, EngineClosedError, InvalidConfigError, ListenError, WorkerUnavailableError } from './errors.ts';
 export type { EngineErrorCode } from './errors.ts';

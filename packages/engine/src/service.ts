@@ -29,6 +29,7 @@ import { WorkerOutcomes } from './outlier/worker-outcomes.ts';
 import { ejectionCappedMessage, EJECTION_CAPPED } from './outlier/ejection-capped.ts';
 import { applyBackends, detach } from './backend-membership.ts';
 import { ClientFilter, REFUSED, clientFilterOf, screenClient } from './client-filter.ts';
+import { OVER_LIMIT, admitClient, clientLimitsOf, type ClientLimits } from './client-limits.ts';
 import { noRejections, type AcceptRejectReason } from '@fulcrum/shared/enums';
 import { acceptProxied, type HeaderReader, type ProxiedOrigin, type ProxyAcceptOwner } from './proxy-protocol/header-reader.ts';
 
@@ -59,10 +60,12 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
 
   active = 0;
   rejected = 0;
-  /** Clients refused at accept, by reason (client-filter.ts, proxy-protocol/header-reader.ts). */
+  /** Clients refused at accept, by reason (client-filter.ts, client-limits.ts, proxy-protocol/header-reader.ts). */
   readonly rejectedByReason: Record<AcceptRejectReason, number> = noRejections();
   /** The parsed allow/deny lists; null = no lists, no check. Rebuilt on each apply. */
   clientFilter: ClientFilter | null;
+  /** The `limits` with their per-client counts; null = never any limit, no check. Kept across applies. */
+  clientLimits: ClientLimits | null;
   /** The parsed acceptProxyProtocol.from list; null = no PROXY header is read. Rebuilt on each apply. */
   proxyTrust: ClientFilter | null;
   /** Clients whose PROXY header is still being read. */
@@ -88,6 +91,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     this.server = server;
     this.clientFilter = clientFilterOf(config);
     this.proxyTrust = proxyTrustOf(config);
+    this.clientLimits = clientLimitsOf(config, null);
     this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     for (const b of config.backends) this.backends.set(b.id, new Backend(b));
@@ -172,14 +176,15 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
 
   /**
    * Applies a new config for this service. Never touches established connections (new allow/deny
-   * lists and PROXY protocol settings apply to clients accepted and backend connections opened
-   * from now on, as in HAProxy).
+   * lists, limits and PROXY protocol settings apply to clients accepted and backend connections
+   * opened from now on, as in HAProxy).
    */
   update(config: ServiceConfig, newServer: Server | null): Server | null {
     const old = this.config;
     this.config = config;
     this.clientFilter = clientFilterOf(config);
     this.proxyTrust = proxyTrustOf(config);
+    this.clientLimits = clientLimitsOf(config, this.clientLimits);
     let oldServer: Server | null = null;
     if (newServer !== null) {
       oldServer = this.server;
@@ -262,8 +267,11 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     }
     const address = screenClient(this, client);
     if (address === REFUSED) return;
+    const entry = admitClient(this, client, address);
+    if (entry === OVER_LIMIT) return;
     this.active++;
     const conn = new Connection(this, client, address);
+    conn.clientEntry = entry;
     this.dispatch(conn);
   }
 
@@ -273,18 +281,28 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
       client.close();
       return;
     }
-    if (this.clientFilter !== null && !this.clientFilter.admits(origin.source.address)) {
+    const address = origin.source.address;
+    if (this.clientFilter !== null && !this.clientFilter.admits(address)) {
       this.rejectedByReason.denied++;
       client.close();
       return;
     }
+    const entry = admitClient(this, client, address);
+    if (entry === OVER_LIMIT) return;
     this.active++;
-    this.dispatch(new Connection(this, client, origin.source.address, origin));
+    const conn = new Connection(this, client, address, origin);
+    conn.clientEntry = entry;
+    this.dispatch(conn);
   }
 
   /** Closes the clients still sending their PROXY header (they have no backend and nothing was relayed). */
   closePendingHeaders(): void {
     for (const r of [...this.pendingHeaders]) r.close(null);
+  }
+
+  /** LimitedService: a client refused by `limits`, reported at a bounded rate (service-error-gate.ts). */
+  reportRefusal(code: string, message: string): void {
+    this.host.onServiceError(this, code, message);
   }
 
   /** Picks a backend and connects, or queues, or rejects. */
@@ -382,6 +400,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   /** ConnectionOwner: a connection is finalized; its backend slot is released. */
   onEnd(conn: Connection): void {
     this.active--;
+    if (conn.clientEntry !== null) this.clientLimits?.release(conn.clientEntry);
     const b = conn.releaseBackend();
     if ((b === null || !endDrainIfIdle(this, b)) && this.retiredService && this.active === 0) this.host.onServiceGone(this);
     if (this.queue.length > 0) this.serveQueue();

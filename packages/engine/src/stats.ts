@@ -17,6 +17,11 @@ export interface ServiceStats extends ServiceCountersDto {
   retries: number;
   /** Passive ejections refused by maxEjectionPercent (in-process health checks; the primary's in worker mode). */
   ejectionsCapped: number;
+  /**
+   * The `limits` client table of this process (client-table.ts): clients tracked now, and the most
+   * ever tracked at once (never above limits.tableSize). With --workers: entries summed, peak the highest.
+   */
+  clientTable: { entries: number; peak: number };
   backends: BackendStats[];
 }
 

@@ -5,7 +5,7 @@ import type { EngineConfig, HealthCheckConfig } from './config.ts';
 import { InvalidConfigError } from './errors.ts';
 import { isStrategyName } from '@fulcrum/shared/strategies';
 import { ADMIN_STATES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, PROXY_PROTOCOL_MODES, ROLES_BY_CHECK_TYPE, isOneOf } from '@fulcrum/shared/enums';
-import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, HEALTH_CHECK_LIMITS, SERVICE_LIMITS, describeRange, failureRateWindowProblem, inRange, isBoundedLoadFactor } from '@fulcrum/shared/limits';
+import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, CLIENT_LIMITS, HEALTH_CHECK_LIMITS, RATE_LIMITS, SERVICE_LIMITS, describeRange, failureRateWindowProblem, inRange, isBoundedLoadFactor } from '@fulcrum/shared/limits';
 import type { IntRange } from '@fulcrum/shared/limits';
 import { checkCidrList } from '@fulcrum/shared/cidr';
 
@@ -84,6 +84,22 @@ function checkAgent(value: unknown, at: string): void {
   intsIn(value, AGENT_CHECK_LIMITS, at);
 }
 
+/** `limits` is absent (no limits) or every field is there: each limit null (off) or in range. */
+function checkLimits(value: unknown, at: string): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object') throw new InvalidConfigError(`${at} must be an object`, at);
+  const l = value as Record<string, unknown>;
+  if (l.perClientConnections !== null) intIn(l.perClientConnections, CLIENT_LIMITS.perClientConnections, `${at}.perClientConnections`);
+  intIn(l.ipv6Prefix, CLIENT_LIMITS.ipv6Prefix, `${at}.ipv6Prefix`);
+  intIn(l.tableSize, CLIENT_LIMITS.tableSize, `${at}.tableSize`);
+  for (const rate of ['perClientRate', 'serviceRate'] as const) {
+    const r = l[rate];
+    if (r === null) continue;
+    if (r === undefined || typeof r !== 'object') throw new InvalidConfigError(`${at}.${rate} must be null or { connections, intervalMs }`, `${at}.${rate}`);
+    intsIn(r, RATE_LIMITS, `${at}.${rate}`);
+  }
+}
+
 /** Checks a snapshot before anything is touched; throws InvalidConfigError naming the field. */
 export function validateConfig(config: EngineConfig): void {
   if (config === null || typeof config !== 'object' || !Array.isArray(config.services)) {
@@ -112,6 +128,7 @@ export function validateConfig(config: EngineConfig): void {
     checkAcceptProxy(s.acceptProxyProtocol, `${at}.acceptProxyProtocol`);
     checkHealth(s.healthCheck, `${at}.healthCheck`);
     checkAgent(s.agentCheck, `${at}.agentCheck`);
+    checkLimits(s.limits, `${at}.limits`);
     if (!Array.isArray(s.backends)) throw new InvalidConfigError(`${at}.backends must be an array`, `${at}.backends`);
     const bids = new Set<number>();
     const addrs = new Set<string>();

@@ -1,6 +1,7 @@
 // allow/deny at accept, with clients bound to distinct loopback source addresses: refused
 // clients are closed without the backend seeing a connection, and counted.
 import { afterEach, describe, expect, it } from 'vitest';
+import { noRejections } from '@fulcrum/shared/enums';
 import net from 'node:net';
 import { once } from 'node:events';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
@@ -53,7 +54,7 @@ describe('allow and deny', () => {
         expect(await served(s), from).toBe(false);
       }
       const stats = lb.stats().services[0]!;
-      expect(stats.rejectedByReason).toEqual({ denied: 3, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 });
+      expect(stats.rejectedByReason).toEqual({ ...noRejections(), denied: 3 });
       expect(stats.total).toBe(2);
       expect(stats.rejected).toBe(0);
       // The refused clients never reached the backend (its accept count is where it was).

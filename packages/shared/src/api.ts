@@ -161,6 +161,8 @@ export interface ServiceSettingsDto {
   proxyProtocol: ProxyProtocolMode;
   /** Read a PROXY protocol header from these peers (another balancer, a cloud NLB); null = off. */
   acceptProxyProtocol: AcceptProxyProtocolDto | null;
+  /** How much one client may take (README "How much one client may take: `limits`"). */
+  limits: ClientLimitsDto;
   healthCheck: HealthCheckDto;
 }
 
@@ -168,6 +170,29 @@ export interface ServiceSettingsDto {
 export interface AcceptProxyProtocolDto {
   /** IPv4/IPv6 CIDRs or bare addresses of the peers that send the header (at least one). */
   from: string[];
+}
+
+/**
+ * A token bucket: a burst of `connections` new connections, refilled evenly at `connections` per
+ * `intervalMs` (so at most `connections` per interval on average, and never more than that at once).
+ */
+export interface RateLimitDto {
+  connections: number;
+  intervalMs: number;
+}
+
+/** A service's `limits` (README "How much one client may take: `limits`"); null = that limit is off. */
+export interface ClientLimitsDto {
+  /** Concurrent connections of one client (an IPv4 address, or an IPv6 prefix of `ipv6Prefix` bits). */
+  perClientConnections: number | null;
+  /** New connections of one client. */
+  perClientRate: RateLimitDto | null;
+  /** New connections of the whole service, all clients together. */
+  serviceRate: RateLimitDto | null;
+  /** IPv6 clients in one prefix of this length count as one client (default 64). */
+  ipv6Prefix: number;
+  /** At most this many clients are tracked at once (the memory bound); see the README for a full table. */
+  tableSize: number;
 }
 
 export interface ServiceDto extends ServiceSettingsDto {

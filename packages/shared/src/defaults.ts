@@ -1,7 +1,7 @@
 // The default of every service, backend and health-check setting, declared once (README
 // "Service options and defaults", "Health checks"). The engine, the admin's store and the
 // console's "new service" form all start from these.
-import type { AgentCheckDto, BackendDto, HealthCheckSettings, ServiceSettingsDto } from './api.ts';
+import type { AgentCheckDto, BackendDto, ClientLimitsDto, HealthCheckSettings, ServiceSettingsDto } from './api.ts';
 
 /** Health-check defaults (HAProxy-like: inter 2s, rise 2, fall 3). */
 export const HEALTH_CHECK_DEFAULTS: Readonly<HealthCheckSettings> = {
@@ -32,6 +32,15 @@ export const HEALTH_CHECK_DEFAULTS: Readonly<HealthCheckSettings> = {
   password: '',
 };
 
+/** A service's `limits` unless set otherwise: every limit off, IPv6 clients grouped by /64, room for 100 000 clients. */
+export const CLIENT_LIMITS_DEFAULTS: Readonly<ClientLimitsDto> = {
+  perClientConnections: null,
+  perClientRate: null,
+  serviceRate: null,
+  ipv6Prefix: 64,
+  tableSize: 100_000,
+};
+
 /** Service defaults, apart from the health check. */
 export const SERVICE_DEFAULTS: Readonly<Omit<ServiceSettingsDto, 'healthCheck'>> = {
   strategy: 'round-robin',
@@ -47,6 +56,7 @@ export const SERVICE_DEFAULTS: Readonly<Omit<ServiceSettingsDto, 'healthCheck'>>
   deny: [],
   proxyProtocol: 'off',
   acceptProxyProtocol: null,
+  limits: CLIENT_LIMITS_DEFAULTS,
 };
 
 /** An agent check given without `intervalMs` polls this often (HAProxy's agent-inter default: 2 s). */

@@ -73,6 +73,10 @@ export const ACCEPT_REJECT_REASONS = [
   'proxy-untrusted', // acceptProxyProtocol is set and the peer is not in its `from` list
   'proxy-invalid', // acceptProxyProtocol: the PROXY header was malformed or too big
   'proxy-timeout', // acceptProxyProtocol: no complete PROXY header within PROXY_HEADER_TIMEOUT_MS
+  'perClientConnections', // limits.perClientConnections: the client already has that many connections
+  'perClientRate', // limits.perClientRate: the client's token bucket is empty
+  'serviceRate', // limits.serviceRate: the service's token bucket is empty
+  'clientTableFull', // per-client limits are set and the client table is full of clients with live connections (fail closed)
 ] as const;
 export type AcceptRejectReason = (typeof ACCEPT_REJECT_REASONS)[number];
 

@@ -100,6 +100,22 @@ export function isBoundedLoadFactor(value: unknown): value is number {
  */
 export const CLIENT_FILTER_LIMITS = { maxEntries: 1000, maxLength: 64 } as const;
 
+/**
+ * A service's `limits` (README "How much one client may take: `limits`"): the numbers of
+ * `perClientConnections`, `ipv6Prefix` and `tableSize`; a limit that is off is null, never 0.
+ */
+export const CLIENT_LIMITS = {
+  perClientConnections: { min: 1, max: 1_000_000 },
+  ipv6Prefix: { min: 1, max: 128 },
+  tableSize: { min: 100, max: 10_000_000 },
+} as const satisfies Record<string, IntRange>;
+
+/** `limits.perClientRate` and `limits.serviceRate`: a burst of `connections`, refilled over `intervalMs`. */
+export const RATE_LIMITS = {
+  connections: { min: 1, max: 1_000_000 },
+  intervalMs: { min: 1, max: 3_600_000 },
+} as const satisfies Record<string, IntRange>;
+
 /** Service names: what the API accepts. */
 export const SERVICE_NAME = { maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' } as const;
 

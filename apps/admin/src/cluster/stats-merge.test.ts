@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendStats, EngineConfig, EngineStats, ServiceStats } from '@fulcrum/engine';
 import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/engine';
+import { noRejections } from '@fulcrum/shared/enums';
 import { RetiredTotals, mergeStats, remoteLoad } from './stats-merge.ts';
 
 const config: EngineConfig = {
@@ -22,10 +23,12 @@ function backend(id: number, port: number, n: Partial<BackendStats> = {}): Backe
   };
 }
 
+const reasons = (n: Partial<ServiceStats['rejectedByReason']> = {}): ServiceStats['rejectedByReason'] => ({ ...noRejections(), ...n });
+
 function report(active: number, total: number, backends: BackendStats[], extra: Partial<ServiceStats> = {}): EngineStats {
   return {
     time: 0,
-    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, rejectedByReason: { denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 }, queued: 0, retries: 0, ejectionsCapped: 0, bytesIn: total * 10, bytesOut: total * 20, backends, ...extra }],
+    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, rejectedByReason: reasons(), queued: 0, retries: 0, ejectionsCapped: 0, bytesIn: total * 10, bytesOut: total * 20, clientTable: { entries: 0, peak: 0 }, backends, ...extra }],
   };
 }
 
@@ -60,10 +63,18 @@ describe('mergeStats', () => {
 
   it('sums the clients refused at accept per reason, exited workers included', () => {
     const retired = new RetiredTotals();
-    retired.add(report(0, 0, [], { rejectedByReason: { denied: 4, 'proxy-untrusted': 1, 'proxy-invalid': 0, 'proxy-timeout': 0 } }));
-    const a = report(0, 0, [], { rejectedByReason: { denied: 2, 'proxy-untrusted': 0, 'proxy-invalid': 5, 'proxy-timeout': 1 } });
-    const b = report(0, 0, [], { rejectedByReason: { denied: 3, 'proxy-untrusted': 2, 'proxy-invalid': 0, 'proxy-timeout': 1 } });
-    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual({ denied: 9, 'proxy-untrusted': 3, 'proxy-invalid': 5, 'proxy-timeout': 2 });
+    retired.add(report(0, 0, [], { rejectedByReason: reasons({ denied: 4, perClientRate: 1, 'proxy-untrusted': 1 }) }));
+    const a = report(0, 0, [], { rejectedByReason: reasons({ denied: 2, perClientConnections: 5, serviceRate: 1, 'proxy-invalid': 5, 'proxy-timeout': 1 }) });
+    const b = report(0, 0, [], { rejectedByReason: reasons({ denied: 3, perClientConnections: 1, clientTableFull: 2, 'proxy-untrusted': 2, 'proxy-timeout': 1 }) });
+    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual(
+      reasons({ denied: 9, perClientConnections: 6, perClientRate: 1, serviceRate: 1, clientTableFull: 2, 'proxy-untrusted': 3, 'proxy-invalid': 5, 'proxy-timeout': 2 }),
+    );
+  });
+
+  it('sums the workers\' client tables (each its own) and keeps the highest peak', () => {
+    const a = report(0, 0, [], { clientTable: { entries: 10, peak: 40 } });
+    const b = report(0, 0, [], { clientTable: { entries: 5, peak: 60 } });
+    expect(mergeStats(config, [a, b], new RetiredTotals(), health).services[0]!.clientTable).toEqual({ entries: 15, peak: 60 });
   });
 
   it('lists backends that only drain (removed, or absent from the committed config)', () => {

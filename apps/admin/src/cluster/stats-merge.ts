@@ -95,13 +95,15 @@ export function mergeStats(
       active: sum(parts, (p) => p.active),
       total: old.total + sum(parts, (p) => p.total),
       rejected: old.rejected + sum(parts, (p) => p.rejected),
-      rejectedByReason: Object.fromEntries(ACCEPT_REJECT_REASONS.map((r) => [r, old.byReason[r] + sum(parts, (p) => p.rejectedByReason[r])])) as Record<AcceptRejectReason, number>,
+      rejectedByReason: mergeReasons(old.byReason, parts),
       queued: sum(parts, (p) => p.queued),
       retries: old.retries + sum(parts, (p) => p.retries),
       // The primary's checker decides ejections (and refuses them), not the workers.
       ejectionsCapped: ejectionsCapped(sc.id),
       bytesIn: old.bytesIn + sum(parts, (p) => p.bytesIn),
       bytesOut: old.bytesOut + sum(parts, (p) => p.bytesOut),
+      // Each worker has its own client table (README "How much one client may take").
+      clientTable: { entries: sum(parts, (p) => p.clientTable.entries), peak: Math.max(0, ...parts.map((p) => p.clientTable.peak)) },
       backends: [],
     };
     // Instances reported by workers, grouped; configured backends first, in config order.
@@ -153,6 +155,13 @@ export function mergeStats(
     services.push(out);
   }
   return { time: Date.now(), services };
+}
+
+/** Each reason: what exited workers counted plus what the live ones report. */
+function mergeReasons(old: Readonly<Record<AcceptRejectReason, number>>, parts: readonly ServiceStats[]): Record<AcceptRejectReason, number> {
+  const out = noRejections();
+  for (const r of ACCEPT_REJECT_REASONS) out[r] = old[r] + sum(parts, (p) => p.rejectedByReason[r]);
+  return out;
 }
 
 type Fixed = Pick<BackendStats, 'state' | 'health' | 'removed' | 'weight' | 'effectiveWeight' | 'agent' | 'check'>;

@@ -11,6 +11,7 @@ import { ApiError, notFound } from '../http/api-error.ts';
 import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
 import { healthCheckChanges, mergeHealthCheck } from './health-check-input.ts';
+import { mergeLimits } from './limits-input.ts';
 import { checkAddress, checkCidrs, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
 import { backendAddress, checkBackendTarget } from '../discovery/discover-input.ts';
 import type { BackendTarget } from '../discovery/discover-input.ts';
@@ -114,6 +115,7 @@ function serviceValuesOver(base: ServiceValues, input: Omit<PatchServiceBody, 'b
     deny: checkCidrs(input.deny ?? base.deny, 'deny'),
     proxyProtocol: input.proxyProtocol ?? base.proxyProtocol,
     acceptProxyProtocol: acceptProxyOver(input.acceptProxyProtocol, base.acceptProxyProtocol),
+    limits: mergeLimits(base.limits, input.limits),
     healthCheck: mergeHealthCheck(base.healthCheck, input.healthCheck),
   };
 }

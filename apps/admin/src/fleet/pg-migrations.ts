@@ -135,6 +135,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN accept_proxy_from TEXT;
   ALTER TABLE backends ADD COLUMN proxy_protocol TEXT;
   `,
+  // 10: a service's limits (as SQLite step 10).
+  `
+  ALTER TABLE services ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StatsDto } from '@fulcrum/shared/api';
+import { noRejections } from '@fulcrum/shared/enums';
 import { BucketAccumulator } from './bucket-accumulator.ts';
 
 /** A sample of one service (id 1) with one backend (id 7). */
@@ -14,7 +15,7 @@ function stats(time: number, c: { total: number; bytesIn?: number; active?: numb
         active: c.active ?? 0,
         total: c.total,
         rejected: c.rejected ?? 0,
-        rejectedByReason: { denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 },
+        rejectedByReason: noRejections(),
         queued: 0,
         bytesIn: c.bytesIn ?? 0,
         bytesOut: 0,

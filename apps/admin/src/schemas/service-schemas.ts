@@ -3,11 +3,11 @@
 // their own error codes (INVALID_ADDRESS, UNKNOWN_STRATEGY) instead of VALIDATION_ERROR.
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import type { AgentCheckDto, BackendDto, DiscoverDto, DiscoveryStatusDto, HealthCheckDto, ServiceDto } from '@fulcrum/shared/api';
-import { AGENT_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
+import type { AgentCheckDto, BackendDto, ClientLimitsDto, DiscoverDto, DiscoveryStatusDto, HealthCheckDto, ServiceDto } from '@fulcrum/shared/api';
+import { AGENT_CHECK_DEFAULTS, CLIENT_LIMITS_DEFAULTS } from '@fulcrum/shared/defaults';
 import { STRATEGY_NAMES } from '@fulcrum/shared/strategies';
 import { ADMIN_STATES, DISCOVERY_TYPES, HEALTH_CHECK_ROLES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, PROXY_PROTOCOL_MODES } from '@fulcrum/shared/enums';
-import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, CLIENT_FILTER_LIMITS, DISCOVERY_LIMITS, DISCOVERY_NAME, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
+import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, CLIENT_FILTER_LIMITS, CLIENT_LIMITS, RATE_LIMITS, DISCOVERY_LIMITS, DISCOVERY_NAME, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
 import { intInRange, intsInRanges, literalUnion } from './common-schemas.ts';
 
 const AdminStateSchema = literalUnion(ADMIN_STATES);
@@ -119,6 +119,38 @@ const AcceptProxyProtocol = Type.Union(
   ],
   { description: `read a PROXY protocol v1/v2 header from these peers only ({from: [CIDR, …]}, at least one); others are closed; null = off` },
 );
+const clientLimits = intsInRanges(CLIENT_LIMITS);
+const rate = intsInRanges(RATE_LIMITS);
+const RateLimitInput = (what: string) =>
+  Type.Union([Type.Object({ connections: rate.connections, intervalMs: rate.intervalMs }, { additionalProperties: false }), Type.Null()], {
+    description: `${what}: a token bucket {connections, intervalMs} (a burst of connections, refilled evenly over intervalMs); null = off`,
+  });
+/**
+ * `limits` in a request (README "How much one client may take: `limits`"): the fields given
+ * replace the current ones (or the defaults); a limit that is off is null, never 0.
+ */
+export const LimitsPatch = Type.Object(
+  {
+    perClientConnections: Type.Optional(
+      Type.Union([clientLimits.perClientConnections, Type.Null()], { description: 'concurrent connections of one client (IPv4 address or IPv6 prefix); null = off' }),
+    ),
+    perClientRate: Type.Optional(RateLimitInput('new connections of one client')),
+    serviceRate: Type.Optional(RateLimitInput('new connections of the whole service')),
+    ipv6Prefix: Type.Optional({ ...clientLimits.ipv6Prefix, description: `IPv6 clients in one prefix of this length are one client (default ${CLIENT_LIMITS_DEFAULTS.ipv6Prefix})` }),
+    tableSize: Type.Optional({ ...clientLimits.tableSize, description: `clients tracked at once per process, the memory bound (default ${CLIENT_LIMITS_DEFAULTS.tableSize}); full of clients with live connections, new clients are refused` }),
+  },
+  { additionalProperties: false },
+);
+export type LimitsPatch = Static<typeof LimitsPatch>;
+const RateLimitSchema = Type.Union([Type.Object({ connections: Type.Integer(), intervalMs: Type.Integer() }), Type.Null()]);
+/** A service's limits, as answered (every field present). */
+export const LimitsSchema = Type.Object({
+  perClientConnections: Type.Union([Type.Integer(), Type.Null()]),
+  perClientRate: RateLimitSchema,
+  serviceRate: RateLimitSchema,
+  ipv6Prefix: Type.Integer(),
+  tableSize: Type.Integer(),
+});
 
 const serviceTuning = {
   strategy: Strategy,
@@ -129,6 +161,7 @@ const serviceTuning = {
   deny: DenyList,
   proxyProtocol: ProxyProtocol,
   acceptProxyProtocol: AcceptProxyProtocol,
+  limits: LimitsPatch,
   healthCheck: HealthCheckPatch,
 };
 
@@ -242,6 +275,7 @@ export const ServiceSchema = Type.Object({
   deny: DenyList,
   proxyProtocol: ProxyProtocol,
   acceptProxyProtocol: AcceptProxyProtocol,
+  limits: LimitsSchema,
   healthCheck: HealthCheckSchema,
   version: Type.Integer(),
   backends: Type.Array(BackendSchema),
@@ -255,3 +289,4 @@ const _discoverAgrees: Same<Static<typeof DiscoverSchema>, DiscoverDto> = true;
 const _discoveryAgrees: Same<Static<typeof DiscoveryStatusSchema>, DiscoveryStatusDto> = true;
 const _agentAgrees: Same<Exclude<Static<typeof AgentCheckSchema>, null>, AgentCheckDto> = true;
 const _healthAgrees: Same<Static<typeof HealthCheckSchema>, HealthCheckDto> = true;
+const _limitsAgree: Same<Static<typeof LimitsSchema>, ClientLimitsDto> = true;

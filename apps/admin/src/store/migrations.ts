@@ -129,6 +129,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN accept_proxy_from TEXT;
   ALTER TABLE backends ADD COLUMN proxy_protocol TEXT;
   `,
+  // 10: a service's limits (README "How much one client may take"), JSON; '{}' = the defaults (no limits).
+  `
+  ALTER TABLE services ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

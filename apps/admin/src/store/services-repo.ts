@@ -1,8 +1,8 @@
 // Repository of the services table: a small factory over prepared statements.
 import type { Database } from 'better-sqlite3';
-import type { AcceptProxyProtocolDto, AgentCheckDto, HealthCheckSettings, ProxyProtocolMode, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
+import type { AcceptProxyProtocolDto, AgentCheckDto, ClientLimitsDto, HealthCheckSettings, ProxyProtocolMode, ServiceSettingsDto, StrategyOptionsDto } from '@fulcrum/shared/api';
 import type { StrategyName } from '@fulcrum/shared/strategies';
-import { HEALTH_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
+import { CLIENT_LIMITS_DEFAULTS, HEALTH_CHECK_DEFAULTS } from '@fulcrum/shared/defaults';
 
 /** A service's settings as stored: the health check with its password (never answered as is). */
 export interface StoredServiceSettings extends Omit<ServiceSettingsDto, 'healthCheck'> {
@@ -37,7 +37,19 @@ export function serviceSettings<H extends object>(s: Omit<ServiceSettingsDto, 'h
     deny: [...s.deny],
     proxyProtocol: s.proxyProtocol,
     acceptProxyProtocol: s.acceptProxyProtocol === null ? null : { from: [...s.acceptProxyProtocol.from] },
+    limits: copyLimits(s.limits),
     healthCheck: { ...s.healthCheck },
+  };
+}
+
+/** A copy of `limits`, fields in their documented order (the order of every answer and export). */
+export function copyLimits(l: Readonly<ClientLimitsDto>): ClientLimitsDto {
+  return {
+    perClientConnections: l.perClientConnections,
+    perClientRate: l.perClientRate === null ? null : { connections: l.perClientRate.connections, intervalMs: l.perClientRate.intervalMs },
+    serviceRate: l.serviceRate === null ? null : { connections: l.serviceRate.connections, intervalMs: l.serviceRate.intervalMs },
+    ipv6Prefix: l.ipv6Prefix,
+    tableSize: l.tableSize,
   };
 }
 
@@ -60,6 +72,7 @@ interface ServiceRow {
   agent_check: string | null;
   proxy_protocol: string;
   accept_proxy_from: string | null;
+  limits: string;
   version: number;
 }
 
@@ -94,6 +107,8 @@ function toRecord(row: ServiceRow): ServiceRecord {
     deny: JSON.parse(row.deny_cidrs) as string[],
     proxyProtocol: row.proxy_protocol as ProxyProtocolMode,
     acceptProxyProtocol: row.accept_proxy_from === null ? null : ({ from: JSON.parse(row.accept_proxy_from) as string[] } satisfies AcceptProxyProtocolDto),
+    // Merged with the defaults, like the health check: '{}' (the column's default) is "no limits".
+    limits: copyLimits({ ...CLIENT_LIMITS_DEFAULTS, ...(JSON.parse(row.limits) as Partial<ClientLimitsDto>) }),
     // Merging with the defaults lets a newer fulcrum add health-check fields without a migration.
     healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(JSON.parse(row.health_check) as Partial<HealthCheckSettings>) },
     version: row.version,
@@ -119,6 +134,7 @@ function toParams(values: ServiceValues) {
     agent_check: agentCheckText(values.agentCheck),
     proxy_protocol: values.proxyProtocol,
     accept_proxy_from: values.acceptProxyProtocol === null ? null : JSON.stringify(values.acceptProxyProtocol.from),
+    limits: JSON.stringify(copyLimits(values.limits)),
     now: new Date().toISOString(),
   };
 }
@@ -135,17 +151,17 @@ export function createServicesRepo(db: Database) {
   const insert = db.prepare(`
     INSERT INTO services (name, host, port, strategy, strategy_options, connect_timeout_ms, idle_timeout_ms,
       retries, drain_timeout_ms, max_queue, queue_timeout_ms, allow_cidrs, deny_cidrs, health_check, agent_check,
-      proxy_protocol, accept_proxy_from, version, created_at, updated_at)
+      proxy_protocol, accept_proxy_from, limits, version, created_at, updated_at)
     VALUES (@name, @host, @port, @strategy, @strategy_options, @connect_timeout_ms, @idle_timeout_ms,
       @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @allow_cidrs, @deny_cidrs, @health_check, @agent_check,
-      @proxy_protocol, @accept_proxy_from, 1, @now, @now)`);
+      @proxy_protocol, @accept_proxy_from, @limits, 1, @now, @now)`);
   const update = db.prepare(`
     UPDATE services SET name = @name, host = @host, port = @port, strategy = @strategy,
       strategy_options = @strategy_options, connect_timeout_ms = @connect_timeout_ms,
       idle_timeout_ms = @idle_timeout_ms, retries = @retries, drain_timeout_ms = @drain_timeout_ms,
       max_queue = @max_queue, queue_timeout_ms = @queue_timeout_ms, allow_cidrs = @allow_cidrs,
       deny_cidrs = @deny_cidrs, health_check = @health_check,
-      agent_check = @agent_check, proxy_protocol = @proxy_protocol, accept_proxy_from = @accept_proxy_from,
+      agent_check = @agent_check, proxy_protocol = @proxy_protocol, accept_proxy_from = @accept_proxy_from, limits = @limits,
       version = version + 1, updated_at = @now
     WHERE id = @id`);
   const bump = db.prepare<[string, number]>('UPDATE services SET version = version + 1, updated_at = ? WHERE id = ?');

@@ -70,12 +70,14 @@ describe('three nodes, one configuration', () => {
   it('without waiting, the other nodes follow through LISTEN/NOTIFY', async () => {
     const [a, , c] = nodes as [NodeHandle, NodeHandle, NodeHandle];
     const id = a.server.app.fulcrum.config.services[0]!.id;
-    const res = await a.api('PATCH', `/api/services/${id}`, { retries: 5 });
+    const res = await a.api('PATCH', `/api/services/${id}`, { retries: 5, limits: { perClientConnections: 7 } });
     expect(res.status).toBe(200);
     const version = Number(res.headers.get('fulcrum-config-version'));
     await eventually(() => c.server.app.fulcrum.config.version === version);
     expect(c.server.app.fulcrum.config.service(id)?.retries).toBe(5);
     expect(c.server.engine.config.services[0]?.retries).toBe(5);
+    // A JSON column (limits) travels through the shared store like the others.
+    expect(c.server.engine.config.services[0]?.limits?.perClientConnections).toBe(7);
   });
 
   it("each node's heartbeat carries its own traffic per service and backend (the console's per-node overview)", async () => {

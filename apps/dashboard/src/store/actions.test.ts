@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { noRejections } from '@fulcrum/shared/enums';
 import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
 import { useAppStore } from './app-store.ts';
@@ -27,7 +28,7 @@ function stats(time: number, active: number): StatsDto {
         active,
         total: 0,
         rejected: 0,
-        rejectedByReason: { denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 },
+        rejectedByReason: noRejections(),
         queued: 0,
         bytesIn: 0,
         bytesOut: 0,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { noRejections } from '@fulcrum/shared/enums';
 import type { BackendDto, BackendStatsDto, ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
 import { buildBackendRows, drainProgress, groupSummary, isServing, stateLabel, stateTone } from './backend-rows.ts';
 
@@ -46,6 +47,7 @@ function service(backends: BackendDto[]): ServiceDto {
     deny: [],
     proxyProtocol: 'off',
     acceptProxyProtocol: null,
+    limits: { perClientConnections: null, perClientRate: null, serviceRate: null, ipv6Prefix: 64, tableSize: 100_000 },
     healthCheck: {
       type: 'tcp',
       intervalMs: 1000,
@@ -79,7 +81,7 @@ function service(backends: BackendDto[]): ServiceDto {
 }
 
 function serviceStats(backends: BackendStatsDto[]): ServiceStatsDto {
-  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, rejectedByReason: { denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 }, queued: 0, bytesIn: 0, bytesOut: 0, backends };
+  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, rejectedByReason: noRejections(), queued: 0, bytesIn: 0, bytesOut: 0, backends };
 }
 
 describe('buildBackendRows', () => {

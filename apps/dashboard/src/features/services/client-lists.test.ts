@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { noRejections } from '@fulcrum/shared/enums';
 import { listSummary, rejectedByReasonText } from './client-lists.ts';
 
 describe('client list texts', () => {
@@ -8,9 +9,12 @@ describe('client list texts', () => {
     expect(listSummary(['a', 'b', 'c', 'd'], '')).toBe('a, b and 2 more');
   });
   it('names the non-zero reasons only', () => {
-    expect(rejectedByReasonText({ denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 }, String)).toBe('');
-    expect(rejectedByReasonText({ ...{ denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 0, 'proxy-timeout': 0 }, denied: 3 }, String)).toBe('3 denied');
-    expect(rejectedByReasonText({ denied: 1, 'proxy-untrusted': 2, 'proxy-invalid': 0, 'proxy-timeout': 4 }, String)).toBe('1 denied · 2 not a PROXY sender · 4 PROXY header timeout');
+    const none = noRejections();
+    expect(rejectedByReasonText(none, String)).toBe('');
+    expect(rejectedByReasonText({ ...none, denied: 3 }, String)).toBe('3 denied');
+    expect(rejectedByReasonText({ ...none, denied: 1, 'proxy-untrusted': 2, 'proxy-timeout': 4 }, String)).toBe('1 denied · 2 not a PROXY sender · 4 PROXY header timeout');
+    expect(rejectedByReasonText({ ...none, denied: 3, perClientRate: 2, clientTableFull: 1 }, String)).toBe('3 denied · 2 over rate per client · 1 client table full');
+    expect(rejectedByReasonText({ ...none, perClientConnections: 4, serviceRate: 5 }, String)).toBe('4 over connections per client · 5 over service rate');
     expect(rejectedByReasonText(undefined, String)).toBe('');
   });
 });

@@ -40,9 +40,13 @@ const REASON_TEXT: Record<AcceptRejectReason, string> = {
   'proxy-untrusted': 'not a PROXY sender',
   'proxy-invalid': 'bad PROXY header',
   'proxy-timeout': 'PROXY header timeout',
+  perClientConnections: 'over connections per client',
+  perClientRate: 'over rate per client',
+  serviceRate: 'over service rate',
+  clientTableFull: 'client table full',
 };
 
-/** The rejected-at-accept counts with a non-zero value: "3 denied", or '' when none. */
+/** The rejected-at-accept counts with a non-zero value: "3 denied · 2 over rate per client", or '' when none. */
 export function rejectedByReasonText(counts: RejectedByReasonDto | undefined, format: (n: number) => string): string {
   if (!counts) return '';
   return (Object.keys(REASON_TEXT) as AcceptRejectReason[])

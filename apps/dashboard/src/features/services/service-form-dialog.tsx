@@ -26,6 +26,7 @@ import { FormField } from '../../components/form-field.tsx';
 import { HealthCheckRoleFields } from './health-check-role-fields.tsx';
 import { PassiveDetectionFields } from './passive-detection-fields.tsx';
 import { PROXY_MODES, PROXY_MODE_TEXT } from './proxy-protocol-form.ts';
+import { ClientLimitsFields } from './client-limits-fields.tsx';
 
 interface ServiceFormDialogProps {
   /** null: create a new service. */
@@ -180,6 +181,8 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
           </FormField>
         </div>
       </fieldset>
+
+      <ClientLimitsFields values={values} set={set} field={f} />
 
       <fieldset>
         <legend>Health check</legend>

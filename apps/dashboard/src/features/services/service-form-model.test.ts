@@ -23,6 +23,7 @@ const existing: ServiceDto = {
   deny: [],
   proxyProtocol: 'off',
   acceptProxyProtocol: null,
+  limits: { perClientConnections: null, perClientRate: null, serviceRate: null, ipv6Prefix: 64, tableSize: 100_000 },
   healthCheck: {
     type: 'tcp',
     intervalMs: 2000,
@@ -249,5 +250,25 @@ describe('PROXY protocol', () => {
     expect(formFieldForServerField('acceptProxyProtocol.from[1]')).toBe('acceptProxyFrom');
     expect(formFieldForServerField('acceptProxyProtocol.from')).toBe('acceptProxyFrom');
     expect(formFieldForServerField('proxyProtocol')).toBe('proxyProtocol');
+  });
+});
+
+describe('limits', () => {
+  it('starts with no limits, sends what is typed, and patches only a change', () => {
+    const values = serviceToForm(existing);
+    expect(toCreateBody(values).limits).toEqual(existing.limits);
+    expect(toPatchBody(values, existing)).toEqual({});
+    const typed = { ...values, limitPerClient: '5', limitServiceRate: '200', limitServiceRateMs: '1000' };
+    expect(validateServiceForm(typed)).toEqual({});
+    expect(toPatchBody(typed, existing)).toEqual({ limits: { ...existing.limits, perClientConnections: 5, serviceRate: { connections: 200, intervalMs: 1000 } } });
+  });
+
+  it('flags a bad limit on its field and puts the server\'s errors there too', () => {
+    expect(validateServiceForm({ ...serviceToForm(existing), limitPerClient: '0' })).toEqual({ limitPerClient: 'Connections per client must be at least 1.' });
+    expect(formFieldForServerField('limits.perClientConnections')).toBe('limitPerClient');
+    expect(formFieldForServerField('limits.perClientRate.intervalMs')).toBe('limitClientRateMs');
+    expect(formFieldForServerField('limits.serviceRate.connections')).toBe('limitServiceRate');
+    expect(formFieldForServerField('limits.ipv6Prefix')).toBe('limitIpv6Prefix');
+    expect(formFieldForServerField('limits.tableSize')).toBe('limitTableSize');
   });
 });

@@ -13,10 +13,11 @@ import { PASSIVE_SERVER_FIELDS, passiveBody, toPassiveForm, validatePassiveForm,
 import { parseAgentForm, sameAgentCheck, toAgentForm, type AgentFormValues } from './agent-check-form.ts';
 import { checkListText, listToText, textToList } from './client-lists.ts';
 import { acceptProxyOf, checkProxyForm, toProxyForm, type ProxyFormValues } from './proxy-protocol-form.ts';
+import { LIMITS_SERVER_FIELDS, limitsOf, parseLimitsForm, sameLimits, toLimitsForm, type LimitsFormValues } from './client-limits-form.ts';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
-export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, AgentFormValues, ProxyFormValues {
+export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, AgentFormValues, ProxyFormValues, LimitsFormValues {
   name: string;
   listen: string;
   strategy: StrategyName;
@@ -43,7 +44,7 @@ export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
-type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck' | 'allow' | 'deny' | 'proxyProtocol' | 'acceptProxyProtocol'> & {
+type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck' | 'allow' | 'deny' | 'proxyProtocol' | 'acceptProxyProtocol' | 'limits'> & {
   healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings & PassiveSettings;
 };
 
@@ -73,6 +74,7 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     ...toPassiveForm(hc),
     ...toAgentForm(s.agentCheck),
     ...toProxyForm(s),
+    ...toLimitsForm(s.limits),
   };
 }
 
@@ -129,6 +131,8 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   Object.assign(errors, validatePassiveForm(values));
   const agent = parseAgentForm(values);
   if (!agent.ok) errors[agent.field] = agent.reason;
+  const limits = parseLimitsForm(values);
+  if (!limits.ok) errors[limits.field] = limits.reason;
   return errors;
 }
 
@@ -166,6 +170,7 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     deny: textToList(values.deny),
     proxyProtocol: values.proxyProtocol,
     acceptProxyProtocol: acceptProxyOf(values),
+    limits: limitsOf(values),
     healthCheck,
   };
 }
@@ -194,6 +199,8 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
   if (next.proxyProtocol !== original.proxyProtocol) patch.proxyProtocol = next.proxyProtocol;
   const accept = next.acceptProxyProtocol ?? null;
   if (JSON.stringify(accept) !== JSON.stringify(original.acceptProxyProtocol)) patch.acceptProxyProtocol = accept;
+  const limits = next.limits ?? original.limits;
+  if (!sameLimits(limits, original.limits)) patch.limits = limits;
   const hc: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next.healthCheck ?? {})) {
     if (original.healthCheck[key as keyof typeof original.healthCheck] !== value) hc[key] = value;
@@ -236,6 +243,7 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   agentcheck: 'agentPort',
   'agentcheck.port': 'agentPort',
   'agentcheck.intervalms': 'agentIntervalMs',
+  ...LIMITS_SERVER_FIELDS,
 };
 
 /**

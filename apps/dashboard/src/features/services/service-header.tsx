@@ -8,6 +8,7 @@ import { serviceRatesById, serviceStatsById } from '../../store/selectors.ts';
 import { DeleteServiceDialog } from './delete-service-dialog.tsx';
 import { countBackends, proxySummary, serviceHealth } from './service-summary.ts';
 import { listSummary, rejectedByReasonText } from './client-lists.ts';
+import { limitsSummary } from './client-limits-form.ts';
 import { StrategySelect } from './strategy-select.tsx';
 
 const HEALTH_TEXT = { up: 'all backends up', degraded: 'degraded', down: 'no backend serving', unknown: 'health unknown', empty: 'no backends' } as const;
@@ -66,6 +67,10 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
             <dd className="mono" data-testid="service-proxy-protocol">{proxyText}</dd>
           </div>
         ) : null}
+        <div>
+          <dt>Limits</dt>
+          <dd data-testid="service-limits">{limitsSummary(service.limits)}</dd>
+        </div>
         <div>
           <dt>Timeouts</dt>
           <dd>
