@@ -4,6 +4,8 @@
 // consumer echoes it), what source-ip-hash hashes, what allow/deny screens and what the close
 // report says. Untrusted peers, malformed headers and silence are closed and counted.
 import { afterEach, describe, expect, it } from 'vitest';
+import { noRejections } from '@fulcrum/shared/enums';
+import { CLIENT_LIMITS_DEFAULTS } from '@fulcrum/shared/defaults';
 import net from 'node:net';
 import { once } from 'node:events';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
@@ -137,6 +139,32 @@ describe('acceptProxyProtocol', () => {
     expect(echo.accepted).toBe(1);
   });
 
+  it('limits count the decoded client: all peers are the balancer, each named client has its own allowance', async () => {
+    const echo = await startEcho();
+    servers.push(echo);
+    lb = createLoadBalancer();
+    const svc = service([backend(echo.port)], { acceptProxyProtocol: TRUST_LOOPBACK, limits: { ...CLIENT_LIMITS_DEFAULTS, perClientConnections: 1 } });
+    await lb.apply(config(svc));
+    const port = lb.listenPort(svc.id) as number;
+    // One open connection on behalf of 203.0.113.7 (the peer is 127.0.0.1, like every other).
+    const held = net.connect({ host: '127.0.0.1', port });
+    held.on('error', () => {});
+    await once(held, 'connect');
+    held.write(header('v2', '203.0.113.7', 1) + 'held', 'latin1');
+    expect(String((await once(held, 'data'))[0])).toBe('held');
+    // A second one naming the same client is over its limit; another client is served.
+    expect(await roundTrip(port, header('v2', '203.0.113.7', 2) + 'again')).toBe('');
+    expect(lb.stats().services[0]!.rejectedByReason.perClientConnections).toBe(1);
+    const other = net.connect({ host: '127.0.0.1', port });
+    other.on('error', () => {});
+    await once(other, 'connect');
+    other.write(header('v2', '203.0.113.8', 3) + 'other', 'latin1');
+    expect(String((await once(other, 'data'))[0])).toBe('other');
+    other.destroy();
+    held.destroy();
+    expect(echo.accepted).toBe(2);
+  });
+
   it('closes and counts peers outside `from`, malformed headers, and silence; a peer that leaves is not counted', async () => {
     const echo = await startEcho();
     servers.push(echo);
@@ -172,7 +200,7 @@ describe('acceptProxyProtocol', () => {
     // One more bad header after it, so the quitter's FIN has surely been handled when this is counted.
     expect(await roundTrip(port, 'nonsense')).toBe('');
     await waitFor(() => reasons(1)['proxy-invalid'] === 4, 'the last bad header counted');
-    expect(reasons(1)).toEqual({ denied: 0, 'proxy-untrusted': 0, 'proxy-invalid': 4, 'proxy-timeout': 2 });
+    expect(reasons(1)).toEqual({ ...noRejections(), 'proxy-invalid': 4, 'proxy-timeout': 2 });
     expect(echo.accepted).toBe(0);
   });
 });
