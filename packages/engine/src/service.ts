@@ -9,10 +9,9 @@ import type { Strategy } from './strategy.ts';
 import type { ServiceStats } from './stats.ts';
 import type { ServiceHostOf } from './service-host.ts';
 import { Backend } from './backend.ts';
-import { Connection, type ConnectionIo, type ConnectionOwner, type RelayFailure } from './connection.ts';
+import { Connection, type ConnectionIo, type ConnectionOwner, type Endpoint, type RelayFailure } from './connection.ts';
 import { describeErrno, localErrno } from './local-errors.ts';
 import { handleIo } from './connector.ts';
-import { acceptRaw, type TcpHandle } from './tcp-handle.ts';
 import { getSystemErrorName } from 'node:util';
 import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
@@ -39,8 +38,7 @@ export class Service implements DrainOwner, ConnectionOwner {
   config: ServiceConfig;
   server: Server;
   readonly host: ServiceHost;
-  /** How this service's connections reach their handles (tests pass their own). */
-  /** How connections touch their handles; chosen per listener by listen(). */
+  /** How connections touch their handles: the relay (the load balancer's choice; tests pass their own), tuned per listener by listen(). */
   io: ConnectionIo;
   readonly #baseIo: ConnectionIo;
   /** Backends in the config, by id. */
@@ -151,7 +149,7 @@ export class Service implements DrainOwner, ConnectionOwner {
   /** Starts accepting clients on the current server. */
   listen(): void {
     this.io = this.#baseIo.forListener?.(this.server) ?? this.#baseIo;
-    acceptRaw(this.server, (client) => this.accept(client), (status) => {
+    this.io.acceptFrom(this.server, (client) => this.accept(client), (status) => {
       this.host.onServiceError(this, getSystemErrorName(status), `cannot accept a client: ${describeErrno(status)}`);
     });
   }
@@ -233,9 +231,9 @@ export class Service implements DrainOwner, ConnectionOwner {
   }
 
   /** A client arrived on the listening socket. */
-  accept(client: TcpHandle): void {
+  accept(client: Endpoint): void {
     if (this.retiredService) {
-      client.close();
+      this.io.drop(client);
       return;
     }
     const address = screenClient(this, client);
