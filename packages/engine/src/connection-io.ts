@@ -8,6 +8,7 @@ import type { Server } from 'node:net';
 import type { Backend } from './backend.ts';
 import type { ServiceConfig } from './config.ts';
 import type { LocalFailure } from './local-errors.ts';
+import type { RelayName } from '@fulcrum/shared/enums';
 
 /** Why a connect attempt failed, in the words passive health checks report (a LocalFailure is ours, not the backend's). */
 export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect reset' | 'connect error' | LocalFailure;
@@ -32,7 +33,7 @@ export interface Endpoint {
 /** The handle operations a connection's lifecycle needs, for connections of type C. */
 export interface ConnectionIoOf<C> {
   /** Which relay this is (README "Node releases"). */
-  readonly relay: 'native' | 'socket';
+  readonly relay: RelayName;
   /** Hands every client accepted on listening socket `server` to `onClient`; an accept error (a negative libuv code) to `onError`. */
   acceptFrom(server: Server, onClient: (client: Endpoint) => void, onError: (status: number) => void): void;
   /** Closes a client that never became a connection (refused at accept). */

@@ -10,12 +10,9 @@ import { nativeProblem } from './native-bindings.ts';
 import { probeNativeRelay } from './native-probe.ts';
 import { socketIo } from './socket-relay.ts';
 
-/** A relay. */
-export type RelayName = 'native' | 'socket';
-/** What the operator asks for: a relay, or `auto` (native where the check passes, else socket). */
-export type RelayMode = 'auto' | RelayName;
-/** Every RelayMode, for argument checks. */
-export const RELAY_MODES: readonly RelayMode[] = ['auto', 'native', 'socket'];
+import type { RelayMode, RelayName } from '@fulcrum/shared/enums';
+
+export type { RelayMode, RelayName };
 
 /**
  * Checks whether the native relay works here: [] when it does, else what is wrong. The default
@@ -23,9 +20,10 @@ export const RELAY_MODES: readonly RelayMode[] = ['auto', 'native', 'socket'];
  */
 export type RelayCheck = () => readonly string[] | Promise<readonly string[]>;
 
-/** The relay in use, and why the native one is not (null when it is). */
+/** The relay in use, and why it is not the native one. */
 export interface RelayInfo {
   relay: RelayName;
+  /** Why the native relay cannot run here; null when it runs, or when `socket` was asked for. */
   reason: string | null;
   /** The reason is Node's permission model (--permission) denying the native relay's internals. */
   permissionDenied: boolean;
@@ -42,7 +40,7 @@ export const nativeRelayCheck: RelayCheck = () => {
 
 /** Decides the relay for `mode`; throws FULCRUM_UNSUPPORTED_RUNTIME when `native` was asked for and the check fails. */
 export async function chooseRelay(mode: RelayMode, check: RelayCheck = nativeRelayCheck): Promise<{ info: RelayInfo; io: ConnectionIo }> {
-  if (mode === 'socket') return { info: { relay: 'socket', reason: 'chosen (relay: socket)', permissionDenied: false }, io: socketIo };
+  if (mode === 'socket') return { info: { relay: 'socket', reason: null, permissionDenied: false }, io: socketIo };
   const problems = await check();
   if (problems.length === 0) return { info: { relay: 'native', reason: null, permissionDenied: false }, io: handleIo };
   const reason = problems.join('; ');

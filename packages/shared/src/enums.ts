@@ -72,3 +72,12 @@ export const ACCEPT_REJECT_REASONS = [
   'denied', // the client address is in `deny`, or `allow` is set and does not list it
 ] as const;
 export type AcceptRejectReason = (typeof ACCEPT_REJECT_REASONS)[number];
+
+/**
+ * Which relay moves the engine's bytes (README "Node releases"): `auto` the native one where its
+ * check passes, else `socket`; `native` (raw libuv handles) only; `socket` (net.Socket) only.
+ */
+export const RELAY_MODES = ['auto', 'native', 'socket'] as const;
+export type RelayMode = (typeof RELAY_MODES)[number];
+/** A relay that runs (RELAY_MODES without `auto`). */
+export type RelayName = Exclude<RelayMode, 'auto'>;
