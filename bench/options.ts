@@ -1,5 +1,5 @@
 // Command-line options of `pnpm bench`, with the defaults for a real run and for --quick.
-import { TARGET_NAMES, type TargetName } from './targets.ts';
+import { DEFAULT_TARGETS, TARGET_NAMES, type TargetName } from './targets.ts';
 import type { WorkloadName } from './workloads.ts';
 
 /** Everything a run is parameterised by. */
@@ -24,7 +24,8 @@ export interface BenchOptions {
 }
 
 export const USAGE = `Usage: pnpm bench [options]
-  --targets a,b,...   targets to run (default: ${TARGET_NAMES.join(',')})
+  --targets a,b,...   targets to run (default: ${DEFAULT_TARGETS.join(',')}; also fulcrum-socket:
+                      Fulcrum with --relay socket, the net.Socket relay)
   --rounds N          interleaved rounds (default 3; --quick: 2)
   --quick             tiny smoke run: few requests, 500 idle connections
   --n-plain N         requests for -t get,set (default 300000)
@@ -52,7 +53,7 @@ function positiveInt(flag: string, raw: string | undefined): number {
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const quick = argv.includes('--quick');
   const o: BenchOptions = {
-    targets: [...TARGET_NAMES],
+    targets: [...DEFAULT_TARGETS],
     rounds: quick ? 2 : 3,
     quick,
     n: quick

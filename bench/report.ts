@@ -63,6 +63,7 @@ export const RATIOS: Array<{ label: string; num: TargetName; den: TargetName }> 
   { label: 'Fulcrum ÷ nginx', num: 'fulcrum', den: 'nginx' },
   { label: 'Fulcrum ÷ direct', num: 'fulcrum', den: 'direct' },
   { label: 'naive ÷ HAProxy', num: 'naive', den: 'haproxy' },
+  { label: 'socket relay ÷ native', num: 'fulcrum-socket', den: 'fulcrum' },
 ];
 
 
@@ -93,7 +94,7 @@ export function summarize(r: RunResult): Summary {
       if (a !== undefined && b !== undefined && b > 0) values[metric] = a / b;
     }
     return { label, values };
-  });
+  }).filter((x) => Object.keys(x.values).length > 0);
   const cpu: Summary['cpu'] = {};
   for (const { target } of r.targets) {
     for (const workload of WORKLOADS) {

@@ -37,7 +37,7 @@ function missingPrerequisite(name: TargetName, fulcrumCli: string): string | und
   if (name === 'nginx' && !existsSync('/usr/lib/nginx/modules/ngx_stream_module.so')) {
     return 'the nginx stream module is missing (apt-get install libnginx-mod-stream)';
   }
-  if (name === 'fulcrum' && !existsSync(fulcrumCli)) return `${relative(repoRoot, fulcrumCli)} does not exist (yet)`;
+  if ((name === 'fulcrum' || name === 'fulcrum-socket') && !existsSync(fulcrumCli)) return `${relative(repoRoot, fulcrumCli)} does not exist (yet)`;
   return undefined;
 }
 

@@ -1,4 +1,5 @@
-// The things under test: redis itself (direct) and four proxies in front of it. Each target is
+// The things under test: redis itself (direct) and four proxies in front of it, plus Fulcrum on
+// its net.Socket relay (`fulcrum-socket`, --relay socket: off unless named in --targets). Each target is
 // a function that starts it on a free loopback port and answers with its port and root pid.
 // `workers` is threaded through so a multi-core run only changes one number.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -7,8 +8,10 @@ import {
   freePort, openFilesLimit, startProcess, stopProcess, waitForPing, type Tracked,
 } from './processes.ts';
 
-export const TARGET_NAMES = ['direct', 'haproxy', 'nginx', 'naive', 'fulcrum'] as const;
+export const TARGET_NAMES = ['direct', 'haproxy', 'nginx', 'naive', 'fulcrum', 'fulcrum-socket'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
+/** What a run measures unless --targets says otherwise: fulcrum-socket is the fallback relay, measured on request. */
+export const DEFAULT_TARGETS: readonly TargetName[] = ['direct', 'haproxy', 'nginx', 'naive', 'fulcrum'];
 
 export const TARGET_LABELS: Record<TargetName, string> = {
   direct: 'direct (redis)',
@@ -16,6 +19,7 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   nginx: 'nginx stream',
   naive: 'naive Node pipe',
   fulcrum: 'Fulcrum',
+  'fulcrum-socket': 'Fulcrum (socket relay)',
 };
 
 /** What every target start gets. */
@@ -189,26 +193,30 @@ const starters: Record<TargetName, Starter> = {
     return ready('naive', port, t, 20_000);
   },
 
-  async fulcrum(ctx) {
-    const cli = ctx.fulcrumCli;
-    if (!existsSync(cli)) throw new Error(`${cli} does not exist (yet)`);
-    const port = await freePort();
-    const adminPort = await freePort();
-    const dataDir = join(ctx.tmpDir, 'fulcrum-data');
-    mkdir(dataDir);
-    const bulk = await bulkFrontend(ctx);
-    const configPath = join(ctx.tmpDir, 'fulcrum.yaml');
-    writeFileSync(configPath, fulcrumConfig(port, ctx.redisPort, bulk));
-    const args = ['--import', 'tsx', cli, '--admin', `127.0.0.1:${adminPort}`, '--data', dataDir, '--config', configPath];
-    if (ctx.workers > 1) args.push('--workers', String(ctx.workers));
-    const t = startProcess('fulcrum', NODE, args, {
-      cwd: ctx.repoRoot,
-      env: { ...process.env, FULCRUM_ADMIN_TOKEN: 'bench-admin-token-0123456789' },
-      logPath: join(ctx.tmpDir, 'fulcrum.log'),
-    });
-    return ready('fulcrum', port, t, 30_000, bulk?.listen);
-  },
+  fulcrum: (ctx) => startFulcrum('fulcrum', ctx, []),
+  'fulcrum-socket': (ctx) => startFulcrum('fulcrum-socket', ctx, ['--relay', 'socket']),
 };
+
+/** Fulcrum with `extraArgs`, its data and config in a directory of its own (two may run side by side). */
+async function startFulcrum(name: 'fulcrum' | 'fulcrum-socket', ctx: TargetContext, extraArgs: string[]): Promise<RunningTarget> {
+  const cli = ctx.fulcrumCli;
+  if (!existsSync(cli)) throw new Error(`${cli} does not exist (yet)`);
+  const port = await freePort();
+  const adminPort = await freePort();
+  const dataDir = join(ctx.tmpDir, `${name}-data`);
+  mkdir(dataDir);
+  const bulk = await bulkFrontend(ctx);
+  const configPath = join(ctx.tmpDir, `${name}.yaml`);
+  writeFileSync(configPath, fulcrumConfig(port, ctx.redisPort, bulk));
+  const args = ['--import', 'tsx', cli, '--admin', `127.0.0.1:${adminPort}`, '--data', dataDir, '--config', configPath, ...extraArgs];
+  if (ctx.workers > 1) args.push('--workers', String(ctx.workers));
+  const t = startProcess(name, NODE, args, {
+    cwd: ctx.repoRoot,
+    env: { ...process.env, FULCRUM_ADMIN_TOKEN: 'bench-admin-token-0123456789' },
+    logPath: join(ctx.tmpDir, `${name}.log`),
+  });
+  return ready(name, port, t, 30_000, bulk?.listen);
+}
 
 /** Starts one target; throws (after stopping whatever it started) if it does not answer PING. */
 export function startTarget(name: TargetName, ctx: TargetContext): Promise<RunningTarget> {

@@ -1,6 +1,7 @@
 // The `fulcrum` command's entry point (at the root: bin/fulcrum.js, pnpm start and the e2e specs
 // run this file): parse flags, start, print where everything is, stop cleanly on signals.
 import { formatAddress } from '@fulcrum/shared/address';
+import type { RelayInfo } from '@fulcrum/engine';
 import { USAGE, UsageError, parseCliArgs } from './cli/cli-args.ts';
 import type { CliOptions } from './cli/cli-args.ts';
 import { installLifecycle } from './cli/lifecycle.ts';
@@ -24,6 +25,13 @@ const complain = (line: string): void => {
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/;
 
+/** Which relay moves the bytes, and why it is not the native one (README "Node releases"). */
+function relayLine(relay: RelayInfo | undefined): string {
+  if (relay === undefined) return 'relay: not reported yet';
+  if (relay.relay === 'native') return 'relay native (raw libuv handles)';
+  return `relay socket (net.Socket): ${relay.reason === null ? 'chosen with --relay socket' : `the native relay cannot run here: ${relay.reason}`}`;
+}
+
 function printBanner(server: RunningServer, opts: CliOptions): void {
   say(`data directory ${server.store.dataDir}`);
   if (opts.store) {
@@ -38,6 +46,7 @@ function printBanner(server: RunningServer, opts: CliOptions): void {
   }
   const services = server.app.fulcrum.config.services;
   if (server.cluster) say(server.cluster.describe());
+  say(relayLine(server.engine.stats().relay));
   if (services.length === 0) say('no services yet: add one in the dashboard');
   for (const s of services) {
     const n = s.backends.length;
@@ -104,6 +113,7 @@ async function main(): Promise<void> {
       ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
       ...(opts.listenHost !== undefined ? { listenHost: opts.listenHost } : {}),
       ...(opts.dnsServers !== undefined ? { dnsServers: opts.dnsServers } : {}),
+      ...(opts.relay !== undefined ? { relay: opts.relay } : {}),
       ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
       ...(handover ? { handover } : {}),
       ...historyTestSettings(process.env),

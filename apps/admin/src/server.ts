@@ -6,6 +6,7 @@ import { EngineError, ListenError } from '@fulcrum/engine';
 import type { HostPort } from '@fulcrum/shared/address';
 import { formatAddress } from '@fulcrum/shared/address';
 import type { StrategyName } from '@fulcrum/shared/strategies';
+import type { RelayMode } from '@fulcrum/shared/enums';
 import { ApiError } from './http/api-error.ts';
 import { startAccessLog } from './data-plane/access-log.ts';
 import { buildApp } from './app.ts';
@@ -67,6 +68,8 @@ export interface ServerOptions {
   listenHost?: string;
   /** --dns-server: the DNS servers discovery groups ask (default the system's). */
   dnsServers?: readonly string[];
+  /** --relay: which relay moves the bytes (default auto). */
+  relay?: RelayMode;
   /**
    * --stop-grace: on close, the services keep accepting this long after the admin closed, so an
    * HA peer (whose keepalived watches this admin port) takes the virtual IP before they stop.
@@ -207,6 +210,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       warn: opts.warn,
       accessLog: opts.accessLog,
       inherited: opts.handover?.listeners,
+      ...(opts.relay !== undefined ? { relay: opts.relay } : {}),
     });
   } catch (err) {
     await pool?.end().catch(() => {});

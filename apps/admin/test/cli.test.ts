@@ -24,6 +24,7 @@ describe('usage errors', () => {
     [['--store', 'postgres://u:pw@db/'], /^fulcrum: --store: the URL names no database/],
     [['--node-name', 'no spaces'], /^fulcrum: --node-name "no spaces": /],
     [['--stop-grace', 'soon'], /^fulcrum: --stop-grace "soon": must be a whole number/],
+    [['--relay', 'fast'], /^fulcrum: --relay "fast": must be one of auto, native, socket\n$/],
   ])('%j exits 2 with one line on stderr', async (args, pattern) => {
     const r = run(args);
     expect(await r.exit()).toBe(2);
@@ -35,6 +36,7 @@ describe('usage errors', () => {
   it.each([
     [{ FULCRUM_ADMIN_TOKEN: 'short' }, /^fulcrum: FULCRUM_ADMIN_TOKEN is shorter than 16 characters/],
     [{ FULCRUM_STORE: 'mysql://u:pw@h/db' }, /^fulcrum: FULCRUM_STORE: unsupported scheme "mysql"/],
+    [{ FULCRUM_RELAY: 'fast' }, /^fulcrum: FULCRUM_RELAY "fast": must be one of auto, native, socket\n$/],
   ])('environment %j exits 2 with one line on stderr', async (env, pattern) => {
     const r = run([], env);
     expect(await r.exit()).toBe(2);
@@ -67,6 +69,7 @@ describe('running', () => {
     const [, token] = await r.waitFor(/fulcrum: login link \(new admin token, shown only this once\): http:\/\/127\.0\.0\.1:\d+\/\?token=([A-Za-z0-9_-]+)\n/);
     expect(r.stdout()).toContain(`fulcrum: service "default" listening on 127.0.0.1:${listenPort} (least-connections, 1 backend)`);
     expect(r.stdout()).toContain(`fulcrum: data directory ${data.dir}`);
+    expect(r.stdout()).toContain('fulcrum: relay native (raw libuv handles)\n');
 
     const health = await fetch(`${url}api/health`);
     expect(health.status).toBe(200);
@@ -102,6 +105,27 @@ describe('running', () => {
     expect(((await withEnvToken.json()) as ServiceDto[]).map((s) => s.listen)).toEqual([`127.0.0.1:${listenPort}`]);
     process.kill(again.child.pid!, 'SIGINT');
     expect(await again.exit()).toBe(0);
+  });
+
+  it('--relay socket: the net.Socket relay proxies, and the banner and /metrics say so', async () => {
+    const data = tempDir();
+    cleanup.push(data.remove);
+    const echo = await startEchoServer();
+    cleanup.push(() => echo.close());
+    const adminPort = await freePort();
+    const listenPort = await freePort();
+    const r = run(['--data', data.dir, '--admin', `127.0.0.1:${adminPort}`, '--listen', `127.0.0.1:${listenPort}`, '--backend', `127.0.0.1:${echo.port}`, '--relay', 'socket']);
+    const [, token] = await r.waitFor(/\?token=([A-Za-z0-9_-]+)\n/);
+    expect(r.stdout()).toContain('fulcrum: relay socket (net.Socket): chosen with --relay socket\n');
+    const metrics = async (): Promise<string> => (await fetch(`http://127.0.0.1:${adminPort}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(await metrics()).toContain('fulcrum_relay_info{relay="socket",fallback="0"} 1');
+    await eventually(async () => {
+      const stats = (await (await fetch(`http://127.0.0.1:${adminPort}/api/stats`, { headers: { authorization: `Bearer ${token}` } })).json()) as StatsDto;
+      return stats.services[0]?.backends[0]?.health === 'up';
+    });
+    expect((await tcpRoundTrip(listenPort, 'through the socket relay')).toString()).toBe('through the socket relay');
+    process.kill(r.child.pid!, 'SIGTERM');
+    expect(await r.exit()).toBe(0);
   });
 
   it('--access-log writes one JSON line per connection on stdout, whatever the log level', async () => {

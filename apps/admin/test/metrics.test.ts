@@ -94,6 +94,8 @@ it('counts real traffic per backend and per service, in base units', async () =>
   expect(m.get('fulcrum_service_retries_total{service="cache"}')).toBe(0);
   expect(m.get('fulcrum_service_queue_length{service="cache"}')).toBe(0);
   expect(m.get('fulcrum_service_listening{service="cache"}')).toBe(1);
+  // The relay that moves the bytes (README "Node releases"): the native one on this Node.
+  expect(m.get('fulcrum_relay_info{fallback="0",relay="native"}')).toBe(1);
   // Default process metrics from the same registry.
   expect(m.has('process_cpu_seconds_total')).toBe(true);
   expect([...m.keys()].some((k) => k.startsWith('nodejs_heap_size_total_bytes'))).toBe(true);

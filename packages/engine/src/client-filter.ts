@@ -6,7 +6,7 @@
 import ipaddr from 'ipaddr.js';
 import { parseCidrList, type CidrRange } from '@fulcrum/shared/cidr';
 import type { ServiceConfig } from './config.ts';
-import type { TcpHandle } from './tcp-handle.ts';
+import type { Endpoint } from './connection-io.ts';
 
 type Range4 = [ipaddr.IPv4, number];
 type Range6 = [ipaddr.IPv6, number];
@@ -79,7 +79,7 @@ export function clientFilterOf(config: ServiceConfig): ClientFilter | null {
 export interface ScreeningService {
   readonly clientFilter: ClientFilter | null;
   readonly rejectedByReason: { denied: number };
-  readonly io: { peer(handle: TcpHandle): { address?: string } };
+  readonly io: { peer(handle: Endpoint): { address?: string }; drop(client: Endpoint): void };
 }
 
 /** screenClient's answer for a client that was refused and closed. */
@@ -90,12 +90,12 @@ export const REFUSED = false;
  * (no byte read, no backend connect), REFUSED returned. Admitted: the peer address when it was
  * read (the Connection keeps it for the hash strategies), else null.
  */
-export function screenClient(service: ScreeningService, client: TcpHandle): string | null | typeof REFUSED {
+export function screenClient(service: ScreeningService, client: Endpoint): string | null | typeof REFUSED {
   const filter = service.clientFilter;
   if (filter === null) return null;
   const address = service.io.peer(client).address ?? '';
   if (filter.admits(address)) return address;
   service.rejectedByReason.denied++;
-  client.close();
+  service.io.drop(client);
   return REFUSED;
 }

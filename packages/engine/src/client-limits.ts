@@ -9,7 +9,7 @@
 import type { ClientLimitsDto, RateLimitDto } from '@fulcrum/shared/api';
 import type { AcceptRejectReason } from '@fulcrum/shared/enums';
 import { CLIENT_LIMITS_DEFAULTS } from '@fulcrum/shared/defaults';
-import type { TcpHandle } from './tcp-handle.ts';
+import type { Endpoint } from './connection-io.ts';
 import { clientKey } from './client-key.ts';
 import { ClientTable, type ClientEntry } from './client-table.ts';
 import { fullAfterMs, hasToken, refill, takeToken, type BucketState } from './token-bucket.ts';
@@ -123,7 +123,7 @@ export function clientLimitsOf(config: { limits?: ClientLimitsDto | undefined },
 export interface LimitedService {
   readonly clientLimits: ClientLimits | null;
   readonly rejectedByReason: Record<LimitReason, number>;
-  readonly io: { peer(handle: TcpHandle): { address?: string } };
+  readonly io: { peer(handle: Endpoint): { address?: string }; drop(handle: Endpoint): void };
   /** Reports a refusal; the host bounds how often such reports reach the log (service-error-gate.ts). */
   reportRefusal(code: string, message: string): void;
 }
@@ -160,7 +160,7 @@ function refusal(reason: LimitReason, address: string, c: ClientLimitsDto): stri
  * (no byte read, no backend connect), OVER_LIMIT returned. Admitted: the client's entry to
  * release when the connection ends, or null when nothing needs releasing.
  */
-export function admitClient(service: LimitedService, client: TcpHandle, address: string | null): ClientEntry | null | typeof OVER_LIMIT {
+export function admitClient(service: LimitedService, client: Endpoint, address: string | null): ClientEntry | null | typeof OVER_LIMIT {
   const limits = service.clientLimits;
   if (limits === null) return null;
   const peer = address ?? (limits.perClient ? (service.io.peer(client).address ?? '') : '');
@@ -168,7 +168,7 @@ export function admitClient(service: LimitedService, client: TcpHandle, address:
   if (typeof entry !== 'string') return entry;
   const reason = entry;
   service.rejectedByReason[reason]++;
-  client.close();
+  service.io.drop(client);
   service.reportRefusal(CODES[reason], refusal(reason, peer === '' ? '(address unknown)' : peer, limits.config));
   return OVER_LIMIT;
 }

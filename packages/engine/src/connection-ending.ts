@@ -9,14 +9,13 @@
 // ENDING_GRACE_MS to close its side before it is closed hard too.
 //
 // connection.ts owns the phase, the timer and the closes; the FINs on the sockets are here.
-import type { ConnectionIoOf } from './connection-io.ts';
+import type { ConnectionIoOf, Endpoint } from './connection-io.ts';
 import { Side, canRead, type SideState } from './connection-state.ts';
-import type { TcpHandle } from './tcp-handle.ts';
 
 /** What the ending's socket steps read of a connection (Connection, structurally). */
 export interface EndingView<C> {
-  readonly client: TcpHandle;
-  readonly upstream: TcpHandle | null;
+  readonly client: Endpoint;
+  readonly upstream: Endpoint | null;
   readonly clientState: SideState;
   readonly upstreamState: SideState;
   readonly service: { readonly io: ConnectionIoOf<C> };
@@ -30,7 +29,7 @@ export interface EndingView<C> {
 export function finOnEnding<C extends EndingView<C>>(c: C): boolean {
   if (!canRead(c.clientState)) return true;
   if (c.service.io.discardClient(c) !== 0) return false;
-  if (c.upstreamState < Side.Closing) c.service.io.endAfterQueued(c, c.upstream as TcpHandle);
+  if (c.upstreamState < Side.Closing) c.service.io.endAfterQueued(c, c.upstream as Endpoint);
   return true;
 }
 

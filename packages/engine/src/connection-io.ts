@@ -1,5 +1,6 @@
 // What a connection (connection.ts) exchanges with the outside: the handle operations it asks
-// for (ConnectionIo, implemented by connector.ts) and what it reports to the service that owns
+// for (ConnectionIo: the relay, implemented twice — connector.ts + relay.ts over raw libuv
+// handles, socket-relay.ts over net.Socket; a service picks one when it is built) and what it reports to the service that owns
 // it (ConnectionOwner), with the failure words both use. Generic in the connection type so this
 // file needs nothing from connection.ts (which names the instances: ConnectionIo,
 // ConnectionOwner).
@@ -7,7 +8,7 @@ import type { Server } from 'node:net';
 import type { Backend } from './backend.ts';
 import type { ServiceConfig } from './config.ts';
 import type { LocalFailure } from './local-errors.ts';
-import type { TcpHandle } from './tcp-handle.ts';
+import type { RelayName } from '@fulcrum/shared/enums';
 
 /** Why a connect attempt failed, in the words passive health checks report (a LocalFailure is ours, not the backend's). */
 export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect reset' | 'connect error' | LocalFailure;
@@ -19,10 +20,26 @@ export type ConnectFailure = 'connect refused' | 'connect timeout' | 'connect re
  */
 export type RelayFailure = 'reset before first byte' | 'closed before first byte';
 
+/**
+ * One socket of a connection as its relay holds it: a libuv TCP handle (native relay) or a
+ * net.Socket (socket relay). The connection only compares it and reads its byte counters;
+ * everything else goes through the relay's ConnectionIo.
+ */
+export interface Endpoint {
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
+}
+
 /** The handle operations a connection's lifecycle needs, for connections of type C. */
 export interface ConnectionIoOf<C> {
+  /** Which relay this is (README "Node releases"). */
+  readonly relay: RelayName;
+  /** Hands every client accepted on listening socket `server` to `onClient`; an accept error (a negative libuv code) to `onError`. */
+  acceptFrom(server: Server, onClient: (client: Endpoint) => void, onError: (status: number) => void): void;
+  /** Closes a client that never became a connection (refused at accept). */
+  drop(client: Endpoint): void;
   /** Binds an accepted client handle to `c` and sets its socket options. */
-  adopt(client: TcpHandle, c: C): void;
+  adopt(client: Endpoint, c: C): void;
   /**
    * The io for the clients of listening socket `server`: when the listener itself could be
    * given the socket options its accepted sockets inherit, one whose adopt() sets none.
@@ -30,7 +47,7 @@ export interface ConnectionIoOf<C> {
    */
   forListener?(server: Server): ConnectionIoOf<C>;
   /** A new upstream handle bound to `c`, connecting to `backend`; the outcome comes as c.onConnectDone(). */
-  connect(c: C, backend: Backend): TcpHandle;
+  connect(c: C, backend: Backend): Endpoint;
   /**
    * Both sides are open: start relaying bytes. `first` (latin1: a PROXY protocol header, then
    * any client bytes read with an accepted header) goes to the backend before any relayed byte.
@@ -42,13 +59,13 @@ export interface ConnectionIoOf<C> {
    */
   discardClient(c: C): number;
   /** Queues a FIN for `handle` of `c` behind the bytes already queued for it (it never overtakes them). */
-  endAfterQueued(c: C, handle: TcpHandle): void;
+  endAfterQueued(c: C, handle: Endpoint): void;
   /** Closes a handle of `c`; c.onHandleClosed() follows. */
-  close(handle: TcpHandle): void;
+  close(handle: Endpoint): void;
   /** The peer's address and port (a getpeername(2)); empty when the socket is gone. */
-  peer(handle: TcpHandle): { address?: string; port?: number };
+  peer(handle: Endpoint): { address?: string; port?: number };
   /** The handle's own address and port (a getsockname(2): the listener a client reached); empty when gone. */
-  local(handle: TcpHandle): { address?: string; port?: number };
+  local(handle: Endpoint): { address?: string; port?: number };
 }
 
 /** What a connection of type C needs from the service that owns it. */

@@ -7,34 +7,40 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServer } from 'node:net';
 import type { Backend } from './backend.ts';
 import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS, type BackendConfig, type ServiceConfig } from './config.ts';
-import { ENDING_GRACE_MS, type Connection, type ConnectionIo } from './connection.ts';
+import { ENDING_GRACE_MS, type Connection, type ConnectionIo, type Endpoint } from './connection.ts';
 import { Phase, Side } from './connection-state.ts';
 import { Service, type ServiceHost } from './service.ts';
-import type { TcpHandle } from './tcp-handle.ts';
 
 /** A stand-in handle: the connection only compares handles and passes them to its io. */
-function fakeHandle(name: string): TcpHandle {
-  return { name } as unknown as TcpHandle;
+function fakeHandle(name: string): Endpoint {
+  return { name } as unknown as Endpoint;
 }
 
-const nameOf = (h: TcpHandle): string => (h as unknown as { name: string }).name;
+const nameOf = (h: Endpoint): string => (h as unknown as { name: string }).name;
 
 /** Records every handle operation; close callbacks and connect results wait for the test. */
 class ScriptedIo implements ConnectionIo {
   readonly log: string[] = [];
   readonly conns: Connection[] = [];
   /** Handles whose close() was called and whose close callback has not been delivered. */
-  readonly closing: Array<{ c: Connection; h: TcpHandle }> = [];
-  #owner = new Map<TcpHandle, Connection>();
+  readonly closing: Array<{ c: Connection; h: Endpoint }> = [];
+  #owner = new Map<Endpoint, Connection>();
   #attempts = 0;
+  readonly relay = 'native' as const;
 
-  adopt(client: TcpHandle, c: Connection): void {
+  acceptFrom(): void {}
+
+  drop(client: Endpoint): void {
+    this.log.push(`drop ${nameOf(client)}`);
+  }
+
+  adopt(client: Endpoint, c: Connection): void {
     this.conns.push(c);
     this.#owner.set(client, c);
     this.log.push(`adopt ${nameOf(client)}`);
   }
 
-  connect(c: Connection, backend: Backend): TcpHandle {
+  connect(c: Connection, backend: Backend): Endpoint {
     const up = fakeHandle(`up${++this.#attempts}`);
     this.#owner.set(up, c);
     this.log.push(`connect ${nameOf(up)} → ${backend.id}`);
@@ -54,11 +60,11 @@ class ScriptedIo implements ConnectionIo {
     return 0;
   }
 
-  endAfterQueued(_c: Connection, h: TcpHandle): void {
+  endAfterQueued(_c: Connection, h: Endpoint): void {
     this.log.push(`fin ${nameOf(h)}`);
   }
 
-  close(h: TcpHandle): void {
+  close(h: Endpoint): void {
     this.log.push(`close ${nameOf(h)}`);
     this.closing.push({ c: this.#owner.get(h) as Connection, h });
   }
@@ -75,7 +81,7 @@ class ScriptedIo implements ConnectionIo {
   closed(name: string): void {
     const i = this.closing.findIndex((x) => nameOf(x.h) === name);
     if (i < 0) throw new Error(`${name} is not closing`);
-    const [{ c, h }] = this.closing.splice(i, 1) as [{ c: Connection; h: TcpHandle }];
+    const [{ c, h }] = this.closing.splice(i, 1) as [{ c: Connection; h: Endpoint }];
     c.onHandleClosed(h);
   }
 
@@ -157,7 +163,7 @@ function states(c: Connection): { phase: number; client: number; upstream: numbe
 /** A connection that reached Relaying on backend `a`. */
 function relaying(h: Harness): Connection {
   const c = h.accept();
-  c.onConnectDone(c.upstream as TcpHandle, null);
+  c.onConnectDone(c.upstream as Endpoint, null);
   expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Open, upstream: Side.Open });
   return c;
 }
@@ -181,7 +187,7 @@ describe('connect', () => {
     expect(h.svc.active).toBe(1);
     expect(h.io.log).toEqual(['adopt c1', 'connect up1 → 1']);
 
-    c.onConnectDone(c.upstream as TcpHandle, null);
+    c.onConnectDone(c.upstream as Endpoint, null);
     expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Open, upstream: Side.Open });
     expect(h.io.log.at(-1)).toBe('relay c1');
     expect(h.backend(A).total).toBe(1);
@@ -191,7 +197,7 @@ describe('connect', () => {
   it('connect failure → retry on another backend → Relaying; the failure is counted once', () => {
     const h = harness();
     const c = h.accept('c1');
-    const first = c.upstream as TcpHandle;
+    const first = c.upstream as Endpoint;
     c.onConnectDone(first, 'connect refused');
     // The failed handle closes first; nothing is decided before its close callback.
     expect(states(c)).toEqual({ phase: Phase.Connecting, client: Side.Open, upstream: Side.Closing });
@@ -211,7 +217,7 @@ describe('connect', () => {
     c.onConnectDone(first, null);
     expect(c.upstreamState).toBe(Side.Connecting);
 
-    c.onConnectDone(c.upstream as TcpHandle, null);
+    c.onConnectDone(c.upstream as Endpoint, null);
     expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Open, upstream: Side.Open });
     expect(h.backend(B)).toMatchObject({ total: 1, failStreak: 0 });
     expect(h.io.log).toEqual(['adopt c1', 'connect up1 → 1', 'close up1', 'connect up2 → 2', 'relay c1']);
@@ -224,7 +230,7 @@ describe('connect', () => {
     h.svc.update(serviceConfig({ backends: [backendConfig(A, { state: 'draining' }), backendConfig(B)] }), null);
     expect(h.events).toEqual(['state 1 enabled→draining']);
 
-    c.onConnectDone(c.upstream as TcpHandle, 'connect timeout');
+    c.onConnectDone(c.upstream as Endpoint, 'connect timeout');
     h.io.closed('up1');
     expect(h.events).toEqual(['state 1 enabled→draining', 'drained 1 (0 closed)']);
     expect(c.backend?.id).toBe(B);
@@ -234,9 +240,9 @@ describe('connect', () => {
   it('retries exhausted → rejected: the client closes, the connection ends once', () => {
     const h = harness({ retries: 1 });
     const c = h.accept('c1');
-    c.onConnectDone(c.upstream as TcpHandle, 'connect refused');
+    c.onConnectDone(c.upstream as Endpoint, 'connect refused');
     h.io.closed('up1');
-    c.onConnectDone(c.upstream as TcpHandle, 'connect reset');
+    c.onConnectDone(c.upstream as Endpoint, 'connect reset');
     h.io.closed('up2');
     expect(states(c)).toEqual({ phase: Phase.Waiting, client: Side.Closing, upstream: Side.None });
     expect(c.reason).toBe('rejected');
@@ -270,7 +276,7 @@ describe('connect', () => {
     expect(c.lastFailure).toBe('connect timeout');
     expect(c.backend?.id).toBe(B);
     // The new attempt has its own full timeout.
-    c.onConnectDone(c.upstream as TcpHandle, null);
+    c.onConnectDone(c.upstream as Endpoint, null);
     vi.advanceTimersByTime(10_000);
     expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Open, upstream: Side.Open });
   });
@@ -311,7 +317,7 @@ describe('client gone during connect', () => {
     const h = harness();
     const c = h.accept('c1');
     c.destroy();
-    c.onConnectDone(c.upstream as TcpHandle, null);
+    c.onConnectDone(c.upstream as Endpoint, null);
     expect(h.io.log).not.toContain('relay c1');
     h.io.closeAll();
     expect(c.phase).toBe(Phase.Done);
@@ -323,7 +329,7 @@ describe('relaying and half-close', () => {
   it('client FIN first: each side ends after FIN both ways; the last close finalizes', () => {
     const h = harness();
     const c = relaying(h);
-    const up = c.upstream as TcpHandle;
+    const up = c.upstream as Endpoint;
     c.onReadEnd(c.client);
     expect(c.clientState).toBe(Side.ReadEnded);
     c.onWriteEnd(up, 0);
@@ -343,7 +349,7 @@ describe('relaying and half-close', () => {
   it('our FIN out first, then the peer\'s: Open → WriteEnded → Closing on each side', () => {
     const h = harness();
     const c = relaying(h);
-    const up = c.upstream as TcpHandle;
+    const up = c.upstream as Endpoint;
     c.onWriteEnd(c.client, 0);
     expect(c.clientState).toBe(Side.WriteEnded);
     c.onReadEnd(up);
@@ -392,7 +398,7 @@ describe('relaying and half-close', () => {
   it('a failed FIN (shutdown status < 0) is an error of that side', () => {
     const h = harness();
     const c = relaying(h);
-    c.onWriteEnd(c.upstream as TcpHandle, -32);
+    c.onWriteEnd(c.upstream as Endpoint, -32);
     expect(c.reason).toBe('backend-error');
     expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Closing, upstream: Side.Closing });
   });
@@ -461,24 +467,24 @@ describe('passive verdict of a connected backend', () => {
     const h = harness({ ...passive(3), backends: [backendConfig(A)] });
     const waiting = relaying(h);
     clientSent(waiting, 5);
-    waiting.onReadEnd(waiting.upstream as TcpHandle);
+    waiting.onReadEnd(waiting.upstream as Endpoint);
     expect(h.backend(A).failStreak).toBe(1);
     // The client said nothing, before or after: the end is not the backend's fault.
     const silent = relaying(h);
-    silent.onReadEnd(silent.upstream as TcpHandle);
+    silent.onReadEnd(silent.upstream as Endpoint);
     expect(h.backend(A).failStreak).toBe(1);
     // The client's FIN came first (a sink that closes in turn): not a failure either.
     const sink = relaying(h);
     clientSent(sink, 5);
     sink.onReadEnd(sink.client);
-    sink.onReadEnd(sink.upstream as TcpHandle);
+    sink.onReadEnd(sink.upstream as Endpoint);
     silent.destroy();
     sink.destroy();
     h.io.closeAll();
     expect(h.backend(A).failStreak).toBe(0);
     // The backend quit before the client's bytes were read: what the client sent decides at its close.
     const late = relaying(h);
-    late.onReadEnd(late.upstream as TcpHandle);
+    late.onReadEnd(late.upstream as Endpoint);
     clientSent(late, 5);
     late.destroy();
     expect(h.backend(A).failStreak).toBe(1);
@@ -550,7 +556,7 @@ describe('ending at a drain deadline (endGracefully)', () => {
   it('the backend gets FIN, its FIN travels to the client, each side closes on its peer\'s FIN: no hard close', () => {
     const h = harness();
     const c = relaying(h);
-    const up = c.upstream as TcpHandle;
+    const up = c.upstream as Endpoint;
     h.io.log.length = 0;
     c.endGracefully();
     expect(states(c)).toEqual({ phase: Phase.Ending, client: Side.Open, upstream: Side.Open });
@@ -570,7 +576,7 @@ describe('ending at a drain deadline (endGracefully)', () => {
   it('a backend that keeps its side open past the grace: the client gets FIN, the backend is closed hard; then the client\'s grace', () => {
     const h = harness();
     const c = relaying(h);
-    const up = c.upstream as TcpHandle;
+    const up = c.upstream as Endpoint;
     c.endGracefully();
     c.onWriteEnd(up, 0);
     vi.advanceTimersByTime(ENDING_GRACE_MS - 1);

@@ -1,16 +1,15 @@
 // One proxied client connection as an explicit state machine (connection-state.ts): from
 // accept, through connect attempts and its one timer (connect, idle, linger), to the single
 // finalize. The connection decides every transition; its service decides which backend and
-// whether a failed attempt is retried; the handles are reached only through ConnectionIo
-// (connector.ts over raw libuv handles, docs/DESIGN.md "Why raw handles"); relay.ts moves the
-// bytes in between. Beside it: its contracts (connection-io.ts), durations and timer kinds
-// (connection-timing.ts), the socket steps of Ending (connection-ending.ts) and the close
-// report (connection-close-report.ts).
+// whether a failed attempt is retried; the handles are reached only through ConnectionIo, the
+// relay, which also moves the bytes in between: connector.ts + relay.ts over raw libuv handles
+// (docs/DESIGN.md "Why raw handles"), or socket-relay.ts over net.Socket. Beside it: its
+// contracts (connection-io.ts), durations and timer kinds (connection-timing.ts), the socket
+// steps of Ending (connection-ending.ts) and the close report (connection-close-report.ts).
 import type { Backend, BackendLink } from './backend.ts';
 import type { PickContext } from './strategy.ts';
-import type { TcpHandle } from './tcp-handle.ts';
 import type { ClientEntry } from './client-table.ts';
-import type { ConnectFailure, ConnectionIoOf, ConnectionOwnerOf, RelayFailure } from './connection-io.ts';
+import type { ConnectFailure, ConnectionIoOf, ConnectionOwnerOf, Endpoint, RelayFailure } from './connection-io.ts';
 import { ewma } from './ewma.ts';
 import { connectionCloseChannel, type CloseReason } from './diagnostics.ts';
 import { peerText, publishClose } from './connection-close-report.ts';
@@ -20,7 +19,7 @@ import { CONNECT_EWMA_ALPHA, ENDING_GRACE_MS, LINGER_MS, Timer, type TimerKind }
 import { encodeProxyHeader } from './proxy-protocol/encode-header.ts';
 import { endpointOf, type ProxiedOrigin } from './proxy-protocol/header-reader.ts';
 
-export type { ConnectFailure, RelayFailure } from './connection-io.ts';
+export type { ConnectFailure, Endpoint, RelayFailure } from './connection-io.ts';
 export { ENDING_GRACE_MS } from './connection-timing.ts';
 /** The handle operations a connection's lifecycle needs (connector.ts implements them). */
 export type ConnectionIo = ConnectionIoOf<Connection>;
@@ -30,9 +29,9 @@ export type ConnectionOwner = ConnectionOwnerOf<Connection>;
 /** One client connection and, while connecting or relaying, its upstream. */
 export class Connection implements PickContext, BackendLink {
   readonly service: ConnectionOwner;
-  readonly client: TcpHandle;
+  readonly client: Endpoint;
   /** The current attempt's handle; null while Waiting. */
-  upstream: TcpHandle | null = null;
+  upstream: Endpoint | null = null;
   /** The backend whose slot this connection holds (from connect() until released). */
   backend: Backend | null = null;
   // Side states are written only here (transitions below); relay.ts reads them per chunk.
@@ -83,7 +82,7 @@ export class Connection implements PickContext, BackendLink {
    * `address`: the client's IP when the service already read it (allow/deny), else null (read
    * when needed). `origin`: set when the client came through a PROXY header (the address it named).
    */
-  constructor(service: ConnectionOwner, client: TcpHandle, address: string | null = null, origin: ProxiedOrigin | null = null) {
+  constructor(service: ConnectionOwner, client: Endpoint, address: string | null = null, origin: ProxiedOrigin | null = null) {
     this.service = service;
     this.client = client;
     this.#address = address;
@@ -145,7 +144,7 @@ export class Connection implements PickContext, BackendLink {
   }
 
   /** The attempt on `up` finished: Connecting → Relaying, or (failure) its handle closes. */
-  onConnectDone(up: TcpHandle, failure: ConnectFailure | null): void {
+  onConnectDone(up: Endpoint, failure: ConnectFailure | null): void {
     if (up !== this.upstream || this.upstreamState !== Side.Connecting) return;
     if (failure !== null) {
       this.#lastFailure = failure;
@@ -195,7 +194,7 @@ export class Connection implements PickContext, BackendLink {
   }
 
   /** `handle`'s peer sent FIN: Open → ReadEnded, or WriteEnded → closed (done both ways). */
-  onReadEnd(handle: TcpHandle): void {
+  onReadEnd(handle: Endpoint): void {
     // A backend that closes on a client still waiting for its answer failed it; one that closes
     // after the client's own FIN (a sink) did not. If the client has sent nothing yet, its bytes
     // may just not be read yet (a backend that drops new connections at once): decided when the
@@ -212,7 +211,7 @@ export class Connection implements PickContext, BackendLink {
   }
 
   /** Our FIN to `handle` went out (status < 0: it failed): Open → WriteEnded, or ReadEnded → closed. */
-  onWriteEnd(handle: TcpHandle, status: number): void {
+  onWriteEnd(handle: Endpoint, status: number): void {
     if (handle === this.client) {
       if (this.clientState >= Side.Closing) return;
       if (status < 0) this.fail('client-error');
@@ -227,7 +226,7 @@ export class Connection implements PickContext, BackendLink {
   }
 
   /** A handle's close callback ran: Closing → Closed; may end the attempt or the connection. */
-  onHandleClosed(handle: TcpHandle): void {
+  onHandleClosed(handle: Endpoint): void {
     if (handle === this.client) {
       this.clientState = Side.Closed;
       this.service.dequeue(this);

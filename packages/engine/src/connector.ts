@@ -4,17 +4,17 @@
 import { lookup } from 'node:dns';
 import type { Server } from 'node:net';
 import type { Backend } from './backend.ts';
-import type { Connection, ConnectFailure, ConnectionIo } from './connection.ts';
+import type { Connection, ConnectFailure, ConnectionIo, Endpoint } from './connection.ts';
 import { Side } from './connection-state.ts';
 import { discardClient, endAfterQueued, startRelay } from './relay.ts';
 import { localFailure } from './local-errors.ts';
+import { UV_ECONNREFUSED, UV_ECONNRESET, UV_ETIMEDOUT } from './uv-codes.ts';
 import {
-  UV_ECONNREFUSED, UV_ECONNRESET, UV_ETIMEDOUT,
-  closeHandle, connectHandle, listeningHandle, localAddress, newSocketHandle, ownerOf, peerAddress, setOwner, type TcpHandle, type UvRequest,
+  acceptRaw, closeHandle, connectHandle, listeningHandle, localAddress, newSocketHandle, ownerOf, peerAddress, setOwner, type TcpHandle, type UvRequest,
 } from './tcp-handle.ts';
 
-/** Keepalive probe delay for both sides of a proxied connection. */
-const KEEPALIVE_INITIAL_DELAY_S = 30;
+/** Keepalive probe delay for both sides of a proxied connection (both relays). */
+export const KEEPALIVE_INITIAL_DELAY_S = 30;
 
 /** Nagle off and TCP keepalive on; on an unconnected handle libuv applies both at connect. */
 function tuneSocket(handle: TcpHandle): void {
@@ -33,11 +33,16 @@ function tuneListener(server: Server): boolean {
   return handle !== null && handle.setNoDelay(true) === 0 && handle.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_S) === 0;
 }
 
-/** The ConnectionIo of proxied connections: raw libuv handles, module-level callbacks only. */
+/** The native relay's ConnectionIo: raw libuv handles, module-level callbacks only. */
 export const handleIo: ConnectionIo = {
-  adopt(client: TcpHandle, c: Connection): void {
+  relay: 'native',
+  acceptFrom: acceptRaw,
+  drop(client: Endpoint): void {
+    (client as TcpHandle).close();
+  },
+  adopt(client: Endpoint, c: Connection): void {
     setOwner(client, c);
-    tuneSocket(client);
+    tuneSocket(client as TcpHandle);
   },
   forListener(server: Server): ConnectionIo {
     return tuneListener(server) ? preTunedIo : handleIo;
@@ -53,11 +58,11 @@ export const handleIo: ConnectionIo = {
   startRelay,
   discardClient,
   endAfterQueued,
-  close(handle: TcpHandle): void {
-    closeHandle(handle, onClosed);
+  close(handle: Endpoint): void {
+    closeHandle(handle as TcpHandle, onClosed);
   },
-  peer: peerAddress,
-  local: localAddress,
+  peer: (handle: Endpoint) => peerAddress(handle as TcpHandle),
+  local: (handle: Endpoint) => localAddress(handle as TcpHandle),
 };
 
 /** handleIo for clients of a tuned listener: they already have their options. */
@@ -78,7 +83,8 @@ function afterConnect(this: UvRequest, status: number, up: TcpHandle): void {
   ownerOf<Connection>(up).onConnectDone(up, status === 0 ? null : connectFailure(status));
 }
 
-function connectFailure(status: number): ConnectFailure {
+/** A failed connect's libuv status (a net.Socket error's errno is the same number) in passive-health words. */
+export function connectFailure(status: number): ConnectFailure {
   return status === UV_ECONNREFUSED ? 'connect refused'
     : status === UV_ECONNRESET ? 'connect reset'
       : status === UV_ETIMEDOUT ? 'connect timeout'

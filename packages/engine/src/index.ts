@@ -32,4 +32,6 @@ export type { AgentTarget } from './health/agent-checker.ts';
 export { parseAgentReply } from './health/agent-reply.ts';
 export type { BackendStats, EngineStats, ServiceStats } from './stats.ts';
 export { connectionCloseChannel } from './diagnostics.ts';
+export { nativeRelayCheck } from './relay-choice.ts';
+export type { RelayCheck, RelayInfo, RelayMode, RelayName } from './relay-choice.ts';
 export type { CloseReason, ConnectionCloseMessage } from './diagnostics.ts';

@@ -10,7 +10,9 @@ import { formatAddress } from '@fulcrum/shared/address';
  */
 export function listen(serviceId: number, host: string, port: number, reusePort: boolean, onLaterError: (err: NodeJS.ErrnoException) => void, fd?: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer();
+    // Both options matter only to the socket relay (the native one takes accepting over): a
+    // client's FIN must not end our side too, and nothing is read before its backend is connected.
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     const onBindError = (err: NodeJS.ErrnoException): void => {
       server.close();
       reject(new ListenError(serviceId, formatAddress(host, port), err));

@@ -8,12 +8,14 @@ import type { AgentViewDto } from '@fulcrum/shared/api';
 import type { Backend } from './backend.ts';
 import type { ServiceHost } from './service.ts';
 import { Service } from './service.ts';
-import { EngineClosedError } from './errors.ts';
+import { EngineClosedError, InvalidConfigError } from './errors.ts';
 import { listen } from './listen.ts';
 import { validateConfig } from './validate-config.ts';
 import { ewma } from './ewma.ts';
 import { ENDING_GRACE_MS } from './connection.ts';
 import { ServiceErrorGate } from './service-error-gate.ts';
+import type { ConnectionIo } from './connection.ts';
+import { chooseRelay, type RelayCheck, type RelayInfo, type RelayMode } from './relay-choice.ts';
 
 export interface LoadBalancerOptions {
   /** Randomness for strategies (tests inject a seeded one). */
@@ -36,6 +38,18 @@ export interface LoadBalancerOptions {
    * new or moved listener; the caller decides whether an fd may be used again.
    */
   inheritedListener?: (host: string, port: number) => number | undefined;
+  /**
+   * Which relay moves the bytes (README "Node releases"): `auto` (default) the native relay
+   * where its check passes, else the net.Socket relay; `native` only the native relay (apply()
+   * fails with FULCRUM_UNSUPPORTED_RUNTIME where its check fails); `socket` the net.Socket relay.
+   * Decided at the first apply(); `relay` and stats() say which one runs.
+   */
+  relay?: RelayMode;
+  /**
+   * Replaces the native relay's check (the load-time check of Node's internals plus one
+   * loopback round trip): [] = usable, else what is wrong. For tests of the fallback.
+   */
+  relayCheck?: RelayCheck;
 }
 
 /** One service's listening socket, for a process that hands its sockets to another. */
@@ -78,6 +92,10 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   readonly externalHealth: boolean;
   readonly #reusePort: boolean;
   readonly #inherited: LoadBalancerOptions['inheritedListener'];
+  readonly #relayMode: RelayMode;
+  readonly #relayCheck: RelayCheck | undefined;
+  /** The relay, chosen at the first apply(); every service runs it. */
+  #relay: { info: RelayInfo; io: ConnectionIo } | undefined;
   #services = new Map<number, Service>();
   /** Services removed from the config whose connections still drain. */
   #retired = new Set<Service>();
@@ -98,6 +116,8 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     this.externalHealth = opts.health === 'external';
     this.#reusePort = opts.reusePort === true;
     this.#inherited = opts.inheritedListener;
+    this.#relayMode = opts.relay ?? 'auto';
+    this.#relayCheck = opts.relayCheck;
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#tick.unref();
   }
@@ -117,6 +137,13 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   async #apply(config: EngineConfig): Promise<void> {
     if (this.#closed) throw new EngineClosedError();
     validateConfig(config);
+    this.#relay ??= await chooseRelay(this.#relayMode, this.#relayCheck);
+    const io = this.#relay.io;
+    // Reading a PROXY header before the relay starts is written for the native relay's handles.
+    if (io.relay !== 'native') {
+      const i = config.services.findIndex((s) => (s.acceptProxyProtocol ?? null) !== null);
+      if (i >= 0) throw new InvalidConfigError(`acceptProxyProtocol needs the native relay; this engine runs the ${io.relay} relay`, `services[${i}].acceptProxyProtocol`);
+    }
     // Phase 1 (can fail): bind every new or moved listener. Nothing else is touched yet.
     const bound = new Map<number, Server>();
     try {
@@ -143,7 +170,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
       const cur = this.#services.get(sc.id);
       const server = bound.get(sc.id) ?? null;
       if (cur === undefined) {
-        const svc = new Service(sc, server as Server, this);
+        const svc = new Service(sc, server as Server, this, io);
         this.#services.set(sc.id, svc);
         svc.listen();
       } else {
@@ -166,11 +193,16 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     return this.#config;
   }
 
+  /** The relay in use and why it is not the native one; null before the first apply() chose it. */
+  get relay(): RelayInfo | null {
+    return this.#relay?.info ?? null;
+  }
+
   /** A snapshot of every counter. Cheap: call it a few times a second. */
   stats(): EngineStats {
     const services = [];
     for (const svc of this.#services.values()) services.push(svc.stats());
-    return { time: Date.now(), services };
+    return { time: Date.now(), services, ...(this.#relay !== undefined ? { relay: this.#relay.info } : {}) };
   }
 
   /** External health mode: sets a backend's health as decided elsewhere (the primary's checks). */

@@ -2,7 +2,7 @@
 // opening a backend connection. Not the backend's fault: never a passive failure; the client is
 // refused and the operator told (service-error), with what to do about it.
 import { getSystemErrorMap } from 'node:util';
-import { UV_EADDRNOTAVAIL, UV_EMFILE, UV_ENFILE, UV_ENOBUFS, UV_ENOMEM } from './tcp-handle.ts';
+import { UV_EADDRNOTAVAIL, UV_EMFILE, UV_ENFILE, UV_ENOBUFS, UV_ENOMEM } from './uv-codes.ts';
 
 /** A connect attempt that failed on our side, named by its errno. */
 export type LocalFailure = 'local EMFILE' | 'local ENFILE' | 'local ENOBUFS' | 'local ENOMEM' | 'local EADDRNOTAVAIL';

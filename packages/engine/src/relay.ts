@@ -11,7 +11,7 @@
 // through the handle's owner: no closure, stream or emitter per connection, and per chunk
 // two counters, one string and one write call.
 import type { Backend } from './backend.ts';
-import type { Connection } from './connection.ts';
+import type { Connection, Endpoint } from './connection.ts';
 import { Side, canRead } from './connection-state.ts';
 import {
   READ_EOF, WRITE_PENDING,
@@ -20,14 +20,17 @@ import {
   type TcpHandle, type UvRequest, type WriteRequest,
 } from './tcp-handle.ts';
 
+// The native relay's half of ConnectionIo (connector.ts has the rest): a connection's
+// endpoints are TcpHandles here, so the casts below cost nothing at run time.
+
 /**
  * Both handles are connected: start relaying. `first` (a PROXY protocol header, and client
  * bytes read with an accepted one) is queued for the backend before anything the client sends
  * from now on; it is built once per connection, so the per-chunk path is unchanged.
  */
 export function startRelay(c: Connection, first: string | null): void {
-  if (first !== null) enqueue(c.upstream as TcpHandle, first, c.client);
-  if (startReading(c.client, onRead) !== 0) c.fail('client-error');
+  if (first !== null) enqueue(c.upstream as TcpHandle, first, c.client as TcpHandle);
+  if (startReading(c.client as TcpHandle, onRead) !== 0) c.fail('client-error');
   else if (startReading(c.upstream as TcpHandle, onFirstBackendRead) !== 0) c.fail('backend-error');
 }
 
@@ -71,7 +74,7 @@ function relayed(c: Connection, src: TcpHandle, n: number): TcpHandle {
     return c.upstream as TcpHandle;
   }
   backend.bytesOut += n;
-  return c.client;
+  return c.client as TcpHandle;
 }
 
 /**
@@ -106,7 +109,7 @@ function readEnded(c: Connection, src: TcpHandle, n: number): void {
   if (n === READ_EOF) {
     // FIN: forward it after the data before it, keep relaying the other direction (half-close).
     c.onReadEnd(src);
-    enqueue(fromClient ? c.upstream as TcpHandle : c.client, null, src);
+    enqueue((fromClient ? c.upstream : c.client) as TcpHandle, null, src);
   } else if (n < 0) c.fail(fromClient ? 'client-error' : 'backend-error');
 }
 
@@ -201,16 +204,17 @@ function afterWrite(this: UvRequest, status: number, dst: TcpHandle): void {
 /** The client's bytes are read and dropped from now on; reading resumes if backpressure stopped it. */
 export function discardClient(c: Connection): number {
   // A bulk buffer may still be in a queued write to the backend: dropped reads go elsewhere.
-  leaveBulk(c.client);
-  c.client.onread = onDiscardRead;
+  const client = c.client as TcpHandle;
+  leaveBulk(client);
+  client.onread = onDiscardRead;
   if (!c.clientPaused) return 0;
   c.clientPaused = false;
-  return c.client.readStart();
+  return client.readStart();
 }
 
 /** Queues FIN for `handle` behind what is already queued for it. */
-export function endAfterQueued(c: Connection, handle: TcpHandle): void {
-  enqueue(handle, null, handle === c.client ? c.upstream as TcpHandle : c.client);
+export function endAfterQueued(c: Connection, handle: Endpoint): void {
+  enqueue(handle as TcpHandle, null, (handle === c.client ? c.upstream : c.client) as TcpHandle);
 }
 
 function onDiscardRead(this: TcpHandle): undefined {

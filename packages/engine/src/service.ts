@@ -9,10 +9,9 @@ import type { Strategy } from './strategy.ts';
 import type { ServiceStats } from './stats.ts';
 import type { ServiceHostOf } from './service-host.ts';
 import { Backend } from './backend.ts';
-import { Connection, type ConnectionIo, type ConnectionOwner, type RelayFailure } from './connection.ts';
+import { Connection, type ConnectionIo, type ConnectionOwner, type Endpoint, type RelayFailure } from './connection.ts';
 import { describeErrno, localErrno } from './local-errors.ts';
 import { handleIo } from './connector.ts';
-import { acceptRaw, type TcpHandle } from './tcp-handle.ts';
 import { getSystemErrorName } from 'node:util';
 import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
@@ -31,6 +30,7 @@ import { applyBackends, detach } from './backend-membership.ts';
 import { ClientFilter, REFUSED, clientFilterOf, screenClient } from './client-filter.ts';
 import { OVER_LIMIT, admitClient, clientLimitsOf, type ClientLimits } from './client-limits.ts';
 import { noRejections, type AcceptRejectReason } from '@fulcrum/shared/enums';
+import type { TcpHandle } from './tcp-handle.ts';
 import { acceptProxied, type HeaderReader, type ProxiedOrigin, type ProxyAcceptOwner } from './proxy-protocol/header-reader.ts';
 
 /** What a service needs from the load balancer that owns it. */
@@ -42,8 +42,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   config: ServiceConfig;
   server: Server;
   readonly host: ServiceHost;
-  /** How this service's connections reach their handles (tests pass their own). */
-  /** How connections touch their handles; chosen per listener by listen(). */
+  /** How connections touch their handles: the relay (the load balancer's choice; tests pass their own), tuned per listener by listen(). */
   io: ConnectionIo;
   readonly #baseIo: ConnectionIo;
   /** Backends in the config, by id. */
@@ -169,7 +168,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   /** Starts accepting clients on the current server. */
   listen(): void {
     this.io = this.#baseIo.forListener?.(this.server) ?? this.#baseIo;
-    acceptRaw(this.server, (client) => this.accept(client), (status) => {
+    this.io.acceptFrom(this.server, (client) => this.accept(client), (status) => {
       this.host.onServiceError(this, getSystemErrorName(status), `cannot accept a client: ${describeErrno(status)}`);
     });
   }
@@ -256,13 +255,14 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   }
 
   /** A client arrived on the listening socket. */
-  accept(client: TcpHandle): void {
+  accept(client: Endpoint): void {
     if (this.retiredService) {
-      client.close();
+      this.io.drop(client);
       return;
     }
     if (this.proxyTrust !== null) {
-      acceptProxied(this, client);
+      // The load balancer refuses acceptProxyProtocol on any relay but the native one.
+      acceptProxied(this, client as TcpHandle);
       return;
     }
     const address = screenClient(this, client);
@@ -278,13 +278,13 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   /** ProxyAcceptOwner: a client's PROXY header was read; it is screened and served as the address it named. */
   admitProxied(client: TcpHandle, origin: ProxiedOrigin): void {
     if (this.retiredService) {
-      client.close();
+      this.io.drop(client);
       return;
     }
     const address = origin.source.address;
     if (this.clientFilter !== null && !this.clientFilter.admits(address)) {
       this.rejectedByReason.denied++;
-      client.close();
+      this.io.drop(client);
       return;
     }
     const entry = admitClient(this, client, address);

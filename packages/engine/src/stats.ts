@@ -2,6 +2,7 @@
 // are declared once, in @fulcrum/shared (the API carries the same fields); the engine adds
 // what only it knows or what the admin reshapes (host/port → listen, listening, retries).
 import type { BackendStatsDto, ServiceCountersDto } from '@fulcrum/shared/api';
+import type { RelayInfo } from './relay-choice.ts';
 
 /** One backend's counters. */
 export type BackendStats = BackendStatsDto;
@@ -28,4 +29,6 @@ export interface ServiceStats extends ServiceCountersDto {
 export interface EngineStats {
   time: number;
   services: ServiceStats[];
+  /** The relay that moves the bytes (from the first apply() on). */
+  relay?: RelayInfo;
 }

@@ -6,137 +6,29 @@
 // a reusable request object, and allocate nothing per chunk but a short string.
 //
 // These are `process.binding()` modules (DEP0111, a documentation-only deprecation), not a
-// public API. Everything the engine needs from them is declared and checked here, once, at
-// load: a Node without them fails at startup with FULCRUM_UNSUPPORTED_RUNTIME, never
-// mid-connection. The rest of the engine uses the small adapter at the end of this file
-// (accept, connect, read, write, shutdown, close, owner), never the bindings' conventions
-// (shared state arrays, request objects, user buffers) directly.
+// public API. native-bindings.ts loads and checks them once, when the engine loads, and
+// native-probe.ts runs one loopback round trip through this adapter; where either fails, the
+// engine runs the net.Socket relay (socket-relay.ts) instead, never this one. The rest of the
+// native relay uses the small adapter at the end of this file (accept, connect, read, write,
+// shutdown, close, owner), never the bindings' conventions (shared state arrays, request
+// objects, user buffers) directly.
 import type { Server } from 'node:net';
-import { EngineError } from './errors.ts';
+import { nativeBindings, type StreamWrapBinding, type TcpHandle, type TcpWrapBinding, type UvRequest } from './native-bindings.ts';
+import { UV_EOF } from './uv-codes.ts';
 
-/** An argument-less libuv request object (WriteWrap, ShutdownWrap, TCPConnectWrap). */
-export interface UvRequest {
-  oncomplete: ((this: UvRequest, status: number, handle: TcpHandle) => void) | null;
-}
-
-/** Node's TCPWrap: a libuv TCP socket. Methods return 0 or a negative libuv error code. */
-export interface TcpHandle {
-  onread: ((this: TcpHandle, buffer: ArrayBuffer | undefined) => Uint8Array | undefined) | null;
-  readonly writeQueueSize: number;
-  readonly bytesRead: number;
-  readonly bytesWritten: number;
-  readStart(): number;
-  readStop(): number;
-  useUserBuffer(buffer: Uint8Array): void;
-  writeBuffer(req: UvRequest, data: Uint8Array): number;
-  writeLatin1String(req: UvRequest, data: string): number;
-  shutdown(req: UvRequest): number;
-  close(callback?: (this: TcpHandle) => void): void;
-  setNoDelay(enable: boolean): number;
-  setKeepAlive(enable: boolean, initialDelaySecs: number): number;
-  connect(req: UvRequest, address: string, port: number): number;
-  connect6(req: UvRequest, address: string, port: number): number;
-  getpeername(out: { address?: string; port?: number; family?: string }): number;
-  getsockname(out: { address?: string; port?: number; family?: string }): number;
-}
+export type { TcpHandle, UvRequest } from './native-bindings.ts';
 
 /** The listening side: what net.Server keeps in `_handle` (a real TCPWrap, or cluster's round-robin stand-in). */
 export interface ServerHandle {
   onconnection: (this: ServerHandle, status: number, client: TcpHandle | undefined) => void;
 }
 
-interface TcpWrapBinding {
-  TCP: new (type: number) => TcpHandle;
-  TCPConnectWrap: new () => UvRequest;
-  constants: { SOCKET: number; SERVER: number };
-}
-
-interface StreamWrapBinding {
-  WriteWrap: new () => UvRequest;
-  ShutdownWrap: new () => UvRequest;
-  streamBaseState: Int32Array;
-  kReadBytesOrError: number;
-  kLastWriteWasAsync: number;
-}
-
-interface UvBinding {
-  UV_EOF: number;
-  UV_ECONNREFUSED: number;
-  UV_ECONNRESET: number;
-  UV_ETIMEDOUT: number;
-  UV_EMFILE: number;
-  UV_ENFILE: number;
-  UV_ENOBUFS: number;
-  UV_ENOMEM: number;
-  UV_EADDRNOTAVAIL: number;
-}
-
-/** Every libuv error code the engine compares against (each must be a negative integer). */
-const UV_CODES = ['UV_EOF', 'UV_ECONNREFUSED', 'UV_ECONNRESET', 'UV_ETIMEDOUT', 'UV_EMFILE', 'UV_ENFILE', 'UV_ENOBUFS', 'UV_ENOMEM', 'UV_EADDRNOTAVAIL'] as const;
-/** Every TCPWrap method the adapter below calls. */
-const TCP_METHODS = ['readStart', 'readStop', 'useUserBuffer', 'writeBuffer', 'writeLatin1String', 'shutdown', 'close', 'setNoDelay', 'setKeepAlive', 'connect', 'connect6', 'getpeername', 'getsockname'] as const;
-
-/**
- * Checks every internal the relay touches, not only that it exists: each constructor builds an
- * object, each index points into the shared state array, each error code is a negative integer,
- * a fresh handle has every method and its counters. Returns what is wrong, or [] when usable.
- */
-export function bindingProblems(tcp: TcpWrapBinding, stream: StreamWrapBinding, uv: UvBinding): string[] {
-  const problems: string[] = [];
-  const proto = (tcp.TCP?.prototype ?? {}) as unknown as Record<string, unknown>;
-  for (const m of TCP_METHODS) if (typeof proto[m] !== 'function') problems.push(`missing ${m}`);
-  if (!Number.isInteger(tcp.constants?.SOCKET) || !Number.isInteger(tcp.constants?.SERVER)) problems.push('tcp_wrap constants SOCKET/SERVER');
-  const state = stream.streamBaseState;
-  if (!(state instanceof Int32Array)) problems.push('stream state (streamBaseState is not an Int32Array)');
-  for (const index of ['kReadBytesOrError', 'kLastWriteWasAsync'] as const) {
-    const i = stream[index];
-    if (!Number.isInteger(i) || i < 0 || !(state instanceof Int32Array) || i >= state.length) problems.push(`stream state index ${index}`);
-  }
-  for (const code of UV_CODES) if (!Number.isInteger(uv[code]) || uv[code] >= 0) problems.push(`libuv code ${code}`);
-  if (typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice !== 'function') problems.push('missing Buffer#latin1Slice');
-  if (problems.length > 0) return problems;
-  // Constructors must build what the adapter expects; nothing here touches the network.
-  try {
-    for (const [name, Req] of [['TCPConnectWrap', tcp.TCPConnectWrap], ['WriteWrap', stream.WriteWrap], ['ShutdownWrap', stream.ShutdownWrap]] as const) {
-      if (typeof new Req() !== 'object') problems.push(`${name} does not construct`);
-    }
-    const probe = new tcp.TCP(tcp.constants.SOCKET);
-    if (typeof probe.writeQueueSize !== 'number' || typeof probe.bytesRead !== 'number' || typeof probe.bytesWritten !== 'number') problems.push('a TCP handle lacks writeQueueSize/bytesRead/bytesWritten');
-    probe.close();
-  } catch (err) {
-    problems.push(`constructing a handle failed: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return problems;
-}
-
-function load(): { tcp: TcpWrapBinding; stream: StreamWrapBinding; uv: UvBinding } {
-  let reason: string;
-  try {
-    const binding = (process as unknown as { binding(name: string): unknown }).binding;
-    const tcp = binding('tcp_wrap') as TcpWrapBinding;
-    const stream = binding('stream_wrap') as StreamWrapBinding;
-    const uv = binding('uv') as UvBinding;
-    const problems = bindingProblems(tcp, stream, uv);
-    if (problems.length === 0) return { tcp, stream, uv };
-    reason = problems.join(', ');
-  } catch (err) {
-    // Node's permission model (--permission) refuses process.binding() as a whole.
-    const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ERR_ACCESS_DENIED') {
-      throw new EngineError(
-        'FULCRUM_UNSUPPORTED_RUNTIME',
-        `Node's permission model (--permission) denies process.binding(), which the data plane's relay needs (${(err as Error).message}); run Fulcrum without --permission`,
-      );
-    }
-    reason = err instanceof Error ? err.message : String(err);
-  }
-  throw new EngineError(
-    'FULCRUM_UNSUPPORTED_RUNTIME',
-    `Node ${process.version} does not offer the libuv TCP bindings the data plane runs on (${reason}); the supported releases are Node 20, 22, 24 and 26`,
-  );
-}
-
-const { tcp, stream, uv } = load();
+// Without usable bindings nothing below runs (the socket relay does): stand-ins keep the
+// module loadable (relay.ts builds its first write request when it loads) and the hot path
+// free of checks.
+const tcp: TcpWrapBinding = nativeBindings?.tcp ?? ({} as TcpWrapBinding);
+const stream: StreamWrapBinding = nativeBindings?.stream
+  ?? ({ WriteWrap: Object, ShutdownWrap: Object, streamBaseState: new Int32Array(2), kReadBytesOrError: 0, kLastWriteWasAsync: 1 } as unknown as StreamWrapBinding);
 
 /** Shared with C++: read result and last-write flags, valid right after the call that set them. */
 const streamState = stream.streamBaseState;
@@ -144,15 +36,7 @@ const READ_BYTES_OR_ERROR = stream.kReadBytesOrError;
 const LAST_WRITE_WAS_ASYNC = stream.kLastWriteWasAsync;
 
 /** readResult() when the peer sent FIN. */
-export const READ_EOF = uv.UV_EOF;
-export const UV_ECONNREFUSED = uv.UV_ECONNREFUSED;
-export const UV_ECONNRESET = uv.UV_ECONNRESET;
-export const UV_ETIMEDOUT = uv.UV_ETIMEDOUT;
-export const UV_EMFILE = uv.UV_EMFILE;
-export const UV_ENFILE = uv.UV_ENFILE;
-export const UV_ENOBUFS = uv.UV_ENOBUFS;
-export const UV_ENOMEM = uv.UV_ENOMEM;
-export const UV_EADDRNOTAVAIL = uv.UV_EADDRNOTAVAIL;
+export const READ_EOF = UV_EOF;
 
 // ---- the adapter --------------------------------------------------------------------------
 
@@ -162,14 +46,20 @@ export const newSocketHandle = (): TcpHandle => new tcp.TCP(tcp.constants.SOCKET
 const kOwner = Symbol('fulcrum.owner');
 type OwnedHandle = TcpHandle & { [kOwner]: unknown };
 
-/** Marks `handle` as belonging to `owner`: module-level callbacks find it again with ownerOf(). */
-export function setOwner(handle: TcpHandle, owner: object): void {
+/** Marks `handle` (a TcpHandle, or the socket relay's net.Socket) as belonging to `owner`: module-level callbacks find it again with ownerOf(). */
+export function setOwner(handle: object, owner: object): void {
   (handle as OwnedHandle)[kOwner] = owner;
 }
 
 /** The object setOwner() attached to `handle`. */
-export function ownerOf<T extends object>(handle: TcpHandle): T {
+export function ownerOf<T extends object>(handle: object): T {
   return (handle as OwnedHandle)[kOwner] as T;
+}
+
+/** The listening TCP handle of `server`, or null when it has none of its own (cluster round-robin). */
+export function listeningHandle(server: Server): TcpHandle | null {
+  const handle = (server as unknown as { _handle: unknown })._handle;
+  return nativeBindings !== null && handle instanceof tcp.TCP ? handle : null;
 }
 
 /**
@@ -180,12 +70,6 @@ export function ownerOf<T extends object>(handle: TcpHandle): T {
  * (1.46): accept errors never get here — on EMFILE libuv sheds pending connections itself, or
  * (no spare descriptor) retries in a busy loop — so this path is for the runtimes that report.
  */
-/** The listening TCP handle of `server`, or null when it has none of its own (cluster round-robin). */
-export function listeningHandle(server: Server): TcpHandle | null {
-  const handle = (server as unknown as { _handle: unknown })._handle;
-  return handle instanceof tcp.TCP ? handle : null;
-}
-
 export function acceptRaw(server: Server, onClient: (client: TcpHandle) => void, onError: (status: number) => void): void {
   const handle = (server as unknown as { _handle: ServerHandle | null })._handle;
   if (handle === null) throw new TypeError('acceptRaw() needs a listening server');

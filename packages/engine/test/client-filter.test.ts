@@ -25,7 +25,8 @@ async function served(s: net.Socket): Promise<boolean> {
   }
 }
 
-describe('allow and deny', () => {
+// Both relays: accepting, the peer address and refusing go through the relay in use.
+describe.each(['native', 'socket'] as const)('allow and deny (%s relay)', (relay) => {
   let lb: LoadBalancer | undefined;
   let echo: TestServer | undefined;
   afterEach(async () => {
@@ -36,7 +37,7 @@ describe('allow and deny', () => {
 
   it('serves allowed clients, closes the others at accept without touching the backend, and counts them', async () => {
     echo = await startEcho();
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port)], { allow: ['127.0.0.0/30'], deny: ['127.0.0.3'] });
     await lb.apply(config(svc));
     const port = lb.listenPort(svc.id) as number;
@@ -73,7 +74,7 @@ describe('allow and deny', () => {
     probe.close();
     if (!v6) ctx.skip('no IPv6 loopback on this machine');
     echo = await startEcho();
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const denied = service([backend(echo.port)], { host: '::1', deny: ['::1/128'] });
     const allowed = service([backend(echo.port)], { host: '::1', allow: ['::1'] });
     await lb.apply(config(denied, allowed));
@@ -92,7 +93,7 @@ describe('allow and deny', () => {
 
   it('a new list applies to new clients; established connections stay (as in HAProxy)', async () => {
     echo = await startEcho();
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port)], { allow: ['127.0.0.0/30'] });
     await lb.apply(config(svc));
     const port = lb.listenPort(svc.id) as number;
@@ -126,7 +127,7 @@ describe('allow and deny', () => {
 
   it('refuses a malformed list before anything changes', async () => {
     echo = await startEcho();
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port)]);
     await lb.apply(config(svc));
     await expect(lb.apply(config({ ...svc, allow: ['10.0.0.0/8', '10.0.0.0/40'] }))).rejects.toMatchObject({ field: 'services[0].allow[1]' });

@@ -4,7 +4,8 @@ import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import { connectionCloseChannel, type ConnectionCloseMessage } from '../src/diagnostics.ts';
 import { backend, config, connect, deadPort, exchange, service, startEcho, waitFor, type TestServer } from './helpers.ts';
 
-describe('fulcrum:connection:close channel', () => {
+// Both relays (README "Node releases"): the native one and the net.Socket fallback.
+describe.each(['native', 'socket'] as const)('fulcrum:connection:close channel (%s relay)', (relay) => {
   let lb: LoadBalancer;
   const servers: TestServer[] = [];
   const seen: ConnectionCloseMessage[] = [];
@@ -19,7 +20,7 @@ describe('fulcrum:connection:close channel', () => {
   it('publishes one message per connection with backend, bytes and close reason', async () => {
     const echo = await startEcho();
     servers.push(echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port)], { idleTimeoutMs: 100 });
     await lb.apply(config(svc));
     connectionCloseChannel.subscribe(listener);
@@ -34,7 +35,7 @@ describe('fulcrum:connection:close channel', () => {
   });
 
   it('reports rejected connections', async () => {
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(await deadPort())], { retries: 0 });
     await lb.apply(config(svc));
     connectionCloseChannel.subscribe(listener);

@@ -20,7 +20,8 @@ function watch(s: net.Socket): { text: () => string; ended: Promise<number>; err
   return { text: () => text, ended: once(s, 'end').then(() => performance.now()), errors };
 }
 
-describe('graceful close at a drain deadline', () => {
+// Both relays (README "Node releases"): the native one and the net.Socket fallback.
+describe.each(['native', 'socket'] as const)('graceful close at a drain deadline (%s relay)', (relay) => {
   let lb: LoadBalancer;
   const servers: TestServer[] = [];
   const sockets: net.Socket[] = [];
@@ -53,7 +54,7 @@ describe('graceful close at a drain deadline', () => {
       });
     }, { allowHalfOpen: true });
     servers.push(server);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(server.port)]);
     await lb.apply(config(svc));
     connectionCloseChannel.subscribe(listener);
@@ -82,7 +83,7 @@ describe('graceful close at a drain deadline', () => {
   it('a client that never closes its side gets FIN, and is closed hard only after the grace', async () => {
     const echo = await startEcho(); // ends after our FIN, as a well-behaved backend does
     servers.push(echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port)]);
     await lb.apply(config(svc));
     const client = await connect(lb.listenPort(svc.id) as number, { allowHalfOpen: true });
@@ -110,7 +111,7 @@ describe('graceful close at a drain deadline', () => {
   it('with no deadline (Infinity) connections keep working until a second close brings the deadline forward', async () => {
     const echo = await startEcho();
     servers.push(echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port)]);
     await lb.apply(config(svc));
     const client = await connect(lb.listenPort(svc.id) as number);
@@ -144,7 +145,7 @@ describe('graceful close at a drain deadline', () => {
     }, { allowHalfOpen: true });
     const echo = await startEcho();
     servers.push(server, echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(server.port)]);
     const busy = service([backend(echo.port)]);
     await lb.apply(config(svc, busy));

@@ -7,7 +7,8 @@ import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import { backend, config, connect, deadPort, exchange, service, startEcho, waitFor, type TestServer } from './helpers.ts';
 import { startBlackhole } from './health/test-servers.ts';
 
-describe('connection lifecycle', () => {
+// Both relays (README "Node releases"): the native one and the net.Socket fallback.
+describe.each(['native', 'socket'] as const)('connection lifecycle (%s relay)', (relay) => {
   let lb: LoadBalancer;
   const servers: TestServer[] = [];
   const cleanups: (() => Promise<void>)[] = [];
@@ -22,7 +23,7 @@ describe('connection lifecycle', () => {
     cleanups.push(hole.stop);
     const echo = await startEcho();
     servers.push(echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(hole.port), backend(echo.port)], { connectTimeoutMs: 150, retries: 1 });
     await lb.apply(config(svc));
     const port = lb.listenPort(svc.id) as number;
@@ -39,7 +40,7 @@ describe('connection lifecycle', () => {
   it('retries 0: a connect timeout rejects the client promptly', async () => {
     const hole = await startBlackhole();
     cleanups.push(hole.stop);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(hole.port)], { connectTimeoutMs: 100, retries: 0 });
     await lb.apply(config(svc));
     const c = await connect(lb.listenPort(svc.id) as number);
@@ -50,7 +51,7 @@ describe('connection lifecycle', () => {
   it('maxConnections + queue: a client waits for a free slot, the queue is bounded, and a queue timeout rejects', async () => {
     const echo = await startEcho();
     servers.push(echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port, { maxConnections: 1 })], { maxQueue: 1, queueTimeoutMs: 5000 });
     await lb.apply(config(svc));
     const port = lb.listenPort(svc.id) as number;
@@ -73,7 +74,7 @@ describe('connection lifecycle', () => {
   it('queueTimeoutMs rejects a client that waited too long', async () => {
     const echo = await startEcho();
     servers.push(echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port, { maxConnections: 1 })], { maxQueue: 10, queueTimeoutMs: 100 });
     await lb.apply(config(svc));
     const port = lb.listenPort(svc.id) as number;
@@ -90,7 +91,7 @@ describe('connection lifecycle', () => {
   it('backup backends take traffic only when no primary is usable', async () => {
     const [primary, spare] = await Promise.all([startEcho(), startEcho()]);
     servers.push(primary!, spare!);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const bp = backend(primary!.port);
     const svc = service([bp, backend(spare!.port, { backup: true })]);
     await lb.apply(config(svc));
@@ -105,7 +106,7 @@ describe('connection lifecycle', () => {
   it('a primary that refuses falls through to a backup within the same client connection', async () => {
     const spare = await startEcho();
     servers.push(spare);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(await deadPort()), backend(spare.port, { backup: true })], { retries: 1 });
     await lb.apply(config(svc));
     expect((await exchange(lb.listenPort(svc.id) as number, Buffer.from('x'))).toString()).toBe('x');
@@ -118,7 +119,7 @@ describe('connection lifecycle', () => {
     await once(echo, 'listening');
     cleanups.push(() => new Promise((r) => echo.close(() => r())));
     const port = (echo.address() as net.AddressInfo).port;
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const v6 = service([backend(port, { host: '::1' })]);
     const named = service([backend(port, { host: 'localhost' })]);
     await lb.apply(config(v6, named));
@@ -133,7 +134,7 @@ describe('connection lifecycle', () => {
   it('both sockets the balancer holds have TCP keepalive on, as ss(8) sees them', async () => {
     const echo = await startEcho();
     servers.push(echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port)]);
     await lb.apply(config(svc));
     const port = lb.listenPort(svc.id) as number;

@@ -25,7 +25,8 @@ function attempt(port: number, payload: string): Promise<string> {
   });
 }
 
-describe('passive failures after the connect', () => {
+// Both relays (README "Node releases"): the native one and the net.Socket fallback.
+describe.each(['native', 'socket'] as const)('passive failures after the connect (%s relay)', (relay) => {
   let lb: LoadBalancer;
   const servers: TestServer[] = [];
   afterEach(async () => {
@@ -38,7 +39,7 @@ describe('passive failures after the connect', () => {
     const good = await startEcho();
     servers.push(good);
     const b = backend(bad.port);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const hc = { ...HEALTH_CHECK_DEFAULTS, type: 'none' as const, intervalMs: 60_000, passiveFailures: 3 };
     const svc = service(withGood ? [backend(good.port), b] : [b], { healthCheck: hc, retries: 0, strategy: 'round-robin' });
     const events: BackendHealthEvent[] = [];

@@ -7,18 +7,23 @@ import { backend, config, connect, exchange, service, startEcho, startServer, wa
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-describe('splice', () => {
+// Every case runs against both relays (README "Node releases"): the native one on raw libuv
+// handles and the net.Socket one the engine falls back to.
+describe.each(['native', 'socket'] as const)('splice (%s relay)', (relay) => {
   let lb: LoadBalancer;
   const servers: TestServer[] = [];
   afterEach(async () => {
+    // Not vacuous: the relay asked for is the one that ran.
+    if (lb?.relay !== null) expect(lb?.relay?.relay).toBe(relay);
     await lb?.close();
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
   async function balance(...ports: number[]): Promise<{ port: number; id: number }> {
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service(ports.map((p) => backend(p)));
     await lb.apply(config(svc));
+    expect(lb.relay?.relay).toBe(relay);
     return { port: lb.listenPort(svc.id) as number, id: svc.id };
   }
 
@@ -106,7 +111,7 @@ describe('splice', () => {
     });
     const echo = await startEcho();
     servers.push(srv, echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const flood = service([backend(srv.port)]);
     const other = service([backend(echo.port)]);
     await lb.apply(config(flood, other));
@@ -208,7 +213,7 @@ describe('splice', () => {
     });
     const echo = await startEcho();
     servers.push(sink, echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const slow = service([backend(sink.port)]);
     const busy = service([backend(echo.port)]);
     await lb.apply(config(slow, busy));

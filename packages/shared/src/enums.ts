@@ -91,3 +91,12 @@ export type ProxyProtocolMode = (typeof PROXY_PROTOCOL_MODES)[number];
 export function noRejections(): Record<AcceptRejectReason, number> {
   return Object.fromEntries(ACCEPT_REJECT_REASONS.map((r) => [r, 0])) as Record<AcceptRejectReason, number>;
 }
+
+/**
+ * Which relay moves the engine's bytes (README "Node releases"): `auto` the native one where its
+ * check passes, else `socket`; `native` (raw libuv handles) only; `socket` (net.Socket) only.
+ */
+export const RELAY_MODES = ['auto', 'native', 'socket'] as const;
+export type RelayMode = (typeof RELAY_MODES)[number];
+/** A relay that runs (RELAY_MODES without `auto`). */
+export type RelayName = Exclude<RelayMode, 'auto'>;

@@ -21,6 +21,15 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--access-log=1'])).toThrow(/--access-log takes no value/);
   });
 
+  it('reads the relay from --relay or FULCRUM_RELAY (auto, native, socket), flag winning; absent = the engine default', () => {
+    expect(parseCliArgs([]).relay).toBeUndefined();
+    expect(parseCliArgs(['--relay', 'socket']).relay).toBe('socket');
+    expect(parseCliArgs([], { FULCRUM_RELAY: 'Native' }).relay).toBe('native');
+    expect(parseCliArgs(['--relay', 'auto'], { FULCRUM_RELAY: 'socket' }).relay).toBe('auto');
+    expect(() => parseCliArgs(['--relay', 'fast'])).toThrow(new UsageError('--relay "fast": must be one of auto, native, socket'));
+    expect(() => parseCliArgs([], { FULCRUM_RELAY: 'uv' })).toThrow(/^FULCRUM_RELAY "uv": must be one of auto, native, socket$/);
+  });
+
   it('reads the DNS servers of discovery groups from --dns-server or FULCRUM_DNS_SERVERS', () => {
     expect(parseCliArgs(['--dns-server', '127.0.0.1:5353,10.0.0.2, [::1]:53']).dnsServers).toEqual(['127.0.0.1:5353', '10.0.0.2', '[::1]:53']);
     expect(parseCliArgs([], { FULCRUM_DNS_SERVERS: '::1' }).dnsServers).toEqual(['::1']);

@@ -5,6 +5,7 @@ import type { HostPort } from '@fulcrum/shared/address';
 import { formatAddress, parseAddress } from '@fulcrum/shared/address';
 import { STRATEGY_NAMES, isStrategyName } from '@fulcrum/shared/strategies';
 import type { StrategyName } from '@fulcrum/shared/strategies';
+import { RELAY_MODES, isOneOf, type RelayMode } from '@fulcrum/shared/enums';
 import { EVENT_RETENTION_DEFAULTS } from '../store/events-repo.ts';
 import type { EventRetention } from '../store/events-repo.ts';
 import { parseWorkers } from './worker-args.ts';
@@ -54,6 +55,8 @@ export interface CliOptions {
   listenHost?: string;
   /** --dns-server (env FULCRUM_DNS_SERVERS): the DNS servers discovery groups ask (`host` or `host:port`, comma-separated). */
   dnsServers?: string[];
+  /** --relay auto|native|socket (env FULCRUM_RELAY): which relay moves the bytes; absent = auto. */
+  relay?: RelayMode;
 }
 
 export const DEFAULT_ADMIN = '127.0.0.1:8080';
@@ -100,6 +103,10 @@ Options:
                         (env FULCRUM_LISTEN_HOST)
   --dns-server LIST     DNS servers for discovery groups, comma-separated IP or IP:PORT
                         (env FULCRUM_DNS_SERVERS, default the system's, /etc/resolv.conf)
+  --relay MODE          which relay moves the bytes: auto (the native one where its check of Node's
+                        internals passes, else socket), native (only it; fails to start where the
+                        check fails) or socket (net.Socket, public API only) (env FULCRUM_RELAY,
+                        default auto); see README "Node releases"
   -h, --help            show this help
 
 Commands (see README):
@@ -140,6 +147,7 @@ const OPTIONS = {
   'node-name': { type: 'string' },
   'listen-host': { type: 'string' },
   'dns-server': { type: 'string' },
+  relay: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -295,6 +303,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   }
   const dnsArg = flagOrEnv(values['dns-server'], env, 'FULCRUM_DNS_SERVERS', '--dns-server');
   const dnsServers = dnsArg ? parseDnsServers(dnsArg[0], dnsArg[1]) : undefined;
+  const relayArg = flagOrEnv(values.relay, env, 'FULCRUM_RELAY', '--relay');
+  const relay = relayArg?.[0].trim().toLowerCase();
+  if (relayArg && !isOneOf(RELAY_MODES, relay)) throw new UsageError(`${relayArg[1]} "${relayArg[0]}": must be one of ${RELAY_MODES.join(', ')}`);
   return {
     help,
     admin,
@@ -303,6 +314,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     ...(nodeNameArg ? { nodeName: nodeNameArg[0] } : {}),
     ...(listenHost ? { listenHost } : {}),
     ...(dnsServers ? { dnsServers } : {}),
+    ...(relay !== undefined ? { relay: relay as RelayMode } : {}),
     ...(seed ? { seed } : {}),
     ...(adminToken ? { adminToken } : {}),
     ...(configFile !== undefined ? { configFile } : {}),

@@ -16,12 +16,14 @@ import { EventRelay } from './event-relay.ts';
 import { HealthHub } from './health-hub.ts';
 import type { HealthChange } from './health-hub.ts';
 import type { FromWorker, WireError } from './protocol.ts';
+import { RELAY_ENV } from './protocol.ts';
 import { RetiredTotals, mergeStats, remoteLoad } from './stats-merge.ts';
 import type { ApplyOutcome, WorkerHandle } from './worker-handle.ts';
 import { WorkerPool } from './worker-pool.ts';
 import type { ReloadResult } from './worker-pool.ts';
 import { describeWorkers } from './workers-info.ts';
 import { ACCESS_LOG_ENV } from '../data-plane/access-log.ts';
+import type { RelayMode } from '@fulcrum/shared/enums';
 import type { ClusterInfo } from './workers-info.ts';
 import type { InheritedSocket } from '../handover/handover-protocol.ts';
 import { InheritedListeners } from './inherited-listeners.ts';
@@ -41,6 +43,8 @@ export interface ClusterEngineOptions {
   accessLog?: boolean;
   /** Listening sockets this process inherited from its predecessor (docs/UPGRADE.md). */
   inherited?: readonly InheritedSocket[];
+  /** --relay: which relay every worker's engine runs (default auto). */
+  relay?: RelayMode;
 }
 
 const DEFAULT_ACK_TIMEOUT_MS = 15_000;
@@ -101,7 +105,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
       reloadDrainLimitMs: opts.reloadDrainLimitMs,
       startTimeoutMs: opts.startTimeoutMs,
       // Always set, so a FULCRUM_ACCESS_LOG inherited from the environment cannot disagree with us.
-      env: { [ACCESS_LOG_ENV]: opts.accessLog ? '1' : '0' },
+      env: { [ACCESS_LOG_ENV]: opts.accessLog ? '1' : '0', [RELAY_ENV]: opts.relay ?? 'auto' },
       bootstrap: (h) => this.#bootstrap(h),
       onMessage: (h, message) => this.#onMessage(h, message),
       onExit: (h) => this.#onExit(h),

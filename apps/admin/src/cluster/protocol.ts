@@ -2,6 +2,9 @@
 // are small JSON objects over the cluster channel; none is ever sent per connection.
 import type { EngineConfig, EngineErrorCode, EngineEvents, EngineStats, HealthState } from '@fulcrum/engine';
 
+/** The worker's environment variable naming the relay its engine runs (--relay; the primary always sets it). */
+export const RELAY_ENV = 'FULCRUM_RELAY';
+
 /** How often a worker sends its counters (one message per worker per batch). */
 export const STATS_BATCH_MS = 250;
 

@@ -35,6 +35,16 @@ function report(active: number, total: number, backends: BackendStats[], extra: 
 const health = () => 'up' as const;
 
 describe('mergeStats', () => {
+  it("names the workers' relay; a worker on the socket relay is the one reported", () => {
+    const native = { relay: 'native' as const, reason: null, permissionDenied: false };
+    const socket = { relay: 'socket' as const, reason: 'missing useUserBuffer', permissionDenied: false };
+    const merge = (...relays: (typeof native | typeof socket | undefined)[]) =>
+      mergeStats(config, relays.map((relay) => ({ ...report(0, 0, []), ...(relay ? { relay } : {}) })), new RetiredTotals(), health).relay;
+    expect(merge(native, native)).toEqual(native);
+    expect(merge(native, socket)).toEqual(socket);
+    expect(merge(undefined, undefined)).toBeUndefined();
+  });
+
   it('sums counters over workers, in config order, with config state and the primary health', () => {
     const a = report(2, 10, [backend(11, 7002, { active: 2, total: 6, connectTimeMs: 2 }), backend(10, 7001, { total: 4, connectTimeMs: 1 })]);
     const b = report(1, 5, [backend(10, 7001, { active: 1, total: 5, connectTimeMs: 4 })]);

@@ -154,7 +154,11 @@ export function mergeStats(
     }
     services.push(out);
   }
-  return { time: Date.now(), services };
+  // Every worker runs the same Node with the same --relay, so they agree; should one differ
+  // (a worker whose check failed), the socket relay is what the operator needs to hear of.
+  const relays = reports.flatMap((r) => (r.relay !== undefined ? [r.relay] : []));
+  const relay = relays.find((r) => r.relay === 'socket') ?? relays[0];
+  return { time: Date.now(), services, ...(relay !== undefined ? { relay } : {}) };
 }
 
 /** Each reason: what exited workers counted plus what the live ones report. */

@@ -8,7 +8,8 @@ import type { EngineEvents } from '@fulcrum/engine';
 import Fastify from 'fastify';
 import { ACCESS_LOG_ENV, startAccessLog } from '../data-plane/access-log.ts';
 import { drainEngine } from './graceful-close.ts';
-import { STATS_BATCH_MS, isMessage } from './protocol.ts';
+import { RELAY_ENV, STATS_BATCH_MS, isMessage } from './protocol.ts';
+import { RELAY_MODES, isOneOf } from '@fulcrum/shared/enums';
 import type { ForwardedEvent, FromWorker, ListenFds, ToWorker, WireError } from './protocol.ts';
 import { formatAddress } from '@fulcrum/shared/address';
 
@@ -23,6 +24,8 @@ const engine = createLoadBalancer({
   health: 'external',
   reusePort: reusePortStatus().usable,
   inheritedListener: (host, port) => listenFds[formatAddress(host, port)],
+  // The primary checked --relay / FULCRUM_RELAY and passes it on.
+  relay: isOneOf(RELAY_MODES, process.env[RELAY_ENV]) ? process.env[RELAY_ENV] : 'auto',
 });
 // The access log is written where the connections are: here. A Fastify instance that never
 // listens is the way to its pino logger (stdout, the same JSON lines as the in-process engine's).
@@ -75,8 +78,10 @@ async function handle(message: ToWorker): Promise<void> {
           if (health !== undefined) engine.setBackendHealth(s.id, b.id, health, 'primary');
         }
       }
-      send({ type: 'applied', version: message.version });
+      // Counters first: when the primary hears 'applied' it already has this engine's stats,
+      // the relay it runs among them (the start-up banner names it).
       sendStats(false);
+      send({ type: 'applied', version: message.version });
       return;
     }
     case 'health':

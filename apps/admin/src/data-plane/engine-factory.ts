@@ -7,6 +7,7 @@ import { ClusterEngine } from '../cluster/cluster-engine.ts';
 import type { DataPlane } from './data-plane.ts';
 import { inheritedListenerLookup } from '../handover/handover-protocol.ts';
 import type { InheritedSocket } from '../handover/handover-protocol.ts';
+import type { RelayMode } from '@fulcrum/shared/enums';
 
 export interface DataPlaneOptions {
   workers?: number;
@@ -17,18 +18,21 @@ export interface DataPlaneOptions {
   accessLog?: boolean;
   /** Listening sockets inherited from a predecessor process (docs/UPGRADE.md). */
   inherited?: readonly InheritedSocket[];
+  /** --relay: which relay moves the bytes, in this process or in every worker (default auto). */
+  relay?: RelayMode;
 }
 
 /** Starts the data plane (forking and waiting for workers in cluster mode). */
 export async function createDataPlane(opts: DataPlaneOptions): Promise<DataPlane> {
   const workers = opts.workers ?? 1;
-  if (workers <= 1) return createLoadBalancer({ inheritedListener: inheritedListenerLookup(opts.inherited) });
+  if (workers <= 1) return createLoadBalancer({ inheritedListener: inheritedListenerLookup(opts.inherited), relay: opts.relay ?? 'auto' });
   return ClusterEngine.start({
     workers,
     reloadDrainLimitMs: opts.reloadDrainLimitMs,
     warn: opts.warn,
     accessLog: opts.accessLog,
     inherited: opts.inherited,
+    relay: opts.relay ?? 'auto',
   });
 }
 

@@ -144,6 +144,19 @@ export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
   serviceGauge('fulcrum_service_queue_length', 'Clients waiting for a free backend slot.', (s) => s.queued);
   serviceGauge('fulcrum_service_listening', '1 while the service listens on its address.', (s) => (s.listening ? 1 : 0));
 
+  // Which relay moves the bytes (README "Node releases"): the socket relay is the slower fallback.
+  new Gauge({
+    name: 'fulcrum_relay_info',
+    help: 'Always 1; the relay label names the relay that moves the bytes (native, or socket: net.Socket), fallback="1" when the native relay cannot run here.',
+    labelNames: ['relay', 'fallback'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const relay = current().relay;
+      if (relay !== undefined) this.set({ relay: relay.relay, fallback: relay.reason === null ? '0' : '1' }, 1);
+    },
+  });
+
   const node = opts.node;
   if (node) {
     const nodeGauge = (name: string, help: string, value: (n: NodeMetrics) => number | undefined, extra: (n: NodeMetrics) => Record<string, string> = () => ({})) =>
