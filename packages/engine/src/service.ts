@@ -29,6 +29,8 @@ import { WorkerOutcomes } from './outlier/worker-outcomes.ts';
 import { ejectionCappedMessage, EJECTION_CAPPED } from './outlier/ejection-capped.ts';
 import { applyBackends, detach } from './backend-membership.ts';
 import { REFUSED, clientFilterOf, screenClient, type ClientFilter } from './client-filter.ts';
+import { LifetimeSweep, lifetimeScale } from './connection-lifetime.ts';
+import { Rebalance } from './rebalance.ts';
 
 /** What a service needs from the load balancer that owns it. */
 export type ServiceHost = ServiceHostOf<Service>;
@@ -71,6 +73,12 @@ export class Service implements DrainOwner, ConnectionOwner {
   goneBytesOut = 0;
   /** Clients waiting for a backend slot. */
   readonly queue = new WaitQueue((conn) => this.reject(conn));
+  /** maxConnectionLifetimeMs: one timer for the whole service, only while it is set. */
+  readonly #lifetime = new LifetimeSweep(this);
+  /** Accepted clients so far: picks each one's lifetime jitter. */
+  #accepted = 0;
+  /** The running rebalance of each backend (rebalance.ts). */
+  readonly #rebalances = new Map<Backend, Rebalance>();
 
   /** Call listen() to start accepting on `server`. */
   constructor(config: ServiceConfig, server: Server, host: ServiceHost, io: ConnectionIo = handleIo) {
@@ -97,6 +105,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.#syncAgents();
     this.refreshStrategies();
     this.health?.setTargets([...this.backends.values()]);
+    this.#lifetime.sync();
   }
 
   /** Polls the agent of every backend that has an agent check (its own, else the service's). */
@@ -175,6 +184,8 @@ export class Service implements DrainOwner, ConnectionOwner {
       this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
     }
     applyBackends(this, config.backends);
+    this.#cancelRebalances(false);
+    this.#lifetime.sync();
     this.#outcomes.retain(new Set(config.backends.map((bc) => bc.id)));
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
@@ -193,6 +204,8 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.server.close();
     this.health?.close();
     this.agents.close();
+    this.#lifetime.stop();
+    this.#cancelRebalances(true);
     for (const b of [...this.backends.values()]) detach(this, b);
     this.refreshStrategies();
     if (this.active === 0) {
@@ -242,6 +255,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     if (address === REFUSED) return;
     this.active++;
     const conn = new Connection(this, client, address);
+    conn.lifetimeScale = lifetimeScale(++this.#accepted);
     this.dispatch(conn);
   }
 
@@ -360,6 +374,35 @@ export class Service implements DrainOwner, ConnectionOwner {
     for (const conn of this.queue.snapshot()) conn.destroy();
     for (const b of this.backends.values()) b.endConnections();
     for (const b of this.retired) b.endConnections();
+  }
+
+  /**
+   * Starts ending backend `backendId`'s relaying connections evenly over `windowMs` (rebalance.ts);
+   * a rebalance of it still running is replaced. null: no such backend in the config.
+   */
+  rebalance(backendId: number, windowMs: number, id: number): Rebalance | null {
+    const b = this.backends.get(backendId);
+    if (b === undefined) return null;
+    this.#rebalances.get(b)?.end('replaced');
+    const r = new Rebalance(id, b, windowMs, (done, outcome) => {
+      if (this.#rebalances.get(b) === done) this.#rebalances.delete(b);
+      this.host.onRebalanceEnd(this, done, outcome);
+    });
+    this.#rebalances.set(b, r);
+    this.host.onRebalanceStart(this, r);
+    r.run();
+    return r;
+  }
+
+  /** Cancels the rebalances of removed backends (all of them with `all`: the service or engine goes). */
+  #cancelRebalances(all: boolean): void {
+    for (const [b, r] of [...this.#rebalances]) if (all || b.removed) r.end('cancelled');
+  }
+
+  /** The engine closes: no more timers of this service's own (lifetime sweep, rebalances). */
+  stopTimers(): void {
+    this.#lifetime.stop();
+    this.#cancelRebalances(true);
   }
 
   /** A snapshot of this service's counters (service-stats.ts). */
