@@ -42,7 +42,7 @@ describe('maxConnectionLifetimeMs', () => {
     const server = await startServer((s) => {
       let asked = false;
       s.on('data', (d: Buffer) => (asked ||= d.toString().includes('req')));
-      s.on('end', () => s.end(asked ? reply : undefined));
+      s.on('end', () => (asked ? s.end(reply) : s.end()));
     }, { allowHalfOpen: true });
     servers.push(server);
     lb = createLoadBalancer();

@@ -124,6 +124,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN allow_cidrs TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE services ADD COLUMN deny_cidrs TEXT NOT NULL DEFAULT '[]';
   `,
+  // 8: maxConnectionLifetimeMs (as SQLite step 8).
+  `
+  ALTER TABLE services ADD COLUMN max_connection_lifetime_ms INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

@@ -118,6 +118,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN allow_cidrs TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE services ADD COLUMN deny_cidrs TEXT NOT NULL DEFAULT '[]';
   `,
+  // 8: a service's maxConnectionLifetimeMs (README "Connection lifetime and rebalance"); 0 = off.
+  `
+  ALTER TABLE services ADD COLUMN max_connection_lifetime_ms INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */
