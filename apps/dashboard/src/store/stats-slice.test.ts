@@ -18,6 +18,8 @@ function sample(time: number, backends: Array<Partial<BackendStatsDto> & { id: n
     failureRate: 0,
     check: null,
     connectTimeMs: 0,
+    closedByLifetime: 0,
+    closedByRebalance: 0,
     agent: null,
     ...b,
   }));
