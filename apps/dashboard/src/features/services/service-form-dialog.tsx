@@ -153,6 +153,12 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
           <FormField {...f('queueTimeoutMs')} label="Queue timeout (ms)" hint="longest wait for a slot">
             <input className="input num" inputMode="numeric" value={values.queueTimeoutMs} onChange={(e) => set('queueTimeoutMs', e.target.value)} />
           </FormField>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Long-lived connections</legend>
+        <div className="form-grid form-grid-4">
           <FormField {...f('maxConnectionLifetimeMs')} label="Max connection lifetime (ms)" hint="0 = off; else closed gracefully after this (± 10 %)">
             <input className="input num" inputMode="numeric" value={values.maxConnectionLifetimeMs} onChange={(e) => set('maxConnectionLifetimeMs', e.target.value)} />
           </FormField>
