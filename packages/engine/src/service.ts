@@ -2,7 +2,8 @@
 // and retrying. Waiting clients are in wait-queue.ts (who may wait: wait-admission.ts),
 // backend drains in backend-drain.ts, config changes to the backend list in
 // backend-membership.ts, passive health in passive-failures.ts, the counters snapshot in
-// service-stats.ts.
+// service-stats.ts, maxConnectionLifetimeMs in connection-lifetime.ts, rebalances in
+// backend-rebalances.ts and rebalance.ts.
 import type { Server } from 'node:net';
 import type { ServiceConfig } from './config.ts';
 import type { Strategy } from './strategy.ts';
@@ -30,7 +31,8 @@ import { ejectionCappedMessage, EJECTION_CAPPED } from './outlier/ejection-cappe
 import { applyBackends, detach } from './backend-membership.ts';
 import { REFUSED, clientFilterOf, screenClient, type ClientFilter } from './client-filter.ts';
 import { LifetimeSweep, lifetimeScale } from './connection-lifetime.ts';
-import { Rebalance } from './rebalance.ts';
+import type { Rebalance } from './rebalance.ts';
+import { BackendRebalances } from './backend-rebalances.ts';
 
 /** What a service needs from the load balancer that owns it. */
 export type ServiceHost = ServiceHostOf<Service>;
@@ -77,8 +79,11 @@ export class Service implements DrainOwner, ConnectionOwner {
   readonly #lifetime = new LifetimeSweep(this);
   /** Accepted clients so far: picks each one's lifetime jitter. */
   #accepted = 0;
-  /** The running rebalance of each backend (rebalance.ts). */
-  readonly #rebalances = new Map<Backend, Rebalance>();
+  /** The running rebalance of each backend (backend-rebalances.ts). */
+  readonly #rebalances = new BackendRebalances({
+    started: (r) => this.host.onRebalanceStart(this, r),
+    ended: (r, outcome) => this.host.onRebalanceEnd(this, r, outcome),
+  });
 
   /** Call listen() to start accepting on `server`. */
   constructor(config: ServiceConfig, server: Server, host: ServiceHost, io: ConnectionIo = handleIo) {
@@ -184,7 +189,7 @@ export class Service implements DrainOwner, ConnectionOwner {
       this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
     }
     applyBackends(this, config.backends);
-    this.#cancelRebalances(false);
+    this.#rebalances.cancel(false);
     this.#lifetime.sync();
     this.#outcomes.retain(new Set(config.backends.map((bc) => bc.id)));
     this.health?.updateConfig(config.healthCheck);
@@ -205,7 +210,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.health?.close();
     this.agents.close();
     this.#lifetime.stop();
-    this.#cancelRebalances(true);
+    this.#rebalances.cancel(true);
     for (const b of [...this.backends.values()]) detach(this, b);
     this.refreshStrategies();
     if (this.active === 0) {
@@ -382,27 +387,13 @@ export class Service implements DrainOwner, ConnectionOwner {
    */
   rebalance(backendId: number, windowMs: number, id: number): Rebalance | null {
     const b = this.backends.get(backendId);
-    if (b === undefined) return null;
-    this.#rebalances.get(b)?.end('replaced');
-    const r = new Rebalance(id, b, windowMs, (done, outcome) => {
-      if (this.#rebalances.get(b) === done) this.#rebalances.delete(b);
-      this.host.onRebalanceEnd(this, done, outcome);
-    });
-    this.#rebalances.set(b, r);
-    this.host.onRebalanceStart(this, r);
-    r.run();
-    return r;
-  }
-
-  /** Cancels the rebalances of removed backends (all of them with `all`: the service or engine goes). */
-  #cancelRebalances(all: boolean): void {
-    for (const [b, r] of [...this.#rebalances]) if (all || b.removed) r.end('cancelled');
+    return b === undefined ? null : this.#rebalances.start(b, windowMs, id);
   }
 
   /** The engine closes: no more timers of this service's own (lifetime sweep, rebalances). */
   stopTimers(): void {
     this.#lifetime.stop();
-    this.#cancelRebalances(true);
+    this.#rebalances.cancel(true);
   }
 
   /** A snapshot of this service's counters (service-stats.ts). */
