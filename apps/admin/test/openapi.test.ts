@@ -36,6 +36,7 @@ const ROUTES = [
   'POST /api/services/{id}/backends',
   'PATCH /api/services/{id}/backends/{backendId}',
   'DELETE /api/services/{id}/backends/{backendId}',
+  'POST /api/services/{id}/backends/{backendId}/rebalance',
   'GET /api/stats',
   'GET /api/events',
   'GET /api/cluster',

@@ -48,6 +48,8 @@ const TARGETS: Record<string, Target> = {
   'PATCH /api/services/1/backends/:backendId': { method: 'PATCH', url: (b) => `/api/services/1/backends/${b}`, body: { weight: 9 }, field: 'backendId' },
   'PATCH /api/services/:id/backends/1': { method: 'PATCH', url: (b) => `/api/services/${b}/backends/1`, body: { weight: 9 }, field: 'id' },
   'DELETE /api/services/1/backends/:backendId': { method: 'DELETE', url: (b) => `/api/services/1/backends/${b}`, field: 'backendId' },
+  'POST /api/services/1/backends/:backendId/rebalance': { method: 'POST', url: (b) => `/api/services/1/backends/${b}/rebalance`, body: { windowMs: 1000 }, field: 'backendId' },
+  'POST /api/services/:id/backends/1/rebalance': { method: 'POST', url: (b) => `/api/services/${b}/backends/1/rebalance`, body: { windowMs: 1000 }, field: 'id' },
   'DELETE /api/tokens/:id': { method: 'DELETE', url: (b) => `/api/tokens/${b}`, field: 'id' },
   'GET /api/events?limit': { method: 'GET', url: (b) => `/api/events?limit=${b}`, field: 'limit' },
   'GET /api/events?serviceId': { method: 'GET', url: (b) => `/api/events?serviceId=${b}`, field: 'serviceId' },

@@ -11,10 +11,19 @@ import { RecentRate } from './recent-rate.ts';
 export interface BackendLink {
   prev: BackendLink | null;
   next: BackendLink | null;
+  /** performance.now() at accept (the lifetime sweep measures ages from it). */
+  readonly acceptedAt: number;
+  /** Its share of the lifetime jitter: its lifetime is maxConnectionLifetimeMs × this (1 ± 0.1). */
+  readonly lifetimeScale: number;
+  /** True while bytes flow: only such a connection is ended early by the sweep or a rebalance. */
+  readonly relaying: boolean;
   /** Closes both sides (drain timeout, closeOnDown, shutdown). */
   destroy(): void;
-  /** Closes with FIN both ways, replies in flight delivered (a drain deadline; see Connection). */
-  endGracefully(): void;
+  /**
+   * Closes with FIN both ways, replies in flight delivered (a drain deadline, a lifetime, a
+   * rebalance: `reason`; see Connection).
+   */
+  endGracefully(reason?: 'drain-deadline' | 'lifetime' | 'rebalance'): void;
 }
 
 /** One backend of a service, live: what strategies read, counters, and its connections. */
@@ -55,6 +64,10 @@ export class Backend implements BackendView {
   connectFailures = 0;
   /** Failed connects over the last minute (performance.now() clock), for stats' failureRate. */
   readonly recentFailures = new RecentRate();
+  /** Connections ended gracefully for being older than maxConnectionLifetimeMs (connection-lifetime.ts). */
+  closedByLifetime = 0;
+  /** Connections ended gracefully by a rebalance of this backend (rebalance.ts). */
+  closedByRebalance = 0;
   connectTimeEwmaMs = 0;
   bandwidthEwma = 0;
   /** Bytes counted at the last bandwidth tick. */

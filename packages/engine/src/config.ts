@@ -57,6 +57,11 @@ export interface ServiceConfig {
   /** Clients waiting for a free backend slot when every backend is at maxConnections (0 = reject at once). */
   maxQueue: number;
   queueTimeoutMs: number;
+  /**
+   * Connections older than this (measured from accept, each scaled by 1 ± 10 % jitter) are closed
+   * gracefully (connection-lifetime.ts); 0 or absent = off.
+   */
+  maxConnectionLifetimeMs?: number;
   /** Client CIDRs served when non-empty; absent or [] = everyone (README "Who may connect"). */
   allow?: string[];
   /** Client CIDRs always refused (wins over allow). */

@@ -137,6 +137,8 @@ function harness(over: Partial<ServiceConfig> = {}, up = true): Harness {
     onAgent: (_s, b, view) => events.push(`agent ${b.id} ${view.state}`),
     onServiceError: (_s, code) => events.push(`service error ${code}`),
     onServiceGone: () => events.push('service gone'),
+    onRebalanceStart: (_s, r) => events.push(`rebalance ${r.backend.id} started`),
+    onRebalanceEnd: (_s, r, outcome) => events.push(`rebalance ${r.backend.id} ${outcome}`),
   };
   const io = new ScriptedIo();
   // A net.Server that never listens: no socket; the test calls accept() itself.

@@ -53,8 +53,11 @@ export class Connection implements PickContext, BackendLink {
   #attempts = 0;
   #lastFailure: ConnectFailure = 'connect error';
   #exclude: Set<Backend> | null = null;
-  /** When and from where the client came: taken only when the close channel is observed. */
-  readonly #acceptedAt: number;
+  /** performance.now() at accept: the age maxConnectionLifetimeMs is measured from (connection-lifetime.ts). */
+  readonly acceptedAt: number;
+  /** This connection's share of the lifetime jitter: its lifetime is maxConnectionLifetimeMs × this (set at accept). */
+  lifetimeScale = 1;
+  /** Where the client came from: taken only when the close channel is observed. */
   readonly #peer: string | null;
   #bytesIn = 0;
   #bytesOut = 0;
@@ -90,14 +93,18 @@ export class Connection implements PickContext, BackendLink {
     service.io.adopt(client, this);
     // The address is gone once the socket closes, and reading it costs a getpeername(2):
     // take it now, and only if someone listens.
-    const observed = connectionCloseChannel.hasSubscribers;
-    this.#acceptedAt = observed ? performance.now() : 0;
-    this.#peer = observed ? peerText(origin?.source ?? service.io.peer(client)) : null;
+    this.acceptedAt = performance.now();
+    this.#peer = connectionCloseChannel.hasSubscribers ? peerText(origin?.source ?? service.io.peer(client)) : null;
   }
 
   /** Where the connection is in its life. */
   get phase(): PhaseState {
     return this.#phase;
+  }
+
+  /** Bytes flow both ways (the lifetime sweep and a rebalance end only such a connection). */
+  get relaying(): boolean {
+    return this.#phase === Phase.Relaying;
   }
 
   /** First cause of the teardown; null = a normal close (so far). */
@@ -247,18 +254,18 @@ export class Connection implements PickContext, BackendLink {
   }
 
   /**
-   * Relaying → Ending, at a drain deadline: closes without a reset and without losing a reply
-   * (connection-ending.ts). A connection that is not relaying yet has sent its client nothing:
-   * it is destroyed.
+   * Relaying → Ending, at a drain deadline (or past its lifetime, or at its turn in a rebalance:
+   * `reason`): closes without a reset and without losing a reply (connection-ending.ts). A
+   * connection that is not relaying yet has sent its client nothing: it is destroyed.
    */
-  endGracefully(): void {
+  endGracefully(reason: CloseReason = 'drain-deadline'): void {
     if (this.#phase === Phase.Ending || this.#phase === Phase.Done) return;
     if (this.#phase !== Phase.Relaying) {
       this.destroy();
       return;
     }
     this.#phase = Phase.Ending;
-    this.#reason ??= 'drain-deadline';
+    this.#reason ??= reason;
     this.idleMs = 0; // no idle timeout from now on: the ending grace bounds what is left
     if (!finOnEnding(this)) {
       this.fail('client-error');
@@ -366,7 +373,7 @@ export class Connection implements PickContext, BackendLink {
     this.#disarm();
     if (connectionCloseChannel.hasSubscribers) {
       const backend = relayed && this.backend !== null ? this.backend.address : null;
-      publishClose(this.service.id, this.#peer, this.#acceptedAt, backend, this.#bytesIn, this.#bytesOut, this.#reason ?? (relayed ? 'closed' : 'client-gone'));
+      publishClose(this.service.id, this.#peer, this.acceptedAt, backend, this.#bytesIn, this.#bytesOut, this.#reason ?? (relayed ? 'closed' : 'client-gone'));
     }
     this.service.onEnd(this);
   }

@@ -1,7 +1,7 @@
 // Typed events the engine emits. Discrete and rare (never per connection): the admin
 // stores them in the event log and pushes them to browsers.
 import type { AdminState, HealthState } from './config.ts';
-import type { AgentState } from '@fulcrum/shared/enums';
+import type { AgentState, RebalanceOutcome } from '@fulcrum/shared/enums';
 
 export interface BackendHealthEvent {
   time: number;
@@ -91,6 +91,35 @@ export interface PassiveFailureEvent {
   detector: PassiveDetector;
 }
 
+/** A rebalance of a backend started (LoadBalancer.rebalance): `connections` will be ended over `windowMs`. */
+export interface RebalanceStartedEvent {
+  time: number;
+  serviceId: number;
+  /** The service's name when the event happened. */
+  serviceName?: string;
+  backendId: number;
+  address: string;
+  /** The rebalance's id (the same in every worker process). */
+  rebalanceId: number;
+  windowMs: number;
+  /** The backend's relaying connections at the start: the ones this rebalance ends. */
+  connections: number;
+}
+
+/** A rebalance ended: all its connections were reached (`done`), a new one took over, or the backend went away. */
+export interface RebalanceEndedEvent {
+  time: number;
+  serviceId: number;
+  /** The service's name when the event happened. */
+  serviceName?: string;
+  backendId: number;
+  address: string;
+  rebalanceId: number;
+  /** Connections it ended (the others of `connections` had ended by themselves, or were not reached). */
+  closed: number;
+  outcome: RebalanceOutcome;
+}
+
 /** Event map for LoadBalancer (Node's typed EventEmitter). */
 export interface EngineEvents {
   'backend-health': [BackendHealthEvent];
@@ -99,4 +128,6 @@ export interface EngineEvents {
   'backend-drained': [BackendDrainedEvent];
   'service-error': [ServiceErrorEvent];
   'passive-failure': [PassiveFailureEvent];
+  'rebalance-started': [RebalanceStartedEvent];
+  'rebalance-ended': [RebalanceEndedEvent];
 }

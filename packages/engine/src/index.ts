@@ -21,7 +21,7 @@ export { clientKey } from './client-key.ts';
 export { validateConfig } from './validate-config.ts';
 export { ENGINE_ERROR_CODES, EngineError, EngineClosedError, InvalidConfigError, ListenError, WorkerUnavailableError } from './errors.ts';
 export type { EngineErrorCode } from './errors.ts';
-export type { BackendAgentEvent, BackendDrainedEvent, BackendHealthEvent, BackendStateEvent, EngineEvents, PassiveDetector, PassiveFailureEvent, ServiceErrorEvent } from './events.ts';
+export type { BackendAgentEvent, BackendDrainedEvent, BackendHealthEvent, BackendStateEvent, EngineEvents, PassiveDetector, PassiveFailureEvent, RebalanceEndedEvent, RebalanceStartedEvent, ServiceErrorEvent } from './events.ts';
 export { HealthChecker } from './health/health-checker.ts';
 export type { EjectionCappedListener, HealthCheckerOptions, HealthTarget } from './health/health-checker.ts';
 export { EJECTION_CAPPED, ejectionCappedMessage } from './outlier/ejection-capped.ts';

@@ -6,6 +6,8 @@ import type { EngineEvents, PassiveDetector } from './events.ts';
 import type { EngineStats } from './stats.ts';
 import type { AgentViewDto } from '@fulcrum/shared/api';
 import type { Backend } from './backend.ts';
+import type { Rebalance } from './rebalance.ts';
+import type { RebalanceOutcome } from '@fulcrum/shared/enums';
 import type { ServiceHost } from './service.ts';
 import { Service } from './service.ts';
 import { EngineClosedError, InvalidConfigError } from './errors.ts';
@@ -106,6 +108,8 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   /** Date.now() by which close() stops waiting for connections to end by themselves. */
   #deadline = 0;
   #tick: NodeJS.Timeout;
+  /** Ids of rebalances started without one. */
+  #rebalanceSeq = 0;
   #lastTick = performance.now();
   /** Rate bound of service-error events (an EMFILE storm is one event per window, not thousands). */
   readonly #serviceErrors = new ServiceErrorGate((serviceId, code, message) => this.#emitServiceError(serviceId, code, message));
@@ -223,6 +227,21 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     for (const b of svc.backends.values()) b.remoteActive = activeByBackend[b.id] ?? 0;
   }
 
+  /**
+   * Rebalances backend `backendId` of service `serviceId`: its connections relaying now are ended
+   * gracefully (FIN both ways, replies in flight delivered), evenly spread over `windowMs`, while
+   * it stays in rotation. A rebalance of the same backend still running is replaced; removing
+   * the backend cancels it. Emits `rebalance-started` now and `rebalance-ended` once. `id` names
+   * it in both (default: the next of this engine's own). null: no such service or backend.
+   */
+  rebalance(serviceId: number, backendId: number, windowMs: number, id?: number): { rebalanceId: number; connections: number } | null {
+    if (this.#closed) return null;
+    if (!Number.isFinite(windowMs) || windowMs <= 0) throw new InvalidConfigError('windowMs must be a positive number of milliseconds', 'windowMs');
+    const svc = this.#services.get(serviceId);
+    const r = svc?.rebalance(backendId, windowMs, id ?? ++this.#rebalanceSeq) ?? null;
+    return r === null ? null : { rebalanceId: r.id, connections: r.connections };
+  }
+
   /** The port a service actually listens on (useful with port 0). */
   listenPort(serviceId: number): number | undefined {
     const addr = this.#services.get(serviceId)?.server.address();
@@ -264,6 +283,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
       svc.server.close();
       // Clients still sending their PROXY header got nothing yet: closed, not waited for.
       svc.closePendingHeaders();
+      svc.stopTimers();
     }
     const busy = (): boolean => all.some((s) => s.active > 0);
     while (Date.now() < this.#deadline && busy()) await sleep(CLOSE_POLL_MS);
@@ -353,6 +373,32 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   #emitServiceError(serviceId: number, code: string, message: string): void {
     const svc = this.#services.get(serviceId) ?? [...this.#retired].find((s) => s.id === serviceId);
     this.emit('service-error', { time: Date.now(), serviceId, serviceName: svc?.config.name, code, message });
+  }
+
+  onRebalanceStart(service: Service, r: Rebalance): void {
+    this.emit('rebalance-started', {
+      time: Date.now(),
+      serviceId: service.id,
+      serviceName: service.config.name,
+      backendId: r.backend.id,
+      address: r.backend.address,
+      rebalanceId: r.id,
+      windowMs: r.windowMs,
+      connections: r.connections,
+    });
+  }
+
+  onRebalanceEnd(service: Service, r: Rebalance, outcome: RebalanceOutcome): void {
+    this.emit('rebalance-ended', {
+      time: Date.now(),
+      serviceId: service.id,
+      serviceName: service.config.name,
+      backendId: r.backend.id,
+      address: r.backend.address,
+      rebalanceId: r.id,
+      closed: r.closed,
+      outcome,
+    });
   }
 
   onServiceGone(service: Service): void {

@@ -4,6 +4,8 @@ import type { AgentViewDto } from '@fulcrum/shared/api';
 import type { Backend } from './backend.ts';
 import type { HealthState } from './config.ts';
 import type { PassiveDetector } from './events.ts';
+import type { Rebalance } from './rebalance.ts';
+import type { RebalanceOutcome } from '@fulcrum/shared/enums';
 
 /** What a service of type S needs from the load balancer that owns it. */
 export interface ServiceHostOf<S> {
@@ -22,6 +24,10 @@ export interface ServiceHostOf<S> {
   readonly externalHealth: boolean;
   /** The service's listener or this process failed it (accept error, no descriptor left): worth an operator's attention. */
   onServiceError(service: S, code: string, message: string): void;
+  /** A rebalance of one of the service's backends started. */
+  onRebalanceStart(service: S, rebalance: Rebalance): void;
+  /** A rebalance ended (once per rebalance). */
+  onRebalanceEnd(service: S, rebalance: Rebalance, outcome: RebalanceOutcome): void;
   /** A retired service has no connections left. */
   onServiceGone(service: S): void;
 }

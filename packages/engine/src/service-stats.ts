@@ -82,6 +82,8 @@ function backendStats(b: Backend, now: number, check: BackendStats['check'], age
     connectFailures: b.connectFailures,
     failureRate: b.recentFailures.perSecond(now),
     connectTimeMs: Math.round(b.connectTimeEwmaMs * 100) / 100,
+    closedByLifetime: b.closedByLifetime,
+    closedByRebalance: b.closedByRebalance,
     agent,
     check,
   };

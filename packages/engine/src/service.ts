@@ -2,7 +2,8 @@
 // and retrying. Waiting clients are in wait-queue.ts (who may wait: wait-admission.ts),
 // backend drains in backend-drain.ts, config changes to the backend list in
 // backend-membership.ts, passive health in passive-failures.ts, the counters snapshot in
-// service-stats.ts.
+// service-stats.ts, maxConnectionLifetimeMs in connection-lifetime.ts, rebalances in
+// backend-rebalances.ts and rebalance.ts.
 import type { Server } from 'node:net';
 import type { ServiceConfig } from './config.ts';
 import type { Strategy } from './strategy.ts';
@@ -32,6 +33,9 @@ import { OVER_LIMIT, admitClient, clientLimitsOf, type ClientLimits } from './cl
 import { noRejections, type AcceptRejectReason } from '@fulcrum/shared/enums';
 import type { TcpHandle } from './tcp-handle.ts';
 import { acceptProxied, type HeaderReader, type ProxiedOrigin, type ProxyAcceptOwner } from './proxy-protocol/header-reader.ts';
+import { LifetimeSweep, lifetimeScale } from './connection-lifetime.ts';
+import type { Rebalance } from './rebalance.ts';
+import { BackendRebalances } from './backend-rebalances.ts';
 
 /** What a service needs from the load balancer that owns it. */
 export type ServiceHost = ServiceHostOf<Service>;
@@ -79,6 +83,15 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   goneBytesOut = 0;
   /** Clients waiting for a backend slot. */
   readonly queue = new WaitQueue((conn) => this.reject(conn));
+  /** maxConnectionLifetimeMs: one timer for the whole service, only while it is set. */
+  readonly #lifetime = new LifetimeSweep(this);
+  /** Accepted clients so far: picks each one's lifetime jitter. */
+  #accepted = 0;
+  /** The running rebalance of each backend (backend-rebalances.ts). */
+  readonly #rebalances = new BackendRebalances({
+    started: (r) => this.host.onRebalanceStart(this, r),
+    ended: (r, outcome) => this.host.onRebalanceEnd(this, r, outcome),
+  });
 
   /** Call listen() to start accepting on `server`. */
   constructor(config: ServiceConfig, server: Server, host: ServiceHost, io: ConnectionIo = handleIo) {
@@ -108,6 +121,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     this.#syncAgents();
     this.refreshStrategies();
     this.health?.setTargets([...this.backends.values()]);
+    this.#lifetime.sync();
   }
 
   /** Each backend's PROXY protocol: its own setting, else the service's (read per connect and per check). */
@@ -196,6 +210,8 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     }
     applyBackends(this, config.backends);
     this.#syncProxyProtocol();
+    this.#rebalances.cancel(false);
+    this.#lifetime.sync();
     this.#outcomes.retain(new Set(config.backends.map((bc) => bc.id)));
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
@@ -215,6 +231,8 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     this.closePendingHeaders();
     this.health?.close();
     this.agents.close();
+    this.#lifetime.stop();
+    this.#rebalances.cancel(true);
     for (const b of [...this.backends.values()]) detach(this, b);
     this.refreshStrategies();
     if (this.active === 0) {
@@ -272,6 +290,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     this.active++;
     const conn = new Connection(this, client, address);
     conn.clientEntry = entry;
+    conn.lifetimeScale = lifetimeScale(++this.#accepted);
     this.dispatch(conn);
   }
 
@@ -292,6 +311,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     this.active++;
     const conn = new Connection(this, client, address, origin);
     conn.clientEntry = entry;
+    conn.lifetimeScale = lifetimeScale(++this.#accepted);
     this.dispatch(conn);
   }
 
@@ -423,6 +443,21 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     for (const conn of this.queue.snapshot()) conn.destroy();
     for (const b of this.backends.values()) b.endConnections();
     for (const b of this.retired) b.endConnections();
+  }
+
+  /**
+   * Starts ending backend `backendId`'s relaying connections evenly over `windowMs` (rebalance.ts);
+   * a rebalance of it still running is replaced. null: no such backend in the config.
+   */
+  rebalance(backendId: number, windowMs: number, id: number): Rebalance | null {
+    const b = this.backends.get(backendId);
+    return b === undefined ? null : this.#rebalances.start(b, windowMs, id);
+  }
+
+  /** The engine closes: no more timers of this service's own (lifetime sweep, rebalances). */
+  stopTimers(): void {
+    this.#lifetime.stop();
+    this.#rebalances.cancel(true);
   }
 
   /** A snapshot of this service's counters (service-stats.ts). */

@@ -122,7 +122,8 @@ export function validateConfig(config: EngineConfig): void {
       const { off, min, max } = BOUNDED_LOAD_FACTOR;
       throw new InvalidConfigError(`${at}.strategyOptions.boundedLoadFactor: must be ${off} or from ${min} to ${max}`, `${at}.strategyOptions.boundedLoadFactor`);
     }
-    intsIn(s, SERVICE_LIMITS, at);
+    // maxConnectionLifetimeMs may be absent (off), as for embedders that predate it.
+    intsIn({ ...s, maxConnectionLifetimeMs: s.maxConnectionLifetimeMs ?? 0 }, SERVICE_LIMITS, at);
     for (const list of ['allow', 'deny'] as const) checkCidrs(s[list], `${at}.${list}`);
     checkProxyProtocol(s.proxyProtocol, `${at}.proxyProtocol`, false);
     checkAcceptProxy(s.acceptProxyProtocol, `${at}.acceptProxyProtocol`);

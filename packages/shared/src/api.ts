@@ -151,6 +151,8 @@ export interface ServiceSettingsDto {
   drainTimeoutMs: number;
   maxQueue: number;
   queueTimeoutMs: number;
+  /** 0 = off; else connections older than this (± 10 % jitter) are closed gracefully (README "Connection lifetime and rebalance"). */
+  maxConnectionLifetimeMs: number;
   /** Agent check of every backend that sets none of its own; null = off. */
   agentCheck: AgentCheckDto | null;
   /** Client CIDRs served when non-empty (README "Who may connect"); [] = everyone. */
@@ -264,6 +266,10 @@ export interface BackendStatsDto {
   /** Failed connection attempts per second over the last 60 s (12 steps of 5 s): what "fails" shows. */
   failureRate: number;
   connectTimeMs: number;
+  /** Connections closed gracefully because they outlived the service's maxConnectionLifetimeMs. */
+  closedByLifetime: number;
+  /** Connections closed gracefully by a rebalance of this backend. */
+  closedByRebalance: number;
   /** A member of a discovery group: the group's backend id (set by the admin, not the engine). */
   group?: number;
   /** The agent's view; null when no agent check applies to this backend. */

@@ -51,6 +51,7 @@ export const SERVICE_DEFAULTS: Readonly<Omit<ServiceSettingsDto, 'healthCheck'>>
   drainTimeoutMs: 30_000,
   maxQueue: 0,
   queueTimeoutMs: 5000,
+  maxConnectionLifetimeMs: 0,
   agentCheck: null,
   allow: [],
   deny: [],

@@ -59,6 +59,8 @@ export const CLOSE_REASONS = [
   'idle-timeout',
   'destroyed', // drain timeout, closeOnDown, or shutdown without a graceful close
   'drain-deadline', // a drain deadline passed (shutdown timeout, reload drain limit): closed with FIN both ways
+  'lifetime', // older than the service's maxConnectionLifetimeMs (± jitter): closed with FIN both ways
+  'rebalance', // an operator's rebalance of its backend: closed with FIN both ways
   'rejected', // no backend could take it
   'client-gone', // the client left before a backend was connected
 ] as const;
@@ -100,3 +102,10 @@ export const RELAY_MODES = ['auto', 'native', 'socket'] as const;
 export type RelayMode = (typeof RELAY_MODES)[number];
 /** A relay that runs (RELAY_MODES without `auto`). */
 export type RelayName = Exclude<RelayMode, 'auto'>;
+/** Why a rebalance of a backend ended (README "Connection lifetime and rebalance"). */
+export const REBALANCE_OUTCOMES = [
+  'done', // every connection it took at the start was closed (or had ended by itself)
+  'replaced', // a new rebalance of the same backend took over (with the connections left)
+  'cancelled', // the backend (or its service) was removed, or the engine closed
+] as const;
+export type RebalanceOutcome = (typeof REBALANCE_OUTCOMES)[number];

@@ -10,13 +10,14 @@ export const AUDIT_EVENT_KINDS = [
   'backend-added',
   'backend-updated',
   'backend-removed',
+  'backend-rebalanced',
   'config-replaced',
   'token-created',
   'token-revoked',
 ] as const;
 
 /** Kinds recorded from engine events (actor `engine`). */
-export const ENGINE_EVENT_KINDS = ['backend-health', 'backend-state', 'backend-agent', 'backend-drained', 'service-error'] as const;
+export const ENGINE_EVENT_KINDS = ['backend-health', 'backend-state', 'backend-agent', 'backend-drained', 'rebalance-started', 'rebalance-ended', 'service-error'] as const;
 
 /**
  * Kinds recorded by DNS discovery (actor `dns`): a group's members changed, its resolution failed

@@ -26,6 +26,8 @@ export const SERVICE_LIMITS = {
   drainTimeoutMs: { min: 0, max: 3_600_000 },
   maxQueue: { min: 0, max: 100_000 },
   queueTimeoutMs: { min: 1, max: 600_000 },
+  /** 0 = off; else connections are closed gracefully after about this long (± 10 % jitter, ~1 s precision). Up to 7 days. */
+  maxConnectionLifetimeMs: { min: 0, max: 604_800_000 },
 } as const satisfies Record<string, IntRange>;
 
 /** Numeric `healthCheck.*` settings (README "Health checks"). */
@@ -66,6 +68,18 @@ export const AGENT_CHECK_LIMITS = {
 
 /** How much of an agent's reply is read, and how long Fulcrum waits for it. */
 export const AGENT_REPLY = { maxBytes: 1024, timeoutMs: 2000, maxReasonLength: 200 } as const;
+
+/**
+ * POST …/backends/:backendId/rebalance (README "Connection lifetime and rebalance"): the window
+ * over which the backend's connections are closed, evenly spread.
+ */
+export const REBALANCE_LIMITS = { windowMs: { min: 100, max: 3_600_000 } } as const satisfies Record<string, IntRange>;
+
+/** A rebalance without `windowMs` spreads its closes over this long. */
+export const REBALANCE_DEFAULT_WINDOW_MS = 30_000;
+
+/** Jitter of maxConnectionLifetimeMs: each connection's lifetime is scaled by 1 ± this (Envoy-style), so a pool does not reconnect at once. */
+export const LIFETIME_JITTER = 0.1;
 
 /** Backend settings. */
 export const BACKEND_LIMITS = {

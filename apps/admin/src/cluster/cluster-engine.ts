@@ -13,6 +13,7 @@ import { reusePortStatus, setupCluster } from './cluster-setup.ts';
 import type { SchedulingPolicy } from './cluster-setup.ts';
 import type { DataPlane } from '../data-plane/data-plane.ts';
 import { EventRelay } from './event-relay.ts';
+import { RebalanceRelay } from './rebalance-relay.ts';
 import { HealthHub } from './health-hub.ts';
 import type { HealthChange } from './health-hub.ts';
 import type { FromWorker, WireError } from './protocol.ts';
@@ -59,6 +60,11 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     this.emit('service-error', { time: Date.now(), serviceId, serviceName: this.#config.services.find((s) => s.id === serviceId)?.name, code, message }),
   );
   readonly #relay: EventRelay;
+  readonly #rebalances = new RebalanceRelay({
+    started: (event) => this.emit('rebalance-started', event),
+    ended: (event) => this.emit('rebalance-ended', event),
+  });
+  #rebalanceSeq = 0;
   readonly #retired = new RetiredTotals();
   /** Per backend, what the last agent event said: every worker asks the agent itself, the log gets one event per change. */
   readonly #agentSaid = new Map<string, string>();
@@ -145,6 +151,19 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     }
     const configured = this.#config.services.find((s) => s.id === serviceId)?.port;
     return configured === 0 ? undefined : configured;
+  }
+
+  /** Sends the rebalance to every live worker (each spreads its own connections); one pair of events follows (rebalance-relay.ts). */
+  rebalance(serviceId: number, backendId: number, windowMs: number): { rebalanceId: number; connections: null } | null {
+    if (this.#closed) return null;
+    const known = this.#config.services.find((s) => s.id === serviceId)?.backends.some((b) => b.id === backendId) ?? false;
+    if (!known) return null;
+    const targets = this.#pool.live();
+    if (targets.length === 0) throw new WorkerUnavailableError('FULCRUM_NO_WORKER', 'no engine worker is running right now (they are being restarted); nothing was rebalanced');
+    const rebalanceId = ++this.#rebalanceSeq;
+    this.#rebalances.begin(rebalanceId, targets.map((h) => h.id));
+    for (const h of targets) h.send({ type: 'rebalance', rebalanceId, serviceId, backendId, windowMs });
+    return { rebalanceId, connections: null };
   }
 
   /** Starts a new generation of workers with the current code and config, then drains the old one. */
@@ -305,6 +324,12 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
       case 'passive-failure':
         this.#health.reportPassive(message.event);
         break;
+      case 'rebalance-started':
+        this.#rebalances.started(h.id, message.event);
+        break;
+      case 'rebalance-ended':
+        this.#rebalances.ended(h.id, message.event);
+        break;
     }
   }
 
@@ -313,6 +338,7 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     if (h.stats !== undefined) this.#retired.add(h.stats);
     h.stats = undefined;
     this.#relay.workerGone(h.id);
+    this.#rebalances.workerGone(h.id);
   }
 
   #onHealth(change: HealthChange): void {

@@ -39,6 +39,8 @@ export type ToWorker =
   | { type: 'send-listeners' }
   /** The primary's health checker changed a backend's state. */
   | { type: 'health'; serviceId: number; backendId: number; health: HealthState; reason: string }
+  /** Rebalance a backend (LoadBalancer.rebalance) under the primary's id: the worker's rebalance events carry it. */
+  | { type: 'rebalance'; rebalanceId: number; serviceId: number; backendId: number; windowMs: number }
   /** Reply to `stats`: what every other worker holds, for setRemoteLoad(). */
   | { type: 'remote-load'; load: LoadTable }
   /**
@@ -49,7 +51,7 @@ export type ToWorker =
   | { type: 'stop'; timeoutMs: number | null };
 
 /** Engine events a worker forwards (backend-health comes from the primary's own checker). */
-export type ForwardedEvent = 'backend-state' | 'backend-agent' | 'backend-drained' | 'service-error' | 'passive-failure';
+export type ForwardedEvent = 'backend-state' | 'backend-agent' | 'backend-drained' | 'service-error' | 'passive-failure' | 'rebalance-started' | 'rebalance-ended';
 
 /** Worker → primary. */
 export type FromWorker =

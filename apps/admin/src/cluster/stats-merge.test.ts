@@ -19,7 +19,7 @@ const config: EngineConfig = {
 function backend(id: number, port: number, n: Partial<BackendStats> = {}): BackendStats {
   return {
     id, address: `127.0.0.1:${port}`, state: 'enabled', health: 'up', removed: false, weight: 1, effectiveWeight: 1,
-    active: 0, total: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0, failureRate: 0, connectTimeMs: 0, agent: null, check: null, ...n,
+    active: 0, total: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0, failureRate: 0, connectTimeMs: 0, closedByLifetime: 0, closedByRebalance: 0, agent: null, check: null, ...n,
   };
 }
 

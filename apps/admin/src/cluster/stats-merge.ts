@@ -20,9 +20,11 @@ interface Cumulative {
   bytesIn: number;
   bytesOut: number;
   connectFailures: number;
+  closedByLifetime: number;
+  closedByRebalance: number;
 }
 
-const zero = (): Cumulative => ({ total: 0, rejected: 0, byReason: noRejections(), retries: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0 });
+const zero = (): Cumulative => ({ total: 0, rejected: 0, byReason: noRejections(), retries: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0, closedByLifetime: 0, closedByRebalance: 0 });
 
 /** Cumulative counters of exited workers, by service and backend instance. */
 export class RetiredTotals {
@@ -49,6 +51,8 @@ export class RetiredTotals {
         acc.bytesIn += b.bytesIn;
         acc.bytesOut += b.bytesOut;
         acc.connectFailures += b.connectFailures;
+        acc.closedByLifetime += b.closedByLifetime;
+        acc.closedByRebalance += b.closedByRebalance;
         entry.backends.set(key, acc);
       }
     }
@@ -197,6 +201,8 @@ function backend(serviceId: number, id: number, address: string, parts: BackendS
     connectFailures: old.connectFailures + sum(parts, (b) => b.connectFailures),
     failureRate: sum(parts, (b) => b.failureRate),
     connectTimeMs: Math.round(connectTimeMs * 100) / 100,
+    closedByLifetime: old.closedByLifetime + sum(parts, (b) => b.closedByLifetime),
+    closedByRebalance: old.closedByRebalance + sum(parts, (b) => b.closedByRebalance),
   };
 }
 

@@ -87,6 +87,15 @@ async function handle(message: ToWorker): Promise<void> {
     case 'health':
       engine.setBackendHealth(message.serviceId, message.backendId, message.health, message.reason);
       return;
+    case 'rebalance': {
+      const { rebalanceId, serviceId, backendId, windowMs } = message;
+      if (engine.rebalance(serviceId, backendId, windowMs, rebalanceId) !== null) return;
+      // Not here (a removal crossed it): report an empty rebalance, so the primary's count completes.
+      const base = { time: Date.now(), serviceId, backendId, address: '', rebalanceId };
+      send({ type: 'event', name: 'rebalance-started', event: { ...base, windowMs, connections: 0 }, version: applying });
+      send({ type: 'event', name: 'rebalance-ended', event: { ...base, closed: 0, outcome: 'cancelled' }, version: applying });
+      return;
+    }
     case 'remote-load':
       for (const s of engine.config.services) {
         const load = message.load[s.id];
@@ -166,6 +175,8 @@ forward('backend-agent');
 forward('backend-drained');
 forward('service-error');
 forward('passive-failure');
+forward('rebalance-started');
+forward('rebalance-ended');
 
 process.on('message', (message: unknown) => {
   if (!isMessage<ToWorker>(message)) return;

@@ -110,6 +110,7 @@ function serviceValuesOver(base: ServiceValues, input: Omit<PatchServiceBody, 'b
     drainTimeoutMs: input.drainTimeoutMs ?? base.drainTimeoutMs,
     maxQueue: input.maxQueue ?? base.maxQueue,
     queueTimeoutMs: input.queueTimeoutMs ?? base.queueTimeoutMs,
+    maxConnectionLifetimeMs: input.maxConnectionLifetimeMs ?? base.maxConnectionLifetimeMs,
     agentCheck: agentCheckOver(input.agentCheck, base.agentCheck),
     allow: checkCidrs(input.allow ?? base.allow, 'allow'),
     deny: checkCidrs(input.deny ?? base.deny, 'deny'),

@@ -12,6 +12,12 @@ export interface DataPlane extends EventEmitter<EngineEvents> {
   stats(): EngineStats;
   /** The config last applied successfully. */
   readonly config: EngineConfig;
+  /**
+   * Rebalances a backend: its connections end gracefully, spread over `windowMs`, in every engine
+   * (each worker its own); events rebalance-started and rebalance-ended follow. `connections`:
+   * how many it will end (null with workers: their events say). null: no such service or backend.
+   */
+  rebalance(serviceId: number, backendId: number, windowMs: number): { rebalanceId: number; connections: number | null } | null;
   /** The port a service actually listens on. */
   listenPort(serviceId: number): number | undefined;
   /** Stops listening and closes (or drains) every connection. */

@@ -139,6 +139,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE services ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
   `,
+  // 11: maxConnectionLifetimeMs (as SQLite step 11).
+  `
+  ALTER TABLE services ADD COLUMN max_connection_lifetime_ms INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

@@ -37,6 +37,8 @@ function stats(time: number, c: { total: number; bytesIn?: number; active?: numb
             bytesOut: 0,
             connectFailures: c.failures ?? 0,
             connectTimeMs: 0,
+            closedByLifetime: 0,
+            closedByRebalance: 0,
           },
         ],
       },

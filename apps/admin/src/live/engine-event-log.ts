@@ -80,6 +80,24 @@ export function logEngineEvents(engine: DataPlane, config: ConfigService, log: F
       }));
       if (e.removed && e.backendId !== undefined) discovery?.forgetMember(e.backendId);
     },
+    'rebalance-started': (e) =>
+      record(withMember(e, {
+        kind: 'rebalance-started',
+        actor: ENGINE_ACTOR,
+        time: at(e.time),
+        ...ids(e),
+        message: `rebalance of backend ${e.address} of "${serviceName(e)}" started: ${e.connections} connections to end over ${e.windowMs} ms`,
+        details: { address: e.address, rebalanceId: e.rebalanceId, windowMs: e.windowMs, connections: e.connections },
+      })),
+    'rebalance-ended': (e) =>
+      record(withMember(e, {
+        kind: 'rebalance-ended',
+        actor: ENGINE_ACTOR,
+        time: at(e.time),
+        ...ids(e),
+        message: `rebalance of backend ${e.address} of "${serviceName(e)}" ${e.outcome === 'done' ? 'finished' : e.outcome}: ${e.closed} connections ended`,
+        details: { address: e.address, rebalanceId: e.rebalanceId, closed: e.closed, outcome: e.outcome },
+      })),
     'service-error': (e) =>
       record({
         kind: 'service-error',

@@ -113,6 +113,17 @@ export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
   backendCounter('fulcrum_backend_bytes_in_total', 'Bytes from clients forwarded to the backend.', (b) => b.bytesIn);
   backendCounter('fulcrum_backend_bytes_out_total', 'Bytes from the backend forwarded to clients.', (b) => b.bytesOut);
   backendCounter('fulcrum_backend_connect_failures_total', 'Failed connection attempts to the backend.', (b) => b.connectFailures);
+  // Both reasons exported (0 included), so a rate() over them starts at the first scrape.
+  const eachEarlyClose = (visit: (labels: Record<BackendLabel | 'reason', string>, n: number) => void) =>
+    eachBackend((labels, b) => {
+      visit({ ...labels, reason: 'lifetime' }, b.closedByLifetime);
+      visit({ ...labels, reason: 'rebalance' }, b.closedByRebalance);
+    });
+  summed(
+    'counter', 'fulcrum_backend_connections_ended_total',
+    'Connections Fulcrum ended gracefully (FIN both ways) before either peer did, by reason (lifetime: maxConnectionLifetimeMs; rebalance: an operator\'s rebalance).',
+    [...BACKEND_LABELS, 'reason'] as const, eachEarlyClose, (n: number) => n,
+  );
   backendGauge('fulcrum_backend_weight', 'Configured weight (0 = no new connections).', (b) => b.weight, true);
   backendGauge('fulcrum_backend_effective_weight', 'Weight in use now (lower during slow start).', (b) => b.effectiveWeight, true);
   backendGauge('fulcrum_backend_connect_time_seconds', 'Connect time, exponentially weighted moving average.', (b) => b.connectTimeMs / 1000, true);

@@ -8,13 +8,15 @@ import { addBackend, removeBackend, updateBackend } from '../config/backend-chan
 import { parseIfMatch } from '../config/input-checks.ts';
 import { BackendParams, CHANGE_ERRORS, DeleteBody, IfMatchHeaders, ServiceParams, errorResponses, withWarnings } from '../schemas/common-schemas.ts';
 import { BackendInput, BackendSchema, PatchBackendBody } from '../schemas/service-schemas.ts';
+import { RebalanceAnswer, RebalanceBody } from '../schemas/rebalance-schemas.ts';
+import { REBALANCE_DEFAULT_WINDOW_MS } from '@fulcrum/shared/limits';
 import type { RouteDeps } from './route-deps.ts';
 import { etag } from './service-routes.ts';
 
 /** How long POST of a discovery group waits for its first resolution before answering. */
 const FIRST_RESOLUTION_WAIT_MS = 3000;
 
-export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, discovery, node }) => {
+export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, discovery, node, engine }) => {
   /** Checks for a backend address of service `id`: its host and those of the service's other backends are looked up first. */
   const checksForBackend = (id: number, address: string | undefined) =>
     checksFor(address === undefined ? [] : [address, ...(config.service(id)?.backends.map((b) => b.address) ?? [])], node.listenHost ?? undefined);
@@ -75,6 +77,51 @@ export const backendRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
       const checks = await checksForBackend(id, request.body.address);
       await config.change(request.actor, (ctx) => updateBackend(ctx, id, backendId, request.body, ifMatch, checks));
       return answerWith(committed(id, backendId, reply), checks.warnings);
+    },
+  );
+
+  app.post<{ Params: BackendParams; Body: RebalanceBody }>(
+    '/services/:id/backends/:backendId/rebalance',
+    {
+      schema: {
+        summary: 'Rebalance a backend: end its connections gracefully, evenly spread over a window',
+        description:
+          'Each connection relaying now is ended with FIN both ways after the bytes in flight (never a reset), one after ' +
+          `another over \`windowMs\` (default ${REBALANCE_DEFAULT_WINDOW_MS}); the backend stays in rotation, so clients that reconnect ` +
+          'are placed by the strategy again. A rebalance of the same backend still running is replaced; removing the backend ' +
+          'cancels it. Events: backend-rebalanced (the audit entry), rebalance-started, rebalance-ended. On a discovery group, ' +
+          'each current member is rebalanced. With --workers every worker rebalances its own connections.',
+        tags: ['backends'],
+        params: BackendParams,
+        body: RebalanceBody,
+        response: { 202: RebalanceAnswer, ...errorResponses(...CHANGE_ERRORS, 404, 414) },
+      },
+    },
+    async (request, reply) => {
+      const { id, backendId } = request.params;
+      const windowMs = request.body?.windowMs ?? REBALANCE_DEFAULT_WINDOW_MS;
+      const answer = await config.recordChange(request.actor, (ctx): RebalanceAnswer => {
+        const service = config.service(id);
+        const backend = service?.backends.find((b) => b.id === backendId);
+        if (!service || !backend) throw notFound(`backend ${backendId} of service ${id}`);
+        ctx.audit({
+          kind: 'backend-rebalanced',
+          serviceId: id,
+          backendId,
+          message: `backend ${backend.address} of "${service.name}" rebalanced: its connections end over ${windowMs} ms`,
+          details: { address: backend.address, windowMs },
+        });
+        // Inside the change: no removal of the backend can come between the check and the start.
+        const targets = backend.discover === undefined ? [backendId] : (discovery.status(backendId)?.members.map((m) => m.id) ?? []);
+        let connections: number | null = 0;
+        for (const target of targets) {
+          const started = engine.rebalance(id, target, windowMs);
+          if (started === null) continue;
+          connections = connections === null || started.connections === null ? null : connections + started.connections;
+        }
+        return { serviceId: id, backendId, windowMs, connections };
+      });
+      return reply.code(202).send(answer);
     },
   );
 

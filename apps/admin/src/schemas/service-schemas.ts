@@ -270,6 +270,7 @@ export const ServiceSchema = Type.Object({
   drainTimeoutMs: Type.Integer(),
   maxQueue: Type.Integer(),
   queueTimeoutMs: Type.Integer(),
+  maxConnectionLifetimeMs: Type.Integer(),
   agentCheck: AgentCheckSchema,
   allow: AllowList,
   deny: DenyList,

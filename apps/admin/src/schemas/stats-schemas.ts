@@ -40,6 +40,8 @@ export const BackendStatsSchema = Type.Object({
   connectFailures: Type.Integer({ description: 'failed connection attempts since the engine started' }),
   failureRate: Type.Number({ description: 'failed connection attempts per second over the last 60 s (12 steps of 5 s)' }),
   connectTimeMs: Type.Number(),
+  closedByLifetime: Type.Integer({ description: 'connections ended gracefully for outliving the service\'s maxConnectionLifetimeMs' }),
+  closedByRebalance: Type.Integer({ description: 'connections ended gracefully by a rebalance of this backend' }),
   group: Type.Optional(Type.Integer({ description: 'a discovered member: the id of its discovery group' })),
   agent: Type.Union(
     [

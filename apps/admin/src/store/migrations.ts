@@ -133,6 +133,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE services ADD COLUMN limits TEXT NOT NULL DEFAULT '{}';
   `,
+  // 11: a service's maxConnectionLifetimeMs (README "Connection lifetime and rebalance"); 0 = off.
+  `
+  ALTER TABLE services ADD COLUMN max_connection_lifetime_ms INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

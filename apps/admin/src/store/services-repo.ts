@@ -32,6 +32,7 @@ export function serviceSettings<H extends object>(s: Omit<ServiceSettingsDto, 'h
     drainTimeoutMs: s.drainTimeoutMs,
     maxQueue: s.maxQueue,
     queueTimeoutMs: s.queueTimeoutMs,
+    maxConnectionLifetimeMs: s.maxConnectionLifetimeMs,
     agentCheck: s.agentCheck === null ? null : { ...s.agentCheck },
     allow: [...s.allow],
     deny: [...s.deny],
@@ -66,6 +67,7 @@ interface ServiceRow {
   drain_timeout_ms: number;
   max_queue: number;
   queue_timeout_ms: number;
+  max_connection_lifetime_ms: number;
   allow_cidrs: string;
   deny_cidrs: string;
   health_check: string;
@@ -102,6 +104,7 @@ function toRecord(row: ServiceRow): ServiceRecord {
     drainTimeoutMs: row.drain_timeout_ms,
     maxQueue: row.max_queue,
     queueTimeoutMs: row.queue_timeout_ms,
+    maxConnectionLifetimeMs: row.max_connection_lifetime_ms,
     agentCheck: parseAgentCheck(row.agent_check),
     allow: JSON.parse(row.allow_cidrs) as string[],
     deny: JSON.parse(row.deny_cidrs) as string[],
@@ -128,6 +131,7 @@ function toParams(values: ServiceValues) {
     drain_timeout_ms: values.drainTimeoutMs,
     max_queue: values.maxQueue,
     queue_timeout_ms: values.queueTimeoutMs,
+    max_connection_lifetime_ms: values.maxConnectionLifetimeMs,
     allow_cidrs: JSON.stringify(values.allow),
     deny_cidrs: JSON.stringify(values.deny),
     health_check: JSON.stringify(values.healthCheck),
@@ -150,16 +154,17 @@ export function createServicesRepo(db: Database) {
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM services');
   const insert = db.prepare(`
     INSERT INTO services (name, host, port, strategy, strategy_options, connect_timeout_ms, idle_timeout_ms,
-      retries, drain_timeout_ms, max_queue, queue_timeout_ms, allow_cidrs, deny_cidrs, health_check, agent_check,
+      retries, drain_timeout_ms, max_queue, queue_timeout_ms, max_connection_lifetime_ms, allow_cidrs, deny_cidrs, health_check, agent_check,
       proxy_protocol, accept_proxy_from, limits, version, created_at, updated_at)
     VALUES (@name, @host, @port, @strategy, @strategy_options, @connect_timeout_ms, @idle_timeout_ms,
-      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @allow_cidrs, @deny_cidrs, @health_check, @agent_check,
+      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @max_connection_lifetime_ms, @allow_cidrs, @deny_cidrs, @health_check, @agent_check,
       @proxy_protocol, @accept_proxy_from, @limits, 1, @now, @now)`);
   const update = db.prepare(`
     UPDATE services SET name = @name, host = @host, port = @port, strategy = @strategy,
       strategy_options = @strategy_options, connect_timeout_ms = @connect_timeout_ms,
       idle_timeout_ms = @idle_timeout_ms, retries = @retries, drain_timeout_ms = @drain_timeout_ms,
-      max_queue = @max_queue, queue_timeout_ms = @queue_timeout_ms, allow_cidrs = @allow_cidrs,
+      max_queue = @max_queue, queue_timeout_ms = @queue_timeout_ms,
+      max_connection_lifetime_ms = @max_connection_lifetime_ms, allow_cidrs = @allow_cidrs,
       deny_cidrs = @deny_cidrs, health_check = @health_check,
       agent_check = @agent_check, proxy_protocol = @proxy_protocol, accept_proxy_from = @accept_proxy_from, limits = @limits,
       version = version + 1, updated_at = @now

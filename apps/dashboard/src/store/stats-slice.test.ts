@@ -19,6 +19,8 @@ function sample(time: number, backends: Array<Partial<BackendStatsDto> & { id: n
     failureRate: 0,
     check: null,
     connectTimeMs: 0,
+    closedByLifetime: 0,
+    closedByRebalance: 0,
     agent: null,
     ...b,
   }));

@@ -51,6 +51,9 @@ export function BackendDetailRow({ row, now, columns }: { row: BackendRow; now: 
           <DetailLine label="Failed connects" testId="detail-failures">
             {formatFailureRate(row.failureRate)} over the last minute · {formatCount(row.connectFailures)} since start
           </DetailLine>
+          <DetailLine label="Ended by Fulcrum" testId="detail-ended">
+            {formatCount(row.closedByLifetime)} past their lifetime · {formatCount(row.closedByRebalance)} by a rebalance
+          </DetailLine>
         </dl>
       </td>
     </tr>

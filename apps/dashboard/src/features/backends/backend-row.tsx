@@ -26,6 +26,7 @@ interface BackendRowProps {
   serviceAgentCheck: AgentCheckDto | null;
   onSetAgentCheck: (row: BackendRow, check: AgentCheckDto | null) => Promise<void>;
   onRemove: (row: BackendRow) => void;
+  onRebalance: (row: BackendRow) => void;
   /** Health detail shown under the row. */
   expanded: boolean;
   onToggle: (id: number) => void;
@@ -37,7 +38,7 @@ interface BackendRowProps {
 
 /** One backend: config (weight, admin state) and live numbers, with its actions. */
 export const BackendTableRow = memo(function BackendTableRow({
-  row, swatch, busy, drainTimeoutMs, onSetState, onSetWeight, serviceAgentCheck, onSetAgentCheck, onRemove, expanded, onToggle, now, columns,
+  row, swatch, busy, drainTimeoutMs, onSetState, onSetWeight, serviceAgentCheck, onSetAgentCheck, onRemove, onRebalance, expanded, onToggle, now, columns,
 }: BackendRowProps) {
   const draining = row.removed || row.state === 'draining';
   const member = row.kind === 'member';
@@ -192,6 +193,16 @@ export const BackendTableRow = memo(function BackendTableRow({
                 onClick={() => onSetState(row, 'draining')}
               >
                 Drain
+              </button>
+              <button
+                type="button"
+                className="btn btn-sm"
+                disabled={busy}
+                aria-label={`Rebalance ${row.address}`}
+                title="Close its connections gracefully over a window; it stays in rotation, so clients reconnect through the strategy"
+                onClick={() => onRebalance(row)}
+              >
+                Rebalance
               </button>
               <button type="button" className="btn btn-sm btn-danger-text" disabled={busy} aria-label={`Remove ${row.address}`} onClick={() => onRemove(row)}>
                 Remove

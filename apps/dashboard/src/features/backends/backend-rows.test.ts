@@ -24,6 +24,8 @@ function backendStats(id: number, address: string, patch: Partial<BackendStatsDt
     failureRate: 0,
     check: null,
     connectTimeMs: 0,
+    closedByLifetime: 0,
+    closedByRebalance: 0,
     agent: null,
     ...patch,
   };
@@ -42,6 +44,7 @@ function service(backends: BackendDto[]): ServiceDto {
     drainTimeoutMs: 30_000,
     maxQueue: 0,
     queueTimeoutMs: 0,
+    maxConnectionLifetimeMs: 0,
     agentCheck: null,
     allow: [],
     deny: [],

@@ -28,6 +28,9 @@ export interface BackendRow {
   connectFailures: number | null;
   /** Failed connects per second over the last minute. */
   failureRate: number | null;
+  /** Connections Fulcrum ended gracefully: past maxConnectionLifetimeMs, by a rebalance (null before a sample). */
+  closedByLifetime: number | null;
+  closedByRebalance: number | null;
   connectTimeMs: number | null;
   rates: Rates | null;
   /** The backend's own agent check (null: the service's, if any). */
@@ -46,6 +49,8 @@ function fromStats(stats: BackendStatsDto | undefined, rates: Rates | undefined)
     total: stats?.total ?? null,
     connectFailures: stats?.connectFailures ?? null,
     failureRate: stats?.failureRate ?? null,
+    closedByLifetime: stats?.closedByLifetime ?? null,
+    closedByRebalance: stats?.closedByRebalance ?? null,
     connectTimeMs: stats?.connectTimeMs ?? null,
     rates: rates ?? null,
     agent: stats?.agent ?? null,

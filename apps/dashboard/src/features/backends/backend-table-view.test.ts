@@ -18,6 +18,8 @@ function row(address: string, patch: Partial<BackendRow> = {}): BackendRow {
     total: 10,
     connectFailures: 0,
     failureRate: 0,
+    closedByLifetime: 0,
+    closedByRebalance: 0,
     connectTimeMs: 1,
     rates: null,
     check: null,

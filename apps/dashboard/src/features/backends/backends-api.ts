@@ -34,6 +34,11 @@ export async function updateBackend(serviceId: number, backendId: number, patch:
   return backend;
 }
 
+/** Ends the backend's connections gracefully over `windowMs` (it stays in rotation); `connections` is null with --workers. */
+export function rebalanceBackend(serviceId: number, backendId: number, windowMs: number): Promise<{ connections: number | null }> {
+  return api.post<{ connections: number | null }>(`/services/${serviceId}/backends/${backendId}/rebalance`, { windowMs });
+}
+
 export function removeBackend(serviceId: number, backendId: number): Promise<void> {
   return api.delete(`/services/${serviceId}/backends/${backendId}`);
 }

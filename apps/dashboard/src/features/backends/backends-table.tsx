@@ -11,6 +11,7 @@ import { BackendTableRow } from './backend-row.tsx';
 import { buildBackendRows, type BackendRow } from './backend-rows.ts';
 import { updateBackend } from './backends-api.ts';
 import { RemoveBackendDialog } from './remove-backend-dialog.tsx';
+import { RebalanceBackendDialog } from './rebalance-backend-dialog.tsx';
 import { FALLBACK_STYLE, useSeriesStyles } from '../charts/use-series-styles.ts';
 import { SortHeader } from '../../components/sort-header.tsx';
 import { filterBackendRows, nextBackendSort, sortBackendRows, type BackendSort, type BackendSortKey } from './backend-table-view.ts';
@@ -106,6 +107,9 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
   );
 
   const onRemove = useCallback((row: BackendRow) => setRemoving(row), []);
+  const [rebalancing, setRebalancing] = useState<BackendRow | null>(null);
+  const onRebalance = useCallback((row: BackendRow) => setRebalancing(row), []);
+  const closeRebalance = useCallback(() => setRebalancing(null), []);
 
   const configuredAddresses = useMemo(() => service.backends.map((b) => b.address), [service.backends]);
 
@@ -165,6 +169,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
                   serviceAgentCheck={service.agentCheck}
                   onSetAgentCheck={onSetAgentCheck}
                   onRemove={onRemove}
+                  onRebalance={onRebalance}
                   expanded={expandedIds.has(row.id)}
                   onToggle={onToggle}
                   now={now}
@@ -180,6 +185,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
         <AddBackendForm serviceId={service.id} existingAddresses={configuredAddresses} />
       </div>
       <RemoveBackendDialog serviceId={service.id} drainTimeoutMs={drainTimeoutMs} row={removing} onClose={closeRemove} />
+      <RebalanceBackendDialog serviceId={service.id} row={rebalancing} onClose={closeRebalance} />
     </section>
   );
 }

@@ -11,6 +11,7 @@ const KIND_TONE: Record<EventKind, EventTone> = {
   'backend-added': 'config',
   'backend-updated': 'config',
   'backend-removed': 'draining',
+  'backend-rebalanced': 'config',
   'config-replaced': 'config',
   'token-created': 'config',
   'token-revoked': 'plain',
@@ -20,6 +21,9 @@ const KIND_TONE: Record<EventKind, EventTone> = {
   // What a backend's agent said (up, ready, drain, maint, down; README "Agent checks").
   'backend-agent': 'config',
   'backend-drained': 'draining',
+  // A rebalance ends a backend's connections over a window (it stays in rotation).
+  'rebalance-started': 'config',
+  'rebalance-ended': 'config',
   'service-error': 'down',
   // DNS discovery: members changed, resolution failed (members kept), resolving again.
   'discovery-changed': 'config',

@@ -159,6 +159,15 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
       </fieldset>
 
       <fieldset>
+        <legend>Long-lived connections</legend>
+        <div className="form-grid form-grid-4">
+          <FormField {...f('maxConnectionLifetimeMs')} label="Max connection lifetime (ms)" hint="0 = off; else closed gracefully after this (± 10 %)">
+            <input className="input num" inputMode="numeric" value={values.maxConnectionLifetimeMs} onChange={(e) => set('maxConnectionLifetimeMs', e.target.value)} />
+          </FormField>
+        </div>
+      </fieldset>
+
+      <fieldset>
         <legend>Who may connect</legend>
         <div className="form-grid">
           <FormField {...f('allow')} label="Allow (one CIDR per line)" hint="empty = every client; else only these">

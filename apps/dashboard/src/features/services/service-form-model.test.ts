@@ -18,6 +18,7 @@ const existing: ServiceDto = {
   drainTimeoutMs: 30000,
   maxQueue: 0,
   queueTimeoutMs: 5000,
+  maxConnectionLifetimeMs: 0,
   agentCheck: null,
   allow: [],
   deny: [],
@@ -84,6 +85,7 @@ describe('validateServiceForm', () => {
       connectTimeoutMs: '0',
       maxQueue: '100001',
       queueTimeoutMs: '0',
+      maxConnectionLifetimeMs: '604800001',
     });
     expect(errors).toEqual({
       hcIntervalMs: 'Interval must be at least 100.',
@@ -95,10 +97,11 @@ describe('validateServiceForm', () => {
       connectTimeoutMs: 'Connect timeout must be at least 1.',
       maxQueue: 'Max queue must be at most 100,000.',
       queueTimeoutMs: 'Queue timeout must be at least 1.',
+      maxConnectionLifetimeMs: 'Max connection lifetime must be at most 604,800,000.',
     });
   });
   it('accepts the edges of each range', () => {
-    const edges = { hcIntervalMs: '100', hcTimeoutMs: '600000', hcRise: '1', hcFall: '100', retries: '0', drainTimeoutMs: '0', idleTimeoutMs: '86400000', maxQueue: '100000', queueTimeoutMs: '600000' };
+    const edges = { hcIntervalMs: '100', hcTimeoutMs: '600000', hcRise: '1', hcFall: '100', retries: '0', drainTimeoutMs: '0', idleTimeoutMs: '86400000', maxQueue: '100000', queueTimeoutMs: '600000', maxConnectionLifetimeMs: '604800000' };
     expect(validateServiceForm({ ...filled(), ...edges })).toEqual({});
   });
   it('skips health-check numbers when checks are off', () => {
@@ -194,6 +197,7 @@ describe('formFieldForServerField', () => {
     expect(formFieldForServerField('/healthCheck/rise')).toBe('hcRise');
     expect(formFieldForServerField('body.name')).toBe('name');
     expect(formFieldForServerField('queueTimeoutMs')).toBe('queueTimeoutMs');
+    expect(formFieldForServerField('maxConnectionLifetimeMs')).toBe('maxConnectionLifetimeMs');
     expect(formFieldForServerField('somethingElse')).toBe('form');
     expect(formFieldForServerField(undefined)).toBe('form');
   });

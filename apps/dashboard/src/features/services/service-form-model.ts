@@ -27,6 +27,8 @@ export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, Ag
   retries: string;
   maxQueue: string;
   queueTimeoutMs: string;
+  /** 0 = off (README "Connection lifetime and rebalance"). */
+  maxConnectionLifetimeMs: string;
   /** One CIDR per line (client-lists.ts). */
   allow: string;
   deny: string;
@@ -44,7 +46,7 @@ export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
-type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck' | 'allow' | 'deny' | 'proxyProtocol' | 'acceptProxyProtocol' | 'limits'> & {
+type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'maxConnectionLifetimeMs' | 'agentCheck' | 'allow' | 'deny' | 'proxyProtocol' | 'acceptProxyProtocol' | 'limits'> & {
   healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings & PassiveSettings;
 };
 
@@ -60,6 +62,7 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     retries: String(s.retries),
     maxQueue: String(s.maxQueue),
     queueTimeoutMs: String(s.queueTimeoutMs),
+    maxConnectionLifetimeMs: String(s.maxConnectionLifetimeMs),
     allow: listToText(s.allow),
     deny: listToText(s.deny),
     hcType: hc.type,
@@ -96,6 +99,7 @@ const INTEGER_FIELDS: Array<[Exclude<ServiceFormField, 'hcPasswordSet'>, string,
   ['retries', 'Retries', LIMITS.retries],
   ['maxQueue', 'Max queue', LIMITS.maxQueue],
   ['queueTimeoutMs', 'Queue timeout', LIMITS.queueTimeoutMs],
+  ['maxConnectionLifetimeMs', 'Max connection lifetime', LIMITS.maxConnectionLifetimeMs],
   ['hcIntervalMs', 'Interval', LIMITS.hcIntervalMs],
   ['hcTimeoutMs', 'Timeout', LIMITS.hcTimeoutMs],
   ['hcRise', 'Rise', LIMITS.hcRise],
@@ -165,6 +169,7 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     retries: num(values.retries),
     maxQueue: num(values.maxQueue),
     queueTimeoutMs: num(values.queueTimeoutMs),
+    maxConnectionLifetimeMs: num(values.maxConnectionLifetimeMs),
     agentCheck: agentCheckOf(values),
     allow: textToList(values.allow),
     deny: textToList(values.deny),
@@ -188,7 +193,7 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
   if (next.name !== original.name) patch.name = next.name;
   if (next.listen !== original.listen) patch.listen = next.listen;
   if (next.strategy !== original.strategy) patch.strategy = next.strategy;
-  for (const key of ['connectTimeoutMs', 'idleTimeoutMs', 'drainTimeoutMs', 'retries', 'maxQueue', 'queueTimeoutMs'] as const) {
+  for (const key of ['connectTimeoutMs', 'idleTimeoutMs', 'drainTimeoutMs', 'retries', 'maxQueue', 'queueTimeoutMs', 'maxConnectionLifetimeMs'] as const) {
     if (next[key] !== original[key]) patch[key] = next[key];
   }
   if (!sameAgentCheck(next.agentCheck ?? null, original.agentCheck)) patch.agentCheck = next.agentCheck ?? null;
@@ -219,6 +224,7 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   retries: 'retries',
   maxqueue: 'maxQueue',
   queuetimeoutms: 'queueTimeoutMs',
+  maxconnectionlifetimems: 'maxConnectionLifetimeMs',
   allow: 'allow',
   deny: 'deny',
   proxyprotocol: 'proxyProtocol',
