@@ -199,7 +199,9 @@ const starters: Record<TargetName, Starter> = {
     const bulk = await bulkFrontend(ctx);
     const configPath = join(ctx.tmpDir, 'fulcrum.yaml');
     writeFileSync(configPath, fulcrumConfig(port, ctx.redisPort, bulk));
-    const args = ['--import', 'tsx', cli, '--admin', `127.0.0.1:${adminPort}`, '--data', dataDir, '--config', configPath];
+    // The TypeScript source needs the tsx loader; the build (apps/admin/bin/fulcrum.js) is plain JavaScript.
+    const loader = cli.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const args = [...loader, cli, '--admin', `127.0.0.1:${adminPort}`, '--data', dataDir, '--config', configPath];
     if (ctx.workers > 1) args.push('--workers', String(ctx.workers));
     const t = startProcess('fulcrum', NODE, args, {
       cwd: ctx.repoRoot,
