@@ -3,10 +3,13 @@
 // memory (heaps) and file-backed pages (the node binary, shared libraries), from
 // /proc/PID/status. A repeatable before/after measurement without the throughput workloads:
 //   node --import tsx bench/fixed-memory.ts [--workers N] [--fulcrum-cli PATH] [--samples N]
+// The default entry is the built command (built first, as `pnpm start` does).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer } from '../apps/admin/scripts/build.ts';
+import { DEFAULT_FULCRUM_CLI } from './options.ts';
 import { processTree, sleep, stopAll } from './processes.ts';
 import { startRedis, startTarget } from './targets.ts';
 
@@ -40,7 +43,9 @@ async function main(): Promise<void> {
   const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
   const workers = Number(flag('--workers', '1'));
   const samples = Number(flag('--samples', '5'));
-  const fulcrumCli = resolve(repoRoot, flag('--fulcrum-cli', 'apps/admin/src/cli.ts'));
+  const cli = flag('--fulcrum-cli', DEFAULT_FULCRUM_CLI);
+  if (cli === DEFAULT_FULCRUM_CLI) await buildServer();
+  const fulcrumCli = resolve(repoRoot, cli);
   const tmpDir = mkdtempSync(join(tmpdir(), 'fulcrum-fixed-mem-'));
   try {
     const redis = await startRedis(tmpDir);

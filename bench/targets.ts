@@ -199,11 +199,12 @@ const starters: Record<TargetName, Starter> = {
     const bulk = await bulkFrontend(ctx);
     const configPath = join(ctx.tmpDir, 'fulcrum.yaml');
     writeFileSync(configPath, fulcrumConfig(port, ctx.redisPort, bulk));
-    // The TypeScript source needs the tsx loader; the build (apps/admin/bin/fulcrum.js) is plain JavaScript.
-    const loader = cli.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    const args = [...loader, cli, '--admin', `127.0.0.1:${adminPort}`, '--data', dataDir, '--config', configPath];
+    const args = ['--admin', `127.0.0.1:${adminPort}`, '--data', dataDir, '--config', configPath];
     if (ctx.workers > 1) args.push('--workers', String(ctx.workers));
-    const t = startProcess('fulcrum', NODE, args, {
+    // The TypeScript source runs through the tsx loader; the build (bin/fulcrum.js) is executed
+    // itself, as /usr/local/bin/fulcrum is, so its shebang's Node flags apply.
+    const [cmd, cmdArgs] = cli.endsWith('.ts') ? [NODE, ['--import', 'tsx', cli, ...args]] : [cli, args];
+    const t = startProcess('fulcrum', cmd, cmdArgs, {
       cwd: ctx.repoRoot,
       env: { ...process.env, FULCRUM_ADMIN_TOKEN: 'bench-admin-token-0123456789' },
       logPath: join(ctx.tmpDir, 'fulcrum.log'),
