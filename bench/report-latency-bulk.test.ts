@@ -4,7 +4,7 @@ import { fulcrumFixedTarget, renderFixedMemory } from './report-latency-bulk.ts'
 const MiB = 2 ** 20;
 const proc = (mib: number, pid = 1) => ({ pid, rssBytes: mib * MiB });
 const memory = (processes: Array<{ pid: number; rssBytes: number }>) =>
-  ({ connections: 0, rssBeforeBytes: 0, rssAfterBytes: 0, bytesPerConnection: 0, processes });
+  ({ connections: 0, rssBeforeBytes: 0, rssAfterBytes: 0, bytesPerConnection: 0, processes, backendClients: undefined, error: undefined });
 
 describe('fixed-memory target beside the RSS (issue 14)', () => {
   it('judges one process against 110 MiB', () => {
