@@ -2,6 +2,9 @@
 import { DEFAULT_TARGETS, TARGET_NAMES, type TargetName } from './targets.ts';
 import type { WorkloadName } from './workloads.ts';
 
+/** The built `fulcrum` command, what operators run (README, deploy/). */
+export const DEFAULT_FULCRUM_CLI = 'apps/admin/bin/fulcrum.js';
+
 /** Everything a run is parameterised by. */
 export interface BenchOptions {
   targets: TargetName[];
@@ -40,7 +43,8 @@ export const USAGE = `Usage: pnpm bench [options]
   --write-docs        also rewrite the results section of docs/BENCHMARKS.md (not with --quick)
   --keep-tmp          keep the temp dir (configs, logs) for inspection
   --timeout S         seconds before one redis-benchmark run is killed (default 120)
-  --fulcrum-cli PATH  Fulcrum entry point run with node --import tsx (default apps/admin/src/cli.ts)
+  --fulcrum-cli PATH  Fulcrum entry point (default apps/admin/bin/fulcrum.js, built first as \`pnpm start\`
+                      does, and run as the operator's \`fulcrum\` command; a .ts path runs with node --import tsx)
   --help`;
 
 function positiveInt(flag: string, raw: string | undefined): number {
@@ -67,7 +71,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     writeDocs: false,
     keepTmp: false,
     timeoutMs: 120_000,
-    fulcrumCli: 'apps/admin/src/cli.ts',
+    fulcrumCli: DEFAULT_FULCRUM_CLI,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] ?? '';

@@ -95,16 +95,30 @@ export function renderLatencyBulk(r: RunPart, s: LatencyBulkSummary): string[] {
   return out;
 }
 
+/** Issue 14's fixed-memory targets: one process, and each relay worker of a primary. */
+export const FIXED_RSS_TARGET_MIB = { single: 110, worker: 60 } as const;
+
+/** "≤ 110 MiB single: met" or "≤ 60 MiB per worker: met (primary …)": the target beside the figures. */
+export function fulcrumFixedTarget(processes: ReadonlyArray<{ rssBytes: number }>, workers: number): string {
+  const mib = (b: number) => b / 2 ** 20;
+  const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const [root, ...children] = processes;
+  if (root === undefined) return '';
+  if (workers <= 1) return `≤ ${FIXED_RSS_TARGET_MIB.single} MiB single: ${verdict(mib(root.rssBytes) <= FIXED_RSS_TARGET_MIB.single)}`;
+  return `≤ ${FIXED_RSS_TARGET_MIB.worker} MiB per worker: ${verdict(children.length > 0 && children.every((w) => mib(w.rssBytes) <= FIXED_RSS_TARGET_MIB.worker))}`;
+}
+
 /** Markdown lines: RSS of each process of a target before its first connection. */
-export function renderFixedMemory(mem: Array<[TargetName, MemoryResult]>): string[] {
+export function renderFixedMemory(mem: Array<[TargetName, MemoryResult]>, workers: number): string[] {
   const rows = mem.filter(([, m]) => m.processes !== undefined && m.processes.length > 0);
   if (rows.length === 0) return [];
   const out = ['', 'Fixed memory before any proxied connection (RSS per process of the tree: the first is the one started, ' +
     'then its children, e.g. Fulcrum\'s workers or nginx\'s worker):', ''];
-  out.push('| target | RSS per process |');
-  out.push('|---|---|');
+  out.push('| target | RSS per process | target (issue 14) |');
+  out.push('|---|---|---|');
   for (const [t, m] of rows) {
-    out.push(`| ${TARGET_LABELS[t]} | ${(m.processes ?? []).map((p) => `${(p.rssBytes / 2 ** 20).toFixed(1)} MiB`).join(' + ')} |`);
+    const cells = (m.processes ?? []).map((p) => `${(p.rssBytes / 2 ** 20).toFixed(1)} MiB`).join(' + ');
+    out.push(`| ${TARGET_LABELS[t]} | ${cells} | ${t === 'fulcrum' ? fulcrumFixedTarget(m.processes ?? [], workers) : ''} |`);
   }
   return out;
 }

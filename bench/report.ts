@@ -179,7 +179,7 @@ export function renderMarkdown(r: RunResult, s: Summary): string {
       out.push(`| ${TARGET_LABELS[t]} | ${m.connections} | ${m.backendClients ?? '?'} | ` +
         `${(m.rssBeforeBytes / 2 ** 20).toFixed(1)} MiB | ${(m.rssAfterBytes / 2 ** 20).toFixed(1)} MiB | ${per} |`);
     }
-    out.push(...renderFixedMemory(mem));
+    out.push(...renderFixedMemory(mem, r.options.workers));
   }
   const notOk = r.targets.filter((t) => t.status !== 'ok');
   if (notOk.length > 0) {

@@ -6,12 +6,13 @@ import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { measureIdleMemory } from './idle-memory.ts';
 import { collectMachineInfo } from './machine-info.ts';
-import { parseOptions, USAGE, type BenchOptions } from './options.ts';
+import { DEFAULT_FULCRUM_CLI, parseOptions, USAGE, type BenchOptions } from './options.ts';
 import { isStopping, livePids, onExitSync, stopAll, stopProcess, treeCpuMs, type Tracked } from './processes.ts';
 import { renderMarkdown, summarize, writeDocsSection, writeResults, type RunResult, type TargetStatus } from './report.ts';
 import { startRedis, startTarget, TARGET_LABELS, type RunningTarget, type TargetName } from './targets.ts';
 import { runWorkload, workloads } from './workloads.ts';
 import { runBulk, startIperfServer } from './bulk.ts';
+import { buildServer } from '../apps/admin/scripts/build.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
@@ -64,6 +65,10 @@ async function bench(o: BenchOptions, tmpDir: string): Promise<RunResult> {
     log(`iperf3 -s on 127.0.0.1:${iperf.port} (pid ${iperf.process.pid})`);
   }
   const fulcrumCli = resolve(repoRoot, o.fulcrumCli);
+  if (o.targets.includes('fulcrum') && o.fulcrumCli === DEFAULT_FULCRUM_CLI) {
+    log('building fulcrum (apps/admin/scripts/build.ts, as pnpm start does)');
+    await buildServer();
+  }
   const ctx = { repoRoot, tmpDir, redisPort: redis.port, workers: o.workers, fulcrumCli, bulkBackendPort: iperf?.port };
 
   const running: RunningTarget[] = [];

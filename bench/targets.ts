@@ -208,9 +208,12 @@ async function startFulcrum(name: 'fulcrum' | 'fulcrum-socket', ctx: TargetConte
   const bulk = await bulkFrontend(ctx);
   const configPath = join(ctx.tmpDir, `${name}.yaml`);
   writeFileSync(configPath, fulcrumConfig(port, ctx.redisPort, bulk));
-  const args = ['--import', 'tsx', cli, '--admin', `127.0.0.1:${adminPort}`, '--data', dataDir, '--config', configPath, ...extraArgs];
+  const args = ['--admin', `127.0.0.1:${adminPort}`, '--data', dataDir, '--config', configPath, ...extraArgs];
   if (ctx.workers > 1) args.push('--workers', String(ctx.workers));
-  const t = startProcess(name, NODE, args, {
+  // The TypeScript source runs through the tsx loader; the build (bin/fulcrum.js) is executed
+  // itself, as /usr/local/bin/fulcrum is, so its shebang's Node flags apply.
+  const [cmd, cmdArgs] = cli.endsWith('.ts') ? [NODE, ['--import', 'tsx', cli, ...args]] : [cli, args];
+  const t = startProcess(name, cmd, cmdArgs, {
     cwd: ctx.repoRoot,
     env: { ...process.env, FULCRUM_ADMIN_TOKEN: 'bench-admin-token-0123456789' },
     logPath: join(ctx.tmpDir, `${name}.log`),

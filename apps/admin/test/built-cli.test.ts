@@ -16,6 +16,9 @@ import { eventually, freePort, tempDir } from './helpers.ts';
 
 const ADMIN_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REFUSE_TS = pathToFileURL(fileURLToPath(new URL('./fixtures/refuse-typescript.js', import.meta.url))).href;
+const RECORD_MODULES = pathToFileURL(fileURLToPath(new URL('./fixtures/record-modules.js', import.meta.url))).href;
+/** Modules a relay-only worker must not load (issue 14, fixed memory): the admin's HTTP stack, its stores, the pg client. */
+const NOT_IN_A_WORKER = /\/node_modules\/(fastify|@fastify\/[^/]+|better-sqlite3|pg|prom-client|pino|yaml)\/|\/dist\/(app|server|cli)\.js$|\/dist\/(store|routes|history|live|http|fleet)\//;
 const TOKEN = 'built-cli-token-0123456789';
 
 const redisCli = async (port: number, ...args: string[]): Promise<string> =>
@@ -77,6 +80,44 @@ describe('the built fulcrum command', () => {
       process.kill(f.child.pid!, 'SIGTERM');
       expect(await f.exit()).toBe(0);
       expect(f.stderr()).toBe(''); // refuse-typescript would have named any .ts module here
+    } finally {
+      data.remove();
+    }
+  }, 90_000);
+
+  it('runs relay workers without the admin: no Fastify, SQLite, pg or admin module loaded in a worker process', async () => {
+    const data = tempDir();
+    const moduleLog = join(data.dir, 'modules.log');
+    const adminPort = await freePort();
+    const listenPort = await freePort();
+    const f = runNode(
+      ['--import', RECORD_MODULES, join(root, 'bin/fulcrum.js'), '--data', join(data.dir, 'data'), '--admin', `127.0.0.1:${adminPort}`,
+        '--listen', `127.0.0.1:${listenPort}`, '--backend', `127.0.0.1:${redisPort}`, '--workers', '2'],
+      { FULCRUM_ADMIN_TOKEN: TOKEN, FULCRUM_TEST_MODULE_LOG: moduleLog },
+    );
+    try {
+      await f.waitFor(/fulcrum: dashboard http:\/\/127\.0\.0\.1:\d+\/\n/);
+      // The workers relay: a request through them proves they are fully started.
+      await eventually(() => redisCli(listenPort, 'PING').then((r) => r === 'PONG', () => false));
+      const info = (await (await fetch(`http://127.0.0.1:${adminPort}/api/workers`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as ClusterInfo;
+      expect(info.workers).toHaveLength(2);
+
+      const loaded = new Map<number, string[]>();
+      for (const line of readFileSync(moduleLog, 'utf8').trim().split('\n')) {
+        const [pid, url] = line.split(' ') as [string, string];
+        loaded.set(Number(pid), [...(loaded.get(Number(pid)) ?? []), url]);
+      }
+      // The recorder sees what it must: the primary loads the admin, every worker the engine.
+      expect(loaded.get(f.child.pid!)?.some((url) => url.includes('/node_modules/fastify/'))).toBe(true);
+      for (const w of info.workers) {
+        const urls = loaded.get(w.pid) ?? [];
+        expect(urls).toContain(pathToFileURL(join(root, 'dist/cluster/worker-main.js')).href);
+        expect(urls).toContain(pathToFileURL(join(root, 'dist/node_modules/@fulcrum/engine/index.js')).href);
+        expect(urls.filter((url) => NOT_IN_A_WORKER.test(url))).toEqual([]);
+      }
+
+      process.kill(f.child.pid!, 'SIGTERM');
+      expect(await f.exit()).toBe(0);
     } finally {
       data.remove();
     }

@@ -128,14 +128,15 @@ describe('running', () => {
     expect(await r.exit()).toBe(0);
   });
 
-  it('--access-log writes one JSON line per connection on stdout, whatever the log level', async () => {
+  // With --workers the lines come from the worker processes, which load Fastify's logger only for this.
+  it.each([1, 2])('--access-log writes one JSON line per connection on stdout, whatever the log level (--workers %i)', async (workers) => {
     const data = tempDir();
     cleanup.push(data.remove);
     const echo = await startEchoServer();
     cleanup.push(() => echo.close());
     const listenPort = await freePort();
     const r = run(
-      ['--data', data.dir, '--admin', `127.0.0.1:${await freePort()}`, '--listen', `127.0.0.1:${listenPort}`, '--backend', `127.0.0.1:${echo.port}`, '--access-log'],
+      ['--data', data.dir, '--admin', `127.0.0.1:${await freePort()}`, '--listen', `127.0.0.1:${listenPort}`, '--backend', `127.0.0.1:${echo.port}`, '--access-log', '--workers', String(workers)],
       { FULCRUM_ADMIN_TOKEN: 'env-token-0123456789abcdef' },
     );
     const [, url] = await r.waitFor(/fulcrum: dashboard (\S+)\n/);
@@ -150,7 +151,8 @@ describe('running', () => {
       const found = r.stdout().split('\n').filter((line) => line.startsWith('{'));
       return found.length >= 2 ? found : undefined;
     });
-    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    // Two workers may finish their lines in either order.
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>).sort((a, b) => Number(a.bytesIn) - Number(b.bytesIn));
     expect(entries).toHaveLength(2);
     const backend = `127.0.0.1:${echo.port}`;
     expect(entries).toEqual([

@@ -5,7 +5,6 @@ import cluster from 'node:cluster';
 import { EngineError, ListenError, createLoadBalancer } from '@fulcrum/engine';
 import { reusePortStatus } from './cluster-setup.ts';
 import type { EngineEvents } from '@fulcrum/engine';
-import Fastify from 'fastify';
 import { ACCESS_LOG_ENV, startAccessLog } from '../data-plane/access-log.ts';
 import { drainEngine } from './graceful-close.ts';
 import { RELAY_ENV, STATS_BATCH_MS, isMessage } from './protocol.ts';
@@ -29,7 +28,11 @@ const engine = createLoadBalancer({
 });
 // The access log is written where the connections are: here. A Fastify instance that never
 // listens is the way to its pino logger (stdout, the same JSON lines as the in-process engine's).
-if (process.env[ACCESS_LOG_ENV] === '1') startAccessLog(engine, Fastify({ logger: { level: 'info' } }).log);
+// Imported only then: Fastify costs a relay-only worker ~15 MiB RSS (docs/BENCHMARKS.md, "Fixed memory").
+if (process.env[ACCESS_LOG_ENV] === '1') {
+  const { default: Fastify } = await import('fastify');
+  startAccessLog(engine, Fastify({ logger: { level: 'info' } }).log);
+}
 const label = `worker ${cluster.worker?.id ?? '?'} (pid ${process.pid})`;
 /** The version being applied right now (events emitted during apply carry it). */
 let applying = 0;

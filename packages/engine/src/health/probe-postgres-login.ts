@@ -6,7 +6,7 @@
 // a graceful Terminate after an answer, the socket destroyed on failure, timeout or abort. A
 // login error fails as `login failed: <server message>` (the server never echoes the password).
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 import type { HealthCheckConfig } from '../config.ts';
 import { errorReason } from './probe-connection.ts';
 import type { ProbeResult, ProbeTarget } from './probe-result.ts';
@@ -26,8 +26,19 @@ function failureReason(err: unknown, connected: boolean): string {
   return `${connected ? 'query' : 'login'} failed: ${String(e?.message ?? 'unknown').slice(0, MAX_MESSAGE_CHARS)}`;
 }
 
+/**
+ * The pg client, loaded on the first login check: it costs ~13 MiB RSS in every process that
+ * imports it, and most engines never run such a check (a cluster worker runs no checks at all).
+ */
+let pgModule: Promise<typeof pg> | undefined;
+function loadPg(): Promise<typeof pg> {
+  pgModule ??= import('pg').then((m) => m.default);
+  return pgModule;
+}
+
 /** Healthy when the login succeeds and the server's recovery state matches `role`. */
-export function probePostgresLogin(target: ProbeTarget, config: HealthCheckConfig, signal?: AbortSignal): Promise<ProbeResult> {
+export async function probePostgresLogin(target: ProbeTarget, config: HealthCheckConfig, signal?: AbortSignal): Promise<ProbeResult> {
+  const pg = await loadPg();
   return new Promise<ProbeResult>((resolve) => {
     if (signal?.aborted === true) {
       resolve({ ok: false, reason: 'aborted' });
