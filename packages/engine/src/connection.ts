@@ -26,6 +26,10 @@ export type ConnectionOwner = ConnectionOwnerOf<Connection>;
 
 /** One client connection and, while connecting or relaying, its upstream. */
 export class Connection implements PickContext, BackendLink {
+  /** Per-process number given at accept (connection-list.ts pages and closes by it). */
+  readonly id: number;
+  /** performance.now() at accept: the connection's age in the list and the close report's duration. */
+  readonly acceptedAt: number;
   readonly service: ConnectionOwner;
   readonly client: TcpHandle;
   /** The current attempt's handle; null while Waiting. */
@@ -51,8 +55,7 @@ export class Connection implements PickContext, BackendLink {
   #attempts = 0;
   #lastFailure: ConnectFailure = 'connect error';
   #exclude: Set<Backend> | null = null;
-  /** When and from where the client came: taken only when the close channel is observed. */
-  readonly #acceptedAt: number;
+  /** From where the client came: taken only when the close channel is observed. */
   readonly #peer: string | null;
   #bytesIn = 0;
   #bytesOut = 0;
@@ -68,17 +71,21 @@ export class Connection implements PickContext, BackendLink {
   /** The backend sent FIN before any byte while the client had not sent anything yet (so far). */
   #backendQuitEarly = false;
 
-  /** `address`: the client's IP when the service already read it (allow/deny), else null (read when needed). */
-  constructor(service: ConnectionOwner, client: TcpHandle, address: string | null = null) {
+  /**
+   * `address`: the client's IP when the service already read it (allow/deny), else null (read
+   * when needed). `id`: the service host's next connection number.
+   */
+  constructor(service: ConnectionOwner, client: TcpHandle, address: string | null = null, id = 0) {
+    this.id = id;
     this.service = service;
     this.client = client;
     this.#address = address;
     service.io.adopt(client, this);
     // The address is gone once the socket closes, and reading it costs a getpeername(2):
     // take it now, and only if someone listens.
-    const observed = connectionCloseChannel.hasSubscribers;
-    this.#acceptedAt = observed ? performance.now() : 0;
-    this.#peer = observed ? peerText(service.io.peer(client)) : null;
+    // The accept time is kept always (the connection list shows ages): one clock read per accept.
+    this.acceptedAt = performance.now();
+    this.#peer = connectionCloseChannel.hasSubscribers ? peerText(service.io.peer(client)) : null;
   }
 
   /** Where the connection is in its life. */
@@ -237,6 +244,12 @@ export class Connection implements PickContext, BackendLink {
     if (this.clientState < Side.Closing || this.upstreamState < Side.Closing) this.#arm(Timer.Ending, ENDING_GRACE_MS);
   }
 
+  /** An operator closed it (the connection list's close): both sides at once, like HAProxy's `shutdown session`. */
+  shutdownByOperator(): void {
+    this.#reason ??= 'admin-closed';
+    this.destroy();
+  }
+
   /** Closes both sides at once (drain timeout, closeOnDown, shutdown, idle timeout, reject). */
   destroy(): void {
     this.#reason ??= 'destroyed';
@@ -336,7 +349,7 @@ export class Connection implements PickContext, BackendLink {
     this.#disarm();
     if (connectionCloseChannel.hasSubscribers) {
       const backend = relayed && this.backend !== null ? this.backend.address : null;
-      publishClose(this.service.id, this.#peer, this.#acceptedAt, backend, this.#bytesIn, this.#bytesOut, this.#reason ?? (relayed ? 'closed' : 'client-gone'));
+      publishClose(this.service.id, this.#peer, this.acceptedAt, backend, this.#bytesIn, this.#bytesOut, this.#reason ?? (relayed ? 'closed' : 'client-gone'));
     }
     this.service.onEnd(this);
   }

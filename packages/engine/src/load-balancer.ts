@@ -14,6 +14,8 @@ import { validateConfig } from './validate-config.ts';
 import { ewma } from './ewma.ts';
 import { ENDING_GRACE_MS } from './connection.ts';
 import { ServiceErrorGate } from './service-error-gate.ts';
+import { closeBackendConnections, closeConnection, listConnections, type ConnectionQuery } from './connection-list.ts';
+import type { ConnectionPageDto } from '@fulcrum/shared/connections';
 
 export interface LoadBalancerOptions {
   /** Randomness for strategies (tests inject a seeded one). */
@@ -36,6 +38,11 @@ export interface LoadBalancerOptions {
    * new or moved listener; the caller decides whether an fd may be used again.
    */
   inheritedListener?: (host: string, port: number) => number | undefined;
+  /**
+   * Connection ids of this engine are connectionIdBase + 1, + 2, … (default 0): a worker process
+   * starts at its worker id × WORKER_CONNECTION_ID_SPAN, so ids are unique across workers.
+   */
+  connectionIdBase?: number;
 }
 
 /** One service's listening socket, for a process that hands its sockets to another. */
@@ -78,6 +85,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   readonly externalHealth: boolean;
   readonly #reusePort: boolean;
   readonly #inherited: LoadBalancerOptions['inheritedListener'];
+  #lastConnectionId: number;
   #services = new Map<number, Service>();
   /** Services removed from the config whose connections still drain. */
   #retired = new Set<Service>();
@@ -98,6 +106,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     this.externalHealth = opts.health === 'external';
     this.#reusePort = opts.reusePort === true;
     this.#inherited = opts.inheritedListener;
+    this.#lastConnectionId = opts.connectionIdBase ?? 0;
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#tick.unref();
   }
@@ -189,6 +198,29 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     const svc = this.#services.get(serviceId);
     if (svc === undefined) return;
     for (const b of svc.backends.values()) b.remoteActive = activeByBackend[b.id] ?? 0;
+  }
+
+  /** ServiceHost: the id of a connection being accepted. */
+  nextConnectionId(): number {
+    return ++this.#lastConnectionId;
+  }
+
+  /** One page of a service's live connections (connection-list.ts); an unknown service has none. */
+  listConnections(serviceId: number, query: ConnectionQuery = {}): ConnectionPageDto {
+    const svc = this.#services.get(serviceId);
+    return svc === undefined ? { connections: [], next: null } : listConnections(svc, query);
+  }
+
+  /** Closes one connection of a service at once (both sides); false if it has no such connection. */
+  closeConnection(serviceId: number, connectionId: number): boolean {
+    const svc = this.#services.get(serviceId);
+    return svc !== undefined && closeConnection(svc, connectionId);
+  }
+
+  /** Closes every connection a backend of a service holds; returns how many. */
+  closeBackendConnections(serviceId: number, backendId: number): number {
+    const svc = this.#services.get(serviceId);
+    return svc === undefined ? 0 : closeBackendConnections(svc, backendId);
   }
 
   /** The port a service actually listens on (useful with port 0). */

@@ -241,7 +241,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     const address = screenClient(this, client);
     if (address === REFUSED) return;
     this.active++;
-    const conn = new Connection(this, client, address);
+    const conn = new Connection(this, client, address, this.host.nextConnectionId());
     this.dispatch(conn);
   }
 

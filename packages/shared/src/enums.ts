@@ -61,6 +61,7 @@ export const CLOSE_REASONS = [
   'drain-deadline', // a drain deadline passed (shutdown timeout, reload drain limit): closed with FIN both ways
   'rejected', // no backend could take it
   'client-gone', // the client left before a backend was connected
+  'admin-closed', // an operator closed it (DELETE /api/services/:id/connections/:connId, or close-all on a backend)
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
