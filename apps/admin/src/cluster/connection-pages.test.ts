@@ -9,7 +9,7 @@ const row = (id: number): ConnectionDto => ({ id, client: '127.0.0.1:1', backend
 function workerPage(ids: number[], after: number, limit: number): ConnectionPageDto {
   const rest = ids.filter((id) => id > after);
   const page = rest.slice(0, limit);
-  return { connections: page.map(row), next: rest.length > limit ? page.at(-1)!.id : null };
+  return { connections: page.map(row), next: rest.length > limit ? page.at(-1)! : null };
 }
 
 describe('mergeConnectionPages', () => {
