@@ -11,11 +11,14 @@ import { expect, test } from '../fixtures/test.ts';
 /** A raw RESP client: its local port is what the list shows as the client address. */
 class RawRedisClient {
   readonly socket: net.Socket;
+  /** `address:port` as Fulcrum sees this client (kept: the socket forgets its port once closed). */
+  readonly address: string;
   closed = false;
   #buffer = '';
 
   private constructor(socket: net.Socket) {
     this.socket = socket;
+    this.address = `127.0.0.1:${socket.localPort}`;
     socket.on('data', (d: Buffer) => (this.#buffer += String(d)));
     socket.on('error', () => {});
     socket.on('close', () => (this.closed = true));
@@ -27,11 +30,6 @@ class RawRedisClient {
     const client = new RawRedisClient(socket);
     expect(await client.command(`CLIENT SETNAME ${name}`)).toBe('+OK');
     return client;
-  }
-
-  /** `address:port` as Fulcrum sees this client. */
-  get address(): string {
-    return `127.0.0.1:${this.socket.localPort}`;
   }
 
   /** Sends one inline command and resolves with its one-line reply (rejects if the socket closes first). */
