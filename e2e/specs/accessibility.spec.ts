@@ -1,7 +1,7 @@
 // Issue 17, accessibility: axe-core on every main view of the console, in the dark and the light
 // theme (prefers-color-scheme emulated), with zero serious or critical violations. The views:
-// sign-in, overview, a service with backends (one of them down) and live charts with a tooltip
-// open, the cluster view, the events view, the service form dialog and a confirm dialog.
+// sign-in, overview, a service with backends (one of them down), its connection list and live
+// charts with a tooltip open, the cluster view, the events view, the service form dialog and a confirm dialog.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { redisRoundTrip } from '../fixtures/redis-traffic.ts';
@@ -32,7 +32,7 @@ async function axe(page: Page, testInfo: TestInfo, view: string): Promise<Findin
 
 const SCHEMES = ['dark', 'light'] as const;
 
-test('axe finds no serious or critical violation on any main view, in the dark and the light theme', async ({ page, fulcrum, startRedis }, testInfo) => {
+test('axe finds no serious or critical violation on any main view, in the dark and the light theme', async ({ page, fulcrum, startRedis, redisClients }, testInfo) => {
   // Seven views, each checked twice: axe takes seconds per run on a busy 2-core machine.
   test.setTimeout(300_000);
   const [redisA, redisB] = await Promise.all([startRedis(), startRedis()]);
@@ -69,11 +69,14 @@ test('axe finds no serious or critical violation on any main view, in the dark a
   expect(await feed.evaluate((el) => el.scrollHeight > el.clientHeight), 'the events feed scrolls').toBe(true);
   await check('overview');
 
+  // Two long-lived connections, so the service view's connection list has rows.
+  await redisClients().open(port, 'a11y-held-', 2);
   const loop = new TrafficLoop((op) => redisRoundTrip(port, `a11y-${op}`), { minOps: 5, maxOps: 4000, maxMs: 120_000, paceMs: 25 });
   loop.start('load');
   try {
     await selectService(page, 'cache');
     await expect(page.getByTestId(`backend-row-${DEAD}`).getByTestId('health')).toHaveText('down');
+    await expect(page.getByTestId('connections-table').getByTestId('connection-row').first()).toBeVisible();
     const chart = page.getByTestId('new-connections-chart');
     await expect(chart.locator('.recharts-area').first()).toBeVisible();
     // A real pointer over the plot opens the tooltip; the points are at the right edge (the

@@ -40,6 +40,7 @@ import { createMetrics } from './metrics/metrics.ts';
 import { backendRoutes } from './routes/backend-routes.ts';
 import { clusterRoutes } from './routes/cluster-routes.ts';
 import { configRoutes } from './routes/config-routes.ts';
+import { connectionRoutes } from './routes/connection-routes.ts';
 import { eventsRoutes } from './routes/events-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { historyRoutes } from './routes/history-routes.ts';
@@ -352,6 +353,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await api.register(sessionRoutes);
       await api.register(serviceRoutes, deps);
       await api.register(backendRoutes, deps);
+      await api.register(connectionRoutes, deps);
       await api.register(statsRoutes, deps);
       await api.register(eventsRoutes, deps);
       await api.register(historyRoutes, deps);

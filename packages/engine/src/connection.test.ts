@@ -127,8 +127,10 @@ let clients = 0;
 /** A service whose backends are all up (health is external: nothing checks on its own). */
 function harness(over: Partial<ServiceConfig> = {}, up = true): Harness {
   const events: string[] = [];
+  let lastId = 0;
   const host: ServiceHost = {
     random: () => 0,
+    nextConnectionId: () => ++lastId,
     externalHealth: true,
     onDrained: (_s, b, closedByTimeout) => events.push(`drained ${b.id} (${closedByTimeout} closed)`),
     onHealth: (_s, b, from, to) => events.push(`health ${b.id} ${from}→${to}`),

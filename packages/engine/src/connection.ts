@@ -28,6 +28,10 @@ export type ConnectionOwner = ConnectionOwnerOf<Connection>;
 
 /** One client connection and, while connecting or relaying, its upstream. */
 export class Connection implements PickContext, BackendLink {
+  /** Per-process number given at accept (connection-list.ts pages and closes by it). */
+  readonly id: number;
+  /** performance.now() at accept: the age maxConnectionLifetimeMs is measured from, the list's age, the close report's duration. */
+  readonly acceptedAt: number;
   readonly service: ConnectionOwner;
   readonly client: Endpoint;
   /** The current attempt's handle; null while Waiting. */
@@ -53,8 +57,6 @@ export class Connection implements PickContext, BackendLink {
   #attempts = 0;
   #lastFailure: ConnectFailure = 'connect error';
   #exclude: Set<Backend> | null = null;
-  /** performance.now() at accept: the age maxConnectionLifetimeMs is measured from (connection-lifetime.ts). */
-  readonly acceptedAt: number;
   /** This connection's share of the lifetime jitter: its lifetime is maxConnectionLifetimeMs × this (set at accept). */
   lifetimeScale = 1;
   /** Where the client came from: taken only when the close channel is observed. */
@@ -84,8 +86,10 @@ export class Connection implements PickContext, BackendLink {
   /**
    * `address`: the client's IP when the service already read it (allow/deny), else null (read
    * when needed). `origin`: set when the client came through a PROXY header (the address it named).
+   * `id`: the service host's next connection number.
    */
-  constructor(service: ConnectionOwner, client: Endpoint, address: string | null = null, origin: ProxiedOrigin | null = null) {
+  constructor(service: ConnectionOwner, client: Endpoint, address: string | null = null, origin: ProxiedOrigin | null = null, id = 0) {
+    this.id = id;
     this.service = service;
     this.client = client;
     this.#address = address;
@@ -93,6 +97,7 @@ export class Connection implements PickContext, BackendLink {
     service.io.adopt(client, this);
     // The address is gone once the socket closes, and reading it costs a getpeername(2):
     // take it now, and only if someone listens.
+    // The accept time is kept always (maxConnectionLifetimeMs, the connection list's ages): one clock read per accept.
     this.acceptedAt = performance.now();
     this.#peer = connectionCloseChannel.hasSubscribers ? peerText(origin?.source ?? service.io.peer(client)) : null;
   }
@@ -272,6 +277,12 @@ export class Connection implements PickContext, BackendLink {
       return;
     }
     if (this.clientState < Side.Closing || this.upstreamState < Side.Closing) this.#arm(Timer.Ending, ENDING_GRACE_MS);
+  }
+
+  /** An operator closed it (the connection list's close): both sides at once, like HAProxy's `shutdown session`. */
+  shutdownByOperator(): void {
+    this.#reason ??= 'admin-closed';
+    this.destroy();
   }
 
   /** Closes both sides at once (drain timeout, closeOnDown, shutdown, idle timeout, reject). */

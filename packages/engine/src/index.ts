@@ -1,6 +1,7 @@
 // Public surface of @fulcrum/engine. Nothing else is imported from outside the package.
 export { createLoadBalancer, LoadBalancer } from './load-balancer.ts';
 export type { LoadBalancerOptions, CloseOptions, ListenerInfo } from './load-balancer.ts';
+export type { ConnectionQuery } from './connection-list.ts';
 export { ENDING_GRACE_MS } from './connection.ts';
 export type {
   AdminState,

@@ -18,6 +18,8 @@ import { ENDING_GRACE_MS } from './connection.ts';
 import { ServiceErrorGate } from './service-error-gate.ts';
 import type { ConnectionIo } from './connection.ts';
 import { chooseRelay, type RelayCheck, type RelayInfo, type RelayMode } from './relay-choice.ts';
+import { closeBackendConnections, closeConnection, listConnections, type ConnectionQuery } from './connection-list.ts';
+import type { ConnectionPageDto } from '@fulcrum/shared/connections';
 
 export interface LoadBalancerOptions {
   /** Randomness for strategies (tests inject a seeded one). */
@@ -52,6 +54,11 @@ export interface LoadBalancerOptions {
    * loopback round trip): [] = usable, else what is wrong. For tests of the fallback.
    */
   relayCheck?: RelayCheck;
+  /**
+   * Connection ids of this engine are connectionIdBase + 1, + 2, … (default 0): a worker process
+   * starts at its worker id × WORKER_CONNECTION_ID_SPAN, so ids are unique across workers.
+   */
+  connectionIdBase?: number;
 }
 
 /** One service's listening socket, for a process that hands its sockets to another. */
@@ -98,6 +105,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   readonly #relayCheck: RelayCheck | undefined;
   /** The relay, chosen at the first apply(); every service runs it. */
   #relay: { info: RelayInfo; io: ConnectionIo } | undefined;
+  #lastConnectionId: number;
   #services = new Map<number, Service>();
   /** Services removed from the config whose connections still drain. */
   #retired = new Set<Service>();
@@ -122,6 +130,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     this.#inherited = opts.inheritedListener;
     this.#relayMode = opts.relay ?? 'auto';
     this.#relayCheck = opts.relayCheck;
+    this.#lastConnectionId = opts.connectionIdBase ?? 0;
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#tick.unref();
   }
@@ -240,6 +249,29 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     const svc = this.#services.get(serviceId);
     const r = svc?.rebalance(backendId, windowMs, id ?? ++this.#rebalanceSeq) ?? null;
     return r === null ? null : { rebalanceId: r.id, connections: r.connections };
+  }
+
+  /** ServiceHost: the id of a connection being accepted. */
+  nextConnectionId(): number {
+    return ++this.#lastConnectionId;
+  }
+
+  /** One page of a service's live connections (connection-list.ts); an unknown service has none. */
+  listConnections(serviceId: number, query: ConnectionQuery = {}): ConnectionPageDto {
+    const svc = this.#services.get(serviceId);
+    return svc === undefined ? { connections: [], next: null } : listConnections(svc, query);
+  }
+
+  /** Closes one connection of a service at once (both sides); false if it has no such connection. */
+  closeConnection(serviceId: number, connectionId: number): boolean {
+    const svc = this.#services.get(serviceId);
+    return svc !== undefined && closeConnection(svc, connectionId);
+  }
+
+  /** Closes every connection a backend of a service holds; returns how many. */
+  closeBackendConnections(serviceId: number, backendId: number): number {
+    const svc = this.#services.get(serviceId);
+    return svc === undefined ? 0 : closeBackendConnections(svc, backendId);
   }
 
   /** The port a service actually listens on (useful with port 0). */

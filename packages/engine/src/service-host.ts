@@ -10,6 +10,8 @@ import type { RebalanceOutcome } from '@fulcrum/shared/enums';
 /** What a service of type S needs from the load balancer that owns it. */
 export interface ServiceHostOf<S> {
   readonly random: () => number;
+  /** The id of the connection being accepted (unique in this process, increasing). */
+  nextConnectionId(): number;
   /** A backend finished draining (its last connection closed, or the drain timeout passed). */
   onDrained(service: S, backend: Backend, closedByTimeout: number): void;
   /** A backend's health changed (active check, passive detection, or checks disabled). */

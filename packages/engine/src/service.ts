@@ -288,7 +288,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     const entry = admitClient(this, client, address);
     if (entry === OVER_LIMIT) return;
     this.active++;
-    const conn = new Connection(this, client, address);
+    const conn = new Connection(this, client, address, null, this.host.nextConnectionId());
     conn.clientEntry = entry;
     conn.lifetimeScale = lifetimeScale(++this.#accepted);
     this.dispatch(conn);
@@ -309,7 +309,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     const entry = admitClient(this, client, address);
     if (entry === OVER_LIMIT) return;
     this.active++;
-    const conn = new Connection(this, client, address, origin);
+    const conn = new Connection(this, client, address, origin, this.host.nextConnectionId());
     conn.clientEntry = entry;
     conn.lifetimeScale = lifetimeScale(++this.#accepted);
     this.dispatch(conn);

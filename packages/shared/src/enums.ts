@@ -63,6 +63,7 @@ export const CLOSE_REASONS = [
   'rebalance', // an operator's rebalance of its backend: closed with FIN both ways
   'rejected', // no backend could take it
   'client-gone', // the client left before a backend was connected
+  'admin-closed', // an operator closed it (DELETE /api/services/:id/connections/:connId, or close-all on a backend)
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 

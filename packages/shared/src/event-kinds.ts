@@ -14,7 +14,12 @@ export const AUDIT_EVENT_KINDS = [
   'config-replaced',
   'token-created',
   'token-revoked',
+  'connection-closed',
+  'backend-connections-closed',
 ] as const;
+
+/** Audit kinds of the connection list's closes (README "Connections"): recorded on the node that closed them. */
+export const CONNECTION_AUDIT_KINDS = ['connection-closed', 'backend-connections-closed'] as const satisfies readonly (typeof AUDIT_EVENT_KINDS)[number][];
 
 /** Kinds recorded from engine events (actor `engine`). */
 export const ENGINE_EVENT_KINDS = ['backend-health', 'backend-state', 'backend-agent', 'backend-drained', 'rebalance-started', 'rebalance-ended', 'service-error'] as const;
@@ -39,4 +44,5 @@ export type EngineEventKind = (typeof ENGINE_EVENT_KINDS)[number];
 export type DiscoveryEventKind = (typeof DISCOVERY_EVENT_KINDS)[number];
 export type ClusterEventKind = (typeof CLUSTER_EVENT_KINDS)[number];
 export type LifecycleEventKind = (typeof LIFECYCLE_EVENT_KINDS)[number];
+export type ConnectionAuditKind = (typeof CONNECTION_AUDIT_KINDS)[number];
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -7,7 +7,9 @@
 // same EngineError an in-process apply would throw — so a 2xx still means "live everywhere".
 import { EventEmitter } from 'node:events';
 import { EngineClosedError, EngineError, InvalidConfigError, ListenError, ServiceErrorGate, WorkerUnavailableError, validateConfig } from '@fulcrum/engine';
-import type { CloseOptions, EngineConfig, EngineEvents, EngineStats } from '@fulcrum/engine';
+import type { CloseOptions, ConnectionQuery, EngineConfig, EngineEvents, EngineStats } from '@fulcrum/engine';
+import type { ConnectionPageDto } from '@fulcrum/shared/connections';
+import { mergeConnectionPages, workerOfConnection } from './connection-pages.ts';
 import { formatAddress } from '@fulcrum/shared/address';
 import { reusePortStatus, setupCluster } from './cluster-setup.ts';
 import type { SchedulingPolicy } from './cluster-setup.ts';
@@ -49,6 +51,8 @@ export interface ClusterEngineOptions {
 }
 
 const DEFAULT_ACK_TIMEOUT_MS = 15_000;
+/** How long a worker may take to answer a connection-list question (it answers between two messages). */
+const QUERY_TIMEOUT_MS = 5000;
 
 /** Engines in worker processes behind the DataPlane interface. */
 export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPlane {
@@ -164,6 +168,27 @@ export class ClusterEngine extends EventEmitter<EngineEvents> implements DataPla
     this.#rebalances.begin(rebalanceId, targets.map((h) => h.id));
     for (const h of targets) h.send({ type: 'rebalance', rebalanceId, serviceId, backendId, windowMs });
     return { rebalanceId, connections: null };
+  }
+
+  /** One page of a service's connections over every worker still holding some (live or draining). */
+  async listConnections(serviceId: number, query: ConnectionQuery = {}): Promise<ConnectionPageDto> {
+    const answers = await Promise.all(this.#pool.handles.map((h) => h.request({ type: 'list-connections', serviceId, query }, QUERY_TIMEOUT_MS)));
+    const pages = answers.flatMap((a) => (a?.type === 'connections' ? [a.page] : []));
+    return mergeConnectionPages(pages, query.limit);
+  }
+
+  /** Closes one connection; its id names the worker holding it. false if no worker has it. */
+  async closeConnection(serviceId: number, connectionId: number): Promise<boolean> {
+    const h = this.#pool.handles.find((w) => w.id === workerOfConnection(connectionId));
+    if (h === undefined) return false;
+    const answer = await h.request({ type: 'close-connections', serviceId, connectionId }, QUERY_TIMEOUT_MS);
+    return answer?.type === 'connections-closed' && answer.closed > 0;
+  }
+
+  /** Closes every connection of one backend in every worker; returns how many. */
+  async closeBackendConnections(serviceId: number, backendId: number): Promise<number> {
+    const answers = await Promise.all(this.#pool.handles.map((h) => h.request({ type: 'close-connections', serviceId, backendId }, QUERY_TIMEOUT_MS)));
+    return answers.reduce((sum, a) => sum + (a?.type === 'connections-closed' ? a.closed : 0), 0);
   }
 
   /** Starts a new generation of workers with the current code and config, then drains the old one. */

@@ -1,6 +1,7 @@
 // The IPC protocol between the cluster primary and its workers (see docs/WORKERS.md). Messages
 // are small JSON objects over the cluster channel; none is ever sent per connection.
-import type { EngineConfig, EngineErrorCode, EngineEvents, EngineStats, HealthState } from '@fulcrum/engine';
+import type { ConnectionQuery, EngineConfig, EngineErrorCode, EngineEvents, EngineStats, HealthState } from '@fulcrum/engine';
+import type { ConnectionPageDto } from '@fulcrum/shared/connections';
 
 /** The worker's environment variable naming the relay its engine runs (--relay; the primary always sets it). */
 export const RELAY_ENV = 'FULCRUM_RELAY';
@@ -48,7 +49,11 @@ export type ToWorker =
    * left with FIN, send `stats` (final), exit 0. Sent again to a draining worker, it can only bring
    * the deadline forward.
    */
-  | { type: 'stop'; timeoutMs: number | null };
+  | { type: 'stop'; timeoutMs: number | null }
+  /** An operator's question (README "Connections"): answer `connections` with the same requestId. */
+  | { type: 'list-connections'; requestId: number; serviceId: number; query: ConnectionQuery }
+  /** Close connection `connectionId`, or every connection of `backendId`: answer `connections-closed`. */
+  | { type: 'close-connections'; requestId: number; serviceId: number; connectionId?: number; backendId?: number };
 
 /** Engine events a worker forwards (backend-health comes from the primary's own checker). */
 export type ForwardedEvent = 'backend-state' | 'backend-agent' | 'backend-drained' | 'service-error' | 'passive-failure' | 'rebalance-started' | 'rebalance-ended';
@@ -63,6 +68,8 @@ export type FromWorker =
   | { type: 'listener'; host: string; port: number }
   /** All `listener` messages are sent; `error` if this worker has no socket of its own to send (round-robin scheduling). */
   | { type: 'listeners-sent'; error?: string }
+  | { type: 'connections'; requestId: number; page: ConnectionPageDto }
+  | { type: 'connections-closed'; requestId: number; closed: number }
   | {
       [K in ForwardedEvent]: { type: 'event'; name: K; event: EngineEvents[K][0]; version: number };
     }[ForwardedEvent];

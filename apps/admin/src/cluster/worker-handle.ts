@@ -45,6 +45,9 @@ export class WorkerHandle {
   /** Resolves when the process has exited. */
   readonly exited: Promise<void>;
   readonly #waiters = new Map<number, (outcome: ApplyOutcome) => void>();
+  /** Answers awaited by requestId (connection list and close); null when the worker exits first. */
+  readonly #replies = new Map<number, (reply: WorkerReply | null) => void>();
+  #lastRequestId = 0;
   #onListener: ((message: FromWorker, handle: unknown) => void) | undefined;
   #killTimer: NodeJS.Timeout | undefined;
 
@@ -72,6 +75,8 @@ export class WorkerHandle {
         readyReject(new WorkerUnavailableError('FULCRUM_WORKER_EXITED', `worker ${this.id} (pid ${this.pid}) exited before it was ready (${describeExit(this.exitCode, this.exitSignal)})`));
         for (const resolveWaiter of this.#waiters.values()) resolveWaiter({ kind: 'gone' });
         this.#waiters.clear();
+        for (const answer of this.#replies.values()) answer(null);
+        this.#replies.clear();
         resolve();
       };
       worker.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
@@ -88,6 +93,10 @@ export class WorkerHandle {
       if (!isMessage<FromWorker>(message)) return;
       if (message.type === 'listener' || message.type === 'listeners-sent') {
         this.#onListener?.(message, handle);
+        return;
+      }
+      if (message.type === 'connections' || message.type === 'connections-closed') {
+        this.#replies.get(message.requestId)?.(message);
         return;
       }
       if (message.type === 'ready') readyResolve();
@@ -145,6 +154,27 @@ export class WorkerHandle {
     });
   }
 
+  /**
+   * Sends a question that carries a requestId (list-connections, close-connections) and resolves
+   * with the worker's answer, or null if it exits first; rejects after `timeoutMs` without one.
+   */
+  request(message: DistributiveOmit<WorkerRequest, 'requestId'>, timeoutMs: number): Promise<WorkerReply | null> {
+    if (this.state === 'exited') return Promise.resolve(null);
+    const requestId = ++this.#lastRequestId;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#replies.delete(requestId);
+        reject(new WorkerUnavailableError('FULCRUM_WORKER_TIMEOUT', `worker ${this.id} (pid ${this.pid}) did not answer in time`));
+      }, timeoutMs);
+      this.#replies.set(requestId, (reply) => {
+        clearTimeout(timer);
+        this.#replies.delete(requestId);
+        resolve(reply);
+      });
+      this.send({ ...message, requestId } as WorkerRequest);
+    });
+  }
+
   #settle(version: number, outcome: ApplyOutcome): void {
     const waiter = this.#waiters.get(version);
     if (waiter === undefined) return;
@@ -184,6 +214,12 @@ export class WorkerHandle {
     }
   }
 }
+
+/** Questions to a worker that carry a requestId. */
+export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
+/** A worker's answers to them. */
+export type WorkerReply = Extract<FromWorker, { requestId: number }>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A listening socket received from a worker: a raw libuv TCP handle of this process. */
 export interface ReceivedListener {

@@ -11,6 +11,7 @@ import { RELAY_ENV, STATS_BATCH_MS, isMessage } from './protocol.ts';
 import { RELAY_MODES, isOneOf } from '@fulcrum/shared/enums';
 import type { ForwardedEvent, FromWorker, ListenFds, ToWorker, WireError } from './protocol.ts';
 import { formatAddress } from '@fulcrum/shared/address';
+import { WORKER_CONNECTION_ID_SPAN } from '@fulcrum/shared/connections';
 
 if (!cluster.isWorker || typeof process.send !== 'function') {
   process.stderr.write('fulcrum: worker-main.ts runs only as a cluster worker started by `fulcrum --workers N`\n');
@@ -25,6 +26,8 @@ const engine = createLoadBalancer({
   inheritedListener: (host, port) => listenFds[formatAddress(host, port)],
   // The primary checked --relay / FULCRUM_RELAY and passes it on.
   relay: isOneOf(RELAY_MODES, process.env[RELAY_ENV]) ? process.env[RELAY_ENV] : 'auto',
+  // Worker ids are never reused while the primary runs: connection ids stay unique on the node.
+  connectionIdBase: (cluster.worker?.id ?? 0) * WORKER_CONNECTION_ID_SPAN,
 });
 // The access log is written where the connections are: here. A Fastify instance that never
 // listens is the way to its pino logger (stdout, the same JSON lines as the in-process engine's).
@@ -113,6 +116,15 @@ async function handle(message: ToWorker): Promise<void> {
     case 'send-listeners':
       sendListeners();
       return;
+    case 'list-connections':
+      send({ type: 'connections', requestId: message.requestId, page: engine.listConnections(message.serviceId, message.query) });
+      return;
+    case 'close-connections': {
+      const { serviceId, connectionId, backendId } = message;
+      const closed = connectionId !== undefined ? Number(engine.closeConnection(serviceId, connectionId)) : backendId !== undefined ? engine.closeBackendConnections(serviceId, backendId) : 0;
+      send({ type: 'connections-closed', requestId: message.requestId, closed });
+      return;
+    }
   }
 }
 

@@ -20,7 +20,7 @@ import type { Store } from '../store/store.ts';
 import { toServiceDtos } from '../store/store.ts';
 import type { EngineConfig } from '@fulcrum/engine';
 import type { NewEvent } from '../store/events-repo.ts';
-import type { AuditEventKind, DiscoveryEventKind, EngineEventKind, EventKind, LifecycleEventKind } from '@fulcrum/shared/event-kinds';
+import type { AuditEventKind, DiscoveryEventKind, EngineEventKind, EventKind, LifecycleEventKind, ConnectionAuditKind } from '@fulcrum/shared/event-kinds';
 import { localVersion, readReplicated, setLocalVersion, writeReplicated } from '../store/replica.ts';
 import type { ReplicatedState } from '../store/replica.ts';
 import { ApiError, fromEngineError } from '../http/api-error.ts';
@@ -170,8 +170,8 @@ export class ConfigService {
     return this.#mutex.run(task);
   }
 
-  /** Records an event outside any change (engine and discovery events, the admin's start) and publishes it. */
-  recordEvent(event: KnownEvent & { kind: EngineEventKind | DiscoveryEventKind | LifecycleEventKind }): Promise<EventDto> {
+  /** Records an event outside any config change (engine and discovery events, the admin's start, connection closes) and publishes it. */
+  recordEvent(event: KnownEvent & { kind: EngineEventKind | DiscoveryEventKind | LifecycleEventKind | ConnectionAuditKind }): Promise<EventDto> {
     return this.#mutex.run(() => {
       const stored = this.#store.events.insert(event);
       this.#publish({ type: 'event', event: stored });

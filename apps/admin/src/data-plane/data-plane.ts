@@ -2,7 +2,8 @@
 // in-process LoadBalancer and the ClusterEngine (engines in worker processes) both satisfy it,
 // so routes, the store and the config service never know which one runs.
 import type { EventEmitter } from 'node:events';
-import type { CloseOptions, EngineConfig, EngineEvents, EngineStats } from '@fulcrum/engine';
+import type { CloseOptions, ConnectionQuery, EngineConfig, EngineEvents, EngineStats } from '@fulcrum/engine';
+import type { ConnectionPageDto } from '@fulcrum/shared/connections';
 
 /** What the admin uses of an engine: apply a snapshot, read counters, hear events, close. */
 export interface DataPlane extends EventEmitter<EngineEvents> {
@@ -20,6 +21,12 @@ export interface DataPlane extends EventEmitter<EngineEvents> {
   rebalance(serviceId: number, backendId: number, windowMs: number): { rebalanceId: number; connections: number | null } | null;
   /** The port a service actually listens on. */
   listenPort(serviceId: number): number | undefined;
+  /** One page of a service's live connections on this node (merged over workers in cluster mode). */
+  listConnections(serviceId: number, query?: ConnectionQuery): ConnectionPageDto | Promise<ConnectionPageDto>;
+  /** Closes one connection at once; false if this node has no such connection of that service. */
+  closeConnection(serviceId: number, connectionId: number): boolean | Promise<boolean>;
+  /** Closes every connection of one backend on this node; how many. */
+  closeBackendConnections(serviceId: number, backendId: number): number | Promise<number>;
   /** Stops listening and closes (or drains) every connection. */
   close(opts?: CloseOptions): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { SESSION_COOKIE } from '../auth/authenticate.ts';
 const TAGS = [
   { name: 'services', description: 'Services and their settings' },
   { name: 'backends', description: 'One backend of a service' },
+  { name: 'connections', description: "A service's live connections on this node: list, close one, close all of a backend" },
   { name: 'config', description: 'The whole configuration as one document (export/import)' },
   { name: 'stats', description: 'Live counters and the event log (audit + engine events)' },
   { name: 'tokens', description: 'API tokens' },

@@ -5,6 +5,7 @@ import { Toasts } from '../components/toasts.tsx';
 import { Logo } from '../features/auth/login-page.tsx';
 import { UserMenu } from '../features/auth/user-menu.tsx';
 import { BackendsPanel } from '../features/backends/backends-table.tsx';
+import { ConnectionsPanel } from '../features/connections/connections-panel.tsx';
 import { ClusterStatus } from '../features/cluster/cluster-status.tsx';
 import { ClusterView } from '../features/cluster/cluster-view.tsx';
 import { EventsFeed } from '../features/events/events-feed.tsx';
@@ -74,6 +75,7 @@ export function ConsolePage() {
             <>
               <ServiceHeader service={service} onEdit={() => setForm({ open: true, service })} />
               <BackendsPanel service={service} />
+              <ConnectionsPanel service={service} />
               <Suspense fallback={<section className="panel charts-loading muted">Loading charts…</section>}>
                 <ChartsPanel service={service} />
               </Suspense>

@@ -17,6 +17,8 @@ describe('eventTone', () => {
       'config-replaced': 'config',
       'token-created': 'config',
       'token-revoked': 'plain',
+      'connection-closed': 'draining',
+      'backend-connections-closed': 'draining',
       'backend-health': 'config',
       'backend-state': 'config',
       'backend-agent': 'config',

@@ -15,6 +15,9 @@ const KIND_TONE: Record<EventKind, EventTone> = {
   'config-replaced': 'config',
   'token-created': 'config',
   'token-revoked': 'plain',
+  // An operator closed connections from the connection list.
+  'connection-closed': 'draining',
+  'backend-connections-closed': 'draining',
   // Transitions: coloured by their target state (`details.to`) when there is one.
   'backend-health': 'config',
   'backend-state': 'config',
