@@ -25,6 +25,8 @@ import { createService, updateService } from './services-api.ts';
 import { FormField } from '../../components/form-field.tsx';
 import { HealthCheckRoleFields } from './health-check-role-fields.tsx';
 import { PassiveDetectionFields } from './passive-detection-fields.tsx';
+import { DiffTable } from '../../components/diff-table.tsx';
+import { serviceDiff, type DiffRow } from './service-diff.ts';
 
 interface ServiceFormDialogProps {
   /** null: create a new service. */
@@ -48,6 +50,8 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
   const [values, setValues] = useState<ServiceFormValues>(() => (service ? serviceToForm(service) : emptyServiceForm()));
   const [errors, setErrors] = useState<ServiceFormErrors>({});
   const [busy, setBusy] = useState(false);
+  // The review step: the changes the operator is about to apply, shown before anything is sent.
+  const [review, setReview] = useState<DiffRow[] | null>(null);
   const clusterNote = useClusterStrategyNote(values.strategy, service?.strategyOptions);
   const stale = formStaleness(service, useAppStore(serviceById(service?.id ?? null)));
 
@@ -62,12 +66,16 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
     const found = validateServiceForm(values, others);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
+    if (service && review === null) {
+      setReview(serviceDiff(service, toPatchBody(values, service)));
+      return;
+    }
     setBusy(true);
     try {
       if (service) {
         const patch = toPatchBody(values, service);
-        // The version the form started from: a change made meanwhile, here or on another node, is never silently overwritten.
-        if (Object.keys(patch).length > 0) serviceSaved(await updateService(service.id, { ...patch, version: service.version }));
+        // If-Match the version the form started from: a change made meanwhile, here or on another node, is never silently overwritten.
+        if (Object.keys(patch).length > 0) serviceSaved(await updateService(service.id, patch, service.version));
         showToast('success', `Service ${values.name.trim()} saved.`);
       } else {
         const created = await createService(toCreateBody(values));
@@ -82,6 +90,8 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
         setBusy(false);
         return;
       }
+      // A field the server refused is on the form: back to it.
+      setReview(null);
       const field = error instanceof ApiError ? formFieldForServerField(error.field) : 'form';
       // Next to its field the message needs no field name; at the bottom of the form it does.
       const named = field === 'form' && error instanceof ApiError && error.field ? `${error.field}: ${errorMessage(error)}` : errorMessage(error);
@@ -96,6 +106,33 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
   });
 
   const hcOn = values.hcType !== 'none';
+  // An edit that changes nothing has nothing to save.
+  const unchanged = service !== null && serviceDiff(service, toPatchBody(values, service)).length === 0;
+
+  if (service && review !== null) {
+    return (
+      <form className="service-form" onSubmit={submit} noValidate data-testid="service-review">
+        <p className="dialog-text">
+          {review.length === 1 ? 'One setting' : `${review.length} settings`} of <strong>{service.name}</strong> will change (running configuration → after):
+        </p>
+        <DiffTable rows={review} caption={`Changes to service ${service.name}`} />
+        {errors.form ? (
+          <p className="field-error form-error" role="alert">
+            {errors.form}
+          </p>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={() => setReview(null)} disabled={busy}>
+            Back to edit
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy} autoFocus>
+            {busy ? <span className="spinner" aria-hidden="true" /> : null}
+            Apply changes
+          </button>
+        </div>
+      </form>
+    );
+  }
 
   return (
     <form className="service-form" onSubmit={submit} noValidate data-testid="service-form">
@@ -244,12 +281,17 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
         </p>
       ) : null}
       <div className="dialog-actions">
+        {unchanged ? (
+          <span className="muted small" role="status" data-testid="service-form-unchanged">
+            No changes
+          </span>
+        ) : null}
         <button type="button" className="btn" onClick={onDone}>
           Cancel
         </button>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
+        <button type="submit" className="btn btn-primary" disabled={busy || unchanged}>
           {busy ? <span className="spinner" aria-hidden="true" /> : null}
-          {service ? 'Save service' : 'Create service'}
+          {service ? 'Save service…' : 'Create service'}
         </button>
       </div>
     </form>

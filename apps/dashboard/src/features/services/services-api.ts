@@ -25,8 +25,9 @@ export async function createService(body: ServiceCreate): Promise<ServiceDto> {
   return withoutWarnings(await api.post<ServiceDto & WithWarnings>('/services', body));
 }
 
-export async function updateService(id: number, patch: ServicePatch): Promise<ServiceDto> {
-  return withoutWarnings(await api.patch<ServiceDto & WithWarnings>(`/services/${id}`, patch));
+/** PATCH a service; `ifMatch`: the version the change was made against (sent as If-Match). */
+export async function updateService(id: number, patch: ServicePatch, ifMatch?: number): Promise<ServiceDto> {
+  return withoutWarnings(await api.patch<ServiceDto & WithWarnings>(`/services/${id}`, patch, { ifMatch }));
 }
 
 export function deleteService(id: number): Promise<void> {
