@@ -1,9 +1,14 @@
 // The field-by-field view of a change (old → new), shared by the service form's review step and
 // "Revert this change" on an audit event.
-import type { DiffRow } from '../features/services/service-diff.ts';
+/** One changed setting as shown: its path and both values as text (features/services/service-diff.ts makes them). */
+interface DiffTableRow {
+  path: string;
+  from: string;
+  to: string;
+}
 
 /** A table of changed settings; `caption` says what the rows are (read by screen readers). */
-export function DiffTable({ rows, caption }: { rows: readonly DiffRow[]; caption: string }) {
+export function DiffTable({ rows, caption }: { rows: readonly DiffTableRow[]; caption: string }) {
   return (
     // Focusable: a long diff scrolls, and a keyboard user must be able to scroll it (axe: scrollable-region-focusable).
     <div className="table-wrap diff-wrap" role="region" aria-label={caption} tabIndex={0}>

@@ -16,6 +16,11 @@ export function listServices(): Promise<ServiceDto[]> {
   return api.get<ServiceDto[]>('/services');
 }
 
+/** GET /api/services/:id: the service as it runs now. */
+export function getService(id: number): Promise<ServiceDto> {
+  return api.get<ServiceDto>(`/services/${id}`);
+}
+
 /** The service as the store keeps it: a change's `warnings` are not part of it. */
 function withoutWarnings({ warnings: _warnings, ...service }: ServiceDto & WithWarnings): ServiceDto {
   return service;
