@@ -116,12 +116,20 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
           {review.length === 1 ? 'One setting' : `${review.length} settings`} of <strong>{service.name}</strong> will change (running configuration → after):
         </p>
         <DiffTable rows={review} caption={`Changes to service ${service.name}`} />
+        {stale && !errors.form ? (
+          <p className="form-notice" role="status" data-testid="service-form-stale">
+            {STALE_TEXT[stale]}
+          </p>
+        ) : null}
         {errors.form ? (
           <p className="field-error form-error" role="alert">
             {errors.form}
           </p>
         ) : null}
         <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onDone}>
+            Cancel
+          </button>
           <button type="button" className="btn" onClick={() => setReview(null)} disabled={busy}>
             Back to edit
           </button>
