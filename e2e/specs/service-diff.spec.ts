@@ -25,6 +25,8 @@ test('a service edit shows its diff first, and applies it with If-Match on confi
   await test.step('an unchanged form says so and cannot be saved', async () => {
     await expect(dialog.getByTestId('service-form-unchanged')).toHaveText('No changes');
     await expect(save).toBeDisabled();
+    // Non-blocking warnings: created without an idle timeout.
+    await expect(dialog.getByTestId('service-form-warnings').locator('[data-code="NO_IDLE_TIMEOUT"]')).toBeVisible();
   });
 
   await test.step('Save shows the changed fields only, old → new, and sends nothing', async () => {
@@ -32,6 +34,7 @@ test('a service edit shows its diff first, and applies it with If-Match on confi
     await dialog.getByLabel('Interval (ms)').fill('1000');
     await dialog.getByLabel('Connect retries').fill('2'); // the value it already has: no row
     await expect(dialog.getByTestId('service-form-unchanged')).toHaveCount(0);
+    await expect(dialog.locator('[data-code="NO_IDLE_TIMEOUT"]')).toHaveCount(0);
     await save.click();
     const rows = dialog.getByTestId('diff-row');
     await expect(rows).toHaveCount(2);

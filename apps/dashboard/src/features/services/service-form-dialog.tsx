@@ -27,6 +27,8 @@ import { HealthCheckRoleFields } from './health-check-role-fields.tsx';
 import { PassiveDetectionFields } from './passive-detection-fields.tsx';
 import { DiffTable } from '../../components/diff-table.tsx';
 import { serviceDiff, type DiffRow } from './service-diff.ts';
+import { serviceFormWarnings } from './form-warnings.ts';
+import { FormWarnings } from '../../components/form-warnings-list.tsx';
 
 interface ServiceFormDialogProps {
   /** null: create a new service. */
@@ -108,6 +110,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
   const hcOn = values.hcType !== 'none';
   // An edit that changes nothing has nothing to save.
   const unchanged = service !== null && serviceDiff(service, toPatchBody(values, service)).length === 0;
+  const warnings = serviceFormWarnings(values, service?.backends ?? []);
 
   if (service && review !== null) {
     return (
@@ -278,6 +281,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
         <p className="muted small">The agent answers one line (up, down, drain, maint, ready, 75%, # reason); it adjusts each backend on top of these settings. A backend may name its own.</p>
       </fieldset>
 
+      <FormWarnings warnings={warnings} testId="service-form-warnings" />
       {stale && !errors.form ? (
         <p className="form-notice" role="status" data-testid="service-form-stale">
           {STALE_TEXT[stale]}
