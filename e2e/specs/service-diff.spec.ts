@@ -56,4 +56,23 @@ test('a service edit shows its diff first, and applies it with If-Match on confi
     expect(saved.healthCheck.intervalMs).toBe(1000);
     expect(changes).toEqual([{ method: 'PATCH', ifMatch: `"${service.version}"` }]);
   });
+
+  await test.step('slow start, close-on-down and the consistent-hash load bound are edited in the form', async () => {
+    await page.getByRole('button', { name: 'Edit service' }).click();
+    await dialog.getByLabel('Strategy').selectOption('consistent-hash');
+    await dialog.getByLabel('Load bound (× average)').fill('2');
+    await dialog.getByLabel('Slow start (ms)').fill('30000');
+    await dialog.getByLabel('Close its established connections when it goes down').check();
+    await save.click();
+    await expect(dialog.locator('[data-path="strategyOptions.boundedLoadFactor"]')).toContainText(/off\s*→\s*2/);
+    await expect(dialog.locator('[data-path="healthCheck.slowStartMs"]')).toContainText(/0\s*→\s*30000/);
+    await expect(dialog.locator('[data-path="healthCheck.closeOnDown"]')).toContainText(/false\s*→\s*true/);
+    await screenshot(page, testInfo, 'service-diff-more-settings');
+    await dialog.getByRole('button', { name: 'Apply changes' }).click();
+    await expect(dialog).toBeHidden();
+    const saved = await fulcrum.api.serviceNamed('cache');
+    expect(saved.strategy).toBe('consistent-hash');
+    expect(saved.strategyOptions).toEqual({ boundedLoadFactor: 2 });
+    expect(saved.healthCheck).toMatchObject({ slowStartMs: 30000, closeOnDown: true });
+  });
 });

@@ -25,6 +25,7 @@ import { createService, updateService } from './services-api.ts';
 import { FormField } from '../../components/form-field.tsx';
 import { HealthCheckRoleFields } from './health-check-role-fields.tsx';
 import { PassiveDetectionFields } from './passive-detection-fields.tsx';
+import { ExpectRegexField, HttpStatusFields, LoadBoundField, RecoveryFields } from './service-extras-fields.tsx';
 import { DiffTable } from '../../components/diff-table.tsx';
 import { serviceDiff, type DiffRow } from './service-diff.ts';
 import { serviceFormWarnings } from './form-warnings.ts';
@@ -171,6 +172,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
               ))}
             </select>
           </FormField>
+          {values.strategy === 'consistent-hash' ? <LoadBoundField values={values} set={set} field={f} /> : null}
         </div>
       </fieldset>
 
@@ -250,6 +252,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
             <FormField {...f('hcHttpPath')} label="HTTP path">
               <input className="input mono" value={values.hcHttpPath} onChange={(e) => set('hcHttpPath', e.target.value)} />
             </FormField>
+            <HttpStatusFields values={values} set={set} field={f} />
           </div>
         ) : null}
         {hcOn ? <HealthCheckRoleFields values={values} set={set} field={f} /> : null}
@@ -261,11 +264,13 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
             <FormField {...f('hcExpect')} label="Expect" hint="reply must contain">
               <input className="input mono" value={values.hcExpect} onChange={(e) => set('hcExpect', e.target.value)} />
             </FormField>
+            <ExpectRegexField values={values} set={set} field={f} />
           </div>
         ) : null}
       </fieldset>
 
       <PassiveDetectionFields values={values} set={set} field={f} />
+      <RecoveryFields values={values} set={set} field={f} />
       <fieldset data-testid="agent-check-fields">
         <legend>Agent check</legend>
         <div className="form-grid">
