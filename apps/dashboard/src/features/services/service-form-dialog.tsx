@@ -26,7 +26,7 @@ import { FormField } from '../../components/form-field.tsx';
 import { HealthCheckRoleFields } from './health-check-role-fields.tsx';
 import { PassiveDetectionFields } from './passive-detection-fields.tsx';
 import { ExpectRegexField, HttpStatusFields, LoadBoundField, RecoveryFields } from './service-extras-fields.tsx';
-import { DiffTable } from '../../components/diff-table.tsx';
+import { ServiceReview } from './service-review.tsx';
 import { serviceDiff, type DiffRow } from './service-diff.ts';
 import { serviceFormWarnings } from './form-warnings.ts';
 import { FormWarnings } from '../../components/form-warnings-list.tsx';
@@ -115,34 +115,16 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
 
   if (service && review !== null) {
     return (
-      <form className="service-form" onSubmit={submit} noValidate data-testid="service-review">
-        <p className="dialog-text">
-          {review.length === 1 ? 'One setting' : `${review.length} settings`} of <strong>{service.name}</strong> will change (running configuration → after):
-        </p>
-        <DiffTable rows={review} caption={`Changes to service ${service.name}`} />
-        {stale && !errors.form ? (
-          <p className="form-notice" role="status" data-testid="service-form-stale">
-            {STALE_TEXT[stale]}
-          </p>
-        ) : null}
-        {errors.form ? (
-          <p className="field-error form-error" role="alert">
-            {errors.form}
-          </p>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onDone}>
-            Cancel
-          </button>
-          <button type="button" className="btn" onClick={() => setReview(null)} disabled={busy}>
-            Back to edit
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy} autoFocus>
-            {busy ? <span className="spinner" aria-hidden="true" /> : null}
-            Apply changes
-          </button>
-        </div>
-      </form>
+      <ServiceReview
+        rows={review}
+        serviceName={service.name}
+        notice={stale && !errors.form ? STALE_TEXT[stale] : null}
+        error={errors.form ?? null}
+        busy={busy}
+        onSubmit={submit}
+        onCancel={onDone}
+        onBack={() => setReview(null)}
+      />
     );
   }
 
