@@ -95,6 +95,11 @@ test('axe finds no serious or critical violation on any main view, in the dark a
   await page.getByRole('button', { name: 'Edit service' }).click();
   await expect(page.getByRole('dialog')).toBeVisible();
   await check('service-form');
+  // The review step: the diff of an edit before it is applied (nothing is sent by looking at it).
+  await page.getByRole('dialog').getByLabel('Connect retries').fill('4');
+  await page.getByRole('dialog').getByRole('button', { name: /Save service/ }).click();
+  await expect(page.getByRole('dialog').getByTestId('diff-row')).toHaveCount(1);
+  await check('service-form-review');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toBeHidden();
 

@@ -37,6 +37,8 @@ test('an agent drains a backend and lowers its weight; the row shows what it sai
     await dialog.getByLabel('Agent port').fill(String(agentPort));
     await dialog.getByLabel('Agent interval (ms)').fill('200');
     await dialog.getByRole('button', { name: /Save/ }).click();
+    // The review step lists the changes; nothing is sent before Apply.
+    await dialog.getByRole('button', { name: 'Apply changes' }).click();
     await expect(dialog).toBeHidden();
     expect((await fulcrum.api.services())[0]?.agentCheck).toEqual({ port: agentPort, intervalMs: 200 });
 

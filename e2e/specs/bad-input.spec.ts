@@ -102,6 +102,9 @@ test('add-backend form: a self-loop is refused at the field; another spelling an
 
   await test.step('another spelling of an existing backend is added, and the console says so', async () => {
     const spelling = existing.replace('127.0.0.1', 'localhost');
+    // While typing, before anything is sent, the form already warns (non-blocking).
+    await form.getByLabel('Backend address').fill(spelling);
+    await expect(form.getByTestId('add-backend-hints').locator('li[data-code="SAME_ENDPOINT"]')).toContainText(`same endpoint as ${existing}`);
     await submitBackend(page, spelling);
     await expect(backendRow(page, spelling)).toBeVisible();
     await expect(warnings.locator('li[data-code="SAME_ENDPOINT"]')).toHaveText(new RegExp(`is the same endpoint as backend ${existing.replace(/\./g, '\\.')}`));

@@ -84,6 +84,7 @@ test('single node: discreet status, the cluster view lists this node live', asyn
     await expect(dialog.getByTestId('service-form-stale')).toContainText('changed elsewhere');
     await dialog.getByLabel('Connect retries').fill('3');
     await dialog.getByRole('button', { name: 'Save service' }).click();
+    await dialog.getByRole('button', { name: 'Apply changes' }).click();
     await expect(dialog.getByRole('alert')).toContainText('Not saved');
     expect((await fulcrum.api.serviceNamed('cache')).retries).toBe(6);
     await dialog.getByRole('button', { name: 'Cancel' }).click();

@@ -41,6 +41,8 @@ test('service form: failure rate, window, minimum volume and max ejected are val
     await window.fill('20');
     await volume.fill('10');
     await dialog.getByRole('button', { name: /Save/ }).click();
+    // The review step lists the changes; nothing is sent before Apply.
+    await dialog.getByRole('button', { name: 'Apply changes' }).click();
     await expect(dialog).toBeHidden();
     const [service] = await fulcrum.api.services();
     expect(service?.healthCheck).toMatchObject({ type: 'none', passiveFailurePercent: 50, passiveWindow: 20, passiveMinVolume: 10, maxEjectionPercent: 25 });

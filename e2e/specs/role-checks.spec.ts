@@ -61,6 +61,8 @@ test('redis write endpoint from the console form follows a failover; the passwor
     await expect(password).toHaveAccessibleDescription(/stored; leave empty to keep it/);
     await dialog.getByLabel('Fall').fill('2');
     await dialog.getByRole('button', { name: /Save/ }).click();
+    // The review step lists the changes; nothing is sent before Apply.
+    await dialog.getByRole('button', { name: 'Apply changes' }).click();
     await expect(dialog).toBeHidden();
     const [service] = await fulcrum.api.services();
     expect(service?.healthCheck).toMatchObject({ fall: 2, passwordSet: true });

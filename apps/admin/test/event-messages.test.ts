@@ -55,3 +55,13 @@ it('shows before → after of scalar fields in service-updated, through PATCH an
   expect(updated?.message).toBe('service "svc" updated: strategy: least-connections → random');
   expect(updated?.details).toEqual({ changes: { strategy: { from: 'least-connections', to: 'random' } } });
 });
+
+it('records a backend change field by field with before → after (what the console reverts)', async () => {
+  const created = (await api(t.app, 'POST', '/api/services', { name: 'svc', listen: `127.0.0.1:${await freePort()}`, backends: [{ address: '127.0.0.1:7001' }] })).json<ServiceDto>();
+  const backend = created.backends[0]!;
+  const res = await api(t.app, 'PATCH', `/api/services/${created.id}/backends/${backend.id}`, { weight: 4, state: 'draining' });
+  expect(res.statusCode).toBe(200);
+  const [updated] = await events('backend-updated');
+  expect(updated).toMatchObject({ serviceId: created.id, backendId: backend.id });
+  expect(updated?.details).toEqual({ changes: { weight: { from: 1, to: 4 }, state: { from: 'enabled', to: 'draining' } } });
+});

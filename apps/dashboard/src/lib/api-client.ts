@@ -57,6 +57,8 @@ export interface RequestOptions {
   /** Skip the global 401 handler (login and session probes handle 401 themselves). */
   allowUnauthorized?: boolean;
   signal?: AbortSignal;
+  /** Sent as `If-Match: "N"`: the change is refused (409 VERSION_CONFLICT) unless the service is still at version N. */
+  ifMatch?: number;
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -65,6 +67,7 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (MUTATING.has(method)) headers['x-fulcrum-csrf'] = '1';
+  if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
   let body: string | undefined;
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';

@@ -4,6 +4,9 @@ import type { ApiWarning, ProxyProtocolMode } from '@fulcrum/shared/api';
 import { PROXY_MODES, PROXY_MODE_TEXT } from '../services/proxy-protocol-form.ts';
 import { ApiError, errorMessage, messageForField } from '../../lib/api-client.ts';
 import { FormField } from '../../components/form-field.tsx';
+import type { StrategyName } from '@fulcrum/shared/strategies';
+import { FormWarnings } from '../../components/form-warnings-list.tsx';
+import { addBackendWarnings, type WarnBackend } from '../services/form-warnings.ts';
 import { backendChanged, showToast } from '../../store/actions.ts';
 import { addBackend, type BackendCreate } from './backends-api.ts';
 import { parseMaxConnections, parseWeight, validateBackendAddress } from './backend-validation.ts';
@@ -32,7 +35,18 @@ function discoverFrom(kind: 'dns' | 'srv', name: string, port: string): { ok: tr
  * warnings of an added backend (another spelling of an existing one, a name that does not resolve)
  * stay under the form until the next edit.
  */
-export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: number; existingAddresses: readonly string[] }) {
+export function AddBackendForm({
+  serviceId,
+  existingAddresses,
+  strategy,
+  existing,
+}: {
+  serviceId: number;
+  existingAddresses: readonly string[];
+  /** The service's strategy and backends, for the warnings shown while typing (form-warnings.ts). */
+  strategy: StrategyName;
+  existing: readonly WarnBackend[];
+}) {
   const id = useId();
   const [kind, setKind] = useState<Kind>('address');
   const [address, setAddress] = useState('');
@@ -111,6 +125,10 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
       setBusy(false);
     }
   }
+
+  // While typing, before anything is sent: the server's own warnings come with its answer.
+  const hints =
+    kind === 'address' && targetError === null && parsedWeight.ok ? addBackendWarnings(strategy, { address: address.trim(), weight: parsedWeight.value }, existing) : [];
 
   return (
     <form className="add-backend" onSubmit={submit} noValidate aria-label="Add backend" data-testid="add-backend-form">
@@ -255,6 +273,7 @@ export function AddBackendForm({ serviceId, existingAddresses }: { serviceId: nu
         {busy ? <span className="spinner" aria-hidden="true" /> : null}
         {kind === 'address' ? 'Add backend' : 'Add DNS group'}
       </button>
+      <FormWarnings warnings={hints} className="add-backend-warnings" testId="add-backend-hints" />
       {warnings.length > 0 ? (
         <ul className="add-backend-warnings" role="status" data-testid="add-backend-warnings">
           {warnings.map((w) => (

@@ -28,9 +28,10 @@ export function addBackend(serviceId: number, body: BackendCreate): Promise<Back
   return api.post<BackendDto & WithWarnings>(`/services/${serviceId}/backends`, body);
 }
 
-export async function updateBackend(serviceId: number, backendId: number, patch: BackendPatch): Promise<BackendDto> {
+/** PATCH a backend; `ifMatch`: the service version the change was made against (sent as If-Match). */
+export async function updateBackend(serviceId: number, backendId: number, patch: BackendPatch, ifMatch?: number): Promise<BackendDto> {
   // The console's patches never change an address, so there is nothing to warn about; keep the DTO clean.
-  const { warnings: _warnings, ...backend } = await api.patch<BackendDto & WithWarnings>(`/services/${serviceId}/backends/${backendId}`, patch);
+  const { warnings: _warnings, ...backend } = await api.patch<BackendDto & WithWarnings>(`/services/${serviceId}/backends/${backendId}`, patch, { ifMatch });
   return backend;
 }
 

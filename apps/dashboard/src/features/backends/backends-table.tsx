@@ -182,7 +182,7 @@ export function BackendsPanel({ service }: { service: ServiceDto }) {
         </div>
       )}
       <div className="panel-foot">
-        <AddBackendForm serviceId={service.id} existingAddresses={configuredAddresses} />
+        <AddBackendForm serviceId={service.id} existingAddresses={configuredAddresses} strategy={service.strategy} existing={service.backends} />
       </div>
       <RemoveBackendDialog serviceId={service.id} drainTimeoutMs={drainTimeoutMs} row={removing} onClose={closeRemove} />
       <RebalanceBackendDialog serviceId={service.id} row={rebalancing} onClose={closeRebalance} />

@@ -4,9 +4,19 @@ import type { EventDto } from '@fulcrum/shared/api';
 import { formatAgo, formatClock } from '../../lib/format.ts';
 import type { EventBurst } from './event-bursts.ts';
 import { eventTone } from './event-tone.ts';
+import { revertPlan } from './revert-plan.ts';
 
 /** One row of an event list: a single event, or a burst (its newest event, ×N, expandable to every member). */
-export const EventBurstItem = memo(function EventBurstItem({ burst, names }: { burst: EventBurst; names: ReadonlyMap<number, string> }) {
+export const EventBurstItem = memo(function EventBurstItem({
+  burst,
+  names,
+  onRevert,
+}: {
+  burst: EventBurst;
+  names: ReadonlyMap<number, string>;
+  /** Stable (a state setter): the rows stay memoised. */
+  onRevert?: (event: EventDto) => void;
+}) {
   const [open, setOpen] = useState(false);
   const listId = useId();
   const count = burst.events.length;
@@ -27,12 +37,12 @@ export const EventBurstItem = memo(function EventBurstItem({ burst, names }: { b
     ) : null;
   return (
     <li className="event-row" data-testid="event-row" data-count={count}>
-      <EventLine event={burst.head} names={names} extra={toggle} />
+      <EventLine event={burst.head} names={names} extra={toggle} onRevert={onRevert} />
       {open ? (
         <ol className="event-burst-list" id={listId} aria-label={`${count - 1} earlier ${burst.head.kind} events`}>
           {burst.events.slice(1).map((event) => (
             <li key={event.id}>
-              <EventLine event={event} names={names} />
+              <EventLine event={event} names={names} onRevert={onRevert} />
             </li>
           ))}
         </ol>
@@ -41,8 +51,18 @@ export const EventBurstItem = memo(function EventBurstItem({ burst, names }: { b
   );
 });
 
-function EventLine({ event, names, extra }: { event: EventDto; names: ReadonlyMap<number, string>; extra?: ReactNode }) {
+interface EventLineProps {
+  event: EventDto;
+  names: ReadonlyMap<number, string>;
+  extra?: ReactNode;
+  /** Offers "Revert this change" on revertible audit events (revert-plan.ts). */
+  onRevert?: ((event: EventDto) => void) | undefined;
+}
+
+function EventLine({ event, names, extra, onRevert }: EventLineProps) {
   const serviceName = event.serviceId != null ? names.get(event.serviceId) : undefined;
+  // Offered while the service exists; the API still has the last word (a backend may be gone).
+  const revertible = onRevert !== undefined && serviceName !== undefined && revertPlan(event)?.ok === true;
   return (
     <div className="event" data-testid="event" data-kind={event.kind} data-id={event.id}>
       <time className="event-time num" dateTime={event.time} title={`${new Date(event.time).toLocaleString()} (${formatAgo(event.time)})`}>
@@ -55,6 +75,11 @@ function EventLine({ event, names, extra }: { event: EventDto; names: ReadonlyMa
         {serviceName ? <span className="event-service">{serviceName}</span> : null}
         <span data-testid="event-message">{event.message}</span>
         {extra}
+        {revertible ? (
+          <button type="button" className="btn btn-sm event-revert" data-testid="event-revert" onClick={() => onRevert(event)}>
+            Revert…<span className="sr-only"> this change</span>
+          </button>
+        ) : null}
       </span>
       <span className="event-actor" data-testid="event-actor" title="Actor">
         {event.actor}

@@ -6,6 +6,7 @@ import { showView } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { collapseBursts } from './event-bursts.ts';
 import { EventBurstItem } from './event-item.tsx';
+import { useRevertDialog } from './revert-dialog.tsx';
 import { loadOlderEvents } from './events-actions.ts';
 
 /** The recent event log under the overview and a service, newest first, bursts collapsed: page load plus live pushes. */
@@ -17,6 +18,7 @@ export function EventsFeed({ serviceId }: { serviceId: number | null }) {
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const names = useMemo(() => new Map(services.map((s) => [s.id, s.name])), [services]);
+  const [onRevert, revertDialog] = useRevertDialog(names);
   const shown = useMemo(() => (onlyThis && serviceId != null ? events.filter((e) => e.serviceId === serviceId) : events), [events, onlyThis, serviceId]);
   const bursts = useMemo(() => collapseBursts(shown), [shown]);
 
@@ -57,7 +59,7 @@ export function EventsFeed({ serviceId }: { serviceId: number | null }) {
         // Focusable: a keyboard user can scroll the list (axe: scrollable-region-focusable).
         <ol className="event-list" data-testid="events-feed" aria-label="Events, newest first" tabIndex={0}>
           {bursts.map((burst) => (
-            <EventBurstItem key={burst.events.at(-1)!.id} burst={burst} names={names} />
+            <EventBurstItem key={burst.events.at(-1)!.id} burst={burst} names={names} onRevert={onRevert} />
           ))}
         </ol>
       )}
@@ -69,6 +71,7 @@ export function EventsFeed({ serviceId }: { serviceId: number | null }) {
           {error ? <span className="field-error">{error}</span> : null}
         </div>
       ) : null}
+      {revertDialog}
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { ExportButtons } from './export-buttons.tsx';
 import { EMPTY_FILTER, TIME_RANGES, filterParams, matchesParams } from './event-filter.ts';
 import type { EventFilter, TimeRange } from './event-filter.ts';
 import { EventBurstItem } from './event-item.tsx';
+import { useRevertDialog } from './revert-dialog.tsx';
 import { fetchEvents } from './events-api.ts';
 
 const PAGE = 100;
@@ -31,6 +32,7 @@ interface Results {
 export function EventsView() {
   const { live, services } = useAppStore(useShallow((s) => ({ live: s.events, services: s.services })));
   const names = useMemo(() => new Map(services.map((s) => [s.id, s.name])), [services]);
+  const [onRevert, revertDialog] = useRevertDialog(names);
   const [filter, setFilter] = useState<EventFilter>(EMPTY_FILTER);
   const [search, setSearch] = useState('');
   const [results, setResults] = useState<Results>({ events: [], nextBefore: null, loading: true, error: null });
@@ -177,7 +179,7 @@ export function EventsView() {
       ) : (
         <ol className="event-list event-list-tall" data-testid="events-results" aria-label="Matching events, newest first" tabIndex={0}>
           {bursts.map((burst) => (
-            <EventBurstItem key={burst.events.at(-1)!.id} burst={burst} names={names} />
+            <EventBurstItem key={burst.events.at(-1)!.id} burst={burst} names={names} onRevert={onRevert} />
           ))}
         </ol>
       )}
@@ -188,6 +190,7 @@ export function EventsView() {
           </button>
         </div>
       ) : null}
+      {revertDialog}
     </section>
   );
 }

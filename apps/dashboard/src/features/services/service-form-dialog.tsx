@@ -27,6 +27,11 @@ import { HealthCheckRoleFields } from './health-check-role-fields.tsx';
 import { PassiveDetectionFields } from './passive-detection-fields.tsx';
 import { PROXY_MODES, PROXY_MODE_TEXT } from './proxy-protocol-form.ts';
 import { ClientLimitsFields } from './client-limits-fields.tsx';
+import { ExpectRegexField, HttpStatusFields, LoadBoundField, RecoveryFields } from './service-extras-fields.tsx';
+import { ServiceReview } from './service-review.tsx';
+import { serviceDiff, type DiffRow } from './service-diff.ts';
+import { serviceFormWarnings } from './form-warnings.ts';
+import { FormWarnings } from '../../components/form-warnings-list.tsx';
 
 interface ServiceFormDialogProps {
   /** null: create a new service. */
@@ -50,6 +55,8 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
   const [values, setValues] = useState<ServiceFormValues>(() => (service ? serviceToForm(service) : emptyServiceForm()));
   const [errors, setErrors] = useState<ServiceFormErrors>({});
   const [busy, setBusy] = useState(false);
+  // The review step: the changes the operator is about to apply, shown before anything is sent.
+  const [review, setReview] = useState<DiffRow[] | null>(null);
   const clusterNote = useClusterStrategyNote(values.strategy, service?.strategyOptions);
   const stale = formStaleness(service, useAppStore(serviceById(service?.id ?? null)));
 
@@ -64,12 +71,16 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
     const found = validateServiceForm(values, others);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
+    if (service && review === null) {
+      setReview(serviceDiff(service, toPatchBody(values, service)));
+      return;
+    }
     setBusy(true);
     try {
       if (service) {
         const patch = toPatchBody(values, service);
-        // The version the form started from: a change made meanwhile, here or on another node, is never silently overwritten.
-        if (Object.keys(patch).length > 0) serviceSaved(await updateService(service.id, { ...patch, version: service.version }));
+        // If-Match the version the form started from: a change made meanwhile, here or on another node, is never silently overwritten.
+        if (Object.keys(patch).length > 0) serviceSaved(await updateService(service.id, patch, service.version));
         showToast('success', `Service ${values.name.trim()} saved.`);
       } else {
         const created = await createService(toCreateBody(values));
@@ -84,6 +95,8 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
         setBusy(false);
         return;
       }
+      // A field the server refused is on the form: back to it.
+      setReview(null);
       const field = error instanceof ApiError ? formFieldForServerField(error.field) : 'form';
       // Next to its field the message needs no field name; at the bottom of the form it does.
       const named = field === 'form' && error instanceof ApiError && error.field ? `${error.field}: ${errorMessage(error)}` : errorMessage(error);
@@ -98,6 +111,24 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
   });
 
   const hcOn = values.hcType !== 'none';
+  // An edit that changes nothing has nothing to save.
+  const unchanged = service !== null && serviceDiff(service, toPatchBody(values, service)).length === 0;
+  const warnings = serviceFormWarnings(values, service?.backends ?? []);
+
+  if (service && review !== null) {
+    return (
+      <ServiceReview
+        rows={review}
+        serviceName={service.name}
+        notice={stale && !errors.form ? STALE_TEXT[stale] : null}
+        error={errors.form ?? null}
+        busy={busy}
+        onSubmit={submit}
+        onCancel={onDone}
+        onBack={() => setReview(null)}
+      />
+    );
+  }
 
   return (
     <form className="service-form" onSubmit={submit} noValidate data-testid="service-form">
@@ -125,6 +156,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
               ))}
             </select>
           </FormField>
+          {values.strategy === 'consistent-hash' ? <LoadBoundField values={values} set={set} field={f} /> : null}
         </div>
       </fieldset>
 
@@ -227,6 +259,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
             <FormField {...f('hcHttpPath')} label="HTTP path">
               <input className="input mono" value={values.hcHttpPath} onChange={(e) => set('hcHttpPath', e.target.value)} />
             </FormField>
+            <HttpStatusFields values={values} set={set} field={f} />
           </div>
         ) : null}
         {hcOn ? <HealthCheckRoleFields values={values} set={set} field={f} /> : null}
@@ -238,11 +271,13 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
             <FormField {...f('hcExpect')} label="Expect" hint="reply must contain">
               <input className="input mono" value={values.hcExpect} onChange={(e) => set('hcExpect', e.target.value)} />
             </FormField>
+            <ExpectRegexField values={values} set={set} field={f} />
           </div>
         ) : null}
       </fieldset>
 
       <PassiveDetectionFields values={values} set={set} field={f} />
+      <RecoveryFields values={values} set={set} field={f} />
       <fieldset data-testid="agent-check-fields">
         <legend>Agent check</legend>
         <div className="form-grid">
@@ -258,6 +293,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
         <p className="muted small">The agent answers one line (up, down, drain, maint, ready, 75%, # reason); it adjusts each backend on top of these settings. A backend may name its own.</p>
       </fieldset>
 
+      <FormWarnings warnings={warnings} testId="service-form-warnings" />
       {stale && !errors.form ? (
         <p className="form-notice" role="status" data-testid="service-form-stale">
           {STALE_TEXT[stale]}
@@ -269,12 +305,17 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
         </p>
       ) : null}
       <div className="dialog-actions">
+        {unchanged ? (
+          <span className="muted small" role="status" data-testid="service-form-unchanged">
+            No changes
+          </span>
+        ) : null}
         <button type="button" className="btn" onClick={onDone}>
           Cancel
         </button>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
+        <button type="submit" className="btn btn-primary" disabled={busy || unchanged}>
           {busy ? <span className="spinner" aria-hidden="true" /> : null}
-          {service ? 'Save service' : 'Create service'}
+          {service ? 'Save service…' : 'Create service'}
         </button>
       </div>
     </form>

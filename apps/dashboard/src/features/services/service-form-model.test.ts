@@ -113,8 +113,8 @@ describe('bodies', () => {
   it('builds a create body with numbers and only the relevant health-check fields', () => {
     const body = toCreateBody({ ...filled(), hcType: 'http', hcHttpPath: '/healthz' });
     expect(body).toMatchObject({ name: 'redis', listen: '127.0.0.1:6380', strategy: 'round-robin', connectTimeoutMs: 3000, retries: 2, maxQueue: 0, queueTimeoutMs: 5000 });
-    const passive = { passiveFailures: 3, passiveFailurePercent: 0, passiveWindow: 100, passiveMinVolume: 20, maxEjectionPercent: 50 };
-    expect(body.healthCheck).toEqual({ type: 'http', intervalMs: 2000, timeoutMs: 1000, rise: 2, fall: 3, httpPath: '/healthz', httpMethod: 'GET', checkPort: 0, ...passive });
+    const passive = { passiveFailures: 3, passiveFailurePercent: 0, passiveWindow: 100, passiveMinVolume: 20, maxEjectionPercent: 50, slowStartMs: 0, closeOnDown: false };
+    expect(body.healthCheck).toEqual({ type: 'http', intervalMs: 2000, timeoutMs: 1000, rise: 2, fall: 3, httpPath: '/healthz', httpMethod: 'GET', checkPort: 0, httpStatusMin: 200, httpStatusMax: 399, ...passive });
     // Passive detection judges real connections: sent with checks off too.
     expect(toCreateBody({ ...filled(), hcType: 'none' }).healthCheck).toEqual({ type: 'none', ...passive });
   });
@@ -127,6 +127,31 @@ describe('bodies', () => {
       maxQueue: 50,
       healthCheck: { fall: 5 },
     });
+  });
+});
+
+describe('slow start, close-on-down, HTTP status range, regex expect, load bound', () => {
+  it('shows and sends every one of them', () => {
+    const values = { ...serviceToForm(existing), strategy: 'consistent-hash' as const, boundedLoadFactor: '2', hcSlowStartMs: '30000', hcCloseOnDown: true, hcType: 'http' as const, hcHttpStatusMin: '200', hcHttpStatusMax: '299' };
+    expect(validateServiceForm(values)).toEqual({});
+    expect(toPatchBody(values, existing)).toEqual({
+      strategy: 'consistent-hash',
+      strategyOptions: { boundedLoadFactor: 2 },
+      healthCheck: { type: 'http', slowStartMs: 30000, closeOnDown: true, httpStatusMax: 299 },
+    });
+    const regex = { ...serviceToForm(existing), hcType: 'send-expect' as const, hcSend: 'PING\\r\\n', hcExpect: '^\\+PONG', hcExpectRegex: true };
+    expect(toCreateBody(regex).healthCheck).toMatchObject({ type: 'send-expect', expectRegex: true });
+  });
+  it('refuses a load bound out of range and a status range upside down', () => {
+    const values = { ...serviceToForm(existing), strategy: 'consistent-hash' as const, boundedLoadFactor: '0.5', hcType: 'http' as const, hcHttpStatusMin: '300', hcHttpStatusMax: '200', hcSlowStartMs: 'x' };
+    expect(validateServiceForm(values)).toEqual({
+      boundedLoadFactor: 'Load bound must be 0 (off) or from 1 to 10.',
+      hcHttpStatusMax: 'Highest status must not be below the lowest (300).',
+      hcSlowStartMs: 'Slow start must be a whole number.',
+    });
+    // Other strategies keep the options they have; an empty bound is the default.
+    expect(toPatchBody({ ...serviceToForm(existing), boundedLoadFactor: '7' }, existing)).toEqual({});
+    expect(formFieldForServerField('strategyOptions.boundedLoadFactor')).toBe('boundedLoadFactor');
   });
 });
 

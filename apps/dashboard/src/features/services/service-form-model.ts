@@ -14,10 +14,11 @@ import { parseAgentForm, sameAgentCheck, toAgentForm, type AgentFormValues } fro
 import { checkListText, listToText, textToList } from './client-lists.ts';
 import { acceptProxyOf, checkProxyForm, toProxyForm, type ProxyFormValues } from './proxy-protocol-form.ts';
 import { LIMITS_SERVER_FIELDS, limitsOf, parseLimitsForm, sameLimits, toLimitsForm, type LimitsFormValues } from './client-limits-form.ts';
+import { EXTRAS_SERVER_FIELDS, extrasHealthBody, strategyOptionsBody, toExtrasForm, validateExtrasForm, type ExtrasFormValues, type ExtrasSettings } from './service-extras-form.ts';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
-export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, AgentFormValues, ProxyFormValues, LimitsFormValues {
+export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, AgentFormValues, ProxyFormValues, LimitsFormValues, ExtrasFormValues {
   name: string;
   listen: string;
   strategy: StrategyName;
@@ -46,8 +47,8 @@ export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
-type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'maxConnectionLifetimeMs' | 'agentCheck' | 'allow' | 'deny' | 'proxyProtocol' | 'acceptProxyProtocol' | 'limits'> & {
-  healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings & PassiveSettings;
+type FormSettings = Pick<ServiceDto, 'strategy' | 'strategyOptions' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'maxConnectionLifetimeMs' | 'agentCheck' | 'allow' | 'deny' | 'proxyProtocol' | 'acceptProxyProtocol' | 'limits'> & {
+  healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings & PassiveSettings & ExtrasSettings;
 };
 
 function toForm(name: string, listen: string, s: FormSettings): ServiceFormValues {
@@ -78,6 +79,7 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     ...toAgentForm(s.agentCheck),
     ...toProxyForm(s),
     ...toLimitsForm(s.limits),
+    ...toExtrasForm(hc, s.strategyOptions),
   };
 }
 
@@ -92,7 +94,7 @@ export function serviceToForm(service: ServiceDto): ServiceFormValues {
 }
 
 /** Every numeric field with its label in messages and the admin's range for it. */
-const INTEGER_FIELDS: Array<[Exclude<ServiceFormField, 'hcPasswordSet'>, string, IntRange]> = [
+const INTEGER_FIELDS: Array<[Exclude<ServiceFormField, 'hcPasswordSet' | 'hcCloseOnDown' | 'hcExpectRegex'>, string, IntRange]> = [
   ['connectTimeoutMs', 'Connect timeout', LIMITS.connectTimeoutMs],
   ['idleTimeoutMs', 'Idle timeout', LIMITS.idleTimeoutMs],
   ['drainTimeoutMs', 'Drain timeout', LIMITS.drainTimeoutMs],
@@ -137,6 +139,7 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   if (!agent.ok) errors[agent.field] = agent.reason;
   const limits = parseLimitsForm(values);
   if (!limits.ok) errors[limits.field] = limits.reason;
+  Object.assign(errors, validateExtrasForm(values, values.hcType, values.strategy));
   return errors;
 }
 
@@ -158,11 +161,12 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     if (values.hcType === 'send-expect') Object.assign(healthCheck, { send: values.hcSend, expect: values.hcExpect });
     Object.assign(healthCheck, roleBody(values, values.hcType));
   }
-  Object.assign(healthCheck, passiveBody(values));
+  Object.assign(healthCheck, passiveBody(values), extrasHealthBody(values, values.hcType));
   return {
     name: values.name.trim(),
     listen: values.listen.trim(),
     strategy: values.strategy,
+    strategyOptions: strategyOptionsBody(values, values.strategy),
     connectTimeoutMs: num(values.connectTimeoutMs),
     idleTimeoutMs: num(values.idleTimeoutMs),
     drainTimeoutMs: num(values.drainTimeoutMs),
@@ -193,6 +197,8 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
   if (next.name !== original.name) patch.name = next.name;
   if (next.listen !== original.listen) patch.listen = next.listen;
   if (next.strategy !== original.strategy) patch.strategy = next.strategy;
+  const options = strategyOptionsBody(values, next.strategy, original.strategyOptions);
+  if (JSON.stringify(options) !== JSON.stringify(original.strategyOptions)) patch.strategyOptions = options;
   for (const key of ['connectTimeoutMs', 'idleTimeoutMs', 'drainTimeoutMs', 'retries', 'maxQueue', 'queueTimeoutMs', 'maxConnectionLifetimeMs'] as const) {
     if (next[key] !== original[key]) patch[key] = next[key];
   }
@@ -246,6 +252,7 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   'healthcheck.database': 'hcDatabase',
   'healthcheck.password': 'hcPassword',
   ...PASSIVE_SERVER_FIELDS,
+  ...EXTRAS_SERVER_FIELDS,
   agentcheck: 'agentPort',
   'agentcheck.port': 'agentPort',
   'agentcheck.intervalms': 'agentIntervalMs',

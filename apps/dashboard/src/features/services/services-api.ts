@@ -16,6 +16,11 @@ export function listServices(): Promise<ServiceDto[]> {
   return api.get<ServiceDto[]>('/services');
 }
 
+/** GET /api/services/:id: the service as it runs now. */
+export function getService(id: number): Promise<ServiceDto> {
+  return api.get<ServiceDto>(`/services/${id}`);
+}
+
 /** The service as the store keeps it: a change's `warnings` are not part of it. */
 function withoutWarnings({ warnings: _warnings, ...service }: ServiceDto & WithWarnings): ServiceDto {
   return service;
@@ -25,8 +30,9 @@ export async function createService(body: ServiceCreate): Promise<ServiceDto> {
   return withoutWarnings(await api.post<ServiceDto & WithWarnings>('/services', body));
 }
 
-export async function updateService(id: number, patch: ServicePatch): Promise<ServiceDto> {
-  return withoutWarnings(await api.patch<ServiceDto & WithWarnings>(`/services/${id}`, patch));
+/** PATCH a service; `ifMatch`: the version the change was made against (sent as If-Match). */
+export async function updateService(id: number, patch: ServicePatch, ifMatch?: number): Promise<ServiceDto> {
+  return withoutWarnings(await api.patch<ServiceDto & WithWarnings>(`/services/${id}`, patch, { ifMatch }));
 }
 
 export function deleteService(id: number): Promise<void> {
