@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceDto } from '@fulcrum/shared/api';
+import { SERVICE_DEFAULTS } from '@fulcrum/shared/defaults';
 import { checkRevert, revertPlan } from './revert-plan.ts';
 
 const service = { kind: 'service-updated' as const, serviceId: 3, backendId: null };
 
 function running(overrides: Partial<ServiceDto> = {}): ServiceDto {
   return {
+    ...SERVICE_DEFAULTS,
     id: 3,
     name: 'cache',
     listen: '127.0.0.1:6380',
