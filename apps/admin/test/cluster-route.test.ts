@@ -81,8 +81,12 @@ it('follows the configuration version and counts live proxied connections', asyn
     await once(socket, 'connect');
   }
   await eventually(async () => (await cluster()).nodes[0]?.activeConnections === 2);
-  // The same counters per service and backend as a heartbeat carries them.
-  const [stats] = (await cluster()).nodes[0]!.stats!.services;
+  // The same counters per service and backend as a heartbeat carries them (a backend counts a
+  // connection once its own connect completed, a moment after the client's).
+  const stats = await eventually(async () => {
+    const [s] = (await cluster()).nodes[0]!.stats!.services;
+    return s?.backends[0]?.active === 2 ? s : undefined;
+  });
   expect(stats).toMatchObject({ id: service.id, active: 2, backends: [{ active: 2, removed: false }] });
 });
 
