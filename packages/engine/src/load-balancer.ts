@@ -9,7 +9,8 @@ import type { Backend } from './backend.ts';
 import type { ServiceHost } from './service.ts';
 import { Service } from './service.ts';
 import { EngineClosedError } from './errors.ts';
-import { listen } from './listen.ts';
+import { ListenerTable, groupByAddress, listenKey } from './listener-table.ts';
+import { SNI_PEEK_DEFAULTS } from './sni-peek.ts';
 import { validateConfig } from './validate-config.ts';
 import { ewma } from './ewma.ts';
 import { ENDING_GRACE_MS } from './connection.ts';
@@ -36,10 +37,13 @@ export interface LoadBalancerOptions {
    * new or moved listener; the caller decides whether an fd may be used again.
    */
   inheritedListener?: (host: string, port: number) => number | undefined;
+  /** Bounds of the ClientHello peek on a shared address (README "TLS SNI routing"): default 16 KiB and 5 s. */
+  sniPeek?: { maxBytes?: number; timeoutMs?: number };
 }
 
-/** One service's listening socket, for a process that hands its sockets to another. */
+/** One listening socket, for a process that hands its sockets to another. */
 export interface ListenerInfo {
+  /** The (first) service on the address: several share one socket with SNI routing. */
   serviceId: number;
   host: string;
   port: number;
@@ -76,8 +80,8 @@ const BANDWIDTH_EWMA_ALPHA = 0.5;
 export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceHost {
   readonly random: () => number;
   readonly externalHealth: boolean;
-  readonly #reusePort: boolean;
-  readonly #inherited: LoadBalancerOptions['inheritedListener'];
+  /** The listening sockets, one per address (listener-table.ts). */
+  readonly #listeners: ListenerTable;
   #services = new Map<number, Service>();
   /** Services removed from the config whose connections still drain. */
   #retired = new Set<Service>();
@@ -96,8 +100,12 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     super();
     this.random = opts.random ?? Math.random;
     this.externalHealth = opts.health === 'external';
-    this.#reusePort = opts.reusePort === true;
-    this.#inherited = opts.inheritedListener;
+    this.#listeners = new ListenerTable({
+      reusePort: opts.reusePort === true,
+      inherited: opts.inheritedListener,
+      peek: { ...SNI_PEEK_DEFAULTS, ...opts.sniPeek },
+      onListenerError: (serviceId, err) => this.#onListenerError(serviceId, err),
+    });
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#tick.unref();
   }
@@ -117,19 +125,9 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
   async #apply(config: EngineConfig): Promise<void> {
     if (this.#closed) throw new EngineClosedError();
     validateConfig(config);
-    // Phase 1 (can fail): bind every new or moved listener. Nothing else is touched yet.
-    const bound = new Map<number, Server>();
-    try {
-      for (const sc of config.services) {
-        const cur = this.#services.get(sc.id);
-        if (cur === undefined || cur.config.host !== sc.host || cur.config.port !== sc.port) {
-          bound.set(sc.id, await listen(sc.id, sc.host, sc.port, this.#reusePort, (err) => this.#onListenerError(sc.id, err), this.#inherited?.(sc.host, sc.port)));
-        }
-      }
-    } catch (err) {
-      for (const s of bound.values()) s.close();
-      throw err;
-    }
+    // Phase 1 (can fail): bind every address no service listens on yet. Nothing else is touched yet.
+    const groups = groupByAddress(config);
+    const bound = await this.#listeners.bindNew(groups);
     if (this.#closed) {
       for (const s of bound.values()) s.close();
       throw new EngineClosedError();
@@ -141,16 +139,12 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     for (const sc of config.services) {
       keep.add(sc.id);
       const cur = this.#services.get(sc.id);
-      const server = bound.get(sc.id) ?? null;
-      if (cur === undefined) {
-        const svc = new Service(sc, server as Server, this);
-        this.#services.set(sc.id, svc);
-        svc.listen();
-      } else {
-        cur.update(sc, server)?.close();
-      }
+      // The listener table below attaches each service to its socket (and accepts for it).
+      if (cur === undefined) this.#services.set(sc.id, new Service(sc, this.#listeners.serverOf(listenKey(sc), bound), this));
+      else cur.update(sc);
     }
     for (const [id, svc] of this.#services) if (!keep.has(id)) this.#retireService(svc);
+    this.#listeners.commit(groups, bound, this.#services);
     this.#config = structuredClone(config);
   }
 
@@ -197,11 +191,9 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     return addr !== null && typeof addr === 'object' ? addr.port : undefined;
   }
 
-  /** Every configured service's listening socket (not those of removed, draining services). */
+  /** Every listening socket of the configured services, one per address (not those of removed services). */
   listeningSockets(): ListenerInfo[] {
-    const out: ListenerInfo[] = [];
-    for (const svc of this.#services.values()) out.push({ serviceId: svc.id, host: svc.config.host, port: svc.config.port, server: svc.server });
-    return out;
+    return this.#listeners.entries().map((e) => ({ serviceId: e.serviceIds[0] as number, host: e.host, port: e.port, server: e.server }));
   }
 
   /**
@@ -228,7 +220,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     const all = [...this.#services.values(), ...this.#retired];
     // Stop accepting now. server.close()'s callback waits for every accepted socket to end,
     // so it is not awaited: the drain below has its own deadline.
-    for (const svc of all) svc.server.close();
+    this.#listeners.closeAll();
     const busy = (): boolean => all.some((s) => s.active > 0);
     while (Date.now() < this.#deadline && busy()) await sleep(CLOSE_POLL_MS);
     if (graceful && busy()) {

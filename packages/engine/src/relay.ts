@@ -22,6 +22,13 @@ import {
 
 /** Both handles are connected: start relaying. */
 export function startRelay(c: Connection): void {
+  const preface = c.preface;
+  if (preface !== null) {
+    // The peeked ClientHello goes out first: queued before any later client read can be.
+    c.preface = null;
+    (c.backend as Backend).bytesIn += preface.length;
+    enqueue(c.upstream as TcpHandle, preface, c.client);
+  }
   if (startReading(c.client, onRead) !== 0) c.fail('client-error');
   else if (startReading(c.upstream as TcpHandle, onFirstBackendRead) !== 0) c.fail('backend-error');
 }

@@ -3,6 +3,7 @@
 // backends left behind when their drain ended.
 import type { Server } from 'node:net';
 import type { AgentViewDto } from '@fulcrum/shared/api';
+import type { AcceptRejectReason } from '@fulcrum/shared/enums';
 import type { Backend } from './backend.ts';
 import type { ServiceConfig } from './config.ts';
 import type { BackendStats, ServiceStats } from './stats.ts';
@@ -17,7 +18,7 @@ export interface ServiceCounters {
   readonly queue: { readonly length: number };
   readonly active: number;
   readonly rejected: number;
-  readonly rejectedByReason: { readonly denied: number };
+  readonly rejectedByReason: Readonly<Record<AcceptRejectReason, number>>;
   readonly retries: number;
   /** Passive ejections refused by maxEjectionPercent (the local health checker counts them). */
   readonly health: { readonly ejectionsCapped: number; detail(id: number): BackendStats['check'] } | null;

@@ -29,6 +29,7 @@ import { WorkerOutcomes } from './outlier/worker-outcomes.ts';
 import { ejectionCappedMessage, EJECTION_CAPPED } from './outlier/ejection-capped.ts';
 import { applyBackends, detach } from './backend-membership.ts';
 import { REFUSED, clientFilterOf, screenClient, type ClientFilter } from './client-filter.ts';
+import { zeroRejectedByReason } from '@fulcrum/shared/enums';
 
 /** What a service needs from the load balancer that owns it. */
 export type ServiceHost = ServiceHostOf<Service>;
@@ -57,8 +58,8 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   active = 0;
   rejected = 0;
-  /** Clients refused at accept, by reason (client-filter.ts). */
-  readonly rejectedByReason = { denied: 0 };
+  /** Clients refused at accept, by reason (client-filter.ts; sni-peek.ts on a shared address). */
+  readonly rejectedByReason = zeroRejectedByReason();
   /** The parsed allow/deny lists; null = no lists, no check. Rebuilt on each apply. */
   clientFilter: ClientFilter | null;
   retries = 0;
@@ -72,7 +73,7 @@ export class Service implements DrainOwner, ConnectionOwner {
   /** Clients waiting for a backend slot. */
   readonly queue = new WaitQueue((conn) => this.reject(conn));
 
-  /** Call listen() to start accepting on `server`. */
+  /** Call attach() to start accepting on `server`. */
   constructor(config: ServiceConfig, server: Server, host: ServiceHost, io: ConnectionIo = handleIo) {
     this.id = config.id;
     this.config = config;
@@ -148,28 +149,31 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.serveQueue();
   }
 
-  /** Starts accepting clients on the current server. */
-  listen(): void {
-    this.io = this.#baseIo.forListener?.(this.server) ?? this.#baseIo;
-    acceptRaw(this.server, (client) => this.accept(client), (status) => {
-      this.host.onServiceError(this, getSystemErrorName(status), `cannot accept a client: ${describeErrno(status)}`);
-    });
+  /**
+   * Serves the clients of listening socket `server` (listener-table.ts calls it on every apply).
+   * `accepting`: the service accepts on it itself (its own address); false: the address is
+   * shared and its SNI peek hands clients over (acceptPeeked).
+   */
+  attach(server: Server, accepting: boolean): void {
+    this.server = server;
+    this.io = this.#baseIo.forListener?.(server) ?? this.#baseIo;
+    if (!accepting) return;
+    acceptRaw(server, (client) => this.accept(client), (status) => this.onAcceptError(status));
+  }
+
+  /** The listening socket failed to accept one client. */
+  onAcceptError(status: number): void {
+    this.host.onServiceError(this, getSystemErrorName(status), `cannot accept a client: ${describeErrno(status)}`);
   }
 
   /**
    * Applies a new config for this service. Never touches established connections (new allow/deny
    * lists apply to clients accepted from now on, as in HAProxy).
    */
-  update(config: ServiceConfig, newServer: Server | null): Server | null {
+  update(config: ServiceConfig): void {
     const old = this.config;
     this.config = config;
     this.clientFilter = clientFilterOf(config);
-    let oldServer: Server | null = null;
-    if (newServer !== null) {
-      oldServer = this.server;
-      this.server = newServer;
-      this.listen();
-    }
     if (old.strategy !== config.strategy || JSON.stringify(old.strategyOptions) !== JSON.stringify(config.strategyOptions)) {
       this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
       this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
@@ -181,7 +185,6 @@ export class Service implements DrainOwner, ConnectionOwner {
     this.#syncAgents();
     this.refreshStrategies();
     this.serveQueue();
-    return oldServer;
   }
 
   /**
@@ -190,7 +193,7 @@ export class Service implements DrainOwner, ConnectionOwner {
    */
   retireAll(): void {
     this.retiredService = true;
-    this.server.close();
+    // Its listening socket is the listener table's: closed there once no service uses the address.
     this.health?.close();
     this.agents.close();
     for (const b of [...this.backends.values()]) detach(this, b);
@@ -234,6 +237,14 @@ export class Service implements DrainOwner, ConnectionOwner {
 
   /** A client arrived on the listening socket. */
   accept(client: TcpHandle): void {
+    this.acceptPeeked(client, null);
+  }
+
+  /**
+   * A client of a shared address, handed over by its SNI peek: `preface` (the bytes the peek
+   * read, its ClientHello) goes to the backend before anything else the client sends.
+   */
+  acceptPeeked(client: TcpHandle, preface: Uint8Array | null): void {
     if (this.retiredService) {
       client.close();
       return;
@@ -242,6 +253,7 @@ export class Service implements DrainOwner, ConnectionOwner {
     if (address === REFUSED) return;
     this.active++;
     const conn = new Connection(this, client, address);
+    if (preface !== null && preface.length > 0) conn.preface = preface;
     this.dispatch(conn);
   }
 

@@ -1,5 +1,6 @@
 // allow/deny at accept, with clients bound to distinct loopback source addresses: refused
 // clients are closed without the backend seeing a connection, and counted.
+import { zeroRejectedByReason } from '@fulcrum/shared/enums';
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { once } from 'node:events';
@@ -53,7 +54,7 @@ describe('allow and deny', () => {
         expect(await served(s), from).toBe(false);
       }
       const stats = lb.stats().services[0]!;
-      expect(stats.rejectedByReason).toEqual({ denied: 3 });
+      expect(stats.rejectedByReason).toEqual({ ...zeroRejectedByReason(), denied: 3 });
       expect(stats.total).toBe(2);
       expect(stats.rejected).toBe(0);
       // The refused clients never reached the backend (its accept count is where it was).

@@ -70,5 +70,14 @@ export type CloseReason = (typeof CLOSE_REASONS)[number];
  */
 export const ACCEPT_REJECT_REASONS = [
   'denied', // the client address is in `deny`, or `allow` is set and does not list it
+  // TLS SNI routing (README "TLS SNI routing"): counted on every service of the shared address.
+  'sniMalformed', // the first bytes are a TLS record but not a valid ClientHello
+  'sniOversized', // the ClientHello is longer than the peek bound (16 KiB)
+  'sniTimeout', // no whole ClientHello within the peek timeout (a silent client)
+  'sniNoRoute', // no service names the server name (or the client sent none) and there is no default route
 ] as const;
 export type AcceptRejectReason = (typeof ACCEPT_REJECT_REASONS)[number];
+
+/** A count of 0 for every accept-time reject reason (the engine's counters start from it). */
+export const zeroRejectedByReason = (): Record<AcceptRejectReason, number> =>
+  Object.fromEntries(ACCEPT_REJECT_REASONS.map((r) => [r, 0])) as Record<AcceptRejectReason, number>;

@@ -43,3 +43,39 @@ export function checkSniList(list: readonly string[], name = 'sni'): { field: st
   }
   return null;
 }
+
+/** One service on a listen address, as the sharing rule sees it. */
+export interface AddressSharer {
+  readonly sni?: readonly string[] | null;
+}
+
+/** Whether a service routes by server name (a non-null `sni`); one without is a default route. */
+export const namesSni = (s: AddressSharer): boolean => s.sni !== undefined && s.sni !== null;
+
+/**
+ * The rule for services on one listen address (README "TLS SNI routing"): several may share it
+ * only when each names its `sni` server names, plus at most one without `sni` (the default
+ * route); no name on two of them. The first problem: which service (`index` in `services`),
+ * which entry of its `sni` (null: the field itself), and why; or null.
+ */
+export function sharedAddressProblem(services: readonly AddressSharer[]): { index: number; entry: number | null; reason: string } | null {
+  if (services.length < 2) return null;
+  let defaults = 0;
+  const owner = new Map<string, number>();
+  for (let i = 0; i < services.length; i++) {
+    const s = services[i] as AddressSharer;
+    if (!namesSni(s)) {
+      defaults++;
+      if (defaults > 1) return { index: i, entry: null, reason: 'another service on this listen address has no sni already: an address shared by services may have one default route (a service without sni); name the TLS server names this one serves in sni' };
+      continue;
+    }
+    const names = s.sni as readonly string[];
+    for (let j = 0; j < names.length; j++) {
+      const key = normalizeSniName(names[j] as string);
+      const other = owner.get(key);
+      if (other !== undefined && other !== i) return { index: i, entry: j, reason: `"${names[j]}" is already routed to another service on this listen address` };
+      owner.set(key, i);
+    }
+  }
+  return null;
+}

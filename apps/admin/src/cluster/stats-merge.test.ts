@@ -1,3 +1,4 @@
+import { zeroRejectedByReason } from '@fulcrum/shared/enums';
 import { describe, expect, it } from 'vitest';
 import type { BackendStats, EngineConfig, EngineStats, ServiceStats } from '@fulcrum/engine';
 import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS } from '@fulcrum/engine';
@@ -25,7 +26,7 @@ function backend(id: number, port: number, n: Partial<BackendStats> = {}): Backe
 function report(active: number, total: number, backends: BackendStats[], extra: Partial<ServiceStats> = {}): EngineStats {
   return {
     time: 0,
-    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, retries: 0, ejectionsCapped: 0, bytesIn: total * 10, bytesOut: total * 20, backends, ...extra }],
+    services: [{ id: 1, name: 'redis', host: '127.0.0.1', port: 6380, listening: true, active, total, rejected: 0, rejectedByReason: { ...zeroRejectedByReason(), denied: 0 }, queued: 0, retries: 0, ejectionsCapped: 0, bytesIn: total * 10, bytesOut: total * 20, backends, ...extra }],
   };
 }
 
@@ -60,10 +61,10 @@ describe('mergeStats', () => {
 
   it('sums the clients refused at accept per reason, exited workers included', () => {
     const retired = new RetiredTotals();
-    retired.add(report(0, 0, [], { rejectedByReason: { denied: 4 } }));
-    const a = report(0, 0, [], { rejectedByReason: { denied: 2 } });
-    const b = report(0, 0, [], { rejectedByReason: { denied: 3 } });
-    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual({ denied: 9 });
+    retired.add(report(0, 0, [], { rejectedByReason: { ...zeroRejectedByReason(), denied: 4 } }));
+    const a = report(0, 0, [], { rejectedByReason: { ...zeroRejectedByReason(), denied: 2 } });
+    const b = report(0, 0, [], { rejectedByReason: { ...zeroRejectedByReason(), denied: 3 } });
+    expect(mergeStats(config, [a, b], retired, health).services[0]!.rejectedByReason).toEqual({ ...zeroRejectedByReason(), denied: 9 });
   });
 
   it('lists backends that only drain (removed, or absent from the committed config)', () => {

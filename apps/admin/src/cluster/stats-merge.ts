@@ -5,6 +5,7 @@
 import type { BackendCheckDto } from '@fulcrum/shared/api';
 import type { BackendStats, EngineConfig, EngineStats, HealthState, ServiceStats } from '@fulcrum/engine';
 import { formatAddress } from '@fulcrum/shared/address';
+import { ACCEPT_REJECT_REASONS, zeroRejectedByReason, type AcceptRejectReason } from '@fulcrum/shared/enums';
 import type { LoadTable } from './protocol.ts';
 
 /** A backend instance: an address change makes a new backend with the same id. */
@@ -13,15 +14,15 @@ const backendKey = (id: number, address: string): string => `${id}@${address}`;
 interface Cumulative {
   total: number;
   rejected: number;
-  /** rejectedByReason.denied (the only accept-time reason so far). */
-  denied: number;
+  /** rejectedByReason, per accept-time reason. */
+  byReason: Record<AcceptRejectReason, number>;
   retries: number;
   bytesIn: number;
   bytesOut: number;
   connectFailures: number;
 }
 
-const zero = (): Cumulative => ({ total: 0, rejected: 0, denied: 0, retries: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0 });
+const zero = (): Cumulative => ({ total: 0, rejected: 0, byReason: zeroRejectedByReason(), retries: 0, bytesIn: 0, bytesOut: 0, connectFailures: 0 });
 
 /** Cumulative counters of exited workers, by service and backend instance. */
 export class RetiredTotals {
@@ -37,7 +38,7 @@ export class RetiredTotals {
       }
       entry.counters.total += s.total;
       entry.counters.rejected += s.rejected;
-      entry.counters.denied += s.rejectedByReason.denied;
+      for (const r of ACCEPT_REJECT_REASONS) entry.counters.byReason[r] += s.rejectedByReason[r] ?? 0;
       entry.counters.retries += s.retries;
       entry.counters.bytesIn += s.bytesIn;
       entry.counters.bytesOut += s.bytesOut;
@@ -94,7 +95,7 @@ export function mergeStats(
       active: sum(parts, (p) => p.active),
       total: old.total + sum(parts, (p) => p.total),
       rejected: old.rejected + sum(parts, (p) => p.rejected),
-      rejectedByReason: { denied: old.denied + sum(parts, (p) => p.rejectedByReason.denied) },
+      rejectedByReason: mergeReasons(old.byReason, parts),
       queued: sum(parts, (p) => p.queued),
       retries: old.retries + sum(parts, (p) => p.retries),
       // The primary's checker decides ejections (and refuses them), not the workers.
@@ -205,4 +206,11 @@ export function remoteLoad(others: readonly EngineStats[]): LoadTable {
     }
   }
   return load;
+}
+
+/** Each accept-time reason: what exited workers counted plus what the live ones count now. */
+function mergeReasons(old: Record<AcceptRejectReason, number>, parts: readonly ServiceStats[]): Record<AcceptRejectReason, number> {
+  const out = zeroRejectedByReason();
+  for (const r of ACCEPT_REJECT_REASONS) out[r] = old[r] + sum(parts, (p) => p.rejectedByReason[r] ?? 0);
+  return out;
 }

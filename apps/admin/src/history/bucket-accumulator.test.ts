@@ -1,3 +1,4 @@
+import { zeroRejectedByReason } from '@fulcrum/shared/enums';
 import { describe, expect, it } from 'vitest';
 import type { StatsDto } from '@fulcrum/shared/api';
 import { BucketAccumulator } from './bucket-accumulator.ts';
@@ -14,7 +15,7 @@ function stats(time: number, c: { total: number; bytesIn?: number; active?: numb
         active: c.active ?? 0,
         total: c.total,
         rejected: c.rejected ?? 0,
-        rejectedByReason: { denied: 0 },
+        rejectedByReason: { ...zeroRejectedByReason(), denied: 0 },
         queued: 0,
         bytesIn: c.bytesIn ?? 0,
         bytesOut: 0,

@@ -68,7 +68,7 @@ const ServiceStatsSchema = Type.Object({
   rejected: Type.Integer(),
   rejectedByReason: Type.Object(
     Object.fromEntries(ACCEPT_REJECT_REASONS.map((r) => [r, Type.Integer()])) as Record<AcceptRejectReason, ReturnType<typeof Type.Integer>>,
-    { description: 'clients closed at accept, before any backend was chosen, per reason (denied: allow/deny lists)' },
+    { description: 'clients closed at accept, before any backend was chosen, per reason (denied: allow/deny lists; sni…: the TLS SNI peek of a shared address, counted on each of its services)' },
   ),
   queued: Type.Integer(),
   bytesIn: Type.Number(),

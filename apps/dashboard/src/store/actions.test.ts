@@ -1,3 +1,4 @@
+import { zeroRejectedByReason } from '@fulcrum/shared/enums';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
@@ -27,7 +28,7 @@ function stats(time: number, active: number): StatsDto {
         active,
         total: 0,
         rejected: 0,
-        rejectedByReason: { denied: 0 },
+        rejectedByReason: { ...zeroRejectedByReason(), denied: 0 },
         queued: 0,
         bytesIn: 0,
         bytesOut: 0,

@@ -1,3 +1,4 @@
+import { zeroRejectedByReason } from '@fulcrum/shared/enums';
 import { describe, expect, it } from 'vitest';
 import type { BackendStatsDto, StatsDto } from '@fulcrum/shared/api';
 import { computeRates, createStatsSlice, HISTORY_CAPACITY, ingestStats, ratePerSec, type StatsSlice } from './stats-slice.ts';
@@ -25,7 +26,7 @@ function sample(time: number, backends: Array<Partial<BackendStatsDto> & { id: n
   return {
     time,
     services: [
-      { id: 1, name: 's', listen: ':1', active: sum('active'), total: sum('total'), rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, bytesIn: sum('bytesIn'), bytesOut: sum('bytesOut'), backends: full },
+      { id: 1, name: 's', listen: ':1', active: sum('active'), total: sum('total'), rejected: 0, rejectedByReason: { ...zeroRejectedByReason(), denied: 0 }, queued: 0, bytesIn: sum('bytesIn'), bytesOut: sum('bytesOut'), backends: full },
     ],
   };
 }

@@ -1,3 +1,4 @@
+import { zeroRejectedByReason } from '@fulcrum/shared/enums';
 import { describe, expect, it } from 'vitest';
 import type { BackendDto, BackendStatsDto, ServiceDto, ServiceStatsDto } from '@fulcrum/shared/api';
 import { buildBackendRows, drainProgress, groupSummary, isServing, stateLabel, stateTone } from './backend-rows.ts';
@@ -77,7 +78,7 @@ function service(backends: BackendDto[]): ServiceDto {
 }
 
 function serviceStats(backends: BackendStatsDto[]): ServiceStatsDto {
-  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, rejectedByReason: { denied: 0 }, queued: 0, bytesIn: 0, bytesOut: 0, backends };
+  return { id: 1, name: 'redis', listen: '127.0.0.1:6380', active: 0, total: 0, rejected: 0, rejectedByReason: { ...zeroRejectedByReason(), denied: 0 }, queued: 0, bytesIn: 0, bytesOut: 0, backends };
 }
 
 describe('buildBackendRows', () => {

@@ -1,3 +1,4 @@
+import { zeroRejectedByReason } from '@fulcrum/shared/enums';
 import { describe, expect, it } from 'vitest';
 import { listSummary, rejectedByReasonText } from './client-lists.ts';
 
@@ -8,8 +9,8 @@ describe('client list texts', () => {
     expect(listSummary(['a', 'b', 'c', 'd'], '')).toBe('a, b and 2 more');
   });
   it('names the non-zero reasons only', () => {
-    expect(rejectedByReasonText({ denied: 0 }, String)).toBe('');
-    expect(rejectedByReasonText({ denied: 3 }, String)).toBe('3 denied');
+    expect(rejectedByReasonText({ ...zeroRejectedByReason(), denied: 0 }, String)).toBe('');
+    expect(rejectedByReasonText({ ...zeroRejectedByReason(), denied: 3 }, String)).toBe('3 denied');
     expect(rejectedByReasonText(undefined, String)).toBe('');
   });
 });

@@ -35,7 +35,13 @@ export function listSummary(list: readonly string[], empty: string): string {
   return `${list.slice(0, 2).join(', ')} and ${list.length - 2} more`;
 }
 
-const REASON_TEXT: Record<AcceptRejectReason, string> = { denied: 'denied' };
+const REASON_TEXT: Record<AcceptRejectReason, string> = {
+  denied: 'denied',
+  sniMalformed: 'bad TLS hello',
+  sniOversized: 'TLS hello too big',
+  sniTimeout: 'no TLS hello in time',
+  sniNoRoute: 'no SNI route',
+};
 
 /** The rejected-at-accept counts with a non-zero value: "3 denied", or '' when none. */
 export function rejectedByReasonText(counts: RejectedByReasonDto | undefined, format: (n: number) => string): string {
