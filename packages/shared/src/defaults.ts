@@ -45,6 +45,7 @@ export const SERVICE_DEFAULTS: Readonly<Omit<ServiceSettingsDto, 'healthCheck'>>
   agentCheck: null,
   allow: [],
   deny: [],
+  sni: null,
 };
 
 /** An agent check given without `intervalMs` polls this often (HAProxy's agent-inter default: 2 s). */

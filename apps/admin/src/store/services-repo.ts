@@ -35,6 +35,7 @@ export function serviceSettings<H extends object>(s: Omit<ServiceSettingsDto, 'h
     agentCheck: s.agentCheck === null ? null : { ...s.agentCheck },
     allow: [...s.allow],
     deny: [...s.deny],
+    sni: s.sni === null ? null : [...s.sni],
     healthCheck: { ...s.healthCheck },
   };
 }
@@ -54,6 +55,7 @@ interface ServiceRow {
   queue_timeout_ms: number;
   allow_cidrs: string;
   deny_cidrs: string;
+  sni: string | null;
   health_check: string;
   agent_check: string | null;
   version: number;
@@ -88,6 +90,7 @@ function toRecord(row: ServiceRow): ServiceRecord {
     agentCheck: parseAgentCheck(row.agent_check),
     allow: JSON.parse(row.allow_cidrs) as string[],
     deny: JSON.parse(row.deny_cidrs) as string[],
+    sni: row.sni === null ? null : (JSON.parse(row.sni) as string[]),
     // Merging with the defaults lets a newer fulcrum add health-check fields without a migration.
     healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(JSON.parse(row.health_check) as Partial<HealthCheckSettings>) },
     version: row.version,
@@ -109,6 +112,7 @@ function toParams(values: ServiceValues) {
     queue_timeout_ms: values.queueTimeoutMs,
     allow_cidrs: JSON.stringify(values.allow),
     deny_cidrs: JSON.stringify(values.deny),
+    sni: values.sni === null ? null : JSON.stringify(values.sni),
     health_check: JSON.stringify(values.healthCheck),
     agent_check: agentCheckText(values.agentCheck),
     now: new Date().toISOString(),
@@ -122,19 +126,19 @@ export function createServicesRepo(db: Database) {
   const list = db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY id');
   const get = db.prepare<[number], ServiceRow>('SELECT * FROM services WHERE id = ?');
   const byName = db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE name = ?');
-  const byListen = db.prepare<[string, number], ServiceRow>('SELECT * FROM services WHERE host = ? AND port = ?');
+  const byListen = db.prepare<[string, number], ServiceRow>('SELECT * FROM services WHERE host = ? AND port = ? ORDER BY id');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM services');
   const insert = db.prepare(`
     INSERT INTO services (name, host, port, strategy, strategy_options, connect_timeout_ms, idle_timeout_ms,
-      retries, drain_timeout_ms, max_queue, queue_timeout_ms, allow_cidrs, deny_cidrs, health_check, agent_check, version, created_at, updated_at)
+      retries, drain_timeout_ms, max_queue, queue_timeout_ms, allow_cidrs, deny_cidrs, sni, health_check, agent_check, version, created_at, updated_at)
     VALUES (@name, @host, @port, @strategy, @strategy_options, @connect_timeout_ms, @idle_timeout_ms,
-      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @allow_cidrs, @deny_cidrs, @health_check, @agent_check, 1, @now, @now)`);
+      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @allow_cidrs, @deny_cidrs, @sni, @health_check, @agent_check, 1, @now, @now)`);
   const update = db.prepare(`
     UPDATE services SET name = @name, host = @host, port = @port, strategy = @strategy,
       strategy_options = @strategy_options, connect_timeout_ms = @connect_timeout_ms,
       idle_timeout_ms = @idle_timeout_ms, retries = @retries, drain_timeout_ms = @drain_timeout_ms,
       max_queue = @max_queue, queue_timeout_ms = @queue_timeout_ms, allow_cidrs = @allow_cidrs,
-      deny_cidrs = @deny_cidrs, health_check = @health_check,
+      deny_cidrs = @deny_cidrs, sni = @sni, health_check = @health_check,
       agent_check = @agent_check, version = version + 1, updated_at = @now
     WHERE id = @id`);
   const bump = db.prepare<[string, number]>('UPDATE services SET version = version + 1, updated_at = ? WHERE id = ?');
@@ -151,10 +155,8 @@ export function createServicesRepo(db: Database) {
       const row = byName.get(name);
       return row && toRecord(row);
     },
-    findByListen: (host: string, port: number): ServiceRecord | undefined => {
-      const row = byListen.get(host, port);
-      return row && toRecord(row);
-    },
+    /** Every service on a listen address (several with TLS SNI routing), oldest first. */
+    listByListen: (host: string, port: number): ServiceRecord[] => byListen.all(host, port).map(toRecord),
     count: (): number => count.get()?.n ?? 0,
     /** Inserts a service at version 1 and returns its id. */
     insert: (values: ServiceValues): number => Number(insert.run(toParams(values)).lastInsertRowid),

@@ -45,6 +45,7 @@ function service(backends: BackendDto[]): ServiceDto {
     agentCheck: null,
     allow: [],
     deny: [],
+    sni: null,
     healthCheck: {
       type: 'tcp',
       intervalMs: 1000,

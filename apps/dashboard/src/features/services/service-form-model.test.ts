@@ -21,6 +21,7 @@ const existing: ServiceDto = {
   agentCheck: null,
   allow: [],
   deny: [],
+  sni: null,
   healthCheck: {
     type: 'tcp',
     intervalMs: 2000,
