@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const OPENSSL = process.env.OPENSSL ?? 'openssl';
+const OPENSSL = 'openssl';
 
 /** A temp dir holding one certificate + key per common name. */
 export interface CertDir {

@@ -16,7 +16,6 @@ export const normalizeSniName = (name: string): string => name.toLowerCase();
  */
 export function sniNameProblem(name: string): string | null {
   if (name.length === 0 || name.length > SNI_LIMITS.maxLength) return `must be a DNS name of 1 to ${SNI_LIMITS.maxLength} characters`;
-  // eslint-disable-next-line no-control-regex
   if (/[^\x21-\x7e]/.test(name)) return `"${name}": only ASCII letters, digits, '-' and '.' (write an internationalized name as its A-label, xn--…)`;
   const lower = normalizeSniName(name);
   const wildcard = lower.startsWith('*.');

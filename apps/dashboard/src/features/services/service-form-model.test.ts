@@ -225,3 +225,23 @@ describe('allow and deny', () => {
     expect(formFieldForServerField('/deny/0')).toBe('deny');
   });
 });
+
+describe('TLS SNI names', () => {
+  it('sends null without names, the trimmed list with them, and patches only a change', () => {
+    expect(toCreateBody(filled()).sni).toBeNull();
+    expect(toCreateBody({ ...filled(), sni: ' db1.example.com \n*.cache.example.com' }).sni).toEqual(['db1.example.com', '*.cache.example.com']);
+    const values = serviceToForm({ ...existing, sni: ['db1.example.com'] });
+    expect(values.sni).toBe('db1.example.com');
+    expect(toPatchBody(values, { ...existing, sni: ['db1.example.com'] })).toEqual({});
+    expect(toPatchBody({ ...values, sni: '' }, { ...existing, sni: ['db1.example.com'] })).toEqual({ sni: null });
+  });
+  it('checks names like the admin and maps sni[1] to the text area', () => {
+    expect(validateServiceForm({ ...filled(), sni: 'ok.example\nbad_name.example' }).sni).toMatch(/^Line 2: /);
+    expect(formFieldForServerField('sni[1]')).toBe('sni');
+  });
+  it('lets a service with names share another service\'s listen address (the server checks the names)', () => {
+    const other = { ...existing, id: 2, name: 'other' };
+    expect(validateServiceForm(filled(), [other]).listen).toBeDefined();
+    expect(validateServiceForm({ ...filled(), sni: 'db1.example.com' }, [other]).listen).toBeUndefined();
+  });
+});

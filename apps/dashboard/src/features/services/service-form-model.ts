@@ -12,6 +12,7 @@ import { toPublicHealthCheck } from '@fulcrum/shared/health-check-secrets';
 import { PASSIVE_SERVER_FIELDS, passiveBody, toPassiveForm, validatePassiveForm, type PassiveFormValues, type PassiveSettings } from './passive-detection-form.ts';
 import { parseAgentForm, sameAgentCheck, toAgentForm, type AgentFormValues } from './agent-check-form.ts';
 import { checkListText, listToText, textToList } from './client-lists.ts';
+import { checkSniText, sniToText, textToSni } from './sni-names.ts';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
@@ -28,6 +29,8 @@ export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, Ag
   /** One CIDR per line (client-lists.ts). */
   allow: string;
   deny: string;
+  /** TLS server names, one per line (sni-names.ts); empty = no SNI routing. */
+  sni: string;
   hcType: HealthCheckType;
   hcIntervalMs: string;
   hcTimeoutMs: string;
@@ -42,7 +45,7 @@ export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
-type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck' | 'allow' | 'deny'> & {
+type FormSettings = Pick<ServiceDto, 'strategy' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'agentCheck' | 'allow' | 'deny' | 'sni'> & {
   healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings & PassiveSettings;
 };
 
@@ -60,6 +63,7 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     queueTimeoutMs: String(s.queueTimeoutMs),
     allow: listToText(s.allow),
     deny: listToText(s.deny),
+    sni: sniToText(s.sni),
     hcType: hc.type,
     hcIntervalMs: String(hc.intervalMs),
     hcTimeoutMs: String(hc.timeoutMs),
@@ -107,7 +111,8 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   else if (others.some((s) => s.name === name)) errors.name = `A service named "${name}" already exists.`;
   const listen = parseAddress(values.listen.trim());
   if (!listen.ok) errors.listen = `Listen address ${listen.reason}.`;
-  else if (others.some((s) => s.listen === values.listen.trim())) errors.listen = 'Another service already listens there.';
+  // Services share an address with TLS SNI routing: when one of them names sni, the server checks the names.
+  else if (textToSni(values.sni) === null && others.some((s) => s.listen === values.listen.trim() && s.sni === null)) errors.listen = 'Another service already listens there (name SNI server names to share the address).';
   if (!isStrategyName(values.strategy)) errors.strategy = 'Pick a strategy.';
   const checked = values.hcType === 'none' ? INTEGER_FIELDS.filter(([f]) => !f.startsWith('hc')) : INTEGER_FIELDS;
   for (const [field, label, range] of checked) {
@@ -118,6 +123,8 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
     const problem = checkListText(values[field]);
     if (problem) errors[field] = problem;
   }
+  const sniProblem = checkSniText(values.sni);
+  if (sniProblem) errors.sni = sniProblem;
   if (values.hcType === 'http' && !values.hcHttpPath.startsWith('/')) errors.hcHttpPath = 'Path must start with "/".';
   if (values.hcType === 'send-expect' && !values.hcExpect) errors.hcExpect = 'Say what the reply must contain.';
   if (values.hcType !== 'none') Object.assign(errors, validateRoleForm(values, values.hcType));
@@ -160,6 +167,7 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     agentCheck: agentCheckOf(values),
     allow: textToList(values.allow),
     deny: textToList(values.deny),
+    sni: textToSni(values.sni),
     healthCheck,
   };
 }
@@ -185,6 +193,8 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
     const list = next[key] ?? [];
     if (JSON.stringify(list) !== JSON.stringify(original[key])) patch[key] = list;
   }
+  const sni = next.sni ?? null;
+  if (JSON.stringify(sni) !== JSON.stringify(original.sni)) patch.sni = sni;
   const hc: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next.healthCheck ?? {})) {
     if (original.healthCheck[key as keyof typeof original.healthCheck] !== value) hc[key] = value;
@@ -205,6 +215,7 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   queuetimeoutms: 'queueTimeoutMs',
   allow: 'allow',
   deny: 'deny',
+  sni: 'sni',
   'healthcheck.type': 'hcType',
   'healthcheck.intervalms': 'hcIntervalMs',
   'healthcheck.timeoutms': 'hcTimeoutMs',
@@ -236,7 +247,7 @@ export function formFieldForServerField(field: string | undefined): ServiceFormF
     .replace(/^\/+/, '')
     .replace(/\//g, '.')
     .replace(/^body\./, '')
-    .replace(/^(allow|deny)(?:\[\d+\]|\.\d+)$/, '$1')
+    .replace(/^(allow|deny|sni)(?:\[\d+\]|\.\d+)$/, '$1')
     .toLowerCase();
   return SERVER_FIELD[key] ?? 'form';
 }
