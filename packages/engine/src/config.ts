@@ -72,6 +72,12 @@ export interface ServiceConfig {
   acceptProxyProtocol?: { from: string[] } | null;
   /** How much one client may take; absent = no limits (README "How much one client may take: `limits`"). */
   limits?: ClientLimitsConfig;
+  /**
+   * TLS server names this service serves on a listen address it may share with other services
+   * (README "TLS SNI routing"); null/absent = no SNI routing (alone on its address, or the
+   * address's default route).
+   */
+  sni?: string[] | null;
   healthCheck: HealthCheckConfig;
   /** Agent check of every backend without one of its own; null/absent = off. */
   agentCheck?: AgentCheckConfig | null;

@@ -231,7 +231,7 @@ describe('connect', () => {
     const h = harness();
     const c = h.accept();
     // The operator drains `a` while the attempt is in flight: the drain waits for it.
-    h.svc.update(serviceConfig({ backends: [backendConfig(A, { state: 'draining' }), backendConfig(B)] }), null);
+    h.svc.update(serviceConfig({ backends: [backendConfig(A, { state: 'draining' }), backendConfig(B)] }));
     expect(h.events).toEqual(['state 1 enabled→draining']);
 
     c.onConnectDone(c.upstream as Endpoint, 'connect timeout');
@@ -306,7 +306,7 @@ describe('client gone during connect', () => {
   it('client close first: the end waits for the upstream, then drains a draining backend', () => {
     const h = harness();
     const c = h.accept('c1');
-    h.svc.update(serviceConfig({ backends: [backendConfig(A, { state: 'draining' }), backendConfig(B)] }), null);
+    h.svc.update(serviceConfig({ backends: [backendConfig(A, { state: 'draining' }), backendConfig(B)] }));
     c.destroy();
     h.io.closed('c1');
     expect(states(c)).toEqual({ phase: Phase.Connecting, client: Side.Closed, upstream: Side.Closing });
@@ -531,7 +531,7 @@ describe('waiting and drain', () => {
     const c1 = relaying(h);
     const c2 = h.accept();
     expect(c2.backend?.id).toBe(B);
-    h.svc.update(serviceConfig({ backends: [backendConfig(A, { state: 'draining' }), backendConfig(B)] }), null);
+    h.svc.update(serviceConfig({ backends: [backendConfig(A, { state: 'draining' }), backendConfig(B)] }));
     // Nothing new goes to a draining backend.
     const c3 = h.accept();
     expect(c3.backend?.id).toBe(B);
@@ -545,7 +545,7 @@ describe('waiting and drain', () => {
   it('the drain timeout destroys what is left and reports how many', () => {
     const h = harness({ drainTimeoutMs: 1000 });
     const c = relaying(h);
-    h.svc.update(serviceConfig({ drainTimeoutMs: 1000, backends: [backendConfig(B)] }), null);
+    h.svc.update(serviceConfig({ drainTimeoutMs: 1000, backends: [backendConfig(B)] }));
     vi.advanceTimersByTime(1000);
     expect(h.events).toEqual(['drained 1 (1 closed)']);
     expect(states(c)).toEqual({ phase: Phase.Relaying, client: Side.Closing, upstream: Side.Closing });

@@ -47,6 +47,8 @@ export class Connection implements PickContext, BackendLink {
   /** Idle timeout in ms (0 = none) and performance.now() of the last relayed chunk (relay.ts stamps it). */
   idleMs = 0;
   lastActive = 0;
+  /** Bytes already read from the client (a shared address's SNI peek): relay.ts sends them to the backend first. */
+  preface: Uint8Array | null = null;
   /** Set while the connection waits in its service's queue (wait-queue.ts). */
   queueTimer: NodeJS.Timeout | null = null;
   // Intrusive list links of the backend's connection list.

@@ -11,7 +11,8 @@ import type { RebalanceOutcome } from '@fulcrum/shared/enums';
 import type { ServiceHost } from './service.ts';
 import { Service } from './service.ts';
 import { EngineClosedError, InvalidConfigError } from './errors.ts';
-import { listen } from './listen.ts';
+import { ListenerTable, groupByAddress, listenKey } from './listener-table.ts';
+import { SNI_PEEK_DEFAULTS } from './sni-peek.ts';
 import { validateConfig } from './validate-config.ts';
 import { ewma } from './ewma.ts';
 import { ENDING_GRACE_MS } from './connection.ts';
@@ -59,10 +60,13 @@ export interface LoadBalancerOptions {
    * starts at its worker id × WORKER_CONNECTION_ID_SPAN, so ids are unique across workers.
    */
   connectionIdBase?: number;
+  /** Bounds of the ClientHello peek on a shared address (README "TLS SNI routing"): default 16 KiB and 5 s. */
+  sniPeek?: { maxBytes?: number; timeoutMs?: number };
 }
 
-/** One service's listening socket, for a process that hands its sockets to another. */
+/** One listening socket, for a process that hands its sockets to another. */
 export interface ListenerInfo {
+  /** The (first) service on the address: several share one socket with SNI routing. */
   serviceId: number;
   host: string;
   port: number;
@@ -99,13 +103,13 @@ const BANDWIDTH_EWMA_ALPHA = 0.5;
 export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceHost {
   readonly random: () => number;
   readonly externalHealth: boolean;
-  readonly #reusePort: boolean;
-  readonly #inherited: LoadBalancerOptions['inheritedListener'];
   readonly #relayMode: RelayMode;
   readonly #relayCheck: RelayCheck | undefined;
   /** The relay, chosen at the first apply(); every service runs it. */
   #relay: { info: RelayInfo; io: ConnectionIo } | undefined;
   #lastConnectionId: number;
+  /** The listening sockets, one per address (listener-table.ts). */
+  readonly #listeners: ListenerTable;
   #services = new Map<number, Service>();
   /** Services removed from the config whose connections still drain. */
   #retired = new Set<Service>();
@@ -126,11 +130,15 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     super();
     this.random = opts.random ?? Math.random;
     this.externalHealth = opts.health === 'external';
-    this.#reusePort = opts.reusePort === true;
-    this.#inherited = opts.inheritedListener;
     this.#relayMode = opts.relay ?? 'auto';
     this.#relayCheck = opts.relayCheck;
     this.#lastConnectionId = opts.connectionIdBase ?? 0;
+    this.#listeners = new ListenerTable({
+      reusePort: opts.reusePort === true,
+      inherited: opts.inheritedListener,
+      peek: { ...SNI_PEEK_DEFAULTS, ...opts.sniPeek },
+      onListenerError: (serviceId, err) => this.#onListenerError(serviceId, err),
+    });
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#tick.unref();
   }
@@ -152,24 +160,17 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     validateConfig(config);
     this.#relay ??= await chooseRelay(this.#relayMode, this.#relayCheck);
     const io = this.#relay.io;
-    // Reading a PROXY header before the relay starts is written for the native relay's handles.
+    // Reading a PROXY header or peeking at a ClientHello before the relay starts is written for
+    // the native relay's handles.
     if (io.relay !== 'native') {
-      const i = config.services.findIndex((s) => (s.acceptProxyProtocol ?? null) !== null);
-      if (i >= 0) throw new InvalidConfigError(`acceptProxyProtocol needs the native relay; this engine runs the ${io.relay} relay`, `services[${i}].acceptProxyProtocol`);
-    }
-    // Phase 1 (can fail): bind every new or moved listener. Nothing else is touched yet.
-    const bound = new Map<number, Server>();
-    try {
-      for (const sc of config.services) {
-        const cur = this.#services.get(sc.id);
-        if (cur === undefined || cur.config.host !== sc.host || cur.config.port !== sc.port) {
-          bound.set(sc.id, await listen(sc.id, sc.host, sc.port, this.#reusePort, (err) => this.#onListenerError(sc.id, err), this.#inherited?.(sc.host, sc.port)));
-        }
+      for (const [i, s] of config.services.entries()) {
+        if ((s.acceptProxyProtocol ?? null) !== null) throw new InvalidConfigError(`acceptProxyProtocol needs the native relay; this engine runs the ${io.relay} relay`, `services[${i}].acceptProxyProtocol`);
+        if ((s.sni ?? null) !== null) throw new InvalidConfigError(`TLS SNI routing needs the native relay; this engine runs the ${io.relay} relay`, `services[${i}].sni`);
       }
-    } catch (err) {
-      for (const s of bound.values()) s.close();
-      throw err;
     }
+    // Phase 1 (can fail): bind every address no service listens on yet. Nothing else is touched yet.
+    const groups = groupByAddress(config);
+    const bound = await this.#listeners.bindNew(groups);
     if (this.#closed) {
       for (const s of bound.values()) s.close();
       throw new EngineClosedError();
@@ -181,16 +182,12 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     for (const sc of config.services) {
       keep.add(sc.id);
       const cur = this.#services.get(sc.id);
-      const server = bound.get(sc.id) ?? null;
-      if (cur === undefined) {
-        const svc = new Service(sc, server as Server, this, io);
-        this.#services.set(sc.id, svc);
-        svc.listen();
-      } else {
-        cur.update(sc, server)?.close();
-      }
+      // The listener table below attaches each service to its socket (and accepts for it).
+      if (cur === undefined) this.#services.set(sc.id, new Service(sc, this.#listeners.serverOf(listenKey(sc), bound), this, io));
+      else cur.update(sc);
     }
     for (const [id, svc] of this.#services) if (!keep.has(id)) this.#retireService(svc);
+    this.#listeners.commit(groups, bound, this.#services);
     this.#config = structuredClone(config);
   }
 
@@ -280,11 +277,9 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     return addr !== null && typeof addr === 'object' ? addr.port : undefined;
   }
 
-  /** Every configured service's listening socket (not those of removed, draining services). */
+  /** Every listening socket of the configured services, one per address (not those of removed services). */
   listeningSockets(): ListenerInfo[] {
-    const out: ListenerInfo[] = [];
-    for (const svc of this.#services.values()) out.push({ serviceId: svc.id, host: svc.config.host, port: svc.config.port, server: svc.server });
-    return out;
+    return this.#listeners.entries().map((e) => ({ serviceId: e.serviceIds[0] as number, host: e.host, port: e.port, server: e.server }));
   }
 
   /**
@@ -311,8 +306,8 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     const all = [...this.#services.values(), ...this.#retired];
     // Stop accepting now. server.close()'s callback waits for every accepted socket to end,
     // so it is not awaited: the drain below has its own deadline.
+    this.#listeners.closeAll();
     for (const svc of all) {
-      svc.server.close();
       // Clients still sending their PROXY header got nothing yet: closed, not waited for.
       svc.closePendingHeaders();
       svc.stopTimers();

@@ -26,10 +26,17 @@ import {
 /**
  * Both handles are connected: start relaying. `first` (a PROXY protocol header, and client
  * bytes read with an accepted one) is queued for the backend before anything the client sends
- * from now on; it is built once per connection, so the per-chunk path is unchanged.
+ * from now on; it is built once per connection, so the per-chunk path is unchanged. Then the
+ * bytes an SNI peek read (the ClientHello), also ahead of any later client read.
  */
 export function startRelay(c: Connection, first: string | null): void {
   if (first !== null) enqueue(c.upstream as TcpHandle, first, c.client as TcpHandle);
+  const preface = c.preface;
+  if (preface !== null) {
+    c.preface = null;
+    (c.backend as Backend).bytesIn += preface.length;
+    enqueue(c.upstream as TcpHandle, preface, c.client as TcpHandle);
+  }
   if (startReading(c.client as TcpHandle, onRead) !== 0) c.fail('client-error');
   else if (startReading(c.upstream as TcpHandle, onFirstBackendRead) !== 0) c.fail('backend-error');
 }

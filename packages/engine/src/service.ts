@@ -93,7 +93,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     ended: (r, outcome) => this.host.onRebalanceEnd(this, r, outcome),
   });
 
-  /** Call listen() to start accepting on `server`. */
+  /** Call attach() to start accepting on `server`. */
   constructor(config: ServiceConfig, server: Server, host: ServiceHost, io: ConnectionIo = handleIo) {
     this.id = config.id;
     this.config = config;
@@ -179,12 +179,21 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     this.serveQueue();
   }
 
-  /** Starts accepting clients on the current server. */
-  listen(): void {
-    this.io = this.#baseIo.forListener?.(this.server) ?? this.#baseIo;
-    this.io.acceptFrom(this.server, (client) => this.accept(client), (status) => {
-      this.host.onServiceError(this, getSystemErrorName(status), `cannot accept a client: ${describeErrno(status)}`);
-    });
+  /**
+   * Serves the clients of listening socket `server` (listener-table.ts calls it on every apply).
+   * `accepting`: the service accepts on it itself (its own address); false: the address is
+   * shared and its SNI peek hands clients over (acceptPeeked).
+   */
+  attach(server: Server, accepting: boolean): void {
+    this.server = server;
+    this.io = this.#baseIo.forListener?.(server) ?? this.#baseIo;
+    if (!accepting) return;
+    this.io.acceptFrom(server, (client) => this.accept(client), (status) => this.onAcceptError(status));
+  }
+
+  /** The listening socket failed to accept one client. */
+  onAcceptError(status: number): void {
+    this.host.onServiceError(this, getSystemErrorName(status), `cannot accept a client: ${describeErrno(status)}`);
   }
 
   /**
@@ -192,18 +201,12 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
    * lists, limits and PROXY protocol settings apply to clients accepted and backend connections
    * opened from now on, as in HAProxy).
    */
-  update(config: ServiceConfig, newServer: Server | null): Server | null {
+  update(config: ServiceConfig): void {
     const old = this.config;
     this.config = config;
     this.clientFilter = clientFilterOf(config);
     this.proxyTrust = proxyTrustOf(config);
     this.clientLimits = clientLimitsOf(config, this.clientLimits);
-    let oldServer: Server | null = null;
-    if (newServer !== null) {
-      oldServer = this.server;
-      this.server = newServer;
-      this.listen();
-    }
     if (old.strategy !== config.strategy || JSON.stringify(old.strategyOptions) !== JSON.stringify(config.strategyOptions)) {
       this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
       this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
@@ -218,7 +221,6 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     this.#syncAgents();
     this.refreshStrategies();
     this.serveQueue();
-    return oldServer;
   }
 
   /**
@@ -227,7 +229,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
    */
   retireAll(): void {
     this.retiredService = true;
-    this.server.close();
+    // Its listening socket is the listener table's: closed there once no service uses the address.
     this.closePendingHeaders();
     this.health?.close();
     this.agents.close();
@@ -274,6 +276,14 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
 
   /** A client arrived on the listening socket. */
   accept(client: Endpoint): void {
+    this.acceptPeeked(client, null);
+  }
+
+  /**
+   * A client of a shared address, handed over by its SNI peek: `preface` (the bytes the peek
+   * read, its ClientHello) goes to the backend before anything else the client sends.
+   */
+  acceptPeeked(client: Endpoint, preface: Uint8Array | null): void {
     if (this.retiredService) {
       this.io.drop(client);
       return;
@@ -291,6 +301,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     const conn = new Connection(this, client, address, null, this.host.nextConnectionId());
     conn.clientEntry = entry;
     conn.lifetimeScale = lifetimeScale(++this.#accepted);
+    if (preface !== null && preface.length > 0) conn.preface = preface;
     this.dispatch(conn);
   }
 

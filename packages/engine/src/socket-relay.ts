@@ -28,7 +28,10 @@ export const socketIo: ConnectionIo = {
   acceptFrom(server: Server, onClient: (client: Endpoint) => void): void {
     // listen.ts builds every server with allowHalfOpen and pauseOnConnect: nothing is read
     // before the backend is connected, as with the native relay. Accept errors reach the
-    // server's 'error' listener (listen.ts reports them).
+    // server's 'error' listener (listen.ts reports them). Called again on every apply (the
+    // listener table re-attaches its services): the newest handler replaces the one before, as
+    // the native relay's onconnection does.
+    server.removeAllListeners('connection');
     server.on('connection', onClient);
   },
   drop(client: Endpoint): void {

@@ -128,6 +128,11 @@ export function takeChunk(n: number): string | Uint8Array {
   return n <= STRING_WRITE_MAX ? READ_BUFFER.latin1Slice(0, n) : READ_VIEW.slice(0, n);
 }
 
+/** Inside onRead: a copy of the `n` bytes read, as bytes (the SNI peek keeps them). */
+export function copyRead(n: number): Buffer {
+  return Buffer.from(READ_VIEW.subarray(0, n));
+}
+
 /** True for a read too big for the string path: the side it came from is sending in bulk. */
 export const isBulkRead = (n: number): boolean => n > STRING_WRITE_MAX;
 

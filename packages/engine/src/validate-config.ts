@@ -1,13 +1,14 @@
 // Structural validation of a config snapshot, before anything is touched. The admin
 // validates API input with schemas first; this guards the engine's own invariants. Both use
 // the same ranges and names, declared once in @fulcrum/shared.
-import type { EngineConfig, HealthCheckConfig } from './config.ts';
+import type { EngineConfig, HealthCheckConfig, ServiceConfig } from './config.ts';
 import { InvalidConfigError } from './errors.ts';
 import { isStrategyName } from '@fulcrum/shared/strategies';
 import { ADMIN_STATES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, PROXY_PROTOCOL_MODES, ROLES_BY_CHECK_TYPE, isOneOf } from '@fulcrum/shared/enums';
 import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, CLIENT_LIMITS, HEALTH_CHECK_LIMITS, RATE_LIMITS, SERVICE_LIMITS, describeRange, failureRateWindowProblem, inRange, isBoundedLoadFactor } from '@fulcrum/shared/limits';
 import type { IntRange } from '@fulcrum/shared/limits';
 import { checkCidrList } from '@fulcrum/shared/cidr';
+import { checkSniList, sharedAddressProblem } from '@fulcrum/shared/sni';
 
 // Listen port 0 (ephemeral) is for embedders and tests; the admin only ever sends 1-65535.
 const LISTEN_PORT: IntRange = { min: 0, max: 65535 };
@@ -106,16 +107,19 @@ export function validateConfig(config: EngineConfig): void {
     throw new InvalidConfigError('config.services must be an array', 'services');
   }
   const ids = new Set<number>();
-  const listens = new Set<string>();
+  // Services by listen address (port 0 binds one ephemeral port per service: never shared).
+  const listens = new Map<string, number[]>();
   config.services.forEach((s, i) => {
     const at = `services[${i}]`;
     if (!isId(s.id) || ids.has(s.id)) throw new InvalidConfigError(`${at}.id must be a unique positive integer`, `${at}.id`);
     ids.add(s.id);
     host(s.host, `${at}.host`);
     intIn(s.port, LISTEN_PORT, `${at}.port`);
-    const listenKey = `${s.host}:${s.port}`;
-    if (s.port !== 0 && listens.has(listenKey)) throw new InvalidConfigError(`${at}: two services listen on ${listenKey}`, `${at}.port`);
-    listens.add(listenKey);
+    if (s.port !== 0) {
+      const listenKey = `${s.host}:${s.port}`;
+      listens.set(listenKey, [...(listens.get(listenKey) ?? []), i]);
+    }
+    checkSni(s.sni, `${at}.sni`);
     if (!isStrategyName(s.strategy)) throw new InvalidConfigError(`${at}.strategy: unknown strategy "${String(s.strategy)}"`, `${at}.strategy`);
     const f = s.strategyOptions?.boundedLoadFactor;
     if (f !== undefined && !isBoundedLoadFactor(f)) {
@@ -149,4 +153,18 @@ export function validateConfig(config: EngineConfig): void {
       checkProxyProtocol(b.proxyProtocol, `${bat}.proxyProtocol`, true);
     });
   });
+  for (const [address, indexes] of listens) {
+    const problem = sharedAddressProblem(indexes.map((i) => config.services[i] as ServiceConfig));
+    if (problem === null) continue;
+    const at = `services[${indexes[problem.index] as number}].sni${problem.entry === null ? '' : `[${problem.entry}]`}`;
+    throw new InvalidConfigError(`${at}: ${address}: ${problem.reason}`, at);
+  }
+}
+
+/** `sni` is absent or null (no SNI routing: the default route of a shared address), or a list of valid names. */
+function checkSni(list: unknown, field: string): void {
+  if (list === undefined || list === null) return;
+  if (!Array.isArray(list) || !list.every((e) => typeof e === 'string')) throw new InvalidConfigError(`${field} must be null or an array of server names`, field);
+  const bad = checkSniList(list as string[], field);
+  if (bad !== null) throw new InvalidConfigError(`${bad.field}: ${bad.reason}`, bad.field);
 }

@@ -1,7 +1,7 @@
 // allow/deny at accept, with clients bound to distinct loopback source addresses: refused
 // clients are closed without the backend seeing a connection, and counted.
-import { afterEach, describe, expect, it } from 'vitest';
 import { noRejections } from '@fulcrum/shared/enums';
+import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { once } from 'node:events';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';

@@ -165,6 +165,12 @@ export interface ServiceSettingsDto {
   acceptProxyProtocol: AcceptProxyProtocolDto | null;
   /** How much one client may take (README "How much one client may take: `limits`"). */
   limits: ClientLimitsDto;
+  /**
+   * TLS server names this service serves on a listen address it may share with other services
+   * (README "TLS SNI routing"): exact names or `*.` wildcards of one label. null = no SNI routing:
+   * alone on its address, or the default route of a shared one.
+   */
+  sni: string[] | null;
   healthCheck: HealthCheckDto;
 }
 
@@ -354,6 +360,8 @@ export const API_ERROR_CODES = {
   VALIDATION_ERROR: 'a field is missing, of the wrong type or out of range (`field` names it), or the body is not one well-formed JSON/YAML object without duplicate keys (the message names line and column) [400]',
   MALFORMED_REQUEST: 'the request cannot be read: not valid HTTP, invalid percent-encoding in the URL, or a body that does not match Content-Length [400]',
   INVALID_CIDR: 'an `allow`/`deny`/`acceptProxyProtocol.from` entry is not an IPv4 or IPv6 address or CIDR, or its prefix is out of range (`field` names it: `allow[1]`) [400]',
+  INVALID_SNI: 'an `sni` entry is not a DNS name (LDH labels, internationalized names as A-labels) or a `*.` wildcard of one label, is listed twice, or the list is empty or too long (`field` names it: `sni[1]`) [400]',
+  SNI_CONFLICT: 'services on one listen address may share it only when each names its `sni` server names, plus at most one without `sni` (the default route), and no name is routed to two of them (`field` names it: `sni`, `sni[0]`) [409]',
   INVALID_ADDRESS: 'an address is not host:port or its port is out of range [400]',
   UNKNOWN_STRATEGY: 'strategy is not one of the documented names [400]',
   SELF_LOOP: "a backend is the service's own listen address (same port, an address that reaches the listener): its connections would loop back into Fulcrum [400]",

@@ -58,6 +58,7 @@ export const SERVICE_DEFAULTS: Readonly<Omit<ServiceSettingsDto, 'healthCheck'>>
   proxyProtocol: 'off',
   acceptProxyProtocol: null,
   limits: CLIENT_LIMITS_DEFAULTS,
+  sni: null,
 };
 
 /** An agent check given without `intervalMs` polls this often (HAProxy's agent-inter default: 2 s). */

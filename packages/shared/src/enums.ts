@@ -80,6 +80,11 @@ export const ACCEPT_REJECT_REASONS = [
   'perClientRate', // limits.perClientRate: the client's token bucket is empty
   'serviceRate', // limits.serviceRate: the service's token bucket is empty
   'clientTableFull', // per-client limits are set and the client table is full of clients with live connections (fail closed)
+  // TLS SNI routing (README "TLS SNI routing"): counted on every service of the shared address.
+  'sniMalformed', // the first bytes are a TLS record but not a valid ClientHello
+  'sniOversized', // the ClientHello is longer than the peek bound (16 KiB)
+  'sniTimeout', // no whole ClientHello within the peek timeout (a silent client)
+  'sniNoRoute', // no service names the server name (or the client sent none) and there is no default route
 ] as const;
 export type AcceptRejectReason = (typeof ACCEPT_REJECT_REASONS)[number];
 

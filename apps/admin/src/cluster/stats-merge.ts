@@ -226,3 +226,4 @@ export function remoteLoad(others: readonly EngineStats[]): LoadTable {
   }
   return load;
 }
+

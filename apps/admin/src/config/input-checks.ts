@@ -3,6 +3,7 @@
 import type { HostPort } from '@fulcrum/shared/address';
 import { parseAddress } from '@fulcrum/shared/address';
 import { checkCidrList } from '@fulcrum/shared/cidr';
+import { checkSniList } from '@fulcrum/shared/sni';
 import type { HealthCheckSettings, StrategyOptionsDto } from '@fulcrum/shared/api';
 import { isStrategyName } from '@fulcrum/shared/strategies';
 import type { StrategyName } from '@fulcrum/shared/strategies';
@@ -24,6 +25,14 @@ export function checkAddress(input: string, field: string): HostPort {
 export function checkCidrs(list: string[], field: string): string[] {
   const bad = checkCidrList(list, field);
   if (bad !== null) throw new ApiError(400, 'INVALID_CIDR', `${bad.field}: ${bad.reason}`, bad.field);
+  return [...list];
+}
+
+/** 400 INVALID_SNI naming the entry (`sni[1]`) unless `list` is null or a list of distinct valid server names. */
+export function checkSni(list: string[] | null): string[] | null {
+  if (list === null) return null;
+  const bad = checkSniList(list, 'sni');
+  if (bad !== null) throw new ApiError(400, 'INVALID_SNI', `${bad.field}: ${bad.reason}`, bad.field);
   return [...list];
 }
 

@@ -13,7 +13,7 @@ import { ApiError } from '../http/api-error.ts';
 import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
 import { plural } from './input-checks.ts';
-import { backendValues, describeChanges, diff, parseBackendList, serviceValuesFrom } from './service-changes.ts';
+import { backendValues, checkSharedListen, describeChanges, diff, parseBackendList, serviceValuesFrom } from './service-changes.ts';
 import { backendAddress } from '../discovery/discover-input.ts';
 import { healthCheckChanges, keepStoredPassword } from './health-check-input.ts';
 
@@ -70,20 +70,18 @@ function planService(input: ConfigDocumentInput['services'][number], i: number, 
 export function planConfig(doc: ConfigDocumentInput, checks = new AddressChecks(), storedPassword?: (name: string) => string): PlannedService[] {
   const plans = doc.services.map((service, i) => planService(service, i, checks, storedPassword));
   const names = new Map<string, number>();
-  const listens = new Map<string, number>();
+  const listens = new Map<string, PlannedService[]>();
   plans.forEach((plan, i) => {
     const sameName = names.get(plan.values.name);
     if (sameName !== undefined) {
       const field = `services[${i}].name`;
       throw new ApiError(409, 'DUPLICATE_SERVICE', `${field}: "${plan.values.name}" is also the name of services[${sameName}]`, field);
     }
-    const sameListen = listens.get(plan.listenKey);
-    if (sameListen !== undefined) {
-      const field = `services[${i}].listen`;
-      throw new ApiError(409, 'DUPLICATE_SERVICE', `${field}: services[${sameListen}] also listens on ${plan.listenKey}`, field);
-    }
+    // Services share a listen address only with TLS SNI routing (README "TLS SNI routing").
+    const sameListen = listens.get(plan.listenKey) ?? [];
+    checkSharedListen(sameListen.map((p) => p.values), plan.values, `services[${i}].`);
     names.set(plan.values.name, i);
-    listens.set(plan.listenKey, i);
+    listens.set(plan.listenKey, [...sameListen, plan]);
   });
   return plans;
 }

@@ -12,7 +12,8 @@ import { AddressChecks } from './address-checks.ts';
 import type { ChangeContext } from './config-service.ts';
 import { healthCheckChanges, mergeHealthCheck } from './health-check-input.ts';
 import { mergeLimits } from './limits-input.ts';
-import { checkAddress, checkCidrs, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
+import { checkAddress, checkCidrs, checkSni, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
+import { namesSni, sharedAddressProblem } from '@fulcrum/shared/sni';
 import { backendAddress, checkBackendTarget } from '../discovery/discover-input.ts';
 import type { BackendTarget } from '../discovery/discover-input.ts';
 
@@ -40,16 +41,32 @@ export function describeChanges(changes: Changes): string[] {
   );
 }
 
-function uniqueService(ctx: ChangeContext, values: Pick<ServiceValues, 'name' | 'host' | 'port'>, selfId?: number): void {
+function uniqueService(ctx: ChangeContext, values: Pick<ServiceValues, 'name' | 'host' | 'port' | 'sni'>, selfId?: number): void {
   const byName = ctx.store.services.findByName(values.name);
   if (byName && byName.id !== selfId) {
     throw new ApiError(409, 'DUPLICATE_SERVICE', `name: a service named "${values.name}" already exists`, 'name');
   }
-  const byListen = ctx.store.services.findByListen(values.host, values.port);
-  if (byListen && byListen.id !== selfId) {
-    const address = formatAddress(values.host, values.port);
-    throw new ApiError(409, 'DUPLICATE_SERVICE', `listen: service "${byListen.name}" already listens on ${address}`, 'listen');
+  const others = ctx.store.services.listByListen(values.host, values.port).filter((s) => s.id !== selfId);
+  checkSharedListen(others, values, '');
+}
+
+/**
+ * 409 unless `values` may join `others` on their listen address (README "TLS SNI routing"):
+ * DUPLICATE_SERVICE naming `listen` when none of them routes by SNI (an address of its own, as
+ * always), else SNI_CONFLICT naming `sni` or the entry (`sni[0]`). `prefix` prefixes the field.
+ */
+export function checkSharedListen(others: readonly Pick<ServiceValues, 'name' | 'sni'>[], values: Pick<ServiceValues, 'host' | 'port' | 'sni'>, prefix: string): void {
+  if (others.length === 0) return;
+  const address = formatAddress(values.host, values.port);
+  if (!namesSni(values) && !others.some(namesSni)) {
+    const field = `${prefix}listen`;
+    throw new ApiError(409, 'DUPLICATE_SERVICE', `${field}: service "${(others[0] as { name: string }).name}" already listens on ${address} (services share an address only with TLS SNI routing: name each one's sni)`, field);
   }
+  // The service being changed goes last, so the problem found is its own.
+  const problem = sharedAddressProblem([...others, values]);
+  if (problem === null) return;
+  const field = `${prefix}sni${problem.index === others.length && problem.entry !== null ? `[${problem.entry}]` : ''}`;
+  throw new ApiError(409, 'SNI_CONFLICT', `${field}: ${address}: ${problem.reason}`, field);
 }
 
 /** Parses a list of backends (addresses or discovery groups); duplicates within the list are 409 DUPLICATE_BACKEND. */
@@ -117,6 +134,7 @@ function serviceValuesOver(base: ServiceValues, input: Omit<PatchServiceBody, 'b
     proxyProtocol: input.proxyProtocol ?? base.proxyProtocol,
     acceptProxyProtocol: acceptProxyOver(input.acceptProxyProtocol, base.acceptProxyProtocol),
     limits: mergeLimits(base.limits, input.limits),
+    sni: input.sni === undefined ? base.sni : checkSni(input.sni),
     healthCheck: mergeHealthCheck(base.healthCheck, input.healthCheck),
   };
 }

@@ -143,6 +143,13 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE services ADD COLUMN max_connection_lifetime_ms INTEGER NOT NULL DEFAULT 0;
   `,
+  // 12: TLS SNI routing (as SQLite step 12): services may share a listen address; sni is a JSON
+  // array of server names, NULL = none.
+  `
+  ALTER TABLE services DROP CONSTRAINT IF EXISTS services_host_port_key;
+  ALTER TABLE services ADD COLUMN sni TEXT;
+  CREATE INDEX services_by_listen ON services (host, port);
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

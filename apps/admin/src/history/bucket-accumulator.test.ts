@@ -1,6 +1,6 @@
+import { noRejections } from '@fulcrum/shared/enums';
 import { describe, expect, it } from 'vitest';
 import type { StatsDto } from '@fulcrum/shared/api';
-import { noRejections } from '@fulcrum/shared/enums';
 import { BucketAccumulator } from './bucket-accumulator.ts';
 
 /** A sample of one service (id 1) with one backend (id 7). */

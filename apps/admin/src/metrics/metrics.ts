@@ -146,7 +146,7 @@ export function createMetrics(opts: MetricsOptions): FulcrumMetrics {
     eachService((labels, s) => {
       for (const reason of ACCEPT_REJECT_REASONS) visit({ ...labels, reason }, s.rejectedByReason[reason]);
     });
-  summed('counter', 'fulcrum_service_accept_rejected_total', 'Clients closed at accept, before any backend was chosen, by reason (denied: allow/deny lists; proxy-untrusted, proxy-invalid, proxy-timeout: acceptProxyProtocol; perClientConnections, perClientRate, serviceRate, clientTableFull: limits).', ['service', 'reason'] as const, eachRejectReason, (n: number) => n);
+  summed('counter', 'fulcrum_service_accept_rejected_total', 'Clients closed at accept, before any backend was chosen, by reason (denied: allow/deny lists; proxy-untrusted, proxy-invalid, proxy-timeout: acceptProxyProtocol; perClientConnections, perClientRate, serviceRate, clientTableFull: limits; sniMalformed, sniOversized, sniTimeout, sniNoRoute: the TLS SNI peek of a shared address, counted on each service of the address).', ['service', 'reason'] as const, eachRejectReason, (n: number) => n);
   serviceGauge('fulcrum_service_client_table_entries', 'Clients tracked for the per-client limits now (at most limits.tableSize per process; summed over workers).', (s) => s.clientTable.entries);
   serviceCounter('fulcrum_service_retries_total', 'Connect attempts retried on another backend.', (s) => s.retries);
   serviceCounter('fulcrum_service_ejections_capped_total', 'Passive ejections refused because maxEjectionPercent of the backends were ejected already.', (s) => s.ejectionsCapped);

@@ -65,12 +65,12 @@ export function withWarnings<T extends TObject>(schema: T) {
 
 /** What each error status means on this API (the OpenAPI response descriptions). */
 const ERROR_STATUS = {
-  400: 'Invalid input: VALIDATION_ERROR, INVALID_ADDRESS, INVALID_CIDR, UNKNOWN_STRATEGY or SELF_LOOP (`field` names the offending field); MALFORMED_REQUEST when the request cannot be read',
+  400: 'Invalid input: VALIDATION_ERROR, INVALID_ADDRESS, INVALID_CIDR, INVALID_SNI, UNKNOWN_STRATEGY or SELF_LOOP (`field` names the offending field); MALFORMED_REQUEST when the request cannot be read',
   401: 'UNAUTHORIZED: no valid Bearer token or session cookie',
   403: 'CSRF_REJECTED: a cookie-authenticated change without the header x-fulcrum-csrf: 1',
   404: 'NOT_FOUND',
   408: 'REQUEST_TIMEOUT: the request did not arrive in time',
-  409: 'Conflict: DUPLICATE_SERVICE, DUPLICATE_BACKEND, DUPLICATE_TOKEN, ADDRESS_IN_USE or VERSION_CONFLICT',
+  409: 'Conflict: DUPLICATE_SERVICE, DUPLICATE_BACKEND, DUPLICATE_TOKEN, SNI_CONFLICT, ADDRESS_IN_USE or VERSION_CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   414: 'URI_TOO_LONG: a path segment (an id) is longer than 100 characters',
   415: 'UNSUPPORTED_MEDIA_TYPE',

@@ -8,6 +8,7 @@ import { AGENT_CHECK_DEFAULTS, CLIENT_LIMITS_DEFAULTS } from '@fulcrum/shared/de
 import { STRATEGY_NAMES } from '@fulcrum/shared/strategies';
 import { ADMIN_STATES, DISCOVERY_TYPES, HEALTH_CHECK_ROLES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, PROXY_PROTOCOL_MODES } from '@fulcrum/shared/enums';
 import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, CLIENT_FILTER_LIMITS, CLIENT_LIMITS, RATE_LIMITS, DISCOVERY_LIMITS, DISCOVERY_NAME, HEALTH_CHECK_LIMITS, HEALTH_CHECK_TEXT, SERVICE_LIMITS, SERVICE_NAME } from '@fulcrum/shared/limits';
+import { SNI_LIMITS } from '@fulcrum/shared/sni';
 import { intInRange, intsInRanges, literalUnion } from './common-schemas.ts';
 
 const AdminStateSchema = literalUnion(ADMIN_STATES);
@@ -96,6 +97,16 @@ const cidrList = (what: string) =>
   });
 const AllowList = cidrList('clients served when non-empty ([] = everyone)');
 const DenyList = cidrList('clients always refused, even when allowed');
+// Names are checked in the handler (400 INVALID_SNI naming `sni[1]`; 409 SNI_CONFLICT across services).
+const SniList = Type.Union(
+  [
+    Type.Array(Type.String({ maxLength: SNI_LIMITS.maxLength }), {
+      maxItems: SNI_LIMITS.maxNames,
+      description: `TLS server names served on a shared listen address (README "TLS SNI routing"): DNS names or *. wildcards of one label, case-insensitive, at most ${SNI_LIMITS.maxNames}`,
+    }),
+    Type.Null({ description: 'no SNI routing: alone on the address, or its default route (clients without SNI, without TLS, or with a name no service lists)' }),
+  ],
+);
 
 const proxyModes = PROXY_PROTOCOL_MODES.map((m) => `"${m}"`).join(', ');
 /** What Fulcrum sends its backends first (README "PROXY protocol"). */
@@ -162,6 +173,7 @@ const serviceTuning = {
   proxyProtocol: ProxyProtocol,
   acceptProxyProtocol: AcceptProxyProtocol,
   limits: LimitsPatch,
+  sni: SniList,
   healthCheck: HealthCheckPatch,
 };
 
@@ -277,6 +289,7 @@ export const ServiceSchema = Type.Object({
   proxyProtocol: ProxyProtocol,
   acceptProxyProtocol: AcceptProxyProtocol,
   limits: LimitsSchema,
+  sni: SniList,
   healthCheck: HealthCheckSchema,
   version: Type.Integer(),
   backends: Type.Array(BackendSchema),

@@ -72,7 +72,7 @@ export const ServiceStatsSchema = Type.Object({
     Object.fromEntries(ACCEPT_REJECT_REASONS.map((r) => [r, Type.Integer()])) as Record<AcceptRejectReason, ReturnType<typeof Type.Integer>>,
     {
       description:
-        'clients closed at accept, before any backend was chosen, per reason (denied: allow/deny lists; proxy-untrusted: a peer not in acceptProxyProtocol.from; proxy-invalid: a malformed or oversized PROXY header; proxy-timeout: no complete header within 3 s; perClientConnections, perClientRate, serviceRate, clientTableFull: limits, README "How much one client may take")',
+        'clients closed at accept, before any backend was chosen, per reason (denied: allow/deny lists; proxy-untrusted: a peer not in acceptProxyProtocol.from; proxy-invalid: a malformed or oversized PROXY header; proxy-timeout: no complete header within 3 s; perClientConnections, perClientRate, serviceRate, clientTableFull: limits, README "How much one client may take"; sni…: the TLS SNI peek of a shared address, counted on each of its services)',
     },
   ),
   queued: Type.Integer(),

@@ -137,6 +137,71 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE services ADD COLUMN max_connection_lifetime_ms INTEGER NOT NULL DEFAULT 0;
   `,
+  // 12: TLS SNI routing (README "TLS SNI routing"): several services may share a listen address,
+  // so (host, port) is no longer unique; sni is a JSON array of server names, NULL = none. The
+  // services table is rebuilt without the UNIQUE, and backends with it (dropping the old services
+  // table would cascade to them); both id counters are carried over so no id is handed out twice.
+  `
+  CREATE TABLE services_v12 (
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    name               TEXT    NOT NULL UNIQUE,
+    host               TEXT    NOT NULL,
+    port               INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    strategy           TEXT    NOT NULL,
+    strategy_options   TEXT    NOT NULL DEFAULT '{}',
+    connect_timeout_ms INTEGER NOT NULL,
+    idle_timeout_ms    INTEGER NOT NULL,
+    retries            INTEGER NOT NULL,
+    drain_timeout_ms   INTEGER NOT NULL,
+    max_queue          INTEGER NOT NULL,
+    queue_timeout_ms   INTEGER NOT NULL,
+    health_check       TEXT    NOT NULL DEFAULT '{}',
+    version            INTEGER NOT NULL DEFAULT 1,
+    created_at         TEXT    NOT NULL,
+    updated_at         TEXT    NOT NULL,
+    agent_check        TEXT,
+    allow_cidrs        TEXT    NOT NULL DEFAULT '[]',
+    deny_cidrs         TEXT    NOT NULL DEFAULT '[]',
+    proxy_protocol     TEXT    NOT NULL DEFAULT 'off',
+    accept_proxy_from  TEXT,
+    limits             TEXT    NOT NULL DEFAULT '{}',
+    max_connection_lifetime_ms INTEGER NOT NULL DEFAULT 0,
+    sni                TEXT
+  );
+  INSERT INTO services_v12 (id, name, host, port, strategy, strategy_options, connect_timeout_ms, idle_timeout_ms, retries,
+      drain_timeout_ms, max_queue, queue_timeout_ms, health_check, version, created_at, updated_at, agent_check, allow_cidrs, deny_cidrs,
+      proxy_protocol, accept_proxy_from, limits, max_connection_lifetime_ms)
+    SELECT id, name, host, port, strategy, strategy_options, connect_timeout_ms, idle_timeout_ms, retries,
+      drain_timeout_ms, max_queue, queue_timeout_ms, health_check, version, created_at, updated_at, agent_check, allow_cidrs, deny_cidrs,
+      proxy_protocol, accept_proxy_from, limits, max_connection_lifetime_ms FROM services;
+  CREATE TABLE backends_v12 (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    service_id      INTEGER NOT NULL REFERENCES services_v12 (id) ON DELETE CASCADE,
+    host            TEXT    NOT NULL,
+    port            INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),
+    weight          INTEGER NOT NULL,
+    state           TEXT    NOT NULL CHECK (state IN ('enabled', 'disabled', 'draining')),
+    backup          INTEGER NOT NULL DEFAULT 0,
+    max_connections INTEGER NOT NULL DEFAULT 0,
+    created_at      TEXT    NOT NULL,
+    discover_type   TEXT    NOT NULL DEFAULT '' CHECK (discover_type IN ('', 'dns', 'srv')),
+    min_ttl_ms      INTEGER,
+    max_ttl_ms      INTEGER,
+    agent_check     TEXT,
+    proxy_protocol  TEXT,
+    UNIQUE (service_id, discover_type, host, port)
+  );
+  INSERT INTO backends_v12 (id, service_id, host, port, weight, state, backup, max_connections, created_at, discover_type, min_ttl_ms, max_ttl_ms, agent_check, proxy_protocol)
+    SELECT id, service_id, host, port, weight, state, backup, max_connections, created_at, discover_type, min_ttl_ms, max_ttl_ms, agent_check, proxy_protocol FROM backends;
+  DELETE FROM sqlite_sequence WHERE name IN ('services_v12', 'backends_v12');
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'services_v12', seq FROM sqlite_sequence WHERE name = 'services';
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'backends_v12', seq FROM sqlite_sequence WHERE name = 'backends';
+  DROP TABLE backends;
+  DROP TABLE services;
+  ALTER TABLE services_v12 RENAME TO services;
+  ALTER TABLE backends_v12 RENAME TO backends;
+  CREATE INDEX services_by_listen ON services (host, port);
+  `,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

@@ -11,7 +11,7 @@ export const REPLICATED_TABLES = {
   services: [
     'id', 'name', 'host', 'port', 'strategy', 'strategy_options', 'connect_timeout_ms', 'idle_timeout_ms', 'retries',
     'drain_timeout_ms', 'max_queue', 'queue_timeout_ms', 'allow_cidrs', 'deny_cidrs', 'health_check', 'version', 'created_at', 'updated_at', 'agent_check', 'proxy_protocol', 'accept_proxy_from',
-    'limits', 'max_connection_lifetime_ms',
+    'limits', 'max_connection_lifetime_ms', 'sni',
   ],
   backends: [
     'id', 'service_id', 'host', 'port', 'weight', 'state', 'backup', 'max_connections', 'created_at', 'discover_type', 'min_ttl_ms', 'max_ttl_ms', 'agent_check', 'proxy_protocol',

@@ -39,6 +39,7 @@ export function serviceSettings<H extends object>(s: Omit<ServiceSettingsDto, 'h
     proxyProtocol: s.proxyProtocol,
     acceptProxyProtocol: s.acceptProxyProtocol === null ? null : { from: [...s.acceptProxyProtocol.from] },
     limits: copyLimits(s.limits),
+    sni: s.sni === null ? null : [...s.sni],
     healthCheck: { ...s.healthCheck },
   };
 }
@@ -70,6 +71,7 @@ interface ServiceRow {
   max_connection_lifetime_ms: number;
   allow_cidrs: string;
   deny_cidrs: string;
+  sni: string | null;
   health_check: string;
   agent_check: string | null;
   proxy_protocol: string;
@@ -112,6 +114,7 @@ function toRecord(row: ServiceRow): ServiceRecord {
     acceptProxyProtocol: row.accept_proxy_from === null ? null : ({ from: JSON.parse(row.accept_proxy_from) as string[] } satisfies AcceptProxyProtocolDto),
     // Merged with the defaults, like the health check: '{}' (the column's default) is "no limits".
     limits: copyLimits({ ...CLIENT_LIMITS_DEFAULTS, ...(JSON.parse(row.limits) as Partial<ClientLimitsDto>) }),
+    sni: row.sni === null ? null : (JSON.parse(row.sni) as string[]),
     // Merging with the defaults lets a newer fulcrum add health-check fields without a migration.
     healthCheck: { ...HEALTH_CHECK_DEFAULTS, ...(JSON.parse(row.health_check) as Partial<HealthCheckSettings>) },
     version: row.version,
@@ -134,6 +137,7 @@ function toParams(values: ServiceValues) {
     max_connection_lifetime_ms: values.maxConnectionLifetimeMs,
     allow_cidrs: JSON.stringify(values.allow),
     deny_cidrs: JSON.stringify(values.deny),
+    sni: values.sni === null ? null : JSON.stringify(values.sni),
     health_check: JSON.stringify(values.healthCheck),
     agent_check: agentCheckText(values.agentCheck),
     proxy_protocol: values.proxyProtocol,
@@ -150,14 +154,14 @@ export function createServicesRepo(db: Database) {
   const list = db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY id');
   const get = db.prepare<[number], ServiceRow>('SELECT * FROM services WHERE id = ?');
   const byName = db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE name = ?');
-  const byListen = db.prepare<[string, number], ServiceRow>('SELECT * FROM services WHERE host = ? AND port = ?');
+  const byListen = db.prepare<[string, number], ServiceRow>('SELECT * FROM services WHERE host = ? AND port = ? ORDER BY id');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM services');
   const insert = db.prepare(`
     INSERT INTO services (name, host, port, strategy, strategy_options, connect_timeout_ms, idle_timeout_ms,
-      retries, drain_timeout_ms, max_queue, queue_timeout_ms, max_connection_lifetime_ms, allow_cidrs, deny_cidrs, health_check, agent_check,
+      retries, drain_timeout_ms, max_queue, queue_timeout_ms, max_connection_lifetime_ms, allow_cidrs, deny_cidrs, sni, health_check, agent_check,
       proxy_protocol, accept_proxy_from, limits, version, created_at, updated_at)
     VALUES (@name, @host, @port, @strategy, @strategy_options, @connect_timeout_ms, @idle_timeout_ms,
-      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @max_connection_lifetime_ms, @allow_cidrs, @deny_cidrs, @health_check, @agent_check,
+      @retries, @drain_timeout_ms, @max_queue, @queue_timeout_ms, @max_connection_lifetime_ms, @allow_cidrs, @deny_cidrs, @sni, @health_check, @agent_check,
       @proxy_protocol, @accept_proxy_from, @limits, 1, @now, @now)`);
   const update = db.prepare(`
     UPDATE services SET name = @name, host = @host, port = @port, strategy = @strategy,
@@ -165,7 +169,7 @@ export function createServicesRepo(db: Database) {
       idle_timeout_ms = @idle_timeout_ms, retries = @retries, drain_timeout_ms = @drain_timeout_ms,
       max_queue = @max_queue, queue_timeout_ms = @queue_timeout_ms,
       max_connection_lifetime_ms = @max_connection_lifetime_ms, allow_cidrs = @allow_cidrs,
-      deny_cidrs = @deny_cidrs, health_check = @health_check,
+      deny_cidrs = @deny_cidrs, sni = @sni, health_check = @health_check,
       agent_check = @agent_check, proxy_protocol = @proxy_protocol, accept_proxy_from = @accept_proxy_from, limits = @limits,
       version = version + 1, updated_at = @now
     WHERE id = @id`);
@@ -183,10 +187,8 @@ export function createServicesRepo(db: Database) {
       const row = byName.get(name);
       return row && toRecord(row);
     },
-    findByListen: (host: string, port: number): ServiceRecord | undefined => {
-      const row = byListen.get(host, port);
-      return row && toRecord(row);
-    },
+    /** Every service on a listen address (several with TLS SNI routing), oldest first. */
+    listByListen: (host: string, port: number): ServiceRecord[] => byListen.all(host, port).map(toRecord),
     count: (): number => count.get()?.n ?? 0,
     /** Inserts a service at version 1 and returns its id. */
     insert: (values: ServiceValues): number => Number(insert.run(toParams(values)).lastInsertRowid),

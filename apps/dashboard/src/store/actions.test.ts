@@ -1,5 +1,5 @@
-import { beforeEach, describe, expect, it } from 'vitest';
 import { noRejections } from '@fulcrum/shared/enums';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
 import { useAppStore } from './app-store.ts';

@@ -51,6 +51,7 @@ function service(backends: BackendDto[]): ServiceDto {
     proxyProtocol: 'off',
     acceptProxyProtocol: null,
     limits: { perClientConnections: null, perClientRate: null, serviceRate: null, ipv6Prefix: 64, tableSize: 100_000 },
+    sni: null,
     healthCheck: {
       type: 'tcp',
       intervalMs: 1000,

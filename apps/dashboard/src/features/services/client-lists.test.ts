@@ -15,6 +15,7 @@ describe('client list texts', () => {
     expect(rejectedByReasonText({ ...none, denied: 1, 'proxy-untrusted': 2, 'proxy-timeout': 4 }, String)).toBe('1 denied · 2 not a PROXY sender · 4 PROXY header timeout');
     expect(rejectedByReasonText({ ...none, denied: 3, perClientRate: 2, clientTableFull: 1 }, String)).toBe('3 denied · 2 over rate per client · 1 client table full');
     expect(rejectedByReasonText({ ...none, perClientConnections: 4, serviceRate: 5 }, String)).toBe('4 over connections per client · 5 over service rate');
+    expect(rejectedByReasonText({ ...none, sniNoRoute: 2 }, String)).toBe('2 no SNI route');
     expect(rejectedByReasonText(undefined, String)).toBe('');
   });
 });

@@ -44,6 +44,10 @@ const REASON_TEXT: Record<AcceptRejectReason, string> = {
   perClientRate: 'over rate per client',
   serviceRate: 'over service rate',
   clientTableFull: 'client table full',
+  sniMalformed: 'bad TLS hello',
+  sniOversized: 'TLS hello too big',
+  sniTimeout: 'no TLS hello in time',
+  sniNoRoute: 'no SNI route',
 };
 
 /** The rejected-at-accept counts with a non-zero value: "3 denied · 2 over rate per client", or '' when none. */

@@ -226,6 +226,15 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
       <ClientLimitsFields values={values} set={set} field={f} />
 
       <fieldset>
+        <legend>TLS SNI routing</legend>
+        <div className="form-grid">
+          <FormField {...f('sni')} label="SNI names (one per line)" hint="share the listen address with other services: clients whose TLS server name is listed come here (*.example.com = one label); empty = no SNI routing, or the address's default route">
+            <textarea className="input mono" rows={3} spellCheck={false} placeholder="db1.example.com" value={values.sni} onChange={(e) => set('sni', e.target.value)} />
+          </FormField>
+        </div>
+      </fieldset>
+
+      <fieldset>
         <legend>Health check</legend>
         <div className="form-grid form-grid-5">
           <FormField {...f('hcType')} label="Check type">

@@ -25,6 +25,7 @@ const existing: ServiceDto = {
   proxyProtocol: 'off',
   acceptProxyProtocol: null,
   limits: { perClientConnections: null, perClientRate: null, serviceRate: null, ipv6Prefix: 64, tableSize: 100_000 },
+  sni: null,
   healthCheck: {
     type: 'tcp',
     intervalMs: 2000,
@@ -299,5 +300,25 @@ describe('limits', () => {
     expect(formFieldForServerField('limits.serviceRate.connections')).toBe('limitServiceRate');
     expect(formFieldForServerField('limits.ipv6Prefix')).toBe('limitIpv6Prefix');
     expect(formFieldForServerField('limits.tableSize')).toBe('limitTableSize');
+  });
+});
+
+describe('TLS SNI names', () => {
+  it('sends null without names, the trimmed list with them, and patches only a change', () => {
+    expect(toCreateBody(filled()).sni).toBeNull();
+    expect(toCreateBody({ ...filled(), sni: ' db1.example.com \n*.cache.example.com' }).sni).toEqual(['db1.example.com', '*.cache.example.com']);
+    const values = serviceToForm({ ...existing, sni: ['db1.example.com'] });
+    expect(values.sni).toBe('db1.example.com');
+    expect(toPatchBody(values, { ...existing, sni: ['db1.example.com'] })).toEqual({});
+    expect(toPatchBody({ ...values, sni: '' }, { ...existing, sni: ['db1.example.com'] })).toEqual({ sni: null });
+  });
+  it('checks names like the admin and maps sni[1] to the text area', () => {
+    expect(validateServiceForm({ ...filled(), sni: 'ok.example\nbad_name.example' }).sni).toMatch(/^Line 2: /);
+    expect(formFieldForServerField('sni[1]')).toBe('sni');
+  });
+  it('lets a service with names share another service\'s listen address (the server checks the names)', () => {
+    const other = { ...existing, id: 2, name: 'other' };
+    expect(validateServiceForm(filled(), [other]).listen).toBeDefined();
+    expect(validateServiceForm({ ...filled(), sni: 'db1.example.com' }, [other]).listen).toBeUndefined();
   });
 });

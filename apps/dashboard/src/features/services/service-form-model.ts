@@ -15,6 +15,7 @@ import { checkListText, listToText, textToList } from './client-lists.ts';
 import { acceptProxyOf, checkProxyForm, toProxyForm, type ProxyFormValues } from './proxy-protocol-form.ts';
 import { LIMITS_SERVER_FIELDS, limitsOf, parseLimitsForm, sameLimits, toLimitsForm, type LimitsFormValues } from './client-limits-form.ts';
 import { EXTRAS_SERVER_FIELDS, extrasHealthBody, strategyOptionsBody, toExtrasForm, validateExtrasForm, type ExtrasFormValues, type ExtrasSettings } from './service-extras-form.ts';
+import { checkSniText, sniToText, textToSni } from './sni-names.ts';
 
 const NAME = new RegExp(SERVICE_NAME.pattern);
 
@@ -33,6 +34,8 @@ export interface ServiceFormValues extends RoleFormValues, PassiveFormValues, Ag
   /** One CIDR per line (client-lists.ts). */
   allow: string;
   deny: string;
+  /** TLS server names, one per line (sni-names.ts); empty = no SNI routing. */
+  sni: string;
   hcType: HealthCheckType;
   hcIntervalMs: string;
   hcTimeoutMs: string;
@@ -47,7 +50,7 @@ export type ServiceFormField = keyof ServiceFormValues;
 export type ServiceFormErrors = Partial<Record<ServiceFormField | 'form', string>>;
 
 /** The settings a form shows: a service's own, or the server's defaults for a new one. */
-type FormSettings = Pick<ServiceDto, 'strategy' | 'strategyOptions' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'maxConnectionLifetimeMs' | 'agentCheck' | 'allow' | 'deny' | 'proxyProtocol' | 'acceptProxyProtocol' | 'limits'> & {
+type FormSettings = Pick<ServiceDto, 'strategy' | 'strategyOptions' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'drainTimeoutMs' | 'retries' | 'maxQueue' | 'queueTimeoutMs' | 'maxConnectionLifetimeMs' | 'agentCheck' | 'allow' | 'deny' | 'proxyProtocol' | 'acceptProxyProtocol' | 'limits' | 'sni'> & {
   healthCheck: Pick<ServiceDto['healthCheck'], 'type' | 'intervalMs' | 'timeoutMs' | 'rise' | 'fall' | 'httpPath' | 'send' | 'expect'> & RoleSettings & PassiveSettings & ExtrasSettings;
 };
 
@@ -66,6 +69,7 @@ function toForm(name: string, listen: string, s: FormSettings): ServiceFormValue
     maxConnectionLifetimeMs: String(s.maxConnectionLifetimeMs),
     allow: listToText(s.allow),
     deny: listToText(s.deny),
+    sni: sniToText(s.sni),
     hcType: hc.type,
     hcIntervalMs: String(hc.intervalMs),
     hcTimeoutMs: String(hc.timeoutMs),
@@ -117,7 +121,8 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   else if (others.some((s) => s.name === name)) errors.name = `A service named "${name}" already exists.`;
   const listen = parseAddress(values.listen.trim());
   if (!listen.ok) errors.listen = `Listen address ${listen.reason}.`;
-  else if (others.some((s) => s.listen === values.listen.trim())) errors.listen = 'Another service already listens there.';
+  // Services share an address with TLS SNI routing: when one of them names sni, the server checks the names.
+  else if (textToSni(values.sni) === null && others.some((s) => s.listen === values.listen.trim() && s.sni === null)) errors.listen = 'Another service already listens there (name SNI server names to share the address).';
   if (!isStrategyName(values.strategy)) errors.strategy = 'Pick a strategy.';
   const checked = values.hcType === 'none' ? INTEGER_FIELDS.filter(([f]) => !f.startsWith('hc')) : INTEGER_FIELDS;
   for (const [field, label, range] of checked) {
@@ -130,6 +135,8 @@ export function validateServiceForm(values: ServiceFormValues, others: readonly 
   }
   const proxyProblem = checkProxyForm(values);
   if (proxyProblem) errors.acceptProxyFrom = proxyProblem;
+  const sniProblem = checkSniText(values.sni);
+  if (sniProblem) errors.sni = sniProblem;
   if (values.hcType === 'http' && !values.hcHttpPath.startsWith('/')) errors.hcHttpPath = 'Path must start with "/".';
   if (values.hcType === 'send-expect' && !values.hcExpect) errors.hcExpect = 'Say what the reply must contain.';
   if (values.hcType !== 'none') Object.assign(errors, validateRoleForm(values, values.hcType));
@@ -180,6 +187,7 @@ export function toCreateBody(values: ServiceFormValues): ServiceCreate {
     proxyProtocol: values.proxyProtocol,
     acceptProxyProtocol: acceptProxyOf(values),
     limits: limitsOf(values),
+    sni: textToSni(values.sni),
     healthCheck,
   };
 }
@@ -212,6 +220,8 @@ export function toPatchBody(values: ServiceFormValues, original: ServiceDto): Se
   if (JSON.stringify(accept) !== JSON.stringify(original.acceptProxyProtocol)) patch.acceptProxyProtocol = accept;
   const limits = next.limits ?? original.limits;
   if (!sameLimits(limits, original.limits)) patch.limits = limits;
+  const sni = next.sni ?? null;
+  if (JSON.stringify(sni) !== JSON.stringify(original.sni)) patch.sni = sni;
   const hc: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next.healthCheck ?? {})) {
     if (original.healthCheck[key as keyof typeof original.healthCheck] !== value) hc[key] = value;
@@ -236,6 +246,7 @@ const SERVER_FIELD: Record<string, ServiceFormField> = {
   proxyprotocol: 'proxyProtocol',
   acceptproxyprotocol: 'acceptProxyFrom',
   'acceptproxyprotocol.from': 'acceptProxyFrom',
+  sni: 'sni',
   'healthcheck.type': 'hcType',
   'healthcheck.intervalms': 'hcIntervalMs',
   'healthcheck.timeoutms': 'hcTimeoutMs',
@@ -269,7 +280,7 @@ export function formFieldForServerField(field: string | undefined): ServiceFormF
     .replace(/^\/+/, '')
     .replace(/\//g, '.')
     .replace(/^body\./, '')
-    .replace(/^(allow|deny|acceptProxyProtocol\.from)(?:\[\d+\]|\.\d+)$/, '$1')
+    .replace(/^(allow|deny|sni|acceptProxyProtocol\.from)(?:\[\d+\]|\.\d+)$/, '$1')
     .toLowerCase();
   return SERVER_FIELD[key] ?? 'form';
 }

@@ -9,6 +9,7 @@ import { DeleteServiceDialog } from './delete-service-dialog.tsx';
 import { countBackends, proxySummary, serviceHealth } from './service-summary.ts';
 import { listSummary, rejectedByReasonText } from './client-lists.ts';
 import { limitsSummary } from './client-limits-form.ts';
+import { sniSummary } from './sni-names.ts';
 import { StrategySelect } from './strategy-select.tsx';
 
 const HEALTH_TEXT = { up: 'all backends up', degraded: 'degraded', down: 'no backend serving', unknown: 'health unknown', empty: 'no backends' } as const;
@@ -48,6 +49,7 @@ export function ServiceHeader({ service, onEdit }: { service: ServiceDto; onEdit
           <dt>Listen</dt>
           <dd className="mono" data-testid="service-listen">
             {service.listen}
+            {service.sni !== null ? ` · SNI ${sniSummary(service.sni)}` : ''}
           </dd>
         </div>
         <div>
