@@ -42,6 +42,9 @@ test('service form: limits are validated, saved, shown, and refusals counted liv
       await perClient.fill('1');
       await table.fill('100000');
       await dialog.getByRole('button', { name: /Save/ }).click();
+      // The review step lists the change; nothing is sent before Apply.
+      await expect(dialog.getByText('limits.perClientConnections')).toBeVisible();
+      await dialog.getByRole('button', { name: 'Apply changes' }).click();
       await expect(dialog).toBeHidden();
       const [service] = await fulcrum.api.services();
       expect(service?.limits).toMatchObject({ perClientConnections: 1, perClientRate: null, serviceRate: null, ipv6Prefix: 64, tableSize: 100000 });

@@ -111,8 +111,12 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
   });
 
   const hcOn = values.hcType !== 'none';
-  // An edit that changes nothing has nothing to save.
-  const unchanged = service !== null && serviceDiff(service, toPatchBody(values, service)).length === 0;
+  // An edit that changes nothing has nothing to save. A value the form refuses is a change the
+  // body cannot carry (it falls back to what runs): Save stays enabled so pressing it shows why.
+  const unchanged =
+    service !== null &&
+    serviceDiff(service, toPatchBody(values, service)).length === 0 &&
+    Object.keys(validateServiceForm(values, allServices.filter((s) => s.id !== service.id))).length === 0;
   const warnings = serviceFormWarnings(values, service?.backends ?? []);
 
   if (service && review !== null) {
@@ -228,7 +232,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
       <fieldset>
         <legend>TLS SNI routing</legend>
         <div className="form-grid">
-          <FormField {...f('sni')} label="SNI names (one per line)" hint="share the listen address with other services: clients whose TLS server name is listed come here (*.example.com = one label); empty = no SNI routing, or the address's default route">
+          <FormField {...f('sni')} label="TLS SNI routes (one per line)" hint="share the listen address with other services: clients whose TLS server name is listed come here (*.example.com = one label); empty = no SNI routing, or the address's default route">
             <textarea className="input mono" rows={3} spellCheck={false} placeholder="db1.example.com" value={values.sni} onChange={(e) => set('sni', e.target.value)} />
           </FormField>
         </div>
