@@ -2,45 +2,10 @@
 // (client address = the client's own port, the backend it landed on, bytes each way), and
 // closing one from the console closes that client's socket while the others keep working;
 // "Close all on this backend" (after a confirmation) closes exactly that backend's clients.
-import net from 'node:net';
-import { once } from 'node:events';
 import { screenshot, signIn } from '../fixtures/console-page.ts';
 import { freePort } from '../fixtures/free-port.ts';
+import { RawRedisClient } from '../fixtures/raw-redis-client.ts';
 import { expect, test } from '../fixtures/test.ts';
-
-/** A raw RESP client: its local port is what the list shows as the client address. */
-class RawRedisClient {
-  readonly socket: net.Socket;
-  /** `address:port` as Fulcrum sees this client (kept: the socket forgets its port once closed). */
-  readonly address: string;
-  closed = false;
-  #buffer = '';
-
-  private constructor(socket: net.Socket) {
-    this.socket = socket;
-    this.address = `127.0.0.1:${socket.localPort}`;
-    socket.on('data', (d: Buffer) => (this.#buffer += String(d)));
-    socket.on('error', () => {});
-    socket.on('close', () => (this.closed = true));
-  }
-
-  static async open(port: number, name: string): Promise<RawRedisClient> {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    await once(socket, 'connect');
-    const client = new RawRedisClient(socket);
-    expect(await client.command(`CLIENT SETNAME ${name}`)).toBe('+OK');
-    return client;
-  }
-
-  /** Sends one inline command and resolves with its one-line reply (rejects if the socket closes first). */
-  async command(line: string): Promise<string> {
-    this.#buffer = '';
-    this.socket.write(`${line}\r\n`);
-    await expect.poll(() => this.#buffer.includes('\r\n') || this.closed, { timeout: 5000 }).toBe(true);
-    if (!this.#buffer.includes('\r\n')) throw new Error(`${line}: the connection closed before a reply`);
-    return this.#buffer.split('\r\n')[0]!;
-  }
-}
 
 test('connection list shows and closes a real connection', async ({ page, fulcrum, startRedis }, testInfo) => {
   const [redisA, redisB] = await Promise.all([startRedis(), startRedis()]);
