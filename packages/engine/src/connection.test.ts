@@ -9,6 +9,7 @@ import type { Backend } from './backend.ts';
 import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS, type BackendConfig, type ServiceConfig } from './config.ts';
 import { ENDING_GRACE_MS, type Connection, type ConnectionIo, type Endpoint } from './connection.ts';
 import { Phase, Side } from './connection-state.ts';
+import type { PrefaceRead } from './connection-io.ts';
 import { Service, type ServiceHost } from './service.ts';
 
 /** A stand-in handle: the connection only compares handles and passes them to its io. */
@@ -32,6 +33,12 @@ class ScriptedIo implements ConnectionIo {
 
   drop(client: Endpoint): void {
     this.log.push(`drop ${nameOf(client)}`);
+  }
+
+  /** Not used by these cases (no PROXY header, no SNI): recorded only. */
+  readPreface(client: Endpoint): PrefaceRead {
+    this.log.push(`preface ${nameOf(client)}`);
+    return { abort: () => undefined };
   }
 
   adopt(client: Endpoint, c: Connection): void {
