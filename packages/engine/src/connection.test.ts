@@ -150,7 +150,7 @@ function harness(over: Partial<ServiceConfig> = {}, up = true): Harness {
     onRebalanceEnd: (_s, r, outcome) => events.push(`rebalance ${r.backend.id} ${outcome}`),
   };
   const io = new ScriptedIo();
-  // A net.Server that never listens: no socket; the test calls accept() itself.
+  // A net.Server that never listens: no socket; the test calls the accept path itself.
   const svc = new Service(serviceConfig(over), createServer(), host, io);
   if (up) for (const id of svc.backends.keys()) svc.setHealth(id, 'unknown', 'up', 'test');
   events.length = 0;
@@ -159,7 +159,7 @@ function harness(over: Partial<ServiceConfig> = {}, up = true): Harness {
     io,
     events,
     accept(name = `client${++clients}`) {
-      svc.accept(fakeHandle(name));
+      svc.admission.accept(fakeHandle(name), null);
       return io.conns[io.conns.length - 1] as Connection;
     },
     backend: (id) => svc.backends.get(id) as Backend,

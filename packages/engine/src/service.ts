@@ -2,31 +2,29 @@
 // and retrying. Its accept path (allow/deny, limits, PROXY header, SNI hand-over) is in
 // service-accept.ts, waiting clients in wait-queue.ts (who may wait: wait-admission.ts),
 // backend drains in backend-drain.ts, config changes to the backend list in
-// backend-membership.ts, passive health in passive-failures.ts, the counters snapshot in
-// service-stats.ts, maxConnectionLifetimeMs in connection-lifetime.ts, rebalances in
-// backend-rebalances.ts and rebalance.ts.
+// backend-membership.ts, passive health in passive-failures.ts, agent checks and PROXY modes in
+// service-agents.ts, the counters snapshot in service-stats.ts, maxConnectionLifetimeMs in
+// connection-lifetime.ts, rebalances in backend-rebalances.ts and rebalance.ts.
 import type { Server } from 'node:net';
-import type { ServiceConfig } from './config.ts';
+import type { HealthState, ServiceConfig } from './config.ts';
 import type { Strategy } from './strategy.ts';
 import type { ServiceStats } from './stats.ts';
 import type { ServiceHostOf } from './service-host.ts';
 import { Backend } from './backend.ts';
-import type { Connection, ConnectionIo, ConnectionOwner, Endpoint, RelayFailure } from './connection.ts';
+import type { Connection, ConnectionIo, ConnectionOwner, RelayFailure } from './connection.ts';
 import { describeErrno, localErrno } from './local-errors.ts';
 import { handleIo } from './connector.ts';
 import { getSystemErrorName } from 'node:util';
 import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
 import { advanceSlowStart, slowStartFactor } from './health/slow-start.ts';
-import { AgentChecker, type AgentTarget } from './health/agent-checker.ts';
-import type { AgentViewDto } from '@fulcrum/shared/api';
-import type { HealthState } from './config.ts';
+import { AgentChecker } from './health/agent-checker.ts';
+import { agentChanged, syncAgents, syncProxyProtocol } from './service-agents.ts';
 import { WaitQueue } from './wait-queue.ts';
 import { mayWait, waitReason } from './wait-admission.ts';
-import { passiveFailure, passiveSuccess } from './passive-failures.ts';
+import { PassiveVerdicts } from './passive-failures.ts';
 import { serviceStats } from './service-stats.ts';
 import { endDrainIfIdle, type DrainOwner } from './backend-drain.ts';
-import { WorkerOutcomes } from './outlier/worker-outcomes.ts';
 import { ejectionCappedMessage, EJECTION_CAPPED } from './outlier/ejection-capped.ts';
 import { applyBackends, detach } from './backend-membership.ts';
 import { noRejections, type AcceptRejectReason } from '@fulcrum/shared/enums';
@@ -66,8 +64,8 @@ export class Service implements DrainOwner, ConnectionOwner, AcceptingService {
   /** The accept path, with the allow/deny lists, limits and trusted PROXY senders it applies. */
   readonly admission: ServiceAccept;
   retries = 0;
-  /** External health mode: this process's failure-rate windows (the primary ejects). */
-  readonly #outcomes = new WorkerOutcomes();
+  /** Passive health: what real traffic says of each backend (passive-failures.ts). */
+  readonly #passive: PassiveVerdicts<Service> = new PassiveVerdicts<Service>(this);
   // Service totals are the sum of its backends' counters (taken in stats(), not per chunk),
   // plus these: the counters of removed backends that finished draining.
   goneTotal = 0;
@@ -95,7 +93,7 @@ export class Service implements DrainOwner, ConnectionOwner, AcceptingService {
     this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     for (const b of config.backends) this.backends.set(b.id, new Backend(b));
-    this.#syncProxyProtocol();
+    syncProxyProtocol(this);
     this.health = host.externalHealth
       ? null
       : new HealthChecker<number>({
@@ -105,45 +103,11 @@ export class Service implements DrainOwner, ConnectionOwner, AcceptingService {
           onEjectionCapped: (id, reason, ejected, allowed, total) =>
             host.onServiceError(this, EJECTION_CAPPED, ejectionCappedMessage(this.backends.get(id)?.address ?? `#${id}`, reason, ejected, allowed, total, this.config.healthCheck.maxEjectionPercent)),
         });
-    this.agents = new AgentChecker((id, view, previous) => this.#onAgent(id, view, previous), host.random);
-    this.#syncAgents();
+    this.agents = new AgentChecker((id, view, previous) => agentChanged(this, id, view, previous), host.random);
+    syncAgents(this);
     this.refreshStrategies();
     this.health?.setTargets([...this.backends.values()]);
     this.#lifetime.sync();
-  }
-
-  /** Each backend's PROXY protocol: its own setting, else the service's (read per connect and per check). */
-  #syncProxyProtocol(): void {
-    const own = new Map(this.config.backends.map((bc) => [bc.id, bc.proxyProtocol ?? null]));
-    for (const b of this.backends.values()) b.proxyProtocol = own.get(b.id) ?? this.config.proxyProtocol ?? 'off';
-  }
-
-  /** Polls the agent of every backend that has an agent check (its own, else the service's). */
-  #syncAgents(): void {
-    const targets: AgentTarget[] = [];
-    for (const bc of this.config.backends) {
-      const check = bc.agentCheck ?? this.config.agentCheck ?? null;
-      if (check !== null) targets.push({ id: bc.id, host: bc.host, check });
-    }
-    this.agents.setTargets(targets);
-    // A backend whose agent check was turned off (or that is new) takes what the checker says now.
-    for (const b of this.backends.values()) {
-      const factor = this.agents.factor(b.id);
-      if (factor !== b.agentFactor) {
-        b.agentFactor = factor;
-        b.applyWeight();
-      }
-    }
-  }
-
-  #onAgent(id: number, view: AgentViewDto, previous: AgentViewDto): void {
-    const b = this.backends.get(id);
-    if (b === undefined) return;
-    b.agentFactor = this.agents.factor(id);
-    b.applyWeight();
-    this.refreshStrategies();
-    this.host.onAgent(this, b, view, previous);
-    this.serveQueue();
   }
 
   /** Records a health transition of backend `id` and acts on it. */
@@ -154,7 +118,7 @@ export class Service implements DrainOwner, ConnectionOwner, AcceptingService {
     // A new verdict starts a new passive streak (else an external-health backend that came
     // back could never be ejected again: the threshold event fires on equality).
     b.failStreak = 0;
-    this.#outcomes.reset(id);
+    this.#passive.outcomes.reset(id);
     if (to === 'up') {
       b.upSince = performance.now();
       // Slow start only after a recovery, not when the balancer itself starts.
@@ -170,7 +134,7 @@ export class Service implements DrainOwner, ConnectionOwner, AcceptingService {
   /**
    * Serves the clients of listening socket `server` (listener-table.ts calls it on every apply).
    * `accepting`: the service accepts on it itself (its own address); false: the address is
-   * shared and its SNI peek hands clients over (acceptPeeked).
+   * shared and its SNI peek hands clients over (admission.accept with the bytes it read).
    */
   attach(server: Server, accepting: boolean): void {
     this.server = server;
@@ -199,13 +163,13 @@ export class Service implements DrainOwner, ConnectionOwner, AcceptingService {
       this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
     }
     applyBackends(this, config.backends);
-    this.#syncProxyProtocol();
+    syncProxyProtocol(this);
     this.#rebalances.cancel(false);
     this.#lifetime.sync();
-    this.#outcomes.retain(new Set(config.backends.map((bc) => bc.id)));
+    this.#passive.outcomes.retain(new Set(config.backends.map((bc) => bc.id)));
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
-    this.#syncAgents();
+    syncAgents(this);
     this.refreshStrategies();
     this.serveQueue();
   }
@@ -259,16 +223,6 @@ export class Service implements DrainOwner, ConnectionOwner, AcceptingService {
     for (const b of this.backends.values()) (b.backup ? backups : primaries).push(b);
     this.primary.update(primaries);
     this.backup.update(backups);
-  }
-
-  /** A client arrived on the listening socket (tests call it; attach() goes to the accept path directly). */
-  accept(client: Endpoint): void {
-    this.admission.accept(client, null);
-  }
-
-  /** PeekService: a client of a shared address, handed over by its SNI peek with the bytes it read. */
-  acceptPeeked(client: Endpoint, preface: Uint8Array): void {
-    this.admission.accept(client, preface);
   }
 
   /** AcceptingService: a client refused by `limits`, reported at a bounded rate (service-error-gate.ts). */
@@ -327,20 +281,8 @@ export class Service implements DrainOwner, ConnectionOwner, AcceptingService {
    * restarts), or reset / closed before its first byte (a passive failure, like a refused connect).
    */
   onRelayVerdict(b: Backend, failure: RelayFailure | null): void {
-    if (failure !== null) {
-      this.#passiveFailure(b, failure);
-      return;
-    }
-    passiveSuccess(b, this.health);
-    if (this.health === null && b.health !== 'down') this.#outcomes.record(b.id, false, this.config.healthCheck, '');
-  }
-
-  /** One more consecutive real-traffic failure of `b`: the health checker (or the primary's, via the threshold event) decides. */
-  #passiveFailure(b: Backend, reason: string): void {
-    if (passiveFailure(b, reason, this.health, this.config.healthCheck.passiveFailures)) this.host.onPassiveThreshold(this, b, reason, 'consecutive');
-    if (b.removed || this.health !== null || b.health === 'down') return;
-    const outlier = this.#outcomes.record(b.id, true, this.config.healthCheck, reason);
-    if (outlier !== null) this.host.onPassiveThreshold(this, b, outlier, 'failure-rate');
+    if (failure !== null) this.#passive.failure(b, failure);
+    else this.#passive.success(b);
   }
 
   /**
@@ -358,7 +300,7 @@ export class Service implements DrainOwner, ConnectionOwner, AcceptingService {
     }
     b.connectFailures++;
     b.recentFailures.add(performance.now());
-    this.#passiveFailure(b, conn.lastFailure);
+    this.#passive.failure(b, conn.lastFailure);
     endDrainIfIdle(this, b);
     if (conn.attempts <= this.config.retries) {
       this.retries++;

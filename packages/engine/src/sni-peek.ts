@@ -14,8 +14,8 @@ import { PREFACE_INVALID, PREFACE_MORE, type ConnectionIoOf, type Endpoint, type
 /** A service as the peek sees it. */
 export interface PeekService extends SniRoute {
   readonly rejectedByReason: Record<AcceptRejectReason, number>;
-  /** Takes over `client` (not reading), whose first bytes `preface` were already read. */
-  acceptPeeked(client: Endpoint, preface: Uint8Array): void;
+  /** Its accept path (service-accept.ts): takes over `client` (not reading), whose first bytes `preface` were already read. */
+  readonly admission: { accept(client: Endpoint, preface: Uint8Array | null): void };
 }
 
 /** What the peek needs of the relay: reading the preface, closing a client it refuses. */
@@ -96,7 +96,7 @@ class Peek<S extends PeekService> implements PrefaceReader {
     if (outcome === 'parsed' && r !== null && (r.kind === 'hello' || r.kind === 'not-tls')) {
       const service = listener.routes.pick(r.kind === 'hello' ? r.serverName : null);
       if (service !== null) {
-        service.acceptPeeked(client, bytes);
+        service.admission.accept(client, bytes);
         return;
       }
     }
