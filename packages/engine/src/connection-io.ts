@@ -30,6 +30,41 @@ export interface Endpoint {
   readonly bytesWritten: number;
 }
 
+/** PrefaceReader.parse(): the bytes so far are a valid start of the preface; read on. */
+export const PREFACE_MORE = -1;
+/** PrefaceReader.parse(): the bytes so far can never be the preface; stop (outcome 'invalid'). */
+export const PREFACE_INVALID = -2;
+
+/**
+ * How a preface read ended: the parser had enough ('parsed') or refused the bytes ('invalid');
+ * `maxBytes` were read and the parser still wanted more ('limit'); `timeoutMs` passed
+ * ('timeout'); the client sent FIN ('eof') or its socket failed ('error').
+ */
+export type PrefaceOutcome = 'parsed' | 'invalid' | 'limit' | 'timeout' | 'eof' | 'error';
+
+/** The caller's side of one preface read (ConnectionIoOf.readPreface): its parser and where the outcome goes. */
+export interface PrefaceReader {
+  /**
+   * Every byte read so far (one buffer, from the first byte): how many of them the preface
+   * took (>= 0: enough, reading stops), PREFACE_MORE, or PREFACE_INVALID. Kept by the caller:
+   * whatever else it learned (the parsed header, the server name).
+   */
+  parse(bytes: Buffer): number;
+  /**
+   * The read ended; `client` is not being read any more and no byte was lost: `bytes` is every
+   * byte read (empty when none), the first `consumed` of them the preface ('parsed' only, else
+   * 0), the rest the client's own data. The caller adopts the client (the rest goes to the
+   * backend first: Connection.preface) or drops it.
+   */
+  onPreface(client: Endpoint, outcome: PrefaceOutcome, bytes: Buffer, consumed: number): void;
+}
+
+/** A preface read in progress. */
+export interface PrefaceRead {
+  /** Stops the read and closes the client, without an outcome (shutdown); no-op once it ended. */
+  abort(): void;
+}
+
 /** The handle operations a connection's lifecycle needs, for connections of type C. */
 export interface ConnectionIoOf<C> {
   /** Which relay this is (README "Node releases"). */
@@ -38,6 +73,13 @@ export interface ConnectionIoOf<C> {
   acceptFrom(server: Server, onClient: (client: Endpoint) => void, onError: (status: number) => void): void;
   /** Closes a client that never became a connection (refused at accept). */
   drop(client: Endpoint): void;
+  /**
+   * Reads a bounded preface (a PROXY protocol header, a TLS ClientHello) from accepted `client`
+   * before it is relayed: until `reader.parse` has enough, or `maxBytes` were read, within
+   * `timeoutMs`; then stops reading and hands `reader.onPreface` the outcome and the bytes (later
+   * bytes stay unread for the relay). Only services that need a preface call it.
+   */
+  readPreface(client: Endpoint, maxBytes: number, timeoutMs: number, reader: PrefaceReader): PrefaceRead;
   /** Binds an accepted client handle to `c` and sets its socket options. */
   adopt(client: Endpoint, c: C): void;
   /**
@@ -49,8 +91,9 @@ export interface ConnectionIoOf<C> {
   /** A new upstream handle bound to `c`, connecting to `backend`; the outcome comes as c.onConnectDone(). */
   connect(c: C, backend: Backend): Endpoint;
   /**
-   * Both sides are open: start relaying bytes. `first` (latin1: a PROXY protocol header, then
-   * any client bytes read with an accepted header) goes to the backend before any relayed byte.
+   * Both sides are open: start relaying bytes. `first` (latin1: a PROXY protocol header for the
+   * backend), then c.preface (client bytes a preface read took), go to the backend before any
+   * relayed byte.
    */
   startRelay(c: C, first: string | null): void;
   /**

@@ -9,6 +9,7 @@ import type { Backend } from './backend.ts';
 import { BACKEND_DEFAULTS, HEALTH_CHECK_DEFAULTS, SERVICE_DEFAULTS, type BackendConfig, type ServiceConfig } from './config.ts';
 import { ENDING_GRACE_MS, type Connection, type ConnectionIo, type Endpoint } from './connection.ts';
 import { Phase, Side } from './connection-state.ts';
+import type { PrefaceRead } from './connection-io.ts';
 import { Service, type ServiceHost } from './service.ts';
 
 /** A stand-in handle: the connection only compares handles and passes them to its io. */
@@ -32,6 +33,12 @@ class ScriptedIo implements ConnectionIo {
 
   drop(client: Endpoint): void {
     this.log.push(`drop ${nameOf(client)}`);
+  }
+
+  /** Not used by these cases (no PROXY header, no SNI): recorded only. */
+  readPreface(client: Endpoint): PrefaceRead {
+    this.log.push(`preface ${nameOf(client)}`);
+    return { abort: () => undefined };
   }
 
   adopt(client: Endpoint, c: Connection): void {
@@ -143,7 +150,7 @@ function harness(over: Partial<ServiceConfig> = {}, up = true): Harness {
     onRebalanceEnd: (_s, r, outcome) => events.push(`rebalance ${r.backend.id} ${outcome}`),
   };
   const io = new ScriptedIo();
-  // A net.Server that never listens: no socket; the test calls accept() itself.
+  // A net.Server that never listens: no socket; the test calls the accept path itself.
   const svc = new Service(serviceConfig(over), createServer(), host, io);
   if (up) for (const id of svc.backends.keys()) svc.setHealth(id, 'unknown', 'up', 'test');
   events.length = 0;
@@ -152,7 +159,7 @@ function harness(over: Partial<ServiceConfig> = {}, up = true): Harness {
     io,
     events,
     accept(name = `client${++clients}`) {
-      svc.accept(fakeHandle(name));
+      svc.admission.accept(fakeHandle(name), null);
       return io.conns[io.conns.length - 1] as Connection;
     },
     backend: (id) => svc.backends.get(id) as Backend,

@@ -47,7 +47,10 @@ export class Connection implements PickContext, BackendLink {
   /** Idle timeout in ms (0 = none) and performance.now() of the last relayed chunk (relay.ts stamps it). */
   idleMs = 0;
   lastActive = 0;
-  /** Bytes already read from the client (a shared address's SNI peek): relay.ts sends them to the backend first. */
+  /**
+   * Client bytes a preface read already took (an SNI peek's ClientHello, the data that came
+   * with a PROXY header): the relay sends them to the backend first, then relays the rest.
+   */
   preface: Uint8Array | null = null;
   /** Set while the connection waits in its service's queue (wait-queue.ts). */
   queueTimer: NodeJS.Timeout | null = null;
@@ -186,19 +189,17 @@ export class Connection implements PickContext, BackendLink {
   }
 
   /**
-   * What the backend gets before any relayed byte: its PROXY protocol header (built here, once
-   * per connect, with the client and listener addresses — the ones an accepted header named)
-   * and the client bytes that came with an accepted header. null = nothing.
+   * What the backend gets before any relayed byte (and before `preface`): its PROXY protocol
+   * header, built here once per connect with the client and listener addresses — the ones an
+   * accepted header named. null = nothing.
    */
   #firstBytes(backend: Backend): string | null {
-    const early = this.#origin?.early ?? '';
-    if (early !== '') backend.bytesIn += early.length;
     const mode = backend.proxyProtocol;
-    if (mode === 'off') return early === '' ? null : early;
+    if (mode === 'off') return null;
     const io = this.service.io;
     const source = this.#origin !== null ? this.#origin.source : endpointOf(io.peer(this.client));
     const destination = this.#origin?.destination ?? endpointOf(io.local(this.client));
-    return encodeProxyHeader(mode, source, destination) + early;
+    return encodeProxyHeader(mode, source, destination);
   }
 
   /** relay.ts: the backend's first byte arrived: this connection is a success for passive health. */

@@ -8,6 +8,7 @@ import type { Connection, ConnectFailure, ConnectionIo, Endpoint } from './conne
 import { Side } from './connection-state.ts';
 import { discardClient, endAfterQueued, startRelay } from './relay.ts';
 import { localFailure } from './local-errors.ts';
+import { readPrefaceNative } from './native-preface.ts';
 import { UV_ECONNREFUSED, UV_ECONNRESET, UV_ETIMEDOUT } from './uv-codes.ts';
 import {
   acceptRaw, closeHandle, connectHandle, listeningHandle, localAddress, newSocketHandle, ownerOf, peerAddress, setOwner, type TcpHandle, type UvRequest,
@@ -40,6 +41,7 @@ export const handleIo: ConnectionIo = {
   drop(client: Endpoint): void {
     (client as TcpHandle).close();
   },
+  readPreface: readPrefaceNative,
   adopt(client: Endpoint, c: Connection): void {
     setOwner(client, c);
     tuneSocket(client as TcpHandle);

@@ -8,8 +8,8 @@
 import type { Server } from 'node:net';
 import type { ServiceConfig } from './config.ts';
 import type { Service } from './service.ts';
+import type { ConnectionIo } from './connection.ts';
 import { namesSni } from '@fulcrum/shared/sni';
-import { acceptRaw } from './tcp-handle.ts';
 import { listen } from './listen.ts';
 import { SniRoutes } from './sni-routes.ts';
 import { SharedListener } from './sni-peek.ts';
@@ -80,9 +80,10 @@ export class ListenerTable {
   /**
    * Phase 2 (cannot fail): gives every address its services and every service its socket, and
    * closes the sockets of addresses no service uses any more. `services` holds every configured
-   * service, already created or updated for this config.
+   * service, already created or updated for this config; `io` is their relay (a shared address
+   * accepts and peeks through it).
    */
-  commit(groups: ReadonlyMap<string, ServiceConfig[]>, bound: ReadonlyMap<string, Server>, services: ReadonlyMap<number, Service>): void {
+  commit(groups: ReadonlyMap<string, ServiceConfig[]>, bound: ReadonlyMap<string, Server>, services: ReadonlyMap<number, Service>, io: ConnectionIo): void {
     for (const [key, group] of groups) {
       let entry = this.#entries.get(key);
       if (entry === undefined) {
@@ -92,7 +93,7 @@ export class ListenerTable {
       }
       entry.serviceIds = group.map((sc) => sc.id);
       const members = group.map((sc) => services.get(sc.id) as Service);
-      if (group.some(namesSni)) this.#share(entry, members);
+      if (group.some(namesSni)) this.#share(entry, members, io);
       else {
         // One service on its own address: it accepts there itself (a shared address that lost its
         // SNI services becomes its last service's own again; peeks in progress still finish).
@@ -108,13 +109,13 @@ export class ListenerTable {
     }
   }
 
-  #share(entry: ListenerEntry, members: Service[]): void {
+  #share(entry: ListenerEntry, members: Service[], io: ConnectionIo): void {
     const routes = new SniRoutes(members);
     if (entry.shared === null) {
-      const shared = new SharedListener<Service>(routes, this.#opts.peek);
+      const shared = new SharedListener<Service>(routes, this.#opts.peek, io);
       entry.shared = shared;
       // The address's first service reports its accept errors (they are the address's, not one service's).
-      acceptRaw(entry.server, (client) => shared.accept(client), (status) => shared.routes.services[0]?.onAcceptError(status));
+      io.acceptFrom(entry.server, (client) => shared.accept(client), (status) => shared.routes.services[0]?.onAcceptError(status));
     } else entry.shared.routes = routes;
     for (const m of members) m.attach(entry.server, false);
   }

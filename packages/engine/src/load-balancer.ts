@@ -160,14 +160,6 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     validateConfig(config);
     this.#relay ??= await chooseRelay(this.#relayMode, this.#relayCheck);
     const io = this.#relay.io;
-    // Reading a PROXY header or peeking at a ClientHello before the relay starts is written for
-    // the native relay's handles.
-    if (io.relay !== 'native') {
-      for (const [i, s] of config.services.entries()) {
-        if ((s.acceptProxyProtocol ?? null) !== null) throw new InvalidConfigError(`acceptProxyProtocol needs the native relay; this engine runs the ${io.relay} relay`, `services[${i}].acceptProxyProtocol`);
-        if ((s.sni ?? null) !== null) throw new InvalidConfigError(`TLS SNI routing needs the native relay; this engine runs the ${io.relay} relay`, `services[${i}].sni`);
-      }
-    }
     // Phase 1 (can fail): bind every address no service listens on yet. Nothing else is touched yet.
     const groups = groupByAddress(config);
     const bound = await this.#listeners.bindNew(groups);
@@ -187,7 +179,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
       else cur.update(sc);
     }
     for (const [id, svc] of this.#services) if (!keep.has(id)) this.#retireService(svc);
-    this.#listeners.commit(groups, bound, this.#services);
+    this.#listeners.commit(groups, bound, this.#services, io);
     this.#config = structuredClone(config);
   }
 
@@ -309,7 +301,7 @@ export class LoadBalancer extends EventEmitter<EngineEvents> implements ServiceH
     this.#listeners.closeAll();
     for (const svc of all) {
       // Clients still sending their PROXY header got nothing yet: closed, not waited for.
-      svc.closePendingHeaders();
+      svc.admission.closePending();
       svc.stopTimers();
     }
     const busy = (): boolean => all.some((s) => s.active > 0);

@@ -24,10 +24,10 @@ import {
 // endpoints are TcpHandles here, so the casts below cost nothing at run time.
 
 /**
- * Both handles are connected: start relaying. `first` (a PROXY protocol header, and client
- * bytes read with an accepted one) is queued for the backend before anything the client sends
- * from now on; it is built once per connection, so the per-chunk path is unchanged. Then the
- * bytes an SNI peek read (the ClientHello), also ahead of any later client read.
+ * Both handles are connected: start relaying. `first` (a PROXY protocol header for the backend)
+ * is queued before anything the client sends from now on, then the client bytes a preface read
+ * took (an SNI peek's ClientHello, the data after an accepted PROXY header); both are built once
+ * per connection, so the per-chunk path is unchanged.
  */
 export function startRelay(c: Connection, first: string | null): void {
   if (first !== null) enqueue(c.upstream as TcpHandle, first, c.client as TcpHandle);

@@ -20,7 +20,7 @@ export interface ServiceCounters {
   readonly rejected: number;
   readonly rejectedByReason: Readonly<Record<AcceptRejectReason, number>>;
   /** The `limits` client table (null: no limits). */
-  readonly clientLimits: { readonly table: { readonly size: number; readonly peak: number } } | null;
+  readonly admission: { readonly clientLimits: { readonly table: { readonly size: number; readonly peak: number } } | null };
   readonly retries: number;
   /** Passive ejections refused by maxEjectionPercent (the local health checker counts them). */
   readonly health: { readonly ejectionsCapped: number; detail(id: number): BackendStats['check'] } | null;
@@ -56,7 +56,7 @@ export function serviceStats(s: ServiceCounters): ServiceStats {
     total,
     rejected: s.rejected,
     rejectedByReason: { ...s.rejectedByReason },
-    clientTable: { entries: s.clientLimits?.table.size ?? 0, peak: s.clientLimits?.table.peak ?? 0 },
+    clientTable: { entries: s.admission.clientLimits?.table.size ?? 0, peak: s.admission.clientLimits?.table.peak ?? 0 },
     queued: s.queue.length,
     retries: s.retries,
     ejectionsCapped: s.health?.ejectionsCapped ?? 0,

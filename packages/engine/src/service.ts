@@ -1,39 +1,35 @@
 // One service: its listening socket, its backends, its strategy, and the rules for choosing
-// and retrying. Waiting clients are in wait-queue.ts (who may wait: wait-admission.ts),
+// and retrying. Its accept path (allow/deny, limits, PROXY header, SNI hand-over) is in
+// service-accept.ts, waiting clients in wait-queue.ts (who may wait: wait-admission.ts),
 // backend drains in backend-drain.ts, config changes to the backend list in
-// backend-membership.ts, passive health in passive-failures.ts, the counters snapshot in
-// service-stats.ts, maxConnectionLifetimeMs in connection-lifetime.ts, rebalances in
-// backend-rebalances.ts and rebalance.ts.
+// backend-membership.ts, passive health in passive-failures.ts, agent checks and PROXY modes in
+// service-agents.ts, the counters snapshot in service-stats.ts, maxConnectionLifetimeMs in
+// connection-lifetime.ts, rebalances in backend-rebalances.ts and rebalance.ts.
 import type { Server } from 'node:net';
-import type { ServiceConfig } from './config.ts';
+import type { HealthState, ServiceConfig } from './config.ts';
 import type { Strategy } from './strategy.ts';
 import type { ServiceStats } from './stats.ts';
 import type { ServiceHostOf } from './service-host.ts';
 import { Backend } from './backend.ts';
-import { Connection, type ConnectionIo, type ConnectionOwner, type Endpoint, type RelayFailure } from './connection.ts';
+import type { Connection, ConnectionIo, ConnectionOwner, RelayFailure } from './connection.ts';
 import { describeErrno, localErrno } from './local-errors.ts';
 import { handleIo } from './connector.ts';
 import { getSystemErrorName } from 'node:util';
 import { createStrategy } from './strategies/registry.ts';
 import { HealthChecker } from './health/health-checker.ts';
 import { advanceSlowStart, slowStartFactor } from './health/slow-start.ts';
-import { AgentChecker, type AgentTarget } from './health/agent-checker.ts';
-import type { AgentViewDto } from '@fulcrum/shared/api';
-import type { HealthState } from './config.ts';
+import { AgentChecker } from './health/agent-checker.ts';
+import { agentChanged, syncAgents, syncProxyProtocol } from './service-agents.ts';
 import { WaitQueue } from './wait-queue.ts';
 import { mayWait, waitReason } from './wait-admission.ts';
-import { passiveFailure, passiveSuccess } from './passive-failures.ts';
+import { PassiveVerdicts } from './passive-failures.ts';
 import { serviceStats } from './service-stats.ts';
 import { endDrainIfIdle, type DrainOwner } from './backend-drain.ts';
-import { WorkerOutcomes } from './outlier/worker-outcomes.ts';
 import { ejectionCappedMessage, EJECTION_CAPPED } from './outlier/ejection-capped.ts';
 import { applyBackends, detach } from './backend-membership.ts';
-import { ClientFilter, REFUSED, clientFilterOf, screenClient } from './client-filter.ts';
-import { OVER_LIMIT, admitClient, clientLimitsOf, type ClientLimits } from './client-limits.ts';
 import { noRejections, type AcceptRejectReason } from '@fulcrum/shared/enums';
-import type { TcpHandle } from './tcp-handle.ts';
-import { acceptProxied, type HeaderReader, type ProxiedOrigin, type ProxyAcceptOwner } from './proxy-protocol/header-reader.ts';
-import { LifetimeSweep, lifetimeScale } from './connection-lifetime.ts';
+import { ServiceAccept, type AcceptingService } from './service-accept.ts';
+import { LifetimeSweep } from './connection-lifetime.ts';
 import type { Rebalance } from './rebalance.ts';
 import { BackendRebalances } from './backend-rebalances.ts';
 
@@ -41,7 +37,7 @@ import { BackendRebalances } from './backend-rebalances.ts';
 export type ServiceHost = ServiceHostOf<Service>;
 
 /** One listening service: accepts clients and dispatches each to a backend. */
-export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
+export class Service implements DrainOwner, ConnectionOwner, AcceptingService {
   readonly id: number;
   config: ServiceConfig;
   server: Server;
@@ -63,19 +59,13 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
 
   active = 0;
   rejected = 0;
-  /** Clients refused at accept, by reason (client-filter.ts, client-limits.ts, proxy-protocol/header-reader.ts). */
+  /** Clients refused at accept, by reason (service-accept.ts, sni-peek.ts). */
   readonly rejectedByReason: Record<AcceptRejectReason, number> = noRejections();
-  /** The parsed allow/deny lists; null = no lists, no check. Rebuilt on each apply. */
-  clientFilter: ClientFilter | null;
-  /** The `limits` with their per-client counts; null = never any limit, no check. Kept across applies. */
-  clientLimits: ClientLimits | null;
-  /** The parsed acceptProxyProtocol.from list; null = no PROXY header is read. Rebuilt on each apply. */
-  proxyTrust: ClientFilter | null;
-  /** Clients whose PROXY header is still being read. */
-  readonly pendingHeaders = new Set<HeaderReader>();
+  /** The accept path, with the allow/deny lists, limits and trusted PROXY senders it applies. */
+  readonly admission: ServiceAccept;
   retries = 0;
-  /** External health mode: this process's failure-rate windows (the primary ejects). */
-  readonly #outcomes = new WorkerOutcomes();
+  /** Passive health: what real traffic says of each backend (passive-failures.ts). */
+  readonly #passive: PassiveVerdicts<Service> = new PassiveVerdicts<Service>(this);
   // Service totals are the sum of its backends' counters (taken in stats(), not per chunk),
   // plus these: the counters of removed backends that finished draining.
   goneTotal = 0;
@@ -85,8 +75,6 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   readonly queue = new WaitQueue((conn) => this.reject(conn));
   /** maxConnectionLifetimeMs: one timer for the whole service, only while it is set. */
   readonly #lifetime = new LifetimeSweep(this);
-  /** Accepted clients so far: picks each one's lifetime jitter. */
-  #accepted = 0;
   /** The running rebalance of each backend (backend-rebalances.ts). */
   readonly #rebalances = new BackendRebalances({
     started: (r) => this.host.onRebalanceStart(this, r),
@@ -101,13 +89,11 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     this.io = io;
     this.#baseIo = io;
     this.server = server;
-    this.clientFilter = clientFilterOf(config);
-    this.proxyTrust = proxyTrustOf(config);
-    this.clientLimits = clientLimitsOf(config, null);
+    this.admission = new ServiceAccept(this, config);
     this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: host.random });
     for (const b of config.backends) this.backends.set(b.id, new Backend(b));
-    this.#syncProxyProtocol();
+    syncProxyProtocol(this);
     this.health = host.externalHealth
       ? null
       : new HealthChecker<number>({
@@ -117,45 +103,11 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
           onEjectionCapped: (id, reason, ejected, allowed, total) =>
             host.onServiceError(this, EJECTION_CAPPED, ejectionCappedMessage(this.backends.get(id)?.address ?? `#${id}`, reason, ejected, allowed, total, this.config.healthCheck.maxEjectionPercent)),
         });
-    this.agents = new AgentChecker((id, view, previous) => this.#onAgent(id, view, previous), host.random);
-    this.#syncAgents();
+    this.agents = new AgentChecker((id, view, previous) => agentChanged(this, id, view, previous), host.random);
+    syncAgents(this);
     this.refreshStrategies();
     this.health?.setTargets([...this.backends.values()]);
     this.#lifetime.sync();
-  }
-
-  /** Each backend's PROXY protocol: its own setting, else the service's (read per connect and per check). */
-  #syncProxyProtocol(): void {
-    const own = new Map(this.config.backends.map((bc) => [bc.id, bc.proxyProtocol ?? null]));
-    for (const b of this.backends.values()) b.proxyProtocol = own.get(b.id) ?? this.config.proxyProtocol ?? 'off';
-  }
-
-  /** Polls the agent of every backend that has an agent check (its own, else the service's). */
-  #syncAgents(): void {
-    const targets: AgentTarget[] = [];
-    for (const bc of this.config.backends) {
-      const check = bc.agentCheck ?? this.config.agentCheck ?? null;
-      if (check !== null) targets.push({ id: bc.id, host: bc.host, check });
-    }
-    this.agents.setTargets(targets);
-    // A backend whose agent check was turned off (or that is new) takes what the checker says now.
-    for (const b of this.backends.values()) {
-      const factor = this.agents.factor(b.id);
-      if (factor !== b.agentFactor) {
-        b.agentFactor = factor;
-        b.applyWeight();
-      }
-    }
-  }
-
-  #onAgent(id: number, view: AgentViewDto, previous: AgentViewDto): void {
-    const b = this.backends.get(id);
-    if (b === undefined) return;
-    b.agentFactor = this.agents.factor(id);
-    b.applyWeight();
-    this.refreshStrategies();
-    this.host.onAgent(this, b, view, previous);
-    this.serveQueue();
   }
 
   /** Records a health transition of backend `id` and acts on it. */
@@ -166,7 +118,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     // A new verdict starts a new passive streak (else an external-health backend that came
     // back could never be ejected again: the threshold event fires on equality).
     b.failStreak = 0;
-    this.#outcomes.reset(id);
+    this.#passive.outcomes.reset(id);
     if (to === 'up') {
       b.upSince = performance.now();
       // Slow start only after a recovery, not when the balancer itself starts.
@@ -182,13 +134,14 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   /**
    * Serves the clients of listening socket `server` (listener-table.ts calls it on every apply).
    * `accepting`: the service accepts on it itself (its own address); false: the address is
-   * shared and its SNI peek hands clients over (acceptPeeked).
+   * shared and its SNI peek hands clients over (admission.accept with the bytes it read).
    */
   attach(server: Server, accepting: boolean): void {
     this.server = server;
     this.io = this.#baseIo.forListener?.(server) ?? this.#baseIo;
     if (!accepting) return;
-    this.io.acceptFrom(server, (client) => this.accept(client), (status) => this.onAcceptError(status));
+    const admission = this.admission;
+    this.io.acceptFrom(server, (client) => admission.accept(client, null), (status) => this.onAcceptError(status));
   }
 
   /** The listening socket failed to accept one client. */
@@ -204,21 +157,19 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   update(config: ServiceConfig): void {
     const old = this.config;
     this.config = config;
-    this.clientFilter = clientFilterOf(config);
-    this.proxyTrust = proxyTrustOf(config);
-    this.clientLimits = clientLimitsOf(config, this.clientLimits);
+    this.admission.configure(config);
     if (old.strategy !== config.strategy || JSON.stringify(old.strategyOptions) !== JSON.stringify(config.strategyOptions)) {
       this.primary = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
       this.backup = createStrategy(config.strategy, { options: config.strategyOptions, random: this.host.random });
     }
     applyBackends(this, config.backends);
-    this.#syncProxyProtocol();
+    syncProxyProtocol(this);
     this.#rebalances.cancel(false);
     this.#lifetime.sync();
-    this.#outcomes.retain(new Set(config.backends.map((bc) => bc.id)));
+    this.#passive.outcomes.retain(new Set(config.backends.map((bc) => bc.id)));
     this.health?.updateConfig(config.healthCheck);
     this.health?.setTargets([...this.backends.values()]);
-    this.#syncAgents();
+    syncAgents(this);
     this.refreshStrategies();
     this.serveQueue();
   }
@@ -230,7 +181,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   retireAll(): void {
     this.retiredService = true;
     // Its listening socket is the listener table's: closed there once no service uses the address.
-    this.closePendingHeaders();
+    this.admission.closePending();
     this.health?.close();
     this.agents.close();
     this.#lifetime.stop();
@@ -274,70 +225,13 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     this.backup.update(backups);
   }
 
-  /** A client arrived on the listening socket. */
-  accept(client: Endpoint): void {
-    this.acceptPeeked(client, null);
-  }
-
-  /**
-   * A client of a shared address, handed over by its SNI peek: `preface` (the bytes the peek
-   * read, its ClientHello) goes to the backend before anything else the client sends.
-   */
-  acceptPeeked(client: Endpoint, preface: Uint8Array | null): void {
-    if (this.retiredService) {
-      this.io.drop(client);
-      return;
-    }
-    if (this.proxyTrust !== null) {
-      // The load balancer refuses acceptProxyProtocol on any relay but the native one.
-      acceptProxied(this, client as TcpHandle);
-      return;
-    }
-    const address = screenClient(this, client);
-    if (address === REFUSED) return;
-    const entry = admitClient(this, client, address);
-    if (entry === OVER_LIMIT) return;
-    this.active++;
-    const conn = new Connection(this, client, address, null, this.host.nextConnectionId());
-    conn.clientEntry = entry;
-    conn.lifetimeScale = lifetimeScale(++this.#accepted);
-    if (preface !== null && preface.length > 0) conn.preface = preface;
-    this.dispatch(conn);
-  }
-
-  /** ProxyAcceptOwner: a client's PROXY header was read; it is screened and served as the address it named. */
-  admitProxied(client: TcpHandle, origin: ProxiedOrigin): void {
-    if (this.retiredService) {
-      this.io.drop(client);
-      return;
-    }
-    const address = origin.source.address;
-    if (this.clientFilter !== null && !this.clientFilter.admits(address)) {
-      this.rejectedByReason.denied++;
-      this.io.drop(client);
-      return;
-    }
-    const entry = admitClient(this, client, address);
-    if (entry === OVER_LIMIT) return;
-    this.active++;
-    const conn = new Connection(this, client, address, origin, this.host.nextConnectionId());
-    conn.clientEntry = entry;
-    conn.lifetimeScale = lifetimeScale(++this.#accepted);
-    this.dispatch(conn);
-  }
-
-  /** Closes the clients still sending their PROXY header (they have no backend and nothing was relayed). */
-  closePendingHeaders(): void {
-    for (const r of [...this.pendingHeaders]) r.close(null);
-  }
-
-  /** LimitedService: a client refused by `limits`, reported at a bounded rate (service-error-gate.ts). */
+  /** AcceptingService: a client refused by `limits`, reported at a bounded rate (service-error-gate.ts). */
   reportRefusal(code: string, message: string): void {
     this.host.onServiceError(this, code, message);
   }
 
-  /** Picks a backend and connects, or queues, or rejects. */
-  private dispatch(conn: Connection): void {
+  /** Picks a backend and connects, or queues, or rejects (a new connection, or a retry). */
+  dispatch(conn: Connection): void {
     const b = this.primary.pick(conn) ?? this.backup.pick(conn);
     if (b !== undefined) {
       conn.connect(b);
@@ -387,20 +281,8 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
    * restarts), or reset / closed before its first byte (a passive failure, like a refused connect).
    */
   onRelayVerdict(b: Backend, failure: RelayFailure | null): void {
-    if (failure !== null) {
-      this.#passiveFailure(b, failure);
-      return;
-    }
-    passiveSuccess(b, this.health);
-    if (this.health === null && b.health !== 'down') this.#outcomes.record(b.id, false, this.config.healthCheck, '');
-  }
-
-  /** One more consecutive real-traffic failure of `b`: the health checker (or the primary's, via the threshold event) decides. */
-  #passiveFailure(b: Backend, reason: string): void {
-    if (passiveFailure(b, reason, this.health, this.config.healthCheck.passiveFailures)) this.host.onPassiveThreshold(this, b, reason, 'consecutive');
-    if (b.removed || this.health !== null || b.health === 'down') return;
-    const outlier = this.#outcomes.record(b.id, true, this.config.healthCheck, reason);
-    if (outlier !== null) this.host.onPassiveThreshold(this, b, outlier, 'failure-rate');
+    if (failure !== null) this.#passive.failure(b, failure);
+    else this.#passive.success(b);
   }
 
   /**
@@ -418,7 +300,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
     }
     b.connectFailures++;
     b.recentFailures.add(performance.now());
-    this.#passiveFailure(b, conn.lastFailure);
+    this.#passive.failure(b, conn.lastFailure);
     endDrainIfIdle(this, b);
     if (conn.attempts <= this.config.retries) {
       this.retries++;
@@ -431,7 +313,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   /** ConnectionOwner: a connection is finalized; its backend slot is released. */
   onEnd(conn: Connection): void {
     this.active--;
-    if (conn.clientEntry !== null) this.clientLimits?.release(conn.clientEntry);
+    if (conn.clientEntry !== null) this.admission.clientLimits?.release(conn.clientEntry);
     const b = conn.releaseBackend();
     if ((b === null || !endDrainIfIdle(this, b)) && this.retiredService && this.active === 0) this.host.onServiceGone(this);
     if (this.queue.length > 0) this.serveQueue();
@@ -439,7 +321,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
 
   /** Destroys every connection of this service (shutdown, or drain timeout of a removed service). */
   destroyAll(): void {
-    this.closePendingHeaders();
+    this.admission.closePending();
     for (const conn of this.queue.snapshot()) conn.destroy();
     for (const b of this.backends.values()) b.destroyConnections();
     for (const b of this.retired) b.destroyConnections();
@@ -450,7 +332,7 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
    * FIN both ways, the rest (queued, connecting: their clients got nothing yet) are destroyed.
    */
   endAll(): void {
-    this.closePendingHeaders();
+    this.admission.closePending();
     for (const conn of this.queue.snapshot()) conn.destroy();
     for (const b of this.backends.values()) b.endConnections();
     for (const b of this.retired) b.endConnections();
@@ -475,10 +357,4 @@ export class Service implements DrainOwner, ConnectionOwner, ProxyAcceptOwner {
   stats(): ServiceStats {
     return serviceStats(this);
   }
-}
-
-/** The trusted PROXY header senders of a service config, or null when it reads no header. */
-function proxyTrustOf(config: ServiceConfig): ClientFilter | null {
-  const from = config.acceptProxyProtocol?.from ?? [];
-  return from.length === 0 ? null : new ClientFilter(from, []);
 }

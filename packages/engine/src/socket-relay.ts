@@ -14,6 +14,7 @@ import type { Backend } from './backend.ts';
 import type { Connection, ConnectionIo, Endpoint } from './connection.ts';
 import { Side, canRead } from './connection-state.ts';
 import { KEEPALIVE_INITIAL_DELAY_S, connectFailure } from './connector.ts';
+import { readPrefaceSocket } from './socket-preface.ts';
 import { ownerOf, setOwner } from './tcp-handle.ts';
 
 /** Nagle off and TCP keepalive on, as the native relay sets them. */
@@ -37,6 +38,7 @@ export const socketIo: ConnectionIo = {
   drop(client: Endpoint): void {
     (client as Socket).destroy();
   },
+  readPreface: readPrefaceSocket,
   adopt(client: Endpoint, c: Connection): void {
     const s = client as Socket;
     setOwner(s, c);
@@ -57,16 +59,24 @@ export const socketIo: ConnectionIo = {
   startRelay(c: Connection, first: string | null): void {
     const client = c.client as Socket;
     const up = c.upstream as Socket;
-    // A PROXY protocol header for the backend goes first, ahead of any client byte.
+    // A PROXY protocol header for the backend goes first, ahead of any client byte; then the
+    // client bytes a preface read took (an SNI peek's ClientHello, the data after a PROXY header).
     if (first !== null) up.write(first, 'latin1');
+    const preface = c.preface;
+    if (preface !== null) {
+      c.preface = null;
+      (c.backend as Backend).bytesIn += preface.length;
+      // A full buffer already: the client starts paused, and 'drain' resumes it.
+      if (!up.write(preface)) c.clientPaused = true;
+    }
     for (const s of [client, up]) {
       s.on('end', onEnd);
       s.on('finish', onFinish);
       s.on('drain', onDrain);
     }
     client.on('data', onData);
-    // Paused since accept (pauseOnConnect): flowing from now on.
-    client.resume();
+    // Paused since accept (pauseOnConnect, or the end of a preface read): flowing from now on.
+    if (!c.clientPaused) client.resume();
     up.on('data', onFirstBackendData);
   },
   discardClient(c: Connection): number {

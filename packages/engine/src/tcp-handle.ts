@@ -128,7 +128,7 @@ export function takeChunk(n: number): string | Uint8Array {
   return n <= STRING_WRITE_MAX ? READ_BUFFER.latin1Slice(0, n) : READ_VIEW.slice(0, n);
 }
 
-/** Inside onRead: a copy of the `n` bytes read, as bytes (the SNI peek keeps them). */
+/** Inside onRead: a copy of the `n` bytes read, as bytes (a preface read keeps them). */
 export function copyRead(n: number): Buffer {
   return Buffer.from(READ_VIEW.subarray(0, n));
 }
@@ -237,9 +237,4 @@ export function localAddress(handle: TcpHandle): { address?: string; port?: numb
   const out: { address?: string; port?: number } = {};
   handle.getsockname(out);
   return out;
-}
-
-/** Inside onRead: a copy of the `n` bytes read (for the few reads that are parsed, not relayed). */
-export function copyChunk(n: number): Buffer {
-  return Buffer.from(READ_VIEW.slice(0, n).buffer);
 }

@@ -2,17 +2,19 @@
 // (HAProxy send-proxy / send-proxy-v2) or sending a header built by our encoder are served as
 // the address the header names — what the backend is told (a real HAProxy accept-proxy
 // consumer echoes it), what source-ip-hash hashes, what allow/deny screens and what the close
-// report says. Untrusted peers, malformed headers and silence are closed and counted.
+// report says. Untrusted peers, malformed headers and silence are closed and counted. Every case
+// runs on both relays.
 import { afterEach, describe, expect, it } from 'vitest';
 import { noRejections } from '@fulcrum/shared/enums';
 import { CLIENT_LIMITS_DEFAULTS } from '@fulcrum/shared/defaults';
 import net from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import { connectionCloseChannel, type ConnectionCloseMessage } from '../src/diagnostics.ts';
 import { encodeProxyHeader } from '../src/proxy-protocol/encode-header.ts';
 import { PROXY_HEADER_TIMEOUT_MS } from '../src/proxy-protocol/header-reader.ts';
-import { backend, config, service, startEcho, startServer, waitFor, type TestServer } from './helpers.ts';
+import { backend, config, exchange, service, startEcho, startServer, waitFor, type TestServer } from './helpers.ts';
 import { askWhoAmI, bodyOf, freePorts, haproxyEchoFrontend, startHaproxy, type Consumer } from './proxy-consumers.ts';
 
 const TRUST_LOOPBACK = { from: ['127.0.0.0/8', '::1'] };
@@ -30,11 +32,14 @@ async function roundTrip(port: number, data: string): Promise<string> {
   return Buffer.concat(chunks).toString('latin1');
 }
 
-describe('acceptProxyProtocol', () => {
+// Both relays: the header is a preface read, which each relay implements (ConnectionIo.readPreface).
+describe.each(['native', 'socket'] as const)('acceptProxyProtocol (%s relay)', (relay) => {
   let lb: LoadBalancer | undefined;
   const servers: TestServer[] = [];
   const consumers: Consumer[] = [];
   afterEach(async () => {
+    // Not vacuous: the relay asked for is the one that ran.
+    if (lb?.relay != null) expect(lb.relay.relay).toBe(relay);
     await lb?.close();
     lb = undefined;
     for (const s of servers.splice(0)) await s.close();
@@ -53,7 +58,7 @@ describe('acceptProxyProtocol', () => {
     ['v2', '2001:db8::7', 65000],
   ] as const)('serves a %s header from our encoder as %s: the backend is told that address, the close report names it', async (version, address, port) => {
     const who = await echoConsumer();
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(who, { proxyProtocol: 'v1' })], { acceptProxyProtocol: TRUST_LOOPBACK });
     await lb.apply(config(svc));
     const reports: ConnectionCloseMessage[] = [];
@@ -72,7 +77,7 @@ describe('acceptProxyProtocol', () => {
 
   it.each(['send-proxy', 'send-proxy-v2'])('serves clients behind a real HAProxy (%s) as themselves', async (send) => {
     const who = await echoConsumer();
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(who, { proxyProtocol: 'v2' })], { acceptProxyProtocol: { from: ['127.0.0.1/32'] } });
     await lb.apply(config(svc));
     const [front] = await freePorts(1) as [number];
@@ -91,13 +96,28 @@ describe('acceptProxyProtocol', () => {
       s.end();
     }));
     servers.push(echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port)], { acceptProxyProtocol: TRUST_LOOPBACK });
     await lb.apply(config(svc));
     const payload = '\x00\xffbinary\r\nPROXY after';
     const reply = await roundTrip(lb.listenPort(svc.id) as number, header('v2', '198.51.100.4', 1) + payload);
     expect(reply).toBe(payload);
     expect(Buffer.concat(received).toString('latin1')).toBe(payload);
+  });
+
+  it('relays 4 MiB written with the header and a half-close byte-exact: nothing read after the header is lost', async () => {
+    const echo = await startEcho();
+    servers.push(echo);
+    lb = createLoadBalancer({ relay });
+    const svc = service([backend(echo.port)], { acceptProxyProtocol: TRUST_LOOPBACK });
+    await lb.apply(config(svc));
+    // The header's read brings some of the payload; the rest (and the FIN) come while the backend connects.
+    const payload = randomBytes(4 * 1024 * 1024);
+    const got = await exchange(lb.listenPort(svc.id) as number, Buffer.concat([Buffer.from(header('v1', '198.51.100.5', 2), 'latin1'), payload]));
+    expect(got.length).toBe(payload.length);
+    expect(got.equals(payload)).toBe(true);
+    await waitFor(() => lb!.stats().services[0]!.active === 0, 'connection teardown');
+    expect(lb.stats().services[0]!.backends[0]!.bytesIn).toBe(payload.length);
   });
 
   it('source-ip-hash hashes the decoded address', async () => {
@@ -108,7 +128,7 @@ describe('acceptProxyProtocol', () => {
     };
     const a = await named('a');
     const b = await named('b');
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(a.port), backend(b.port)], { strategy: 'source-ip-hash', acceptProxyProtocol: TRUST_LOOPBACK });
     await lb.apply(config(svc));
     const port = lb.listenPort(svc.id) as number;
@@ -122,7 +142,7 @@ describe('acceptProxyProtocol', () => {
   it('allow/deny screen the decoded address', async () => {
     const echo = await startEcho();
     servers.push(echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port)], { acceptProxyProtocol: TRUST_LOOPBACK, deny: ['203.0.113.0/24'] });
     await lb.apply(config(svc));
     const port = lb.listenPort(svc.id) as number;
@@ -142,7 +162,7 @@ describe('acceptProxyProtocol', () => {
   it('limits count the decoded client: all peers are the balancer, each named client has its own allowance', async () => {
     const echo = await startEcho();
     servers.push(echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port)], { acceptProxyProtocol: TRUST_LOOPBACK, limits: { ...CLIENT_LIMITS_DEFAULTS, perClientConnections: 1 } });
     await lb.apply(config(svc));
     const port = lb.listenPort(svc.id) as number;
@@ -168,7 +188,7 @@ describe('acceptProxyProtocol', () => {
   it('closes and counts peers outside `from`, malformed headers, and silence; a peer that leaves is not counted', async () => {
     const echo = await startEcho();
     servers.push(echo);
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const untrusting = service([backend(echo.port)], { acceptProxyProtocol: { from: ['10.0.0.0/8'] } });
     const svc = service([backend(echo.port)], { acceptProxyProtocol: TRUST_LOOPBACK });
     await lb.apply(config(untrusting, svc));

@@ -13,7 +13,8 @@ import { makeCerts, startTlsBackend, tlsClient, type CertDir, type TlsBackend } 
 
 const NAMES = ['db1.example.com', 'cache.example.com', 'default.example.com'] as const;
 
-describe('TLS SNI routing', () => {
+// Both relays: the peek is a preface read, which each relay implements (ConnectionIo.readPreface).
+describe.each(['native', 'socket'] as const)('TLS SNI routing (%s relay)', (relay) => {
   let certs: CertDir;
   const backends = new Map<string, TlsBackend>();
   let lb: LoadBalancer | undefined;
@@ -27,6 +28,8 @@ describe('TLS SNI routing', () => {
     await certs?.remove();
   });
   afterEach(async () => {
+    // Not vacuous: the relay asked for is the one that ran.
+    if (lb?.relay != null) expect(lb.relay.relay).toBe(relay);
     await lb?.close();
     lb = undefined;
   });
@@ -53,7 +56,7 @@ describe('TLS SNI routing', () => {
   }
 
   it('routes each server name to its service; no name and unknown names go to the default route', async () => {
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const listen = await deadPort();
     await lb.apply(config(...shared(listen)));
     expect(await land(listen, 'db1.example.com')).toEqual({ subject: 'CN = db1.example.com', reply: 'olleh' });
@@ -69,7 +72,7 @@ describe('TLS SNI routing', () => {
   });
 
   it('without a default route, an unknown name, a malformed ClientHello and an oversized one are closed and counted', async () => {
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const listen = await deadPort();
     await lb.apply(config(...shared(listen, false)));
     const unknown = tlsClient(listen, 'other.example.org');
@@ -86,7 +89,7 @@ describe('TLS SNI routing', () => {
   });
 
   it('closes a client that sends nothing after the peek timeout, and counts it', async () => {
-    lb = createLoadBalancer({ sniPeek: { timeoutMs: 300 } });
+    lb = createLoadBalancer({ relay, sniPeek: { timeoutMs: 300 } });
     const listen = await deadPort();
     await lb.apply(config(...shared(listen)));
     const s = net.connect({ host: '127.0.0.1', port: listen });
@@ -97,7 +100,7 @@ describe('TLS SNI routing', () => {
   });
 
   it('adding and removing SNI services live keeps the address bound and established connections up', async () => {
-    lb = createLoadBalancer();
+    lb = createLoadBalancer({ relay });
     const listen = await deadPort();
     const [db1, cache] = shared(listen, false) as [ServiceConfig, ServiceConfig];
     await lb.apply(config(db1));
