@@ -2,18 +2,16 @@
 // (per process, not divided: README "How much one client may take"), and the clients they refuse
 // add up in the merged stats; the backend never sees a refused client.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { eventually, servedFrom, startEchoServer } from '../helpers.ts';
+import { eventually, servedFrom } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
-import { cleanup, createService, onCleanup, startFulcrum } from './harness.ts';
+import { cleanup, createService, startWorkersWithEcho } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
 
 let f: Fulcrum;
 let echo: TcpServer;
 
 beforeAll(async () => {
-  echo = await startEchoServer();
-  onCleanup(() => echo.close());
-  f = await startFulcrum({ workers: 2 });
+  ({ f, echo } = await startWorkersWithEcho());
 }, 60_000);
 
 afterAll(cleanup);

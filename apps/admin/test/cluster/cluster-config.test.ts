@@ -2,18 +2,16 @@
 // anywhere, and the merged counters stay exact across a worker being SIGKILLed and replaced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDto } from '@fulcrum/shared/api';
-import { eventually, startEchoServer, startTcpServer } from '../helpers.ts';
+import { eventually, startTcpServer } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
-import { cleanup, createService, echoOnce, isRunning, onCleanup, startFulcrum, workerTotals } from './harness.ts';
+import { cleanup, createService, echoOnce, isRunning, onCleanup, startWorkersWithEcho, workerTotals } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
 
 let f: Fulcrum;
 let echo: TcpServer;
 
 beforeAll(async () => {
-  echo = await startEchoServer();
-  onCleanup(() => echo.close());
-  f = await startFulcrum({ workers: 2 });
+  ({ f, echo } = await startWorkersWithEcho());
 }, 60_000);
 
 afterAll(cleanup);

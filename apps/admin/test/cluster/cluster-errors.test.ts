@@ -2,18 +2,16 @@
 // bare 500: a change made while every worker is being restarted is 503 ENGINE_UNAVAILABLE.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ApiErrorBody, ServiceDto } from '@fulcrum/shared/api';
-import { eventually, freePort, startEchoServer } from '../helpers.ts';
+import { eventually, freePort } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
-import { cleanup, onCleanup, startFulcrum } from './harness.ts';
+import { cleanup, startWorkersWithEcho } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
 
 let f: Fulcrum;
 let echo: TcpServer;
 
 beforeAll(async () => {
-  echo = await startEchoServer();
-  onCleanup(() => echo.close());
-  f = await startFulcrum({ workers: 2 });
+  ({ f, echo } = await startWorkersWithEcho());
 }, 60_000);
 
 afterAll(cleanup);

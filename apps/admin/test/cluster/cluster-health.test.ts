@@ -3,18 +3,16 @@
 // transition is logged once, not once per worker.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EventDto, ServiceDto } from '@fulcrum/shared/api';
-import { eventually, freePort, startEchoServer } from '../helpers.ts';
+import { eventually, freePort } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
-import { cleanup, echoOnce, onCleanup, startFulcrum } from './harness.ts';
+import { cleanup, echoOnce, startWorkersWithEcho } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
 
 let f: Fulcrum;
 let alive: TcpServer;
 
 beforeAll(async () => {
-  alive = await startEchoServer();
-  onCleanup(() => alive.close());
-  f = await startFulcrum({ workers: 2 });
+  ({ f, echo: alive } = await startWorkersWithEcho());
 }, 60_000);
 
 afterAll(cleanup);

@@ -9,7 +9,8 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import type { ClusterInfo } from '../../src/cluster/workers-info.ts';
-import { freePort, tempDir } from '../helpers.ts';
+import { freePort, startEchoServer, tempDir } from '../helpers.ts';
+import type { TcpServer } from '../helpers.ts';
 
 export const TOKEN = 'cluster-test-token-0123456789';
 const ADMIN_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -155,6 +156,13 @@ export async function startFulcrum(opts: StartOptions = {}): Promise<Fulcrum> {
   await f.waitFor(/fulcrum: dashboard /);
   for (const child of childPids(pid)) pids.add(child);
   return f;
+}
+
+/** `fulcrum --workers 2` and one echo backend, for a file whose tests share them; cleanup() stops both. */
+export async function startWorkersWithEcho(): Promise<{ f: Fulcrum; echo: TcpServer }> {
+  const echo = await startEchoServer();
+  onCleanup(() => echo.close());
+  return { f: await startFulcrum({ workers: 2 }), echo };
 }
 
 /** Creates a service with health checks off (backends are up at once); returns it and its port. */
