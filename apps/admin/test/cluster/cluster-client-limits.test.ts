@@ -1,20 +1,16 @@
 // `fulcrum --workers 2`: limits are applied in each worker with its own buckets and client table
 // (per process, not divided: README "How much one client may take"), and the clients they refuse
 // add up in the merged stats; the backend never sees a refused client.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eventually, servedFrom } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
-import { cleanup, createService, startWorkersWithEcho } from './harness.ts';
+import { createService, shareWorkersWithEcho } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
 
 let f: Fulcrum;
 let echo: TcpServer;
 
-beforeAll(async () => {
-  ({ f, echo } = await startWorkersWithEcho());
-}, 60_000);
-
-afterAll(cleanup);
+shareWorkersWithEcho((started) => ({ f, echo } = started));
 
 it('each worker has its own serviceRate bucket; refusals appear in the merged stats', async () => {
   // An hour-long interval: no token comes back during the test, so each worker serves at most 3.

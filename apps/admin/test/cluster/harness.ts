@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import type { ClusterInfo } from '../../src/cluster/workers-info.ts';
 import { freePort, startEchoServer, tempDir } from '../helpers.ts';
@@ -158,11 +159,17 @@ export async function startFulcrum(opts: StartOptions = {}): Promise<Fulcrum> {
   return f;
 }
 
-/** `fulcrum --workers 2` and one echo backend, for a file whose tests share them; cleanup() stops both. */
-export async function startWorkersWithEcho(): Promise<{ f: Fulcrum; echo: TcpServer }> {
-  const echo = await startEchoServer();
-  onCleanup(() => echo.close());
-  return { f: await startFulcrum({ workers: 2 }), echo };
+/**
+ * For a file whose tests share one `fulcrum --workers 2` and one echo backend: starts both before
+ * the tests and hands them to `use`; cleanup() after the tests stops them.
+ */
+export function shareWorkersWithEcho(use: (started: { f: Fulcrum; echo: TcpServer }) => void): void {
+  beforeAll(async () => {
+    const echo = await startEchoServer();
+    onCleanup(() => echo.close());
+    use({ f: await startFulcrum({ workers: 2 }), echo });
+  }, 60_000);
+  afterAll(cleanup);
 }
 
 /** Creates a service with health checks off (backends are up at once); returns it and its port. */
