@@ -5,39 +5,11 @@
 import { readFileSync } from 'node:fs';
 import type { Download, Page } from '@playwright/test';
 import type { EventDto } from '../../packages/shared/src/api.ts';
+import { parseCsv } from '../../apps/dashboard/test/fixtures/csv-reader.ts';
 import { AdminApi } from '../fixtures/admin-api.ts';
 import { screenshot, signIn } from '../fixtures/console-page.ts';
 import { freePort } from '../fixtures/free-port.ts';
 import { expect, test } from '../fixtures/test.ts';
-
-/** A small RFC 4180 reader: quoted fields, doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 async function downloaded(page: Page, button: string): Promise<{ name: string; text: string }> {
   const [download] = (await Promise.all([page.waitForEvent('download'), page.getByTestId(button).click()])) as [Download, void];

@@ -1,7 +1,7 @@
 // Issue 15, connection lifetime and rebalance, in the console: the backend row's Rebalance
 // dialog refuses a window out of range, and a confirmed rebalance ends exactly that backend's
 // real client connections (gracefully, spread over the window) while the other backend's
-// clients keep answering; the change is audited and the backend stays in rotation.
+// clients keep answering; Cancel ends nothing; the change is audited and the backend stays in rotation.
 import { screenshot, signIn } from '../fixtures/console-page.ts';
 import { freePort } from '../fixtures/free-port.ts';
 import { RawRedisClient } from '../fixtures/raw-redis-client.ts';
@@ -38,6 +38,11 @@ test('rebalance ends one backend’s connections from the console', async ({ pag
     await windowInput.fill('5');
     await expect(dialog).toContainText('Window must be at least 100.');
     await expect(dialog.getByRole('button', { name: 'Rebalance' })).toBeDisabled();
+    // Cancel ends nothing.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    for (const c of clients) expect(await c.command('PING')).toBe('+PONG');
+    await rowA.getByRole('button', { name: `Rebalance ${redisA.address}` }).click();
     await windowInput.fill('400');
     await expect(dialog.getByRole('button', { name: 'Rebalance' })).toBeEnabled();
     await screenshot(page, testInfo, 'rebalance-dialog');

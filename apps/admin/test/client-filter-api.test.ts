@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ApiErrorBody, ConfigDocument, ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import type { TcpServer, TestApp } from './helpers.ts';
-import { TOKEN, api, eventually, freePort, servedFrom, startApp, startEchoServer, untouched } from './helpers.ts';
+import { TOKEN, api, eventually, expectRefused, servedFrom, startEchoService, untouched } from './helpers.ts';
 
 let t: TestApp;
 let echo: TcpServer;
@@ -13,19 +13,7 @@ let port: number;
 let service: ServiceDto;
 
 beforeEach(async () => {
-  t = await startApp();
-  echo = await startEchoServer();
-  port = await freePort();
-  const res = await api(t.app, 'POST', '/api/services', {
-    name: 'db',
-    listen: `127.0.0.1:${port}`,
-    healthCheck: { type: 'none' },
-    allow: ['127.0.0.0/30'],
-    deny: ['127.0.0.3'],
-    backends: [{ address: `127.0.0.1:${echo.port}` }],
-  });
-  expect(res.statusCode).toBe(201);
-  service = res.json<ServiceDto>();
+  ({ t, echo, port, service } = await startEchoService({ allow: ['127.0.0.0/30'], deny: ['127.0.0.3'] }));
 });
 
 afterEach(async () => {
@@ -94,11 +82,7 @@ it.each([
   ['1001 entries', { allow: Array.from({ length: 1001 }, () => '10.0.0.1') }, 'allow', 'VALIDATION_ERROR'],
   ['not a list', { deny: '10.0.0.1' }, 'deny', 'VALIDATION_ERROR'],
 ])('PATCH with %s → 400 naming the field, nothing changed', async (_what, body, field, code) => {
-  const before = untouched(t);
-  const res = await api(t.app, 'PATCH', `/api/services/${service.id}`, body);
-  expect(res.statusCode).toBe(400);
-  expect(res.json<ApiErrorBody>()).toMatchObject({ code, field });
-  expect(untouched(t)).toEqual(before);
+  await expectRefused(t, 'PATCH', `/api/services/${service.id}`, body, { code, field });
 });
 
 it('a bad entry in PUT /api/config is named with its service', async () => {

@@ -8,7 +8,7 @@ import { noRejections } from '@fulcrum/shared/enums';
 import type { ApiErrorBody, ConfigDocument, ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import { CLIENT_LIMITS_DEFAULTS } from '@fulcrum/shared/defaults';
 import type { TcpServer, TestApp } from './helpers.ts';
-import { TOKEN, api, eventually, freePort, servedFrom, startApp, startEchoServer, untouched } from './helpers.ts';
+import { TOKEN, api, eventually, expectRefused, servedFrom, startEchoService, untouched } from './helpers.ts';
 
 let t: TestApp;
 let echo: TcpServer;
@@ -17,18 +17,7 @@ let service: ServiceDto;
 const open: net.Socket[] = [];
 
 beforeEach(async () => {
-  t = await startApp();
-  echo = await startEchoServer();
-  port = await freePort();
-  const res = await api(t.app, 'POST', '/api/services', {
-    name: 'db',
-    listen: `127.0.0.1:${port}`,
-    healthCheck: { type: 'none' },
-    limits: { perClientConnections: 2, perClientRate: { connections: 1000, intervalMs: 1000 }, ipv6Prefix: 56 },
-    backends: [{ address: `127.0.0.1:${echo.port}` }],
-  });
-  expect(res.statusCode).toBe(201);
-  service = res.json<ServiceDto>();
+  ({ t, echo, port, service } = await startEchoService({ limits: { perClientConnections: 2, perClientRate: { connections: 1000, intervalMs: 1000 }, ipv6Prefix: 56 } }));
 });
 
 afterEach(async () => {
@@ -156,11 +145,7 @@ it.each([
   ['a tiny tableSize', { tableSize: 5 }, 'limits.tableSize'],
   ['an unknown field', { perClientBandwidth: 5 }, 'limits.perClientBandwidth'],
 ])('PATCH with %s → 400 naming the field, nothing changed', async (_what, limits, field) => {
-  const before = untouched(t);
-  const res = await api(t.app, 'PATCH', `/api/services/${service.id}`, { limits });
-  expect(res.statusCode).toBe(400);
-  expect(res.json<ApiErrorBody>()).toMatchObject({ code: 'VALIDATION_ERROR', field });
-  expect(untouched(t)).toEqual(before);
+  await expectRefused(t, 'PATCH', `/api/services/${service.id}`, { limits }, { code: 'VALIDATION_ERROR', field });
 });
 
 it('a bad limit in PUT /api/config is named with its service, nothing changed', async () => {

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import { once } from 'node:events';
+import { expect } from 'vitest';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createLoadBalancer } from '@fulcrum/engine';
 import type { LoadBalancer } from '@fulcrum/engine';
-import type { ServiceDto } from '@fulcrum/shared/api';
+import type { ApiErrorBody, ServiceDto } from '@fulcrum/shared/api';
 import { buildApp } from '../src/app.ts';
 import type { BuildAppOptions } from '../src/app.ts';
 import { openStore } from '../src/store/store.ts';
@@ -162,7 +163,6 @@ export async function tcpRoundTrip(port: number, payload: Buffer | string, host 
   return Buffer.concat(chunks);
 }
 
-/** Resolves true if nothing accepts connections on 127.0.0.1:port. */
 /**
  * Connects from source address `from` (any 127.x.y.z) and sends a ping: true when it comes back,
  * false when the proxy closes the client instead (a refused client that already sent its ping may
@@ -181,6 +181,7 @@ export async function servedFrom(port: number, from: string): Promise<boolean> {
   }
 }
 
+/** Resolves true if nothing accepts connections on 127.0.0.1:port. */
 export async function refused(port: number): Promise<boolean> {
   const socket = net.connect({ host: '127.0.0.1', port });
   try {
@@ -224,4 +225,41 @@ export function untouched(t: TestApp) {
     // Audit rows only: the engine logs health and drain events on its own schedule.
     audit: t.store.db.prepare("SELECT count(*) AS n, max(id) AS last FROM events WHERE actor <> 'engine'").get(),
   };
+}
+
+/**
+ * Sends `method url body` and expects a 400 whose body matches `expected` (its code and field),
+ * with nothing changed (`untouched`).
+ */
+export async function expectRefused(t: TestApp, method: InjectOptions['method'], url: string, body: unknown, expected: Partial<ApiErrorBody>): Promise<void> {
+  const before = untouched(t);
+  const res = await api(t.app, method, url, body);
+  expect(res.statusCode).toBe(400);
+  expect(res.json<ApiErrorBody>()).toMatchObject(expected);
+  expect(untouched(t)).toEqual(before);
+}
+
+/** What `startEchoService` started: close `t` and `echo` after the test. */
+export interface EchoService {
+  t: TestApp;
+  echo: TcpServer;
+  /** The service's listening port on 127.0.0.1. */
+  port: number;
+  service: ServiceDto;
+}
+
+/** An app with one service "db" (checks off) on a free port in front of one echo backend; `fields` add to its body. */
+export async function startEchoService(fields: Record<string, unknown> = {}): Promise<EchoService> {
+  const t = await startApp();
+  const echo = await startEchoServer();
+  const port = await freePort();
+  const res = await api(t.app, 'POST', '/api/services', {
+    name: 'db',
+    listen: `127.0.0.1:${port}`,
+    healthCheck: { type: 'none' },
+    backends: [{ address: `127.0.0.1:${echo.port}` }],
+    ...fields,
+  });
+  expect(res.statusCode).toBe(201);
+  return { t, echo, port, service: res.json<ServiceDto>() };
 }

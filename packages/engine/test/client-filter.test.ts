@@ -2,28 +2,9 @@
 // clients are closed without the backend seeing a connection, and counted.
 import { noRejections } from '@fulcrum/shared/enums';
 import { afterEach, describe, expect, it } from 'vitest';
-import net from 'node:net';
-import { once } from 'node:events';
+import type net from 'node:net';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
-import { backend, config, nextData, service, startEcho, waitFor, type TestServer } from './helpers.ts';
-
-/** Connects from `localAddress`; resolves with the socket once connected. */
-async function connectFrom(host: string, port: number, localAddress: string): Promise<net.Socket> {
-  const s = net.connect({ host, port, localAddress });
-  s.on('error', () => {});
-  await once(s, 'connect');
-  return s;
-}
-
-/** True when the proxy relays a round trip for this client; false when it closes it without a byte. */
-async function served(s: net.Socket): Promise<boolean> {
-  s.write('ping');
-  try {
-    return String(await nextData(s)) === 'ping';
-  } catch {
-    return false;
-  }
-}
+import { backend, config, connectFrom, hasIpv6Loopback, served, service, startEcho, waitFor, type TestServer } from './helpers.ts';
 
 // Both relays: accepting, the peer address and refusing go through the relay in use.
 describe.each(['native', 'socket'] as const)('allow and deny (%s relay)', (relay) => {
@@ -44,13 +25,13 @@ describe.each(['native', 'socket'] as const)('allow and deny (%s relay)', (relay
     const clients: net.Socket[] = [];
     try {
       for (const from of ['127.0.0.1', '127.0.0.2']) {
-        const s = await connectFrom('127.0.0.1', port, from);
+        const s = await connectFrom(port, from);
         clients.push(s);
         expect(await served(s), from).toBe(true);
       }
       expect(echo.accepted).toBe(2);
       for (const from of ['127.0.0.3', '127.0.0.4', '127.0.0.200']) {
-        const s = await connectFrom('127.0.0.1', port, from);
+        const s = await connectFrom(port, from);
         clients.push(s);
         expect(await served(s), from).toBe(false);
       }
@@ -66,20 +47,14 @@ describe.each(['native', 'socket'] as const)('allow and deny (%s relay)', (relay
   });
 
   it('matches IPv6 clients (::1)', async (ctx) => {
-    const probe = net.createServer();
-    const v6 = await new Promise<boolean>((resolve) => {
-      probe.once('error', () => resolve(false));
-      probe.listen(0, '::1', () => resolve(true));
-    });
-    probe.close();
-    if (!v6) ctx.skip('no IPv6 loopback on this machine');
+    if (!(await hasIpv6Loopback())) ctx.skip('no IPv6 loopback on this machine');
     echo = await startEcho();
     lb = createLoadBalancer({ relay });
     const denied = service([backend(echo.port)], { host: '::1', deny: ['::1/128'] });
     const allowed = service([backend(echo.port)], { host: '::1', allow: ['::1'] });
     await lb.apply(config(denied, allowed));
-    const a = await connectFrom('::1', lb.listenPort(allowed.id) as number, '::1');
-    const d = await connectFrom('::1', lb.listenPort(denied.id) as number, '::1');
+    const a = await connectFrom(lb.listenPort(allowed.id) as number, '::1', '::1');
+    const d = await connectFrom(lb.listenPort(denied.id) as number, '::1', '::1');
     try {
       expect(await served(a)).toBe(true);
       expect(await served(d)).toBe(false);
@@ -97,8 +72,8 @@ describe.each(['native', 'socket'] as const)('allow and deny (%s relay)', (relay
     const svc = service([backend(echo.port)], { allow: ['127.0.0.0/30'] });
     await lb.apply(config(svc));
     const port = lb.listenPort(svc.id) as number;
-    const stays = await connectFrom('127.0.0.1', port, '127.0.0.2');
-    const still = await connectFrom('127.0.0.1', port, '127.0.0.1');
+    const stays = await connectFrom(port, '127.0.0.2');
+    const still = await connectFrom(port, '127.0.0.1');
     try {
       expect(await served(stays)).toBe(true);
       expect(await served(still)).toBe(true);
@@ -108,14 +83,14 @@ describe.each(['native', 'socket'] as const)('allow and deny (%s relay)', (relay
         expect(await served(stays)).toBe(true);
         expect(await served(still)).toBe(true);
       }
-      const again = await connectFrom('127.0.0.1', port, '127.0.0.2');
+      const again = await connectFrom(port, '127.0.0.2');
       expect(await served(again)).toBe(false);
       again.destroy();
       expect(lb.stats().services[0]!.rejectedByReason.denied).toBe(1);
       expect(lb.stats().services[0]!.active).toBe(2);
       // And removing the lists lets it in again.
       await lb.apply(config({ ...svc, allow: [], deny: [] }));
-      const back = await connectFrom('127.0.0.1', port, '127.0.0.2');
+      const back = await connectFrom(port, '127.0.0.2');
       expect(await served(back)).toBe(true);
       back.destroy();
     } finally {

@@ -3,32 +3,14 @@
 // connection (its accept count proves it) and counted per reason.
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { once } from 'node:events';
 import type { ClientLimitsDto } from '@fulcrum/shared/api';
 import { CLIENT_LIMITS_DEFAULTS } from '@fulcrum/shared/defaults';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
-import { backend, config, nextData, service, startEcho, waitFor, type TestServer } from './helpers.ts';
+import { backend, config, connectFrom, hasIpv6Loopback, served, service, startEcho, waitFor, type TestServer } from './helpers.ts';
 
 // An hour-long interval: no token comes back while a test runs, so the counts are exact.
 const HOUR = 3_600_000;
 const limits = (over: Partial<ClientLimitsDto>): ClientLimitsDto => ({ ...CLIENT_LIMITS_DEFAULTS, ...over });
-
-async function connectFrom(port: number, localAddress: string, host = '127.0.0.1'): Promise<net.Socket> {
-  const s = net.connect({ host, port, localAddress });
-  s.on('error', () => {});
-  await once(s, 'connect');
-  return s;
-}
-
-/** True when the proxy relays a round trip for this client; false when it closes it without a byte. */
-async function served(s: net.Socket): Promise<boolean> {
-  s.write('ping');
-  try {
-    return String(await nextData(s)) === 'ping';
-  } catch {
-    return false;
-  }
-}
 
 describe('limits', () => {
   let lb: LoadBalancer | undefined;
@@ -101,13 +83,7 @@ describe('limits', () => {
   });
 
   it('groups IPv6 clients by ipv6Prefix (::1)', async (ctx) => {
-    const probe = net.createServer();
-    const v6 = await new Promise<boolean>((resolve) => {
-      probe.once('error', () => resolve(false));
-      probe.listen(0, '::1', () => resolve(true));
-    });
-    probe.close();
-    if (!v6) ctx.skip('no IPv6 loopback on this machine (client-key.test.ts covers the grouping)');
+    if (!(await hasIpv6Loopback())) ctx.skip('no IPv6 loopback on this machine (client-key.test.ts covers the grouping)');
     echo = await startEcho();
     lb = createLoadBalancer();
     const svc = service([backend(echo.port)], { host: '::1', limits: limits({ perClientConnections: 1, ipv6Prefix: 128 }) });

@@ -5,25 +5,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type net from 'node:net';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
-import { connectionCloseChannel, type ConnectionCloseMessage } from '../src/diagnostics.ts';
 import { lifetimeScale, sweepIntervalMs } from '../src/connection-lifetime.ts';
-import { backend, config, connect, service, startEcho, startServer, waitFor, type TestServer } from './helpers.ts';
+import { backend, config, connect, service, startEcho, startServer, waitFor } from './helpers.ts';
+import { closeWatch } from './fixtures/close-watch.ts';
 
 describe('maxConnectionLifetimeMs', () => {
   let lb: LoadBalancer;
-  const servers: TestServer[] = [];
-  const sockets: net.Socket[] = [];
-  const seen: ConnectionCloseMessage[] = [];
-  const listener = (m: unknown): void => void seen.push(m as ConnectionCloseMessage);
-  afterEach(async () => {
-    connectionCloseChannel.unsubscribe(listener);
-    seen.length = 0;
-    for (const s of sockets.splice(0)) s.destroy();
-    await lb?.close();
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
+  const { servers, sockets, seen, watchCloses, release } = closeWatch();
+  afterEach(() => release(lb));
 
   it('jitter scales are spread evenly over ±10 %, and the sweep is finer than the jitter band', () => {
     const scales = Array.from({ length: 20 }, (_, i) => lifetimeScale(i + 1));
@@ -48,7 +38,7 @@ describe('maxConnectionLifetimeMs', () => {
     lb = createLoadBalancer();
     const svc = service([backend(server.port)], { maxConnectionLifetimeMs: 1500 });
     await lb.apply(config(svc));
-    connectionCloseChannel.subscribe(listener);
+    watchCloses();
     const started = performance.now();
     const client = await connect(lb.listenPort(svc.id) as number);
     sockets.push(client);

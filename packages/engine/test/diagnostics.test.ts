@@ -1,21 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
-import { connectionCloseChannel, type ConnectionCloseMessage } from '../src/diagnostics.ts';
-import { backend, config, connect, deadPort, exchange, service, startEcho, waitFor, type TestServer } from './helpers.ts';
+import { backend, config, connect, deadPort, exchange, service, startEcho, waitFor } from './helpers.ts';
+import { closeWatch } from './fixtures/close-watch.ts';
 
 // Both relays (README "Node releases"): the native one and the net.Socket fallback.
 describe.each(['native', 'socket'] as const)('fulcrum:connection:close channel (%s relay)', (relay) => {
   let lb: LoadBalancer;
-  const servers: TestServer[] = [];
-  const seen: ConnectionCloseMessage[] = [];
-  const listener = (m: unknown): void => void seen.push(m as ConnectionCloseMessage);
-  afterEach(async () => {
-    connectionCloseChannel.unsubscribe(listener);
-    seen.length = 0;
-    await lb?.close();
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
+  const { servers, seen, watchCloses, release } = closeWatch();
+  afterEach(() => release(lb));
 
   it('publishes one message per connection with backend, bytes and close reason', async () => {
     const echo = await startEcho();
@@ -23,7 +16,7 @@ describe.each(['native', 'socket'] as const)('fulcrum:connection:close channel (
     lb = createLoadBalancer({ relay });
     const svc = service([backend(echo.port)], { idleTimeoutMs: 100 });
     await lb.apply(config(svc));
-    connectionCloseChannel.subscribe(listener);
+    watchCloses();
     const port = lb.listenPort(svc.id) as number;
     await exchange(port, Buffer.alloc(1000, 1));
     const idle = await connect(port);
@@ -38,7 +31,7 @@ describe.each(['native', 'socket'] as const)('fulcrum:connection:close channel (
     lb = createLoadBalancer({ relay });
     const svc = service([backend(await deadPort())], { retries: 0 });
     await lb.apply(config(svc));
-    connectionCloseChannel.subscribe(listener);
+    watchCloses();
     const c = await connect(lb.listenPort(svc.id) as number);
     await once(c, 'close');
     await waitFor(() => seen.length === 1, 'close message');

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import { ENDING_GRACE_MS } from '../src/connection.ts';
-import { connectionCloseChannel, type ConnectionCloseMessage } from '../src/diagnostics.ts';
-import { backend, config, connect, exchange, nextData, service, startEcho, startServer, waitFor, type TestServer } from './helpers.ts';
+import { backend, config, connect, exchange, nextData, service, startEcho, startServer, waitFor } from './helpers.ts';
+import { closeWatch } from './fixtures/close-watch.ts';
 
 /** Collects what `s` receives, and whether it saw 'end' or an error. */
 function watch(s: net.Socket): { text: () => string; ended: Promise<number>; errors: string[] } {
@@ -23,17 +23,8 @@ function watch(s: net.Socket): { text: () => string; ended: Promise<number>; err
 // Both relays (README "Node releases"): the native one and the net.Socket fallback.
 describe.each(['native', 'socket'] as const)('graceful close at a drain deadline (%s relay)', (relay) => {
   let lb: LoadBalancer;
-  const servers: TestServer[] = [];
-  const sockets: net.Socket[] = [];
-  const seen: ConnectionCloseMessage[] = [];
-  const listener = (m: unknown): void => void seen.push(m as ConnectionCloseMessage);
-  afterEach(async () => {
-    connectionCloseChannel.unsubscribe(listener);
-    seen.length = 0;
-    for (const s of sockets.splice(0)) s.destroy();
-    await lb?.close();
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
+  const { servers, sockets, seen, watchCloses, release } = closeWatch();
+  afterEach(() => release(lb));
 
   it("delivers the backend's remaining bytes, then FIN: the client sees 'end', never a reset, and late bytes go nowhere", async () => {
     const received: string[] = [];
@@ -57,7 +48,7 @@ describe.each(['native', 'socket'] as const)('graceful close at a drain deadline
     lb = createLoadBalancer({ relay });
     const svc = service([backend(server.port)]);
     await lb.apply(config(svc));
-    connectionCloseChannel.subscribe(listener);
+    watchCloses();
     const client = await connect(lb.listenPort(svc.id) as number);
     sockets.push(client);
     const seenByClient = watch(client);

@@ -110,7 +110,6 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 500
   }
 }
 
-
 /** The next chunk `s` receives; rejects if `s` closes first (so a closed connection fails fast). */
 export function nextData(s: net.Socket): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -126,4 +125,33 @@ export function nextData(s: net.Socket): Promise<Buffer> {
     s.once('data', onData);
     s.once('close', onClose);
   });
+}
+
+/** Connects to `host:port` from source address `localAddress` (any 127.x.y.z, or ::1); resolves once connected. */
+export async function connectFrom(port: number, localAddress: string, host = '127.0.0.1'): Promise<net.Socket> {
+  const s = net.connect({ host, port, localAddress });
+  s.on('error', () => {});
+  await once(s, 'connect');
+  return s;
+}
+
+/** True when the proxy relays a round trip for this client; false when it closes it without a byte. */
+export async function served(s: net.Socket): Promise<boolean> {
+  s.write('ping');
+  try {
+    return String(await nextData(s)) === 'ping';
+  } catch {
+    return false;
+  }
+}
+
+/** True when `::1` can be bound here. */
+export async function hasIpv6Loopback(): Promise<boolean> {
+  const probe = net.createServer();
+  const ok = await new Promise<boolean>((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(0, '::1', () => resolve(true));
+  });
+  if (ok) await new Promise<void>((r) => probe.close(() => r()));
+  return ok;
 }

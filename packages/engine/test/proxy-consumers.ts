@@ -20,17 +20,6 @@ export interface Consumer {
   log(): string;
 }
 
-/** True when `::1` can be bound here. */
-export async function hasIpv6Loopback(): Promise<boolean> {
-  const probe = net.createServer();
-  const ok = await new Promise<boolean>((resolve) => {
-    probe.once('error', () => resolve(false));
-    probe.listen(0, '::1', () => resolve(true));
-  });
-  if (ok) await new Promise<void>((r) => probe.close(() => r()));
-  return ok;
-}
-
 /** Free ports on 127.0.0.1 (bound, then released for the process to take). */
 export async function freePorts(n: number): Promise<number[]> {
   const ports: number[] = [];

@@ -8,8 +8,8 @@ import { createLoadBalancer, type LoadBalancer } from '../src/load-balancer.ts';
 import { HEALTH_CHECK_DEFAULTS } from '../src/config.ts';
 import net from 'node:net';
 import { once } from 'node:events';
-import { backend, config, service, startServer, waitFor } from './helpers.ts';
-import { askWhoAmI, bodyOf, freePorts, hasIpv6Loopback, haproxyEchoFrontend, startHaproxy, startNginxEcho, type Consumer } from './proxy-consumers.ts';
+import { backend, config, hasIpv6Loopback, service, startServer, waitFor } from './helpers.ts';
+import { askWhoAmI, bodyOf, freePorts, haproxyEchoFrontend, startHaproxy, startNginxEcho, type Consumer } from './proxy-consumers.ts';
 
 describe('proxyProtocol: the header reaches real consumers', () => {
   let lb: LoadBalancer | undefined;

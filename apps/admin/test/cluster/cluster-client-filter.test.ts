@@ -1,21 +1,15 @@
 // `fulcrum --workers 2`: allow/deny are applied in the workers, and the clients they refuse add
 // up in the merged stats; the backend never sees a refused client.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { eventually, servedFrom, startEchoServer } from '../helpers.ts';
+import { expect, it } from 'vitest';
+import { eventually, servedFrom } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
-import { cleanup, createService, onCleanup, startFulcrum } from './harness.ts';
+import { createService, shareWorkersWithEcho } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
 
 let f: Fulcrum;
 let echo: TcpServer;
 
-beforeAll(async () => {
-  echo = await startEchoServer();
-  onCleanup(() => echo.close());
-  f = await startFulcrum({ workers: 2 });
-}, 60_000);
-
-afterAll(cleanup);
+shareWorkersWithEcho((started) => ({ f, echo } = started));
 
 it('the workers apply the lists; refusals appear in the merged stats', async () => {
   const { service, port } = await createService(f, [echo.port], { allow: ['127.0.0.0/30'], deny: ['127.0.0.3'] });

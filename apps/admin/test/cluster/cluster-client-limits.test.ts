@@ -1,22 +1,16 @@
 // `fulcrum --workers 2`: limits are applied in each worker with its own buckets and client table
 // (per process, not divided: README "How much one client may take"), and the clients they refuse
 // add up in the merged stats; the backend never sees a refused client.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { eventually, servedFrom, startEchoServer } from '../helpers.ts';
+import { expect, it } from 'vitest';
+import { eventually, servedFrom } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
-import { cleanup, createService, onCleanup, startFulcrum } from './harness.ts';
+import { createService, shareWorkersWithEcho } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
 
 let f: Fulcrum;
 let echo: TcpServer;
 
-beforeAll(async () => {
-  echo = await startEchoServer();
-  onCleanup(() => echo.close());
-  f = await startFulcrum({ workers: 2 });
-}, 60_000);
-
-afterAll(cleanup);
+shareWorkersWithEcho((started) => ({ f, echo } = started));
 
 it('each worker has its own serviceRate bucket; refusals appear in the merged stats', async () => {
   // An hour-long interval: no token comes back during the test, so each worker serves at most 3.

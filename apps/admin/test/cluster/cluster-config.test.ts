@@ -1,22 +1,16 @@
 // `fulcrum --workers 2`: config changes reach every worker, a refused change changes nothing
 // anywhere, and the merged counters stay exact across a worker being SIGKILLed and replaced.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServiceDto } from '@fulcrum/shared/api';
-import { eventually, startEchoServer, startTcpServer } from '../helpers.ts';
+import { eventually, startTcpServer } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
-import { cleanup, createService, echoOnce, isRunning, onCleanup, startFulcrum, workerTotals } from './harness.ts';
+import { createService, echoOnce, isRunning, onCleanup, shareWorkersWithEcho, workerTotals } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
 
 let f: Fulcrum;
 let echo: TcpServer;
 
-beforeAll(async () => {
-  echo = await startEchoServer();
-  onCleanup(() => echo.close());
-  f = await startFulcrum({ workers: 2 });
-}, 60_000);
-
-afterAll(cleanup);
+shareWorkersWithEcho((started) => ({ f, echo } = started));
 
 /** Makes `n` echo connections, `concurrency` at a time; every one must round-trip. */
 async function connections(port: number, n: number, concurrency = 8): Promise<void> {

@@ -1,22 +1,16 @@
 // Failures of the data plane with `--workers 2` reach the operator as documented codes, never as a
 // bare 500: a change made while every worker is being restarted is 503 ENGINE_UNAVAILABLE.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ApiErrorBody, ServiceDto } from '@fulcrum/shared/api';
-import { eventually, freePort, startEchoServer } from '../helpers.ts';
+import { eventually, freePort } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
-import { cleanup, onCleanup, startFulcrum } from './harness.ts';
+import { shareWorkersWithEcho } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
 
 let f: Fulcrum;
 let echo: TcpServer;
 
-beforeAll(async () => {
-  echo = await startEchoServer();
-  onCleanup(() => echo.close());
-  f = await startFulcrum({ workers: 2 });
-}, 60_000);
-
-afterAll(cleanup);
+shareWorkersWithEcho((started) => ({ f, echo } = started));
 
 it('a change while no worker is live is refused with 503 ENGINE_UNAVAILABLE, and nothing changed', async () => {
   const before = await f.workers();

@@ -1,23 +1,17 @@
 // Health with `--workers 2`: checks run once, in the primary, and every worker follows them; a
 // dead backend found by real traffic in any worker (passive) is ejected in all of them; each
 // transition is logged once, not once per worker.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { EventDto, ServiceDto } from '@fulcrum/shared/api';
-import { eventually, freePort, startEchoServer } from '../helpers.ts';
+import { eventually, freePort } from '../helpers.ts';
 import type { TcpServer } from '../helpers.ts';
-import { cleanup, echoOnce, onCleanup, startFulcrum } from './harness.ts';
+import { echoOnce, shareWorkersWithEcho } from './harness.ts';
 import type { Fulcrum } from './harness.ts';
 
 let f: Fulcrum;
 let alive: TcpServer;
 
-beforeAll(async () => {
-  alive = await startEchoServer();
-  onCleanup(() => alive.close());
-  f = await startFulcrum({ workers: 2 });
-}, 60_000);
-
-afterAll(cleanup);
+shareWorkersWithEcho((started) => ({ f, echo: alive } = started));
 
 async function service(healthCheck: Record<string, unknown>): Promise<{ svc: ServiceDto; port: number; deadAddress: string }> {
   const port = await freePort();

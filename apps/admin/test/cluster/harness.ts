@@ -7,9 +7,11 @@ import { once } from 'node:events';
 import { readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import type { ClusterInfo } from '../../src/cluster/workers-info.ts';
-import { freePort, tempDir } from '../helpers.ts';
+import { freePort, startEchoServer, tempDir } from '../helpers.ts';
+import type { TcpServer } from '../helpers.ts';
 
 export const TOKEN = 'cluster-test-token-0123456789';
 const ADMIN_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -155,6 +157,19 @@ export async function startFulcrum(opts: StartOptions = {}): Promise<Fulcrum> {
   await f.waitFor(/fulcrum: dashboard /);
   for (const child of childPids(pid)) pids.add(child);
   return f;
+}
+
+/**
+ * For a file whose tests share one `fulcrum --workers 2` and one echo backend: starts both before
+ * the tests and hands them to `use`; cleanup() after the tests stops them.
+ */
+export function shareWorkersWithEcho(use: (started: { f: Fulcrum; echo: TcpServer }) => void): void {
+  beforeAll(async () => {
+    const echo = await startEchoServer();
+    onCleanup(() => echo.close());
+    use({ f: await startFulcrum({ workers: 2 }), echo });
+  }, 60_000);
+  afterAll(cleanup);
 }
 
 /** Creates a service with health checks off (backends are up at once); returns it and its port. */

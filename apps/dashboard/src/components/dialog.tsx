@@ -1,4 +1,5 @@
-import { memo, useEffect, useId, useRef, type ReactNode } from 'react';
+import { memo, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { errorMessage } from '../lib/api-client.ts';
 
 interface DialogProps {
   open: boolean;
@@ -88,3 +89,42 @@ export const ConfirmDialog = memo(function ConfirmDialog({ open, title, children
     </Dialog>
   );
 });
+
+/** What `useConfirmRequest` hands to a ConfirmDialog: spread it as its props. */
+export interface ConfirmRequest {
+  busy: boolean;
+  error: string | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+/**
+ * The state of a ConfirmDialog whose confirm sends one request: busy while `send` runs, closes
+ * when it succeeds, shows its error and stays open when it fails; Cancel clears the error and
+ * closes. `send` null: nothing to send yet (the dialog is closed or its input is invalid).
+ */
+export function useConfirmRequest(send: (() => Promise<void>) | null, onClose: () => void): ConfirmRequest {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function confirm() {
+    if (!send) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await send();
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function cancel() {
+    setError(null);
+    onClose();
+  }
+
+  return { busy, error, onConfirm: () => void confirm(), onCancel: cancel };
+}

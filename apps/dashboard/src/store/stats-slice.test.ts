@@ -1,35 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { noRejections } from '@fulcrum/shared/enums';
 import type { BackendStatsDto, StatsDto } from '@fulcrum/shared/api';
+import { backendStatsDto, serviceStatsDto } from '../../test/fixtures/api-samples.ts';
 import { computeRates, createStatsSlice, HISTORY_CAPACITY, ingestStats, ratePerSec, type StatsSlice } from './stats-slice.ts';
 
 function sample(time: number, backends: Array<Partial<BackendStatsDto> & { id: number }>): StatsDto {
-  const full = backends.map((b) => ({
-    address: `10.0.0.${b.id}:6379`,
-    state: 'enabled' as const,
-    health: 'up' as const,
-    removed: false,
-    weight: 1,
-    effectiveWeight: 1,
-    active: 0,
-    total: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    connectFailures: 0,
-    failureRate: 0,
-    check: null,
-    connectTimeMs: 0,
-    closedByLifetime: 0,
-    closedByRebalance: 0,
-    agent: null,
-    ...b,
-  }));
+  const full = backends.map((b) => backendStatsDto(b.id, `10.0.0.${b.id}:6379`, b));
   const sum = (k: 'active' | 'total' | 'bytesIn' | 'bytesOut') => full.reduce((n, b) => n + b[k], 0);
   return {
     time,
-    services: [
-      { id: 1, name: 's', listen: ':1', active: sum('active'), total: sum('total'), rejected: 0, rejectedByReason: noRejections(), queued: 0, bytesIn: sum('bytesIn'), bytesOut: sum('bytesOut'), backends: full },
-    ],
+    services: [serviceStatsDto(full, { name: 's', listen: ':1', active: sum('active'), total: sum('total'), bytesIn: sum('bytesIn'), bytesOut: sum('bytesOut') })],
   };
 }
 

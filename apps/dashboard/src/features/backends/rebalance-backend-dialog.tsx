@@ -2,9 +2,8 @@
 // (README "Connection lifetime and rebalance"). The backend stays in rotation.
 import { memo, useId, useState } from 'react';
 import { REBALANCE_DEFAULT_WINDOW_MS, REBALANCE_LIMITS } from '@fulcrum/shared/limits';
-import { ConfirmDialog } from '../../components/dialog.tsx';
+import { ConfirmDialog, useConfirmRequest } from '../../components/dialog.tsx';
 import { FormField } from '../../components/form-field.tsx';
-import { errorMessage } from '../../lib/api-client.ts';
 import { parseIntInRange } from '../../lib/limits.ts';
 import { showToast } from '../../store/actions.ts';
 import type { BackendRow } from './backend-rows.ts';
@@ -21,41 +20,25 @@ interface RebalanceBackendDialogProps {
 export const RebalanceBackendDialog = memo(function RebalanceBackendDialog({ serviceId, row, onClose }: RebalanceBackendDialogProps) {
   const id = useId();
   const [windowText, setWindowText] = useState(String(REBALANCE_DEFAULT_WINDOW_MS));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const parsed = parseIntInRange(windowText, 'Window', REBALANCE_LIMITS.windowMs);
-
-  async function confirm() {
-    if (!row || !parsed.ok) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await rebalanceBackend(serviceId, row.id, parsed.value);
-      const count = answer.connections === null ? 'its connections' : `${answer.connections} connection${answer.connections === 1 ? '' : 's'}`;
-      showToast('info', `${row.address}: ${count} end gracefully over ${parsed.value} ms; clients reconnect through the strategy.`);
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  function cancel() {
-    setError(null);
-    onClose();
-  }
+  const request = useConfirmRequest(
+    row && parsed.ok
+      ? async () => {
+          const answer = await rebalanceBackend(serviceId, row.id, parsed.value);
+          const count = answer.connections === null ? 'its connections' : `${answer.connections} connection${answer.connections === 1 ? '' : 's'}`;
+          showToast('info', `${row.address}: ${count} end gracefully over ${parsed.value} ms; clients reconnect through the strategy.`);
+        }
+      : null,
+    onClose,
+  );
 
   return (
     <ConfirmDialog
       open={row !== null}
       title={row ? `Rebalance ${row.address}?` : 'Rebalance backend?'}
       confirmLabel="Rebalance"
-      busy={busy}
       confirmDisabled={!parsed.ok}
-      error={error}
-      onConfirm={() => void confirm()}
-      onCancel={cancel}
+      {...request}
     >
       {row ? (
         <>

@@ -1,6 +1,5 @@
-import { memo, useState } from 'react';
-import { ConfirmDialog } from '../../components/dialog.tsx';
-import { errorMessage } from '../../lib/api-client.ts';
+import { memo } from 'react';
+import { ConfirmDialog, useConfirmRequest } from '../../components/dialog.tsx';
 import { drainOutcome } from '../../lib/drain-text.ts';
 import { backendDeleted, showToast } from '../../store/actions.ts';
 import type { BackendRow } from './backend-rows.ts';
@@ -19,40 +18,19 @@ interface RemoveBackendDialogProps {
  * the live samples that re-render the backends table twice a second never reach it.
  */
 export const RemoveBackendDialog = memo(function RemoveBackendDialog({ serviceId, drainTimeoutMs, row, onClose }: RemoveBackendDialogProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function confirm() {
-    if (!row) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await removeBackend(serviceId, row.id);
-      backendDeleted(serviceId, row.id);
-      showToast('info', `${row.address} removed; open connections drain. ${drainOutcome(drainTimeoutMs)}`);
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  function cancel() {
-    setError(null);
-    onClose();
-  }
+  const request = useConfirmRequest(
+    row
+      ? async () => {
+          await removeBackend(serviceId, row.id);
+          backendDeleted(serviceId, row.id);
+          showToast('info', `${row.address} removed; open connections drain. ${drainOutcome(drainTimeoutMs)}`);
+        }
+      : null,
+    onClose,
+  );
 
   return (
-    <ConfirmDialog
-      open={row !== null}
-      title={row ? `Remove ${row.address}?` : 'Remove backend?'}
-      confirmLabel="Remove"
-      busy={busy}
-      error={error}
-      onConfirm={() => void confirm()}
-      onCancel={cancel}
-    >
+    <ConfirmDialog open={row !== null} title={row ? `Remove ${row.address}?` : 'Remove backend?'} confirmLabel="Remove" {...request}>
       {row ? (
         <p>
           <span className="mono">{row.address}</span> stops receiving new connections immediately

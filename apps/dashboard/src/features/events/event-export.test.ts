@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventDto } from '@fulcrum/shared/api';
+import { parseCsv } from '../../../test/fixtures/csv-reader.ts';
 import { csvCell, eventsToCsv, eventsToJson, exportFileName } from './event-export.ts';
 
 const event = (over: Partial<EventDto>): EventDto => ({
@@ -13,35 +14,6 @@ const event = (over: Partial<EventDto>): EventDto => ({
   details: {},
   ...over,
 });
-
-/** A small RFC 4180 reader, to check that what we write reads back as the same cells. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 describe('csvCell', () => {
   it('quotes only what needs it and doubles quotes', () => {

@@ -1,7 +1,6 @@
 import { memo, useId, useState } from 'react';
 import type { ServiceDto } from '@fulcrum/shared/api';
-import { ConfirmDialog } from '../../components/dialog.tsx';
-import { errorMessage } from '../../lib/api-client.ts';
+import { ConfirmDialog, useConfirmRequest } from '../../components/dialog.tsx';
 import { drainOutcome } from '../../lib/drain-text.ts';
 import { serviceDeleted, showToast } from '../../store/actions.ts';
 import { deleteService } from './services-api.ts';
@@ -27,31 +26,23 @@ function sameWhileOpen(prev: DeleteServiceDialogProps, next: DeleteServiceDialog
 export const DeleteServiceDialog = memo(function DeleteServiceDialog({ service, open, onClose }: DeleteServiceDialogProps) {
   const id = useId();
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const confirmed = typed.trim() === service.name;
-
-  async function remove() {
-    if (!confirmed) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await deleteService(service.id);
-      serviceDeleted(service.id);
-      showToast('info', `Service ${service.name} deleted.`);
-      close();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   function close() {
     setTyped('');
-    setError(null);
     onClose();
   }
+
+  const request = useConfirmRequest(
+    confirmed
+      ? async () => {
+          await deleteService(service.id);
+          serviceDeleted(service.id);
+          showToast('info', `Service ${service.name} deleted.`);
+        }
+      : null,
+    close,
+  );
 
   const count = service.backends.length;
   return (
@@ -59,11 +50,8 @@ export const DeleteServiceDialog = memo(function DeleteServiceDialog({ service, 
       open={open}
       title={`Delete service ${service.name}?`}
       confirmLabel="Delete"
-      busy={busy}
       confirmDisabled={!confirmed}
-      error={error}
-      onConfirm={() => void remove()}
-      onCancel={close}
+      {...request}
     >
       <p>
         The listener on <span className="mono">{service.listen}</span> closes and its {count} backend
@@ -84,7 +72,7 @@ export const DeleteServiceDialog = memo(function DeleteServiceDialog({ service, 
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
               e.preventDefault();
-              void remove();
+              request.onConfirm();
             }
           }}
         />

@@ -1,61 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceDto } from '@fulcrum/shared/api';
+import { serviceDto } from '../../../test/fixtures/api-samples.ts';
 import { emptyServiceForm, formFieldForServerField, formStaleness, serviceToForm, toCreateBody, toPatchBody, validateServiceForm } from './service-form-model.ts';
 
 function filled() {
   return { ...emptyServiceForm(), name: 'redis', listen: '127.0.0.1:6380' };
 }
 
-const existing: ServiceDto = {
-  id: 1,
-  name: 'redis',
-  listen: '127.0.0.1:6380',
-  strategy: 'round-robin',
-  strategyOptions: {},
-  connectTimeoutMs: 3000,
-  idleTimeoutMs: 0,
-  retries: 2,
-  drainTimeoutMs: 30000,
-  maxQueue: 0,
-  queueTimeoutMs: 5000,
-  maxConnectionLifetimeMs: 0,
-  agentCheck: null,
-  allow: [],
-  deny: [],
-  proxyProtocol: 'off',
-  acceptProxyProtocol: null,
-  limits: { perClientConnections: null, perClientRate: null, serviceRate: null, ipv6Prefix: 64, tableSize: 100_000 },
-  sni: null,
-  healthCheck: {
-    type: 'tcp',
-    intervalMs: 2000,
-    timeoutMs: 1000,
-    rise: 2,
-    fall: 3,
-    httpPath: '/',
-    httpStatusMin: 200,
-    httpStatusMax: 399,
-    send: '',
-    expect: '',
-    expectRegex: false,
-    passiveFailures: 0,
-    passiveFailurePercent: 0,
-    passiveWindow: 100,
-    passiveMinVolume: 20,
-    maxEjectionPercent: 50,
-    slowStartMs: 0,
-    closeOnDown: false,
-    checkPort: 0,
-    httpMethod: 'GET',
-    role: 'any',
-    username: '',
-    user: '',
-    database: '',
-    passwordSet: false,
-  },
-  version: 3,
-  backends: [],
-};
+const existing: ServiceDto = serviceDto();
 
 describe('validateServiceForm', () => {
   it('accepts a complete form', () => {
