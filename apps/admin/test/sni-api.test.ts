@@ -83,6 +83,28 @@ it('persists, exports and imports sni', async () => {
   expect(res.statusCode).toBe(409);
   expect(res.json<ApiErrorBody>()).toMatchObject({ code: 'SNI_CONFLICT', field: 'services[1].sni[1]' });
   expect(untouched(t)).toEqual(before);
+  // So is one where the default route of the shared address accepts PROXY headers.
+  const proxied = { ...doc, services: doc.services.map((s) => (s.name === 'default' ? { ...s, acceptProxyProtocol: { from: ['127.0.0.1/32'] } } : s)) };
+  const refused = await api(t.app, 'PUT', '/api/config', proxied);
+  expect(refused.statusCode).toBe(409);
+  expect(refused.json<ApiErrorBody>()).toMatchObject({ code: 'SNI_CONFLICT', field: 'services[2].acceptProxyProtocol' });
+  expect(untouched(t)).toEqual(before);
+});
+
+it('an address accepting PROXY headers cannot be routed by SNI, even by its only service', async () => {
+  const listen = `127.0.0.1:${await freePort()}`;
+  const proxy = { acceptProxyProtocol: { from: ['127.0.0.1/32'] } };
+  const lone = await api(t.app, 'POST', '/api/services', { name: 'lone', listen, healthCheck: { type: 'none' }, sni: ['lone.example.com'], ...proxy });
+  expect(lone.statusCode, lone.body).toBe(409);
+  expect(lone.json<ApiErrorBody>()).toMatchObject({ code: 'SNI_CONFLICT', field: 'acceptProxyProtocol' });
+  const plain = await api(t.app, 'POST', '/api/services', { name: 'proxied', listen, healthCheck: { type: 'none' }, ...proxy });
+  expect(plain.statusCode, plain.body).toBe(201);
+  const before = untouched(t);
+  // A routed service joining it: the one being added names sni.
+  const joining = await api(t.app, 'POST', '/api/services', { name: 'joining', listen, healthCheck: { type: 'none' }, sni: ['j.example.com'] });
+  expect(joining.statusCode, joining.body).toBe(409);
+  expect(joining.json<ApiErrorBody>()).toMatchObject({ code: 'SNI_CONFLICT', field: 'sni' });
+  expect(untouched(t)).toEqual(before);
 });
 
 it.each([
@@ -94,6 +116,9 @@ it.each([
   ['an empty list', 'POST', { sni: [] }, 400, 'INVALID_SNI', 'sni'],
   ['db1 without sni (a second default route)', 'PATCH db1', { sni: null }, 409, 'SNI_CONFLICT', 'sni'],
   ['cache taking db1\'s name', 'PATCH cache', { sni: ['db1.example.com'] }, 409, 'SNI_CONFLICT', 'sni[0]'],
+  // The SNI peek reads the first bytes as a ClientHello: no PROXY header on an SNI-routed address.
+  ['a routed service accepting PROXY headers', 'POST', { sni: ['p.example.com'], acceptProxyProtocol: { from: ['127.0.0.1/32'] } }, 409, 'SNI_CONFLICT', 'acceptProxyProtocol'],
+  ['the default route accepting PROXY headers', 'PATCH default', { acceptProxyProtocol: { from: ['127.0.0.1/32'] } }, 409, 'SNI_CONFLICT', 'acceptProxyProtocol'],
 ] as const)('%s → 4xx naming the field, nothing changed', async (_what, how, body, status, code, field) => {
   const before = untouched(t);
   const res = how === 'POST'

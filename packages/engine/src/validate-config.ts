@@ -8,7 +8,7 @@ import { ADMIN_STATES, HEALTH_CHECK_TYPES, HTTP_CHECK_METHODS, PROXY_PROTOCOL_MO
 import { AGENT_CHECK_LIMITS, BACKEND_LIMITS, BOUNDED_LOAD_FACTOR, CLIENT_LIMITS, HEALTH_CHECK_LIMITS, RATE_LIMITS, SERVICE_LIMITS, describeRange, failureRateWindowProblem, inRange, isBoundedLoadFactor } from '@fulcrum/shared/limits';
 import type { IntRange } from '@fulcrum/shared/limits';
 import { checkCidrList } from '@fulcrum/shared/cidr';
-import { checkSniList, sharedAddressProblem } from '@fulcrum/shared/sni';
+import { checkSniList, proxyOnSniAddress, sharedAddressProblem } from '@fulcrum/shared/sni';
 
 // Listen port 0 (ephemeral) is for embedders and tests; the admin only ever sends 1-65535.
 const LISTEN_PORT: IntRange = { min: 0, max: 65535 };
@@ -120,6 +120,8 @@ export function validateConfig(config: EngineConfig): void {
       listens.set(listenKey, [...(listens.get(listenKey) ?? []), i]);
     }
     checkSni(s.sni, `${at}.sni`);
+    // Port 0: an address of its own (the shared ones are checked below, all services together).
+    if (s.port === 0 && proxyOnSniAddress([s]) !== null) throw new InvalidConfigError(proxyOnSniMessage(at), `${at}.acceptProxyProtocol`);
     if (!isStrategyName(s.strategy)) throw new InvalidConfigError(`${at}.strategy: unknown strategy "${String(s.strategy)}"`, `${at}.strategy`);
     const f = s.strategyOptions?.boundedLoadFactor;
     if (f !== undefined && !isBoundedLoadFactor(f)) {
@@ -154,12 +156,20 @@ export function validateConfig(config: EngineConfig): void {
     });
   });
   for (const [address, indexes] of listens) {
+    const proxied = proxyOnSniAddress(indexes.map((i) => config.services[i] as ServiceConfig));
+    if (proxied !== null) {
+      const at = `services[${indexes[proxied] as number}]`;
+      throw new InvalidConfigError(`${proxyOnSniMessage(at)} (${address})`, `${at}.acceptProxyProtocol`);
+    }
     const problem = sharedAddressProblem(indexes.map((i) => config.services[i] as ServiceConfig));
     if (problem === null) continue;
     const at = `services[${indexes[problem.index] as number}].sni${problem.entry === null ? '' : `[${problem.entry}]`}`;
     throw new InvalidConfigError(`${at}: ${address}: ${problem.reason}`, at);
   }
 }
+
+const proxyOnSniMessage = (at: string): string =>
+  `${at}.acceptProxyProtocol: a service names sni on this listen address, and its SNI peek reads each client's first bytes as a TLS ClientHello: a PROXY protocol header cannot be accepted there`;
 
 /** `sni` is absent or null (no SNI routing: the default route of a shared address), or a list of valid names. */
 function checkSni(list: unknown, field: string): void {

@@ -71,6 +71,18 @@ describe.each(['native', 'socket'] as const)('TLS SNI routing (%s relay)', (rela
     expect(lb.listeningSockets()).toHaveLength(1);
   });
 
+  it('refuses PROXY protocol acceptance on an address routed by SNI, naming the field; the running config stays', async () => {
+    lb = createLoadBalancer({ relay });
+    const listen = await deadPort();
+    await lb.apply(config(...shared(listen)));
+    const proxy = { acceptProxyProtocol: { from: ['127.0.0.1/32'] } };
+    const [db1, cache, fallback] = shared(listen) as [ServiceConfig, ServiceConfig, ServiceConfig];
+    await expect(lb.apply(config(db1, cache, { ...fallback, ...proxy }))).rejects.toMatchObject({ field: 'services[2].acceptProxyProtocol' });
+    // Port 0 is an address of its own: its only service may not both name sni and accept PROXY.
+    await expect(lb.apply(config({ ...db1, port: 0, ...proxy }))).rejects.toMatchObject({ field: 'services[0].acceptProxyProtocol' });
+    expect(await land(listen, 'db1.example.com')).toEqual({ subject: 'CN = db1.example.com', reply: 'olleh' });
+  });
+
   it('without a default route, an unknown name, a malformed ClientHello and an oversized one are closed and counted', async () => {
     lb = createLoadBalancer({ relay });
     const listen = await deadPort();

@@ -46,6 +46,8 @@ export function checkSniList(list: readonly string[], name = 'sni'): { field: st
 /** One service on a listen address, as the sharing rule sees it. */
 export interface AddressSharer {
   readonly sni?: readonly string[] | null;
+  /** Set (non-null): the service accepts a PROXY protocol header (README "PROXY protocol"). */
+  readonly acceptProxyProtocol?: unknown;
 }
 
 /** Whether a service routes by server name (a non-null `sni`); one without is a default route. */
@@ -75,6 +77,21 @@ export function sharedAddressProblem(services: readonly AddressSharer[]): { inde
       if (other !== undefined && other !== i) return { index: i, entry: j, reason: `"${names[j]}" is already routed to another service on this listen address` };
       owner.set(key, i);
     }
+  }
+  return null;
+}
+
+/**
+ * Where an address's SNI peek would meet a PROXY protocol header (README "TLS SNI routing"): the
+ * peek reads each client's first bytes as a TLS ClientHello, so while any service on an address
+ * names `sni`, none of them may accept a PROXY header. The index of the last service that does
+ * (callers put the service being changed last), or null.
+ */
+export function proxyOnSniAddress(services: readonly AddressSharer[]): number | null {
+  if (!services.some(namesSni)) return null;
+  for (let i = services.length - 1; i >= 0; i--) {
+    const accept = (services[i] as AddressSharer).acceptProxyProtocol;
+    if (accept !== undefined && accept !== null) return i;
   }
   return null;
 }

@@ -13,7 +13,7 @@ import type { ChangeContext } from './config-service.ts';
 import { healthCheckChanges, mergeHealthCheck } from './health-check-input.ts';
 import { mergeLimits } from './limits-input.ts';
 import { checkAddress, checkCidrs, checkSni, checkStrategy, checkStrategyOptions, checkVersion, plural } from './input-checks.ts';
-import { namesSni, sharedAddressProblem } from '@fulcrum/shared/sni';
+import { namesSni, proxyOnSniAddress, sharedAddressProblem } from '@fulcrum/shared/sni';
 import { backendAddress, checkBackendTarget } from '../discovery/discover-input.ts';
 import type { BackendTarget } from '../discovery/discover-input.ts';
 
@@ -41,7 +41,7 @@ export function describeChanges(changes: Changes): string[] {
   );
 }
 
-function uniqueService(ctx: ChangeContext, values: Pick<ServiceValues, 'name' | 'host' | 'port' | 'sni'>, selfId?: number): void {
+function uniqueService(ctx: ChangeContext, values: Pick<ServiceValues, 'name' | 'host' | 'port' | 'sni' | 'acceptProxyProtocol'>, selfId?: number): void {
   const byName = ctx.store.services.findByName(values.name);
   if (byName && byName.id !== selfId) {
     throw new ApiError(409, 'DUPLICATE_SERVICE', `name: a service named "${values.name}" already exists`, 'name');
@@ -53,11 +53,23 @@ function uniqueService(ctx: ChangeContext, values: Pick<ServiceValues, 'name' | 
 /**
  * 409 unless `values` may join `others` on their listen address (README "TLS SNI routing"):
  * DUPLICATE_SERVICE naming `listen` when none of them routes by SNI (an address of its own, as
- * always), else SNI_CONFLICT naming `sni` or the entry (`sni[0]`). `prefix` prefixes the field.
+ * always), else SNI_CONFLICT naming `sni` or the entry (`sni[0]`); SNI_CONFLICT naming
+ * `acceptProxyProtocol` (or `sni`) when the address would both route by SNI and accept PROXY
+ * headers. `prefix` prefixes the field.
  */
-export function checkSharedListen(others: readonly Pick<ServiceValues, 'name' | 'sni'>[], values: Pick<ServiceValues, 'host' | 'port' | 'sni'>, prefix: string): void {
-  if (others.length === 0) return;
+export function checkSharedListen(
+  others: readonly Pick<ServiceValues, 'name' | 'sni' | 'acceptProxyProtocol'>[],
+  values: Pick<ServiceValues, 'host' | 'port' | 'sni' | 'acceptProxyProtocol'>,
+  prefix: string,
+): void {
   const address = formatAddress(values.host, values.port);
+  // The SNI peek reads a client's first bytes as a ClientHello: no PROXY header on its address.
+  const proxied = proxyOnSniAddress([...others, values]);
+  if (proxied !== null) {
+    const field = `${prefix}${proxied === others.length ? 'acceptProxyProtocol' : 'sni'}`;
+    throw new ApiError(409, 'SNI_CONFLICT', `${field}: ${address}: TLS SNI routing reads each client's first bytes on this address as a ClientHello, so no service there may accept a PROXY protocol header (acceptProxyProtocol)`, field);
+  }
+  if (others.length === 0) return;
   if (!namesSni(values) && !others.some(namesSni)) {
     const field = `${prefix}listen`;
     throw new ApiError(409, 'DUPLICATE_SERVICE', `${field}: service "${(others[0] as { name: string }).name}" already listens on ${address} (services share an address only with TLS SNI routing: name each one's sni)`, field);
