@@ -13,7 +13,7 @@ export function ScopePicker({ cluster, testId }: { cluster: ClusterDto; testId: 
   return (
     <label className="overview-scope">
       <span className="field-label">Show</span>
-      <select className="input" data-testid={testId} value={known ? scope : WHOLE_CLUSTER} onChange={(e) => setNodeScope(e.target.value)}>
+      <select className="select" data-testid={testId} value={known ? scope : WHOLE_CLUSTER} onChange={(e) => setNodeScope(e.target.value)}>
         <option value={WHOLE_CLUSTER}>Whole cluster ({cluster.nodes.length} nodes)</option>
         {cluster.nodes.map((node) => (
           <option key={node.name} value={node.name}>
