@@ -93,6 +93,31 @@ test('add-backend form: a self-loop is refused at the field; another spelling an
   const form = page.getByTestId('add-backend-form');
   const warnings = form.getByTestId('add-backend-warnings');
 
+  await test.step('every field of the form shows its label on one line and its value uncut', async () => {
+    // The PROXY protocol select once got a leftover column: "servic" and a two-line label.
+    const proxy = form.getByLabel('PROXY protocol');
+    for (const mode of ['', 'v2']) {
+      await proxy.selectOption(mode);
+      // Room left in the select for its shown text, measured with the select's own font (through
+      // ownerDocument: this package's TypeScript has no DOM globals).
+      const room = await proxy.evaluate((el) => {
+        const doc = el.ownerDocument;
+        const style = doc.defaultView?.getComputedStyle(el);
+        const context = doc.createElement('canvas').getContext('2d');
+        const shown = el.tagName === 'SELECT' ? (el as unknown as { selectedOptions: ArrayLike<{ text: string }> }).selectedOptions[0]?.text : undefined;
+        if (!style || !context || shown === undefined) return null;
+        context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        return el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - context.measureText(shown).width;
+      });
+      expect(room).toBeGreaterThanOrEqual(0);
+    }
+    await proxy.selectOption('');
+    const heights = await form.locator('.field-label').evaluateAll((labels) => labels.map((l) => l.getBoundingClientRect().height));
+    expect(new Set(heights).size).toBe(1);
+    const address = await form.getByLabel('Backend address').boundingBox();
+    expect(address?.width).toBeGreaterThanOrEqual(200);
+  });
+
   await test.step('the service\'s own listen address is refused next to the address field', async () => {
     await submitBackend(page, `localhost:${port}`);
     await expect(form.getByTestId('address-error')).toHaveText(/own listen address .*loop back into Fulcrum/);

@@ -1,12 +1,13 @@
 // Issue "Cluster and high availability", console side, with two real nodes sharing one real
 // PostgreSQL: the top bar of node a says "2 nodes, all in step", the cluster view lists both,
 // the strategy note explains per-node balancing, a change made through node b's API shows up
-// live in node a's console, the overview shows the whole cluster or one node, and a node that
-// stops is gone from the view.
+// live in node a's console, the overview and the service charts show the whole cluster or one
+// node (one shared choice), and a node that stops is gone from the view.
 import net from 'node:net';
 import { once } from 'node:events';
 import { PostgresServer } from '../fixtures/postgres-server.ts';
 import { FulcrumProcess } from '../fixtures/fulcrum-process.ts';
+import { latestStackedValues } from '../fixtures/chart-reading.ts';
 import { signIn, screenshot } from '../fixtures/console-page.ts';
 import { freePort } from '../fixtures/free-port.ts';
 import { expect, test } from '../fixtures/test.ts';
@@ -67,6 +68,36 @@ test('two nodes: cluster status, the view of both, and a change through the othe
       await scope.selectOption('*');
       await expect(active).toHaveText('3');
       await screenshot(page, testInfo, 'cluster-overview');
+    });
+
+    await test.step("the service charts follow the overview's scope: another node or the whole cluster live, recorded ranges this node's", async () => {
+      const overviewScope = page.getByTestId('overview-scope');
+      await overviewScope.selectOption('node-b');
+      await page.getByTestId('overview-row-cache').getByRole('button', { name: 'Open cache' }).click();
+      const scope = page.getByTestId('charts-scope');
+      const note = page.getByTestId('charts-scope-note');
+      const chart = page.getByTestId('active-chart');
+      // The band height of the one backend at the newest point: node b holds 2 of the 3 clients.
+      const shown = async () => Object.values(await latestStackedValues(chart)).reduce((a, b) => a + b, 0);
+      await expect(scope).toHaveValue('node-b');
+      await expect(note).toHaveAttribute('data-scope', 'node');
+      await expect(note).toContainText("node node-b: heartbeats");
+      await expect.poll(shown, { timeout: 15_000 }).toBe(2);
+      await scope.selectOption('*');
+      await expect(note).toHaveAttribute('data-scope', 'cluster');
+      await expect.poll(shown, { timeout: 15_000 }).toBe(3);
+      await screenshot(page, testInfo, 'cluster-service-charts');
+      await scope.selectOption('node-a');
+      await expect(note).toHaveText('This node (node-a).');
+      await expect.poll(shown, { timeout: 15_000 }).toBe(1);
+      await scope.selectOption('node-b');
+      await page.getByTestId('range-1h').click();
+      await expect(note).toHaveText("Recorded history is this node's (node-a) only; Live shows node node-b.");
+      await page.getByTestId('range-live').click();
+      // One value: the overview shows the scope last picked on the service page.
+      await page.getByTestId('overview-link').click();
+      await expect(overviewScope).toHaveValue('node-b');
+      await expect(page.getByTestId('overview-row-cache').getByTestId('active')).toHaveText('2');
     });
 
     await test.step('node b stops (SIGTERM) and leaves the view; the status follows', async () => {

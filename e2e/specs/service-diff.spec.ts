@@ -5,7 +5,7 @@ import { screenshot, signIn } from '../fixtures/console-page.ts';
 import { freePort } from '../fixtures/free-port.ts';
 import { expect, test } from '../fixtures/test.ts';
 
-test('a service edit shows its diff first, and applies it with If-Match on confirm', async ({ page, fulcrum, startRedis }, testInfo) => {
+test('a service edit shows its diff and warnings first, and applies it with If-Match on confirm', async ({ page, fulcrum, startRedis }, testInfo) => {
   const redis = await startRedis();
   const service = await fulcrum.api.createService({
     name: 'cache',
@@ -40,6 +40,8 @@ test('a service edit shows its diff first, and applies it with If-Match on confi
     await expect(rows).toHaveCount(2);
     await expect(dialog.locator('[data-path="idleTimeoutMs"]')).toContainText(/idleTimeoutMs\s*0\s*→\s*60000/);
     await expect(dialog.locator('[data-path="healthCheck.intervalMs"]')).toContainText(/healthCheck\.intervalMs\s*500\s*→\s*1000/);
+    // The review repeats the form's warnings for the values applied: with an idle timeout, none.
+    await expect(dialog.getByTestId('service-review-warnings')).toHaveCount(0);
     await screenshot(page, testInfo, 'service-diff-review');
     await page.evaluate(() => 0);
     expect(changes).toEqual([]);
@@ -63,7 +65,11 @@ test('a service edit shows its diff first, and applies it with If-Match on confi
     await dialog.getByLabel('Load bound (× average)').fill('2');
     await dialog.getByLabel('Slow start (ms)').fill('30000');
     await dialog.getByLabel('Close its established connections when it goes down').check();
+    await dialog.getByLabel('Idle timeout (ms)').fill('0');
     await save.click();
+    // The review step shows the warning the form showed, for the change being confirmed.
+    await expect(dialog.locator('[data-path="idleTimeoutMs"]')).toContainText(/60000\s*→\s*0/);
+    await expect(dialog.getByTestId('service-review-warnings').locator('[data-code="NO_IDLE_TIMEOUT"]')).toContainText('No idle timeout');
     await expect(dialog.locator('[data-path="strategyOptions.boundedLoadFactor"]')).toContainText(/off\s*→\s*2/);
     await expect(dialog.locator('[data-path="healthCheck.slowStartMs"]')).toContainText(/0\s*→\s*30000/);
     await expect(dialog.locator('[data-path="healthCheck.closeOnDown"]')).toContainText(/false\s*→\s*true/);
@@ -74,5 +80,6 @@ test('a service edit shows its diff first, and applies it with If-Match on confi
     expect(saved.strategy).toBe('consistent-hash');
     expect(saved.strategyOptions).toEqual({ boundedLoadFactor: 2 });
     expect(saved.healthCheck).toMatchObject({ slowStartMs: 30000, closeOnDown: true });
+    expect(saved.idleTimeoutMs).toBe(0);
   });
 });

@@ -81,6 +81,9 @@ test('walking skeleton: service, backends, live traffic, removal, strategy, rest
       .poll(() => latestStackedValues(chart), { timeout: 15_000, message: 'active-chart values at the newest point' })
       .toEqual({ [redisA.address]: atA, [redisB.address]: atB });
     await screenshot(page, testInfo, 'console-live-traffic');
+    // The README's first picture (docs/screenshots/console.png): what the operator sees first, no scrolling.
+    await page.evaluate('window.scrollTo(0, 0)');
+    await screenshot(page, testInfo, 'console', { viewport: true });
   });
 
   await test.step('remove one backend in the console: new connections go only to the other', async () => {

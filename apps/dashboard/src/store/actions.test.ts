@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceDto, StatsDto } from '@fulcrum/shared/api';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
 import { useAppStore } from './app-store.ts';
+import { WHOLE_CLUSTER } from './ui-slice.ts';
 import {
   backendChanged,
   clusterFetched,
@@ -12,6 +13,7 @@ import {
   sessionAuthenticated,
   sessionEnded,
   setChartsPaused,
+  setNodeScope,
   setServices,
   showView,
   statsReceived,
@@ -125,6 +127,32 @@ describe('cluster and main view', () => {
     expect(useAppStore.getState().view).toBe('cluster');
     selectService(1);
     expect(useAppStore.getState()).toMatchObject({ view: 'service', selectedServiceId: 1 });
+  });
+
+  it('one node scope for the overview and the charts: kept across views, reset with the session', () => {
+    expect(useAppStore.getState().nodeScope).toBe(WHOLE_CLUSTER);
+    setNodeScope('n1');
+    setServices([{ id: 1, version: 1, backends: [] } as unknown as ServiceDto]);
+    selectService(1);
+    showView('overview');
+    expect(useAppStore.getState().nodeScope).toBe('n1');
+    sessionEnded();
+    expect(useAppStore.getState().nodeScope).toBe(WHOLE_CLUSTER);
+  });
+
+  it("records each node's heartbeats as chart points; a pause freezes them too", () => {
+    const withStats = (time: number): ClusterDto => {
+      const c = cluster(4, ['in-step', 'in-step']);
+      return { ...c, nodes: c.nodes.map((n) => ({ ...n, stats: { time, services: [] } })) };
+    };
+    clusterPushed(withStats(1000));
+    setChartsPaused(true);
+    clusterPushed(withStats(2000));
+    const state = useAppStore.getState();
+    expect(state.nodeHistory.n1?.map((p) => p.time)).toEqual([1000, 2000]);
+    expect(state.frozenNodeHistory?.n1?.map((p) => p.time)).toEqual([1000]);
+    setChartsPaused(false);
+    expect(useAppStore.getState().frozenNodeHistory).toBeNull();
   });
 
   it('keeps the cluster view open while another node changes the configuration', () => {

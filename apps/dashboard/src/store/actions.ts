@@ -119,7 +119,12 @@ export function setConnection(patch: Partial<ConnectionSlice['connection']>): vo
 
 /** Pausing freezes what the charts show; the history keeps recording underneath. */
 export function setChartsPaused(paused: boolean): void {
-  set((s) => ({ chartsPaused: paused, frozenHistory: paused ? s.history.toArray() : null }));
+  set((s) => ({ chartsPaused: paused, frozenHistory: paused ? s.history.toArray() : null, frozenNodeHistory: paused ? s.nodeHistory : null }));
+}
+
+/** Picks what the overview and the service charts show with several nodes: WHOLE_CLUSTER or a node name. */
+export function setNodeScope(scope: string): void {
+  set((s) => (s.nodeScope === scope ? s : { nodeScope: scope }));
 }
 
 let toastSeq = 0;

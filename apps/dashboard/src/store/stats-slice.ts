@@ -97,7 +97,12 @@ export function computeRates(prev: NodeStatsDto | null, next: NodeStatsDto): Rat
   return out;
 }
 
-function toPoint(sample: StatsDto, rates: RatesByService): HistoryPoint {
+/**
+ * One chart point from a sample and its rates: a live sample (StatsDto) or a node's heartbeat
+ * (trimmed: its backends carry no address, so the point's is '' and the chart names them from
+ * the configuration).
+ */
+export function historyPoint(sample: NodeStatsDto, rates: RatesByService): HistoryPoint {
   const services: HistoryPoint['services'] = {};
   for (const service of sample.services) {
     const backends: Record<number, BackendPoint> = {};
@@ -105,7 +110,7 @@ function toPoint(sample: StatsDto, rates: RatesByService): HistoryPoint {
       const r = rates[service.id]?.backends[backend.id];
       backends[backend.id] = {
         active: backend.active,
-        address: backend.address,
+        address: 'address' in backend && typeof backend.address === 'string' ? backend.address : '',
         newPerSec: r?.newPerSec ?? null,
         bytesInPerSec: r?.bytesInPerSec ?? null,
         bytesOutPerSec: r?.bytesOutPerSec ?? null,
@@ -130,7 +135,7 @@ export function ingestStats(state: StatsSlice, sample: StatsDto): Partial<StatsS
   const patch: Partial<StatsSlice> = { latest: sample, rates, recent };
   const last = state.lastPointSample;
   if (!last || sample.time - last.time >= POINT_INTERVAL_MS) {
-    state.history.push(toPoint(sample, computeRates(last, sample)));
+    state.history.push(historyPoint(sample, computeRates(last, sample)));
     patch.historyVersion = state.historyVersion + 1;
     patch.lastPointSample = sample;
   }

@@ -74,10 +74,11 @@ export function collectSeries(points: readonly HistoryPoint[], serviceId: number
   for (const point of points) {
     const service = point.services[serviceId];
     if (!service) continue;
-    for (const [id, backend] of Object.entries(service.backends)) seen.set(Number(id), backend.address);
+    // A heartbeat point carries no address (''): it adds the backend but names nothing.
+    for (const [id, backend] of Object.entries(service.backends)) if (backend.address !== '' || !seen.has(Number(id))) seen.set(Number(id), backend.address);
   }
   const ids = new Set<number>([...configured.keys(), ...seen.keys()]);
   return [...ids]
     .sort((a, b) => a - b)
-    .map((id) => ({ id, key: seriesKey(id), label: configured.get(id) ?? seen.get(id) ?? `backend #${id}` }));
+    .map((id) => ({ id, key: seriesKey(id), label: configured.get(id) ?? (seen.get(id) || `backend #${id}`) }));
 }

@@ -11,8 +11,17 @@ import { RangePicker } from './range-picker.tsx';
 import { buildChartRows, collectSeries } from './chart-series.ts';
 import { legendClick } from './legend-visibility.ts';
 import { FALLBACK_STYLE, useSeriesStyles } from './use-series-styles.ts';
+import { isMultiNode } from '../../store/cluster-slice.ts';
+import { resolveScope } from '../overview/node-scope.ts';
+import { ScopePicker } from '../overview/scope-picker.tsx';
+import { ChartScopeNote } from './chart-scope-note.tsx';
+import { scopePoints } from './scope-points.ts';
 
-/** Active connections, new connections/s and throughput per backend: live (last 5 minutes) or a stored range. */
+/**
+ * Active connections, new connections/s and throughput per backend: live (last 5 minutes) or a
+ * stored range. With several nodes, live follows the node scope the overview shares (this node's
+ * stream, another node's heartbeats, or their sum); a stored range is always this node's.
+ */
 export function ChartsPanel({ service }: { service: ServiceDto }) {
   const paused = useAppStore((s) => s.chartsPaused);
   const frozen = useAppStore((s) => s.frozenHistory);
@@ -23,10 +32,17 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
   const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
   const [range, setRange] = useState<ChartRange>('live');
 
-  const points = useMemo(() => {
+  const cluster = useAppStore((s) => s.cluster);
+  const nodeScope = useAppStore((s) => s.nodeScope);
+  const nodeHistory = useAppStore((s) => (s.chartsPaused ? s.frozenNodeHistory : s.nodeHistory));
+  const scope = useMemo(() => resolveScope(nodeScope, cluster), [nodeScope, cluster]);
+  const self = scope.kind === 'self' ? scope.name : (cluster?.nodes.find((n) => n.self)?.name ?? '');
+
+  const live = useMemo(() => {
     void version; // the ring buffer mutates in place; `version` says when it changed
     return frozen ?? history.toArray();
   }, [frozen, history, version]);
+  const points = useMemo(() => scopePoints(scope, nodeHistory ?? {}, live, self), [scope, nodeHistory, live, self]);
   // Removed backends are named from the history points, which carry each backend's address.
   const configured = useMemo(() => new Map(service.backends.map((b) => [b.id, b.address])), [service.backends]);
   const series = useMemo(() => collectSeries(points, service.id, configured), [points, service.id, configured]);
@@ -41,6 +57,7 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
     setHidden(legendClick(series.map((s) => s.id), hidden, id, event.shiftKey));
   }
   const anyHidden = shown.length < series.length;
+  const multiNode = isMultiNode(cluster);
 
   return (
     <section className="panel" aria-labelledby="charts-title">
@@ -56,6 +73,7 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
           </p>
         </div>
         <div className="panel-actions">
+          {multiNode && cluster ? <ScopePicker cluster={cluster} testId="charts-scope" /> : null}
           <RangePicker value={range} onChange={setRange} />
           {range === 'live' ? (
             <button type="button" className="btn btn-sm" aria-pressed={paused} data-testid="charts-pause" onClick={() => setChartsPaused(!paused)}>
@@ -64,6 +82,7 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
           ) : null}
         </div>
       </div>
+      {multiNode ? <ChartScopeNote scope={scope} range={range} self={self} /> : null}
       {series.length > 0 ? (
         <div className="chart-legend-row">
           <ul className="chart-legend" aria-label="Backends">

@@ -3,7 +3,8 @@ import type { ClusterDto, NodeBackendStatsDto, NodeServiceStatsDto, NodeStatsDto
 import { noRejections } from '@fulcrum/shared/enums';
 import { nextNodeSamples } from '../../store/node-samples.ts';
 import { testNode } from '../cluster/cluster-test-data.ts';
-import { WHOLE_CLUSTER, clusterScope, scopeView } from './node-scope.ts';
+import { WHOLE_CLUSTER } from '../../store/ui-slice.ts';
+import { clusterScope, scopeView } from './node-scope.ts';
 
 const backend = (id: number, patch: Partial<NodeBackendStatsDto> = {}): NodeBackendStatsDto => ({
   id,

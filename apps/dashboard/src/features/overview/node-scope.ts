@@ -6,10 +6,8 @@ import type { ClusterDto, NodeBackendStatsDto, NodeServiceStatsDto, NodeStatsDto
 import type { HealthState } from '@fulcrum/shared/enums';
 import type { NodeSample, NodeSamples } from '../../store/node-samples.ts';
 import type { Rates, RatesByService, ServiceRates } from '../../store/stats-slice.ts';
+import { WHOLE_CLUSTER } from '../../store/ui-slice.ts';
 import { agentAdmits } from '../backends/agent-view.ts';
-
-/** The scope value that means every node at once. */
-export const WHOLE_CLUSTER = '*';
 
 /** What the overview shows for a scope: the counters, their rates, and who is left out. */
 export interface ScopeView {
@@ -117,14 +115,29 @@ function plus(a: number | null, b: number | null): number | null {
 }
 
 /**
- * What the overview shows for `scope` (WHOLE_CLUSTER or a node name): a single node, or this
- * node in a cluster, shows its live stream (`live`, 2 samples a second); another node its
- * heartbeats; the whole cluster their sum. A scope naming a node that left shows the cluster.
+ * What a scope value (the store's nodeScope) means with this cluster: this node (a single node,
+ * or this node picked in a cluster), another node, or every node. A scope naming a node that
+ * left means the cluster.
  */
-export function scopeView(scope: string, cluster: ClusterDto | null, samples: NodeSamples, live: { stats: NodeStatsDto | null; rates: RatesByService }): ScopeView {
+export type ResolvedScope = { kind: 'self'; name: string } | { kind: 'node'; name: string } | { kind: 'cluster' };
+
+/** Resolves `scope` (WHOLE_CLUSTER or a node name) against the cluster; the overview and the service charts both use it. */
+export function resolveScope(scope: string, cluster: ClusterDto | null): ResolvedScope {
   const nodes = cluster?.nodes ?? [];
   const self = nodes.find((n) => n.self)?.name ?? '';
-  if (nodes.length <= 1 || scope === self) return { ...live, counted: self ? [self] : [], leftOut: [] };
-  if (scope !== WHOLE_CLUSTER && nodes.some((n) => n.name === scope)) return nodeScope(samples, scope);
+  if (nodes.length <= 1 || scope === self) return { kind: 'self', name: self };
+  if (scope !== WHOLE_CLUSTER && nodes.some((n) => n.name === scope)) return { kind: 'node', name: scope };
+  return { kind: 'cluster' };
+}
+
+/**
+ * What the overview shows for `scope` (WHOLE_CLUSTER or a node name): a single node, or this
+ * node in a cluster, shows its live stream (`live`, 2 samples a second); another node its
+ * heartbeats; the whole cluster their sum.
+ */
+export function scopeView(scope: string, cluster: ClusterDto | null, samples: NodeSamples, live: { stats: NodeStatsDto | null; rates: RatesByService }): ScopeView {
+  const resolved = resolveScope(scope, cluster);
+  if (resolved.kind === 'self') return { ...live, counted: resolved.name ? [resolved.name] : [], leftOut: [] };
+  if (resolved.kind === 'node') return nodeScope(samples, resolved.name);
   return clusterScope(cluster as ClusterDto, samples);
 }

@@ -6,7 +6,7 @@ import { selectService } from '../../store/actions.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import type { ServiceHealth } from '../services/service-summary.ts';
 import { isMultiNode } from '../../store/cluster-slice.ts';
-import { WHOLE_CLUSTER, scopeView } from './node-scope.ts';
+import { scopeView } from './node-scope.ts';
 import { ScopePicker } from './scope-picker.tsx';
 import { DEFAULT_SORT, buildOverviewRows, filterOverviewRows, healthCounts, nextSort, sortOverviewRows, type OverviewRow, type OverviewSort, type OverviewSortKey } from './overview-rows.ts';
 
@@ -39,12 +39,11 @@ const COLUMNS: Column[] = [
  * it needs no extra request.
  */
 export function ServicesOverview() {
-  const { services, latest, rates, cluster, nodeSamples } = useAppStore(
-    useShallow((s) => ({ services: s.services, latest: s.latest, rates: s.rates, cluster: s.cluster, nodeSamples: s.nodeSamples })),
+  const { services, latest, rates, cluster, nodeSamples, scope } = useAppStore(
+    useShallow((s) => ({ services: s.services, latest: s.latest, rates: s.rates, cluster: s.cluster, nodeSamples: s.nodeSamples, scope: s.nodeScope })),
   );
   const [sort, setSort] = useState<OverviewSort>(DEFAULT_SORT);
   const [query, setQuery] = useState('');
-  const [scope, setScope] = useState(WHOLE_CLUSTER);
   const view = useMemo(() => scopeView(scope, cluster, nodeSamples, { stats: latest, rates }), [scope, cluster, nodeSamples, latest, rates]);
   const all = useMemo(() => buildOverviewRows(services, view.stats, view.rates), [services, view]);
   const rows = useMemo(() => sortOverviewRows(filterOverviewRows(all, query), sort), [all, query, sort]);
@@ -68,7 +67,7 @@ export function ServicesOverview() {
             ) : null}
           </p>
         </div>
-        {isMultiNode(cluster) && cluster ? <ScopePicker cluster={cluster} scope={scope} onChange={setScope} /> : null}
+        {isMultiNode(cluster) && cluster ? <ScopePicker cluster={cluster} testId="overview-scope" /> : null}
         <input
           type="search"
           className="input overview-filter"

@@ -124,6 +124,7 @@ function ServiceForm({ service, onDone }: { service: ServiceDto | null; onDone: 
       <ServiceReview
         rows={review}
         serviceName={service.name}
+        warnings={warnings}
         notice={stale && !errors.form ? STALE_TEXT[stale] : null}
         error={errors.form ?? null}
         busy={busy}
