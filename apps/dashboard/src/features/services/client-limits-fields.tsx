@@ -2,16 +2,10 @@
 // connections field turns that limit off; the model is client-limits-form.ts.
 import { FormField } from '../../components/form-field.tsx';
 import type { LimitsFormValues } from './client-limits-form.ts';
-import type { ServiceFormField, ServiceFormValues } from './service-form-model.ts';
-
-interface Props {
-  values: ServiceFormValues;
-  set: <K extends ServiceFormField>(field: K, value: ServiceFormValues[K]) => void;
-  field: (name: ServiceFormField) => { id: string; error: string | undefined };
-}
+import type { ServiceFieldsProps } from './service-fields-props.ts';
 
 /** Connections at once per client, new connections per client and per service, IPv6 prefix, table size. */
-export function ClientLimitsFields({ values, set, field: f }: Props) {
+export function ClientLimitsFields({ values, set, field: f }: ServiceFieldsProps) {
   const input = (name: keyof LimitsFormValues, placeholder = '') => (
     <input className="input num" inputMode="numeric" placeholder={placeholder} value={values[name]} onChange={(e) => set(name, e.target.value)} />
   );

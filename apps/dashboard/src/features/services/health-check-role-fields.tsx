@@ -3,16 +3,11 @@
 import { HTTP_CHECK_METHODS } from '@fulcrum/shared/enums';
 import { FormField } from '../../components/form-field.tsx';
 import { rolesFor, takesLogin } from './health-check-role-form.ts';
-import type { ServiceFormField, ServiceFormValues } from './service-form-model.ts';
-
-interface Props {
-  values: ServiceFormValues;
-  set: <K extends ServiceFormField>(field: K, value: ServiceFormValues[K]) => void;
-  field: (name: ServiceFormField) => { id: string; error: string | undefined };
-}
+import type { ServiceFieldsProps } from './service-fields-props.ts';
+import type { ServiceFormValues } from './service-form-model.ts';
 
 /** Check port, HTTP method, role and login of the health check being edited. */
-export function HealthCheckRoleFields({ values, set, field: f }: Props) {
+export function HealthCheckRoleFields({ values, set, field: f }: ServiceFieldsProps) {
   const type = values.hcType;
   const roles = rolesFor(type);
   return (

@@ -1,16 +1,10 @@
 // The service form's passive-detection fields: the consecutive and failure-rate detectors on real
 // connections, and how many backends they may have ejected at once.
 import { FormField } from '../../components/form-field.tsx';
-import type { ServiceFormField, ServiceFormValues } from './service-form-model.ts';
-
-interface Props {
-  values: ServiceFormValues;
-  set: <K extends ServiceFormField>(field: K, value: ServiceFormValues[K]) => void;
-  field: (name: ServiceFormField) => { id: string; error: string | undefined };
-}
+import type { ServiceFieldsProps } from './service-fields-props.ts';
 
 /** Consecutive failures, failure rate (percent, window, minimum volume) and maxEjectionPercent. */
-export function PassiveDetectionFields({ values, set, field: f }: Props) {
+export function PassiveDetectionFields({ values, set, field: f }: ServiceFieldsProps) {
   const input = (name: 'hcPassiveFailures' | 'hcPassiveFailurePercent' | 'hcPassiveWindow' | 'hcPassiveMinVolume' | 'hcMaxEjectionPercent') => (
     <input className="input num" inputMode="numeric" value={values[name]} onChange={(e) => set(name, e.target.value)} />
   );

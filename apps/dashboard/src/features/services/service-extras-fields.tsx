@@ -1,22 +1,16 @@
 // The service form's fields for service-extras-form.ts: consistent-hash's load bound, the HTTP
 // check's status range, send-expect's regex switch, slow start and close-on-down.
 import { FormField } from '../../components/form-field.tsx';
-import type { ServiceFormField, ServiceFormValues } from './service-form-model.ts';
-
-interface Props {
-  values: ServiceFormValues;
-  set: <K extends ServiceFormField>(field: K, value: ServiceFormValues[K]) => void;
-  field: (name: ServiceFormField) => { id: string; error: string | undefined };
-}
+import type { ServiceFieldsProps } from './service-fields-props.ts';
 
 type TextField = 'boundedLoadFactor' | 'hcHttpStatusMin' | 'hcHttpStatusMax' | 'hcSlowStartMs';
 
-function textInput({ values, set }: Props, name: TextField, inputMode: 'numeric' | 'decimal' = 'numeric', placeholder?: string) {
+function textInput({ values, set }: ServiceFieldsProps, name: TextField, inputMode: 'numeric' | 'decimal' = 'numeric', placeholder?: string) {
   return <input className="input num" inputMode={inputMode} placeholder={placeholder} value={values[name]} onChange={(e) => set(name, e.target.value)} />;
 }
 
 /** consistent-hash: no backend takes more than factor × the average load. */
-export function LoadBoundField(props: Props) {
+export function LoadBoundField(props: ServiceFieldsProps) {
   return (
     <FormField {...props.field('boundedLoadFactor')} label="Load bound (× average)" hint="consistent-hash: empty = 1.25, 0 = off, else 1–10">
       {textInput(props, 'boundedLoadFactor', 'decimal', '1.25')}
@@ -25,7 +19,7 @@ export function LoadBoundField(props: Props) {
 }
 
 /** http check: the accepted status range. */
-export function HttpStatusFields(props: Props) {
+export function HttpStatusFields(props: ServiceFieldsProps) {
   return (
     <>
       <FormField {...props.field('hcHttpStatusMin')} label="Lowest status" hint="accepted, inclusive">
@@ -39,7 +33,7 @@ export function HttpStatusFields(props: Props) {
 }
 
 /** send-expect: match the reply against Expect as a regular expression instead of containing it. */
-export function ExpectRegexField({ values, set }: Props) {
+export function ExpectRegexField({ values, set }: ServiceFieldsProps) {
   return (
     <label className="checkbox">
       <input type="checkbox" checked={values.hcExpectRegex} onChange={(e) => set('hcExpectRegex', e.target.checked)} />
@@ -49,7 +43,7 @@ export function ExpectRegexField({ values, set }: Props) {
 }
 
 /** What happens around a backend's transitions: slow start when it comes back, close-on-down when it goes. */
-export function RecoveryFields(props: Props) {
+export function RecoveryFields(props: ServiceFieldsProps) {
   const { values, set } = props;
   return (
     <fieldset data-testid="recovery-fields">
