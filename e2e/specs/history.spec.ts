@@ -9,6 +9,7 @@ import { FulcrumProcess } from '../fixtures/fulcrum-process.ts';
 import { redisRoundTrip } from '../fixtures/redis-traffic.ts';
 import { expect, test } from '../fixtures/test.ts';
 import { TrafficLoop } from '../fixtures/traffic-loop.ts';
+import { waitUntil } from '../fixtures/wait-until.ts';
 
 test('history survives a reload and an admin restart, and marks a config change that opens on click', async ({ page, startRedis }, testInfo) => {
   const fulcrum = await FulcrumProcess.start([], { FULCRUM_HISTORY_BUCKET_MS: '250' });
@@ -76,7 +77,13 @@ test('history survives a reload and an admin restart, and marks a config change 
 
     await test.step('after an admin restart: the earlier points, a gap for the downtime, new points after', async () => {
       await page.getByTestId('range-live').click();
+      const { stepMs } = await fulcrum.api.history(service.id, '5m');
       await fulcrum.stop();
+      // A slot of the range (stepMs, 1 s here) is null only when no sample at all fell in it: a
+      // restart quicker than about two slots can leave none empty, and then no gap is the true
+      // answer. So stay down until one whole slot has passed since the old process exited.
+      const slotMissed = (Math.floor(Date.now() / stepMs) + 2) * stepMs;
+      await waitUntil('one whole history slot to pass while fulcrum is down', () => Date.now() >= slotMissed, { timeoutMs: 3 * stepMs, intervalMs: 20 });
       await fulcrum.start();
       await expect(page.getByTestId('live-indicator')).toHaveText('Live', { timeout: 45_000 });
       await expect(page.getByTestId(`backend-row-${redis.address}`).getByTestId('health')).toHaveText('up');
