@@ -1,6 +1,9 @@
 // Each node records its own metric history; GET /api/services/:id/history?node=NAME on any node
 // answers NAME's, fetched from that node's admin with the caller's credentials. Two real nodes on
 // one real PostgreSQL: only b carries traffic, and a shows it when asked for b.
+import http from 'node:http';
+import net from 'node:net';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, ServiceDto } from '@fulcrum/shared/api';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
@@ -95,18 +98,58 @@ describe('history of another node', () => {
 
   it('a node that does not answer is a 502 naming node', async () => {
     // A node that died without leaving: its row stays, its admin port has nobody listening.
-    const deadPort = await freePort();
-    await query(
-      url,
-      `INSERT INTO fulcrum_nodes (name, admin_url, listen_host, applied_version, active_connections, started_at, last_seen)
-       VALUES ('gone', $1, '127.0.0.9', 1, 0, now(), now())`,
-      [`http://127.0.0.1:${deadPort}`],
-    );
-    await eventually(async () => ((await (await a.api('GET', '/api/cluster')).json()) as ClusterDto).nodes.some((n) => n.name === 'gone'));
+    await listNode('gone', await freePort());
     const res = await history(a, '&node=gone');
     expect(res.status).toBe(502);
     const body = (await res.json()) as ApiErrorBody;
     expect(body).toMatchObject({ statusCode: 502, code: 'NODE_UNREACHABLE', field: 'node' });
     expect(body.message).toContain('gone');
+  });
+
+  /** Lists a node named `name` whose admin is at `port` (its row as a heartbeat writes it). */
+  async function listNode(name: string, port: number): Promise<void> {
+    await query(
+      url,
+      `INSERT INTO fulcrum_nodes (name, admin_url, listen_host, applied_version, active_connections, started_at, last_seen)
+       VALUES ($1, $2, NULL, 1, 0, now(), now())`,
+      [name, `http://127.0.0.1:${port}`],
+    );
+    await eventually(async () => ((await (await a.api('GET', '/api/cluster')).json()) as ClusterDto).nodes.some((n) => n.name === name));
+  }
+
+  it('a node that accepts but never answers is a 502 after the 5 s bound, not a hang', async () => {
+    const held = new Set<net.Socket>();
+    const silent = net.createServer((socket) => held.add(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      await listNode('stuck', (silent.address() as net.AddressInfo).port);
+      const started = Date.now();
+      const res = await history(a, '&node=stuck');
+      const took = Date.now() - started;
+      expect(res.status).toBe(502);
+      expect((await res.json()) as ApiErrorBody).toMatchObject({ code: 'NODE_UNREACHABLE', field: 'node', message: expect.stringContaining('within 5 s') });
+      expect(took).toBeGreaterThanOrEqual(4_900);
+      expect(took).toBeLessThan(10_000);
+      expect(held.size).toBeGreaterThan(0);
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
+  }, 20_000);
+
+  it('a node that answers something other than the API is a 502', async () => {
+    const other = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>not fulcrum</h1>'));
+    other.listen(0, '127.0.0.1');
+    await once(other, 'listening');
+    try {
+      await listNode('impostor', (other.address() as net.AddressInfo).port);
+      const res = await history(a, '&node=impostor');
+      expect(res.status).toBe(502);
+      expect((await res.json()) as ApiErrorBody).toMatchObject({ code: 'NODE_UNREACHABLE', field: 'node' });
+    } finally {
+      other.closeAllConnections();
+      other.close();
+    }
   });
 });
