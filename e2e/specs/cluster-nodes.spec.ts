@@ -70,7 +70,7 @@ test('two nodes: cluster status, the view of both, and a change through the othe
       await screenshot(page, testInfo, 'cluster-overview');
     });
 
-    await test.step("the service charts follow the overview's scope: another node or the whole cluster live, recorded ranges this node's", async () => {
+    await test.step("the service charts follow the overview's scope: another node or the whole cluster, live and recorded", async () => {
       const overviewScope = page.getByTestId('overview-scope');
       await overviewScope.selectOption('node-b');
       await page.getByTestId('overview-row-cache').getByRole('button', { name: 'Open cache' }).click();
@@ -92,7 +92,15 @@ test('two nodes: cluster status, the view of both, and a change through the othe
       await expect.poll(shown, { timeout: 15_000 }).toBe(1);
       await scope.selectOption('node-b');
       await page.getByTestId('range-1h').click();
-      await expect(note).toHaveText("Recorded history is this node's (node-a) only; Live shows node node-b.");
+      await expect(note).toHaveText('Recorded history of node node-b, fetched from it by this node (node-a).');
+      // Node a asked node b with this browser's session; sessions are per node, so b refused it and
+      // the console says so (a 401 passed on would have signed this console out).
+      await expect(page.getByTestId('history-status')).toContainText('refused these credentials');
+      await scope.selectOption('*');
+      await expect(note).toHaveAttribute('data-scope', 'cluster');
+      await expect(page.getByTestId('history-charts')).toBeVisible();
+      await expect(page.getByTestId('history-nodes')).toContainText('Node node-a only. Left out: node-b (');
+      await scope.selectOption('node-b');
       await page.getByTestId('range-live').click();
       // One value: the overview shows the scope last picked on the service page.
       await page.getByTestId('overview-link').click();

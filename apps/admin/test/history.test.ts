@@ -100,6 +100,16 @@ describe('GET /api/services/:id/history', () => {
     expect(missing.statusCode).toBe(404);
   });
 
+  it('a single node (no shared store) knows only itself: node=its own name is its history, any other name is 400 UNKNOWN_NODE', async () => {
+    const { t, service } = await appWithService();
+    const self = t.app.fulcrum.node.name;
+    expect((await api(t.app, 'GET', `/api/services/${service.id}/history?range=5m&node=${encodeURIComponent(self)}`)).statusCode).toBe(200);
+    const res = await api(t.app, 'GET', `/api/services/${service.id}/history?range=5m&node=elsewhere`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json<ApiErrorBody>()).toMatchObject({ code: 'UNKNOWN_NODE', field: 'node' });
+    expect((await api(t.app, 'GET', `/api/services/${service.id}/history?range=5m&node=`)).json<ApiErrorBody>()).toMatchObject({ code: 'VALIDATION_ERROR', field: 'node' });
+  });
+
   it('a history file that cannot be opened costs history only: traffic and the API carry on, buckets are dropped and counted, reads are 503', async () => {
     const data = tempDir();
     cleanup.push(data.remove);

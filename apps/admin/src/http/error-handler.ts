@@ -15,6 +15,8 @@ export function toErrorBody(error: FastifyError | ApiError | Error, facts?: Requ
   if (error instanceof ApiError) {
     // Operational 503s, not bugs: their messages say what is unavailable and that nothing changed.
     if (error.statusCode === 503 && (error.code === 'STORE_UNAVAILABLE' || error.code === 'ENGINE_UNAVAILABLE' || error.code === 'UPGRADE_IN_PROGRESS' || error.code === 'HISTORY_UNAVAILABLE')) return body(503, error.code, error.message);
+    // The named node is down or not a Fulcrum admin: say which, as the caller picked it.
+    if (error.statusCode === 502 && (error.code === 'NODE_UNREACHABLE' || error.code === 'NODE_REFUSED_CREDENTIALS')) return body(502, error.code, error.message, error.field);
     if (error.statusCode >= 500) return body(error.statusCode, 'INTERNAL', 'internal server error');
     return body(error.statusCode, error.code, error.message, error.field);
   }
@@ -44,6 +46,7 @@ export function errorHandler(error: FastifyError | ApiError, request: FastifyReq
   if (payload.code === 'STORE_UNAVAILABLE') request.log.warn({ err: error }, 'change refused: the shared store is unreachable');
   else if (payload.code === 'UPGRADE_IN_PROGRESS') void reply.header('retry-after', '1');
   else if (payload.code === 'ENGINE_UNAVAILABLE') request.log.warn({ err: error }, 'change refused: the data plane cannot take it right now');
+  else if (payload.code === 'NODE_UNREACHABLE' || payload.code === 'NODE_REFUSED_CREDENTIALS') request.log.warn({ err: error }, 'another node did not answer a forwarded request');
   else if (payload.code === 'HISTORY_UNAVAILABLE') request.log.warn({ err: error }, 'metric history unavailable; traffic and the other routes are not affected');
   else if (payload.statusCode >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.debug({ err: error }, 'request rejected');

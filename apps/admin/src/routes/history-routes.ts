@@ -11,12 +11,13 @@ import { API_ERROR_CODES } from '@fulcrum/shared/api';
 import { AUTH_ERRORS, ApiErrorBodySchema, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
 import { HistoryQuery, HistorySchema } from '../schemas/history-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { findNode, getFromNode } from '../fleet/node-forward.ts';
 
 /** Marks per answer at most (the newest). */
 const MAX_MARKS = 500;
 
 /** The /services/:id/history route. */
-export const historyRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, store, history }) => {
+export const historyRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, store, history, node, cluster }) => {
   app.get<{ Params: ServiceParams; Querystring: HistoryQuery }>(
     '/services/:id/history',
     {
@@ -25,20 +26,33 @@ export const historyRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
         description:
           'Time-aligned slots (`times`) with one value per slot in every series (the service and each backend), null where this admin was not running. ' +
           'The step grows with the range (about 360 slots at most): 10 s for 5m and 1h, 1 min for 6h, 4 min for 24h, 28 min for 7d. ' +
-          'History is kept per node in its data directory: 24 h at 10 s, 7 days at 1 min.',
+          'History is kept per node in its data directory: 24 h at 10 s, 7 days at 1 min. ' +
+          "`node` names a cluster node (GET /api/cluster) whose history to answer: this admin asks that node's admin with the caller's credentials (5 s at most) and answers its status and body; " +
+          'absent or this node: this node. UNKNOWN_NODE (400) for a name not in the cluster, NODE_UNREACHABLE (502) when that node does not answer, ' +
+          'NODE_REFUSED_CREDENTIALS (502) when it answers 401 (a browser session is valid only on the node that made it).',
         tags: ['stats'],
         params: ServiceParams,
         querystring: HistoryQuery,
         response: {
           200: HistorySchema,
-          ...errorResponses(400, ...AUTH_ERRORS, 404),
+          ...errorResponses(400, ...AUTH_ERRORS, 404, 502),
           503: Type.Ref(ApiErrorBodySchema.$id!, { description: `HISTORY_UNAVAILABLE: ${API_ERROR_CODES.HISTORY_UNAVAILABLE}` }),
         },
       },
     },
-    async (request): Promise<HistoryDto> => {
+    async (request, reply): Promise<HistoryDto> => {
       const { id } = request.params;
       const { range } = request.query;
+      const other = request.query.node;
+      if (other !== undefined && other !== node.name) {
+        const target = findNode(await cluster(), other);
+        // Without `node`: the other admin answers its own history, never forwards again.
+        const answer = await getFromNode(target, `/api/services/${id}/history?range=${encodeURIComponent(range)}`, request.headers);
+        if (answer.status === 200 && !Array.isArray((answer.body as { times?: unknown } | null)?.times)) {
+          throw new ApiError(502, 'NODE_UNREACHABLE', `node: node "${other}" at ${target.adminUrl} answered something that is not a history`, 'node');
+        }
+        return reply.code(answer.status).send(answer.body);
+      }
       const service = config.service(id);
       if (!service) throw notFound(`service ${id}`);
       const plan = planHistory(range, Date.now(), history.bucketMs, history.coarseMs, history.retention.fineMs);

@@ -65,7 +65,7 @@ export function withWarnings<T extends TObject>(schema: T) {
 
 /** What each error status means on this API (the OpenAPI response descriptions). */
 const ERROR_STATUS = {
-  400: 'Invalid input: VALIDATION_ERROR, INVALID_ADDRESS, INVALID_CIDR, INVALID_SNI, UNKNOWN_STRATEGY or SELF_LOOP (`field` names the offending field); MALFORMED_REQUEST when the request cannot be read',
+  400: 'Invalid input: VALIDATION_ERROR, INVALID_ADDRESS, INVALID_CIDR, INVALID_SNI, UNKNOWN_STRATEGY, UNKNOWN_NODE or SELF_LOOP (`field` names the offending field); MALFORMED_REQUEST when the request cannot be read',
   401: 'UNAUTHORIZED: no valid Bearer token or session cookie',
   403: 'CSRF_REJECTED: a cookie-authenticated change without the header x-fulcrum-csrf: 1',
   404: 'NOT_FOUND',
@@ -78,6 +78,7 @@ const ERROR_STATUS = {
   429: 'RATE_LIMITED: too many failed authentication attempts from this client; the Retry-After header says when to try again',
   431: 'HEADERS_TOO_LARGE',
   500: 'INTERNAL: details are in the server log only',
+  502: 'NODE_UNREACHABLE: the cluster node named by `node` did not answer in time or answered something that is not the API; NODE_REFUSED_CREDENTIALS: it refused the credentials passed on (a browser session is valid only on the node that made it; an API token on every node) (`field`: node)',
   503: 'STORE_UNAVAILABLE: a cluster node cannot reach the shared store (PostgreSQL); ENGINE_UNAVAILABLE: the data plane cannot take a change right now (engine workers restarting or not answering, or shutting down); UPGRADE_IN_PROGRESS: the process is handing over to its successor (retry after Retry-After). Nothing was changed',
 } as const;
 export type ErrorStatus = keyof typeof ERROR_STATUS;

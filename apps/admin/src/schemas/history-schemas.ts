@@ -14,6 +14,13 @@ export const HistoryQuery = Type.Object(
       description: `how far back: ${HISTORY_RANGES.join(', ')}`,
       errorMessage: `must be one of ${HISTORY_RANGES.join(', ')}`,
     }),
+    node: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 253,
+        description: "a cluster node's name (GET /api/cluster): answer that node's history, fetched from its admin; absent: this node's",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

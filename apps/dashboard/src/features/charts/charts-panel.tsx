@@ -16,11 +16,14 @@ import { resolveScope } from '../overview/node-scope.ts';
 import { ScopePicker } from '../overview/scope-picker.tsx';
 import { ChartScopeNote } from './chart-scope-note.tsx';
 import { scopePoints } from './scope-points.ts';
+import { historyTarget } from './scoped-history.ts';
+import type { HistoryTarget } from './scoped-history.ts';
 
 /**
  * Active connections, new connections/s and throughput per backend: live (last 5 minutes) or a
  * stored range. With several nodes, live follows the node scope the overview shares (this node's
- * stream, another node's heartbeats, or their sum); a stored range is always this node's.
+ * stream, another node's heartbeats, or their sum); so does a stored range (this node's history,
+ * another node's fetched through this admin, or every node's summed per slot).
  */
 export function ChartsPanel({ service }: { service: ServiceDto }) {
   const paused = useAppStore((s) => s.chartsPaused);
@@ -37,6 +40,9 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
   const nodeHistory = useAppStore((s) => (s.chartsPaused ? s.frozenNodeHistory : s.nodeHistory));
   const scope = useMemo(() => resolveScope(nodeScope, cluster), [nodeScope, cluster]);
   const self = scope.kind === 'self' ? scope.name : (cluster?.nodes.find((n) => n.self)?.name ?? '');
+  // The cluster view changes with every heartbeat; the recorded range reloads only when the nodes to load change.
+  const targetKey = JSON.stringify(historyTarget(scope, cluster));
+  const target = useMemo(() => JSON.parse(targetKey) as HistoryTarget, [targetKey]);
 
   const live = useMemo(() => {
     void version; // the ring buffer mutates in place; `version` says when it changed
@@ -113,7 +119,7 @@ export function ChartsPanel({ service }: { service: ServiceDto }) {
         </div>
       ) : null}
       {range !== 'live' ? (
-        <HistoryCharts serviceId={service.id} range={range} styles={styles} hidden={hidden} />
+        <HistoryCharts serviceId={service.id} range={range} styles={styles} hidden={hidden} target={target} />
       ) : (
         <div className={`charts-grid${paused ? ' is-paused' : ''}`}>
           <BackendChart title="Active connections" description="stacked per backend" testId="active-chart" rows={active} series={shown} styles={styles} end={end} formatValue={formatCount} />

@@ -5,6 +5,8 @@ import { formatByteRate, formatClock, formatCount, formatRate } from '../../lib/
 import { HistoryChart, markColor } from './history-chart.tsx';
 import { historyRows, historySeries } from './history-rows.ts';
 import { useHistory } from './use-history.ts';
+import { loadScopedHistory } from './scoped-history.ts';
+import type { HistoryTarget, ScopedHistory } from './scoped-history.ts';
 
 interface HistoryChartsProps {
   serviceId: number;
@@ -12,11 +14,14 @@ interface HistoryChartsProps {
   styles: ReadonlyMap<number, SeriesStyle>;
   /** Backends the legend hides. */
   hidden: ReadonlySet<number>;
+  /** Whose history: this node, another node, or several summed (keep it stable: a new one reloads). */
+  target: HistoryTarget;
 }
 
 /** The three traffic charts over a stored range, with config changes and health transitions marked. */
-export function HistoryCharts({ serviceId, range, styles, hidden }: HistoryChartsProps) {
-  const { data, error, loading } = useHistory(serviceId, range);
+export function HistoryCharts({ serviceId, range, styles, hidden, target }: HistoryChartsProps) {
+  const load = useCallback((id: number, r: HistoryRange): Promise<ScopedHistory> => loadScopedHistory(id, r, target), [target]);
+  const { data, error, loading } = useHistory(serviceId, range, load);
   const [selected, setSelected] = useState<HistoryMarkDto | null>(null);
   const onMark = useCallback((mark: HistoryMarkDto) => setSelected((s) => (s?.id === mark.id ? null : mark)), []);
 
@@ -62,6 +67,7 @@ export function HistoryCharts({ serviceId, range, styles, hidden }: HistoryChart
         {marks.length === 0 ? 'No config changes or health transitions in this range.' : `${marks.length} marked event${marks.length === 1 ? '' : 's'}: click or focus a flag to see it.`} Gaps: the
         admin was not running.
       </p>
+      <NodesCaption data={data} />
       {selected ? (
         <div className="mark-detail" role="status" data-testid="mark-detail">
           <span className="mark-swatch" style={{ background: markColor(selected) }} aria-hidden="true" />
@@ -75,5 +81,17 @@ export function HistoryCharts({ serviceId, range, styles, hidden }: HistoryChart
         </div>
       ) : null}
     </>
+  );
+}
+
+/** With several nodes summed: which nodes' points the charts add up, and who is left out and why. */
+function NodesCaption({ data }: { data: ScopedHistory }) {
+  if (data.counted.length <= 1 && data.leftOut.length === 0) return null;
+  const left = data.leftOut.map((n) => `${n.name} (${n.reason})`).join('; ');
+  return (
+    <p className="muted small history-nodes" data-testid="history-nodes">
+      {data.counted.length > 1 ? `Summed per slot over nodes ${data.counted.join(', ')}.` : `Node ${data.counted.join('')} only.`}
+      {left ? ` Left out: ${left}.` : ''}
+    </p>
   );
 }

@@ -6,15 +6,22 @@ import { fetchHistory } from './history-api.ts';
 /** Stored history is reloaded this often while a range is shown (a new 10 s point each time). */
 export const HISTORY_REFRESH_MS = 10_000;
 
-export interface HistoryState {
-  data: HistoryDto | null;
+export interface HistoryState<T extends HistoryDto = HistoryDto> {
+  data: T | null;
   error: string | null;
   loading: boolean;
 }
 
-/** Loads `range` of the service's history (null: nothing, the live view is shown) and keeps it fresh. */
-export function useHistory(serviceId: number, range: HistoryRange | null): HistoryState {
-  const [state, setState] = useState<HistoryState>({ data: null, error: null, loading: false });
+/**
+ * Loads `range` of the service's history (null: nothing, the live view is shown) and keeps it
+ * fresh; `fetcher` fetches it (default this node's; keep it stable, a new one reloads).
+ */
+export function useHistory<T extends HistoryDto = HistoryDto>(
+  serviceId: number,
+  range: HistoryRange | null,
+  fetcher: (serviceId: number, range: HistoryRange) => Promise<T> = fetchHistory as (serviceId: number, range: HistoryRange) => Promise<T>,
+): HistoryState<T> {
+  const [state, setState] = useState<HistoryState<T>>({ data: null, error: null, loading: false });
   useEffect(() => {
     if (range === null) return undefined;
     let stopped = false;
@@ -22,7 +29,7 @@ export function useHistory(serviceId: number, range: HistoryRange | null): Histo
     setState({ data: null, error: null, loading: true });
     const load = async () => {
       try {
-        const data = await fetchHistory(serviceId, range);
+        const data = await fetcher(serviceId, range);
         if (!stopped) setState({ data, error: null, loading: false });
       } catch (err) {
         // Keep the last answer on screen; say why it is not refreshing.
@@ -35,6 +42,6 @@ export function useHistory(serviceId: number, range: HistoryRange | null): Histo
       stopped = true;
       clearTimeout(timer);
     };
-  }, [serviceId, range]);
+  }, [serviceId, range, fetcher]);
   return state;
 }
