@@ -325,30 +325,32 @@ export class HealthChecker<Id extends TargetId = TargetId> {
       // Aborted, replaced or closed meanwhile: the result belongs to nobody.
       if (entry.inFlight !== controller || this.#closed) return;
       entry.inFlight = undefined;
-      entry.record.probed(result, performance.now() - started, Date.now());
-      this.#onProbeResult(entry, result);
+      // One clock reading: a transition this result causes is dated at the probe's end, never after it.
+      const at = Date.now();
+      entry.record.probed(result, performance.now() - started, at);
+      this.#onProbeResult(entry, result, at);
       if (!this.#closed && this.#config.type !== 'none' && this.#entries.get(entry.id) === entry) this.#schedule(entry, this.#nextDelay());
     });
   }
 
-  #onProbeResult(entry: Entry<Id>, result: ProbeResult): void {
+  #onProbeResult(entry: Entry<Id>, result: ProbeResult, at: number): void {
     if (result.ok) {
       entry.lastLatencyMs = result.latencyMs;
       entry.failStreak = 0;
       entry.okStreak += 1;
-      if (entry.health === 'unknown') this.#transition(entry, 'up', 'first check ok');
-      else if (entry.health === 'down') this.#maybeRise(entry);
+      if (entry.health === 'unknown') this.#transition(entry, 'up', 'first check ok', at);
+      else if (entry.health === 'down') this.#maybeRise(entry, at);
       return;
     }
     entry.okStreak = 0;
     entry.failStreak += 1;
     const fall = Math.max(1, this.#config.fall);
-    if (entry.health !== 'down' && entry.failStreak >= fall) this.#transition(entry, 'down', `fall: ${fall} × ${result.reason}`);
+    if (entry.health !== 'down' && entry.failStreak >= fall) this.#transition(entry, 'down', `fall: ${fall} × ${result.reason}`, at);
   }
 
-  #maybeRise(entry: Entry<Id>): void {
+  #maybeRise(entry: Entry<Id>, at = Date.now()): void {
     const rise = Math.max(1, this.#config.rise);
-    if (entry.ejectionTimer === undefined && entry.okStreak >= rise) this.#transition(entry, 'up', `rise: ${rise} × ok`);
+    if (entry.ejectionTimer === undefined && entry.okStreak >= rise) this.#transition(entry, 'up', `rise: ${rise} × ok`, at);
   }
 
   /** A detector found the target an outlier: eject it, unless maxEjectionPercent says no. */
@@ -388,7 +390,7 @@ export class HealthChecker<Id extends TargetId = TargetId> {
     else this.#maybeRise(entry);
   }
 
-  #transition(entry: Entry<Id>, to: HealthState, reason: string): void {
+  #transition(entry: Entry<Id>, to: HealthState, reason: string, at = Date.now()): void {
     const from = entry.health;
     if (from === to) return;
     entry.health = to;
@@ -397,7 +399,7 @@ export class HealthChecker<Id extends TargetId = TargetId> {
       this.#ejected--;
     }
     entry.lastReason = reason;
-    entry.record.transitioned(reason, Date.now());
+    entry.record.transitioned(reason, at);
     this.#onChange(entry.id, from, to, reason);
   }
 }
