@@ -252,7 +252,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     onError: (err) => app.log.error({ err }, 'could not record a session'),
   });
   const limiter = new FailureLimiter({ ...AUTH_FAILURE_LIMITS, ...opts.authFailureLimit });
-  // Read in onReady; until then (or while the store cannot be read) sessions reach no other node.
+  // Read from onReady on; until read (the store unreachable) sessions reach no other node.
   const clusterSecret = opts.sharedStore
     ? new ClusterSecret(opts.sharedStore.pool, (err) => app.log.warn({ err }, 'shared store: could not read the cluster secret; browser sessions cannot reach other nodes until it can'))
     : undefined;
@@ -300,7 +300,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addHook('onReady', async () => {
     await config.start();
     link?.start();
-    await clusterSecret?.load();
+    // Not awaited: a node may start while the store is unreachable (its local copy); get() retries.
+    void clusterSecret?.load();
     stopEngineEvents = logEngineEvents(engine, config, app.log, discovery);
     sampler.start();
     hub.start();

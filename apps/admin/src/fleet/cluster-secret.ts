@@ -18,12 +18,16 @@ export async function readClusterSecret(pool: pg.Pool): Promise<Buffer> {
   return row.secret;
 }
 
+/** How long after a failed read the next one may start (a store outage must not flood the log). */
+const RETRY_MS = 5_000;
+
 /** The secret in memory; read at start-up and again on demand while the store could not be read. */
 export class ClusterSecret {
   readonly #pool: pg.Pool;
   readonly #onError: (err: unknown) => void;
   #value: Buffer | undefined;
   #loading: Promise<void> | undefined;
+  #failedAt = -Infinity;
 
   constructor(pool: pg.Pool, onError: (err: unknown) => void) {
     this.#pool = pool;
@@ -36,16 +40,19 @@ export class ClusterSecret {
       .then((secret) => {
         this.#value = secret;
       })
-      .catch(this.#onError)
+      .catch((err: unknown) => {
+        this.#failedAt = Date.now();
+        this.#onError(err);
+      })
       .finally(() => {
         this.#loading = undefined;
       });
     return this.#loading;
   }
 
-  /** The secret, or undefined while it could not be read yet (then a new read starts). */
+  /** The secret, or undefined while it could not be read yet (then a new read starts, at most every 5 s). */
   get(): Buffer | undefined {
-    if (this.#value === undefined) void this.load();
+    if (this.#value === undefined && Date.now() - this.#failedAt >= RETRY_MS) void this.load();
     return this.#value;
   }
 }
