@@ -24,6 +24,7 @@ import { openApiOptions, requireRouteDocs } from './http/openapi.ts';
 import { helmetOptions } from './http/security-headers.ts';
 import { typeboxValidatorCompiler } from './http/validator-compiler.ts';
 import { ClusterLink } from './fleet/cluster-link.ts';
+import { ClusterSecret } from './fleet/cluster-secret.ts';
 import { clusterView, defaultNodeName } from './fleet/cluster-view.ts';
 import type { NodeIdentity } from './fleet/cluster-view.ts';
 import { toNodeStats } from './fleet/node-stats.ts';
@@ -251,7 +252,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     onError: (err) => app.log.error({ err }, 'could not record a session'),
   });
   const limiter = new FailureLimiter({ ...AUTH_FAILURE_LIMITS, ...opts.authFailureLimit });
-  const auth = createAuthenticator(store, sessions, limiter);
+  // Read from onReady on; until read (the store unreachable) sessions reach no other node.
+  const clusterSecret = opts.sharedStore
+    ? new ClusterSecret(opts.sharedStore.pool, (err) => app.log.warn({ err }, 'shared store: could not read the cluster secret; browser sessions cannot reach other nodes until it can'))
+    : undefined;
+  const auth = createAuthenticator(store, sessions, limiter, clusterSecret && { self: node.name, secret: () => clusterSecret.get() });
   const sampler = new StatsSampler({
     engine,
     discovery,
@@ -295,6 +300,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addHook('onReady', async () => {
     await config.start();
     link?.start();
+    // Not awaited: a node may start while the store is unreachable (its local copy); get() retries.
+    void clusterSecret?.load();
     stopEngineEvents = logEngineEvents(engine, config, app.log, discovery);
     sampler.start();
     hub.start();
@@ -334,6 +341,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     node,
     cluster,
     link,
+    clusterSecret,
     history,
   };
   await app.register(

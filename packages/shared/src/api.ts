@@ -383,7 +383,7 @@ export const API_ERROR_CODES = {
   HEADERS_TOO_LARGE: 'the request headers are larger than the server accepts [431]',
   INTERNAL: 'unexpected server error; details are in the server log only [500]',
   NODE_UNREACHABLE: 'the cluster node named by `node` did not answer in time (5 s), or answered something that is not the API (`field`: `node`) [502]',
-  NODE_REFUSED_CREDENTIALS: 'the cluster node named by `node` refused the credentials passed on to it (401): an API token is valid on every node, a browser session only on the node that made it (`field`: `node`) [502]',
+  NODE_REFUSED_CREDENTIALS: 'the cluster node named by `node` refused the credentials passed on to it (401): an API token is valid on every node, a browser session reaches other nodes by a node assertion, which a node from before them refuses (`field`: `node`) [502]',
   STORE_UNAVAILABLE: 'the shared configuration store (PostgreSQL) cannot be reached; nothing was changed, traffic is served as before [503]',
   UPGRADE_IN_PROGRESS: 'the process is handing over to a new one (fulcrum upgrade, or SIGHUP with one process); nothing was changed: retry after Retry-After seconds [503]',
   HISTORY_UNAVAILABLE: 'the metric history cannot be read now (its file could not be opened, or the history thread did not answer in time); traffic and every other route are unaffected [503]',

@@ -4,7 +4,8 @@
 // SameSite=Strict is the second line of defence. Cookie-authenticated WebSocket upgrades must
 // come from our own origin (browsers do not apply CORS to WebSockets). Every failed attempt
 // counts against the client's budget in the failure limiter (failure-limiter.ts), whichever way
-// it came in; a client over budget gets 429 with Retry-After.
+// it came in; a client over budget gets 429 with Retry-After. In a cluster, another node may ask
+// for a GET on a caller's behalf with a node assertion (fleet/node-assertion.ts) instead.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie'; // request.cookies
 import type { Store } from '../store/store.ts';
@@ -14,6 +15,7 @@ import { clientKey } from './client-key.ts';
 import type { FailureLimiter } from './failure-limiter.ts';
 import type { Session, SessionStore } from './sessions.ts';
 import { verifyToken } from './tokens.ts';
+import { NODE_ASSERTION_HEADER, verifyNodeAssertion } from '../fleet/node-assertion.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,8 +66,19 @@ export interface Authenticator {
   stillValid(credential: LiveClientCredential): boolean;
 }
 
-/** Builds the authenticator over the token store, the session table and the failure limiter. */
-export function createAuthenticator(store: Store, sessions: SessionStore, limiter: FailureLimiter): Authenticator {
+/** What checking node assertions needs: this node's name and the cluster secret (cluster only). */
+export interface NodeAssertionCheck {
+  /** This node's name: an assertion must be for it. */
+  self: string;
+  /** The cluster secret, or undefined while it is not known (then no assertion passes). */
+  secret: () => Buffer | undefined;
+}
+
+/**
+ * Builds the authenticator over the token store, the session table and the failure limiter;
+ * with `assertions` (a cluster node) it also accepts other nodes' assertions.
+ */
+export function createAuthenticator(store: Store, sessions: SessionStore, limiter: FailureLimiter, assertions?: NodeAssertionCheck): Authenticator {
   const resolveToken = (token: string) => {
     const record = verifyToken(store.tokens, token);
     return record && { actor: record.name, tokenId: record.id };
@@ -93,6 +106,15 @@ export function createAuthenticator(store: Store, sessions: SessionStore, limite
     return session && token && token.revokedAt === null && token.name === session.actor ? session : undefined;
   };
 
+  /** The live token a node assertion names for this request, or undefined. */
+  const assertedToken = (request: FastifyRequest, header: string) => {
+    const secret = assertions?.secret();
+    if (!assertions || !secret || request.headers.upgrade !== undefined) return undefined;
+    const tokenId = verifyNodeAssertion(secret, header, { method: request.method, pathWithQuery: request.url, targetNode: assertions.self });
+    const token = tokenId === undefined ? undefined : store.tokens.getById(tokenId);
+    return token && token.revokedAt === null ? token : undefined;
+  };
+
   return {
     login(request, reply, token) {
       return checkToken(reply, clientKey(request.ip), token, 'that token is not valid');
@@ -111,6 +133,22 @@ export function createAuthenticator(store: Store, sessions: SessionStore, limite
         request.actor = who.actor;
         request.authVia = 'token';
         request.tokenId = who.tokenId;
+        return;
+      }
+
+      const assertion = request.headers[NODE_ASSERTION_HEADER];
+      if (assertion !== undefined) {
+        const token = typeof assertion === 'string' ? assertedToken(request, assertion) : undefined;
+        if (!token) {
+          // Refused like a wrong token: counted, and the message says nothing of which check failed.
+          const blockedMs = limiter.blockedFor(key);
+          if (blockedMs > 0) throw rateLimited(reply, blockedMs);
+          limiter.fail(key);
+          throw unauthorized('the node assertion is not valid');
+        }
+        request.actor = token.name;
+        request.authVia = 'token';
+        request.tokenId = token.id;
         return;
       }
 

@@ -1,16 +1,28 @@
 // Asking another cluster node's admin for something only it has (its own metric history): the
-// caller's credentials go along (API tokens are replicated, so a token is valid on every node;
-// a browser session only on the node that made it), nothing else of the request does. A node
-// that is down or not a Fulcrum admin is a 502 naming `node`, never a hang; its 401 is a 502 too,
-// since passing a 401 on would tell the caller its own session on this node is gone.
+// caller's credentials go along, nothing else of the request does. API tokens are replicated, so
+// a Bearer token is valid on every node and goes as is; a browser session is valid only on the
+// node that made it, so for it this node sends a node assertion (node-assertion.ts) naming the
+// session's token instead of the cookie. A node that is down or not a Fulcrum admin is a 502
+// naming `node`, never a hang; its 401 (e.g. a node from before assertions) is a 502 too, since
+// passing a 401 on would tell the caller its own session on this node is gone.
 import type { ClusterDto, ClusterNodeDto } from '@fulcrum/shared/cluster';
 import { ApiError } from '../http/api-error.ts';
+import { NODE_ASSERTION_HEADER } from './node-assertion.ts';
 
 /** How long another node gets to answer a forwarded request. */
 export const NODE_FORWARD_TIMEOUT_MS = 5_000;
 
-/** The request headers that travel to the other node: the caller's credentials only. */
-const FORWARDED_HEADERS = ['authorization', 'cookie'] as const;
+/**
+ * The headers that carry the caller's credentials to the other node: its Authorization header
+ * when it sent one; else `assertion` when there is one; else its cookie (valid there only if
+ * that node made the session).
+ */
+export function forwardedCredentials(headers: Record<string, string | string[] | undefined>, assertion: string | undefined): Record<string, string> {
+  const { authorization, cookie } = headers;
+  if (typeof authorization === 'string') return { authorization };
+  if (assertion !== undefined) return { [NODE_ASSERTION_HEADER]: assertion };
+  return typeof cookie === 'string' ? { cookie } : {};
+}
 
 /** A node's answer, passed on as is: its status and its JSON body. */
 export interface NodeAnswer {
@@ -29,16 +41,11 @@ export function findNode(cluster: ClusterDto, name: string): ClusterNodeDto {
 }
 
 /**
- * GETs `path` (starting with /api/) from `node`'s admin with the caller's credentials from
- * `headers`. Any answer that is JSON is passed on with its status; no answer within the timeout,
- * a refused connection or a body that is not JSON is 502 NODE_UNREACHABLE naming `node`.
+ * GETs `path` (starting with /api/) from `node`'s admin with the credentials in `forwarded`
+ * (forwardedCredentials). Any answer that is JSON is passed on with its status; no answer within
+ * the timeout, a refused connection or a body that is not JSON is 502 NODE_UNREACHABLE naming `node`.
  */
-export async function getFromNode(node: ClusterNodeDto, path: string, headers: Record<string, string | string[] | undefined>, timeoutMs = NODE_FORWARD_TIMEOUT_MS): Promise<NodeAnswer> {
-  const forwarded: Record<string, string> = {};
-  for (const name of FORWARDED_HEADERS) {
-    const value = headers[name];
-    if (typeof value === 'string') forwarded[name] = value;
-  }
+export async function getFromNode(node: ClusterNodeDto, path: string, forwarded: Record<string, string>, timeoutMs = NODE_FORWARD_TIMEOUT_MS): Promise<NodeAnswer> {
   const url = `${node.adminUrl.replace(/\/$/, '')}${path}`;
   const unreachable = (why: string, cause?: unknown) =>
     new ApiError(502, 'NODE_UNREACHABLE', `node: node "${node.name}" at ${node.adminUrl} ${why}`, 'node', { cause });
@@ -52,7 +59,7 @@ export async function getFromNode(node: ClusterNodeDto, path: string, headers: R
     throw unreachable(timedOut ? `did not answer within ${timeoutMs / 1000} s` : 'did not answer', err);
   }
   if (res.status === 401) {
-    throw new ApiError(502, 'NODE_REFUSED_CREDENTIALS', `node: node "${node.name}" refused these credentials (a browser session is valid only on the node that made it; an API token on every node)`, 'node');
+    throw new ApiError(502, 'NODE_REFUSED_CREDENTIALS', `node: node "${node.name}" refused these credentials (an API token is valid on every node; a browser session reaches other nodes only by a node assertion, which a node from before them or one without the cluster secret refuses)`, 'node');
   }
   const type = res.headers.get('content-type') ?? '';
   if (!type.startsWith('application/json')) throw unreachable(`answered ${res.status} without JSON`);

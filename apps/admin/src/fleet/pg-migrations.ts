@@ -150,6 +150,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE services ADD COLUMN sni TEXT;
   CREATE INDEX services_by_listen ON services (host, port);
   `,
+  // 13: the cluster secret that signs node assertions (node-assertion.ts): 32 random bytes, filled
+  // once by the first node that finds it NULL (cluster-secret.ts; pgcrypto may not be installed).
+  // SQLite step 13 has nothing to do: one node forwards to nobody.
+  `
+  ALTER TABLE fulcrum_cluster ADD COLUMN secret BYTEA CHECK (secret IS NULL OR octet_length(secret) = 32);
+  `,
 ];
 
 /** Thrown when the shared store's schema is newer than this fulcrum knows. */

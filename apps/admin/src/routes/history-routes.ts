@@ -11,13 +11,14 @@ import { API_ERROR_CODES } from '@fulcrum/shared/api';
 import { AUTH_ERRORS, ApiErrorBodySchema, ServiceParams, errorResponses } from '../schemas/common-schemas.ts';
 import { HistoryQuery, HistorySchema } from '../schemas/history-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
-import { findNode, getFromNode } from '../fleet/node-forward.ts';
+import { findNode, forwardedCredentials, getFromNode } from '../fleet/node-forward.ts';
+import { signNodeAssertion } from '../fleet/node-assertion.ts';
 
 /** Marks per answer at most (the newest). */
 const MAX_MARKS = 500;
 
 /** The /services/:id/history route. */
-export const historyRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, store, history, node, cluster }) => {
+export const historyRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config, store, history, node, cluster, clusterSecret }) => {
   app.get<{ Params: ServiceParams; Querystring: HistoryQuery }>(
     '/services/:id/history',
     {
@@ -28,8 +29,9 @@ export const historyRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
           'The step grows with the range (about 360 slots at most): 10 s for 5m and 1h, 1 min for 6h, 4 min for 24h, 28 min for 7d. ' +
           'History is kept per node in its data directory: 24 h at 10 s, 7 days at 1 min. ' +
           "`node` names a cluster node (GET /api/cluster) whose history to answer: this admin asks that node's admin with the caller's credentials (5 s at most) and answers its status and body; " +
+          'a Bearer token goes along as is, a browser session as a node assertion (header x-fulcrum-node-assertion) signed with the cluster secret; ' +
           'absent or this node: this node. UNKNOWN_NODE (400) for a name not in the cluster, NODE_UNREACHABLE (502) when that node does not answer, ' +
-          'NODE_REFUSED_CREDENTIALS (502) when it answers 401 (a browser session is valid only on the node that made it).',
+          'NODE_REFUSED_CREDENTIALS (502) when it answers 401 (e.g. a node from before node assertions).',
         tags: ['stats'],
         params: ServiceParams,
         querystring: HistoryQuery,
@@ -47,7 +49,14 @@ export const historyRoutes: FastifyPluginAsync<RouteDeps> = async (app, { config
       if (other !== undefined && other !== node.name) {
         const target = findNode(await cluster(), other);
         // Without `node`: the other admin answers its own history, never forwards again.
-        const answer = await getFromNode(target, `/api/services/${id}/history?range=${encodeURIComponent(range)}`, request.headers);
+        const path = `/api/services/${id}/history?range=${encodeURIComponent(range)}`;
+        const secret = clusterSecret?.get();
+        // Only for a caller without a Bearer header (a session): a token is valid there as it is.
+        const assertion =
+          secret && request.tokenId !== undefined && request.headers.authorization === undefined
+            ? signNodeAssertion(secret, request.tokenId, { method: 'GET', pathWithQuery: path, targetNode: target.name })
+            : undefined;
+        const answer = await getFromNode(target, path, forwardedCredentials(request.headers, assertion));
         if (answer.status === 200 && !Array.isArray((answer.body as { times?: unknown } | null)?.times)) {
           throw new ApiError(502, 'NODE_UNREACHABLE', `node: node "${other}" at ${target.adminUrl} answered something that is not a history`, 'node');
         }

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
 import type { ClusterLink } from '../fleet/cluster-link.ts';
 import type { NodeIdentity } from '../fleet/cluster-view.ts';
+import type { ClusterSecret } from '../fleet/cluster-secret.ts';
 import type { HistoryService } from '../history/history-service.ts';
 
 /** The app's services and route settings, given to every route plugin as its options. */
@@ -31,6 +32,8 @@ export interface RouteDeps {
   cluster: (requestUrl?: string) => Promise<ClusterDto>;
   /** The link to the shared store, with --store postgres://… */
   link: ClusterLink | undefined;
+  /** The cluster secret that signs node assertions, with --store postgres://… (never answered). */
+  clusterSecret?: ClusterSecret;
   /** This node's metric history (history.db in the data directory). */
   history: HistoryService;
 }

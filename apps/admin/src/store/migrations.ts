@@ -202,6 +202,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE backends_v12 RENAME TO backends;
   CREATE INDEX services_by_listen ON services (host, port);
   `,
+  // 13: nothing here. PostgreSQL step 13 adds the cluster secret that signs node assertions, and
+  // the two histories keep one numbering (pg-migrations.ts).
+  `SELECT 1;`,
 ];
 
 /** Thrown when the data directory was written by a newer fulcrum than this one. */

@@ -1,16 +1,19 @@
 // Each node records its own metric history; GET /api/services/:id/history?node=NAME on any node
-// answers NAME's, fetched from that node's admin with the caller's credentials. Two real nodes on
-// one real PostgreSQL: only b carries traffic, and a shows it when asked for b.
+// answers NAME's, fetched from that node's admin with the caller's credentials (a browser
+// session's as a node assertion signed with the cluster secret). Two real nodes on one real
+// PostgreSQL: only b carries traffic, and a shows it when asked for b.
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody, ServiceDto } from '@fulcrum/shared/api';
+import type { ApiErrorBody, CreatedTokenDto, ServiceDto, TokenDto } from '@fulcrum/shared/api';
 import type { ClusterDto } from '@fulcrum/shared/cluster';
 import type { HistoryDto } from '@fulcrum/shared/history';
 import { TOKEN, eventually, freePort, tcpRoundTrip } from '../helpers.ts';
 import { clusterFixtures, createDatabase, query, startNode } from './harness.ts';
 import type { NodeHandle } from './harness.ts';
+import { NODE_ASSERTION_HEADER, signNodeAssertion } from '../../src/fleet/node-assertion.ts';
 
 const fx = clusterFixtures();
 /** Short buckets so points appear within a second (the test-only setting, as in history.test.ts). */
@@ -79,15 +82,63 @@ describe('history of another node', () => {
     expect(anonymous.status).toBe(401);
   });
 
-  it("a browser session of a is not one of b's: b's 401 becomes a 502, never a 401 that would end the session on a", async () => {
+  it("a browser session of a reaches b's history: a signs a node assertion for it, b never sees the cookie", async () => {
     const login = await fetch(`${a.admin}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
     expect(login.status).toBe(204);
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-    const own = await fetch(`${a.admin}/api/services/${service.id}/history?range=5m`, { headers: { cookie } });
-    expect(own.status).toBe(200);
+    // The session is a's only: b itself refuses the cookie.
+    expect((await fetch(`${b.admin}/api/services/${service.id}/history?range=5m`, { headers: { cookie } })).status).toBe(401);
     const res = await fetch(`${a.admin}/api/services/${service.id}/history?range=5m&node=b`, { headers: { cookie } });
-    expect(res.status).toBe(502);
-    expect((await res.json()) as ApiErrorBody).toMatchObject({ code: 'NODE_REFUSED_CREDENTIALS', field: 'node' });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const body = (await res.json()) as HistoryDto;
+    expect(body).toMatchObject({ serviceId: service.id, range: '5m' });
+    // b's traffic (the first test), which a never carried.
+    expect(total(body.service.newPerSec)).toBeGreaterThan(0);
+  });
+
+  describe('node assertions sent to b directly', () => {
+    let secret: Buffer;
+    let tokenId: number;
+    const path = () => `/api/services/${service.id}/history?range=5m`;
+    const sign = (over: { secret?: Buffer; tokenId?: number; method?: string; path?: string; target?: string; at?: number } = {}) =>
+      signNodeAssertion(over.secret ?? secret, over.tokenId ?? tokenId, { method: over.method ?? 'GET', pathWithQuery: over.path ?? path(), targetNode: over.target ?? 'b' }, over.at ?? Date.now());
+    const send = (assertion: string, method = 'GET', to = path()) => fetch(`${b.admin}${to}`, { method, headers: { [NODE_ASSERTION_HEADER]: assertion } });
+
+    beforeAll(async () => {
+      const [row] = await query<{ secret: Buffer }>(url, 'SELECT secret FROM fulcrum_cluster WHERE id = 1');
+      secret = row!.secret;
+      expect(secret).toHaveLength(32);
+      const tokens = (await (await b.api('GET', '/api/tokens')).json()) as TokenDto[];
+      tokenId = tokens.find((t) => t.current)!.id;
+    });
+
+    it('b accepts a well-made one, as the token it names', async () => {
+      const res = await send(sign());
+      expect(res.status, await res.clone().text()).toBe(200);
+      expect(((await res.json()) as HistoryDto).serviceId).toBe(service.id);
+    });
+
+    it('b refuses a forged, expired, misdirected or non-GET one with 401', async () => {
+      const refused = async (res: Response) => {
+        expect(res.status).toBe(401);
+        expect((await res.json()) as ApiErrorBody).toMatchObject({ code: 'UNAUTHORIZED' });
+      };
+      await refused(await send(sign({ secret: randomBytes(32) })));
+      await refused(await send(sign({ at: Date.now() - 60_000 })));
+      await refused(await send(sign({ path: `/api/services/${service.id}/history?range=1h` })));
+      await refused(await send(sign({ target: 'a' })));
+      await refused(await send(sign({ method: 'POST', path: '/api/services' }), 'POST', '/api/services'));
+      await refused(await send(sign({ tokenId: 99999 })));
+    });
+
+    it("b refuses a revoked token's assertion", async () => {
+      const created = await b.api('POST', '/api/tokens?wait=cluster', { name: 'assertion-revoked' });
+      expect(created.status).toBe(201);
+      const other = (await created.json()) as CreatedTokenDto;
+      expect((await send(sign({ tokenId: other.id }))).status).toBe(200);
+      expect((await b.api('DELETE', `/api/tokens/${other.id}?wait=cluster`)).status).toBe(204);
+      expect((await send(sign({ tokenId: other.id }))).status).toBe(401);
+    });
   });
 
   it('an unknown node is a 400 naming node', async () => {
